@@ -1,0 +1,226 @@
+package dev.kassa.localkafka;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * One real KRaft node (broker and controller in one) running in this JVM, with its data in a directory
+ * of the caller's choice. Started again on the same directory it keeps its topics and records.
+ */
+public final class LocalKafka implements KafkaCluster {
+
+    private static final String META_PROPERTIES = "meta.properties";
+
+    private final KafkaRaftServer server;
+    private final Path dataDir;
+    private final int brokerPort;
+    private final int controllerPort;
+    private final boolean deleteOnClose;
+    private boolean closed;
+
+    private LocalKafka(KafkaRaftServer server, Path dataDir, int brokerPort, int controllerPort, boolean deleteOnClose) {
+        this.server = server;
+        this.dataDir = dataDir;
+        this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
+        this.deleteOnClose = deleteOnClose;
+    }
+
+    /** Starts a node on loopback, formatting {@code dataDir} on first use. Port 0 picks a free one. */
+    public static LocalKafka start(Path dataDir, int brokerPort, int controllerPort) {
+        return start(dataDir, brokerPort, controllerPort, false);
+    }
+
+    /** Starts a throw-away node on free ports in a new temporary directory, deleted on close. */
+    public static LocalKafka startTemporary() {
+        try {
+            return start(Files.createTempDirectory("kassa-kafka-"), 0, 0, true);
+        } catch (IOException e) {
+            throw new LocalKafkaException("cannot create a temporary directory for Kafka: " + e.getMessage(), e);
+        }
+    }
+
+    private static LocalKafka start(Path dataDir, int brokerPort, int controllerPort, boolean deleteOnClose) {
+        int broker = brokerPort == 0 ? FreePorts.pick() : requireFree(brokerPort, "Kafka");
+        int controller = controllerPort == 0 ? FreePorts.pick() : requireFree(controllerPort, "Kafka controller");
+        Path logDir = prepareDataDir(dataDir);
+        Properties props = nodeProperties(logDir, broker, controller);
+        formatIfNew(logDir, props);
+        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
+        try {
+            server.startup();
+        } catch (RuntimeException e) {
+            server.shutdown();
+            throw new LocalKafkaException("Kafka did not start on port " + broker + ": " + rootMessage(e), e);
+        }
+        LocalKafka kafka = new LocalKafka(server, dataDir, broker, controller, deleteOnClose);
+        kafka.awaitReady(Duration.ofSeconds(60));
+        return kafka;
+    }
+
+    private static int requireFree(int port, String what) {
+        if (port < 1 || port > 65535) {
+            throw new LocalKafkaException("port " + port + " is not a TCP port; choose one from 1 to 65535.");
+        }
+        if (FreePorts.isBusy(port)) {
+            throw new LocalKafkaException("port " + port + " (" + what + ") is already in use; stop what holds it or choose another port.");
+        }
+        return port;
+    }
+
+    private static Path prepareDataDir(Path dataDir) {
+        Path logDir = dataDir.resolve("kraft");
+        try {
+            Files.createDirectories(logDir);
+            Path probe = Files.createTempFile(logDir, ".write-probe", "");
+            Files.delete(probe);
+        } catch (AccessDeniedException e) {
+            throw new LocalKafkaException("data directory " + dataDir + " is not writable; choose another with --data-dir.", e);
+        } catch (FileSystemException e) {
+            throw new LocalKafkaException("data directory " + dataDir + " cannot be used (" + e.getReason() + "); choose another with --data-dir.", e);
+        } catch (IOException e) {
+            throw new LocalKafkaException("data directory " + dataDir + " cannot be used (" + e.getMessage() + "); choose another with --data-dir.", e);
+        }
+        return logDir;
+    }
+
+    static Properties nodeProperties(Path logDir, int brokerPort, int controllerPort) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", logDir.toAbsolutePath().toString());
+        // One node: every internal topic must accept a replication factor of 1, or exactly-once cannot start.
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "3");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "3");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("default.replication.factor", "1");
+        p.put("min.insync.replicas", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        // Kassa creates every topic with its declared config; a typo in a topic name must fail, not create a topic.
+        p.put("auto.create.topics.enable", "false");
+        p.put("log.cleaner.backoff.ms", "1000");
+        return p;
+    }
+
+    private static void formatIfNew(Path logDir, Properties props) {
+        if (Files.exists(logDir.resolve(META_PROPERTIES))) {
+            return;
+        }
+        try {
+            Path config = Files.createTempFile("kassa-kraft-", ".properties");
+            try (Writer writer = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+                props.store(writer, "kassa local-kafka format");
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int rc;
+            try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+                rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()}, print);
+            } finally {
+                Files.deleteIfExists(config);
+            }
+            if (rc != 0) {
+                throw new LocalKafkaException("formatting " + logDir + " failed: " + out.toString(StandardCharsets.UTF_8).trim());
+            }
+        } catch (IOException e) {
+            throw new LocalKafkaException("formatting " + logDir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        RuntimeException last = null;
+        try (Admin admin = admin()) {
+            while (Instant.now().isBefore(deadline)) {
+                try {
+                    int brokers = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
+                    if (brokers > 0) {
+                        return;
+                    }
+                } catch (Exception e) {
+                    last = new RuntimeException(e);
+                }
+                try {
+                    Thread.sleep(50); // polling the broker's own readiness; nothing to await on
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        close();
+        throw new LocalKafkaException("Kafka did not become ready within " + timeout.toSeconds() + " s", last);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return "localhost:" + brokerPort;
+    }
+
+    @Override
+    public int brokerCount() {
+        return 1;
+    }
+
+    @Override
+    public String description() {
+        return "in-process KRaft, 1 node, data in " + dataDir;
+    }
+
+    /** The directory that holds this node's data. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The controller's port (the broker's is in {@link #bootstrapServers()}). */
+    public int controllerPort() {
+        return controllerPort;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        server.shutdown();
+        server.awaitShutdown();
+        if (deleteOnClose) {
+            DirectoryTrees.deleteQuietly(dataDir);
+        }
+    }
+}
