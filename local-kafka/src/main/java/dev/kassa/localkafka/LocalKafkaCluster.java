@@ -6,8 +6,9 @@ import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * N real KRaft nodes (each broker and controller) in this JVM, for failover tests: replication factor up
+ * N real Kafka brokers and one KRaft controller in this JVM, for failover tests: replication factor up
  * to N, and brokers that can be stopped one at a time. Data lives in temporary directories, deleted on close.
+ * The controller is a separate node so that stopping a broker never takes the metadata quorum with it.
  */
 public final class LocalKafkaCluster implements KafkaCluster {
 
@@ -20,7 +21,7 @@ public final class LocalKafkaCluster implements KafkaCluster {
         this.nodes = nodes;
     }
 
-    /** Starts {@code nodes} combined nodes and waits until every broker is ready. */
+    /** Starts {@code nodes} brokers (and a controller) and waits until every broker is ready. */
     public static LocalKafkaCluster start(int nodes) {
         if (nodes < 1) {
             throw new LocalKafkaException("a cluster needs at least one node, not " + nodes + ".");
@@ -28,9 +29,9 @@ public final class LocalKafkaCluster implements KafkaCluster {
         KafkaClusterTestKit kit = null;
         try {
             TestKitNodes testKitNodes = new TestKitNodes.Builder()
-                    .setCombined(true)
+                    .setCombined(false)
                     .setNumBrokerNodes(nodes)
-                    .setNumControllerNodes(nodes)
+                    .setNumControllerNodes(1)
                     // The test kit's default metadata version is an unstable one; production's is what Kassa runs on.
                     .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
                     .build();
@@ -90,7 +91,7 @@ public final class LocalKafkaCluster implements KafkaCluster {
 
     @Override
     public String description() {
-        return "in-process KRaft, " + nodes + " nodes";
+        return "in-process KRaft, " + nodes + " brokers and 1 controller";
     }
 
     @Override
