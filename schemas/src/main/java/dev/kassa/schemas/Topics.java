@@ -1,0 +1,77 @@
+package dev.kassa.schemas;
+
+import dev.kassa.schemas.avro.CommandResult;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.RoutingDecision;
+import dev.kassa.schemas.avro.SessionCommand;
+import dev.kassa.schemas.avro.SessionEvent;
+import dev.kassa.schemas.avro.SessionState;
+import dev.kassa.schemas.avro.WebhookAttempt;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** Every topic Kassa uses, one descriptor each. docs/TOPICS.md describes them for downstream consumers. */
+public final class Topics {
+
+    private static final String COMPACT = "compact";
+    private static final String DELETE = "delete";
+
+    /** Commands to the aggregate; key session_id. Kept 7 days: long enough to replay an incident, not an archive. */
+    public static final Topic<Long, SessionCommand> SESSION_COMMANDS = new Topic<>(
+            "kassa.session-commands", Serdes.Long(), new AvroSerde<>(SessionCommand.class),
+            Map.of("cleanup.policy", DELETE, "retention.ms", ms(Duration.ofDays(7))),
+            "commands to the session aggregate (create, attempt, provider report, cancel, refund, resolve review, expire)");
+
+    /**
+     * Every lifecycle transition; key session_id + sequence, partitioned by session_id. Compacted with one key per
+     * event: compaction never drops history, a re-sent event collapses onto itself, a tombstone erases one event.
+     */
+    public static final Topic<SessionEventKey, SessionEvent> SESSION_EVENTS = new Topic<>(
+            "kassa.session-events", SessionEventKey.serde(), new AvroSerde<>(SessionEvent.class),
+            Map.of("cleanup.policy", COMPACT, "retention.ms", "-1", "min.compaction.lag.ms", ms(Duration.ofHours(1))),
+            "the event log: one record per session transition, the source of truth");
+
+    /** The latest state of each session; key session_id, compacted. */
+    public static final Topic<Long, SessionState> SESSION_STATE = new Topic<>(
+            "kassa.session-state", Serdes.Long(), new AvroSerde<>(SessionState.class),
+            Map.of("cleanup.policy", COMPACT),
+            "latest state per session, for the gateway's replica and downstream readers");
+
+    /** The aggregate's answer to each command; key session_id. Short-lived: the gateway awaits it within seconds. */
+    public static final Topic<Long, CommandResult> COMMAND_RESULTS = new Topic<>(
+            "kassa.command-results", Serdes.Long(), new AvroSerde<>(CommandResult.class),
+            Map.of("cleanup.policy", DELETE, "retention.ms", ms(Duration.ofDays(1))),
+            "outcome of every command: applied, duplicate, rejected (with code) or flagged");
+
+    /** Merchant profiles; key merchant_id, compacted, read by every service as a global table. */
+    public static final Topic<Long, Merchant> MERCHANTS = new Topic<>(
+            "kassa.merchants", Serdes.Long(), new AvroSerde<>(Merchant.class),
+            Map.of("cleanup.policy", COMPACT),
+            "merchant profiles (hashed API key, domains, package, webhook URL and secret, routing settings)");
+
+    /** Webhook delivery attempts; key session_id. Kept 30 days, beyond the 3-day retry span, for support. */
+    public static final Topic<Long, WebhookAttempt> WEBHOOK_ATTEMPTS = new Topic<>(
+            "kassa.webhook-attempts", Serdes.Long(), new AvroSerde<>(WebhookAttempt.class),
+            Map.of("cleanup.policy", DELETE, "retention.ms", ms(Duration.ofDays(30))),
+            "every webhook attempt with its response code, latency and outcome");
+
+    /** Routing decisions; key session_id. Kept 90 days so that a new rule set can be tried on past traffic. */
+    public static final Topic<Long, RoutingDecision> ROUTING_DECISIONS = new Topic<>(
+            "kassa.routing-decisions", Serdes.Long(), new AvroSerde<>(RoutingDecision.class),
+            Map.of("cleanup.policy", DELETE, "retention.ms", ms(Duration.ofDays(90))),
+            "every routing decision with its inputs, candidates, choice and reason");
+
+    private Topics() {
+    }
+
+    /** All of them, in the order they are created. */
+    public static List<Topic<?, ?>> all() {
+        return List.of(SESSION_COMMANDS, SESSION_EVENTS, SESSION_STATE, COMMAND_RESULTS, MERCHANTS, WEBHOOK_ATTEMPTS, ROUTING_DECISIONS);
+    }
+
+    private static String ms(Duration duration) {
+        return Long.toString(duration.toMillis());
+    }
+}
