@@ -33,7 +33,8 @@ public final class KafkaCeiling {
 
     static final int PAYLOAD_BYTES = 400;
     static final int PARTITIONS = 3;
-    static final int STREAMS_KEYS = 10_000;
+    /** Records per key in the fold's input: about a session's worth of events, so most keys miss the cache. */
+    static final int RECORDS_PER_KEY = 4;
 
     private final KafkaCluster kafka;
     private final Duration duration;
@@ -47,7 +48,7 @@ public final class KafkaCeiling {
     /** The figures of one run. */
     public record Result(long producedRecords, double producerRecordsPerSecond,
                          long consumedRecords, double consumerRecordsPerSecond,
-                         long foldedRecords, double streamsRecordsPerSecond, Duration elapsed) {
+                         long foldedRecords, long foldedKeys, double streamsRecordsPerSecond, Duration elapsed) {
     }
 
     /** Runs the three phases: producer 30 %, consumer 20 %, streams 50 % of the duration at most. */
@@ -60,15 +61,16 @@ public final class KafkaCeiling {
             admin.createTopics(List.of(new NewTopic(rawTopic, PARTITIONS, rf), new NewTopic(streamsTopic, PARTITIONS, rf)))
                     .all().get(30, TimeUnit.SECONDS);
         }
-        Phase produce = produce(rawTopic, share(0.30), Long.MAX_VALUE, false);
+        Phase produce = produce(rawTopic, share(0.30), Long.MAX_VALUE, 0);
         Phase consume = consume(rawTopic, produce.records(), share(0.20));
         Duration streamsShare = share(0.50);
         // Input for the fold: as much as the fold could take in its share at the reference rate, produced untimed.
         long streamsInput = Math.max(10_000, Math.min(produce.records(), streamsShare.toSeconds() * 60_000));
-        produce(streamsTopic, Duration.ofMinutes(5), streamsInput, true);
+        long keys = Math.max(1, streamsInput / RECORDS_PER_KEY);
+        produce(streamsTopic, Duration.ofMinutes(5), streamsInput, keys);
         Phase fold = fold(streamsTopic, streamsInput, streamsShare);
         return new Result(produce.records(), produce.rate(), consume.records(), consume.rate(),
-                fold.records(), fold.rate(), Duration.ofNanos(System.nanoTime() - started));
+                fold.records(), keys, fold.rate(), Duration.ofNanos(System.nanoTime() - started));
     }
 
     private Duration share(double fraction) {
@@ -78,7 +80,7 @@ public final class KafkaCeiling {
     private record Phase(long records, double rate) {
     }
 
-    private Phase produce(String topic, Duration limit, long maxRecords, boolean keyed) throws Exception {
+    private Phase produce(String topic, Duration limit, long maxRecords, long keys) throws Exception {
         Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -107,7 +109,7 @@ public final class KafkaCeiling {
                         payload[i + j] = (byte) (r >>> (8 * j));
                     }
                 }
-                byte[] key = keyed ? Long.toString(sent % STREAMS_KEYS).getBytes() : null;
+                byte[] key = keys > 0 ? Long.toString(sent % keys).getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
                 producer.send(new ProducerRecord<>(topic, key, payload), (meta, error) -> {
                     if (error == null) {
                         acked.incrementAndGet();

@@ -61,7 +61,7 @@ public final class KafkaCeilingCommand implements Callable<Integer> {
         figures.put("consumer_records", result.consumedRecords());
         figures.put("streams_eos_aggregate_records_per_s", Math.round(result.streamsRecordsPerSecond()));
         figures.put("streams_records", result.foldedRecords());
-        figures.put("streams_keys", KafkaCeiling.STREAMS_KEYS);
+        figures.put("streams_keys", result.foldedKeys());
         figures.put("elapsed_s", result.elapsed().toMillis() / 1000.0);
         return figures;
     }
@@ -74,7 +74,7 @@ public final class KafkaCeilingCommand implements Callable<Integer> {
         System.out.printf("consumer:                                           %,10d records/s  (%,d records)%n",
                 Math.round(r.consumerRecordsPerSecond()), r.consumedRecords());
         System.out.printf("streams exactly_once_v2 aggregate, 400-byte state:  %,10d records/s  (%,d records, %,d keys)%n",
-                Math.round(r.streamsRecordsPerSecond()), r.foldedRecords(), KafkaCeiling.STREAMS_KEYS);
+                Math.round(r.streamsRecordsPerSecond()), r.foldedRecords(), r.foldedKeys());
         System.out.printf("elapsed: %.1f s%n", r.elapsed().toMillis() / 1000.0);
     }
 }

@@ -160,6 +160,7 @@ class TopicsOnKafkaTest {
         cause.put("command_id", "cmd-old");
         cause.put("command_type", "CancelSession");
         cause.put("actor", "merchant-api");
+        cause.put("command_digest", "");
         oldRecord.put("cause", cause);
         Schema cancelled = older.getField("payload").schema().getTypes().stream()
                 .filter(s -> s.getName().equals("SessionCancelled")).findFirst().orElseThrow();
