@@ -1,0 +1,45 @@
+package dev.kassa.aggregate.domain;
+
+import dev.kassa.schemas.avro.ProviderReport;
+import dev.kassa.schemas.avro.SessionCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The fingerprint of what a command asks for, so that a repeated id can be told apart: same digest, a duplicate;
+ * another digest, a reused id. A provider report's digest is that of the raw callback body.
+ */
+public final class CommandDigest {
+
+    private CommandDigest() {
+    }
+
+    /** Hex SHA-256 of the command's payload (not of its id, time or sender). */
+    public static String of(SessionCommand command) {
+        if (command.getPayload() instanceof ProviderReport report) {
+            return report.getPayloadSha256();
+        }
+        SpecificRecord payload = (SpecificRecord) command.getPayload();
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+            new SpecificDatumWriter<SpecificRecord>(payload.getSchema(), SpecificData.getForClass(payload.getClass()))
+                    .write(payload, encoder);
+            encoder.flush();
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(out.toByteArray()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

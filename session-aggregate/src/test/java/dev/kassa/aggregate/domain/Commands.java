@@ -1,0 +1,88 @@
+package dev.kassa.aggregate.domain;
+
+import dev.kassa.schemas.avro.CancelSession;
+import dev.kassa.schemas.avro.CreateSession;
+import dev.kassa.schemas.avro.ExpireSession;
+import dev.kassa.schemas.avro.LatePaymentPolicy;
+import dev.kassa.schemas.avro.ProviderReport;
+import dev.kassa.schemas.avro.RefundSession;
+import dev.kassa.schemas.avro.ReportedStatus;
+import dev.kassa.schemas.avro.ResolveReview;
+import dev.kassa.schemas.avro.ReviewResolution;
+import dev.kassa.schemas.avro.SessionCommand;
+import dev.kassa.schemas.avro.StartPaymentAttempt;
+import java.time.Instant;
+import java.util.Map;
+
+/** Commands in the payment domain's words, for tests at every level. */
+public final class Commands {
+
+    public static final Instant T0 = Instant.parse("2026-02-25T12:00:00Z");
+    public static final long MERCHANT = 88;
+    public static final long TTL_SECONDS = 900;
+    public static final long GRACE_SECONDS = 1800;
+
+    private Commands() {
+    }
+
+    public static SessionCommand command(String id, long session, Instant at, String actor, Object payload) {
+        return SessionCommand.newBuilder().setCommandId(id).setSessionId(session).setMerchantId(MERCHANT)
+                .setIssuedAt(at).setActor(actor).setPayload(payload).build();
+    }
+
+    public static SessionCommand create(String id, long session, Instant at) {
+        return create(id, session, at, LatePaymentPolicy.REVIEW);
+    }
+
+    public static SessionCommand create(String id, long session, Instant at, LatePaymentPolicy policy) {
+        return command(id, session, at, "merchant-api", CreateSession.newBuilder()
+                .setOrderId("ORDER-" + session).setAmountMinor(7900).setCurrency("EUR").setShopDomain("yourshop.com")
+                .setCustomerEmail("buyer@example.com").setReturnUrl("https://yourshop.com/thank-you")
+                .setMetaJson("{\"cart_id\":\"CART_55\"}")
+                .setExpiresAt(at.plusSeconds(TTL_SECONDS)).setGraceSeconds(GRACE_SECONDS).setLatePaymentPolicy(policy)
+                .build());
+    }
+
+    public static SessionCommand startAttempt(String id, long session, Instant at, String attempt) {
+        return command(id, session, at, "buyer", new StartPaymentAttempt(attempt, "card", "sandbox-card", null));
+    }
+
+    public static SessionCommand report(String id, long session, Instant at, String providerStatus, String paymentId, String body) {
+        return command(id, session, at, "provider:sandbox-card", ProviderReport.newBuilder()
+                .setProvider("sandbox-card").setProviderEventId(id).setProviderStatus(providerStatus)
+                .setStatus(ReportedStatus.UNKNOWN).setProviderPaymentId(paymentId)
+                .setReferences(Map.of("txid", "tx-" + paymentId))
+                .setNextAction(providerStatus.equals("requires_action") ? "3ds_challenge" : null)
+                .setFailureCode(providerStatus.equals("declined") ? "card_declined" : null)
+                .setPayloadSha256(sha(body)).setReportedAt(at).build());
+    }
+
+    public static SessionCommand report(String id, long session, Instant at, String providerStatus) {
+        return report(id, session, at, providerStatus, "pp-" + id, id + ":" + providerStatus);
+    }
+
+    public static SessionCommand cancel(String id, long session, Instant at) {
+        return command(id, session, at, "merchant-api", new CancelSession("buyer left"));
+    }
+
+    public static SessionCommand refund(String id, long session, Instant at, Long amountMinor) {
+        return command(id, session, at, "merchant-api", new RefundSession("rf-" + id, amountMinor, null));
+    }
+
+    public static SessionCommand resolve(String id, long session, Instant at, ReviewResolution resolution) {
+        return command(id, session, at, "operator:ops", new ResolveReview(resolution, "checked by ops"));
+    }
+
+    public static SessionCommand expire(String id, long session, Instant at) {
+        return command(id, session, at, "expiry", new ExpireSession(at));
+    }
+
+    static String sha(String body) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
