@@ -1,0 +1,83 @@
+package dev.kassa.aggregate.app;
+
+import dev.kassa.aggregate.stream.AggregateSettings;
+import dev.kassa.aggregate.stream.SessionTopology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The session aggregate as a running service: Kafka Streams, exactly-once, on any cluster. */
+public final class AggregateService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AggregateService.class);
+
+    /**
+     * How to run it. Several instances with the same {@code applicationId} share the partitions; standby replicas
+     * keep a warm copy of each store elsewhere for a short failover. {@code overrides} go to Kafka Streams as they are.
+     */
+    public record Config(String bootstrapServers, String applicationId, Path stateDir, Duration commitInterval,
+                         int standbyReplicas, AggregateSettings settings, Map<String, Object> overrides) {
+
+        /** Defaults for one cluster: application id kassa-aggregate, commit every 100 ms, no standby. */
+        public static Config defaults(String bootstrapServers, Path stateDir) {
+            return new Config(bootstrapServers, "kassa-aggregate", stateDir, Duration.ofMillis(100), 0,
+                    AggregateSettings.DEFAULTS, Map.of());
+        }
+
+        Properties streamsProperties() {
+            Properties p = new Properties();
+            p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+            p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+            // Under exactly-once, results become visible to read_committed readers only at commit: this is the
+            // latency floor of every synchronous API answer.
+            p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+            p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
+            p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+            p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+            p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+            p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+            p.putAll(overrides);
+            return p;
+        }
+    }
+
+    private final KafkaStreams streams;
+
+    private AggregateService(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    /** Starts the aggregate; it joins the group and restores its stores before it processes. */
+    public static AggregateService start(Config config) {
+        KafkaStreams streams = new KafkaStreams(SessionTopology.build(config.settings()), config.streamsProperties());
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("session aggregate stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        return new AggregateService(streams);
+    }
+
+    /** Kafka Streams' state: CREATED, REBALANCING (restoring), RUNNING, ... */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Whether it is processing (not starting, restoring or stopped). */
+    public boolean isRunning() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}

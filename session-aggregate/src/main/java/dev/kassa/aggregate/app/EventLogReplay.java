@@ -1,0 +1,87 @@
+package dev.kassa.aggregate.app;
+
+import dev.kassa.aggregate.domain.SessionFold;
+import dev.kassa.schemas.SessionEventKey;
+import dev.kassa.schemas.Topics;
+import dev.kassa.schemas.avro.SessionEvent;
+import dev.kassa.schemas.avro.SessionState;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Rebuilds session state from the event log, from the start of the topic: the same fold as the live aggregate,
+ * so the same events always give the same state. Also reads the state topic, to compare the two.
+ */
+public final class EventLogReplay {
+
+    private EventLogReplay() {
+    }
+
+    /** Folds the whole events topic (committed records only) into the state of every session. */
+    public static Map<Long, SessionState> foldEventsTopic(String bootstrap) {
+        Map<Long, SessionState> states = new HashMap<>();
+        readToEnd(bootstrap, Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
+                Topics.SESSION_EVENTS.valueSerde().deserializer(), (SessionEventKey key, SessionEvent event) -> {
+                    if (event == null) {
+                        return; // an erased event (tombstone)
+                    }
+                    SessionState before = states.get(event.getSessionId());
+                    long expected = before == null ? 1 : before.getSequence() + 1;
+                    if (event.getSequence() < expected) {
+                        return; // a re-sent event collapses onto itself: already folded
+                    }
+                    if (event.getSequence() != expected) {
+                        throw new IllegalStateException("session " + event.getSessionId() + " jumps from sequence "
+                                + (expected - 1) + " to " + event.getSequence());
+                    }
+                    states.put(event.getSessionId(), SessionFold.evolve(before, event));
+                });
+        return states;
+    }
+
+    /** The latest record per session on the state topic. */
+    public static Map<Long, SessionState> readStateTopic(String bootstrap) {
+        Map<Long, SessionState> states = new HashMap<>();
+        readToEnd(bootstrap, Topics.SESSION_STATE.name(), Topics.SESSION_STATE.keySerde().deserializer(),
+                Topics.SESSION_STATE.valueSerde().deserializer(), (Long key, SessionState state) -> {
+                    if (state == null) {
+                        states.remove(key);
+                    } else {
+                        states.put(key, state);
+                    }
+                });
+        return states;
+    }
+
+    static <K, V> void readToEnd(String bootstrap, String topic, Deserializer<K> keys, Deserializer<V> values, BiConsumer<K, V> sink) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, keys, values)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Set<TopicPartition> pending = partitions.stream().filter(p -> end.get(p) > 0).collect(Collectors.toSet());
+            while (!pending.isEmpty()) {
+                for (ConsumerRecord<K, V> record : consumer.poll(Duration.ofMillis(200))) {
+                    sink.accept(record.key(), record.value());
+                }
+                pending.removeIf(p -> consumer.position(p) >= end.get(p));
+            }
+        }
+    }
+}
