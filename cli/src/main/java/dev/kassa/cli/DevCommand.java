@@ -59,6 +59,8 @@ final class DevCommand implements Callable<Integer> {
             };
             out.printf("  topic      %-26s %s%n", check.topic(), what);
         }
+        out.println("  aggregate  session aggregate (Kafka Streams, exactly-once, state in "
+                + dataDir.resolve("aggregate").toAbsolutePath() + "), " + env.aggregate().state().name().toLowerCase(java.util.Locale.ROOT));
         out.println("  gateway    not part of this build yet (will serve http://localhost:" + port + ")");
         out.println("  logs       " + System.getProperty("kassa.log.dir", "var/log") + "/kassa.log");
         long differing = env.topics().stream().filter(c -> c.action() == Action.DIFFERS).count();

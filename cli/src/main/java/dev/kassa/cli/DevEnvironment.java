@@ -1,5 +1,6 @@
 package dev.kassa.cli;
 
+import dev.kassa.aggregate.app.AggregateService;
 import dev.kassa.localkafka.LocalKafka;
 import dev.kassa.schemas.TopicLayout;
 import dev.kassa.schemas.TopicProvisioner;
@@ -13,22 +14,37 @@ final class DevEnvironment implements AutoCloseable {
 
     private final LocalKafka kafka;
     private final List<TopicCheck> topics;
+    private final AggregateService aggregate;
 
-    private DevEnvironment(LocalKafka kafka, List<TopicCheck> topics) {
+    private DevEnvironment(LocalKafka kafka, List<TopicCheck> topics, AggregateService aggregate) {
         this.kafka = kafka;
         this.topics = topics;
+        this.aggregate = aggregate;
     }
 
-    /** Starts the broker on {@code dataDir} (kept across starts) and creates or verifies every topic. */
+    /**
+     * Starts the broker on {@code dataDir} (kept across starts), creates or verifies every topic, and starts the
+     * session aggregate with its state under {@code dataDir/aggregate}.
+     */
     static DevEnvironment start(Path dataDir, int kafkaPort) throws InterruptedException {
         LocalKafka kafka = LocalKafka.start(dataDir, kafkaPort, 0);
         try (Admin admin = kafka.admin()) {
             List<TopicCheck> topics = new TopicProvisioner(admin, TopicLayout.SINGLE_NODE).ensure();
-            return new DevEnvironment(kafka, topics);
+            AggregateService aggregate = AggregateService.start(
+                    AggregateService.Config.defaults(kafka.bootstrapServers(), dataDir.resolve("aggregate")));
+            if (!aggregate.awaitRunning(java.time.Duration.ofSeconds(120))) {
+                aggregate.close();
+                throw new UserError("the session aggregate did not start within 120 s; see the log file.");
+            }
+            return new DevEnvironment(kafka, topics, aggregate);
         } catch (RuntimeException | InterruptedException e) {
             kafka.close();
             throw e;
         }
+    }
+
+    AggregateService aggregate() {
+        return aggregate;
     }
 
     LocalKafka kafka() {
@@ -41,6 +57,10 @@ final class DevEnvironment implements AutoCloseable {
 
     @Override
     public void close() {
-        kafka.close();
+        try {
+            aggregate.close();
+        } finally {
+            kafka.close();
+        }
     }
 }

@@ -1,12 +1,27 @@
 package dev.kassa.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.kassa.localkafka.FreePorts;
 import dev.kassa.schemas.TopicProvisioner.Action;
 import dev.kassa.schemas.TopicProvisioner.TopicCheck;
 import dev.kassa.schemas.Topics;
+import dev.kassa.schemas.avro.CommandOutcome;
+import dev.kassa.schemas.avro.CommandResult;
+import dev.kassa.schemas.avro.CreateSession;
+import dev.kassa.schemas.avro.SessionCommand;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,15 +31,65 @@ class DevEnvironmentTest {
     Path dataDir;
 
     @Test
-    void first_start_creates_every_topic_and_a_second_start_on_the_same_data_keeps_them() throws Exception {
+    void first_start_creates_every_topic_runs_the_aggregate_and_a_second_start_keeps_the_data() throws Exception {
         int port = FreePorts.pick();
         try (DevEnvironment env = DevEnvironment.start(dataDir, port)) {
             assertThat(env.kafka().bootstrapServers()).isEqualTo("localhost:" + port);
             assertThat(env.topics()).extracting(TopicCheck::action).containsOnly(Action.CREATED);
             assertThat(env.topics()).hasSameSizeAs(Topics.all());
+            assertThat(env.aggregate().isRunning()).isTrue();
+            assertThat(createAndAwaitResult(env, CREATE).getOutcome()).isEqualTo(CommandOutcome.APPLIED);
         }
         try (DevEnvironment env = DevEnvironment.start(dataDir, port)) {
             assertThat(env.topics()).extracting(TopicCheck::action).containsOnly(Action.VERIFIED);
+            // The session made before the restart is still known: the same create is now a duplicate.
+            List<CommandResult> results = new ArrayList<>();
+            send(env, CREATE);
+            try (KafkaConsumer<Long, CommandResult> consumer = resultsConsumer(env)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    consumer.poll(Duration.ofMillis(200)).forEach(r -> results.add(r.value()));
+                    return results.stream().anyMatch(r -> r.getOutcome() == CommandOutcome.DUPLICATE);
+                });
+            }
+            assertThat(results).extracting(CommandResult::getOutcome).containsExactly(CommandOutcome.APPLIED, CommandOutcome.DUPLICATE);
         }
+    }
+
+    private static CommandResult createAndAwaitResult(DevEnvironment env, SessionCommand create) throws Exception {
+        send(env, create);
+        List<CommandResult> results = new ArrayList<>();
+        try (KafkaConsumer<Long, CommandResult> consumer = resultsConsumer(env)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> results.add(r.value()));
+                return !results.isEmpty();
+            });
+        }
+        return results.get(0);
+    }
+
+    private static final SessionCommand CREATE = SessionCommand.newBuilder().setCommandId("dev-create-1").setSessionId(1)
+            .setMerchantId(1).setIssuedAt(Instant.now()).setActor("test")
+            .setPayload(CreateSession.newBuilder().setOrderId("O-1").setAmountMinor(100).setCurrency("EUR")
+                    .setShopDomain("shop.example").setExpiresAt(Instant.now().plusSeconds(900)).setGraceSeconds(1800).build())
+            .build();
+
+    private static void send(DevEnvironment env, SessionCommand create) throws Exception {
+        long session = create.getSessionId();
+        try (KafkaProducer<Long, SessionCommand> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.kafka().bootstrapServers()),
+                Topics.SESSION_COMMANDS.keySerde().serializer(), Topics.SESSION_COMMANDS.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(Topics.SESSION_COMMANDS.name(), session, create)).get();
+        }
+    }
+
+    private static KafkaConsumer<Long, CommandResult> resultsConsumer(DevEnvironment env) {
+        KafkaConsumer<Long, CommandResult> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, env.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dev-test-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                Topics.COMMAND_RESULTS.keySerde().deserializer(), Topics.COMMAND_RESULTS.valueSerde().deserializer());
+        consumer.subscribe(List.of(Topics.COMMAND_RESULTS.name()));
+        return consumer;
     }
 }

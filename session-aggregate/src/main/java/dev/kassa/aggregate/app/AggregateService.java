@@ -50,9 +50,11 @@ public final class AggregateService implements AutoCloseable {
     }
 
     private final KafkaStreams streams;
+    private final java.util.concurrent.CountDownLatch running;
 
-    private AggregateService(KafkaStreams streams) {
+    private AggregateService(KafkaStreams streams, java.util.concurrent.CountDownLatch running) {
         this.streams = streams;
+        this.running = running;
     }
 
     /** Starts the aggregate; it joins the group and restores its stores before it processes. */
@@ -62,8 +64,14 @@ public final class AggregateService implements AutoCloseable {
             LOG.error("session aggregate stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        streams.setStateListener((next, previous) -> {
+            if (next == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
         streams.start();
-        return new AggregateService(streams);
+        return new AggregateService(streams, running);
     }
 
     /** Kafka Streams' state: CREATED, REBALANCING (restoring), RUNNING, ... */
@@ -71,13 +79,23 @@ public final class AggregateService implements AutoCloseable {
         return streams.state();
     }
 
+    /** Waits until it first reaches RUNNING (group joined, stores restored); false if it did not within the timeout. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        return running.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     /** Whether it is processing (not starting, restoring or stopped). */
     public boolean isRunning() {
         return streams.state() == KafkaStreams.State.RUNNING;
     }
 
+    /**
+     * Stops cleanly: commits, and leaves the group so that its partitions move to another instance (or to this one
+     * restarted) at once instead of after the session timeout.
+     */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
+                .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }
 }

@@ -1,0 +1,59 @@
+package dev.kassa.cli;
+
+import dev.kassa.aggregate.app.AggregateService;
+import dev.kassa.aggregate.stream.AggregateSettings;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kassa aggregate}: the session aggregate against any Kafka cluster, until stopped. */
+@Command(name = "aggregate", mixinStandardHelpOptions = true,
+        description = "Run the session aggregate (Kafka Streams, exactly-once) against a cluster. "
+                + "Instances with the same --application-id share the partitions.")
+final class AggregateCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap", required = true, description = "The cluster's bootstrap servers, HOST:PORT[,HOST:PORT...].")
+    String bootstrap;
+
+    @Option(names = "--application-id", defaultValue = "kassa-aggregate", description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--state-dir", defaultValue = "var/aggregate", description = "Where the local stores live (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--standby-replicas", defaultValue = "0", description = "Warm copies of each store on other instances (default: ${DEFAULT-VALUE}).")
+    int standbyReplicas;
+
+    @Option(names = "--commit-interval-ms", defaultValue = "100", description = "Exactly-once commit interval: the latency floor of results (default: ${DEFAULT-VALUE}).")
+    long commitIntervalMs;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (standbyReplicas < 0 || commitIntervalMs < 1) {
+            throw new UserError("--standby-replicas must be 0 or more and --commit-interval-ms at least 1.");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        AggregateService service = AggregateService.start(new AggregateService.Config(bootstrap, applicationId, stateDir,
+                Duration.ofMillis(commitIntervalMs), standbyReplicas, AggregateSettings.DEFAULTS, Map.of()));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            stopped.countDown();
+        }, "kassa-aggregate-shutdown"));
+        out.println("kassa aggregate: " + applicationId + " on " + bootstrap + ", state in " + stateDir.toAbsolutePath()
+                + "; Ctrl-C stops it.");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}
