@@ -73,6 +73,18 @@ public final class KafkaCeiling {
                 fold.records(), keys, fold.rate(), Duration.ofNanos(System.nanoTime() - started));
     }
 
+    /** Only the Streams exactly-once reference aggregate, bounded by {@code limit}: records folded per second. */
+    public double streamsAggregateRate(Duration limit) throws Exception {
+        String streamsTopic = "bench.ceiling.streams." + runId;
+        try (Admin admin = kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic(streamsTopic, PARTITIONS, (short) Math.min(3, kafka.brokerCount()))))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        long input = Math.max(10_000, limit.toSeconds() * 60_000);
+        produce(streamsTopic, Duration.ofMinutes(5), input, Math.max(1, input / RECORDS_PER_KEY));
+        return fold(streamsTopic, input, limit).rate();
+    }
+
     private Duration share(double fraction) {
         return Duration.ofMillis((long) (duration.toMillis() * fraction));
     }

@@ -20,6 +20,10 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class CommandDigest {
 
+    /** Writers are costly to build and safe to share: one per payload class. */
+    private static final java.util.concurrent.ConcurrentMap<Class<?>, SpecificDatumWriter<SpecificRecord>> WRITERS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private CommandDigest() {
     }
 
@@ -32,7 +36,8 @@ public final class CommandDigest {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(256);
             BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-            new SpecificDatumWriter<SpecificRecord>(payload.getSchema(), SpecificData.getForClass(payload.getClass()))
+            WRITERS.computeIfAbsent(payload.getClass(),
+                    type -> new SpecificDatumWriter<>(payload.getSchema(), SpecificData.getForClass(type)))
                     .write(payload, encoder);
             encoder.flush();
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(out.toByteArray()));
