@@ -84,6 +84,11 @@ public final class AggregateService implements AutoCloseable {
         return running.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
+    /** Kafka Streams' metrics (RocksDB memory, process rates, lag), for benchmarks and the metrics endpoint. */
+    public java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
+        return streams.metrics();
+    }
+
     /** Whether it is processing (not starting, restoring or stopped). */
     public boolean isRunning() {
         return streams.state() == KafkaStreams.State.RUNNING;
