@@ -1,0 +1,113 @@
+package dev.kassa.relay.app;
+
+import dev.kassa.relay.delivery.HttpDispatcher;
+import dev.kassa.relay.delivery.SsrfGuard;
+import dev.kassa.relay.stream.AttemptSink;
+import dev.kassa.relay.stream.RelaySettings;
+import dev.kassa.relay.stream.RelayTopology;
+import dev.kassa.schemas.Topics;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.WebhookAttempt;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The webhook relay as a running service. Its Streams application folds events and attempts at-least-once (a
+ * webhook may be sent twice after a crash, never lost); attempts are written by an idempotent producer.
+ */
+public final class RelayService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayService.class);
+
+    /** How to run it; {@code allowLoopback} is for development mode only. */
+    public record Config(String bootstrapServers, String applicationId, Path stateDir, boolean allowLoopback,
+                         Duration requestTimeout, RelaySettings settings, Map<String, Object> overrides) {
+
+        public static Config defaults(String bootstrapServers, Path stateDir, boolean allowLoopback) {
+            return new Config(bootstrapServers, "kassa-relay", stateDir, allowLoopback, Duration.ofSeconds(15),
+                    RelaySettings.DEFAULTS, Map.of());
+        }
+    }
+
+    private final KafkaStreams streams;
+    private final HttpDispatcher dispatcher;
+    private final KafkaProducer<Long, Object> producer;
+    private final CountDownLatch running = new CountDownLatch(1);
+
+    private RelayService(Config config) {
+        this.dispatcher = new HttpDispatcher(new SsrfGuard(config.allowLoopback()), config.requestTimeout(), config.settings().clock());
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 2),
+                org.apache.kafka.common.serialization.Serdes.Long().serializer(),
+                (topic, value) -> value instanceof WebhookAttempt a ? Topics.WEBHOOK_ATTEMPTS.valueSerde().serializer().serialize(topic, a)
+                        : Topics.MERCHANTS.valueSerde().serializer().serialize(topic, (Merchant) value));
+        AttemptSink sink = new AttemptSink() {
+            @Override
+            public void attempted(WebhookAttempt attempt) {
+                producer.send(new ProducerRecord<>(Topics.WEBHOOK_ATTEMPTS.name(), attempt.getSessionId(), attempt), (meta, error) -> {
+                    if (error != null) {
+                        // The head stays due: it is sent again at the next scan after a restart, never lost.
+                        LOG.error("could not record attempt {} of {}", attempt.getAttempt(), attempt.getEventId(), error);
+                    }
+                });
+            }
+
+            @Override
+            public void endpointDisabled(Merchant merchant) {
+                LOG.warn("merchant {}: webhook endpoint disabled ({})", merchant.getMerchantId(), merchant.getWebhookDisabledReason());
+                producer.send(new ProducerRecord<>(Topics.MERCHANTS.name(), merchant.getMerchantId(), merchant));
+            }
+        };
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.putAll(config.overrides());
+        this.streams = new KafkaStreams(RelayTopology.build(config.settings(), dispatcher, sink), p);
+        streams.setStateListener((next, previous) -> {
+            if (next == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+    }
+
+    public static RelayService start(Config config) {
+        RelayService service = new RelayService(config);
+        service.streams.start();
+        return service;
+    }
+
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        producer.close(Duration.ofSeconds(10));
+        dispatcher.close();
+    }
+}

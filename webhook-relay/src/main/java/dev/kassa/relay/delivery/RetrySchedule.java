@@ -1,0 +1,57 @@
+package dev.kassa.relay.delivery;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * When to try a failed webhook again: one delay per retry, as data, with ±20 % jitter drawn from the event id and
+ * attempt number (so a replayed decision draws the same jitter), and a receiver's {@code Retry-After} honoured up
+ * to the longest delay. After the last delay the webhook is parked.
+ */
+public record RetrySchedule(List<Duration> delays) {
+
+    /**
+     * 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, 12 h, 16 h, 24 h: 12 retries over about 2.9 days
+     * (Stripe retries for 3 days, Svix for about 28 hours).
+     */
+    public static final RetrySchedule DEFAULT = new RetrySchedule(List.of(
+            Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofMinutes(10),
+            Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(4),
+            Duration.ofHours(8), Duration.ofHours(12), Duration.ofHours(16), Duration.ofHours(24)));
+
+    public RetrySchedule {
+        delays = List.copyOf(delays);
+        if (delays.isEmpty() || delays.stream().anyMatch(d -> d.isNegative() || d.isZero())) {
+            throw new IllegalArgumentException("a retry schedule needs at least one positive delay");
+        }
+    }
+
+    /** Attempts in all: the first plus one per delay. */
+    public int maxAttempts() {
+        return delays.size() + 1;
+    }
+
+    /** The whole span from the first attempt to the last, without jitter. */
+    public Duration span() {
+        return delays.stream().reduce(Duration.ZERO, Duration::plus);
+    }
+
+    /**
+     * The wait after failed attempt {@code attempt} (1-based), or empty when that was the last: the webhook is parked.
+     */
+    public Optional<Duration> delayAfter(int attempt, String eventId, Duration retryAfter) {
+        if (attempt < 1 || attempt > delays.size()) {
+            return Optional.empty();
+        }
+        Duration base = delays.get(attempt - 1);
+        double factor = 0.8 + 0.4 * new SplittableRandom(eventId.hashCode() * 31L + attempt).nextDouble();
+        Duration jittered = Duration.ofMillis(Math.max(1, Math.round(base.toMillis() * factor)));
+        if (retryAfter != null && retryAfter.compareTo(jittered) > 0) {
+            Duration longest = delays.get(delays.size() - 1);
+            return Optional.of(retryAfter.compareTo(longest) > 0 ? longest : retryAfter);
+        }
+        return Optional.of(jittered);
+    }
+}

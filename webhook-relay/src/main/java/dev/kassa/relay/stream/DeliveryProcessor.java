@@ -1,0 +1,208 @@
+package dev.kassa.relay.stream;
+
+import dev.kassa.aggregate.domain.SessionFold;
+import dev.kassa.relay.delivery.AttemptOutcomes;
+import dev.kassa.relay.delivery.Dispatcher;
+import dev.kassa.relay.delivery.WebhookPayload;
+import dev.kassa.schemas.avro.AttemptOutcome;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.SessionEvent;
+import dev.kassa.schemas.avro.SessionState;
+import dev.kassa.schemas.avro.WebhookAttempt;
+import dev.kassa.schemas.avro.WebhookDelivery;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One queue of webhooks per session, delivered head first: a session waits on its own failing webhook, other
+ * sessions do not. The due index holds one entry per session with a pending head; a punctuator hands due heads to
+ * the dispatcher; the attempt, read back from the attempts topic, decides what comes next.
+ */
+final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryProcessor.class);
+
+    private final RelaySettings settings;
+    private final Dispatcher dispatcher;
+    private final AttemptSink sink;
+    /** Session → "eventId#attempt" in flight. Not stored: after a crash the due head is simply sent again. */
+    private final Map<Long, String> inFlight = new HashMap<>();
+
+    private ProcessorContext<Void, Void> context;
+    private KeyValueStore<Long, Merchant> merchants;
+    private KeyValueStore<Long, SessionState> sessions;
+    private KeyValueStore<Bytes, WebhookDelivery> deliveries;
+    private KeyValueStore<Bytes, Long> due;
+
+    DeliveryProcessor(RelaySettings settings, Dispatcher dispatcher, AttemptSink sink) {
+        this.settings = settings;
+        this.dispatcher = dispatcher;
+        this.sink = sink;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
+        merchants = context.getStateStore(RelayTopology.MERCHANTS_STORE);
+        sessions = context.getStateStore(RelayTopology.SESSIONS_STORE);
+        deliveries = context.getStateStore(RelayTopology.DELIVERIES_STORE);
+        due = context.getStateStore(RelayTopology.DUE_STORE);
+        context.schedule(settings.scanInterval(), PunctuationType.WALL_CLOCK_TIME, now -> dispatchDue(Instant.ofEpochMilli(now)));
+    }
+
+    @Override
+    public void process(Record<Object, Object> record) {
+        if (record.value() instanceof SessionEvent event) {
+            enqueue(event);
+        } else if (record.value() instanceof WebhookAttempt attempt) {
+            fold(attempt);
+        }
+    }
+
+    private void enqueue(SessionEvent event) {
+        SessionState before = sessions.get(event.getSessionId());
+        if (before != null && event.getSequence() <= before.getSequence()) {
+            return; // a re-sent event: its webhook is already queued or sent
+        }
+        SessionState state;
+        try {
+            state = SessionFold.evolve(before, event);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("skipped event {}: {}", event.getEventId(), e.getMessage());
+            return;
+        }
+        sessions.put(event.getSessionId(), state);
+        Merchant merchant = merchants.get(event.getMerchantId());
+        if (merchant == null || merchant.getWebhookUrl() == null || merchant.getWebhookUrl().isBlank()) {
+            return; // the merchant polls instead; nothing to deliver
+        }
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        boolean idle = head(event.getSessionId()) == null;
+        WebhookDelivery delivery = new WebhookDelivery(event.getEventId(), event.getSessionId(), event.getMerchantId(),
+                event.getSequence(), ByteBuffer.wrap(WebhookPayload.body(event, state)), 0, now, now);
+        deliveries.put(deliveryKey(event.getSessionId(), event.getSequence()), delivery);
+        if (idle) {
+            due.put(dueKey(now, event.getSessionId()), event.getSessionId());
+        }
+    }
+
+    private void dispatchDue(Instant now) {
+        List<KeyValue<Bytes, Long>> ready = new ArrayList<>();
+        int room = settings.maxInFlight() - inFlight.size();
+        try (KeyValueIterator<Bytes, Long> it = due.range(dueKey(Instant.EPOCH, 0), dueKey(now, Long.MAX_VALUE))) {
+            while (it.hasNext() && ready.size() < room) {
+                KeyValue<Bytes, Long> entry = it.next();
+                if (!inFlight.containsKey(entry.value)) {
+                    ready.add(entry);
+                }
+            }
+        }
+        for (KeyValue<Bytes, Long> entry : ready) {
+            long sessionId = entry.value;
+            WebhookDelivery head = head(sessionId);
+            if (head == null) {
+                due.delete(entry.key);
+                continue;
+            }
+            int attempt = head.getAttempts() + 1;
+            Merchant merchant = merchants.get(head.getMerchantId());
+            if (merchant == null || merchant.getWebhookUrl() == null || merchant.getWebhookDisabledReason() != null) {
+                String why = merchant == null ? "merchant " + head.getMerchantId() + " is unknown"
+                        : merchant.getWebhookUrl() == null ? "the merchant has no webhook URL"
+                        : "endpoint disabled: " + merchant.getWebhookDisabledReason();
+                inFlight.put(sessionId, head.getEventId() + "#" + attempt);
+                sink.attempted(AttemptOutcomes.notAttempted(head.getEventId(), sessionId, head.getMerchantId(), head.getSequence(),
+                        attempt, merchant == null ? null : merchant.getWebhookUrl(), now, AttemptOutcome.PARKED, why));
+                continue;
+            }
+            byte[] body = new byte[head.getBody().remaining()];
+            head.getBody().duplicate().get(body);
+            Dispatcher.Request request = new Dispatcher.Request(head.getEventId(), sessionId, body, attempt,
+                    merchant.getWebhookUrl(), merchant.getWebhookSecret(), previousSecret(merchant, now), false);
+            inFlight.put(sessionId, head.getEventId() + "#" + attempt);
+            long merchantId = head.getMerchantId();
+            long sequence = head.getSequence();
+            dispatcher.send(request).whenComplete((outcome, error) -> {
+                Dispatcher.Outcome result = error == null ? outcome : new Dispatcher.Outcome(null, 0, "dispatch failed: " + error, null);
+                WebhookAttempt record = AttemptOutcomes.record(request, merchantId, sequence, result, settings.clock().instant(), settings.schedule());
+                sink.attempted(record);
+                if (record.getOutcome() == AttemptOutcome.ENDPOINT_DISABLED) {
+                    sink.endpointDisabled(Merchant.newBuilder(merchant)
+                            .setWebhookDisabledReason("410 Gone from " + request.url() + " at " + record.getAttemptedAt())
+                            .setUpdatedAt(record.getAttemptedAt()).build());
+                }
+            });
+        }
+    }
+
+    private static String previousSecret(Merchant merchant, Instant now) {
+        if (merchant.getPreviousWebhookSecret() == null) {
+            return null;
+        }
+        Instant until = merchant.getPreviousSecretUntil();
+        return until == null || now.isBefore(until) ? merchant.getPreviousWebhookSecret() : null;
+    }
+
+    private void fold(WebhookAttempt attempt) {
+        if (attempt.getRedelivery()) {
+            return; // an operator's redelivery: logged, it does not move the queue
+        }
+        long sessionId = attempt.getSessionId();
+        WebhookDelivery head = head(sessionId);
+        if (head == null || !head.getEventId().equals(attempt.getEventId()) || attempt.getAttempt() != head.getAttempts() + 1) {
+            return; // stale: an attempt already folded (re-read after a restart) or from before a crash
+        }
+        String key = attempt.getEventId() + "#" + attempt.getAttempt();
+        if (key.equals(inFlight.get(sessionId))) {
+            inFlight.remove(sessionId);
+        }
+        due.delete(dueKey(head.getNextAttemptAt(), sessionId));
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        if (attempt.getOutcome() == AttemptOutcome.RETRY_SCHEDULED && attempt.getNextAttemptAt() != null) {
+            head.setAttempts(attempt.getAttempt());
+            head.setNextAttemptAt(attempt.getNextAttemptAt());
+            deliveries.put(deliveryKey(sessionId, head.getSequence()), head);
+            due.put(dueKey(attempt.getNextAttemptAt(), sessionId), sessionId);
+            return;
+        }
+        if (attempt.getOutcome() != AttemptOutcome.DELIVERED) {
+            LOG.warn("webhook {} for session {} parked after attempt {}: {}", attempt.getEventId(), sessionId,
+                    attempt.getAttempt(), attempt.getError() != null ? attempt.getError() : "status " + attempt.getStatusCode());
+        }
+        deliveries.delete(deliveryKey(sessionId, head.getSequence()));
+        WebhookDelivery next = head(sessionId);
+        if (next != null) {
+            next.setNextAttemptAt(now);
+            deliveries.put(deliveryKey(sessionId, next.getSequence()), next);
+            due.put(dueKey(now, sessionId), sessionId);
+        }
+    }
+
+    private WebhookDelivery head(long sessionId) {
+        try (KeyValueIterator<Bytes, WebhookDelivery> it = deliveries.range(deliveryKey(sessionId, 0), deliveryKey(sessionId, Long.MAX_VALUE))) {
+            return it.hasNext() ? it.next().value : null;
+        }
+    }
+
+    static Bytes deliveryKey(long sessionId, long sequence) {
+        return Bytes.wrap(ByteBuffer.allocate(16).putLong(sessionId).putLong(sequence).array());
+    }
+
+    static Bytes dueKey(Instant at, long sessionId) {
+        return Bytes.wrap(ByteBuffer.allocate(16).putLong(at.toEpochMilli()).putLong(sessionId).array());
+    }
+}

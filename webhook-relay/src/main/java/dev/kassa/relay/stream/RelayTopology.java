@@ -1,0 +1,71 @@
+package dev.kassa.relay.stream;
+
+import dev.kassa.relay.delivery.Dispatcher;
+import dev.kassa.schemas.AvroSerde;
+import dev.kassa.schemas.Topics;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.SessionState;
+import dev.kassa.schemas.avro.WebhookDelivery;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The webhook relay as a second fold: session events enqueue webhooks, attempts (read back from the attempts topic)
+ * move each session's queue on. Merchants are a global store. The queue, the due index and the session details
+ * needed for the body are changelogged stores, so pending retries survive restarts and rebalances.
+ */
+public final class RelayTopology {
+
+    static final String MERCHANTS_STORE = "relay-merchants";
+    static final String SESSIONS_STORE = "relay-sessions";
+    static final String DELIVERIES_STORE = "relay-deliveries";
+    static final String DUE_STORE = "relay-due";
+    static final String PROCESSOR = "relay";
+
+    private RelayTopology() {
+    }
+
+    public static Topology build(RelaySettings settings, Dispatcher dispatcher, AttemptSink sink) {
+        Topology topology = new Topology();
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MERCHANTS_STORE),
+                        Serdes.Long(), new AvroSerde<>(Merchant.class)).withLoggingDisabled(),
+                "merchants", Topics.MERCHANTS.keySerde().deserializer(), Topics.MERCHANTS.valueSerde().deserializer(),
+                Topics.MERCHANTS.name(), "merchants-loader", MerchantLoader::new);
+        topology.addSource("events", Topics.SESSION_EVENTS.keySerde().deserializer(), Topics.SESSION_EVENTS.valueSerde().deserializer(),
+                Topics.SESSION_EVENTS.name());
+        topology.addSource("attempts", Topics.WEBHOOK_ATTEMPTS.keySerde().deserializer(), Topics.WEBHOOK_ATTEMPTS.valueSerde().deserializer(),
+                Topics.WEBHOOK_ATTEMPTS.name());
+        topology.addProcessor(PROCESSOR, () -> new DeliveryProcessor(settings, dispatcher, sink), "events", "attempts");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSIONS_STORE),
+                Serdes.Long(), new AvroSerde<>(SessionState.class)), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DELIVERIES_STORE),
+                Serdes.Bytes(), new AvroSerde<>(WebhookDelivery.class)), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_STORE),
+                Serdes.Bytes(), Serdes.Long()), PROCESSOR);
+        return topology;
+    }
+
+    /** Keeps the global merchants store equal to the merchants topic. */
+    private static final class MerchantLoader implements Processor<Long, Merchant, Void, Void> {
+        private KeyValueStore<Long, Merchant> store;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore(MERCHANTS_STORE);
+        }
+
+        @Override
+        public void process(Record<Long, Merchant> record) {
+            if (record.value() == null) {
+                store.delete(record.key());
+            } else {
+                store.put(record.key(), record.value());
+            }
+        }
+    }
+}
