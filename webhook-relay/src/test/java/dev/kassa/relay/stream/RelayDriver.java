@@ -1,0 +1,173 @@
+package dev.kassa.relay.stream;
+
+import dev.kassa.relay.delivery.HttpDispatcher;
+import dev.kassa.relay.delivery.RetrySchedule;
+import dev.kassa.relay.delivery.SsrfGuard;
+import dev.kassa.schemas.SessionEventKey;
+import dev.kassa.schemas.Topics;
+import dev.kassa.schemas.avro.CheckoutMode;
+import dev.kassa.schemas.avro.EventCause;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.MerchantPackage;
+import dev.kassa.schemas.avro.PaymentPending;
+import dev.kassa.schemas.avro.PaymentSucceeded;
+import dev.kassa.schemas.avro.SessionCreated;
+import dev.kassa.schemas.avro.SessionEvent;
+import dev.kassa.schemas.avro.SessionStatus;
+import dev.kassa.schemas.avro.WebhookAttempt;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** The relay under TopologyTestDriver with a real HTTP dispatcher; attempts are fed back as the attempts topic would. */
+final class RelayDriver implements AutoCloseable {
+
+    static final Instant T0 = Instant.parse("2026-02-25T12:00:00Z");
+    static final String SECRET = "whsec_dGVzdC1tZXJjaGFudC1zZWNyZXQ=";
+
+    private final MutableClock clock = new MutableClock(T0);
+    private final ConcurrentLinkedQueue<Object> sunk = new ConcurrentLinkedQueue<>();
+    private final HttpDispatcher dispatcher;
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<Long, Merchant> merchants;
+    private final TestInputTopic<SessionEventKey, SessionEvent> events;
+    private final TestInputTopic<Long, WebhookAttempt> attempts;
+    private final List<WebhookAttempt> attemptLog = new ArrayList<>();
+    private final List<Merchant> merchantUpdates = new ArrayList<>();
+
+    RelayDriver(RetrySchedule schedule, Duration requestTimeout) {
+        dispatcher = new HttpDispatcher(new SsrfGuard(true), requestTimeout, clock);
+        AttemptSink sink = new AttemptSink() {
+            @Override
+            public void attempted(WebhookAttempt attempt) {
+                sunk.add(attempt);
+            }
+
+            @Override
+            public void endpointDisabled(Merchant merchant) {
+                sunk.add(merchant);
+            }
+        };
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "relay-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(RelayTopology.build(new RelaySettings(Duration.ofMillis(50), 100, schedule, clock), dispatcher, sink),
+                props, T0);
+        merchants = driver.createInputTopic(Topics.MERCHANTS.name(), Topics.MERCHANTS.keySerde().serializer(), Topics.MERCHANTS.valueSerde().serializer());
+        events = driver.createInputTopic(Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().serializer(),
+                Topics.SESSION_EVENTS.valueSerde().serializer());
+        attempts = driver.createInputTopic(Topics.WEBHOOK_ATTEMPTS.name(), Topics.WEBHOOK_ATTEMPTS.keySerde().serializer(),
+                Topics.WEBHOOK_ATTEMPTS.valueSerde().serializer());
+    }
+
+    RelayDriver merchant(long id, String url) {
+        merchants.pipeInput(id, Merchant.newBuilder().setMerchantId(id).setEmail("m" + id + "@example.com")
+                .setApiKeyHash("sha256:00").setDomains(List.of("shop.example")).setPackage$(MerchantPackage.PRO)
+                .setCheckoutMode(CheckoutMode.SMART_ROUTER).setWebhookUrl(url).setWebhookSecret(SECRET)
+                .setCreatedAt(T0).setUpdatedAt(T0).build());
+        return this;
+    }
+
+    RelayDriver created(long merchant, long session) {
+        return event(merchant, session, 1, SessionStatus.CREATED, null, SessionCreated.newBuilder().setOrderId("ORDER-" + session)
+                .setAmountMinor(7900).setCurrency("EUR").setShopDomain("shop.example").setCustomerEmail("buyer@example.com")
+                .setExpiresAt(T0.plusSeconds(900)).setGraceSeconds(1800).build());
+    }
+
+    RelayDriver pending(long merchant, long session, long sequence) {
+        return event(merchant, session, sequence, SessionStatus.PENDING, SessionStatus.CREATED, new PaymentPending("att", "card", "sandbox", null, null));
+    }
+
+    RelayDriver paid(long merchant, long session, long sequence) {
+        return event(merchant, session, sequence, SessionStatus.PAID, SessionStatus.PENDING,
+                new PaymentSucceeded("sandbox", "cb", "pp", 7900L, "EUR", Map.of("txid", "0xabc"), false));
+    }
+
+    private RelayDriver event(long merchant, long session, long sequence, SessionStatus status, SessionStatus previous, Object payload) {
+        events.pipeInput(new SessionEventKey(session, sequence), SessionEvent.newBuilder().setEventId("evt_" + session + "_" + sequence)
+                .setSessionId(session).setMerchantId(merchant).setSequence(sequence).setOccurredAt(clock.instant())
+                .setStatus(status).setPreviousStatus(previous).setCause(new EventCause("c" + sequence, "Test", "test", "d"))
+                .setPayload(payload).build(), clock.instant());
+        return this;
+    }
+
+    /** Moves time in small steps, feeding finished attempts back, until {@code done} holds or {@code limit} passes. */
+    RelayDriver runUntil(BooleanSupplier done, Duration limit) throws InterruptedException {
+        Instant end = clock.instant().plus(limit);
+        long realDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!done.getAsBoolean() && clock.instant().isBefore(end) && System.nanoTime() < realDeadline) {
+            step(Duration.ofMillis(250));
+        }
+        return this;
+    }
+
+    /** Lets real time pass for in-flight HTTP, then feeds results back; advances the test clock by {@code by}. */
+    RelayDriver step(Duration by) throws InterruptedException {
+        clock.advance(by);
+        driver.advanceWallClockTime(by);
+        Thread.sleep(20); // real HTTP on loopback is in flight; the poll below picks up whatever finished
+        Object next;
+        while ((next = sunk.poll()) != null) {
+            if (next instanceof WebhookAttempt attempt) {
+                attemptLog.add(attempt);
+                attempts.pipeInput(attempt.getSessionId(), attempt, clock.instant());
+            } else if (next instanceof Merchant merchant) {
+                merchantUpdates.add(merchant);
+                merchants.pipeInput(merchant.getMerchantId(), merchant, clock.instant());
+            }
+        }
+        return this;
+    }
+
+    List<WebhookAttempt> attempts(long session) {
+        return attemptLog.stream().filter(a -> a.getSessionId() == session).toList();
+    }
+
+    List<Merchant> merchantUpdates() {
+        return merchantUpdates;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        dispatcher.close();
+    }
+
+    /** A clock the test moves. */
+    static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.kassa.relay.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kassa.relay.delivery.RetrySchedule;
+import dev.kassa.relay.signing.WebhookSigner;
+import dev.kassa.schemas.avro.AttemptOutcome;
+import dev.kassa.schemas.avro.WebhookAttempt;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RelayTopologyTest {
+
+    private Receiver receiver;
+    private RelayDriver relay;
+
+    @BeforeEach
+    void start() throws Exception {
+        receiver = new Receiver();
+        relay = new RelayDriver(RetrySchedule.DEFAULT, Duration.ofMillis(800));
+    }
+
+    @AfterEach
+    void stop() {
+        relay.close();
+        receiver.close();
+    }
+
+    @Test
+    void a_failing_receiver_gets_the_same_event_id_and_body_until_it_answers_2xx() throws Exception {
+        relay.merchant(1, receiver.url("/flaky")).created(1, 100);
+        relay.runUntil(() -> receiver.received("/flaky").size() == 3 && relay.attempts(100).size() == 3, Duration.ofMinutes(2));
+
+        List<Receiver.Received> got = receiver.received("/flaky");
+        assertThat(got).hasSize(3);
+        assertThat(got).extracting(Receiver.Received::webhookId).containsOnly("evt_100_1");
+        assertThat(got.get(1).body()).isEqualTo(got.get(0).body());
+        assertThat(got.get(2).body()).isEqualTo(got.get(0).body());
+        assertThat(WebhookSigner.verifyXSignature(got.get(2).body(), RelayDriver.SECRET, got.get(2).xSignature())).isTrue();
+        assertThat(relay.attempts(100)).extracting(WebhookAttempt::getOutcome)
+                .containsExactly(AttemptOutcome.RETRY_SCHEDULED, AttemptOutcome.RETRY_SCHEDULED, AttemptOutcome.DELIVERED);
+        assertThat(relay.attempts(100)).extracting(WebhookAttempt::getStatusCode).containsExactly(500, 500, 200);
+
+        JsonNode body = new ObjectMapper().readTree(got.get(0).body());
+        assertThat(body.get("event").asText()).isEqualTo("payment.session");
+        assertThat(body.get("session_id").asLong()).isEqualTo(100);
+        assertThat(body.get("order_id").asText()).isEqualTo("ORDER-100");
+        assertThat(body.get("status").asText()).isEqualTo("created");
+        assertThat(body.get("amount").asText()).isEqualTo("79.00");
+        assertThat(body.get("sequence").asLong()).isEqualTo(1);
+        assertThat(body.get("created_at").asText()).isEqualTo("2026-02-25 12:00:00");
+        assertThat(body.get("expires_at").asText()).isEqualTo("2026-02-25 12:15:00");
+    }
+
+    @Test
+    void a_410_disables_the_endpoint_and_later_webhooks_are_parked_without_a_call() throws Exception {
+        relay.merchant(2, receiver.url("/gone")).created(2, 200);
+        relay.runUntil(() -> !relay.merchantUpdates().isEmpty(), Duration.ofSeconds(30));
+
+        assertThat(relay.attempts(200)).extracting(WebhookAttempt::getOutcome).containsExactly(AttemptOutcome.ENDPOINT_DISABLED);
+        assertThat(relay.merchantUpdates()).singleElement()
+                .satisfies(m -> assertThat(m.getWebhookDisabledReason()).startsWith("410 Gone from " + receiver.url("/gone")));
+
+        relay.pending(2, 200, 2);
+        relay.runUntil(() -> relay.attempts(200).size() == 2, Duration.ofSeconds(30));
+        assertThat(relay.attempts(200).get(1).getOutcome()).isEqualTo(AttemptOutcome.PARKED);
+        assertThat(relay.attempts(200).get(1).getError()).startsWith("endpoint disabled: 410 Gone");
+        assertThat(receiver.received("/gone")).hasSize(1);
+    }
+
+    @Test
+    void a_slow_receiver_times_out_and_is_tried_again() throws Exception {
+        relay.merchant(3, receiver.url("/slow")).created(3, 300);
+        relay.runUntil(() -> !relay.attempts(300).isEmpty(), Duration.ofSeconds(30));
+
+        WebhookAttempt first = relay.attempts(300).get(0);
+        assertThat(first.getOutcome()).isEqualTo(AttemptOutcome.RETRY_SCHEDULED);
+        assertThat(first.getError()).isEqualTo("timed out after 800 ms");
+        assertThat(first.getNextAttemptAt()).isAfter(first.getAttemptedAt());
+    }
+
+    @Test
+    void a_redirect_is_a_failure_and_is_not_followed() throws Exception {
+        relay.merchant(4, receiver.url("/redirect")).created(4, 400);
+        relay.runUntil(() -> !relay.attempts(400).isEmpty(), Duration.ofSeconds(30));
+
+        assertThat(relay.attempts(400).get(0).getStatusCode()).isEqualTo(302);
+        assertThat(relay.attempts(400).get(0).getOutcome()).isEqualTo(AttemptOutcome.RETRY_SCHEDULED);
+        assertThat(receiver.received("/steal")).isEmpty();
+    }
+
+    @Test
+    void one_session_waits_on_its_own_failing_webhook_while_other_sessions_are_delivered_in_order() throws Exception {
+        relay.merchant(5, receiver.url("/down")).merchant(6, receiver.url("/ok"));
+        relay.created(5, 500).pending(5, 500, 2);
+        relay.created(6, 600).pending(6, 600, 2).paid(6, 600, 3);
+        relay.runUntil(() -> receiver.received("/ok").size() == 3 && relay.attempts(500).size() >= 2, Duration.ofMinutes(2));
+
+        assertThat(receiver.received("/ok")).extracting(Receiver.Received::webhookId).containsExactly("evt_600_1", "evt_600_2", "evt_600_3");
+        assertThat(receiver.received("/down")).extracting(Receiver.Received::webhookId).containsOnly("evt_500_1");
+        assertThat(relay.attempts(500)).extracting(WebhookAttempt::getOutcome).containsOnly(AttemptOutcome.RETRY_SCHEDULED);
+    }
+
+    @Test
+    void after_the_last_attempt_the_webhook_is_parked_and_the_session_moves_on() throws Exception {
+        relay.close();
+        relay = new RelayDriver(new RetrySchedule(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2))), Duration.ofMillis(800));
+        relay.merchant(7, receiver.url("/down")).created(7, 700).pending(7, 700, 2);
+        relay.runUntil(() -> receiver.received("/down").stream().anyMatch(r -> r.webhookId().equals("evt_700_2")), Duration.ofSeconds(60));
+
+        assertThat(relay.attempts(700).stream().filter(a -> a.getEventId().equals("evt_700_1")))
+                .extracting(WebhookAttempt::getOutcome)
+                .containsExactly(AttemptOutcome.RETRY_SCHEDULED, AttemptOutcome.RETRY_SCHEDULED, AttemptOutcome.PARKED);
+    }
+}
