@@ -61,6 +61,8 @@ final class DevCommand implements Callable<Integer> {
         }
         out.println("  aggregate  session aggregate (Kafka Streams, exactly-once, state in "
                 + dataDir.resolve("aggregate").toAbsolutePath() + "), " + env.aggregate().state().name().toLowerCase(java.util.Locale.ROOT));
+        out.println("  relay      webhook relay (loopback webhook URLs allowed: development mode, state in "
+                + dataDir.resolve("relay").toAbsolutePath() + "), " + env.relay().state().name().toLowerCase(java.util.Locale.ROOT));
         out.println("  gateway    not part of this build yet (will serve http://localhost:" + port + ")");
         out.println("  logs       " + System.getProperty("kassa.log.dir", "var/log") + "/kassa.log");
         long differing = env.topics().stream().filter(c -> c.action() == Action.DIFFERS).count();

@@ -2,6 +2,7 @@ package dev.kassa.cli;
 
 import dev.kassa.aggregate.app.AggregateService;
 import dev.kassa.localkafka.LocalKafka;
+import dev.kassa.relay.app.RelayService;
 import dev.kassa.schemas.TopicLayout;
 import dev.kassa.schemas.TopicProvisioner;
 import dev.kassa.schemas.TopicProvisioner.TopicCheck;
@@ -15,11 +16,13 @@ final class DevEnvironment implements AutoCloseable {
     private final LocalKafka kafka;
     private final List<TopicCheck> topics;
     private final AggregateService aggregate;
+    private final RelayService relay;
 
-    private DevEnvironment(LocalKafka kafka, List<TopicCheck> topics, AggregateService aggregate) {
+    private DevEnvironment(LocalKafka kafka, List<TopicCheck> topics, AggregateService aggregate, RelayService relay) {
         this.kafka = kafka;
         this.topics = topics;
         this.aggregate = aggregate;
+        this.relay = relay;
     }
 
     /**
@@ -32,11 +35,14 @@ final class DevEnvironment implements AutoCloseable {
             List<TopicCheck> topics = new TopicProvisioner(admin, TopicLayout.SINGLE_NODE).ensure();
             AggregateService aggregate = AggregateService.start(
                     AggregateService.Config.defaults(kafka.bootstrapServers(), dataDir.resolve("aggregate")));
-            if (!aggregate.awaitRunning(java.time.Duration.ofSeconds(120))) {
+            // Development mode: a merchant's test receiver on this machine may get webhooks.
+            RelayService relay = RelayService.start(RelayService.Config.defaults(kafka.bootstrapServers(), dataDir.resolve("relay"), true));
+            if (!aggregate.awaitRunning(java.time.Duration.ofSeconds(120)) || !relay.awaitRunning(java.time.Duration.ofSeconds(120))) {
+                relay.close();
                 aggregate.close();
-                throw new UserError("the session aggregate did not start within 120 s; see the log file.");
+                throw new UserError("the session aggregate or the webhook relay did not start within 120 s; see the log file.");
             }
-            return new DevEnvironment(kafka, topics, aggregate);
+            return new DevEnvironment(kafka, topics, aggregate, relay);
         } catch (RuntimeException | InterruptedException e) {
             kafka.close();
             throw e;
@@ -45,6 +51,10 @@ final class DevEnvironment implements AutoCloseable {
 
     AggregateService aggregate() {
         return aggregate;
+    }
+
+    RelayService relay() {
+        return relay;
     }
 
     LocalKafka kafka() {
@@ -58,6 +68,7 @@ final class DevEnvironment implements AutoCloseable {
     @Override
     public void close() {
         try {
+            relay.close();
             aggregate.close();
         } finally {
             kafka.close();

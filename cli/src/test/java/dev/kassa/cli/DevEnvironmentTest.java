@@ -38,6 +38,7 @@ class DevEnvironmentTest {
             assertThat(env.topics()).extracting(TopicCheck::action).containsOnly(Action.CREATED);
             assertThat(env.topics()).hasSameSizeAs(Topics.all());
             assertThat(env.aggregate().isRunning()).isTrue();
+            assertThat(env.relay().state()).isEqualTo(org.apache.kafka.streams.KafkaStreams.State.RUNNING);
             assertThat(createAndAwaitResult(env, CREATE).getOutcome()).isEqualTo(CommandOutcome.APPLIED);
         }
         try (DevEnvironment env = DevEnvironment.start(dataDir, port)) {

@@ -1,0 +1,50 @@
+package dev.kassa.cli;
+
+import dev.kassa.relay.app.RelayService;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kassa relay}: the webhook relay against any Kafka cluster, until stopped. */
+@Command(name = "relay", mixinStandardHelpOptions = true,
+        description = "Run the webhook relay against a cluster. Instances with the same --application-id share the partitions.")
+final class RelayCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap", required = true, description = "The cluster's bootstrap servers, HOST:PORT[,HOST:PORT...].")
+    String bootstrap;
+
+    @Option(names = "--application-id", defaultValue = "kassa-relay", description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--state-dir", defaultValue = "var/relay", description = "Where the local stores live (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--allow-loopback-webhooks", description = "Call webhook URLs on loopback (development only; never in production).")
+    boolean allowLoopback;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        RelayService.Config defaults = RelayService.Config.defaults(bootstrap, stateDir, allowLoopback);
+        RelayService service = RelayService.start(new RelayService.Config(bootstrap, applicationId, stateDir, allowLoopback,
+                defaults.requestTimeout(), defaults.settings(), defaults.overrides()));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            stopped.countDown();
+        }, "kassa-relay-shutdown"));
+        out.println("kassa relay: " + applicationId + " on " + bootstrap + ", state in " + stateDir.toAbsolutePath()
+                + (allowLoopback ? ", loopback webhooks ALLOWED (development)" : "") + "; Ctrl-C stops it.");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.kassa.relay.app;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the relay in its own JVM until stopped: {@code RelayMain BOOTSTRAP STATE_DIR APPLICATION_ID [allow-loopback]}.
+ * {@code kassa relay} is the front door; this entry point is what crash tests start and kill.
+ */
+public final class RelayMain {
+
+    private RelayMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length < 3) {
+            System.err.println("usage: RelayMain BOOTSTRAP STATE_DIR APPLICATION_ID [allow-loopback]");
+            System.exit(2);
+        }
+        RelayService.Config defaults = RelayService.Config.defaults(args[0], Path.of(args[1]), args.length > 3 && args[3].equals("allow-loopback"));
+        RelayService.Config config = new RelayService.Config(defaults.bootstrapServers(), args[2], defaults.stateDir(),
+                defaults.allowLoopback(), defaults.requestTimeout(), defaults.settings(),
+                Map.of("session.timeout.ms", 6000, "heartbeat.interval.ms", 1000));
+        RelayService service = RelayService.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            stopped.countDown();
+        }, "relay-shutdown"));
+        System.out.println("relay started: " + config.applicationId() + " on " + config.bootstrapServers());
+        stopped.await();
+    }
+}

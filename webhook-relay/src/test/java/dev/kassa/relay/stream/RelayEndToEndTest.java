@@ -1,0 +1,148 @@
+package dev.kassa.relay.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kassa.localkafka.KafkaCluster;
+import dev.kassa.localkafka.KafkaExtension;
+import dev.kassa.relay.app.RelayMain;
+import dev.kassa.schemas.SessionEventKey;
+import dev.kassa.schemas.SessionEventPartitioner;
+import dev.kassa.schemas.TopicLayout;
+import dev.kassa.schemas.TopicProvisioner;
+import dev.kassa.schemas.Topics;
+import dev.kassa.schemas.avro.CheckoutMode;
+import dev.kassa.schemas.avro.EventCause;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.MerchantPackage;
+import dev.kassa.schemas.avro.PaymentPending;
+import dev.kassa.schemas.avro.SessionCreated;
+import dev.kassa.schemas.avro.SessionEvent;
+import dev.kassa.schemas.avro.SessionStatus;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The relay in its own JVM on the real broker, SIGKILLed mid-load and restarted: every webhook arrives at least once. */
+@ExtendWith(KafkaExtension.class)
+class RelayEndToEndTest {
+
+    private static final int SESSIONS_PER_HALF = 150;
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void a_killed_relay_loses_no_webhook_and_duplicates_keep_their_webhook_id(KafkaCluster kafka) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            new TopicProvisioner(admin, TopicLayout.SINGLE_NODE).ensure();
+        }
+        long merchantId = ThreadLocalRandom.current().nextLong(1, 1L << 40);
+        long base = ThreadLocalRandom.current().nextLong(1, 1L << 40) * 1000;
+        String appId = "e2e-relay-" + System.nanoTime();
+        try (Receiver receiver = new Receiver()) {
+            sendMerchant(kafka, merchantId, receiver.url("/ok"));
+            Process first = startRelay(kafka, appId, "first");
+            sendEvents(kafka, merchantId, base, 0, SESSIONS_PER_HALF);
+            await().atMost(Duration.ofSeconds(120)).until(() -> distinct(receiver) >= SESSIONS_PER_HALF);
+            first.destroyForcibly().waitFor();
+            int beforeKill = receiver.received("/ok").size();
+
+            sendEvents(kafka, merchantId, base, SESSIONS_PER_HALF, 2 * SESSIONS_PER_HALF);
+            Process second = startRelay(kafka, appId, "second");
+            try {
+                int expected = 2 * SESSIONS_PER_HALF * 2;
+                await().atMost(Duration.ofSeconds(180)).until(() -> distinct(receiver) == expected);
+            } finally {
+                second.destroy();
+                second.waitFor();
+            }
+
+            List<Receiver.Received> all = receiver.received("/ok");
+            Map<String, List<Receiver.Received>> byId = new HashMap<>();
+            all.forEach(r -> byId.computeIfAbsent(r.webhookId(), id -> new ArrayList<>()).add(r));
+            long duplicates = all.size() - byId.size();
+            System.out.printf("relay end-to-end: %d webhooks received before SIGKILL, %d in all for %d events, %d duplicates%n",
+                    beforeKill, all.size(), byId.size(), duplicates);
+            for (List<Receiver.Received> copies : byId.values()) {
+                for (Receiver.Received copy : copies) {
+                    assertThat(copy.body()).as("every copy of %s has the same body", copy.webhookId()).isEqualTo(copies.get(0).body());
+                }
+            }
+            // Per-session order: a session's second webhook never arrives before its first.
+            List<String> order = all.stream().map(Receiver.Received::webhookId).toList();
+            for (int i = 0; i < 2 * SESSIONS_PER_HALF; i++) {
+                long session = base + i;
+                assertThat(order.indexOf("evt_" + session + "_1")).isLessThan(order.indexOf("evt_" + session + "_2"));
+            }
+        }
+    }
+
+    private static long distinct(Receiver receiver) {
+        return receiver.received("/ok").stream().map(Receiver.Received::webhookId).distinct().count();
+    }
+
+    private static void sendMerchant(KafkaCluster kafka, long id, String url) throws Exception {
+        try (KafkaProducer<Long, Merchant> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                Serdes.Long().serializer(), Topics.MERCHANTS.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(Topics.MERCHANTS.name(), id, Merchant.newBuilder().setMerchantId(id)
+                    .setEmail("e2e@example.com").setApiKeyHash("sha256:00").setDomains(List.of("shop.example"))
+                    .setPackage$(MerchantPackage.PRO).setCheckoutMode(CheckoutMode.SMART_ROUTER).setWebhookUrl(url)
+                    .setWebhookSecret(RelayDriver.SECRET).setCreatedAt(Instant.now()).setUpdatedAt(Instant.now()).build())).get();
+        }
+    }
+
+    private static void sendEvents(KafkaCluster kafka, long merchant, long base, int from, int to) throws Exception {
+        Instant now = Instant.now();
+        try (KafkaProducer<SessionEventKey, SessionEvent> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.PARTITIONER_CLASS_CONFIG, SessionEventPartitioner.class.getName()),
+                Topics.SESSION_EVENTS.keySerde().serializer(), Topics.SESSION_EVENTS.valueSerde().serializer())) {
+            for (int i = from; i < to; i++) {
+                long session = base + i;
+                producer.send(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), new SessionEventKey(session, 1), SessionEvent.newBuilder()
+                        .setEventId("evt_" + session + "_1").setSessionId(session).setMerchantId(merchant).setSequence(1)
+                        .setOccurredAt(now).setStatus(SessionStatus.CREATED).setPreviousStatus(null)
+                        .setCause(new EventCause("c1", "CreateSession", "test", "d"))
+                        .setPayload(SessionCreated.newBuilder().setOrderId("O-" + session).setAmountMinor(1000).setCurrency("EUR")
+                                .setShopDomain("shop.example").setExpiresAt(now.plusSeconds(900)).setGraceSeconds(1800).build()).build()));
+                producer.send(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), new SessionEventKey(session, 2), SessionEvent.newBuilder()
+                        .setEventId("evt_" + session + "_2").setSessionId(session).setMerchantId(merchant).setSequence(2)
+                        .setOccurredAt(now).setStatus(SessionStatus.PENDING).setPreviousStatus(SessionStatus.CREATED)
+                        .setCause(new EventCause("c2", "StartPaymentAttempt", "test", "d"))
+                        .setPayload(new PaymentPending("att", "card", "sandbox", null, null)).build()));
+            }
+            producer.flush();
+        }
+    }
+
+    private Process startRelay(KafkaCluster kafka, String appId, String name) throws Exception {
+        Path logs = Path.of(System.getProperty("kassa.test.logs", "target/test-logs"));
+        Files.createDirectories(logs);
+        List<String> command = new ArrayList<>(Arrays.asList(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.kassa.schemas.avro",
+                "-Dkassa.test.logs=" + logs.resolve("relay-" + name).toAbsolutePath(),
+                "-cp", System.getProperty("java.class.path"),
+                RelayMain.class.getName(), kafka.bootstrapServers(), stateDir.toString(), appId, "allow-loopback"));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(new File(logs.toFile(), "relay-" + name + ".out"));
+        return builder.start();
+    }
+}
