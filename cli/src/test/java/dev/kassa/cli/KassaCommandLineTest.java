@@ -80,4 +80,19 @@ class KassaCommandLineTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).startsWith("Unknown options: '--kafka-prot', '9092'").contains("Possible solutions: --kafka-port").doesNotContain("Exception");
     }
+
+    @Test
+    void redeliver_without_a_selection_says_what_to_name(KafkaCluster kafka) {
+        int code = run("redeliver", "--bootstrap", kafka.bootstrapServers());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("kassa redeliver: name a session, an event, or a time range (--from and --to)."
+                + System.lineSeparator());
+    }
+
+    @Test
+    void redeliver_with_a_malformed_instant_says_how_to_write_one(KafkaCluster kafka) {
+        int code = run("redeliver", "--bootstrap", kafka.bootstrapServers(), "--from", "yesterday", "--to", "2026-02-25T12:00:00Z");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).startsWith("kassa redeliver: --from 'yesterday' is not an ISO-8601 instant");
+    }
 }

@@ -2,6 +2,7 @@ package dev.kassa.schemas;
 
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.RedeliveryRequest;
 import dev.kassa.schemas.avro.RoutingDecision;
 import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionEvent;
@@ -57,6 +58,12 @@ public final class Topics {
             Map.of("cleanup.policy", DELETE, "retention.ms", ms(Duration.ofDays(30))),
             "every webhook attempt with its response code, latency and outcome");
 
+    /** Operators' requests to send a webhook again; key session_id. Kept 7 days. */
+    public static final Topic<Long, RedeliveryRequest> WEBHOOK_REDELIVERIES = new Topic<>(
+            "kassa.webhook-redeliveries", Serdes.Long(), new AvroSerde<>(RedeliveryRequest.class),
+            Map.of("cleanup.policy", DELETE, "retention.ms", ms(Duration.ofDays(7))),
+            "operators' redelivery requests: one event again, with its original event_id and body");
+
     /** Routing decisions; key session_id. Kept 90 days so that a new rule set can be tried on past traffic. */
     public static final Topic<Long, RoutingDecision> ROUTING_DECISIONS = new Topic<>(
             "kassa.routing-decisions", Serdes.Long(), new AvroSerde<>(RoutingDecision.class),
@@ -68,7 +75,8 @@ public final class Topics {
 
     /** All of them, in the order they are created. */
     public static List<Topic<?, ?>> all() {
-        return List.of(SESSION_COMMANDS, SESSION_EVENTS, SESSION_STATE, COMMAND_RESULTS, MERCHANTS, WEBHOOK_ATTEMPTS, ROUTING_DECISIONS);
+        return List.of(SESSION_COMMANDS, SESSION_EVENTS, SESSION_STATE, COMMAND_RESULTS, MERCHANTS, WEBHOOK_ATTEMPTS,
+                WEBHOOK_REDELIVERIES, ROUTING_DECISIONS);
     }
 
     private static String ms(Duration duration) {

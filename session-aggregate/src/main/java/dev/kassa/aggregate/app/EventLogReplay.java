@@ -63,7 +63,8 @@ public final class EventLogReplay {
         return states;
     }
 
-    static <K, V> void readToEnd(String bootstrap, String topic, Deserializer<K> keys, Deserializer<V> values, BiConsumer<K, V> sink) {
+    /** Reads a topic from the start to its end as of now (committed records only), record by record. */
+    public static <K, V> void readToEnd(String bootstrap, String topic, Deserializer<K> keys, Deserializer<V> values, BiConsumer<K, V> sink) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",

@@ -6,6 +6,7 @@ import dev.kassa.relay.delivery.Dispatcher;
 import dev.kassa.relay.delivery.WebhookPayload;
 import dev.kassa.schemas.avro.AttemptOutcome;
 import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.RedeliveryRequest;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.WebhookAttempt;
@@ -70,7 +71,27 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
             enqueue(event);
         } else if (record.value() instanceof WebhookAttempt attempt) {
             fold(attempt);
+        } else if (record.value() instanceof RedeliveryRequest request) {
+            redeliver(request);
         }
+    }
+
+    /** An operator's redelivery: sent once, out of band (the session's queue is not touched), marked as a redelivery. */
+    private void redeliver(RedeliveryRequest request) {
+        Merchant merchant = merchants.get(request.getMerchantId());
+        Instant now = settings.clock().instant();
+        if (merchant == null || merchant.getWebhookUrl() == null) {
+            sink.attempted(AttemptOutcomes.notAttempted(request.getEventId(), request.getSessionId(), request.getMerchantId(),
+                    request.getSequence(), 1, null, now, AttemptOutcome.PARKED, "redelivery: the merchant has no webhook URL"));
+            return;
+        }
+        byte[] body = new byte[request.getBody().remaining()];
+        request.getBody().duplicate().get(body);
+        Dispatcher.Request http = new Dispatcher.Request(request.getEventId(), request.getSessionId(), body, 1,
+                merchant.getWebhookUrl(), merchant.getWebhookSecret(), previousSecret(merchant, now), true);
+        dispatcher.send(http).whenComplete((outcome, error) -> sink.attempted(AttemptOutcomes.record(http, request.getMerchantId(),
+                request.getSequence(), error == null ? outcome : new Dispatcher.Outcome(null, 0, "dispatch failed: " + error, null),
+                settings.clock().instant(), settings.schedule())));
     }
 
     private void enqueue(SessionEvent event) {

@@ -40,7 +40,9 @@ public final class RelayTopology {
                 Topics.SESSION_EVENTS.name());
         topology.addSource("attempts", Topics.WEBHOOK_ATTEMPTS.keySerde().deserializer(), Topics.WEBHOOK_ATTEMPTS.valueSerde().deserializer(),
                 Topics.WEBHOOK_ATTEMPTS.name());
-        topology.addProcessor(PROCESSOR, () -> new DeliveryProcessor(settings, dispatcher, sink), "events", "attempts");
+        topology.addSource("redeliveries", Topics.WEBHOOK_REDELIVERIES.keySerde().deserializer(),
+                Topics.WEBHOOK_REDELIVERIES.valueSerde().deserializer(), Topics.WEBHOOK_REDELIVERIES.name());
+        topology.addProcessor(PROCESSOR, () -> new DeliveryProcessor(settings, dispatcher, sink), "events", "attempts", "redeliveries");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSIONS_STORE),
                 Serdes.Long(), new AvroSerde<>(SessionState.class)), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DELIVERIES_STORE),

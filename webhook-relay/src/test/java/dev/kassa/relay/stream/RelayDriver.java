@@ -42,6 +42,8 @@ final class RelayDriver implements AutoCloseable {
     private final TestInputTopic<Long, Merchant> merchants;
     private final TestInputTopic<SessionEventKey, SessionEvent> events;
     private final TestInputTopic<Long, WebhookAttempt> attempts;
+    private final TestInputTopic<Long, dev.kassa.schemas.avro.RedeliveryRequest> redeliveries;
+    private final List<SessionEvent> eventLog = new ArrayList<>();
     private final List<WebhookAttempt> attemptLog = new ArrayList<>();
     private final List<Merchant> merchantUpdates = new ArrayList<>();
 
@@ -68,6 +70,18 @@ final class RelayDriver implements AutoCloseable {
                 Topics.SESSION_EVENTS.valueSerde().serializer());
         attempts = driver.createInputTopic(Topics.WEBHOOK_ATTEMPTS.name(), Topics.WEBHOOK_ATTEMPTS.keySerde().serializer(),
                 Topics.WEBHOOK_ATTEMPTS.valueSerde().serializer());
+        redeliveries = driver.createInputTopic(Topics.WEBHOOK_REDELIVERIES.name(), Topics.WEBHOOK_REDELIVERIES.keySerde().serializer(),
+                Topics.WEBHOOK_REDELIVERIES.valueSerde().serializer());
+    }
+
+    /** Every event piped so far, as the events topic would hold them. */
+    List<SessionEvent> eventLog() {
+        return List.copyOf(eventLog);
+    }
+
+    RelayDriver redeliver(List<dev.kassa.schemas.avro.RedeliveryRequest> requests) {
+        requests.forEach(r -> redeliveries.pipeInput(r.getSessionId(), r, clock.instant()));
+        return this;
     }
 
     RelayDriver merchant(long id, String url) {
@@ -94,10 +108,12 @@ final class RelayDriver implements AutoCloseable {
     }
 
     private RelayDriver event(long merchant, long session, long sequence, SessionStatus status, SessionStatus previous, Object payload) {
-        events.pipeInput(new SessionEventKey(session, sequence), SessionEvent.newBuilder().setEventId("evt_" + session + "_" + sequence)
+        SessionEvent event = SessionEvent.newBuilder().setEventId("evt_" + session + "_" + sequence)
                 .setSessionId(session).setMerchantId(merchant).setSequence(sequence).setOccurredAt(clock.instant())
                 .setStatus(status).setPreviousStatus(previous).setCause(new EventCause("c" + sequence, "Test", "test", "d"))
-                .setPayload(payload).build(), clock.instant());
+                .setPayload(payload).build();
+        eventLog.add(event);
+        events.pipeInput(new SessionEventKey(session, sequence), event, clock.instant());
         return this;
     }
 

@@ -117,4 +117,23 @@ class RelayTopologyTest {
                 .extracting(WebhookAttempt::getOutcome)
                 .containsExactly(AttemptOutcome.RETRY_SCHEDULED, AttemptOutcome.RETRY_SCHEDULED, AttemptOutcome.PARKED);
     }
+
+    @Test
+    void a_redelivery_sends_the_same_id_and_body_again_marked_and_outside_the_queue() throws Exception {
+        relay.merchant(8, receiver.url("/ok")).created(8, 800).paid(8, 800, 2);
+        relay.runUntil(() -> receiver.received("/ok").size() == 2, Duration.ofSeconds(30));
+        Receiver.Received original = receiver.received("/ok").get(1);
+
+        relay.redeliver(dev.kassa.relay.delivery.Redeliveries.select(relay.eventLog(),
+                new dev.kassa.relay.delivery.Redeliveries.Selection(null, "evt_800_2", null, null), "operator:ops", RelayDriver.T0));
+        relay.runUntil(() -> receiver.received("/ok").size() == 3 && relay.attempts(800).size() == 3, Duration.ofSeconds(30));
+
+        Receiver.Received again = receiver.received("/ok").get(2);
+        assertThat(again.webhookId()).isEqualTo("evt_800_2");
+        assertThat(again.body()).isEqualTo(original.body());
+        assertThat(again.redelivery()).isEqualTo("true");
+        assertThat(original.redelivery()).isNull();
+        assertThat(relay.attempts(800).get(2).getRedelivery()).isTrue();
+        assertThat(relay.attempts(800).get(2).getOutcome()).isEqualTo(AttemptOutcome.DELIVERED);
+    }
 }
