@@ -1,0 +1,66 @@
+package dev.kassa.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kassa.localkafka.KafkaCluster;
+import dev.kassa.localkafka.LocalKafka;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kassa bench relay}: webhook deliveries/s against a plain HTTP loop, and end-to-end latency at a steady rate. */
+@Command(name = "relay", mixinStandardHelpOptions = true,
+        description = "Deliveries/s through the relay to a loopback receiver (and the ratio to a plain JDK HttpClient loop), "
+                + "then end-to-end latency from command to webhook receipt at --rate commands/s.")
+public final class RelayBenchCommand implements Callable<Integer> {
+
+    @Option(names = "--webhooks", defaultValue = "50000", description = "Webhooks in the throughput phase (default: ${DEFAULT-VALUE}).")
+    int webhooks;
+
+    @Option(names = "--rate", defaultValue = "1000", description = "Commands/s in the latency phase (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--latency-seconds", defaultValue = "20", description = "Length of the latency phase (default: ${DEFAULT-VALUE}).")
+    int latencySeconds;
+
+    @Option(names = "--json", description = "Print one JSON object with the figures instead of the summary.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (webhooks < 1 || rate < 1 || latencySeconds < 1 || latencySeconds > 300) {
+            System.err.println("kassa bench: --webhooks and --rate must be at least 1, --latency-seconds from 1 to 300.");
+            return 2;
+        }
+        try (KafkaCluster kafka = LocalKafka.startTemporary()) {
+            RelayBenchmark bench = new RelayBenchmark(kafka);
+            RelayBenchmark.Throughput t = bench.throughput(webhooks, Duration.ofSeconds(90));
+            RelayBenchmark.Latency l = bench.latency(rate, Duration.ofSeconds(latencySeconds));
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("benchmark", "relay");
+            figures.put("machine", Machine.current().toMap());
+            figures.put("webhooks_delivered", t.webhooks());
+            figures.put("relay_deliveries_per_s", Math.round(t.relayPerSecond()));
+            figures.put("plain_httpclient_posts_per_s", Math.round(t.baselinePerSecond()));
+            figures.put("ratio", Math.round(t.relayPerSecond() / t.baselinePerSecond() * 100) / 100.0);
+            figures.put("e2e_rate_per_s", rate);
+            figures.put("e2e_sent", l.sent());
+            figures.put("e2e_received", l.received());
+            figures.put("e2e_p50_ms", l.p50Ms());
+            figures.put("e2e_p99_ms", l.p99Ms());
+            figures.put("e2e_max_ms", l.maxMs());
+            if (json) {
+                System.out.println(new ObjectMapper().writeValueAsString(figures));
+            } else {
+                System.out.printf("relay:        %,8d deliveries/s  (%,d webhooks)%n", Math.round(t.relayPerSecond()), t.webhooks());
+                System.out.printf("plain loop:   %,8d POSTs/s       (JDK HttpClient, 1,024 in flight, same receiver)%n", Math.round(t.baselinePerSecond()));
+                System.out.printf("ratio:        %8.2f%n", t.relayPerSecond() / t.baselinePerSecond());
+                System.out.printf("end to end at %,d commands/s: %,d of %,d received; p50 %d ms, p99 %d ms, max %d ms%n",
+                        rate, l.received(), l.sent(), l.p50Ms(), l.p99Ms(), l.maxMs());
+            }
+        }
+        return 0;
+    }
+}

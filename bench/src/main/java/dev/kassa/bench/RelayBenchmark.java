@@ -1,0 +1,197 @@
+package dev.kassa.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kassa.aggregate.app.AggregateService;
+import dev.kassa.localkafka.KafkaCluster;
+import dev.kassa.relay.app.RelayService;
+import dev.kassa.schemas.SessionEventKey;
+import dev.kassa.schemas.SessionEventPartitioner;
+import dev.kassa.schemas.TopicLayout;
+import dev.kassa.schemas.TopicProvisioner;
+import dev.kassa.schemas.Topics;
+import dev.kassa.schemas.avro.CheckoutMode;
+import dev.kassa.schemas.avro.CreateSession;
+import dev.kassa.schemas.avro.EventCause;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.MerchantPackage;
+import dev.kassa.schemas.avro.SessionCommand;
+import dev.kassa.schemas.avro.SessionCreated;
+import dev.kassa.schemas.avro.SessionEvent;
+import dev.kassa.schemas.avro.SessionStatus;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Webhook delivery: (1) deliveries/s through the relay to a loopback receiver that answers 200 at once, against a
+ * plain JDK HttpClient POST loop to the same kind of receiver in the same run; (2) end-to-end latency from a
+ * command appended to kassa.session-commands, through the aggregate and the relay, to the receiver, at a steady rate.
+ */
+public final class RelayBenchmark {
+
+    private final KafkaCluster kafka;
+
+    public RelayBenchmark(KafkaCluster kafka) {
+        this.kafka = kafka;
+    }
+
+    public record Throughput(long webhooks, double relayPerSecond, double baselinePerSecond) {
+    }
+
+    public record Latency(long sent, long received, double ratePerSecond, long p50Ms, long p99Ms, long maxMs) {
+    }
+
+    public Throughput throughput(int webhooks, Duration limit) throws Exception {
+        provision();
+        long merchant = 7001;
+        double baseline;
+        try (LoopbackReceiver plain = new LoopbackReceiver(b -> { })) {
+            baseline = plainLoop(plain, webhooks, sampleBody());
+        }
+        try (LoopbackReceiver receiver = new LoopbackReceiver(b -> { })) {
+            writeMerchant(merchant, receiver.url());
+            writeCreatedEvents(merchant, webhooks);
+            try (RelayService relay = RelayService.start(RelayService.Config.defaults(kafka.bootstrapServers(),
+                    Files.createTempDirectory("kassa-bench-relay-"), true))) {
+                long deadline = System.nanoTime() + limit.toNanos();
+                while (receiver.received.get() < webhooks && System.nanoTime() < deadline) {
+                    Thread.sleep(50); // sampling a counter the receiver's threads move
+                }
+            }
+            return new Throughput(receiver.received.get(), receiver.ratePerSecond(), baseline);
+        }
+    }
+
+    public Latency latency(int perSecond, Duration duration) throws Exception {
+        provision();
+        long merchant = 7002;
+        List<Long> lags = Collections.synchronizedList(new ArrayList<>());
+        ObjectMapper json = new ObjectMapper();
+        try (LoopbackReceiver receiver = new LoopbackReceiver(body -> {
+            try {
+                String order = json.readTree(body).get("order_id").asText();
+                lags.add(System.currentTimeMillis() - Long.parseLong(order.substring("T".length())));
+            } catch (Exception e) {
+                // not one of ours
+            }
+        })) {
+            writeMerchant(merchant, receiver.url());
+            var dir = Files.createTempDirectory("kassa-bench-e2e-");
+            try (AggregateService aggregate = AggregateService.start(AggregateService.Config.defaults(kafka.bootstrapServers(), dir.resolve("a")));
+                 RelayService relay = RelayService.start(RelayService.Config.defaults(kafka.bootstrapServers(), dir.resolve("r"), true));
+                 KafkaProducer<Long, SessionCommand> producer = new KafkaProducer<>(Map.of(
+                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 0),
+                         Topics.SESSION_COMMANDS.keySerde().serializer(), Topics.SESSION_COMMANDS.valueSerde().serializer())) {
+                aggregate.awaitRunning(Duration.ofMinutes(2));
+                relay.awaitRunning(Duration.ofMinutes(2));
+                long total = perSecond * duration.toSeconds();
+                long start = System.nanoTime();
+                for (long i = 0; i < total; i++) {
+                    long due = start + i * 1_000_000_000L / perSecond;
+                    while (System.nanoTime() < due) {
+                        Thread.onSpinWait();
+                    }
+                    long session = 3_000_000_000L + i;
+                    Instant now = Instant.now();
+                    producer.send(new ProducerRecord<>(Topics.SESSION_COMMANDS.name(), session, SessionCommand.newBuilder()
+                            .setCommandId("c-" + session).setSessionId(session).setMerchantId(merchant).setIssuedAt(now).setActor("bench")
+                            .setPayload(CreateSession.newBuilder().setOrderId("T" + now.toEpochMilli()).setAmountMinor(1000)
+                                    .setCurrency("EUR").setShopDomain("shop.example").setExpiresAt(now.plusSeconds(900))
+                                    .setGraceSeconds(1800).build()).build()));
+                }
+                producer.flush();
+                long wait = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (receiver.received.get() < total && System.nanoTime() < wait) {
+                    Thread.sleep(50); // sampling
+                }
+                List<Long> sorted;
+                synchronized (lags) {
+                    sorted = new ArrayList<>(lags);
+                }
+                Collections.sort(sorted);
+                return new Latency(total, sorted.size(), perSecond, pct(sorted, 0.5), pct(sorted, 0.99),
+                        sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1));
+            }
+        }
+    }
+
+    private double plainLoop(LoopbackReceiver receiver, int requests, byte[] body) throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Semaphore inFlight = new Semaphore(1024);
+        CountDownLatch done = new CountDownLatch(requests);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(receiver.url())).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        for (int i = 0; i < requests; i++) {
+            inFlight.acquire();
+            client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                inFlight.release();
+                done.countDown();
+            });
+        }
+        done.await();
+        return receiver.ratePerSecond();
+    }
+
+    private byte[] sampleBody() {
+        return ("{\"event\":\"payment.session\",\"event_id\":\"evt_1_1\",\"session_id\":1,\"order_id\":\"ORDER-1\",\"status\":\"created\","
+                + "\"previous_status\":null,\"sequence\":1,\"amount\":\"10.00\",\"currency\":\"EUR\",\"shop_domain\":\"shop.example\","
+                + "\"email\":null,\"txid\":null,\"txid_in\":null,\"txid_out\":null,\"paid_value_coin\":null,\"paid_coin\":null,"
+                + "\"polygon_address_in\":null,\"late\":false,\"created_at\":\"2026-02-25 12:00:00\",\"expires_at\":\"2026-02-25 12:15:00\","
+                + "\"sent_at\":\"2026-02-25T12:00:00Z\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private void provision() throws Exception {
+        try (Admin admin = kafka.admin()) {
+            new TopicProvisioner(admin, new TopicLayout(KafkaCeiling.PARTITIONS, (short) Math.min(3, kafka.brokerCount()))).ensure();
+        }
+    }
+
+    private void writeMerchant(long id, String url) throws Exception {
+        try (KafkaProducer<Long, Merchant> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                Serdes.Long().serializer(), Topics.MERCHANTS.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(Topics.MERCHANTS.name(), id, Merchant.newBuilder().setMerchantId(id)
+                    .setEmail("bench@example.com").setApiKeyHash("sha256:00").setDomains(List.of("shop.example"))
+                    .setPackage$(MerchantPackage.PRO).setCheckoutMode(CheckoutMode.SMART_ROUTER).setWebhookUrl(url)
+                    .setWebhookSecret("whsec_YmVuY2gtc2VjcmV0").setCreatedAt(Instant.now()).setUpdatedAt(Instant.now()).build())).get();
+        }
+    }
+
+    private void writeCreatedEvents(long merchant, int count) {
+        Instant now = Instant.now();
+        try (KafkaProducer<SessionEventKey, SessionEvent> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.PARTITIONER_CLASS_CONFIG, SessionEventPartitioner.class.getName(),
+                ProducerConfig.LINGER_MS_CONFIG, 5),
+                Topics.SESSION_EVENTS.keySerde().serializer(), Topics.SESSION_EVENTS.valueSerde().serializer())) {
+            for (long i = 0; i < count; i++) {
+                long session = 4_000_000_000L + i;
+                producer.send(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), new SessionEventKey(session, 1), SessionEvent.newBuilder()
+                        .setEventId("evt_" + session + "_1").setSessionId(session).setMerchantId(merchant).setSequence(1)
+                        .setOccurredAt(now).setStatus(SessionStatus.CREATED).setPreviousStatus(null)
+                        .setCause(new EventCause("c", "CreateSession", "bench", "d"))
+                        .setPayload(SessionCreated.newBuilder().setOrderId("ORDER-" + session).setAmountMinor(1000).setCurrency("EUR")
+                                .setShopDomain("shop.example").setExpiresAt(now.plusSeconds(900)).setGraceSeconds(1800).build()).build()));
+            }
+            producer.flush();
+        }
+    }
+
+    private static long pct(List<Long> sorted, double q) {
+        return sorted.isEmpty() ? -1 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
+    }
+}
