@@ -66,8 +66,8 @@ public final class RelayBenchmark {
         try (LoopbackReceiver receiver = new LoopbackReceiver(b -> { })) {
             writeMerchant(merchant, receiver.url());
             writeCreatedEvents(merchant, webhooks);
-            try (RelayService relay = RelayService.start(RelayService.Config.defaults(kafka.bootstrapServers(),
-                    Files.createTempDirectory("kassa-bench-relay-"), true))) {
+            try (RelayService relay = RelayService.start(fresh(RelayService.Config.defaults(kafka.bootstrapServers(),
+                    Files.createTempDirectory("kassa-bench-relay-"), true)))) {
                 long deadline = System.nanoTime() + limit.toNanos();
                 while (receiver.received.get() < webhooks && System.nanoTime() < deadline) {
                     Thread.sleep(50); // sampling a counter the receiver's threads move
@@ -92,8 +92,11 @@ public final class RelayBenchmark {
         })) {
             writeMerchant(merchant, receiver.url());
             var dir = Files.createTempDirectory("kassa-bench-e2e-");
-            try (AggregateService aggregate = AggregateService.start(AggregateService.Config.defaults(kafka.bootstrapServers(), dir.resolve("a")));
-                 RelayService relay = RelayService.start(RelayService.Config.defaults(kafka.bootstrapServers(), dir.resolve("r"), true));
+            AggregateService.Config aggregateDefaults = AggregateService.Config.defaults(kafka.bootstrapServers(), dir.resolve("a"));
+            try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(aggregateDefaults.bootstrapServers(),
+                         "bench-e2e-aggregate-" + System.nanoTime(), aggregateDefaults.stateDir(), aggregateDefaults.commitInterval(),
+                         0, aggregateDefaults.settings(), Map.of()));
+                 RelayService relay = RelayService.start(fresh(RelayService.Config.defaults(kafka.bootstrapServers(), dir.resolve("r"), true)));
                  KafkaProducer<Long, SessionCommand> producer = new KafkaProducer<>(Map.of(
                          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 0),
                          Topics.SESSION_COMMANDS.keySerde().serializer(), Topics.SESSION_COMMANDS.valueSerde().serializer())) {
@@ -115,7 +118,7 @@ public final class RelayBenchmark {
                                     .setGraceSeconds(1800).build()).build()));
                 }
                 producer.flush();
-                long wait = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                long wait = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (receiver.received.get() < total && System.nanoTime() < wait) {
                     Thread.sleep(50); // sampling
                 }
@@ -128,6 +131,12 @@ public final class RelayBenchmark {
                         sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1));
             }
         }
+    }
+
+    /** Each phase gets its own application id: no phase inherits another's offsets or stores. */
+    private static RelayService.Config fresh(RelayService.Config c) {
+        return new RelayService.Config(c.bootstrapServers(), "bench-relay-" + System.nanoTime(), c.stateDir(), c.allowLoopback(),
+                c.requestTimeout(), c.settings(), c.overrides());
     }
 
     private double plainLoop(LoopbackReceiver receiver, int requests, byte[] body) throws InterruptedException {
