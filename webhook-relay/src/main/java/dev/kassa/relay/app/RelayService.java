@@ -80,6 +80,8 @@ public final class RelayService implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // The aggregate writes events in transactions: a webhook must never go out for an event of an aborted one.
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         p.putAll(config.overrides());
         this.streams = new KafkaStreams(RelayTopology.build(config.settings(), dispatcher, sink), p);
         streams.setStateListener((next, previous) -> {
