@@ -82,6 +82,9 @@ public final class RelayService implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // The aggregate writes events in transactions: a webhook must never go out for an event of an aborted one.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
+        // Events, attempts and redeliveries share a task but need no time alignment between them (a stale attempt is
+        // recognised and dropped): process whatever arrives, never wait for an empty partition to catch up.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         p.putAll(config.overrides());
         this.streams = new KafkaStreams(RelayTopology.build(config.settings(), dispatcher, sink), p);
         streams.setStateListener((next, previous) -> {
