@@ -147,7 +147,7 @@ class TopicsOnKafkaTest {
         }
         AvroSerde<SessionEvent> current = (AvroSerde<SessionEvent>) Topics.SESSION_EVENTS.valueSerde();
         // An older release's writer schema, without a field the current one added with a default.
-        Schema older = dropField(current.schema(), "previous_status");
+        Schema older = AvroSerdeTest.withoutField(current.schema(), "previous_status");
         SessionEvent paid = SampleRecords.paid(555_000, 2);
         GenericRecord oldRecord = new GenericData.Record(older);
         oldRecord.put("event_id", "evt_old");
@@ -199,13 +199,5 @@ class TopicsOnKafkaTest {
         assertThat(read.get(0).getPreviousStatus()).isNull();
         assertThat(read.get(0).getPayload()).hasFieldOrPropertyWithValue("reason", "buyer left");
         assertThat(read.get(1)).isEqualTo(paid);
-    }
-
-    private static Schema dropField(Schema schema, String name) {
-        List<Schema.Field> fields = schema.getFields().stream()
-                .filter(f -> !f.name().equals(name))
-                .map(f -> new Schema.Field(f, f.schema()))
-                .toList();
-        return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
     }
 }

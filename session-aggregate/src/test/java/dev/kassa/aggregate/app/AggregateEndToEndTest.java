@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kassa.aggregate.domain.Commands;
+import dev.kassa.localkafka.ChildJvm;
 import dev.kassa.localkafka.KafkaCluster;
 import dev.kassa.localkafka.KafkaExtension;
 import dev.kassa.schemas.SessionEventKey;
@@ -16,8 +17,6 @@ import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.SessionStatus;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -172,16 +171,6 @@ class AggregateEndToEndTest {
     }
 
     private Process startAggregate(KafkaCluster kafka, String appId, String name) throws Exception {
-        Path logs = Path.of(System.getProperty("kassa.test.logs", "target/test-logs"));
-        Files.createDirectories(logs);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java,
-                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.kassa.schemas.avro",
-                "-Dkassa.test.logs=" + logs.resolve("aggregate-" + name).toAbsolutePath(),
-                "-cp", System.getProperty("java.class.path"),
-                AggregateMain.class.getName(), kafka.bootstrapServers(), stateDir.toString(), appId);
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(new File(logs.toFile(), "aggregate-" + name + ".out"));
-        return builder.start();
+        return ChildJvm.start("aggregate-" + name, AggregateMain.class, kafka.bootstrapServers(), stateDir.toString(), appId);
     }
 }

@@ -3,6 +3,7 @@ package dev.kassa.relay.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.kassa.localkafka.ChildJvm;
 import dev.kassa.localkafka.KafkaCluster;
 import dev.kassa.localkafka.KafkaExtension;
 import dev.kassa.relay.app.RelayMain;
@@ -19,13 +20,10 @@ import dev.kassa.schemas.avro.PaymentPending;
 import dev.kassa.schemas.avro.SessionCreated;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionStatus;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,16 +131,6 @@ class RelayEndToEndTest {
     }
 
     private Process startRelay(KafkaCluster kafka, String appId, String name) throws Exception {
-        Path logs = Path.of(System.getProperty("kassa.test.logs", "target/test-logs"));
-        Files.createDirectories(logs);
-        List<String> command = new ArrayList<>(Arrays.asList(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.kassa.schemas.avro",
-                "-Dkassa.test.logs=" + logs.resolve("relay-" + name).toAbsolutePath(),
-                "-cp", System.getProperty("java.class.path"),
-                RelayMain.class.getName(), kafka.bootstrapServers(), stateDir.toString(), appId, "allow-loopback"));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(new File(logs.toFile(), "relay-" + name + ".out"));
-        return builder.start();
+        return ChildJvm.start("relay-" + name, RelayMain.class, kafka.bootstrapServers(), stateDir.toString(), appId, "allow-loopback");
     }
 }

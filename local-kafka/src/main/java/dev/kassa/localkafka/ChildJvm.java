@@ -1,0 +1,35 @@
+package dev.kassa.localkafka;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts a Kassa service in a JVM of its own, on this JVM's classpath, so that a test can kill it with SIGKILL
+ * ({@link Process#destroyForcibly()}) the way a crash would. Its output goes to {@code <test logs>/<name>.out}.
+ */
+public final class ChildJvm {
+
+    private ChildJvm() {
+    }
+
+    public static Process start(String name, Class<?> mainClass, String... args) throws IOException {
+        Path logs = Path.of(System.getProperty("kassa.test.logs", "target/test-logs"));
+        Files.createDirectories(logs);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.kassa.schemas.avro");
+        command.add("-Dkassa.test.logs=" + logs.resolve(name).toAbsolutePath());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass.getName());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(new File(logs.toFile(), name + ".out"));
+        return builder.start();
+    }
+}
