@@ -63,16 +63,32 @@ public final class EventLogReplay {
         return states;
     }
 
+    /**
+     * Reads only the partition that holds {@code sessionId} (all Kassa topics are partitioned by session id), from its
+     * start to its end as of now: a session's history costs one partition, not the whole topic.
+     */
+    public static <K, V> void readSessionPartition(String bootstrap, String topic, long sessionId, Deserializer<K> keys,
+                                                   Deserializer<V> values, BiConsumer<K, V> sink) {
+        read(bootstrap, topic, keys, values, sink, partitions -> List.of(partitions.get(
+                dev.kassa.schemas.SessionEventPartitioner.partitionOf(sessionId, partitions.size()))));
+    }
+
     /** Reads a topic from the start to its end as of now (committed records only), record by record. */
     public static <K, V> void readToEnd(String bootstrap, String topic, Deserializer<K> keys, Deserializer<V> values, BiConsumer<K, V> sink) {
+        read(bootstrap, topic, keys, values, sink, partitions -> partitions);
+    }
+
+    private static <K, V> void read(String bootstrap, String topic, Deserializer<K> keys, Deserializer<V> values, BiConsumer<K, V> sink,
+                                    java.util.function.UnaryOperator<List<TopicPartition>> choose) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, keys, values)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> partitions = choose.apply(consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).toList());
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

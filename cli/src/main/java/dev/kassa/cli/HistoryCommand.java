@@ -1,0 +1,126 @@
+package dev.kassa.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.kassa.aggregate.app.EventLogReplay;
+import dev.kassa.aggregate.app.SessionHistory;
+import dev.kassa.schemas.Topics;
+import dev.kassa.schemas.avro.CommandResult;
+import dev.kassa.schemas.avro.SessionEvent;
+import dev.kassa.schemas.avro.SessionState;
+import dev.kassa.schemas.avro.WebhookAttempt;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code kassa history SESSION_ID}: one session's timeline, or its state at an instant. */
+@Command(name = "history", mixinStandardHelpOptions = true,
+        description = "Show one session's timeline: every event with the state after it, every command that did not apply "
+                + "(duplicate, rejected, flagged), every webhook attempt. --at shows the state as it was at an instant.")
+final class HistoryCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", description = "The session id.")
+    long sessionId;
+
+    @Option(names = "--bootstrap", required = true, description = "The cluster's bootstrap servers.")
+    String bootstrap;
+
+    @Option(names = "--at", description = "Show the state at this instant (ISO-8601, e.g. 2026-02-25T12:05:00Z).")
+    String at;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Instant instant = null;
+        if (at != null) {
+            try {
+                instant = Instant.parse(at);
+            } catch (DateTimeParseException e) {
+                throw new UserError("--at '" + at + "' is not an ISO-8601 instant; write e.g. 2026-02-25T12:05:00Z.");
+            }
+        }
+        List<SessionEvent> events = new ArrayList<>();
+        List<CommandResult> results = new ArrayList<>();
+        List<WebhookAttempt> attempts = new ArrayList<>();
+        EventLogReplay.readSessionPartition(bootstrap, Topics.SESSION_EVENTS.name(), sessionId, Topics.SESSION_EVENTS.keySerde().deserializer(),
+                Topics.SESSION_EVENTS.valueSerde().deserializer(), (key, event) -> {
+                    if (event != null && event.getSessionId() == sessionId) {
+                        events.add(event);
+                    }
+                });
+        if (events.isEmpty()) {
+            throw new UserError("session " + sessionId + " has no events; check the id and --bootstrap.");
+        }
+        EventLogReplay.readSessionPartition(bootstrap, Topics.COMMAND_RESULTS.name(), sessionId, Topics.COMMAND_RESULTS.keySerde().deserializer(),
+                Topics.COMMAND_RESULTS.valueSerde().deserializer(), (key, result) -> {
+                    if (result != null && result.getSessionId() == sessionId) {
+                        results.add(result);
+                    }
+                });
+        EventLogReplay.readSessionPartition(bootstrap, Topics.WEBHOOK_ATTEMPTS.name(), sessionId, Topics.WEBHOOK_ATTEMPTS.keySerde().deserializer(),
+                Topics.WEBHOOK_ATTEMPTS.valueSerde().deserializer(), (key, attempt) -> {
+                    if (attempt != null && attempt.getSessionId() == sessionId) {
+                        attempts.add(attempt);
+                    }
+                });
+        PrintWriter out = spec.commandLine().getOut();
+        ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        if (instant != null) {
+            SessionState state = SessionHistory.stateAt(events, instant);
+            if (json) {
+                Map<String, Object> view = new LinkedHashMap<>();
+                view.put("session_id", sessionId);
+                view.put("at", instant.toString());
+                view.put("status", state == null ? null : state.getStatus().name().toLowerCase(java.util.Locale.ROOT));
+                view.put("sequence", state == null ? null : state.getSequence());
+                if (state != null) {
+                    view.put("amount_minor", state.getAmountMinor());
+                    view.put("currency", state.getCurrency());
+                    view.put("refunded_minor", state.getRefundedMinor());
+                    view.put("late", state.getLate());
+                    view.put("provider", state.getProvider());
+                    view.put("last_error", state.getLastError());
+                    view.put("review_reason", state.getReviewReason());
+                    view.put("expires_at", state.getExpiresAt().toString());
+                    view.put("updated_at", state.getUpdatedAt().toString());
+                }
+                out.println(mapper.writeValueAsString(view));
+            } else if (state == null) {
+                out.println("session " + sessionId + " did not exist yet at " + instant);
+            } else {
+                out.println("session " + sessionId + " at " + instant + ": " + state.getStatus().name().toLowerCase(java.util.Locale.ROOT)
+                        + " (sequence " + state.getSequence() + ")");
+                out.println(state);
+            }
+            out.flush();
+            return 0;
+        }
+        List<SessionHistory.Entry> timeline = SessionHistory.timeline(events, results, attempts);
+        if (json) {
+            out.println(mapper.writeValueAsString(Map.of("session_id", sessionId, "timeline", timeline)));
+        } else {
+            out.println("session " + sessionId + " (" + events.size() + " events, " + attempts.size() + " webhook attempts)");
+            for (SessionHistory.Entry e : timeline) {
+                out.printf("  %-24s  %-7s  %-9s  %-44s  %s%n", e.at(), e.kind(), e.status() == null ? "" : e.status(), e.what(), e.detail());
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

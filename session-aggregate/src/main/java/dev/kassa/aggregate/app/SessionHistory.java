@@ -1,0 +1,84 @@
+package dev.kassa.aggregate.app;
+
+import dev.kassa.aggregate.domain.SessionFold;
+import dev.kassa.schemas.avro.CommandResult;
+import dev.kassa.schemas.avro.SessionEvent;
+import dev.kassa.schemas.avro.SessionState;
+import dev.kassa.schemas.avro.WebhookAttempt;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One session's timeline for ops: every event with the state after it, every command's outcome (applied,
+ * duplicate, rejected, flagged), every webhook attempt; and the state as it was at any instant. Pure: the caller
+ * reads the topics.
+ */
+public final class SessionHistory {
+
+    private SessionHistory() {
+    }
+
+    /** One line of the timeline. {@code kind} is event, command or webhook; {@code status} the session's after it. */
+    public record Entry(Instant at, String kind, String what, String detail, String status, Long sequence) {
+    }
+
+    public static List<Entry> timeline(List<SessionEvent> events, List<CommandResult> results, List<WebhookAttempt> attempts) {
+        List<Entry> entries = new ArrayList<>();
+        SessionState state = null;
+        for (SessionEvent event : events) {
+            state = SessionFold.evolve(state, event);
+            String payload = event.getPayload().getClass().getSimpleName();
+            entries.add(new Entry(event.getOccurredAt(), "event",
+                    (event.getPreviousStatus() == null ? "" : lower(event.getPreviousStatus().name()) + " -> ") + lower(event.getStatus().name()),
+                    payload + " by " + event.getCause().getActor() + " (" + event.getCause().getCommandId() + ")"
+                            + (state.getRefundedMinor() > 0 ? ", refunded " + state.getRefundedMinor() : "")
+                            + (state.getLastError() != null && event.getStatus().name().equals("FAILED") ? ", " + state.getLastError() : ""),
+                    lower(state.getStatus().name()), state.getSequence()));
+        }
+        for (CommandResult result : results) {
+            if (result.getOutcome().name().equals("APPLIED")) {
+                continue; // the event says it
+            }
+            entries.add(new Entry(result.getDecidedAt(), "command", lower(result.getOutcome().name()) + " " + result.getCommandType(),
+                    result.getCommandId() + (result.getErrorCode() == null ? "" : ": " + result.getErrorCode())
+                            + (result.getMessage() == null ? "" : " - " + result.getMessage()),
+                    result.getStatus() == null ? null : lower(result.getStatus().name()), result.getSequence()));
+        }
+        for (WebhookAttempt attempt : attempts) {
+            entries.add(new Entry(attempt.getAttemptedAt(), "webhook",
+                    attempt.getEventId() + " attempt " + attempt.getAttempt() + (attempt.getRedelivery() ? " (redelivery)" : ""),
+                    (attempt.getStatusCode() == null ? "no answer" : "HTTP " + attempt.getStatusCode())
+                            + (attempt.getLatencyMs() == null ? "" : " in " + attempt.getLatencyMs() + " ms")
+                            + " -> " + lower(attempt.getOutcome().name())
+                            + (attempt.getError() == null ? "" : " (" + attempt.getError() + ")")
+                            + (attempt.getNextAttemptAt() == null ? "" : ", next at " + attempt.getNextAttemptAt()),
+                    null, attempt.getSequence()));
+        }
+        // Stable: at the same instant, events first, then what answered or followed them.
+        entries.sort(Comparator.comparing(Entry::at).thenComparing(e -> switch (e.kind()) {
+            case "event" -> 0;
+            case "command" -> 1;
+            default -> 2;
+        }));
+        return entries;
+    }
+
+    /** The session as it was at {@code at}: its events up to and including that instant, folded; null before it existed. */
+    public static SessionState stateAt(List<SessionEvent> events, Instant at) {
+        SessionState state = null;
+        for (SessionEvent event : events) {
+            if (event.getOccurredAt().isAfter(at)) {
+                break;
+            }
+            state = SessionFold.evolve(state, event);
+        }
+        return state;
+    }
+
+    private static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+}
