@@ -1,0 +1,36 @@
+package dev.kassa.gateway;
+
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** An error a client can cause: a stable code from SPEC.md, an HTTP status, and a message that says what to change. */
+final class ApiError extends RuntimeException {
+
+    private final HttpStatus status;
+    private final String code;
+
+    ApiError(HttpStatus status, String code, String message) {
+        super(message);
+        this.status = status;
+        this.code = code;
+    }
+
+    static ApiError missingField(String field) {
+        return new ApiError(HttpStatus.BAD_REQUEST, "missing_field", "'" + field + "' is required");
+    }
+
+    MutableHttpResponse<Map<String, Object>> response() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ok", false);
+        body.put("error", code);
+        body.put("message", getMessage());
+        return HttpResponse.<Map<String, Object>>status(status).body(body);
+    }
+
+    String code() {
+        return code;
+    }
+}

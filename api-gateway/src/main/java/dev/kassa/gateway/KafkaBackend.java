@@ -1,0 +1,149 @@
+package dev.kassa.gateway;
+
+import dev.kassa.schemas.Topics;
+import dev.kassa.schemas.avro.CommandResult;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.SessionCommand;
+import dev.kassa.schemas.avro.SessionState;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The gateway's view of Kafka: replicas of merchants and session state, and commands sent to the aggregate with a
+ * bounded wait for their result. The gateway never decides a transition.
+ */
+@Singleton
+final class KafkaBackend implements AutoCloseable {
+
+    private final Map<String, Long> merchantByKeyHash = new ConcurrentHashMap<>();
+    private final Map<String, Long> sessionByOrder = new ConcurrentHashMap<>();
+    private final Replica<Long, Merchant> merchants;
+    private final Replica<Long, SessionState> sessions;
+    private final KafkaProducer<Long, Object> producer;
+    private final Map<String, CompletableFuture<CommandResult>> waiting = new ConcurrentHashMap<>();
+    private final KafkaConsumer<Long, CommandResult> results;
+    private final Thread resultsThread;
+    private volatile boolean running = true;
+
+    KafkaBackend(GatewaySettings settings) {
+        String bootstrap = settings.bootstrapServers();
+        merchants = new Replica<>(bootstrap, Topics.MERCHANTS.name(), Serdes.Long().deserializer(),
+                Topics.MERCHANTS.valueSerde().deserializer(), (id, merchant) -> {
+                    if (merchant != null) {
+                        merchantByKeyHash.put(merchant.getApiKeyHash(), id);
+                    }
+                });
+        sessions = new Replica<>(bootstrap, Topics.SESSION_STATE.name(), Serdes.Long().deserializer(),
+                Topics.SESSION_STATE.valueSerde().deserializer(), (id, state) -> {
+                    if (state != null) {
+                        // The newest session of an order wins: a merchant that retries an order gets the latest.
+                        sessionByOrder.merge(state.getMerchantId() + "|" + state.getOrderId(), id, Math::max);
+                    }
+                });
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 0),
+                Serdes.Long().serializer(),
+                (topic, value) -> value instanceof Merchant m ? Topics.MERCHANTS.valueSerde().serializer().serialize(topic, m)
+                        : Topics.SESSION_COMMANDS.valueSerde().serializer().serialize(topic, (SessionCommand) value));
+        results = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10),
+                Serdes.Long().deserializer(), Topics.COMMAND_RESULTS.valueSerde().deserializer());
+        List<TopicPartition> partitions = results.partitionsFor(Topics.COMMAND_RESULTS.name()).stream()
+                .map(p -> new TopicPartition(Topics.COMMAND_RESULTS.name(), p.partition())).toList();
+        results.assign(partitions);
+        results.seekToEnd(partitions);
+        partitions.forEach(results::position); // resolve "end" now: results of commands sent from here on are seen
+        resultsThread = new Thread(this::readResults, "kassa-command-results");
+        resultsThread.setDaemon(true);
+        resultsThread.start();
+    }
+
+    private void readResults() {
+        try {
+            while (running) {
+                for (ConsumerRecord<Long, CommandResult> record : results.poll(Duration.ofMillis(200))) {
+                    CompletableFuture<CommandResult> future = waiting.remove(record.value().getCommandId());
+                    if (future != null) {
+                        future.complete(record.value());
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } finally {
+            results.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Sends a command and waits, bounded, for the aggregate's answer; empty on timeout. */
+    CommandResult send(SessionCommand command, Duration timeout) throws InterruptedException, TimeoutException {
+        CompletableFuture<CommandResult> future = new CompletableFuture<>();
+        waiting.put(command.getCommandId(), future);
+        try {
+            producer.send(new ProducerRecord<>(Topics.SESSION_COMMANDS.name(), command.getSessionId(), command)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Kafka refused the command: " + e.getCause().getMessage(), e);
+        } finally {
+            waiting.remove(command.getCommandId());
+        }
+    }
+
+    /** Writes a merchant profile and waits until this gateway's replica has it (read-your-writes). */
+    Merchant putMerchant(Merchant merchant, Duration timeout) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.MERCHANTS.name(), merchant.getMerchantId(), merchant)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return merchants.await(merchant.getMerchantId(), m -> m.getUpdatedAt().equals(merchant.getUpdatedAt()), timeout);
+    }
+
+    Merchant merchantByKeyHash(String hash) {
+        Long id = merchantByKeyHash.get(hash);
+        return id == null ? null : merchants.get(id);
+    }
+
+    Merchant merchant(long id) {
+        return merchants.get(id);
+    }
+
+    /** The session of a merchant's order, if this replica has seen one. */
+    SessionState sessionByOrder(long merchantId, String orderId) {
+        Long id = sessionByOrder.get(merchantId + "|" + orderId);
+        return id == null ? null : sessions.get(id);
+    }
+
+    /** The session's state once the replica has reached {@code sequence} (or whatever it has after {@code timeout}). */
+    SessionState session(long id, long sequence, Duration timeout) throws InterruptedException {
+        return sessions.await(id, s -> s.getSequence() >= sequence, timeout);
+    }
+
+    @PreDestroy
+    @Override
+    public void close() {
+        running = false;
+        results.wakeup();
+        merchants.close();
+        sessions.close();
+        producer.close(Duration.ofSeconds(5));
+    }
+}

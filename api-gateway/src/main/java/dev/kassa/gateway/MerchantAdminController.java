@@ -1,0 +1,129 @@
+package dev.kassa.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.schemas.avro.CheckoutMode;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.MerchantPackage;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The operator API: {@code POST /admin/merchants} creates a merchant and shows its API key and webhook secret once. */
+@Controller("/admin/merchants")
+@ExecuteOn(TaskExecutors.BLOCKING)
+class MerchantAdminController {
+
+    private final KafkaBackend kafka;
+    private final GatewaySettings settings;
+
+    MerchantAdminController(KafkaBackend kafka, GatewaySettings settings) {
+        this.kafka = kafka;
+        this.settings = settings;
+    }
+
+    @Post
+    @Consumes(MediaType.ALL)
+    HttpResponse<Map<String, Object>> create(@Header(value = "Authorization", defaultValue = "") String authorization,
+                                             @Body String body) throws Exception {
+        if (!Secrets.same(authorization, "Bearer " + settings.adminToken())) {
+            throw new ApiError(HttpStatus.UNAUTHORIZED, authorization.isEmpty() ? "missing_api_key" : "invalid_api_key",
+                    "the operator API needs 'Authorization: Bearer <admin token>'");
+        }
+        JsonNode json = Json.object(body);
+        String email = Json.text(json, "email");
+        if (email == null || !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+            throw email == null ? ApiError.missingField("email") : new ApiError(HttpStatus.BAD_REQUEST, "invalid_email", "'email' is not an e-mail address");
+        }
+        List<String> domains = new ArrayList<>();
+        if (json.get("domains") == null || !json.get("domains").isArray() || json.get("domains").isEmpty()) {
+            throw new ApiError(HttpStatus.BAD_REQUEST, "missing_field", "'domains' is required: a list of the merchant's shop domains");
+        }
+        for (JsonNode d : json.get("domains")) {
+            domains.add(Domains.normalize(d.asText()).orElseThrow(() ->
+                    new ApiError(HttpStatus.BAD_REQUEST, "invalid_domain", "'" + d.asText() + "' is not a domain")));
+        }
+        MerchantPackage pack = enumOf(MerchantPackage.class, Json.text(json, "package"), MerchantPackage.FREE, "package", "free, pro or unlimited");
+        CheckoutMode mode = enumOf(CheckoutMode.class, Json.text(json, "checkout_mode"), CheckoutMode.HOSTED_CHECKOUT,
+                "checkout_mode", "hosted_checkout or smart_router");
+        int ttl = intIn(json, "session_ttl_seconds", 900, 1, 86_400);
+        int grace = intIn(json, "grace_seconds", 1800, 0, 7 * 86_400);
+        String webhookUrl = Json.text(json, "webhook_url");
+        if (webhookUrl != null) {
+            URI uri;
+            try {
+                uri = URI.create(webhookUrl);
+            } catch (IllegalArgumentException e) {
+                throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_webhook_url", "'webhook_url' is not a URL");
+            }
+            boolean https = "https".equalsIgnoreCase(uri.getScheme());
+            boolean devHttp = settings.development() && "http".equalsIgnoreCase(uri.getScheme());
+            if (uri.getHost() == null || !(https || devHttp)) {
+                throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_webhook_url", "'webhook_url' must be a full https:// URL");
+            }
+        }
+        Instant now = Instant.now();
+        String apiKey = Secrets.apiKey();
+        String webhookSecret = Secrets.webhookSecret();
+        Merchant merchant = Merchant.newBuilder()
+                .setMerchantId(Secrets.id())
+                .setEmail(email)
+                .setApiKeyHash(Secrets.hash(apiKey))
+                .setDomains(domains)
+                .setPackage$(pack)
+                .setCheckoutMode(mode)
+                .setCountry(Json.text(json, "country") == null ? null : Json.text(json, "country").toUpperCase(Locale.ROOT))
+                .setWebhookUrl(webhookUrl)
+                .setWebhookSecret(webhookSecret)
+                .setSessionTtlSeconds(ttl)
+                .setGraceSeconds(grace)
+                .setCreatedAt(now)
+                .setUpdatedAt(now)
+                .build();
+        if (kafka.putMerchant(merchant, Duration.ofSeconds(10)) == null) {
+            throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the merchant was written but is not readable yet; retry the read");
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", true);
+        answer.put("merchant_id", merchant.getMerchantId());
+        answer.put("api_key", apiKey);
+        answer.put("webhook_secret", webhookSecret);
+        return HttpResponse.created(answer);
+    }
+
+    private static <E extends Enum<E>> E enumOf(Class<E> type, String value, E fallback, String field, String allowed) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_" + field, "'" + field + "' must be " + allowed + ", not '" + value + "'");
+        }
+    }
+
+    private static int intIn(JsonNode json, String field, int fallback, int min, int max) {
+        JsonNode value = json.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.canConvertToInt() || value.asInt() < min || value.asInt() > max) {
+            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_" + field, "'" + field + "' must be a whole number from " + min + " to " + max);
+        }
+        return value.asInt();
+    }
+}

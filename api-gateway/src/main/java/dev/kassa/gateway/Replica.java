@@ -1,0 +1,91 @@
+package dev.kassa.gateway;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * A local copy of a compacted topic, kept current by one consumer thread: every gateway instance reads the whole
+ * topic (no consumer group), so any instance can answer for any key. Waiters are woken on every batch.
+ */
+final class Replica<K, V> implements AutoCloseable {
+
+    private final Map<K, V> values = new ConcurrentHashMap<>();
+    private final KafkaConsumer<K, V> consumer;
+    private final Thread thread;
+    private final BiConsumer<K, V> onChange;
+    private volatile boolean running = true;
+
+    Replica(String bootstrap, String topic, Deserializer<K> keys, Deserializer<V> vals, BiConsumer<K, V> onChange) {
+        this.onChange = onChange;
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20), keys, vals);
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        this.thread = new Thread(this::run, "kassa-replica-" + topic);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                for (ConsumerRecord<K, V> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() == null) {
+                        values.remove(record.key());
+                    } else {
+                        values.put(record.key(), record.value());
+                    }
+                    onChange.accept(record.key(), record.value());
+                }
+                synchronized (this) {
+                    notifyAll();
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    V get(K key) {
+        return values.get(key);
+    }
+
+    /** The value for {@code key} once the replica has it, waiting at most {@code timeout}; null if it never came. */
+    V await(K key, java.util.function.Predicate<V> ready, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (true) {
+                V value = values.get(key);
+                if (value != null && ready.test(value)) {
+                    return value;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return value;
+                }
+                wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.kassa.gateway;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/** API keys, webhook secrets and ids: random, and keys stored only as hashes. */
+final class Secrets {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
+
+    private Secrets() {
+    }
+
+    static String apiKey() {
+        return "kassa_" + token(24);
+    }
+
+    /** A Standard Webhooks secret: {@code whsec_} and 32 random bytes in base64. */
+    static String webhookSecret() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return "whsec_" + Base64.getEncoder().encodeToString(bytes);
+    }
+
+    static String hash(String apiKey) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(apiKey.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A positive id below 2^53, exact in JavaScript; uniqueness is checked by the aggregate (session_exists). */
+    static long id() {
+        return 1 + (RANDOM.nextLong() & Long.MAX_VALUE) % MAX_SAFE_INTEGER;
+    }
+
+    /** Constant-time comparison of two tokens. */
+    static boolean same(String a, String b) {
+        return a != null && b != null && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String token(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+}

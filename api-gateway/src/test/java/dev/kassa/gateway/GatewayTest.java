@@ -1,0 +1,170 @@
+package dev.kassa.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.aggregate.app.AggregateService;
+import dev.kassa.localkafka.KafkaCluster;
+import dev.kassa.localkafka.KafkaExtension;
+import dev.kassa.schemas.TopicLayout;
+import dev.kassa.schemas.TopicProvisioner;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The merchant and operator API over real HTTP, a real broker and the real aggregate. */
+@ExtendWith(KafkaExtension.class)
+class GatewayTest {
+
+    private static final String ADMIN = "admin-test-token";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static AggregateService aggregate;
+    private static GatewayServer gateway;
+    private static String apiKey;
+
+    @BeforeAll
+    static void start(KafkaCluster kafka) throws Exception {
+        try (var admin = kafka.admin()) {
+            new TopicProvisioner(admin, TopicLayout.SINGLE_NODE).ensure();
+        }
+        AggregateService.Config defaults = AggregateService.Config.defaults(kafka.bootstrapServers(), Files.createTempDirectory("gw-agg"));
+        aggregate = AggregateService.start(new AggregateService.Config(defaults.bootstrapServers(), "gateway-test-" + System.nanoTime(),
+                defaults.stateDir(), defaults.commitInterval(), 0, defaults.settings(), java.util.Map.of()));
+        aggregate.awaitRunning(Duration.ofSeconds(60));
+        gateway = GatewayServer.start(kafka.bootstrapServers(), 0, ADMIN, "http://localhost:8080", true);
+        HttpResponse<String> created = post("/admin/merchants", "Bearer " + ADMIN, null, """
+                {"email": "shop@example.com", "domains": ["yourshop.com", "merchant-store.example"], "package": "pro",
+                 "checkout_mode": "smart_router", "country": "nl", "webhook_url": "https://yourshop.com/webhook"}""");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        apiKey = json(created).get("api_key").asText();
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        aggregate.close();
+    }
+
+    @Test
+    void health_answers_200() throws Exception {
+        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void a_merchant_creates_a_session_as_seed_003_shows_and_reads_its_status_at_once() throws Exception {
+        HttpResponse<String> created = post("/gateway/session.php", "Bearer " + apiKey, null, """
+                {"domain": "https://WWW.YourShop.com:8443/checkout", "merchant_ref": "ORDER_123", "amount": "79.00", "currency": "eur",
+                 "return_url": "https://yourshop.com/thank-you", "cancel_url": "http://yourshop.com/not-https",
+                 "customer_email": "buyer@example.com", "provider": "card", "meta": {"cart_id": "CART_55"}}""");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        JsonNode answer = json(created);
+        long id = answer.get("session_id").asLong();
+        assertThat(answer.get("ok").asBoolean()).isTrue();
+        assertThat(id).isPositive().isLessThan(1L << 53);
+        assertThat(answer.get("checkout_url").asText()).isEqualTo("http://localhost:8080/pay.php?session=" + id);
+        assertThat(answer.get("smart_route").asBoolean()).isTrue();
+        assertThat(answer.get("expires_at").asText()).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
+        assertThat(answer.has("direct_url")).isTrue();
+
+        HttpResponse<String> status = get("/gateway/status.php?session_id=" + id, null, apiKey);
+        assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
+        JsonNode session = json(status).get("session");
+        assertThat(session.get("status").asText()).isEqualTo("created");
+        assertThat(session.get("amount").asText()).isEqualTo("79.00");
+        assertThat(session.get("currency").asText()).isEqualTo("EUR");
+        assertThat(session.get("order_id").asText()).isEqualTo("ORDER_123");
+        assertThat(session.get("shop_domain").asText()).isEqualTo("yourshop.com");
+        assertThat(session.get("meta").get("cart_id").asText()).isEqualTo("CART_55");
+
+        assertThat(json(get("/gateway/session_status.php?order_id=ORDER_123", "Bearer " + apiKey, null)).get("session").get("id").asLong())
+                .isEqualTo(id);
+        assertThat(json(get("/gateway/session_status.php?number=session_" + id, "Bearer " + apiKey, null)).get("session").get("id").asLong())
+                .isEqualTo(id);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            no key                | NONE   | {"domain":"yourshop.com","amount":"1.00","currency":"EUR","order_id":"o"} | 401 | missing_api_key
+            wrong key             | WRONG  | {"domain":"yourshop.com","amount":"1.00","currency":"EUR","order_id":"o"} | 401 | invalid_api_key
+            not json              | KEY    | {"domain":                                                                | 400 | invalid_json
+            json array            | KEY    | []                                                                        | 400 | invalid_json
+            no domain             | KEY    | {"amount":"1.00","currency":"EUR","order_id":"o"}                         | 400 | missing_field
+            bad domain            | KEY    | {"domain":"not a domain","amount":"1.00","currency":"EUR","order_id":"o"} | 400 | invalid_domain
+            other domain          | KEY    | {"domain":"evil.example","amount":"1.00","currency":"EUR","order_id":"o"} | 403 | domain_not_allowed
+            negative amount       | KEY    | {"domain":"yourshop.com","amount":"-5","currency":"EUR","order_id":"o"}   | 400 | invalid_amount
+            three decimals in EUR | KEY    | {"domain":"yourshop.com","amount":"1.001","currency":"EUR","order_id":"o"}| 400 | invalid_amount
+            decimals in JPY       | KEY    | {"domain":"yourshop.com","amount":"1.5","currency":"JPY","order_id":"o"}  | 400 | invalid_amount
+            words for amount      | KEY    | {"domain":"yourshop.com","amount":"ten","currency":"EUR","order_id":"o"}  | 400 | invalid_amount
+            unknown currency      | KEY    | {"domain":"yourshop.com","amount":"1.00","currency":"XYZ","order_id":"o"} | 400 | invalid_currency
+            no order id           | KEY    | {"domain":"yourshop.com","amount":"1.00","currency":"EUR"}                | 400 | missing_field
+            bad email             | KEY    | {"domain":"yourshop.com","amount":"1.00","currency":"EUR","order_id":"o","customer_email":"x"} | 400 | invalid_email
+            """)
+    void bad_input_gets_a_stable_code_and_never_a_500(String name, String auth, String body, int status, String code) throws Exception {
+        String authorization = switch (auth) {
+            case "NONE" -> null;
+            case "WRONG" -> "Bearer kassa_not_a_real_key";
+            default -> "Bearer " + apiKey;
+        };
+        HttpResponse<String> response = post("/gateway/session.php", authorization, null, body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode error = json(response);
+        assertThat(error.get("ok").asBoolean()).isFalse();
+        assertThat(error.get("error").asText()).isEqualTo(code);
+        assertThat(error.get("message").asText()).isNotBlank();
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("at dev.kassa");
+    }
+
+    @Test
+    void the_operator_api_needs_the_admin_token() throws Exception {
+        HttpResponse<String> response = post("/admin/merchants", "Bearer wrong", null, "{\"email\":\"a@b.co\",\"domains\":[\"a.co\"]}");
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(json(response).get("error").asText()).isEqualTo("invalid_api_key");
+    }
+
+    @Test
+    void an_unknown_session_is_not_found_for_this_merchant() throws Exception {
+        HttpResponse<String> response = get("/gateway/status.php?session_id=123", "Bearer " + apiKey, null);
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(json(response).get("error").asText()).isEqualTo("not_found");
+    }
+
+    private static HttpResponse<String> post(String path, String authorization, String apiKeyHeader, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.url() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        if (apiKeyHeader != null) {
+            request.header("X-API-Key", apiKeyHeader);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(String path, String authorization, String apiKeyHeader) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.url() + path)).timeout(Duration.ofSeconds(30)).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        if (apiKeyHeader != null) {
+            request.header("X-API-Key", apiKeyHeader);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        return Json.MAPPER.readTree(response.body());
+    }
+}
