@@ -33,7 +33,7 @@ final class DevCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("kassa dev: starting Kafka on localhost:" + kafkaPort + " with data in " + dataDir.toAbsolutePath() + " ...");
         out.flush();
-        DevEnvironment env = DevEnvironment.start(dataDir, kafkaPort);
+        DevEnvironment env = DevEnvironment.start(dataDir, kafkaPort, port);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("kassa dev: stopping ...");
@@ -63,7 +63,10 @@ final class DevCommand implements Callable<Integer> {
                 + dataDir.resolve("aggregate").toAbsolutePath() + "), " + env.aggregate().state().name().toLowerCase(java.util.Locale.ROOT));
         out.println("  relay      webhook relay (loopback webhook URLs allowed: development mode, state in "
                 + dataDir.resolve("relay").toAbsolutePath() + "), " + env.relay().state().name().toLowerCase(java.util.Locale.ROOT));
-        out.println("  gateway    not part of this build yet (will serve http://localhost:" + port + ")");
+        out.println("  gateway    " + env.gateway().url() + "  (merchant API /gateway/*, operator API /admin/merchants, /health;"
+                + " the hosted page is not built yet)");
+        out.println("  merchant   demo merchant " + env.credentials().merchantId() + " (pro, smart routing, domain "
+                + env.credentials().domain() + "); key and secrets in " + dataDir.resolve(DevCredentials.FILE).toAbsolutePath());
         out.println("  logs       " + System.getProperty("kassa.log.dir", "var/log") + "/kassa.log");
         long differing = env.topics().stream().filter(c -> c.action() == Action.DIFFERS).count();
         out.println(differing == 0

@@ -1,6 +1,8 @@
 package dev.kassa.cli;
 
 import dev.kassa.aggregate.app.AggregateService;
+import dev.kassa.gateway.GatewayServer;
+import dev.kassa.localkafka.FreePorts;
 import dev.kassa.localkafka.LocalKafka;
 import dev.kassa.relay.app.RelayService;
 import dev.kassa.schemas.TopicLayout;
@@ -17,19 +19,27 @@ final class DevEnvironment implements AutoCloseable {
     private final List<TopicCheck> topics;
     private final AggregateService aggregate;
     private final RelayService relay;
+    private final GatewayServer gateway;
+    private final DevCredentials credentials;
 
-    private DevEnvironment(LocalKafka kafka, List<TopicCheck> topics, AggregateService aggregate, RelayService relay) {
+    private DevEnvironment(LocalKafka kafka, List<TopicCheck> topics, AggregateService aggregate, RelayService relay,
+                           GatewayServer gateway, DevCredentials credentials) {
         this.kafka = kafka;
         this.topics = topics;
         this.aggregate = aggregate;
         this.relay = relay;
+        this.gateway = gateway;
+        this.credentials = credentials;
     }
 
     /**
      * Starts the broker on {@code dataDir} (kept across starts), creates or verifies every topic, and starts the
      * session aggregate with its state under {@code dataDir/aggregate}.
      */
-    static DevEnvironment start(Path dataDir, int kafkaPort) throws InterruptedException {
+    static DevEnvironment start(Path dataDir, int kafkaPort, int httpPort) throws InterruptedException, java.io.IOException {
+        if (httpPort < 0 || httpPort > 65535 || (httpPort != 0 && FreePorts.isBusy(httpPort))) {
+            throw new UserError("port " + httpPort + " (HTTP) is already in use or not a port; stop what holds it or choose another with --port.");
+        }
         LocalKafka kafka = LocalKafka.start(dataDir, kafkaPort, 0);
         try (Admin admin = kafka.admin()) {
             List<TopicCheck> topics = new TopicProvisioner(admin, TopicLayout.SINGLE_NODE).ensure();
@@ -42,8 +52,18 @@ final class DevEnvironment implements AutoCloseable {
                 aggregate.close();
                 throw new UserError("the session aggregate or the webhook relay did not start within 120 s; see the log file.");
             }
-            return new DevEnvironment(kafka, topics, aggregate, relay);
-        } catch (RuntimeException | InterruptedException e) {
+            String adminToken = DevCredentials.adminToken(dataDir);
+            GatewayServer gateway;
+            try {
+                gateway = GatewayServer.start(kafka.bootstrapServers(), httpPort, adminToken, "http://localhost:" + httpPort, true);
+            } catch (RuntimeException e) {
+                relay.close();
+                aggregate.close();
+                throw new UserError("the gateway could not start on port " + httpPort + ": " + e.getMessage());
+            }
+            DevCredentials credentials = DevCredentials.ensure(dataDir, adminToken, kafka.bootstrapServers(), gateway.url());
+            return new DevEnvironment(kafka, topics, aggregate, relay, gateway, credentials);
+        } catch (RuntimeException | InterruptedException | java.io.IOException e) {
             kafka.close();
             throw e;
         }
@@ -57,6 +77,14 @@ final class DevEnvironment implements AutoCloseable {
         return relay;
     }
 
+    GatewayServer gateway() {
+        return gateway;
+    }
+
+    DevCredentials credentials() {
+        return credentials;
+    }
+
     LocalKafka kafka() {
         return kafka;
     }
@@ -68,6 +96,7 @@ final class DevEnvironment implements AutoCloseable {
     @Override
     public void close() {
         try {
+            gateway.close();
             relay.close();
             aggregate.close();
         } finally {

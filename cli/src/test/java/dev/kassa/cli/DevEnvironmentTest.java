@@ -33,15 +33,28 @@ class DevEnvironmentTest {
     @Test
     void first_start_creates_every_topic_runs_the_aggregate_and_a_second_start_keeps_the_data() throws Exception {
         int port = FreePorts.pick();
-        try (DevEnvironment env = DevEnvironment.start(dataDir, port)) {
+        int http = FreePorts.pick();
+        String apiKey;
+        try (DevEnvironment env = DevEnvironment.start(dataDir, port, http)) {
             assertThat(env.kafka().bootstrapServers()).isEqualTo("localhost:" + port);
             assertThat(env.topics()).extracting(TopicCheck::action).containsOnly(Action.CREATED);
             assertThat(env.topics()).hasSameSizeAs(Topics.all());
             assertThat(env.aggregate().isRunning()).isTrue();
             assertThat(env.relay().state()).isEqualTo(org.apache.kafka.streams.KafkaStreams.State.RUNNING);
             assertThat(createAndAwaitResult(env, CREATE).getOutcome()).isEqualTo(CommandOutcome.APPLIED);
+            assertThat(httpGet(env.gateway().url() + "/health")).isEqualTo(200);
+            var credentials = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dataDir.resolve("dev-credentials.json").toFile());
+            assertThat(credentials.get("admin_token").asText()).startsWith("kassa_admin_");
+            assertThat(credentials.get("kafka_bootstrap").asText()).isEqualTo("localhost:" + port);
+            assertThat(credentials.get("merchant").get("domain").asText()).isEqualTo("demo-shop.example");
+            apiKey = credentials.get("merchant").get("api_key").asText();
+            // The demo merchant's key works against the merchant API.
+            assertThat(httpPost(env.gateway().url() + "/gateway/session.php", apiKey,
+                    "{\"domain\":\"demo-shop.example\",\"amount\":\"10.00\",\"currency\":\"EUR\",\"order_id\":\"DEV-1\"}")).isEqualTo(200);
         }
-        try (DevEnvironment env = DevEnvironment.start(dataDir, port)) {
+        try (DevEnvironment env = DevEnvironment.start(dataDir, port, http)) {
+            var credentials = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dataDir.resolve("dev-credentials.json").toFile());
+            assertThat(credentials.get("merchant").get("api_key").asText()).as("kept across starts").isEqualTo(apiKey);
             assertThat(env.topics()).extracting(TopicCheck::action).containsOnly(Action.VERIFIED);
             // The session made before the restart is still known: the same create is now a duplicate.
             List<CommandResult> results = new ArrayList<>();
@@ -52,8 +65,21 @@ class DevEnvironmentTest {
                     return results.stream().anyMatch(r -> r.getOutcome() == CommandOutcome.DUPLICATE);
                 });
             }
-            assertThat(results).extracting(CommandResult::getOutcome).containsExactly(CommandOutcome.APPLIED, CommandOutcome.DUPLICATE);
+            assertThat(results).filteredOn(r -> r.getCommandId().equals(CREATE.getCommandId()))
+                    .extracting(CommandResult::getOutcome).containsExactly(CommandOutcome.APPLIED, CommandOutcome.DUPLICATE);
         }
+    }
+
+    private static int httpGet(String url) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static int httpPost(String url, String apiKey, String body) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .header("X-API-Key", apiKey).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static CommandResult createAndAwaitResult(DevEnvironment env, SessionCommand create) throws Exception {
