@@ -126,6 +126,24 @@ class GatewayTest {
     }
 
     @Test
+    void a_wrong_method_or_path_is_answered_in_kassas_shape() throws Exception {
+        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/gateway/session.php"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(405);
+        assertThat(json(put).get("ok").asBoolean()).isFalse();
+        assertThat(json(put).get("error").asText()).isEqualTo("method_not_allowed");
+        HttpResponse<String> missing = get("/gateway/nothing.php", null, null);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(json(missing).get("error").asText()).isEqualTo("not_found");
+    }
+
+    @Test
+    void a_body_over_the_limit_is_413() throws Exception {
+        HttpResponse<String> response = post("/gateway/session.php", "Bearer " + apiKey, null, "{\"x\":\"" + "a".repeat(70_000) + "\"}");
+        assertThat(response.statusCode()).isEqualTo(413);
+    }
+
+    @Test
     void the_operator_api_needs_the_admin_token() throws Exception {
         HttpResponse<String> response = post("/admin/merchants", "Bearer wrong", null, "{\"email\":\"a@b.co\",\"domains\":[\"a.co\"]}");
         assertThat(response.statusCode()).isEqualTo(401);

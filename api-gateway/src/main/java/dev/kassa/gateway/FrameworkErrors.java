@@ -1,0 +1,51 @@
+package dev.kassa.gateway;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Error;
+import io.micronaut.http.exceptions.ContentLengthExceededException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the framework answers on its own (unknown path, wrong method, too large) in Kassa's shape: every JSON answer
+ * carries {@code ok}, and nothing unexpected ever shows a stack trace.
+ */
+@Controller
+class FrameworkErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FrameworkErrors.class);
+
+    @Error(status = HttpStatus.NOT_FOUND, global = true)
+    HttpResponse<Map<String, Object>> notFound(HttpRequest<?> request) {
+        return new ApiError(HttpStatus.NOT_FOUND, "not_found", "no such path: " + request.getPath()).response();
+    }
+
+    @Error(status = HttpStatus.METHOD_NOT_ALLOWED, global = true)
+    HttpResponse<Map<String, Object>> methodNotAllowed(HttpRequest<?> request) {
+        return new ApiError(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+                request.getMethodName() + " is not allowed on " + request.getPath()).response();
+    }
+
+    @Error(status = HttpStatus.UNSUPPORTED_MEDIA_TYPE, global = true)
+    HttpResponse<Map<String, Object>> unsupportedMediaType(HttpRequest<?> request) {
+        return new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send Content-Type: application/json").response();
+    }
+
+    @Error(exception = ContentLengthExceededException.class, global = true)
+    HttpResponse<Map<String, Object>> tooLarge(HttpRequest<?> request) {
+        return new ApiError(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "body_too_large", "the body is larger than 64 KiB").response();
+    }
+
+    @Error(global = true)
+    HttpResponse<Map<String, Object>> unexpected(HttpRequest<?> request, Throwable error) {
+        if (error instanceof ApiError api) {
+            return api.response();
+        }
+        LOG.error("unexpected error on {} {}", request.getMethodName(), request.getPath(), error);
+        return new ApiError(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "something failed on Kassa's side; it was logged").response();
+    }
+}
