@@ -45,6 +45,9 @@ class FrameworkErrors {
         if (error instanceof ApiError api) {
             return api.response();
         }
+        if (error instanceof RateLimited limited) {
+            return limited.response();
+        }
         LOG.error("unexpected error on {} {}", request.getMethodName(), request.getPath(), error);
         return new ApiError(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "something failed on Kassa's side; it was logged").response();
     }

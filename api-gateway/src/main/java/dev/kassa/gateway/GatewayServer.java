@@ -15,13 +15,21 @@ public final class GatewayServer implements AutoCloseable {
 
     /** Port 0 picks a free one. */
     public static GatewayServer start(String bootstrapServers, int port, String adminToken, String publicUrl, boolean development) {
-        EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of(
+        return start(bootstrapServers, port, adminToken, publicUrl, development, Map.of());
+    }
+
+    /** With further {@code kassa.gateway.*} or Micronaut properties, e.g. a tighter rate limit for a test. */
+    public static GatewayServer start(String bootstrapServers, int port, String adminToken, String publicUrl, boolean development,
+                                      Map<String, Object> more) {
+        Map<String, Object> properties = new java.util.HashMap<>(Map.of(
                 "micronaut.server.port", port == 0 ? -1 : port,
                 "micronaut.server.max-request-size", "65536",
                 "kassa.gateway.bootstrap-servers", bootstrapServers,
                 "kassa.gateway.admin-token", adminToken,
                 "kassa.gateway.public-url", publicUrl,
                 "kassa.gateway.development", development));
+        properties.putAll(more);
+        EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, properties);
         return new GatewayServer(server);
     }
 

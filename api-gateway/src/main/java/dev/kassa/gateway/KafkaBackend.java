@@ -36,7 +36,8 @@ final class KafkaBackend implements AutoCloseable {
     private final Replica<Long, Merchant> merchants;
     private final Replica<Long, SessionState> sessions;
     private final KafkaProducer<Long, Object> producer;
-    private final Map<String, CompletableFuture<CommandResult>> waiting = new ConcurrentHashMap<>();
+    /** Per command id, the requests waiting for a result: concurrent retries share an id and each gets one result. */
+    private final Map<String, java.util.Queue<CompletableFuture<CommandResult>>> waiting = new ConcurrentHashMap<>();
     private final KafkaConsumer<Long, CommandResult> results;
     private final Thread resultsThread;
     private volatile boolean running = true;
@@ -84,10 +85,15 @@ final class KafkaBackend implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<Long, CommandResult> record : results.poll(Duration.ofMillis(200))) {
-                    CompletableFuture<CommandResult> future = waiting.remove(record.value().getCommandId());
-                    if (future != null) {
-                        future.complete(record.value());
-                    }
+                    List<CompletableFuture<CommandResult>> taken = new java.util.ArrayList<>(1);
+                    waiting.computeIfPresent(record.value().getCommandId(), (id, queue) -> {
+                        CompletableFuture<CommandResult> next = queue.poll();
+                        if (next != null) {
+                            taken.add(next);
+                        }
+                        return queue.isEmpty() ? null : queue;
+                    });
+                    taken.forEach(f -> f.complete(record.value()));
                 }
             }
         } catch (WakeupException e) {
@@ -100,14 +106,22 @@ final class KafkaBackend implements AutoCloseable {
     /** Sends a command and waits, bounded, for the aggregate's answer; empty on timeout. */
     CommandResult send(SessionCommand command, Duration timeout) throws InterruptedException, TimeoutException {
         CompletableFuture<CommandResult> future = new CompletableFuture<>();
-        waiting.put(command.getCommandId(), future);
+        // Registered and removed atomically per id, so a concurrent retry never lands in a queue being dropped.
+        waiting.compute(command.getCommandId(), (id, queue) -> {
+            java.util.Queue<CompletableFuture<CommandResult>> q = queue == null ? new java.util.concurrent.ConcurrentLinkedQueue<>() : queue;
+            q.add(future);
+            return q;
+        });
         try {
             producer.send(new ProducerRecord<>(Topics.SESSION_COMMANDS.name(), command.getSessionId(), command)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("Kafka refused the command: " + e.getCause().getMessage(), e);
         } finally {
-            waiting.remove(command.getCommandId());
+            waiting.computeIfPresent(command.getCommandId(), (id, q) -> {
+                q.remove(future);
+                return q.isEmpty() ? null : q;
+            });
         }
     }
 

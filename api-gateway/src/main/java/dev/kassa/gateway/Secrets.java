@@ -40,6 +40,22 @@ final class Secrets {
         return 1 + (RANDOM.nextLong() & Long.MAX_VALUE) % MAX_SAFE_INTEGER;
     }
 
+    /** The session id an Idempotency-Key stands for: the same merchant and key always give the same id. */
+    static long idFor(long merchantId, String idempotencyKey) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((merchantId + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
+            long value = java.nio.ByteBuffer.wrap(digest).getLong() & MAX_SAFE_INTEGER;
+            return value == 0 ? 1 : value;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String sha256(String text) {
+        return hash(text).substring("sha256:".length());
+    }
+
     /** Constant-time comparison of two tokens. */
     static boolean same(String a, String b) {
         return a != null && b != null && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));

@@ -41,18 +41,24 @@ class SessionController {
 
     private final KafkaBackend kafka;
     private final GatewaySettings settings;
+    private final RateLimiter limiter;
 
     SessionController(KafkaBackend kafka, GatewaySettings settings) {
         this.kafka = kafka;
         this.settings = settings;
+        this.limiter = new RateLimiter(settings.ratePerSecond(), settings.rateBurst());
     }
 
     @Post("/session.php")
     @Consumes(MediaType.ALL)
     HttpResponse<Map<String, Object>> create(@Header(value = "Authorization", defaultValue = "") String authorization,
                                              @Header(value = "X-API-Key", defaultValue = "") String apiKey,
+                                             @Header(value = "Idempotency-Key", defaultValue = "") String idempotencyKey,
                                              @Body String body) throws Exception {
         Merchant merchant = authenticate(authorization, apiKey);
+        if (idempotencyKey.length() > 255) {
+            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_idempotency_key", "an Idempotency-Key has at most 255 characters");
+        }
         JsonNode json = Json.object(body);
         String domainRaw = require(json, "domain");
         String domain = Domains.normalize(domainRaw).orElseThrow(() ->
@@ -87,10 +93,14 @@ class SessionController {
         String hint = firstOf(json, "method", "provider", "payment_method", "payment_provider");
         boolean smart = merchant.getPackage$() != MerchantPackage.FREE && merchant.getCheckoutMode() == CheckoutMode.SMART_ROUTER;
         Instant now = Instant.now();
+        boolean idempotent = !idempotencyKey.isEmpty();
         for (int draw = 0; draw < 3; draw++) {
-            long sessionId = Secrets.id();
+            // With an Idempotency-Key the session id and command id follow from it: a retry, even a concurrent one,
+            // is the same command, which the aggregate applies once.
+            long sessionId = idempotent ? Secrets.idFor(merchant.getMerchantId(), idempotencyKey) : Secrets.id();
             SessionCommand command = SessionCommand.newBuilder()
-                    .setCommandId("create-" + UUID.randomUUID())
+                    .setCommandId(idempotent ? "create-idem-" + Secrets.sha256(merchant.getMerchantId() + "\n" + idempotencyKey)
+                            : "create-" + UUID.randomUUID())
                     .setSessionId(sessionId)
                     .setMerchantId(merchant.getMerchantId())
                     .setIssuedAt(now)
@@ -108,7 +118,14 @@ class SessionController {
                             .build())
                     .build();
             CommandResult result = sendOrUnavailable(command);
-            if (result.getOutcome() == CommandOutcome.APPLIED) {
+            if (result.getOutcome() == CommandOutcome.APPLIED || result.getOutcome() == CommandOutcome.DUPLICATE) {
+                Instant expiresAt = now.plusSeconds(merchant.getSessionTtlSeconds());
+                if (result.getOutcome() == CommandOutcome.DUPLICATE) {
+                    SessionState first = kafka.session(sessionId, 1, Duration.ofSeconds(2));
+                    if (first != null) {
+                        expiresAt = first.getExpiresAt(); // the first answer's, not this retry's
+                    }
+                }
                 Map<String, Object> answer = new LinkedHashMap<>();
                 answer.put("ok", true);
                 answer.put("session_id", sessionId);
@@ -116,8 +133,12 @@ class SessionController {
                 answer.put("direct_url", null);
                 answer.put("selected_provider", null);
                 answer.put("smart_route", smart);
-                answer.put("expires_at", SEED_TIME.format(now.plusSeconds(merchant.getSessionTtlSeconds())));
+                answer.put("expires_at", SEED_TIME.format(expiresAt));
                 return HttpResponse.ok(answer);
+            }
+            if (idempotent && (result.getOutcome() == CommandOutcome.FLAGGED || "session_exists".equals(result.getErrorCode()))) {
+                throw new ApiError(HttpStatus.CONFLICT, "idempotency_conflict",
+                        "this Idempotency-Key was used before with a different request; use a new key for a new session");
             }
             if (!"session_exists".equals(result.getErrorCode())) {
                 throw new ApiError(HttpStatus.CONFLICT, result.getErrorCode(), result.getMessage());
@@ -156,7 +177,7 @@ class SessionController {
                 throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no session '" + raw + "'");
             }
             // Read-your-writes: a session created a moment ago may still be on its way to this replica.
-            state = kafka.session(id, 1, Duration.ofSeconds(2));
+            state = kafka.session(id, 1, Duration.ofSeconds(1));
         }
         if (state == null || state.getMerchantId() != merchant.getMerchantId()) {
             throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no such session for this merchant");
@@ -182,6 +203,119 @@ class SessionController {
         return HttpResponse.ok(answer);
     }
 
+    @Get("/me.php")
+    HttpResponse<Map<String, Object>> me(@Header(value = "Authorization", defaultValue = "") String authorization,
+                                         @Header(value = "X-API-Key", defaultValue = "") String apiKey) {
+        Merchant merchant = authenticate(authorization, apiKey);
+        boolean allowed = merchant.getPackage$() != MerchantPackage.FREE;
+        boolean effective = allowed && merchant.getCheckoutMode() == CheckoutMode.SMART_ROUTER;
+        Map<String, Object> methods = new LinkedHashMap<>();
+        for (String method : new String[] {"card", "paypal", "revolut", "bank", "ideal", "other"}) {
+            boolean enabled = !merchant.getRoutingBlock().contains(method)
+                    && (merchant.getRoutingAllow().isEmpty() || merchant.getRoutingAllow().contains(method));
+            Map<String, Object> state = new LinkedHashMap<>();
+            state.put("enabled", enabled);
+            state.put("configured", enabled);
+            state.put("available", enabled && effective);
+            methods.put(method, state);
+        }
+        Map<String, Object> router = new LinkedHashMap<>();
+        router.put("enabled_global", true);
+        router.put("allowed_for_package", allowed);
+        router.put("effective", effective);
+        router.put("methods", methods);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", true);
+        answer.put("merchant_id", merchant.getMerchantId());
+        answer.put("email", merchant.getEmail());
+        answer.put("package", merchant.getPackage$().name().toLowerCase(Locale.ROOT));
+        answer.put("checkout_mode", merchant.getCheckoutMode().name().toLowerCase(Locale.ROOT));
+        answer.put("integration_mode", effective ? "smart_router" : "hosted_checkout");
+        answer.put("country", merchant.getCountry());
+        answer.put("smart_router", router);
+        return HttpResponse.ok(answer);
+    }
+
+    @Post("/cancel.php")
+    @Consumes(MediaType.ALL)
+    HttpResponse<Map<String, Object>> cancel(@Header(value = "Authorization", defaultValue = "") String authorization,
+                                             @Header(value = "X-API-Key", defaultValue = "") String apiKey,
+                                             @Body String body) throws Exception {
+        Merchant merchant = authenticate(authorization, apiKey);
+        SessionState state = ownSession(merchant, Json.object(body));
+        CommandResult result = sendOrUnavailable(SessionCommand.newBuilder()
+                .setCommandId("cancel-" + UUID.randomUUID()).setSessionId(state.getSessionId()).setMerchantId(merchant.getMerchantId())
+                .setIssuedAt(Instant.now()).setActor("merchant-api")
+                .setPayload(new dev.kassa.schemas.avro.CancelSession("cancelled by the merchant")).build());
+        return outcome(result, state, Map.of());
+    }
+
+    @Post("/refund.php")
+    @Consumes(MediaType.ALL)
+    HttpResponse<Map<String, Object>> refund(@Header(value = "Authorization", defaultValue = "") String authorization,
+                                             @Header(value = "X-API-Key", defaultValue = "") String apiKey,
+                                             @Body String body) throws Exception {
+        Merchant merchant = authenticate(authorization, apiKey);
+        JsonNode json = Json.object(body);
+        SessionState state = ownSession(merchant, json);
+        Long amount = null;
+        String raw = Json.text(json, "amount");
+        if (raw != null) {
+            try {
+                amount = Money.toMinor(raw, state.getCurrency());
+            } catch (IllegalArgumentException e) {
+                throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_amount", e.getMessage());
+            }
+        }
+        CommandResult result = sendOrUnavailable(SessionCommand.newBuilder()
+                .setCommandId("refund-" + UUID.randomUUID()).setSessionId(state.getSessionId()).setMerchantId(merchant.getMerchantId())
+                .setIssuedAt(Instant.now()).setActor("merchant-api")
+                .setPayload(new dev.kassa.schemas.avro.RefundSession("rf-" + UUID.randomUUID(), amount, Json.text(json, "reason"))).build());
+        SessionState after = result.getSequence() == null ? state : kafka.session(state.getSessionId(), result.getSequence(), Duration.ofSeconds(2));
+        return outcome(result, state, Map.of("refunded_amount",
+                Money.toDecimal(after == null ? state.getRefundedMinor() : after.getRefundedMinor(), state.getCurrency())));
+    }
+
+    private SessionState ownSession(Merchant merchant, JsonNode json) throws InterruptedException {
+        String raw = Json.text(json, "session_id");
+        if (raw == null || raw.isBlank()) {
+            throw ApiError.missingField("session_id");
+        }
+        long id;
+        try {
+            id = Long.parseLong(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no session '" + raw + "'");
+        }
+        SessionState state = kafka.session(id, 1, Duration.ofSeconds(1));
+        if (state == null || state.getMerchantId() != merchant.getMerchantId()) {
+            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no such session for this merchant");
+        }
+        return state;
+    }
+
+    private static HttpResponse<Map<String, Object>> outcome(CommandResult result, SessionState before, Map<String, Object> extra) {
+        switch (result.getOutcome()) {
+            case APPLIED, DUPLICATE -> {
+                Map<String, Object> answer = new LinkedHashMap<>();
+                answer.put("ok", true);
+                answer.put("session_id", before.getSessionId());
+                answer.put("status", result.getStatus() == null ? null : result.getStatus().name().toLowerCase(Locale.ROOT));
+                answer.putAll(extra);
+                return HttpResponse.ok(answer);
+            }
+            default -> {
+                String code = result.getErrorCode() == null ? "invalid_transition" : result.getErrorCode();
+                HttpStatus status = switch (code) {
+                    case "invalid_amount" -> HttpStatus.BAD_REQUEST;
+                    case "not_found" -> HttpStatus.NOT_FOUND;
+                    default -> HttpStatus.CONFLICT;
+                };
+                throw new ApiError(status, code, result.getMessage());
+            }
+        }
+    }
+
     private CommandResult sendOrUnavailable(SessionCommand command) throws InterruptedException {
         try {
             return kafka.send(command, COMMAND_TIMEOUT);
@@ -197,7 +331,12 @@ class SessionController {
             throw new ApiError(HttpStatus.UNAUTHORIZED, "missing_api_key", "send 'Authorization: Bearer YOUR_API_KEY' or 'X-API-Key: YOUR_API_KEY'");
         }
         // Looked up by hash: the key itself is never stored, and the lookup takes the same time for any wrong key.
-        Merchant merchant = kafka.merchantByKeyHash(Secrets.hash(key));
+        String hash = Secrets.hash(key);
+        long wait = limiter.acquire(hash, System.nanoTime());
+        if (wait > 0) {
+            throw new RateLimited(wait);
+        }
+        Merchant merchant = kafka.merchantByKeyHash(hash);
         if (merchant == null) {
             throw new ApiError(HttpStatus.UNAUTHORIZED, "invalid_api_key", "this API key is not known");
         }

@@ -126,6 +126,92 @@ class GatewayTest {
     }
 
     @Test
+    void me_reports_package_mode_and_methods_as_seed_003_shows() throws Exception {
+        JsonNode me = json(get("/gateway/me.php", "Bearer " + apiKey, null));
+        assertThat(me.get("package").asText()).isEqualTo("pro");
+        assertThat(me.get("checkout_mode").asText()).isEqualTo("smart_router");
+        assertThat(me.get("integration_mode").asText()).isEqualTo("smart_router");
+        assertThat(me.get("country").asText()).isEqualTo("NL");
+        assertThat(me.get("smart_router").get("effective").asBoolean()).isTrue();
+        assertThat(me.get("smart_router").get("methods").get("card").get("available").asBoolean()).isTrue();
+        assertThat(me.get("smart_router").get("methods").fieldNames()).toIterable()
+                .containsExactly("card", "paypal", "revolut", "bank", "ideal", "other");
+    }
+
+    @Test
+    void cancel_then_refund_answer_with_the_lifecycle_codes() throws Exception {
+        long id = json(post("/gateway/session.php", "Bearer " + apiKey, null,
+                "{\"domain\":\"yourshop.com\",\"amount\":\"12.50\",\"currency\":\"EUR\",\"order_id\":\"C-1\"}")).get("session_id").asLong();
+        HttpResponse<String> refundOpen = post("/gateway/refund.php", "Bearer " + apiKey, null, "{\"session_id\":" + id + "}");
+        assertThat(refundOpen.statusCode()).as(refundOpen.body()).isEqualTo(409);
+        assertThat(json(refundOpen).get("error").asText()).isEqualTo("invalid_transition");
+
+        HttpResponse<String> cancelled = post("/gateway/cancel.php", "Bearer " + apiKey, null, "{\"session_id\":\"" + id + "\"}");
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        assertThat(json(cancelled).get("status").asText()).isEqualTo("cancelled");
+
+        HttpResponse<String> again = post("/gateway/cancel.php", "Bearer " + apiKey, null, "{\"session_id\":" + id + "}");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(json(again).get("error").asText()).isEqualTo("invalid_transition");
+
+        HttpResponse<String> unknown = post("/gateway/cancel.php", "Bearer " + apiKey, null, "{\"session_id\":42}");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        HttpResponse<String> missing = post("/gateway/refund.php", "Bearer " + apiKey, null, "{}");
+        assertThat(json(missing).get("error").asText()).isEqualTo("missing_field");
+    }
+
+    @Test
+    void the_same_idempotency_key_gives_the_first_answer_and_another_body_is_a_conflict() throws Exception {
+        String body = "{\"domain\":\"yourshop.com\",\"amount\":\"5.00\",\"currency\":\"EUR\",\"order_id\":\"I-1\"}";
+        String key = "idem-" + System.nanoTime();
+        HttpResponse<String> first = postIdempotent(key, body);
+        HttpResponse<String> second = postIdempotent(key, body);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        assertThat(json(second).get("session_id").asLong()).isEqualTo(json(first).get("session_id").asLong());
+        assertThat(json(second).get("expires_at").asText()).isEqualTo(json(first).get("expires_at").asText());
+
+        HttpResponse<String> other = postIdempotent(key, body.replace("5.00", "6.00"));
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(409);
+        assertThat(json(other).get("error").asText()).isEqualTo("idempotency_conflict");
+    }
+
+    @Test
+    void twenty_concurrent_identical_requests_make_one_session() throws Exception {
+        String body = "{\"domain\":\"yourshop.com\",\"amount\":\"7.00\",\"currency\":\"EUR\",\"order_id\":\"I-20\"}";
+        String key = "idem-concurrent-" + System.nanoTime();
+        java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(gateway.url() + "/gateway/session.php"))
+                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + apiKey).header("Idempotency-Key", key)
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        java.util.Set<Long> sessions = new java.util.HashSet<>();
+        for (var call : calls) {
+            HttpResponse<String> response = call.get();
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            sessions.add(json(response).get("session_id").asLong());
+        }
+        assertThat(sessions).hasSize(1);
+    }
+
+    @Test
+    void a_key_over_its_rate_gets_429_with_retry_after(KafkaCluster kafka) throws Exception {
+        try (GatewayServer tight = GatewayServer.start(kafka.bootstrapServers(), 0, ADMIN, "http://localhost:8080", true,
+                java.util.Map.of("kassa.gateway.rate-per-second", 1, "kassa.gateway.rate-burst", 2))) {
+            HttpResponse<String> last = null;
+            for (int i = 0; i < 3; i++) {
+                last = HTTP.send(HttpRequest.newBuilder(URI.create(tight.url() + "/gateway/me.php")).header("X-API-Key", "kassa_any").build(),
+                        HttpResponse.BodyHandlers.ofString());
+            }
+            assertThat(last.statusCode()).isEqualTo(429);
+            assertThat(json(last).get("error").asText()).isEqualTo("rate_limited");
+            assertThat(last.headers().firstValue("Retry-After")).contains("1");
+        }
+    }
+
+    @Test
     void a_wrong_method_or_path_is_answered_in_kassas_shape() throws Exception {
         HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/gateway/session.php"))
                 .PUT(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
@@ -169,6 +255,12 @@ class GatewayTest {
             request.header("X-API-Key", apiKeyHeader);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> postIdempotent(String key, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/gateway/session.php")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + apiKey).header("Idempotency-Key", key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path, String authorization, String apiKeyHeader) throws Exception {

@@ -32,7 +32,10 @@ public final class CommandDigest {
         if (command.getPayload() instanceof ProviderReport report) {
             return report.getPayloadSha256();
         }
-        SpecificRecord payload = (SpecificRecord) command.getPayload();
+        // expires_at follows from when a create arrived: a retry of the same request is the same request.
+        SpecificRecord payload = command.getPayload() instanceof dev.kassa.schemas.avro.CreateSession create
+                ? dev.kassa.schemas.avro.CreateSession.newBuilder(create).setExpiresAt(java.time.Instant.EPOCH).build()
+                : (SpecificRecord) command.getPayload();
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(256);
             BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);

@@ -1,0 +1,21 @@
+package dev.kassa.gateway;
+
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import java.util.Map;
+
+/** 429 {@code rate_limited} with {@code Retry-After}. */
+final class RateLimited extends RuntimeException {
+
+    private final long retryAfterSeconds;
+
+    RateLimited(long retryAfterSeconds) {
+        super("too many requests for this API key; retry after " + retryAfterSeconds + " s");
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    MutableHttpResponse<Map<String, Object>> response() {
+        return new ApiError(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", getMessage()).response()
+                .header("Retry-After", Long.toString(retryAfterSeconds));
+    }
+}
