@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -209,6 +210,45 @@ class GatewayTest {
             assertThat(json(last).get("error").asText()).isEqualTo("rate_limited");
             assertThat(last.headers().firstValue("Retry-After")).contains("1");
         }
+    }
+
+    @Test
+    void a_signed_provider_callback_pays_the_session_and_its_repeat_is_a_duplicate() throws Exception {
+        long id = json(post("/gateway/session.php", "Bearer " + apiKey, null,
+                "{\"domain\":\"yourshop.com\",\"amount\":\"79.00\",\"currency\":\"EUR\",\"order_id\":\"P-1\"}")).get("session_id").asLong();
+        String body = "{\"event_id\":\"sbx_evt_1\",\"session_id\":" + id + ",\"status\":\"completed\",\"payment_id\":\"sbx_pay_1\","
+                + "\"references\":{\"txid\":\"0xabc\"}}";
+        HttpResponse<String> paid = callback(body, Instant.now().getEpochSecond(), ProviderSecrets.SANDBOX_SECRET);
+        assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
+        assertThat(json(paid).get("outcome").asText()).isEqualTo("applied");
+        assertThat(json(paid).get("status").asText()).isEqualTo("paid");
+
+        HttpResponse<String> again = callback(body, Instant.now().getEpochSecond(), ProviderSecrets.SANDBOX_SECRET);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(json(again).get("outcome").asText()).isEqualTo("duplicate");
+
+        JsonNode session = json(get("/gateway/status.php?session_id=" + id, "Bearer " + apiKey, null)).get("session");
+        assertThat(session.get("status").asText()).isEqualTo("paid");
+        assertThat(session.get("txid").asText()).isEqualTo("0xabc");
+    }
+
+    @Test
+    void a_bad_or_stale_provider_signature_is_401_and_changes_nothing() throws Exception {
+        String body = "{\"event_id\":\"sbx_evt_x\",\"session_id\":1,\"status\":\"completed\"}";
+        HttpResponse<String> wrong = callback(body, Instant.now().getEpochSecond(), "not-the-secret");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(json(wrong).get("error").asText()).isEqualTo("invalid_signature");
+        HttpResponse<String> stale = callback(body, Instant.now().minusSeconds(3600).getEpochSecond(), ProviderSecrets.SANDBOX_SECRET);
+        assertThat(stale.statusCode()).isEqualTo(401);
+        assertThat(json(stale).get("message").asText()).contains("more than 5 minutes");
+    }
+
+    private static HttpResponse<String> callback(String body, long t, String secret) throws Exception {
+        byte[] raw = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/api/webhook.php")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").header("X-Provider", "sandbox")
+                .header("X-Provider-Signature", "t=" + t + ",v1=" + ProviderCallbackController.sign(raw, t, secret))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(raw)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

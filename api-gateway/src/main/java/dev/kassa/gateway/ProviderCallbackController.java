@@ -1,0 +1,158 @@
+package dev.kassa.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.schemas.avro.CommandResult;
+import dev.kassa.schemas.avro.ProviderReport;
+import dev.kassa.schemas.avro.ReportedStatus;
+import dev.kassa.schemas.avro.SessionCommand;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * {@code POST /api/webhook.php}: a payment provider's callback. The signature is checked on the raw bytes before
+ * anything is parsed: {@code X-Provider-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">} with the
+ * provider's secret, in constant time, within five minutes of now. Then it becomes a provider-report command; a
+ * duplicate or a report the session cannot take is still a 200 (recorded, never to be retried by the provider).
+ */
+@Controller("/api")
+@ExecuteOn(TaskExecutors.BLOCKING)
+class ProviderCallbackController {
+
+    static final Duration TOLERANCE = Duration.ofMinutes(5);
+
+    private final KafkaBackend kafka;
+    private final ProviderSecrets secrets;
+
+    ProviderCallbackController(KafkaBackend kafka, ProviderSecrets secrets) {
+        this.kafka = kafka;
+        this.secrets = secrets;
+    }
+
+    @Post("/webhook.php")
+    @Consumes(MediaType.ALL)
+    HttpResponse<Map<String, Object>> callback(@Header(value = "X-Provider", defaultValue = "") String provider,
+                                               @Header(value = "X-Provider-Signature", defaultValue = "") String signature,
+                                               @Body byte[] raw) throws Exception {
+        String slug = provider.trim().toLowerCase(Locale.ROOT);
+        String secret = secrets.secretOf(slug);
+        if (secret == null) {
+            throw new ApiError(HttpStatus.UNAUTHORIZED, "invalid_signature", "unknown provider '" + provider + "' (X-Provider)");
+        }
+        verify(raw == null ? new byte[0] : raw, signature, secret, Instant.now());
+        JsonNode json = Json.object(new String(raw, StandardCharsets.UTF_8));
+        String eventId = require(json, "event_id");
+        long sessionId;
+        try {
+            sessionId = Long.parseLong(require(json, "session_id"));
+        } catch (NumberFormatException e) {
+            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_session_id", "'session_id' must be a number");
+        }
+        Map<String, String> references = new HashMap<>();
+        JsonNode refs = json.get("references");
+        if (refs != null && refs.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = refs.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> ref = it.next();
+                references.put(ref.getKey(), ref.getValue().asText());
+            }
+        }
+        Long amount = json.hasNonNull("amount_minor") ? json.get("amount_minor").asLong() : null;
+        SessionCommand command = SessionCommand.newBuilder()
+                .setCommandId("provider:" + slug + ":" + eventId)
+                .setSessionId(sessionId)
+                .setMerchantId(0)
+                .setIssuedAt(Instant.now())
+                .setActor("provider:" + slug)
+                .setPayload(ProviderReport.newBuilder()
+                        .setProvider(slug).setProviderEventId(eventId).setProviderStatus(require(json, "status"))
+                        .setStatus(ReportedStatus.UNKNOWN) // the aggregate normalizes the provider's word
+                        .setAttemptId(Json.text(json, "attempt_id")).setProviderPaymentId(Json.text(json, "payment_id"))
+                        .setReferences(references).setAmountMinor(amount).setCurrency(Json.text(json, "currency"))
+                        .setNextAction(Json.text(json, "next_action")).setFailureCode(Json.text(json, "failure_code"))
+                        .setFailureMessage(Json.text(json, "failure_message"))
+                        .setPayloadSha256(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw)))
+                        .setReportedAt(Instant.now()).build())
+                .build();
+        CommandResult result;
+        try {
+            result = kafka.send(command, Duration.ofSeconds(10));
+        } catch (TimeoutException e) {
+            throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "not recorded yet; send the callback again");
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", true);
+        answer.put("outcome", result.getOutcome().name().toLowerCase(Locale.ROOT));
+        answer.put("error", result.getErrorCode());
+        answer.put("status", result.getStatus() == null ? null : result.getStatus().name().toLowerCase(Locale.ROOT));
+        return HttpResponse.ok(answer);
+    }
+
+    /** {@code t=<seconds>,v1=<hex>}: HMAC-SHA256 of {@code t + "." + body}, compared in constant time, t within tolerance. */
+    static void verify(byte[] body, String header, String secret, Instant now) {
+        String t = null;
+        String v1 = null;
+        for (String part : header.split(",")) {
+            String[] kv = part.trim().split("=", 2);
+            if (kv.length == 2 && kv[0].equals("t")) {
+                t = kv[1];
+            } else if (kv.length == 2 && kv[0].equals("v1")) {
+                v1 = kv[1];
+            }
+        }
+        if (t == null || v1 == null) {
+            throw new ApiError(HttpStatus.UNAUTHORIZED, "invalid_signature", "X-Provider-Signature must be t=<unix seconds>,v1=<hex HMAC>");
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new ApiError(HttpStatus.UNAUTHORIZED, "invalid_signature", "t is not a number of seconds");
+        }
+        if (Math.abs(now.getEpochSecond() - seconds) > TOLERANCE.toSeconds()) {
+            throw new ApiError(HttpStatus.UNAUTHORIZED, "invalid_signature", "the signature's timestamp is more than 5 minutes off");
+        }
+        String expected = sign(body, seconds, secret);
+        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), v1.getBytes(StandardCharsets.US_ASCII))) {
+            throw new ApiError(HttpStatus.UNAUTHORIZED, "invalid_signature", "the signature does not match the body");
+        }
+    }
+
+    static String sign(byte[] body, long seconds, String secret) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((seconds + ".").getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String require(JsonNode json, String field) {
+        String value = Json.text(json, field);
+        if (value == null || value.isBlank()) {
+            throw ApiError.missingField(field);
+        }
+        return value;
+    }
+}
