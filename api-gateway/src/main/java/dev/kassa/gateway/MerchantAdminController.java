@@ -23,7 +23,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The operator API: {@code POST /admin/merchants} creates a merchant and shows its API key and webhook secret once. */
+/**
+ * The operator API: {@code POST /admin/merchants} creates a merchant and shows its API key and webhook secret once;
+ * {@code PATCH /admin/merchants/{id}} changes one.
+ */
 @Controller("/admin/merchants")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class MerchantAdminController {
@@ -40,42 +43,19 @@ class MerchantAdminController {
     @Consumes(MediaType.ALL)
     HttpResponse<Map<String, Object>> create(@Header(value = "Authorization", defaultValue = "") String authorization,
                                              @Body String body) throws Exception {
-        if (!Secrets.same(authorization, "Bearer " + settings.adminToken())) {
-            throw new ApiError(HttpStatus.UNAUTHORIZED, authorization.isEmpty() ? "missing_api_key" : "invalid_api_key",
-                    "the operator API needs 'Authorization: Bearer <admin token>'");
-        }
+        requireOperator(authorization);
         JsonNode json = Json.object(body);
         String email = Json.text(json, "email");
         if (email == null || !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
             throw email == null ? ApiError.missingField("email") : new ApiError(HttpStatus.BAD_REQUEST, "invalid_email", "'email' is not an e-mail address");
         }
-        List<String> domains = new ArrayList<>();
-        if (json.get("domains") == null || !json.get("domains").isArray() || json.get("domains").isEmpty()) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "missing_field", "'domains' is required: a list of the merchant's shop domains");
-        }
-        for (JsonNode d : json.get("domains")) {
-            domains.add(Domains.normalize(d.asText()).orElseThrow(() ->
-                    new ApiError(HttpStatus.BAD_REQUEST, "invalid_domain", "'" + d.asText() + "' is not a domain")));
-        }
+        List<String> domains = domains(json);
         MerchantPackage pack = enumOf(MerchantPackage.class, Json.text(json, "package"), MerchantPackage.FREE, "package", "free, pro or unlimited");
         CheckoutMode mode = enumOf(CheckoutMode.class, Json.text(json, "checkout_mode"), CheckoutMode.HOSTED_CHECKOUT,
                 "checkout_mode", "hosted_checkout or smart_router");
         int ttl = intIn(json, "session_ttl_seconds", 900, 1, 86_400);
         int grace = intIn(json, "grace_seconds", 1800, 0, 7 * 86_400);
-        String webhookUrl = Json.text(json, "webhook_url");
-        if (webhookUrl != null) {
-            URI uri;
-            try {
-                uri = URI.create(webhookUrl);
-            } catch (IllegalArgumentException e) {
-                throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_webhook_url", "'webhook_url' is not a URL");
-            }
-            boolean https = "https".equalsIgnoreCase(uri.getScheme());
-            boolean devHttp = settings.development() && "http".equalsIgnoreCase(uri.getScheme());
-            if (uri.getHost() == null || !(https || devHttp)) {
-                throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_webhook_url", "'webhook_url' must be a full https:// URL");
-            }
-        }
+        String webhookUrl = webhookUrl(Json.text(json, "webhook_url"));
         Instant now = Instant.now();
         String apiKey = Secrets.apiKey();
         String webhookSecret = Secrets.webhookSecret();
@@ -91,6 +71,8 @@ class MerchantAdminController {
                 .setWebhookSecret(webhookSecret)
                 .setSessionTtlSeconds(ttl)
                 .setGraceSeconds(grace)
+                .setRoutingAllow(json.has("routing_allow") ? strings(json, "routing_allow") : List.of())
+                .setRoutingBlock(json.has("routing_block") ? strings(json, "routing_block") : List.of())
                 .setCreatedAt(now)
                 .setUpdatedAt(now)
                 .build();
@@ -103,6 +85,122 @@ class MerchantAdminController {
         answer.put("api_key", apiKey);
         answer.put("webhook_secret", webhookSecret);
         return HttpResponse.created(answer);
+    }
+
+    /**
+     * {@code PATCH /admin/merchants/{id}}: webhook URL (null removes it), secret rotation (the old secret keeps
+     * signing for 24 h; the new one is shown once), re-enabling a disabled endpoint, disable, ttl, grace,
+     * package, checkout mode, late-payment policy, domains, routing allow/block lists.
+     */
+    @io.micronaut.http.annotation.Patch("/{merchantId}")
+    @Consumes(MediaType.ALL)
+    HttpResponse<Map<String, Object>> update(@Header(value = "Authorization", defaultValue = "") String authorization,
+                                             long merchantId, @Body String body) throws Exception {
+        requireOperator(authorization);
+        JsonNode json = Json.object(body);
+        Merchant current = kafka.merchant(merchantId);
+        if (current == null) {
+            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no merchant " + merchantId);
+        }
+        Instant now = Instant.now();
+        Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(now);
+        String newSecret = null;
+        if (json.has("webhook_url")) {
+            next.setWebhookUrl(webhookUrl(Json.text(json, "webhook_url")));
+        }
+        if (json.path("rotate_webhook_secret").asBoolean(false)) {
+            newSecret = Secrets.webhookSecret();
+            next.setPreviousWebhookSecret(current.getWebhookSecret()).setPreviousSecretUntil(now.plus(Duration.ofHours(24)))
+                    .setWebhookSecret(newSecret);
+        }
+        if (json.path("webhook_enabled").asBoolean(false)) {
+            next.setWebhookDisabledReason(null);
+        }
+        if (json.has("disabled")) {
+            next.setDisabled(json.get("disabled").asBoolean());
+        }
+        if (json.has("session_ttl_seconds")) {
+            next.setSessionTtlSeconds(intIn(json, "session_ttl_seconds", current.getSessionTtlSeconds(), 1, 86_400));
+        }
+        if (json.has("grace_seconds")) {
+            next.setGraceSeconds(intIn(json, "grace_seconds", current.getGraceSeconds(), 0, 7 * 86_400));
+        }
+        if (json.has("package")) {
+            next.setPackage$(enumOf(MerchantPackage.class, Json.text(json, "package"), current.getPackage$(), "package", "free, pro or unlimited"));
+        }
+        if (json.has("checkout_mode")) {
+            next.setCheckoutMode(enumOf(CheckoutMode.class, Json.text(json, "checkout_mode"), current.getCheckoutMode(),
+                    "checkout_mode", "hosted_checkout or smart_router"));
+        }
+        if (json.has("late_payment_policy")) {
+            next.setLatePaymentPolicy(enumOf(dev.kassa.schemas.avro.LatePaymentPolicy.class, Json.text(json, "late_payment_policy"),
+                    current.getLatePaymentPolicy(), "late_payment_policy", "review or auto_refund"));
+        }
+        if (json.has("domains")) {
+            next.setDomains(domains(json));
+        }
+        if (json.has("routing_allow")) {
+            next.setRoutingAllow(strings(json, "routing_allow"));
+        }
+        if (json.has("routing_block")) {
+            next.setRoutingBlock(strings(json, "routing_block"));
+        }
+        if (kafka.putMerchant(next.build(), Duration.ofSeconds(10)) == null) {
+            throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the change was written but is not readable yet; retry the read");
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", true);
+        answer.put("merchant_id", merchantId);
+        if (newSecret != null) {
+            answer.put("webhook_secret", newSecret);
+        }
+        return HttpResponse.ok(answer);
+    }
+
+    private void requireOperator(String authorization) {
+        if (!Secrets.same(authorization, "Bearer " + settings.adminToken())) {
+            throw new ApiError(HttpStatus.UNAUTHORIZED, authorization.isEmpty() ? "missing_api_key" : "invalid_api_key",
+                    "the operator API needs 'Authorization: Bearer <admin token>'");
+        }
+    }
+
+    private String webhookUrl(String webhookUrl) {
+        if (webhookUrl == null) {
+            return null;
+        }
+        URI uri;
+        try {
+            uri = URI.create(webhookUrl);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_webhook_url", "'webhook_url' is not a URL");
+        }
+        boolean https = "https".equalsIgnoreCase(uri.getScheme());
+        boolean devHttp = settings.development() && "http".equalsIgnoreCase(uri.getScheme());
+        if (uri.getHost() == null || !(https || devHttp)) {
+            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_webhook_url", "'webhook_url' must be a full https:// URL");
+        }
+        return webhookUrl;
+    }
+
+    private static List<String> domains(JsonNode json) {
+        if (json.get("domains") == null || !json.get("domains").isArray() || json.get("domains").isEmpty()) {
+            throw new ApiError(HttpStatus.BAD_REQUEST, "missing_field", "'domains' is required: a list of the merchant's shop domains");
+        }
+        List<String> domains = new ArrayList<>();
+        for (JsonNode d : json.get("domains")) {
+            domains.add(Domains.normalize(d.asText()).orElseThrow(() ->
+                    new ApiError(HttpStatus.BAD_REQUEST, "invalid_domain", "'" + d.asText() + "' is not a domain")));
+        }
+        return domains;
+    }
+
+    private static List<String> strings(JsonNode json, String field) {
+        if (!json.get(field).isArray()) {
+            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_" + field, "'" + field + "' must be a list of methods or provider slugs");
+        }
+        List<String> values = new ArrayList<>();
+        json.get(field).forEach(v -> values.add(v.asText().trim().toLowerCase(Locale.ROOT)));
+        return values;
     }
 
     private static <E extends Enum<E>> E enumOf(Class<E> type, String value, E fallback, String field, String allowed) {

@@ -270,6 +270,39 @@ class GatewayTest {
     }
 
     @Test
+    void an_operator_changes_a_merchant_rotates_its_secret_and_disables_it() throws Exception {
+        HttpResponse<String> created = post("/admin/merchants", "Bearer " + ADMIN, null,
+                "{\"email\":\"two@example.com\",\"domains\":[\"two.example\"],\"package\":\"free\"}");
+        long id = json(created).get("merchant_id").asLong();
+        String key = json(created).get("api_key").asText();
+        String secret = json(created).get("webhook_secret").asText();
+        assertThat(json(get("/gateway/me.php", "Bearer " + key, null)).get("integration_mode").asText()).isEqualTo("hosted_checkout");
+
+        HttpResponse<String> changed = patch("/admin/merchants/" + id,
+                "{\"package\":\"unlimited\",\"checkout_mode\":\"smart_router\",\"webhook_url\":\"https://two.example/hook\","
+                        + "\"rotate_webhook_secret\":true,\"routing_block\":[\"paypal\"]}");
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+        assertThat(json(changed).get("webhook_secret").asText()).startsWith("whsec_").isNotEqualTo(secret);
+        JsonNode me = json(get("/gateway/me.php", "Bearer " + key, null));
+        assertThat(me.get("integration_mode").asText()).isEqualTo("smart_router");
+        assertThat(me.get("smart_router").get("methods").get("paypal").get("enabled").asBoolean()).isFalse();
+
+        assertThat(patch("/admin/merchants/" + id, "{\"webhook_url\":\"ftp://two.example\"}").statusCode()).isEqualTo(400);
+        assertThat(patch("/admin/merchants/" + id, "{\"session_ttl_seconds\":0}").statusCode()).isEqualTo(400);
+        assertThat(patch("/admin/merchants/" + id, "{\"disabled\":true}").statusCode()).isEqualTo(200);
+        HttpResponse<String> disabled = get("/gateway/me.php", "Bearer " + key, null);
+        assertThat(disabled.statusCode()).isEqualTo(403);
+        assertThat(json(disabled).get("error").asText()).isEqualTo("merchant_disabled");
+        assertThat(patch("/admin/merchants/999", "{\"disabled\":true}").statusCode()).isEqualTo(404);
+    }
+
+    private static HttpResponse<String> patch(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url() + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void the_operator_api_needs_the_admin_token() throws Exception {
         HttpResponse<String> response = post("/admin/merchants", "Bearer wrong", null, "{\"email\":\"a@b.co\",\"domains\":[\"a.co\"]}");
         assertThat(response.statusCode()).isEqualTo(401);
