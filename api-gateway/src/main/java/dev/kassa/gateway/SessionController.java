@@ -325,6 +325,11 @@ class SessionController {
         }
     }
 
+    /** The authenticated (and rate-limited) merchant, for other merchant endpoints. */
+    Merchant merchantFor(String authorization, String apiKey) {
+        return authenticate(authorization, apiKey);
+    }
+
     private Merchant authenticate(String authorization, String apiKey) {
         String key = authorization.startsWith("Bearer ") ? authorization.substring(7).trim() : apiKey.trim();
         if (key.isEmpty()) {

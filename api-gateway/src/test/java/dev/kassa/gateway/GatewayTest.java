@@ -233,6 +233,28 @@ class GatewayTest {
     }
 
     @Test
+    void the_merchant_and_the_operator_read_the_sessions_log() throws Exception {
+        long id = json(post("/gateway/session.php", "Bearer " + apiKey, null,
+                "{\"domain\":\"yourshop.com\",\"amount\":\"3.00\",\"currency\":\"EUR\",\"order_id\":\"L-1\"}")).get("session_id").asLong();
+        String body = "{\"event_id\":\"sbx_evt_l\",\"session_id\":" + id + ",\"status\":\"declined\",\"failure_code\":\"insufficient_funds\"}";
+        assertThat(callback(body, Instant.now().getEpochSecond(), ProviderSecrets.SANDBOX_SECRET).statusCode()).isEqualTo(200);
+        assertThat(callback(body, Instant.now().getEpochSecond(), ProviderSecrets.SANDBOX_SECRET).statusCode()).isEqualTo(200);
+
+        JsonNode log = json(get("/gateway/session_events.php?session_id=" + id, "Bearer " + apiKey, null));
+        assertThat(log.get("events")).extracting(e -> e.get("what").asText()).containsExactly("created", "created -> failed");
+        assertThat(log.toString()).doesNotContain("provider:sandbox"); // operator-only detail stays out
+
+        HttpResponse<String> history = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/admin/sessions/" + id + "/history"))
+                .header("Authorization", "Bearer " + ADMIN).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(json(history).get("timeline")).extracting(e -> e.get("what").asText())
+                .containsExactly("created", "created -> failed", "duplicate ProviderReport");
+        HttpResponse<String> before = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/admin/sessions/" + id
+                + "/history?at=2020-01-01T00:00:00Z")).header("Authorization", "Bearer " + ADMIN).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(json(before).get("status").isNull()).isTrue();
+        assertThat(get("/gateway/session_events.php?session_id=" + id, "Bearer not-the-key", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void a_bad_or_stale_provider_signature_is_401_and_changes_nothing() throws Exception {
         String body = "{\"event_id\":\"sbx_evt_x\",\"session_id\":1,\"status\":\"completed\"}";
         HttpResponse<String> wrong = callback(body, Instant.now().getEpochSecond(), "not-the-secret");

@@ -1,0 +1,149 @@
+package dev.kassa.gateway;
+
+import dev.kassa.aggregate.app.EventLogReplay;
+import dev.kassa.aggregate.app.SessionHistory;
+import dev.kassa.schemas.Topics;
+import dev.kassa.schemas.avro.CommandResult;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.SessionEvent;
+import dev.kassa.schemas.avro.SessionState;
+import dev.kassa.schemas.avro.WebhookAttempt;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A session's log, read from its partition of the events, results and attempts topics: the merchant's own view
+ * ({@code GET /gateway/session_events.php}, seed 001's "useful payment log", without operator-only detail) and the
+ * operator's ({@code GET /admin/sessions/{id}/history[?at=]}).
+ */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+class HistoryController {
+
+    private final GatewaySettings settings;
+    private final SessionController sessions;
+    private final KafkaBackend kafka;
+
+    HistoryController(GatewaySettings settings, SessionController sessions, KafkaBackend kafka) {
+        this.settings = settings;
+        this.sessions = sessions;
+        this.kafka = kafka;
+    }
+
+    @Get("/gateway/session_events.php")
+    HttpResponse<Map<String, Object>> merchantLog(@Header(value = "Authorization", defaultValue = "") String authorization,
+                                                  @Header(value = "X-API-Key", defaultValue = "") String apiKey,
+                                                  @QueryValue(value = "session_id", defaultValue = "") String sessionId) throws Exception {
+        Merchant merchant = sessions.merchantFor(authorization, apiKey);
+        long id = parse(sessionId);
+        Log log = read(id);
+        if (log.events.isEmpty() || log.events.get(0).getMerchantId() != merchant.getMerchantId()) {
+            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no such session for this merchant");
+        }
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (SessionHistory.Entry e : SessionHistory.timeline(log.events, List.of(), log.attempts)) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("at", e.at().toString());
+            entry.put("kind", e.kind());
+            entry.put("what", e.what());
+            entry.put("status", e.status());
+            entry.put("sequence", e.sequence());
+            entries.add(entry);
+        }
+        return HttpResponse.ok(Map.of("ok", true, "session_id", id, "events", entries));
+    }
+
+    @Get("/admin/sessions/{sessionId}/history")
+    HttpResponse<Map<String, Object>> operatorHistory(@Header(value = "Authorization", defaultValue = "") String authorization,
+                                                      String sessionId, @QueryValue(value = "at", defaultValue = "") String at) throws Exception {
+        if (!Secrets.same(authorization, "Bearer " + settings.adminToken())) {
+            throw new ApiError(HttpStatus.UNAUTHORIZED, authorization.isEmpty() ? "missing_api_key" : "invalid_api_key",
+                    "the operator API needs 'Authorization: Bearer <admin token>'");
+        }
+        long id = parse(sessionId);
+        Log log = read(id);
+        if (log.events.isEmpty()) {
+            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "session " + id + " has no events");
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", true);
+        answer.put("session_id", id);
+        if (!at.isEmpty()) {
+            Instant instant;
+            try {
+                instant = Instant.parse(at);
+            } catch (DateTimeParseException e) {
+                throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_at", "'at' must be an ISO-8601 instant such as 2026-02-25T12:05:00Z");
+            }
+            SessionState state = SessionHistory.stateAt(log.events, instant);
+            answer.put("at", instant.toString());
+            answer.put("status", state == null ? null : state.getStatus().name().toLowerCase(Locale.ROOT));
+            answer.put("sequence", state == null ? null : state.getSequence());
+            return HttpResponse.ok(answer);
+        }
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (SessionHistory.Entry e : SessionHistory.timeline(log.events, log.results, log.attempts)) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("at", e.at().toString());
+            entry.put("kind", e.kind());
+            entry.put("what", e.what());
+            entry.put("detail", e.detail());
+            entry.put("status", e.status());
+            entry.put("sequence", e.sequence());
+            entries.add(entry);
+        }
+        answer.put("timeline", entries);
+        return HttpResponse.ok(answer);
+    }
+
+    private record Log(List<SessionEvent> events, List<CommandResult> results, List<WebhookAttempt> attempts) {
+    }
+
+    private Log read(long id) {
+        String bootstrap = settings.bootstrapServers();
+        Log log = new Log(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        EventLogReplay.readSessionPartition(bootstrap, Topics.SESSION_EVENTS.name(), id, Topics.SESSION_EVENTS.keySerde().deserializer(),
+                Topics.SESSION_EVENTS.valueSerde().deserializer(), (k, e) -> {
+                    if (e != null && e.getSessionId() == id) {
+                        log.events.add(e);
+                    }
+                });
+        EventLogReplay.readSessionPartition(bootstrap, Topics.COMMAND_RESULTS.name(), id, Topics.COMMAND_RESULTS.keySerde().deserializer(),
+                Topics.COMMAND_RESULTS.valueSerde().deserializer(), (k, r) -> {
+                    if (r != null && r.getSessionId() == id) {
+                        log.results.add(r);
+                    }
+                });
+        EventLogReplay.readSessionPartition(bootstrap, Topics.WEBHOOK_ATTEMPTS.name(), id, Topics.WEBHOOK_ATTEMPTS.keySerde().deserializer(),
+                Topics.WEBHOOK_ATTEMPTS.valueSerde().deserializer(), (k, a) -> {
+                    if (a != null && a.getSessionId() == id) {
+                        log.attempts.add(a);
+                    }
+                });
+        return log;
+    }
+
+    private static long parse(String sessionId) {
+        if (sessionId.isBlank()) {
+            throw ApiError.missingField("session_id");
+        }
+        try {
+            return Long.parseLong(sessionId.trim());
+        } catch (NumberFormatException e) {
+            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no session '" + sessionId + "'");
+        }
+    }
+}
