@@ -286,6 +286,15 @@ class GatewayTest {
     }
 
     @Test
+    void a_body_that_is_not_json_by_its_content_type_is_415() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/gateway/session.php"))
+                .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("domain=yourshop.com")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(415);
+        assertThat(json(response).get("error").asText()).isEqualTo("unsupported_media_type");
+    }
+
+    @Test
     void a_body_over_the_limit_is_413() throws Exception {
         HttpResponse<String> response = post("/gateway/session.php", "Bearer " + apiKey, null, "{\"x\":\"" + "a".repeat(70_000) + "\"}");
         assertThat(response.statusCode()).isEqualTo(413);

@@ -1,0 +1,29 @@
+package dev.kassa.gateway;
+
+import io.micronaut.http.HttpMethod;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Filter;
+import io.micronaut.http.filter.HttpServerFilter;
+import io.micronaut.http.filter.ServerFilterChain;
+import java.util.Locale;
+import org.reactivestreams.Publisher;
+import io.micronaut.core.async.publisher.Publishers;
+
+/** A body that says it is not JSON is refused with 415 before any controller sees it. */
+@Filter("/**")
+class JsonOnlyFilter implements HttpServerFilter {
+
+    @Override
+    public Publisher<MutableHttpResponse<?>> doFilter(HttpRequest<?> request, ServerFilterChain chain) {
+        boolean hasBody = request.getMethod() == HttpMethod.POST || request.getMethod() == HttpMethod.PATCH;
+        String type = request.getHeaders().get("Content-Type");
+        if (hasBody && type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            MutableHttpResponse<?> refused = new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                    "send Content-Type: application/json, not " + type).response();
+            return Publishers.just(refused);
+        }
+        return chain.proceed(request);
+    }
+}
