@@ -48,6 +48,23 @@ class DevEnvironmentTest {
             assertThat(credentials.get("kafka_bootstrap").asText()).isEqualTo("localhost:" + port);
             assertThat(credentials.get("merchant").get("domain").asText()).isEqualTo("demo-shop.example");
             apiKey = credentials.get("merchant").get("api_key").asText();
+            // kassa merchant create / update / list against this environment.
+            java.io.StringWriter out = new java.io.StringWriter();
+            picocli.CommandLine cli = Kassa.commandLine();
+            cli.setOut(new java.io.PrintWriter(out, true));
+            cli.setErr(new java.io.PrintWriter(out, true));
+            String token = credentials.get("admin_token").asText();
+            assertThat(cli.execute("merchant", "create", "--gateway", env.gateway().url(), "--admin-token", token,
+                    "--email", "cli@example.com", "--domain", "cli-shop.example", "--package", "pro")).as(out.toString()).isEqualTo(0);
+            long created = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString().lines().findFirst().orElseThrow())
+                    .get("merchant_id").asLong();
+            assertThat(cli.execute("merchant", "update", String.valueOf(created), "--gateway", env.gateway().url(),
+                    "--admin-token", token, "--disable")).as(out.toString()).isEqualTo(0);
+            assertThat(cli.execute("merchant", "update", String.valueOf(created), "--gateway", env.gateway().url(),
+                    "--admin-token", token)).isEqualTo(2);
+            assertThat(cli.execute("merchant", "list", "--bootstrap", env.kafka().bootstrapServers())).isEqualTo(0);
+            assertThat(out.toString()).containsPattern(created + "\\s+cli@example.com\\s+pro\\s+hosted_checkout\\s+disabled")
+                    .contains("demo@demo-shop.example").doesNotContain(credentials.get("merchant").get("api_key").asText());
             // The demo merchant's key works against the merchant API.
             assertThat(httpPost(env.gateway().url() + "/gateway/session.php", apiKey,
                     "{\"domain\":\"demo-shop.example\",\"amount\":\"10.00\",\"currency\":\"EUR\",\"order_id\":\"DEV-1\"}")).isEqualTo(200);

@@ -1,0 +1,232 @@
+package dev.kassa.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kassa.aggregate.app.EventLogReplay;
+import dev.kassa.schemas.Topics;
+import dev.kassa.schemas.avro.Merchant;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code kassa merchant create|update|list}: the operator API from the shell. */
+@Command(name = "merchant", mixinStandardHelpOptions = true, description = "Create, change or list merchants.",
+        subcommands = {MerchantCommand.Create.class, MerchantCommand.Update.class, MerchantCommand.ListMerchants.class})
+final class MerchantCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a subcommand: create, update or list");
+    }
+
+    /** Where the operator API is and the token for it (default: the dev environment's credentials file). */
+    static class Operator {
+        @Option(names = "--gateway", defaultValue = "http://localhost:8080", description = "The gateway's base URL (default: ${DEFAULT-VALUE}).")
+        String gateway;
+
+        @Option(names = "--admin-token", description = "The operator token (default: $KASSA_ADMIN_TOKEN, else var/dev/dev-credentials.json).")
+        String adminToken;
+
+        String token() throws java.io.IOException {
+            if (adminToken != null) {
+                return adminToken;
+            }
+            String env = System.getenv("KASSA_ADMIN_TOKEN");
+            if (env != null && !env.isBlank()) {
+                return env;
+            }
+            Path dev = Path.of("var/dev", DevCredentials.FILE);
+            if (Files.exists(dev)) {
+                return new ObjectMapper().readTree(dev.toFile()).get("admin_token").asText();
+            }
+            throw new UserError("no admin token: pass --admin-token, set KASSA_ADMIN_TOKEN, or run kassa dev first.");
+        }
+
+        String send(String method, String path, String body) throws Exception {
+            HttpResponse<String> response;
+            try {
+                response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway + path))
+                        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token())
+                        .header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.ConnectException e) {
+                throw new UserError("the gateway at " + gateway + " does not answer; start kassa dev or pass --gateway.");
+            }
+            if (response.statusCode() >= 300) {
+                throw new UserError("the gateway answered " + response.statusCode() + ": " + response.body());
+            }
+            return response.body();
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a merchant; prints its API key and webhook secret once.")
+    static final class Create implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Operator operator = new Operator();
+
+        @Option(names = "--email", required = true)
+        String email;
+
+        @Option(names = "--domain", required = true, description = "An approved shop domain; repeat for several.")
+        List<String> domains;
+
+        @Option(names = "--package", defaultValue = "free", description = "free, pro or unlimited (default: ${DEFAULT-VALUE}).")
+        String pack;
+
+        @Option(names = "--checkout-mode", defaultValue = "hosted_checkout", description = "hosted_checkout or smart_router.")
+        String mode;
+
+        @Option(names = "--country")
+        String country;
+
+        @Option(names = "--webhook-url")
+        String webhookUrl;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            ObjectNode body = new ObjectMapper().createObjectNode().put("email", email).put("package", pack).put("checkout_mode", mode);
+            ArrayNode list = body.putArray("domains");
+            domains.forEach(list::add);
+            if (country != null) {
+                body.put("country", country);
+            }
+            if (webhookUrl != null) {
+                body.put("webhook_url", webhookUrl);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(operator.send("POST", "/admin/merchants", body.toString()));
+            out.println("kassa merchant: keep the api_key and webhook_secret now; they are not shown again.");
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a merchant.")
+    static final class Update implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Operator operator = new Operator();
+
+        @Parameters(index = "0", description = "The merchant id.")
+        long merchantId;
+
+        @Option(names = "--webhook-url", description = "New webhook URL (\"\" removes it).")
+        String webhookUrl;
+
+        @Option(names = "--rotate-secret", description = "Issue a new webhook secret (the old one keeps signing for 24 h).")
+        boolean rotate;
+
+        @Option(names = "--enable-webhooks", description = "Re-enable an endpoint that answered 410 Gone.")
+        boolean enableWebhooks;
+
+        @Option(names = "--disable", description = "Disable the merchant.")
+        Boolean disable;
+
+        @Option(names = "--package")
+        String pack;
+
+        @Option(names = "--checkout-mode")
+        String mode;
+
+        @Option(names = "--ttl", description = "Session TTL in seconds (1 to 86400).")
+        Integer ttl;
+
+        @Option(names = "--grace", description = "Grace window in seconds.")
+        Integer grace;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            ObjectNode body = new ObjectMapper().createObjectNode();
+            if (webhookUrl != null) {
+                if (webhookUrl.isEmpty()) {
+                    body.putNull("webhook_url");
+                } else {
+                    body.put("webhook_url", webhookUrl);
+                }
+            }
+            if (rotate) {
+                body.put("rotate_webhook_secret", true);
+            }
+            if (enableWebhooks) {
+                body.put("webhook_enabled", true);
+            }
+            if (disable != null) {
+                body.put("disabled", disable);
+            }
+            if (pack != null) {
+                body.put("package", pack);
+            }
+            if (mode != null) {
+                body.put("checkout_mode", mode);
+            }
+            if (ttl != null) {
+                body.put("session_ttl_seconds", ttl);
+            }
+            if (grace != null) {
+                body.put("grace_seconds", grace);
+            }
+            if (body.isEmpty()) {
+                throw new UserError("nothing to change; name at least one option (see --help).");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(operator.send("PATCH", "/admin/merchants/" + merchantId, body.toString()));
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List merchants from the merchants topic (no keys or secrets).")
+    static final class ListMerchants implements Callable<Integer> {
+        @Option(names = "--bootstrap", required = true, description = "The cluster's bootstrap servers.")
+        String bootstrap;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Map<Long, Merchant> merchants = new TreeMap<>();
+            EventLogReplay.readToEnd(bootstrap, Topics.MERCHANTS.name(), Topics.MERCHANTS.keySerde().deserializer(),
+                    Topics.MERCHANTS.valueSerde().deserializer(), (Long id, Merchant m) -> {
+                        if (m == null) {
+                            merchants.remove(id);
+                        } else {
+                            merchants.put(id, m);
+                        }
+                    });
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%-17s %-28s %-9s %-15s %-8s %s%n", "merchant_id", "email", "package", "checkout_mode", "state", "domains / webhook");
+            for (Merchant m : merchants.values()) {
+                out.printf("%-17d %-28s %-9s %-15s %-8s %s  %s%n", m.getMerchantId(), m.getEmail(),
+                        m.getPackage$().name().toLowerCase(), m.getCheckoutMode().name().toLowerCase(), m.getDisabled() ? "disabled" : "active",
+                        String.join(",", m.getDomains()), m.getWebhookUrl() == null ? "(no webhook)"
+                                : m.getWebhookUrl() + (m.getWebhookDisabledReason() == null ? "" : " [" + m.getWebhookDisabledReason() + "]"));
+            }
+            out.flush();
+            return 0;
+        }
+    }
+}
