@@ -42,7 +42,7 @@ class MerchantAdminController {
     @Post
     @Consumes(MediaType.ALL)
     HttpResponse<Map<String, Object>> create(@Header(value = "Authorization", defaultValue = "") String authorization,
-                                             @Body String body) throws Exception {
+                                             @io.micronaut.core.annotation.Nullable @Body String body) throws Exception {
         requireOperator(authorization);
         JsonNode json = Json.object(body);
         String email = Json.text(json, "email");
@@ -95,7 +95,7 @@ class MerchantAdminController {
     @io.micronaut.http.annotation.Patch("/{merchantId}")
     @Consumes(MediaType.ALL)
     HttpResponse<Map<String, Object>> update(@Header(value = "Authorization", defaultValue = "") String authorization,
-                                             long merchantId, @Body String body) throws Exception {
+                                             long merchantId, @io.micronaut.core.annotation.Nullable @Body String body) throws Exception {
         requireOperator(authorization);
         JsonNode json = Json.object(body);
         Merchant current = kafka.merchant(merchantId);

@@ -53,14 +53,15 @@ class ProviderCallbackController {
     @Consumes(MediaType.ALL)
     HttpResponse<Map<String, Object>> callback(@Header(value = "X-Provider", defaultValue = "") String provider,
                                                @Header(value = "X-Provider-Signature", defaultValue = "") String signature,
-                                               @Body byte[] raw) throws Exception {
+                                               @io.micronaut.core.annotation.Nullable @Body byte[] raw) throws Exception {
         String slug = provider.trim().toLowerCase(Locale.ROOT);
         String secret = secrets.secretOf(slug);
         if (secret == null) {
             throw new ApiError(HttpStatus.UNAUTHORIZED, "invalid_signature", "unknown provider '" + provider + "' (X-Provider)");
         }
-        verify(raw == null ? new byte[0] : raw, signature, secret, Instant.now());
-        JsonNode json = Json.object(new String(raw, StandardCharsets.UTF_8));
+        byte[] bytes = raw == null ? new byte[0] : raw;
+        verify(bytes, signature, secret, Instant.now());
+        JsonNode json = Json.object(new String(bytes, StandardCharsets.UTF_8));
         String eventId = require(json, "event_id");
         long sessionId;
         try {
@@ -90,7 +91,7 @@ class ProviderCallbackController {
                         .setReferences(references).setAmountMinor(amount).setCurrency(Json.text(json, "currency"))
                         .setNextAction(Json.text(json, "next_action")).setFailureCode(Json.text(json, "failure_code"))
                         .setFailureMessage(Json.text(json, "failure_message"))
-                        .setPayloadSha256(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw)))
+                        .setPayloadSha256(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
                         .setReportedAt(Instant.now()).build())
                 .build();
         CommandResult result;

@@ -54,7 +54,7 @@ class SessionController {
     HttpResponse<Map<String, Object>> create(@Header(value = "Authorization", defaultValue = "") String authorization,
                                              @Header(value = "X-API-Key", defaultValue = "") String apiKey,
                                              @Header(value = "Idempotency-Key", defaultValue = "") String idempotencyKey,
-                                             @Body String body) throws Exception {
+                                             @io.micronaut.core.annotation.Nullable @Body String body) throws Exception {
         Merchant merchant = authenticate(authorization, apiKey);
         if (idempotencyKey.length() > 255) {
             throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_idempotency_key", "an Idempotency-Key has at most 255 characters");
@@ -240,7 +240,7 @@ class SessionController {
     @Consumes(MediaType.ALL)
     HttpResponse<Map<String, Object>> cancel(@Header(value = "Authorization", defaultValue = "") String authorization,
                                              @Header(value = "X-API-Key", defaultValue = "") String apiKey,
-                                             @Body String body) throws Exception {
+                                             @io.micronaut.core.annotation.Nullable @Body String body) throws Exception {
         Merchant merchant = authenticate(authorization, apiKey);
         SessionState state = ownSession(merchant, Json.object(body));
         CommandResult result = sendOrUnavailable(SessionCommand.newBuilder()
@@ -254,7 +254,7 @@ class SessionController {
     @Consumes(MediaType.ALL)
     HttpResponse<Map<String, Object>> refund(@Header(value = "Authorization", defaultValue = "") String authorization,
                                              @Header(value = "X-API-Key", defaultValue = "") String apiKey,
-                                             @Body String body) throws Exception {
+                                             @io.micronaut.core.annotation.Nullable @Body String body) throws Exception {
         Merchant merchant = authenticate(authorization, apiKey);
         JsonNode json = Json.object(body);
         SessionState state = ownSession(merchant, json);

@@ -334,6 +334,52 @@ class GatewayTest {
     }
 
     @Test
+    void create_status_cancel_status_another_merchant_sees_nothing_and_a_restarted_gateway_still_answers(KafkaCluster kafka) throws Exception {
+        long id = json(post("/gateway/session.php", "Bearer " + apiKey, null,
+                "{\"domain\":\"yourshop.com\",\"amount\":\"9.99\",\"currency\":\"EUR\",\"order_id\":\"E2E-1\"}")).get("session_id").asLong();
+        assertThat(json(get("/gateway/status.php?session_id=" + id, "Bearer " + apiKey, null)).get("session").get("status").asText()).isEqualTo("created");
+        assertThat(post("/gateway/cancel.php", "Bearer " + apiKey, null, "{\"session_id\":" + id + "}").statusCode()).isEqualTo(200);
+        assertThat(json(get("/gateway/status.php?session_id=" + id, "Bearer " + apiKey, null)).get("session").get("status").asText()).isEqualTo("cancelled");
+
+        String otherKey = json(post("/admin/merchants", "Bearer " + ADMIN, null,
+                "{\"email\":\"other@example.com\",\"domains\":[\"other.example\"]}")).get("api_key").asText();
+        HttpResponse<String> foreign = get("/gateway/status.php?session_id=" + id, "Bearer " + otherKey, null);
+        assertThat(foreign.statusCode()).isEqualTo(404);
+        assertThat(post("/gateway/cancel.php", "Bearer " + otherKey, null, "{\"session_id\":" + id + "}").statusCode()).isEqualTo(404);
+
+        // A new gateway instance rebuilds its replicas from Kafka: the merchant, its key and the session are all there.
+        try (GatewayServer restarted = GatewayServer.start(kafka.bootstrapServers(), 0, ADMIN, "http://localhost:8080", true)) {
+            HttpResponse<String> status = HTTP.send(HttpRequest.newBuilder(URI.create(restarted.url() + "/gateway/status.php?session_id=" + id))
+                    .header("X-API-Key", apiKey).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
+            assertThat(json(status).get("session").get("status").asText()).isEqualTo("cancelled");
+        }
+    }
+
+    @Test
+    void a_card_number_or_a_secret_sent_in_a_request_never_reaches_the_log() throws Exception {
+        String card = "4242424242424242";
+        post("/gateway/session.php", "Bearer " + apiKey, null, "{\"domain\":\"yourshop.com\",\"amount\":\"1.00\",\"currency\":\"EUR\","
+                + "\"order_id\":\"PAN-1\",\"meta\":{\"card\":\"" + card + "\"}}");
+        post("/gateway/session.php", "Bearer " + apiKey, null, "{\"domain\":\"yourshop.com\",\"amount\":\"" + card + "\"}");
+        post("/admin/merchants", "Bearer " + ADMIN, null, "{\"email\":\"" + card + "\"}");
+        get("/gateway/status.php?session_id=" + card, "Bearer " + apiKey, null);
+        java.nio.file.Path log = java.nio.file.Path.of(System.getProperty("kassa.test.logs", "target/test-logs"), "test.log");
+        String text = java.nio.file.Files.exists(log) ? java.nio.file.Files.readString(log) : "";
+        assertThat(text).doesNotContain(card).doesNotContain(apiKey).doesNotContain(ADMIN);
+    }
+
+    @Test
+    void an_empty_body_is_invalid_json_not_a_500() throws Exception {
+        // Found by CreateFuzzTest: an empty body once reached the framework's "missing body" error, a 500.
+        HttpResponse<String> create = post("/gateway/session.php", "Bearer " + apiKey, null, "");
+        assertThat(create.statusCode()).isEqualTo(400);
+        assertThat(json(create).get("error").asText()).isEqualTo("invalid_json");
+        assertThat(post("/admin/merchants", "Bearer " + ADMIN, null, "").statusCode()).isEqualTo(400);
+        assertThat(post("/gateway/cancel.php", "Bearer " + apiKey, null, "").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void the_operator_api_needs_the_admin_token() throws Exception {
         HttpResponse<String> response = post("/admin/merchants", "Bearer wrong", null, "{\"email\":\"a@b.co\",\"domains\":[\"a.co\"]}");
         assertThat(response.statusCode()).isEqualTo(401);
