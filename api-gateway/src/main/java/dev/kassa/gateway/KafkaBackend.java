@@ -64,6 +64,8 @@ final class KafkaBackend implements AutoCloseable {
                 ProducerConfig.LINGER_MS_CONFIG, 0),
                 Serdes.Long().serializer(),
                 (topic, value) -> value instanceof Merchant m ? Topics.MERCHANTS.valueSerde().serializer().serialize(topic, m)
+                        : value instanceof dev.kassa.schemas.avro.RedeliveryRequest r
+                        ? Topics.WEBHOOK_REDELIVERIES.valueSerde().serializer().serialize(topic, r)
                         : Topics.SESSION_COMMANDS.valueSerde().serializer().serialize(topic, (SessionCommand) value));
         results = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -129,6 +131,11 @@ final class KafkaBackend implements AutoCloseable {
     Merchant putMerchant(Merchant merchant, Duration timeout) throws Exception {
         producer.send(new ProducerRecord<>(Topics.MERCHANTS.name(), merchant.getMerchantId(), merchant)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return merchants.await(merchant.getMerchantId(), m -> m.getUpdatedAt().equals(merchant.getUpdatedAt()), timeout);
+    }
+
+    /** Queues an operator's redelivery for the relay. */
+    void redeliver(dev.kassa.schemas.avro.RedeliveryRequest request) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.WEBHOOK_REDELIVERIES.name(), request.getSessionId(), request)).get(10, TimeUnit.SECONDS);
     }
 
     Merchant merchantByKeyHash(String hash) {

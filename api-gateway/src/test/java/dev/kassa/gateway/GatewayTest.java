@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -252,6 +253,55 @@ class GatewayTest {
                 + "/history?at=2020-01-01T00:00:00Z")).header("Authorization", "Bearer " + ADMIN).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(json(before).get("status").isNull()).isTrue();
         assertThat(get("/gateway/session_events.php?session_id=" + id, "Bearer not-the-key", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void a_paid_session_is_refunded_in_part_then_in_full_and_never_beyond() throws Exception {
+        long id = json(post("/gateway/session.php", "Bearer " + apiKey, null,
+                "{\"domain\":\"yourshop.com\",\"amount\":\"79.00\",\"currency\":\"EUR\",\"order_id\":\"R-1\"}")).get("session_id").asLong();
+        assertThat(callback("{\"event_id\":\"sbx_evt_r\",\"session_id\":" + id + ",\"status\":\"completed\"}",
+                Instant.now().getEpochSecond(), ProviderSecrets.SANDBOX_SECRET).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> part = post("/gateway/refund.php", "Bearer " + apiKey, null, "{\"session_id\":" + id + ",\"amount\":\"10.00\"}");
+        assertThat(part.statusCode()).as(part.body()).isEqualTo(200);
+        assertThat(json(part).get("status").asText()).isEqualTo("paid");
+        assertThat(json(part).get("refunded_amount").asText()).isEqualTo("10.00");
+
+        HttpResponse<String> beyond = post("/gateway/refund.php", "Bearer " + apiKey, null, "{\"session_id\":" + id + ",\"amount\":\"70.00\"}");
+        assertThat(beyond.statusCode()).isEqualTo(400);
+        assertThat(json(beyond).get("error").asText()).isEqualTo("invalid_amount");
+        assertThat(post("/gateway/refund.php", "Bearer " + apiKey, null, "{\"session_id\":" + id + ",\"amount\":\"1.001\"}").statusCode())
+                .isEqualTo(400);
+
+        HttpResponse<String> rest = post("/gateway/refund.php", "Bearer " + apiKey, null, "{\"session_id\":" + id + "}");
+        assertThat(rest.statusCode()).as(rest.body()).isEqualTo(200);
+        assertThat(json(rest).get("status").asText()).isEqualTo("refunded");
+        assertThat(json(rest).get("refunded_amount").asText()).isEqualTo("79.00");
+    }
+
+    @Test
+    void an_operator_queues_a_redelivery_of_one_event_or_a_whole_session(KafkaCluster kafka) throws Exception {
+        long id = json(post("/gateway/session.php", "Bearer " + apiKey, null,
+                "{\"domain\":\"yourshop.com\",\"amount\":\"2.00\",\"currency\":\"EUR\",\"order_id\":\"RD-1\"}")).get("session_id").asLong();
+        post("/gateway/cancel.php", "Bearer " + apiKey, null, "{\"session_id\":" + id + "}");
+        HttpResponse<String> one = post("/admin/webhooks/redeliver", "Bearer " + ADMIN, null, "{\"event_id\":\"evt_" + id + "_2\"}");
+        assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
+        assertThat(json(one).get("event_ids")).extracting(JsonNode::asText).containsExactly("evt_" + id + "_2");
+        HttpResponse<String> all = post("/admin/webhooks/redeliver", "Bearer " + ADMIN, null, "{\"session_id\":" + id + "}");
+        assertThat(json(all).get("queued").asInt()).isEqualTo(2);
+        List<dev.kassa.schemas.avro.RedeliveryRequest> queued = new java.util.ArrayList<>();
+        dev.kassa.aggregate.app.EventLogReplay.readSessionPartition(kafka.bootstrapServers(), dev.kassa.schemas.Topics.WEBHOOK_REDELIVERIES.name(),
+                id, dev.kassa.schemas.Topics.WEBHOOK_REDELIVERIES.keySerde().deserializer(),
+                dev.kassa.schemas.Topics.WEBHOOK_REDELIVERIES.valueSerde().deserializer(), (k, r) -> {
+                    if (r.getSessionId() == id) {
+                        queued.add(r);
+                    }
+                });
+        assertThat(queued).extracting(dev.kassa.schemas.avro.RedeliveryRequest::getEventId)
+                .containsExactly("evt_" + id + "_2", "evt_" + id + "_1", "evt_" + id + "_2");
+        assertThat(post("/admin/webhooks/redeliver", "Bearer " + ADMIN, null, "{}").statusCode()).isEqualTo(400);
+        assertThat(post("/admin/webhooks/redeliver", "Bearer " + ADMIN, null, "{\"event_id\":\"evt_1_1\"}").statusCode()).isEqualTo(404);
+        assertThat(post("/admin/webhooks/redeliver", "Bearer nope", null, "{\"session_id\":1}").statusCode()).isEqualTo(401);
     }
 
     @Test

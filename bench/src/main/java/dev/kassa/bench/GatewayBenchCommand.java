@@ -39,6 +39,9 @@ public final class GatewayBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object with the figures instead of the summary.")
     boolean json;
 
+    @Option(names = "--commit-interval-ms", defaultValue = "100", description = "The aggregate's exactly-once commit interval (default: ${DEFAULT-VALUE}).")
+    long commitIntervalMs;
+
     private static final String BODY = "{\"domain\":\"bench.example\",\"amount\":\"79.00\",\"currency\":\"EUR\",\"order_id\":\"B-1\","
             + "\"customer_email\":\"buyer@example.com\"}";
 
@@ -53,7 +56,8 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                 new TopicProvisioner(admin, new TopicLayout(KafkaCeiling.PARTITIONS, (short) 1)).ensure();
             }
             AggregateService.Config d = AggregateService.Config.defaults(kafka.bootstrapServers(), Files.createTempDirectory("bench-gw"));
-            try (AggregateService aggregate = AggregateService.start(d);
+            try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(d.bootstrapServers(), d.applicationId(),
+                    d.stateDir(), Duration.ofMillis(commitIntervalMs), 0, d.settings(), Map.of()));
                  GatewayServer gateway = GatewayServer.start(kafka.bootstrapServers(), 0, "bench-admin", "http://localhost", true,
                          Map.of("kassa.gateway.rate-per-second", 1_000_000, "kassa.gateway.rate-burst", 1_000_000))) {
                 aggregate.awaitRunning(Duration.ofMinutes(2));
@@ -72,6 +76,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                 Map<String, Object> figures = new LinkedHashMap<>();
                 figures.put("benchmark", "gateway");
                 figures.put("machine", Machine.current().toMap());
+                figures.put("commit_interval_ms", commitIntervalMs);
                 figures.put("closed_loop_creates_per_s", Math.round(sustainable));
                 List<String> lines = new ArrayList<>();
                 for (int percent : new int[] {50, 80, 100}) {
@@ -91,7 +96,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                 if (json) {
                     System.out.println(new ObjectMapper().writeValueAsString(figures));
                 } else {
-                    System.out.printf("creates, closed loop (64 in flight): %,d/s%n", Math.round(sustainable));
+                    System.out.printf("commit.interval.ms %d; creates, closed loop (64 in flight): %,d/s%n", commitIntervalMs, Math.round(sustainable));
                     lines.forEach(System.out::println);
                     System.out.printf("status reads, closed loop (64 in flight): %,d/s, p99 %d ms%n", Math.round(reads.rate), reads.p99);
                 }
