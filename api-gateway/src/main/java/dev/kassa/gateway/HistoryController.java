@@ -1,13 +1,8 @@
 package dev.kassa.gateway;
 
-import dev.kassa.aggregate.app.EventLogReplay;
 import dev.kassa.aggregate.app.SessionHistory;
-import dev.kassa.schemas.Topics;
-import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.Merchant;
-import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
-import dev.kassa.schemas.avro.WebhookAttempt;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
@@ -49,12 +44,12 @@ class HistoryController {
                                                   @QueryValue(value = "session_id", defaultValue = "") String sessionId) throws Exception {
         Merchant merchant = sessions.merchantFor(authorization, apiKey);
         long id = parse(sessionId);
-        Log log = read(id);
-        if (log.events.isEmpty() || log.events.get(0).getMerchantId() != merchant.getMerchantId()) {
+        SessionHistory.SessionLog log = SessionHistory.read(settings.bootstrapServers(), id);
+        if (log.events().isEmpty() || log.events().get(0).getMerchantId() != merchant.getMerchantId()) {
             throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no such session for this merchant");
         }
         List<Map<String, Object>> entries = new ArrayList<>();
-        for (SessionHistory.Entry e : SessionHistory.timeline(log.events, List.of(), log.attempts)) {
+        for (SessionHistory.Entry e : SessionHistory.timeline(log.events(), List.of(), log.attempts())) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("at", e.at().toString());
             entry.put("kind", e.kind());
@@ -69,13 +64,10 @@ class HistoryController {
     @Get("/admin/sessions/{sessionId}/history")
     HttpResponse<Map<String, Object>> operatorHistory(@Header(value = "Authorization", defaultValue = "") String authorization,
                                                       String sessionId, @QueryValue(value = "at", defaultValue = "") String at) throws Exception {
-        if (!Secrets.same(authorization, "Bearer " + settings.adminToken())) {
-            throw new ApiError(HttpStatus.UNAUTHORIZED, authorization.isEmpty() ? "missing_api_key" : "invalid_api_key",
-                    "the operator API needs 'Authorization: Bearer <admin token>'");
-        }
+        Operators.require(settings, authorization);
         long id = parse(sessionId);
-        Log log = read(id);
-        if (log.events.isEmpty()) {
+        SessionHistory.SessionLog log = SessionHistory.read(settings.bootstrapServers(), id);
+        if (log.events().isEmpty()) {
             throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "session " + id + " has no events");
         }
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -88,14 +80,14 @@ class HistoryController {
             } catch (DateTimeParseException e) {
                 throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_at", "'at' must be an ISO-8601 instant such as 2026-02-25T12:05:00Z");
             }
-            SessionState state = SessionHistory.stateAt(log.events, instant);
+            SessionState state = SessionHistory.stateAt(log.events(), instant);
             answer.put("at", instant.toString());
             answer.put("status", state == null ? null : state.getStatus().name().toLowerCase(Locale.ROOT));
             answer.put("sequence", state == null ? null : state.getSequence());
             return HttpResponse.ok(answer);
         }
         List<Map<String, Object>> entries = new ArrayList<>();
-        for (SessionHistory.Entry e : SessionHistory.timeline(log.events, log.results, log.attempts)) {
+        for (SessionHistory.Entry e : SessionHistory.timeline(log.events(), log.results(), log.attempts())) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("at", e.at().toString());
             entry.put("kind", e.kind());
@@ -107,33 +99,6 @@ class HistoryController {
         }
         answer.put("timeline", entries);
         return HttpResponse.ok(answer);
-    }
-
-    private record Log(List<SessionEvent> events, List<CommandResult> results, List<WebhookAttempt> attempts) {
-    }
-
-    private Log read(long id) {
-        String bootstrap = settings.bootstrapServers();
-        Log log = new Log(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        EventLogReplay.readSessionPartition(bootstrap, Topics.SESSION_EVENTS.name(), id, Topics.SESSION_EVENTS.keySerde().deserializer(),
-                Topics.SESSION_EVENTS.valueSerde().deserializer(), (k, e) -> {
-                    if (e != null && e.getSessionId() == id) {
-                        log.events.add(e);
-                    }
-                });
-        EventLogReplay.readSessionPartition(bootstrap, Topics.COMMAND_RESULTS.name(), id, Topics.COMMAND_RESULTS.keySerde().deserializer(),
-                Topics.COMMAND_RESULTS.valueSerde().deserializer(), (k, r) -> {
-                    if (r != null && r.getSessionId() == id) {
-                        log.results.add(r);
-                    }
-                });
-        EventLogReplay.readSessionPartition(bootstrap, Topics.WEBHOOK_ATTEMPTS.name(), id, Topics.WEBHOOK_ATTEMPTS.keySerde().deserializer(),
-                Topics.WEBHOOK_ATTEMPTS.valueSerde().deserializer(), (k, a) -> {
-                    if (a != null && a.getSessionId() == id) {
-                        log.attempts.add(a);
-                    }
-                });
-        return log;
     }
 
     private static long parse(String sessionId) {

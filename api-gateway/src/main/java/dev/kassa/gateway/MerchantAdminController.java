@@ -158,10 +158,7 @@ class MerchantAdminController {
     }
 
     private void requireOperator(String authorization) {
-        if (!Secrets.same(authorization, "Bearer " + settings.adminToken())) {
-            throw new ApiError(HttpStatus.UNAUTHORIZED, authorization.isEmpty() ? "missing_api_key" : "invalid_api_key",
-                    "the operator API needs 'Authorization: Bearer <admin token>'");
-        }
+        Operators.require(settings, authorization);
     }
 
     private String webhookUrl(String webhookUrl) {

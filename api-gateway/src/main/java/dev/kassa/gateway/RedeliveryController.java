@@ -44,10 +44,7 @@ class RedeliveryController {
     @Consumes(MediaType.ALL)
     HttpResponse<Map<String, Object>> redeliver(@Header(value = "Authorization", defaultValue = "") String authorization,
                                                 @Nullable @Body String body) throws Exception {
-        if (!Secrets.same(authorization, "Bearer " + settings.adminToken())) {
-            throw new ApiError(HttpStatus.UNAUTHORIZED, authorization.isEmpty() ? "missing_api_key" : "invalid_api_key",
-                    "the operator API needs 'Authorization: Bearer <admin token>'");
-        }
+        Operators.require(settings, authorization);
         JsonNode json = Json.object(body);
         String eventId = Json.text(json, "event_id");
         Long sessionId = json.hasNonNull("session_id") ? json.get("session_id").asLong() : null;

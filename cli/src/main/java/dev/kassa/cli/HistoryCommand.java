@@ -3,17 +3,13 @@ package dev.kassa.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.kassa.aggregate.app.EventLogReplay;
 import dev.kassa.aggregate.app.SessionHistory;
-import dev.kassa.schemas.Topics;
-import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.WebhookAttempt;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,30 +51,12 @@ final class HistoryCommand implements Callable<Integer> {
                 throw new UserError("--at '" + at + "' is not an ISO-8601 instant; write e.g. 2026-02-25T12:05:00Z.");
             }
         }
-        List<SessionEvent> events = new ArrayList<>();
-        List<CommandResult> results = new ArrayList<>();
-        List<WebhookAttempt> attempts = new ArrayList<>();
-        EventLogReplay.readSessionPartition(bootstrap, Topics.SESSION_EVENTS.name(), sessionId, Topics.SESSION_EVENTS.keySerde().deserializer(),
-                Topics.SESSION_EVENTS.valueSerde().deserializer(), (key, event) -> {
-                    if (event != null && event.getSessionId() == sessionId) {
-                        events.add(event);
-                    }
-                });
+        SessionHistory.SessionLog log = SessionHistory.read(bootstrap, sessionId);
+        List<SessionEvent> events = log.events();
         if (events.isEmpty()) {
             throw new UserError("session " + sessionId + " has no events; check the id and --bootstrap.");
         }
-        EventLogReplay.readSessionPartition(bootstrap, Topics.COMMAND_RESULTS.name(), sessionId, Topics.COMMAND_RESULTS.keySerde().deserializer(),
-                Topics.COMMAND_RESULTS.valueSerde().deserializer(), (key, result) -> {
-                    if (result != null && result.getSessionId() == sessionId) {
-                        results.add(result);
-                    }
-                });
-        EventLogReplay.readSessionPartition(bootstrap, Topics.WEBHOOK_ATTEMPTS.name(), sessionId, Topics.WEBHOOK_ATTEMPTS.keySerde().deserializer(),
-                Topics.WEBHOOK_ATTEMPTS.valueSerde().deserializer(), (key, attempt) -> {
-                    if (attempt != null && attempt.getSessionId() == sessionId) {
-                        attempts.add(attempt);
-                    }
-                });
+        List<WebhookAttempt> attempts = log.attempts();
         PrintWriter out = spec.commandLine().getOut();
         ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         if (instant != null) {
@@ -111,7 +89,7 @@ final class HistoryCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        List<SessionHistory.Entry> timeline = SessionHistory.timeline(events, results, attempts);
+        List<SessionHistory.Entry> timeline = SessionHistory.timeline(events, log.results(), attempts);
         if (json) {
             out.println(mapper.writeValueAsString(Map.of("session_id", sessionId, "timeline", timeline)));
         } else {

@@ -21,6 +21,37 @@ public final class SessionHistory {
     private SessionHistory() {
     }
 
+    /** Everything recorded about one session: its events, the aggregate's answers, the webhook attempts. */
+    public record SessionLog(List<SessionEvent> events, List<CommandResult> results, List<WebhookAttempt> attempts) {
+    }
+
+    /** Reads one session's log from the one partition of each topic that holds it. */
+    public static SessionLog read(String bootstrap, long sessionId) {
+        SessionLog log = new SessionLog(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        EventLogReplay.readSessionPartition(bootstrap, dev.kassa.schemas.Topics.SESSION_EVENTS.name(), sessionId,
+                dev.kassa.schemas.Topics.SESSION_EVENTS.keySerde().deserializer(), dev.kassa.schemas.Topics.SESSION_EVENTS.valueSerde().deserializer(),
+                (k, e) -> {
+                    if (e != null && e.getSessionId() == sessionId) {
+                        log.events().add(e);
+                    }
+                });
+        EventLogReplay.readSessionPartition(bootstrap, dev.kassa.schemas.Topics.COMMAND_RESULTS.name(), sessionId,
+                dev.kassa.schemas.Topics.COMMAND_RESULTS.keySerde().deserializer(), dev.kassa.schemas.Topics.COMMAND_RESULTS.valueSerde().deserializer(),
+                (k, r) -> {
+                    if (r != null && r.getSessionId() == sessionId) {
+                        log.results().add(r);
+                    }
+                });
+        EventLogReplay.readSessionPartition(bootstrap, dev.kassa.schemas.Topics.WEBHOOK_ATTEMPTS.name(), sessionId,
+                dev.kassa.schemas.Topics.WEBHOOK_ATTEMPTS.keySerde().deserializer(), dev.kassa.schemas.Topics.WEBHOOK_ATTEMPTS.valueSerde().deserializer(),
+                (k, a) -> {
+                    if (a != null && a.getSessionId() == sessionId) {
+                        log.attempts().add(a);
+                    }
+                });
+        return log;
+    }
+
     /** One line of the timeline. {@code kind} is event, command or webhook; {@code status} the session's after it. */
     public record Entry(Instant at, String kind, String what, String detail, String status, Long sequence) {
     }
