@@ -30,12 +30,10 @@ class HistoryController {
 
     private final GatewaySettings settings;
     private final SessionController sessions;
-    private final KafkaBackend kafka;
 
-    HistoryController(GatewaySettings settings, SessionController sessions, KafkaBackend kafka) {
+    HistoryController(GatewaySettings settings, SessionController sessions) {
         this.settings = settings;
         this.sessions = sessions;
-        this.kafka = kafka;
     }
 
     @Get("/gateway/session_events.php")

@@ -1,7 +1,6 @@
 package dev.kassa.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kassa.localkafka.KafkaCluster;
 import dev.kassa.localkafka.LocalKafka;
 import java.time.Duration;

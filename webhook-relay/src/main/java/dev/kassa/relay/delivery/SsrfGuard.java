@@ -1,6 +1,5 @@
 package dev.kassa.relay.delivery;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -133,9 +132,5 @@ public final class SsrfGuard {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(base, e);
         }
-    }
-
-    static boolean isIpv4(InetAddress address) {
-        return address instanceof Inet4Address;
     }
 }
