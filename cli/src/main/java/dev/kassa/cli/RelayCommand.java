@@ -1,6 +1,8 @@
 package dev.kassa.cli;
 
 import dev.kassa.relay.app.RelayService;
+import dev.kassa.relay.delivery.RetrySchedule;
+import dev.kassa.relay.stream.RelaySettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -27,6 +29,10 @@ final class RelayCommand implements Callable<Integer> {
     @Option(names = "--allow-loopback-webhooks", description = "Call webhook URLs on loopback (development only; never in production).")
     boolean allowLoopback;
 
+    @Option(names = "--retry-schedule", paramLabel = "DELAYS",
+            description = "Delays between attempts, e.g. 5s,30s,2m,10m (default: 5s,30s,2m,10m,30m,1h,2h,4h,8h,12h,16h,24h, about 3 days).")
+    String retrySchedule;
+
     @Spec
     CommandSpec spec;
 
@@ -34,8 +40,16 @@ final class RelayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         RelayService.Config defaults = RelayService.Config.defaults(bootstrap, stateDir, allowLoopback);
+        RelaySettings settings = defaults.settings();
+        if (retrySchedule != null) {
+            try {
+                settings = settings.withSchedule(RetrySchedule.parse(retrySchedule));
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--retry-schedule: " + e.getMessage() + ".");
+            }
+        }
         RelayService service = RelayService.start(new RelayService.Config(bootstrap, applicationId, stateDir, allowLoopback,
-                defaults.requestTimeout(), defaults.settings(), defaults.overrides()));
+                defaults.requestTimeout(), settings, defaults.overrides()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             service.close();

@@ -95,4 +95,12 @@ class KassaCommandLineTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).startsWith("kassa redeliver: --from 'yesterday' is not an ISO-8601 instant");
     }
+
+    @Test
+    void relay_with_a_malformed_retry_schedule_says_how_to_write_one(@TempDir Path dir) {
+        int code = run("relay", "--bootstrap", "localhost:1", "--state-dir", dir.toString(), "--retry-schedule", "5s,later");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).startsWith("kassa relay: --retry-schedule: retry delay 'later' is not a number followed by ms, s, m, h or d")
+                .doesNotContain("Exception");
+    }
 }

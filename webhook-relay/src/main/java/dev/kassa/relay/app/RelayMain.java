@@ -1,11 +1,14 @@
 package dev.kassa.relay.app;
 
+import dev.kassa.relay.delivery.RetrySchedule;
+import dev.kassa.relay.stream.RelaySettings;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs the relay in its own JVM until stopped: {@code RelayMain BOOTSTRAP STATE_DIR APPLICATION_ID [allow-loopback]}.
+ * Runs the relay in its own JVM until stopped:
+ * {@code RelayMain BOOTSTRAP STATE_DIR APPLICATION_ID [allow-loopback] [RETRY_SCHEDULE]}.
  * {@code kassa relay} is the front door; this entry point is what crash tests start and kill.
  */
 public final class RelayMain {
@@ -15,12 +18,13 @@ public final class RelayMain {
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length < 3) {
-            System.err.println("usage: RelayMain BOOTSTRAP STATE_DIR APPLICATION_ID [allow-loopback]");
+            System.err.println("usage: RelayMain BOOTSTRAP STATE_DIR APPLICATION_ID [allow-loopback] [RETRY_SCHEDULE]");
             System.exit(2);
         }
         RelayService.Config defaults = RelayService.Config.defaults(args[0], Path.of(args[1]), args.length > 3 && args[3].equals("allow-loopback"));
+        RelaySettings settings = args.length > 4 ? defaults.settings().withSchedule(RetrySchedule.parse(args[4])) : defaults.settings();
         RelayService.Config config = new RelayService.Config(defaults.bootstrapServers(), args[2], defaults.stateDir(),
-                defaults.allowLoopback(), defaults.requestTimeout(), defaults.settings(),
+                defaults.allowLoopback(), defaults.requestTimeout(), settings,
                 Map.of("session.timeout.ms", 6000, "heartbeat.interval.ms", 1000));
         RelayService service = RelayService.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -28,6 +28,36 @@ public record RetrySchedule(List<Duration> delays) {
         }
     }
 
+    /**
+     * A schedule written as data: delays separated by commas, each a number and a unit ({@code ms}, {@code s},
+     * {@code m}, {@code h}, {@code d}), e.g. {@code 5s,30s,2m,10m,30m,1h}.
+     *
+     * @throws IllegalArgumentException with a message that says which delay is wrong and how to write it
+     */
+    public static RetrySchedule parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("a retry schedule needs at least one delay, e.g. 5s,30s,2m");
+        }
+        List<Duration> delays = new java.util.ArrayList<>();
+        for (String part : text.split(",")) {
+            String item = part.trim().toLowerCase(java.util.Locale.ROOT);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h|d)").matcher(item);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("retry delay '" + part.trim()
+                        + "' is not a number followed by ms, s, m, h or d (e.g. 30s)");
+            }
+            long n = Long.parseLong(m.group(1));
+            delays.add(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            });
+        }
+        return new RetrySchedule(delays);
+    }
+
     /** Attempts in all: the first plus one per delay. */
     public int maxAttempts() {
         return delays.size() + 1;

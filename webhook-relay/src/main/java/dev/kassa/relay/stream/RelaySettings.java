@@ -11,4 +11,8 @@ import java.time.Duration;
 public record RelaySettings(Duration scanInterval, int maxInFlight, RetrySchedule schedule, Clock clock) {
 
     public static final RelaySettings DEFAULTS = new RelaySettings(Duration.ofMillis(50), 1024, RetrySchedule.DEFAULT, Clock.systemUTC());
+
+    public RelaySettings withSchedule(RetrySchedule other) {
+        return new RelaySettings(scanInterval, maxInFlight, other, clock);
+    }
 }

@@ -16,6 +16,18 @@ class RetryScheduleTest {
     }
 
     @Test
+    void a_schedule_is_read_from_text_and_bad_text_says_what_to_write() {
+        assertThat(RetrySchedule.parse("250ms, 5s,2m,1h,3d").delays()).containsExactly(Duration.ofMillis(250),
+                Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofHours(1), Duration.ofDays(3));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RetrySchedule.parse("5s,soon"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'soon'").hasMessageContaining("e.g. 30s");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RetrySchedule.parse("0s"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("positive");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RetrySchedule.parse(" "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one");
+    }
+
+    @Test
     void each_delay_is_jittered_within_twenty_percent_and_the_same_for_the_same_event_and_attempt() {
         for (int attempt = 1; attempt <= 12; attempt++) {
             Duration base = schedule.delays().get(attempt - 1);

@@ -43,6 +43,12 @@ class RelayEndToEndTest {
 
     private static final int SESSIONS_PER_HALF = 150;
 
+    /**
+     * Short retries: this test is about a crash losing nothing, not about the production schedule (whose first
+     * delays, 5 s then 30 s then 2 min, would turn one refused connection on a slow machine into minutes).
+     */
+    private static final String RETRIES = "500ms,1s,2s,2s,5s,5s,10s,10s,10s,30s";
+
     @TempDir
     Path stateDir;
 
@@ -58,15 +64,14 @@ class RelayEndToEndTest {
             sendMerchant(kafka, merchantId, receiver.url("/ok"));
             Process first = startRelay(kafka, appId, "first");
             sendEvents(kafka, merchantId, base, 0, SESSIONS_PER_HALF);
-            await().atMost(Duration.ofSeconds(120)).until(() -> distinct(receiver, base) >= SESSIONS_PER_HALF);
+            awaitDelivered(kafka, receiver, base, SESSIONS_PER_HALF, 0, SESSIONS_PER_HALF / 2, Duration.ofSeconds(120));
             first.destroyForcibly().waitFor();
             int beforeKill = ours(receiver, base).size();
 
             sendEvents(kafka, merchantId, base, SESSIONS_PER_HALF, 2 * SESSIONS_PER_HALF);
             Process second = startRelay(kafka, appId, "second");
             try {
-                int expected = 2 * SESSIONS_PER_HALF * 2;
-                await().atMost(Duration.ofSeconds(180)).until(() -> distinct(receiver, base) == expected);
+                awaitDelivered(kafka, receiver, base, 2 * SESSIONS_PER_HALF * 2, 0, 2 * SESSIONS_PER_HALF, Duration.ofSeconds(180));
             } finally {
                 second.destroy();
                 second.waitFor();
@@ -102,6 +107,49 @@ class RelayEndToEndTest {
             long session = Long.parseLong(parts[1]);
             return session >= base && session < base + 2L * SESSIONS_PER_HALF;
         }).toList();
+    }
+
+    /**
+     * Waits until {@code expected} distinct webhooks of sessions {@code base+from .. base+to} arrived; when they do
+     * not, fails naming the missing webhook ids and what the attempts topic says about them, so that a failure in CI
+     * explains itself.
+     */
+    private static void awaitDelivered(KafkaCluster kafka, Receiver receiver, long base, int expected, int from, int to, Duration within) {
+        try {
+            await().atMost(within).until(() -> distinct(receiver, base) >= expected);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            java.util.Set<String> got = new java.util.HashSet<>();
+            ours(receiver, base).forEach(r -> got.add(r.webhookId()));
+            List<String> missing = new ArrayList<>();
+            for (int i = from; i < to; i++) {
+                for (int seq = 1; seq <= 2; seq++) {
+                    String id = "evt_" + (base + i) + "_" + seq;
+                    if (!got.contains(id)) {
+                        missing.add(id);
+                    }
+                }
+            }
+            List<String> attempts = new ArrayList<>();
+            try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.<String, Object>of(
+                    "bootstrap.servers", kafka.bootstrapServers(), "auto.offset.reset", "earliest",
+                    "group.id", "diagnose-" + System.nanoTime()),
+                    Serdes.Long().deserializer(), Topics.WEBHOOK_ATTEMPTS.valueSerde().deserializer())) {
+                consumer.subscribe(List.of(Topics.WEBHOOK_ATTEMPTS.name()));
+                long deadline = System.currentTimeMillis() + 10_000;
+                while (System.currentTimeMillis() < deadline) {
+                    for (var record : consumer.poll(Duration.ofMillis(500))) {
+                        dev.kassa.schemas.avro.WebhookAttempt a = record.value();
+                        if (a != null && missing.contains(a.getEventId())) {
+                            attempts.add(a.getEventId() + " attempt " + a.getAttempt() + " at " + a.getAttemptedAt() + ": "
+                                    + a.getOutcome() + " status " + a.getStatusCode() + " error " + a.getError());
+                        }
+                    }
+                }
+            }
+            throw new AssertionError(distinct(receiver, base) + " of " + expected + " webhooks arrived within " + within
+                    + "; missing " + missing.size() + " " + missing.subList(0, Math.min(20, missing.size()))
+                    + "; their attempts: " + attempts.subList(0, Math.min(40, attempts.size())), e);
+        }
     }
 
     private static long distinct(Receiver receiver, long base) {
@@ -143,6 +191,7 @@ class RelayEndToEndTest {
     }
 
     private Process startRelay(KafkaCluster kafka, String appId, String name) throws Exception {
-        return ChildJvm.start("relay-" + name, RelayMain.class, kafka.bootstrapServers(), stateDir.toString(), appId, "allow-loopback");
+        return ChildJvm.start("relay-" + name, RelayMain.class, kafka.bootstrapServers(), stateDir.toString(), appId, "allow-loopback",
+                RETRIES);
     }
 }
