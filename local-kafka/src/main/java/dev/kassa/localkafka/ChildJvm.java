@@ -22,6 +22,7 @@ public final class ChildJvm {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.kassa.schemas.avro");
+        command.add("-Djdk.httpclient.allowRestrictedHeaders=host");
         command.add("-Dkassa.test.logs=" + logs.resolve(name).toAbsolutePath());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

@@ -12,10 +12,25 @@ import java.util.Optional;
 /**
  * Refuses webhook URLs that would make Kassa reach into its own network: loopback, private, link-local (cloud
  * metadata included), CGNAT, documentation, benchmarking, multicast, reserved and unspecified addresses, in IPv4,
- * IPv6 and IPv4-mapped IPv6. Checked on every address the host name resolves to, right before each attempt.
+ * IPv6 and IPv4-mapped IPv6. Checked on every address the host name resolves to, at connect time: the
+ * {@link HttpDispatcher} connects to exactly the addresses {@link #resolve} checked (plain HTTP by address, HTTPS through
+ * the {@link GuardedTunnel}), so a DNS answer that changes between check and connect (rebinding) cannot slip through.
  * Development mode allows loopback, and only loopback, explicitly.
  */
 public final class SsrfGuard {
+
+    /** Host name to addresses; the system resolver in production, a fixed table in tests. */
+    @FunctionalInterface
+    public interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    /** The outcome of resolving a host for a call: the addresses that may be connected to, or why none may. */
+    public record Resolution(List<InetAddress> addresses, String refusal) {
+        public boolean refused() {
+            return refusal != null;
+        }
+    }
 
     /** A range, as the bytes of its base address and a prefix length. */
     private record Range(byte[] base, int prefix, String name) {
@@ -64,10 +79,39 @@ public final class SsrfGuard {
             range("ff00::", 8, "multicast"));
 
     private final boolean allowLoopback;
+    private final Resolver resolver;
 
     /** @param allowLoopback true in development mode only: a merchant's test receiver on this machine */
     public SsrfGuard(boolean allowLoopback) {
+        this(allowLoopback, InetAddress::getAllByName);
+    }
+
+    public SsrfGuard(boolean allowLoopback, Resolver resolver) {
         this.allowLoopback = allowLoopback;
+        this.resolver = resolver;
+    }
+
+    /**
+     * Resolves {@code host} once and checks every address: refused when any address is refused (a host that mixes a
+     * public and a private address is not called at all), else the addresses to connect to, in resolver order.
+     */
+    public Resolution resolve(String host) {
+        InetAddress[] addresses;
+        try {
+            addresses = resolver.resolve(host);
+        } catch (UnknownHostException e) {
+            return new Resolution(List.of(), "host " + host + " does not resolve");
+        }
+        if (addresses == null || addresses.length == 0) {
+            return new Resolution(List.of(), "host " + host + " does not resolve");
+        }
+        for (InetAddress address : addresses) {
+            Optional<String> refusal = refusal(address);
+            if (refusal.isPresent()) {
+                return new Resolution(List.of(), host + " resolves to " + address.getHostAddress() + ", " + refusal.get());
+            }
+        }
+        return new Resolution(List.of(addresses), null);
     }
 
     /** Why this URL must not be called, or empty when it may: scheme, then every resolved address. */
@@ -79,19 +123,7 @@ public final class SsrfGuard {
         if (url.getHost() == null || url.getHost().isEmpty()) {
             return Optional.of("the URL has no host");
         }
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(url.getHost());
-        } catch (UnknownHostException e) {
-            return Optional.of("host " + url.getHost() + " does not resolve");
-        }
-        for (InetAddress address : addresses) {
-            Optional<String> refusal = refusal(address);
-            if (refusal.isPresent()) {
-                return Optional.of(url.getHost() + " resolves to " + address.getHostAddress() + ", " + refusal.get());
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(resolve(url.getHost()).refusal());
     }
 
     /** Why this address must not be called, or empty when it may. */
