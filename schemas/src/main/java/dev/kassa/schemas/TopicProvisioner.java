@@ -78,6 +78,7 @@ public final class TopicProvisioner {
                 }
             }
         }
+        awaitLeaders(created);
         List<TopicCheck> checks = new ArrayList<>();
         Map<String, Topic<?, ?>> toVerify = new LinkedHashMap<>();
         for (Topic<?, ?> topic : topics) {
@@ -95,6 +96,48 @@ public final class TopicProvisioner {
             }
         }
         return checks;
+    }
+
+    /**
+     * Returns once every partition of the new topics has a leader. A producer that writes to a partition whose
+     * leader is not elected yet gets NOT_LEADER_OR_FOLLOWER and retries; seen here with an idempotent producer, the
+     * retried first batch then raced the partition's creation and was refused as out of sequence for the whole
+     * delivery timeout (2 minutes). Returning only when leaders exist keeps first writes clean.
+     */
+    private void awaitLeaders(Set<String> topics) throws InterruptedException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            Map<String, TopicDescription> descriptions;
+            try {
+                descriptions = admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                descriptions = Map.of(); // not visible yet: ask again
+            }
+            boolean ready = descriptions.size() == topics.size() && descriptions.values().stream()
+                    .allMatch(d -> d.partitions().size() == layout.partitions()
+                            && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty() && !p.isr().isEmpty()));
+            if (ready) {
+                // The leader in the metadata can be ahead of the partition's log being opened on that broker: ask
+                // each partition's leader for its end offset, which only a leader with the partition open answers.
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ends = new HashMap<>();
+                descriptions.values().forEach(d -> d.partitions().forEach(p -> ends.put(
+                        new org.apache.kafka.common.TopicPartition(d.name(), p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest())));
+                try {
+                    admin.listOffsets(ends).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    return;
+                } catch (ExecutionException | TimeoutException e) {
+                    // a leader not serving yet: ask again
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TopicProvisioningException("the new topics " + topics + " have no leader for every partition after "
+                        + TIMEOUT_SECONDS + " s; check that the brokers are up", null);
+            }
+            Thread.sleep(50); // polling the cluster's metadata: there is no notification to wait on
+        }
     }
 
     private Map<String, List<String>> verify(Map<String, Topic<?, ?>> topics) throws InterruptedException {
