@@ -18,7 +18,14 @@ import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionCreated;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionStatus;
+import dev.kassa.gateway.GatewayServer;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -39,8 +46,8 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Webhook delivery: (1) deliveries/s through the relay to a loopback receiver that answers 200 at once, against a
- * plain JDK HttpClient POST loop to the same kind of receiver in the same run; (2) end-to-end latency from a
- * command appended to kassa.session-commands, through the aggregate and the relay, to the receiver, at a steady rate.
+ * plain JDK HttpClient POST loop to the same kind of receiver in the same run; (2) end-to-end latency from a signed
+ * provider callback at the gateway, through the aggregate and the relay, to the receiver, at a steady rate.
  */
 public final class RelayBenchmark {
 
@@ -77,15 +84,33 @@ public final class RelayBenchmark {
         }
     }
 
+    /**
+     * The goal's leg: a signed provider callback at the gateway's {@code POST /api/webhook.php} reporting a payment,
+     * through the gateway, the aggregate and the relay, to the merchant's receipt of the {@code paid} webhook. The
+     * sessions are created first (outside the measurement); then callbacks are sent at {@code perSecond}, open loop.
+     */
     public Latency latency(int perSecond, Duration duration) throws Exception {
         provision();
         long merchant = 7002;
+        long total = perSecond * duration.toSeconds();
+        long firstSession = 3_000_000_000L + (System.nanoTime() % 1_000_000L) * 10_000L;
+        Map<Long, Long> sentAt = new ConcurrentHashMap<>();
         List<Long> lags = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong created = new AtomicLong();
         ObjectMapper json = new ObjectMapper();
         try (LoopbackReceiver receiver = new LoopbackReceiver(body -> {
+            long now = System.currentTimeMillis();
             try {
-                String order = json.readTree(body).get("order_id").asText();
-                lags.add(System.currentTimeMillis() - Long.parseLong(order.substring("T".length())));
+                var tree = json.readTree(body);
+                String status = tree.get("status").asText();
+                if (status.equals("created")) {
+                    created.incrementAndGet();
+                } else if (status.equals("paid")) {
+                    Long sent = sentAt.get(tree.get("session_id").asLong());
+                    if (sent != null) {
+                        lags.add(now - sent);
+                    }
+                }
             } catch (Exception e) {
                 // not one of ours
             }
@@ -97,29 +122,50 @@ public final class RelayBenchmark {
                          "bench-e2e-aggregate-" + System.nanoTime(), aggregateDefaults.stateDir(), aggregateDefaults.commitInterval(),
                          0, aggregateDefaults.settings(), Map.of()));
                  RelayService relay = RelayService.start(fresh(RelayService.Config.defaults(kafka.bootstrapServers(), dir.resolve("r"), true)));
+                 GatewayServer gateway = GatewayServer.start(kafka.bootstrapServers(), 0, "bench-admin", "http://localhost", true,
+                         Map.of("kassa.gateway.rate-per-second", 1_000_000, "kassa.gateway.rate-burst", 1_000_000));
                  KafkaProducer<Long, SessionCommand> producer = new KafkaProducer<>(Map.of(
-                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 0),
+                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 5),
                          Topics.SESSION_COMMANDS.keySerde().serializer(), Topics.SESSION_COMMANDS.valueSerde().serializer())) {
                 aggregate.awaitRunning(Duration.ofMinutes(2));
                 relay.awaitRunning(Duration.ofMinutes(2));
-                long total = perSecond * duration.toSeconds();
+                Instant now = Instant.now();
+                for (long i = 0; i < total; i++) {
+                    long session = firstSession + i;
+                    producer.send(new ProducerRecord<>(Topics.SESSION_COMMANDS.name(), session, SessionCommand.newBuilder()
+                            .setCommandId("c-" + session).setSessionId(session).setMerchantId(merchant).setIssuedAt(now).setActor("bench")
+                            .setPayload(CreateSession.newBuilder().setOrderId("E2E-" + session).setAmountMinor(1000)
+                                    .setCurrency("EUR").setShopDomain("shop.example").setExpiresAt(now.plusSeconds(3600))
+                                    .setGraceSeconds(1800).build()).build()));
+                }
+                producer.flush();
+                long ready = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                while (created.get() < total && System.nanoTime() < ready) {
+                    Thread.sleep(100); // sampling the receiver's counter while the created webhooks drain
+                }
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                URI callbackUrl = URI.create(gateway.url() + "/api/webhook.php");
+                Semaphore inFlight = new Semaphore(512);
                 long start = System.nanoTime();
                 for (long i = 0; i < total; i++) {
                     long due = start + i * 1_000_000_000L / perSecond;
                     while (System.nanoTime() < due) {
                         Thread.onSpinWait();
                     }
-                    long session = 3_000_000_000L + i;
-                    Instant now = Instant.now();
-                    producer.send(new ProducerRecord<>(Topics.SESSION_COMMANDS.name(), session, SessionCommand.newBuilder()
-                            .setCommandId("c-" + session).setSessionId(session).setMerchantId(merchant).setIssuedAt(now).setActor("bench")
-                            .setPayload(CreateSession.newBuilder().setOrderId("T" + now.toEpochMilli()).setAmountMinor(1000)
-                                    .setCurrency("EUR").setShopDomain("shop.example").setExpiresAt(now.plusSeconds(900))
-                                    .setGraceSeconds(1800).build()).build()));
+                    long session = firstSession + i;
+                    byte[] body = ("{\"event_id\":\"pe-" + session + "\",\"session_id\":" + session
+                            + ",\"status\":\"completed\",\"amount_minor\":1000,\"currency\":\"EUR\",\"payment_id\":\"pay-" + session + "\"}")
+                            .getBytes(StandardCharsets.UTF_8);
+                    long t = Instant.now().getEpochSecond();
+                    inFlight.acquire();
+                    sentAt.put(session, System.currentTimeMillis());
+                    http.sendAsync(HttpRequest.newBuilder(callbackUrl).header("Content-Type", "application/json")
+                                    .header("X-Provider", "sandbox").header("X-Provider-Signature", "t=" + t + ",v1=" + hmacHex(t + "." + new String(body, StandardCharsets.UTF_8)))
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding())
+                            .whenComplete((r, e) -> inFlight.release());
                 }
-                producer.flush();
                 long wait = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (receiver.received.get() < total && System.nanoTime() < wait) {
+                while (lags.size() < total && System.nanoTime() < wait) {
                     Thread.sleep(50); // sampling
                 }
                 List<Long> sorted;
@@ -131,6 +177,13 @@ public final class RelayBenchmark {
                         sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1));
             }
         }
+    }
+
+    /** The development-mode sandbox provider's signature: hex HMAC-SHA256 of {@code t.body}. */
+    private static String hmacHex(String signed) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec("sandbox-secret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Each phase gets its own application id: no phase inherits another's offsets or stores. */
