@@ -1,16 +1,71 @@
 package dev.kassa.gateway;
 
+import dev.kassa.observability.Health;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
-/** {@code GET /health}: 200 once the gateway can serve. */
+/**
+ * {@code GET /health}: 200 when the gateway can serve, 503 with the parts that cannot: {@code kafka} (the cluster
+ * answers within 2 s), {@code replicas} (the merchants and session-state copies have caught up since start), and
+ * every Streams service running in this JVM (in {@code kassa dev}: the aggregate and the relay, 503 while they
+ * restore). The Kafka answer is kept for a second, so a tight probe does not load the cluster.
+ */
 @Controller("/health")
 class HealthController {
 
+    private static final Duration CACHE = Duration.ofSeconds(1);
+    private final KafkaBackend backend;
+    private final Admin admin;
+    private volatile Health.Check lastKafka;
+    private volatile long lastKafkaAt;
+
+    HealthController(KafkaBackend backend, GatewaySettings settings) {
+        this.backend = backend;
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000));
+    }
+
     @Get
     HttpResponse<Map<String, Object>> health() {
-        return HttpResponse.ok(Map.of("ok", true));
+        List<Health.Check> checks = new ArrayList<>();
+        checks.add(kafka());
+        checks.add(new Health.Check("replicas", backend.replicasLoaded(), backend.replicasLoaded() ? "caught up" : "loading"));
+        checks.addAll(Health.evaluate());
+        Map<String, Object> body = Health.body(checks);
+        return Boolean.TRUE.equals(body.get("ok")) ? HttpResponse.ok(body) : HttpResponse.<Map<String, Object>>status(HttpStatus.SERVICE_UNAVAILABLE).body(body);
+    }
+
+    private Health.Check kafka() {
+        long now = System.nanoTime();
+        Health.Check cached = lastKafka;
+        if (cached != null && now - lastKafkaAt < CACHE.toNanos()) {
+            return cached;
+        }
+        Health.Check check;
+        try {
+            int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000)).nodes().get(2500, TimeUnit.MILLISECONDS).size();
+            check = new Health.Check("kafka", nodes > 0, nodes + " broker(s)");
+        } catch (Exception e) {
+            check = new Health.Check("kafka", false, "cluster did not answer: " + e.getClass().getSimpleName());
+        }
+        lastKafka = check;
+        lastKafkaAt = now;
+        return check;
+    }
+
+    @PreDestroy
+    void close() {
+        admin.close(Duration.ofSeconds(2));
     }
 }

@@ -105,6 +105,11 @@ final class KafkaBackend implements AutoCloseable {
         }
     }
 
+    /** Whether the merchants and session-state replicas have caught up with what the topics held at start. */
+    boolean replicasLoaded() {
+        return merchants.loaded() && sessions.loaded();
+    }
+
     /** Sends a command and waits, bounded, for the aggregate's answer; empty on timeout. */
     CommandResult send(SessionCommand command, Duration timeout) throws InterruptedException, TimeoutException {
         CompletableFuture<CommandResult> future = new CompletableFuture<>();

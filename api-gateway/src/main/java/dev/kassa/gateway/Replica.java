@@ -23,6 +23,8 @@ final class Replica<K, V> implements AutoCloseable {
     private final Thread thread;
     private final BiConsumer<K, V> onChange;
     private volatile boolean running = true;
+    private final Map<TopicPartition, Long> endAtStart;
+    private volatile boolean loaded;
 
     Replica(String bootstrap, String topic, Deserializer<K> keys, Deserializer<V> vals, BiConsumer<K, V> onChange) {
         this.onChange = onChange;
@@ -34,6 +36,7 @@ final class Replica<K, V> implements AutoCloseable {
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+        endAtStart = consumer.endOffsets(partitions);
         this.thread = new Thread(this::run, "kassa-replica-" + topic);
         thread.setDaemon(true);
         thread.start();
@@ -50,6 +53,9 @@ final class Replica<K, V> implements AutoCloseable {
                     }
                     onChange.accept(record.key(), record.value());
                 }
+                if (!loaded) {
+                    loaded = endAtStart.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+                }
                 synchronized (this) {
                     notifyAll();
                 }
@@ -59,6 +65,11 @@ final class Replica<K, V> implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** Whether it has read everything the topic held when it started (until then, answers could be stale). */
+    boolean loaded() {
+        return loaded;
     }
 
     V get(K key) {

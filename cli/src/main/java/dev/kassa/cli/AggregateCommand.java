@@ -2,6 +2,7 @@ package dev.kassa.cli;
 
 import dev.kassa.aggregate.app.AggregateService;
 import dev.kassa.aggregate.stream.AggregateSettings;
+import dev.kassa.observability.OpsServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,10 @@ final class AggregateCommand implements Callable<Integer> {
     @Option(names = "--commit-interval-ms", defaultValue = "100", description = "Exactly-once commit interval: the latency floor of results (default: ${DEFAULT-VALUE}).")
     long commitIntervalMs;
 
+    @Option(names = "--ops-port", defaultValue = "0", description = "Serve GET /metrics (Prometheus) and GET /health (503 "
+            + "until the stream is RUNNING) on this port; 0 = off (default: ${DEFAULT-VALUE}).")
+    int opsPort;
+
     @Spec
     CommandSpec spec;
 
@@ -43,10 +48,14 @@ final class AggregateCommand implements Callable<Integer> {
             throw new UserError("--standby-replicas must be 0 or more and --commit-interval-ms at least 1.");
         }
         PrintWriter out = spec.commandLine().getOut();
+        OpsServer ops = opsPort > 0 ? OpsServers.start(opsPort) : null;
         AggregateService service = AggregateService.start(new AggregateService.Config(bootstrap, applicationId, stateDir,
                 Duration.ofMillis(commitIntervalMs), standbyReplicas, AggregateSettings.DEFAULTS, Map.of()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (ops != null) {
+                ops.close();
+            }
             service.close();
             stopped.countDown();
         }, "kassa-aggregate-shutdown"));

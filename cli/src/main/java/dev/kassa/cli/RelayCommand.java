@@ -3,6 +3,7 @@ package dev.kassa.cli;
 import dev.kassa.relay.app.RelayService;
 import dev.kassa.relay.delivery.RetrySchedule;
 import dev.kassa.relay.stream.RelaySettings;
+import dev.kassa.observability.OpsServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -33,6 +34,10 @@ final class RelayCommand implements Callable<Integer> {
             description = "Delays between attempts, e.g. 5s,30s,2m,10m (default: 5s,30s,2m,10m,30m,1h,2h,4h,8h,12h,16h,24h, about 3 days).")
     String retrySchedule;
 
+    @Option(names = "--ops-port", defaultValue = "0", description = "Serve GET /metrics (Prometheus) and GET /health (503 "
+            + "until the stream is RUNNING) on this port; 0 = off (default: ${DEFAULT-VALUE}).")
+    int opsPort;
+
     @Spec
     CommandSpec spec;
 
@@ -48,10 +53,14 @@ final class RelayCommand implements Callable<Integer> {
                 throw new UserError("--retry-schedule: " + e.getMessage() + ".");
             }
         }
+        OpsServer ops = opsPort > 0 ? OpsServers.start(opsPort) : null;
         RelayService service = RelayService.start(new RelayService.Config(bootstrap, applicationId, stateDir, allowLoopback,
                 defaults.requestTimeout(), settings, defaults.overrides()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (ops != null) {
+                ops.close();
+            }
             service.close();
             stopped.countDown();
         }, "kassa-relay-shutdown"));

@@ -87,6 +87,75 @@ class DevEnvironmentTest {
         }
     }
 
+    /**
+     * Traffic through every service (a session created over HTTP, paid by a signed sandbox callback, its webhooks
+     * delivered to a loopback receiver), then every series the ops docs name is on /metrics with a value.
+     */
+    @Test
+    void metrics_name_requests_transitions_webhooks_and_lag_after_traffic_and_health_lists_every_part() throws Exception {
+        int port = FreePorts.pick();
+        int http = FreePorts.pick();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.List<String> webhooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/", exchange -> {
+            webhooks.add(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try (DevEnvironment env = DevEnvironment.start(dataDir, port, http)) {
+            String token = json.readTree(dataDir.resolve("dev-credentials.json").toFile()).get("admin_token").asText();
+            var merchant = json.readTree(send("POST", env.gateway().url() + "/admin/merchants", "Authorization", "Bearer " + token,
+                    "{\"email\":\"m@metrics.example\",\"domains\":[\"metrics.example\"],\"package\":\"pro\",\"webhook_url\":\"http://127.0.0.1:"
+                            + receiver.getAddress().getPort() + "/hook\"}").body());
+            var created = json.readTree(send("POST", env.gateway().url() + "/gateway/session.php", "X-API-Key", merchant.get("api_key").asText(),
+                    "{\"domain\":\"metrics.example\",\"amount\":\"12.50\",\"currency\":\"EUR\",\"order_id\":\"M-1\"}").body());
+            long session = created.get("session_id").asLong();
+            String callback = "{\"event_id\":\"pe-m-1\",\"session_id\":" + session + ",\"status\":\"completed\",\"amount_minor\":1250,\"currency\":\"EUR\"}";
+            long t = Instant.now().getEpochSecond();
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec("sandbox-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            String v1 = java.util.HexFormat.of().formatHex(mac.doFinal((t + "." + callback).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            var paid = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(env.gateway().url() + "/api/webhook.php")).header("Content-Type", "application/json")
+                    .header("X-Provider", "sandbox").header("X-Provider-Signature", "t=" + t + ",v1=" + v1)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(callback)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(60)).until(() -> webhooks.stream().anyMatch(w -> w.contains("\"status\":\"paid\"")));
+
+            // Kafka's client metrics are sampled: the lag gauge appears once the consumers have fetched.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                String metrics = send("GET", env.gateway().url() + "/metrics", "Accept", "text/plain", null).body();
+                assertThat(metrics)
+                        .containsPattern("kassa_http_server_requests_seconds_count\\{endpoint=\"/gateway/session.php\",method=\"POST\",status=\"200\"} [1-9]")
+                        .containsPattern("kassa_http_server_requests_seconds_count\\{endpoint=\"/api/webhook.php\",method=\"POST\",status=\"200\"} [1-9]")
+                        .containsPattern("kassa_transitions_total\\{status=\"created\"} [1-9]")
+                        .containsPattern("kassa_transitions_total\\{status=\"paid\"} [1-9]")
+                        .containsPattern("kassa_webhook_attempts_total\\{outcome=\"delivered\"} [1-9]")
+                        .containsPattern("kassa_webhook_delivery_lag_seconds_count [1-9]")
+                        .contains("kassa_expiry_lag_seconds_count")
+                        .containsPattern("kafka_consumer_fetch_manager_records_lag_max\\{[^}]*service=\"aggregate\"")
+                        .containsPattern("kafka_consumer_fetch_manager_records_lag_max\\{[^}]*service=\"relay\"");
+            });
+            var health = send("GET", env.gateway().url() + "/health", "Accept", "application/json", null);
+            assertThat(health.statusCode()).isEqualTo(200);
+            var checks = json.readTree(health.body()).get("checks");
+            assertThat(checks.fieldNames()).toIterable().containsExactlyInAnyOrder("kafka", "replicas", "aggregate", "relay");
+            checks.forEach(c -> assertThat(c.get("up").asBoolean()).as(c.toString()).isTrue());
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    private static java.net.http.HttpResponse<String> send(String method, String url, String header, String value, String body) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header(header, value)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody() : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        return java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     private static int httpGet(String url) throws Exception {
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
                 java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();

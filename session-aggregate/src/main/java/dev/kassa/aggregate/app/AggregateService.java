@@ -51,10 +51,14 @@ public final class AggregateService implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final java.util.concurrent.CountDownLatch running;
+    private final io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics streamsMetrics;
+    private final AutoCloseable health;
 
     private AggregateService(KafkaStreams streams, java.util.concurrent.CountDownLatch running) {
         this.streams = streams;
         this.running = running;
+        this.streamsMetrics = dev.kassa.observability.KassaMetrics.bind(streams, "aggregate");
+        this.health = dev.kassa.observability.Health.register(() -> dev.kassa.observability.Health.streams("aggregate", streams.state()));
     }
 
     /** Starts the aggregate; it joins the group and restores its stores before it processes. */
@@ -100,7 +104,17 @@ public final class AggregateService implements AutoCloseable {
      */
     @Override
     public void close() {
+        closeQuietly(health);
+        streamsMetrics.close();
         streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
                 .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // unregistering a health check cannot fail in a way that matters at shutdown
+        }
     }
 }

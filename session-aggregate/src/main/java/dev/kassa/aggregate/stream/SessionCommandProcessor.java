@@ -84,6 +84,7 @@ final class SessionCommandProcessor implements Processor<Long, byte[], Object, O
         Decision decision = SessionTransitions.decide(before, command);
         if (decision instanceof Applied applied) {
             for (SessionEvent event : applied.events()) {
+                AggregateMetrics.transition(event.getStatus());
                 context.forward(new Record<>(new SessionEventKey(event.getSessionId(), event.getSequence()), event,
                         event.getOccurredAt().toEpochMilli()), SessionTopology.EVENTS_SINK);
             }
@@ -128,6 +129,7 @@ final class SessionCommandProcessor implements Processor<Long, byte[], Object, O
                 continue;
             }
             Instant expiresAt = ExpiryIndex.expiresAt(entry.key);
+            AggregateMetrics.expiryLag(java.time.Duration.between(expiresAt, now));
             // A deterministic id: re-running this pass after a crash is a duplicate, never a second expiry.
             SessionCommand expire = SessionCommand.newBuilder()
                     .setCommandId("expire-" + sessionId + "-" + expiresAt.toEpochMilli())

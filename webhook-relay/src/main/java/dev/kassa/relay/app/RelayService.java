@@ -46,6 +46,8 @@ public final class RelayService implements AutoCloseable {
     private final HttpDispatcher dispatcher;
     private final KafkaProducer<Long, Object> producer;
     private final CountDownLatch running = new CountDownLatch(1);
+    private io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics streamsMetrics;
+    private AutoCloseable health;
 
     private RelayService(Config config) {
         this.dispatcher = new HttpDispatcher(new SsrfGuard(config.allowLoopback()), config.requestTimeout(), config.settings().clock());
@@ -96,6 +98,9 @@ public final class RelayService implements AutoCloseable {
 
     public static RelayService start(Config config) {
         RelayService service = new RelayService(config);
+        service.streamsMetrics = dev.kassa.observability.KassaMetrics.bind(service.streams, "relay");
+        service.health = dev.kassa.observability.Health.register(
+                () -> dev.kassa.observability.Health.streams("relay", service.streams.state()));
         service.streams.start();
         return service;
     }
@@ -110,6 +115,14 @@ public final class RelayService implements AutoCloseable {
 
     @Override
     public void close() {
+        if (health != null) {
+            try {
+                health.close();
+            } catch (Exception ignored) {
+                // unregistering a health check cannot fail in a way that matters at shutdown
+            }
+            streamsMetrics.close();
+        }
         streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         producer.close(Duration.ofSeconds(10));

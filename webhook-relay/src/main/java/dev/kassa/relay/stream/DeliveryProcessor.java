@@ -157,9 +157,12 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
             inFlight.put(sessionId, head.getEventId() + "#" + attempt);
             long merchantId = head.getMerchantId();
             long sequence = head.getSequence();
+            Instant enqueuedAt = head.getCreatedAt();
             dispatcher.send(request).whenComplete((outcome, error) -> {
                 Dispatcher.Outcome result = error == null ? outcome : new Dispatcher.Outcome(null, 0, "dispatch failed: " + error, null);
                 WebhookAttempt record = AttemptOutcomes.record(request, merchantId, sequence, result, settings.clock().instant(), settings.schedule());
+                RelayMetrics.attempt(record.getOutcome(), record.getOutcome() == AttemptOutcome.DELIVERED
+                        ? java.time.Duration.between(enqueuedAt, record.getAttemptedAt()) : null);
                 sink.attempted(record);
                 if (record.getOutcome() == AttemptOutcome.ENDPOINT_DISABLED) {
                     sink.endpointDisabled(Merchant.newBuilder(merchant)

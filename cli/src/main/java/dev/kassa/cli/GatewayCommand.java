@@ -1,0 +1,71 @@
+package dev.kassa.cli;
+
+import dev.kassa.gateway.GatewayServer;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kassa gateway}: the merchant API, provider callbacks, operator API, /metrics and /health, until stopped. */
+@Command(name = "gateway", mixinStandardHelpOptions = true,
+        description = "Run the HTTP gateway against a cluster. Instances are independent (each keeps its own replicas): "
+                + "put as many as needed behind a proxy.")
+final class GatewayCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap", required = true, description = "The cluster's bootstrap servers, HOST:PORT[,HOST:PORT...].")
+    String bootstrap;
+
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--public-url", required = true, description = "The URL buyers and merchants reach this gateway at, "
+            + "e.g. https://pay.example.com (checkout_url is built from it).")
+    String publicUrl;
+
+    @Option(names = "--development", description = "Development mode: the sandbox provider's callback secret is accepted and "
+            + "loopback webhook URLs may be registered. Never in production.")
+    boolean development;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        String adminToken = System.getenv("KASSA_ADMIN_TOKEN");
+        if (adminToken == null || adminToken.length() < 16) {
+            throw new UserError("set KASSA_ADMIN_TOKEN (16 characters or more) in the environment: the operator API's bearer token "
+                    + "is not taken on the command line, where other users could read it.");
+        }
+        if (port < 1 || port > 65535) {
+            throw new UserError("--port must be from 1 to 65535, not " + port + ".");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        GatewayServer gateway;
+        try {
+            gateway = GatewayServer.start(bootstrap, port, adminToken, publicUrl.replaceAll("/+$", ""), development, Map.of());
+        } catch (RuntimeException e) {
+            throw new UserError("the gateway did not start on port " + port + " (" + rootMessage(e) + ").");
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stopped.countDown();
+        }, "kassa-gateway-shutdown"));
+        out.println("kassa gateway: " + gateway.url() + " on " + bootstrap + (development ? ", DEVELOPMENT mode" : "") + "; Ctrl-C stops it.");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

@@ -1,0 +1,97 @@
+package dev.kassa.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** docker-compose.yml, the Dockerfile and deploy/ stay valid and agree with what the services serve. */
+class DeployFilesTest {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    @Test
+    void docker_compose_config_accepts_the_file_and_lists_every_service() throws Exception {
+        File compose = findOnPath("docker-compose");
+        if (compose == null) {
+            String reason = "SKIPPED DeployFilesTest.docker_compose_config: docker-compose is not installed "
+                    + "(./kassa test installs Debian's package when it runs as root with apt-get)";
+            System.out.println(reason);
+            Assumptions.abort(reason);
+        }
+        Result quiet = run(compose, "config", "-q");
+        assertThat(quiet.exit).as(quiet.output).isZero();
+        Result services = run(compose, "config", "--services");
+        assertThat(services.exit).as(services.output).isZero();
+        assertThat(services.output.lines().map(String::trim).filter(l -> !l.isEmpty()).toList()).containsExactlyInAnyOrder(
+                "kafka-1", "kafka-2", "kafka-3", "registry", "topics", "aggregate", "relay", "gateway-1", "gateway-2",
+                "proxy", "prometheus", "grafana");
+        Result config = run(compose, "config");
+        assertThat(config.output).contains("KAFKA_DEFAULT_REPLICATION_FACTOR: '3'").contains("KAFKA_MIN_INSYNC_REPLICAS: '2'")
+                .doesNotContain("kassa_admin_");
+    }
+
+    @Test
+    void prometheus_scrapes_the_ports_the_services_are_told_to_serve() throws Exception {
+        String compose = Files.readString(ROOT.resolve("docker-compose.yml"));
+        String prometheus = Files.readString(ROOT.resolve("deploy/prometheus.yml"));
+        assertThat(compose).contains("\"--ops-port\", \"9464\"").contains("\"--ops-port\", \"9465\"");
+        assertThat(prometheus).contains("aggregate:9464").contains("relay:9465").contains("gateway-1:8080").contains("gateway-2:8080");
+    }
+
+    @Test
+    void the_dashboard_queries_only_series_kassa_exports() throws Exception {
+        JsonNode dashboard = new ObjectMapper().readTree(ROOT.resolve("deploy/grafana/dashboards/kassa-overview.json").toFile());
+        List<String> exprs = new ArrayList<>();
+        dashboard.get("panels").forEach(p -> p.get("targets").forEach(t -> exprs.add(t.get("expr").asText())));
+        assertThat(exprs).hasSizeGreaterThanOrEqualTo(8);
+        Pattern series = Pattern.compile("\\b(kassa_[a-z_]+|kafka_[a-z_]+)\\b");
+        List<String> names = new ArrayList<>();
+        for (String expr : exprs) {
+            Matcher m = series.matcher(expr);
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+        }
+        // The names DevEnvironmentTest finds on a live /metrics after traffic.
+        assertThat(names).isNotEmpty().allMatch(n -> List.of("kassa_http_server_requests_seconds_count",
+                "kassa_http_server_requests_seconds_sum", "kassa_http_server_requests_seconds_max", "kassa_transitions_total",
+                "kassa_expiry_lag_seconds", "kassa_webhook_attempts_total", "kassa_webhook_delivery_lag_seconds",
+                "kafka_consumer_fetch_manager_records_lag_max").contains(n), "a series Kassa exports");
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private static Result run(File compose, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(compose.getPath(), "-f", ROOT.resolve("docker-compose.yml").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+        builder.environment().put("KASSA_ADMIN_TOKEN", "compose-config-test-token");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(process.exitValue(), output);
+    }
+
+    private static File findOnPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            File candidate = new File(dir, name);
+            if (candidate.canExecute()) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}

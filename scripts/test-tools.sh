@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Tools some tests use besides the JDK, installed from Debian's packages when this machine can (root and
+# apt-get); otherwise those tests skip and print why. Never fails the test run by itself.
+set -uo pipefail
+
+want=()
+command -v docker-compose >/dev/null 2>&1 || want+=(docker-compose)
+
+[ ${#want[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "kassa test: not installing ${want[*]} (needs root and apt-get); the tests that use them will skip and say so." >&2
+  exit 0
+fi
+echo "kassa test: installing ${want[*]} from Debian's packages ..." >&2
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get install -y -q "${want[@]}" >/tmp/kassa-test-tools.log 2>&1; then
+  apt-get update -q >>/tmp/kassa-test-tools.log 2>&1
+  apt-get install -y -q "${want[@]}" >>/tmp/kassa-test-tools.log 2>&1 \
+    || echo "kassa test: could not install ${want[*]} (see /tmp/kassa-test-tools.log); the tests that use them will skip and say so." >&2
+fi
+exit 0
