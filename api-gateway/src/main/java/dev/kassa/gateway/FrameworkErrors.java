@@ -48,7 +48,12 @@ class FrameworkErrors {
         if (error instanceof RateLimited limited) {
             return limited.response();
         }
-        LOG.error("unexpected error on {} {}", request.getMethodName(), request.getPath(), error);
+        org.slf4j.MDC.put("trace_id", request.getAttribute(HttpMetricsFilter.TRACE_ID, String.class).orElse("none"));
+        try {
+            LOG.error("unexpected error on {} {}", request.getMethodName(), request.getPath(), error);
+        } finally {
+            org.slf4j.MDC.remove("trace_id");
+        }
         return new ApiError(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "something failed on Kassa's side; it was logged").response();
     }
 }

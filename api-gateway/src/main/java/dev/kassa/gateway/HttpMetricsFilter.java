@@ -18,10 +18,19 @@ import org.reactivestreams.Publisher;
  * Request rate and latency per endpoint: {@code kassa_http_server_requests_seconds{endpoint,method,status}}. The
  * endpoint is the route with ids replaced by {@code {id}}; any path that is not one of Kassa's is counted as
  * {@code other}, so a scanner cannot blow up the number of series.
+ *
+ * <p>Also the access log ({@code kassa.access}, one JSON line per request with {@code trace_id}, and
+ * {@code session_id} when the query names one) and the trace id itself: taken from a W3C {@code traceparent}
+ * header when the caller sends a valid one, else made here; answered in {@code X-Trace-Id} and kept on the request
+ * ({@link #TRACE_ID}) for error logs. Only the path is logged, never the query string or a body.
  */
 @Filter("/**")
 class HttpMetricsFilter implements HttpServerFilter {
 
+    static final String TRACE_ID = "kassa.trace_id";
+    private static final org.slf4j.Logger ACCESS = org.slf4j.LoggerFactory.getLogger("kassa.access");
+    private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}");
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private static final Pattern ID = Pattern.compile("/\\d+(?=/|$)");
     private static final Set<String> ENDPOINTS = Set.of(
             "/gateway/session.php", "/gateway/me.php", "/gateway/status.php", "/gateway/session_status.php",
@@ -37,16 +46,46 @@ class HttpMetricsFilter implements HttpServerFilter {
     @Override
     public Publisher<MutableHttpResponse<?>> doFilter(HttpRequest<?> request, ServerFilterChain chain) {
         long started = System.nanoTime();
+        String traceId = traceId(request.getHeaders().get("traceparent"));
+        request.setAttribute(TRACE_ID, traceId);
         return Publishers.map(chain.proceed(request), response -> {
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            String endpoint = endpoint(request.getPath());
             Timer.builder("kassa.http.server.requests")
                     .description("HTTP requests served by the gateway")
-                    .tag("endpoint", endpoint(request.getPath()))
+                    .tag("endpoint", endpoint)
                     .tag("method", request.getMethodName())
                     .tag("status", Integer.toString(response.code()))
                     .register(KassaMetrics.registry())
-                    .record(Duration.ofNanos(System.nanoTime() - started));
+                    .record(took);
+            response.getHeaders().set("X-Trace-Id", traceId);
+            String session = request.getParameters().getFirst("session_id").or(() -> request.getParameters().getFirst("session")).orElse(null);
+            org.slf4j.MDC.put("trace_id", traceId);
+            // What the caller sent is not trusted to be a session id: a value that looks like a card number is left out.
+            if (session != null && session.matches("\\d{1,16}") && dev.kassa.observability.Redaction.scrub(session).equals(session)) {
+                org.slf4j.MDC.put("session_id", session);
+            }
+            try {
+                ACCESS.info("{} {} {} {} ms", request.getMethodName(), endpoint.equals("other") ? "(other path)" : request.getPath(),
+                        response.code(), took.toMillis());
+            } finally {
+                org.slf4j.MDC.remove("trace_id");
+                org.slf4j.MDC.remove("session_id");
+            }
             return response;
         });
+    }
+
+    static String traceId(String traceparent) {
+        if (traceparent != null) {
+            java.util.regex.Matcher m = TRACEPARENT.matcher(traceparent.trim());
+            if (m.matches() && !m.group(1).equals("0".repeat(32))) {
+                return m.group(1);
+            }
+        }
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     static String endpoint(String path) {

@@ -80,6 +80,19 @@ final class SessionCommandProcessor implements Processor<Long, byte[], Object, O
     }
 
     private void handle(SessionCommand command, long timestamp) {
+        org.slf4j.MDC.put("session_id", Long.toString(command.getSessionId()));
+        org.slf4j.MDC.put("merchant_id", Long.toString(command.getMerchantId()));
+        org.slf4j.MDC.put("command_id", command.getCommandId());
+        try {
+            decideAndForward(command, timestamp);
+        } finally {
+            org.slf4j.MDC.remove("session_id");
+            org.slf4j.MDC.remove("merchant_id");
+            org.slf4j.MDC.remove("command_id");
+        }
+    }
+
+    private void decideAndForward(SessionCommand command, long timestamp) {
         SessionState before = sessions.get(command.getSessionId());
         Decision decision = SessionTransitions.decide(before, command);
         if (decision instanceof Applied applied) {

@@ -103,7 +103,9 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         try {
             state = SessionFold.evolve(before, event);
         } catch (IllegalArgumentException e) {
-            LOG.warn("skipped event {}: {}", event.getEventId(), e.getMessage());
+            dev.kassa.observability.LogContext.run(() -> LOG.warn("skipped event {}: {}", event.getEventId(), e.getMessage()),
+                    "session_id", Long.toString(event.getSessionId()), "merchant_id", Long.toString(event.getMerchantId()),
+                    "event_id", event.getEventId());
             return;
         }
         sessions.put(event.getSessionId(), state);
@@ -204,8 +206,11 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
             return;
         }
         if (attempt.getOutcome() != AttemptOutcome.DELIVERED) {
-            LOG.warn("webhook {} for session {} parked after attempt {}: {}", attempt.getEventId(), sessionId,
-                    attempt.getAttempt(), attempt.getError() != null ? attempt.getError() : "status " + attempt.getStatusCode());
+            dev.kassa.observability.LogContext.run(() -> LOG.warn("webhook {} for session {} parked after attempt {}: {}",
+                            attempt.getEventId(), sessionId, attempt.getAttempt(),
+                            attempt.getError() != null ? attempt.getError() : "status " + attempt.getStatusCode()),
+                    "session_id", Long.toString(sessionId), "merchant_id", Long.toString(attempt.getMerchantId()),
+                    "event_id", attempt.getEventId());
         }
         deliveries.delete(deliveryKey(sessionId, head.getSequence()));
         WebhookDelivery next = head(sessionId);
