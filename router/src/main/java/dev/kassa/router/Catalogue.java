@@ -1,0 +1,34 @@
+package dev.kassa.router;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The providers Kassa routes to, in default preference order per method (sandbox connectors here, one per slug of
+ * seed 003, plus paypal and the crypto checkout). An operator's rules can reorder or disable them.
+ */
+public final class Catalogue {
+
+    private static final Set<String> MAJOR = Set.of("EUR", "USD", "GBP");
+
+    public static final List<Provider> DEFAULT = List.of(
+            new Provider("wert", Layer.EPV1, List.of(Method.CARD), MAJOR, 100, Set.of()),
+            new Provider("moonpay", Layer.EPV1, List.of(Method.CARD, Method.BANK), Set.of("EUR", "USD", "GBP", "CHF"), 2000, Set.of()),
+            new Provider("transak", Layer.EPV1, List.of(Method.CARD, Method.BANK), MAJOR, 500, Set.of()),
+            new Provider("rampnetwork", Layer.EPV1, List.of(Method.CARD, Method.BANK), MAJOR, 100, Set.of()),
+            new Provider("robinhood", Layer.EPV1, List.of(Method.CARD), Set.of("USD"), 100, Set.of("US")),
+            new Provider("paypal", Layer.EPV1, List.of(Method.PAYPAL), Set.of("EUR", "USD", "GBP", "CHF", "PLN", "SEK"), 100, Set.of()),
+            new Provider("revolut", Layer.EPV1, List.of(Method.REVOLUT, Method.CARD), Set.of("EUR", "USD", "GBP", "CHF", "PLN"), 100, Set.of()),
+            new Provider("ideal", Layer.EPV1, List.of(Method.IDEAL), Set.of("EUR"), 1, Set.of("NL")),
+            new Provider("banktransfer", Layer.EPV1, List.of(Method.BANK), Set.of("EUR", "USD", "GBP"), 100, Set.of()),
+            new Provider("epv2", Layer.EPV2, List.of(Method.OTHER), Set.of("EUR", "USD", "GBP"), 100, Set.of()),
+            new Provider("crypto", Layer.EPV3, List.of(Method.CRYPTO), Set.of("EUR", "USD", "GBP", "CHF"), 100, Set.of()));
+
+    private Catalogue() {
+    }
+
+    public static Optional<Provider> bySlug(List<Provider> providers, String slug) {
+        return providers.stream().filter(p -> p.slug().equals(slug)).findFirst();
+    }
+}
