@@ -85,7 +85,7 @@ class HistoryController {
             return HttpResponse.ok(answer);
         }
         List<Map<String, Object>> entries = new ArrayList<>();
-        for (SessionHistory.Entry e : SessionHistory.timeline(log.events(), log.results(), log.attempts())) {
+        for (SessionHistory.Entry e : SessionHistory.timeline(log.events(), log.results(), log.attempts(), log.routes())) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("at", e.at().toString());
             entry.put("kind", e.kind());

@@ -11,7 +11,10 @@ import java.util.Locale;
 import org.reactivestreams.Publisher;
 import io.micronaut.core.async.publisher.Publishers;
 
-/** A body that says it is not JSON is refused with 415 before any controller sees it. */
+/**
+ * A body that says it is not JSON is refused with 415 before any controller sees it; the hosted page's own forms
+ * ({@code /pay/…}, form-encoded, posted by buyers' browsers) are the one exception.
+ */
 @Filter("/**")
 class JsonOnlyFilter implements HttpServerFilter {
 
@@ -19,7 +22,8 @@ class JsonOnlyFilter implements HttpServerFilter {
     public Publisher<MutableHttpResponse<?>> doFilter(HttpRequest<?> request, ServerFilterChain chain) {
         boolean hasBody = request.getMethod() == HttpMethod.POST || request.getMethod() == HttpMethod.PATCH;
         String type = request.getHeaders().get("Content-Type");
-        if (hasBody && type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        boolean hostedForm = request.getPath().startsWith("/pay/");
+        if (hasBody && !hostedForm && type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             MutableHttpResponse<?> refused = new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                     "send Content-Type: application/json, not " + type).response();
             return Publishers.just(refused);

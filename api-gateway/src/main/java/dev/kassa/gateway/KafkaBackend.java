@@ -66,6 +66,8 @@ final class KafkaBackend implements AutoCloseable {
                 (topic, value) -> value instanceof Merchant m ? Topics.MERCHANTS.valueSerde().serializer().serialize(topic, m)
                         : value instanceof dev.kassa.schemas.avro.RedeliveryRequest r
                         ? Topics.WEBHOOK_REDELIVERIES.valueSerde().serializer().serialize(topic, r)
+                        : value instanceof dev.kassa.schemas.avro.RoutingDecision d
+                        ? Topics.ROUTING_DECISIONS.valueSerde().serializer().serialize(topic, d)
                         : Topics.SESSION_COMMANDS.valueSerde().serializer().serialize(topic, (SessionCommand) value));
         results = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -103,6 +105,16 @@ final class KafkaBackend implements AutoCloseable {
         } finally {
             results.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** Records a routing decision on kassa.routing-decisions (keyed by session, so it sits beside the session's events). */
+    void record(dev.kassa.schemas.avro.RoutingDecision decision) {
+        producer.send(new ProducerRecord<>(Topics.ROUTING_DECISIONS.name(), decision.getSessionId(), decision), (metadata, error) -> {
+            if (error != null) {
+                org.slf4j.LoggerFactory.getLogger(KafkaBackend.class).warn("routing decision {} for session {} not recorded: {}",
+                        decision.getDecisionId(), decision.getSessionId(), error.toString());
+            }
+        });
     }
 
     /** Whether the merchants and session-state replicas have caught up with what the topics held at start. */

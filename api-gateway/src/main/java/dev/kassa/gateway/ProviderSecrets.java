@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Each payment provider's callback secret, from {@code kassa.gateway.provider-secrets} ("slug=secret,slug=secret").
- * Development mode adds {@code sandbox=sandbox-secret} for the sandbox connectors.
+ * Development mode adds {@code sandbox=sandbox-secret}, and for each sandbox connector of the router's catalogue
+ * {@code <slug>=sandbox-<slug>-secret}.
  */
 @Singleton
 final class ProviderSecrets {
@@ -25,7 +26,14 @@ final class ProviderSecrets {
         }
         if (settings.development()) {
             secrets.putIfAbsent("sandbox", SANDBOX_SECRET);
+            for (dev.kassa.router.Provider provider : dev.kassa.router.Catalogue.DEFAULT) {
+                secrets.putIfAbsent(provider.slug(), sandboxSecretOf(provider.slug()));
+            }
         }
+    }
+
+    static String sandboxSecretOf(String slug) {
+        return "sandbox-" + slug + "-secret";
     }
 
     String secretOf(String provider) {

@@ -29,6 +29,11 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.List;
+import dev.kassa.router.Method;
+import dev.kassa.router.OperatorRules;
+import dev.kassa.router.RouteDecision;
+import dev.kassa.router.RouteRequest;
 import java.util.concurrent.TimeoutException;
 
 /** The seed-compatible merchant API: create a checkout session, read its status. */
@@ -40,11 +45,13 @@ class SessionController {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
     private final KafkaBackend kafka;
+    private final Routing routing;
     private final GatewaySettings settings;
     private final RateLimiter limiter;
 
-    SessionController(KafkaBackend kafka, GatewaySettings settings) {
+    SessionController(KafkaBackend kafka, GatewaySettings settings, Routing routing) {
         this.kafka = kafka;
+        this.routing = routing;
         this.settings = settings;
         this.limiter = new RateLimiter(settings.ratePerSecond(), settings.rateBurst());
     }
@@ -92,6 +99,11 @@ class SessionController {
         }
         String hint = firstOf(json, "method", "provider", "payment_method", "payment_provider");
         boolean smart = merchant.getPackage$() != MerchantPackage.FREE && merchant.getCheckoutMode() == CheckoutMode.SMART_ROUTER;
+        // The buyer's country is not known yet at create: iDEAL (NL only) is left to the hosted page.
+        RouteDecision route = routing.router().route(new RouteRequest(hint, amountMinor, currency, null, Routing.policy(merchant),
+                OperatorRules.NONE, routing.unhealthy()));
+        String normalizedHint = hint == null ? null : hint.trim().toLowerCase(Locale.ROOT);
+        boolean methodHint = normalizedHint != null && Method.of(normalizedHint).isPresent();
         Instant now = Instant.now();
         boolean idempotent = !idempotencyKey.isEmpty();
         for (int draw = 0; draw < 3; draw++) {
@@ -114,7 +126,9 @@ class SessionController {
                             .setExpiresAt(now.plusSeconds(merchant.getSessionTtlSeconds()))
                             .setGraceSeconds(merchant.getGraceSeconds())
                             .setLatePaymentPolicy(merchant.getLatePaymentPolicy())
-                            .setMethodHint(smart ? hint : null)
+                            .setMethodHint(smart && methodHint ? normalizedHint : null)
+                            .setProviderHint(smart && !methodHint ? normalizedHint : null)
+                            .setSelectedProvider(route.chosen())
                             .build())
                     .build();
             CommandResult result = sendOrUnavailable(command);
@@ -130,8 +144,11 @@ class SessionController {
                 answer.put("ok", true);
                 answer.put("session_id", sessionId);
                 answer.put("checkout_url", settings.publicUrl() + "/pay.php?session=" + sessionId);
-                answer.put("direct_url", null);
-                answer.put("selected_provider", null);
+                if (result.getOutcome() == CommandOutcome.APPLIED && (hint != null || route.chosen() != null)) {
+                    routing.record(merchant, sessionId, normalizedHint, amountMinor, currency, null, route, "at session create; " + route.reason());
+                }
+                answer.put("direct_url", routing.directUrl(sessionId, route));
+                answer.put("selected_provider", route.chosen());
                 answer.put("smart_route", smart);
                 answer.put("expires_at", SEED_TIME.format(expiresAt));
                 return HttpResponse.ok(answer);
@@ -210,14 +227,16 @@ class SessionController {
         boolean allowed = merchant.getPackage$() != MerchantPackage.FREE;
         boolean effective = allowed && merchant.getCheckoutMode() == CheckoutMode.SMART_ROUTER;
         Map<String, Object> methods = new LinkedHashMap<>();
-        for (String method : new String[] {"card", "paypal", "revolut", "bank", "ideal", "other"}) {
-            boolean enabled = !merchant.getRoutingBlock().contains(method)
-                    && (merchant.getRoutingAllow().isEmpty() || merchant.getRoutingAllow().contains(method));
-            Map<String, Object> state = new LinkedHashMap<>();
-            state.put("enabled", enabled);
-            state.put("configured", enabled);
-            state.put("available", enabled && effective);
-            methods.put(method, state);
+        // The same policy as the router: "available" for a typical buyer of this merchant (its own country, a
+        // mid-size amount in EUR); the hosted page decides per buyer.
+        var states = routing.methods(merchant, 5000, "EUR", merchant.getCountry());
+        for (Method method : List.of(Method.CARD, Method.PAYPAL, Method.REVOLUT, Method.BANK, Method.IDEAL, Method.OTHER)) {
+            var state = states.get(method);
+            Map<String, Object> shown = new LinkedHashMap<>();
+            shown.put("enabled", state.enabled());
+            shown.put("configured", state.configured());
+            shown.put("available", effective && state.available());
+            methods.put(method.slug(), shown);
         }
         Map<String, Object> router = new LinkedHashMap<>();
         router.put("enabled_global", true);

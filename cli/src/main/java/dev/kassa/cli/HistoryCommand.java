@@ -89,7 +89,7 @@ final class HistoryCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        List<SessionHistory.Entry> timeline = SessionHistory.timeline(events, log.results(), attempts);
+        List<SessionHistory.Entry> timeline = SessionHistory.timeline(events, log.results(), attempts, log.routes());
         if (json) {
             out.println(mapper.writeValueAsString(Map.of("session_id", sessionId, "timeline", timeline)));
         } else {

@@ -21,13 +21,21 @@ public final class SessionHistory {
     private SessionHistory() {
     }
 
-    /** Everything recorded about one session: its events, the aggregate's answers, the webhook attempts. */
-    public record SessionLog(List<SessionEvent> events, List<CommandResult> results, List<WebhookAttempt> attempts) {
+    /** Everything recorded about one session: its events, the aggregate's answers, the webhook attempts, the routing decisions. */
+    public record SessionLog(List<SessionEvent> events, List<CommandResult> results, List<WebhookAttempt> attempts,
+                             List<dev.kassa.schemas.avro.RoutingDecision> routes) {
     }
 
     /** Reads one session's log from the one partition of each topic that holds it. */
     public static SessionLog read(String bootstrap, long sessionId) {
-        SessionLog log = new SessionLog(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        SessionLog log = new SessionLog(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        EventLogReplay.readSessionPartition(bootstrap, dev.kassa.schemas.Topics.ROUTING_DECISIONS.name(), sessionId,
+                dev.kassa.schemas.Topics.ROUTING_DECISIONS.keySerde().deserializer(), dev.kassa.schemas.Topics.ROUTING_DECISIONS.valueSerde().deserializer(),
+                (k, d) -> {
+                    if (d != null && d.getSessionId() == sessionId) {
+                        log.routes().add(d);
+                    }
+                });
         EventLogReplay.readSessionPartition(bootstrap, dev.kassa.schemas.Topics.SESSION_EVENTS.name(), sessionId,
                 dev.kassa.schemas.Topics.SESSION_EVENTS.keySerde().deserializer(), dev.kassa.schemas.Topics.SESSION_EVENTS.valueSerde().deserializer(),
                 (k, e) -> {
@@ -57,7 +65,23 @@ public final class SessionHistory {
     }
 
     public static List<Entry> timeline(List<SessionEvent> events, List<CommandResult> results, List<WebhookAttempt> attempts) {
+        return timeline(events, results, attempts, List.of());
+    }
+
+    /** The operator's timeline: also every routing decision, with the candidates and why each was or was not eligible. */
+    public static List<Entry> timeline(List<SessionEvent> events, List<CommandResult> results, List<WebhookAttempt> attempts,
+                                       List<dev.kassa.schemas.avro.RoutingDecision> routes) {
         List<Entry> entries = new ArrayList<>();
+        for (dev.kassa.schemas.avro.RoutingDecision d : routes) {
+            String hint = d.getInputs().getMethodHint() != null ? d.getInputs().getMethodHint() : d.getInputs().getProviderHint();
+            String candidates = d.getCandidates().stream().map(c -> c.getProvider() + (c.getEligible() ? "" : " (" + c.getReason() + ")"))
+                    .collect(java.util.stream.Collectors.joining(", "));
+            entries.add(new Entry(d.getDecidedAt(), "route", (hint == null ? "no hint" : hint) + " -> "
+                    + (d.getChosen() == null ? "buyer chooses" : d.getChosen()),
+                    d.getReason() + (candidates.isEmpty() ? "" : "; candidates: " + candidates)
+                            + (d.getInputs().getBuyerCountry() == null ? "" : "; buyer in " + d.getInputs().getBuyerCountry()),
+                    null, null));
+        }
         SessionState state = null;
         for (SessionEvent event : events) {
             state = SessionFold.evolve(state, event);
@@ -90,9 +114,10 @@ public final class SessionHistory {
         }
         // Stable: at the same instant, events first, then what answered or followed them.
         entries.sort(Comparator.comparing(Entry::at).thenComparing(e -> switch (e.kind()) {
-            case "event" -> 0;
-            case "command" -> 1;
-            default -> 2;
+            case "route" -> 0;
+            case "event" -> 1;
+            case "command" -> 2;
+            default -> 3;
         }));
         return entries;
     }

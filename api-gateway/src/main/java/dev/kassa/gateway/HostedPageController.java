@@ -1,0 +1,274 @@
+package dev.kassa.gateway;
+
+import dev.kassa.router.Catalogue;
+import dev.kassa.router.Method;
+import dev.kassa.router.Provider;
+import dev.kassa.router.RouteDecision;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.SessionState;
+import dev.kassa.schemas.avro.SessionStatus;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The hosted checkout: {@code /pay.php?session=ID[&method=M][&provider=P]} and {@code /crypto.php?session=ID}. It
+ * shows the truth of the session (an expired, paid or cancelled session never gets a payable form), offers only the
+ * methods the router allows for this buyer (iDEAL for NL buyers only), takes the card on a form whose number stays
+ * in this request (only the last four digits go on, as a provider reference), runs the 3-D Secure step, and after
+ * the attempt follows the session until it is final, then sends the buyer back to {@code return_url}.
+ */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+class HostedPageController {
+
+    private final KafkaBackend kafka;
+    private final Routing routing;
+    private final SandboxPayments sandbox;
+    private final GatewaySettings settings;
+
+    HostedPageController(KafkaBackend kafka, Routing routing, SandboxPayments sandbox, GatewaySettings settings) {
+        this.kafka = kafka;
+        this.routing = routing;
+        this.sandbox = sandbox;
+        this.settings = settings;
+    }
+
+    @Get("/pay.php")
+    @Produces(MediaType.TEXT_HTML)
+    HttpResponse<String> pay(HttpRequest<?> request) throws InterruptedException {
+        return render(request, request.getParameters().get("method"), request.getParameters().get("provider"), null);
+    }
+
+    @Get("/crypto.php")
+    @Produces(MediaType.TEXT_HTML)
+    HttpResponse<String> crypto(HttpRequest<?> request) throws InterruptedException {
+        return render(request, "crypto", null, null);
+    }
+
+    @Post("/pay/card")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    HttpResponse<String> card(HttpRequest<?> request, @Body Map<String, String> form) throws InterruptedException {
+        SessionState session = session(form.get("session"));
+        if (session == null) {
+            return notFound();
+        }
+        String provider = form.getOrDefault("provider", "");
+        Optional<String> number = TestCards.normalize(form.get("number"));
+        if (number.isEmpty()) {
+            return render(request, "card", provider, "That card number is not valid. Check the digits and try again.");
+        }
+        if (!form.getOrDefault("exp", "").matches("\\s*(0[1-9]|1[0-2])\\s*/\\s*\\d{2}\\s*") || !form.getOrDefault("cvc", "").matches("\\d{3,4}")) {
+            return render(request, "card", provider, "Enter the expiry as MM/YY and the 3 or 4 digit security code.");
+        }
+        TestCards.Behaviour behaviour = settings.development() ? TestCards.behaviourOf(number.get())
+                : new TestCards.Behaviour(SandboxPayments.Outcome.FAILED, "card_declined", "no live provider configured");
+        String last4 = TestCards.last4(number.get());
+        return start(request, session, "card", provider, behaviour.outcome(), behaviour.failureCode(), Map.of("card_last4", last4));
+    }
+
+    @Post("/pay/approve")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    HttpResponse<String> approve(HttpRequest<?> request, @Body Map<String, String> form) throws InterruptedException {
+        SessionState session = session(form.get("session"));
+        if (session == null) {
+            return notFound();
+        }
+        boolean approved = "approve".equals(form.get("decision"));
+        return start(request, session, form.getOrDefault("method", ""), form.getOrDefault("provider", ""),
+                approved ? SandboxPayments.Outcome.PAID : SandboxPayments.Outcome.FAILED, approved ? null : "declined_by_buyer", Map.of());
+    }
+
+    @Post("/pay/3ds")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    HttpResponse<String> challenge(HttpRequest<?> request, @Body Map<String, String> form) throws InterruptedException {
+        SessionState session = session(form.get("session"));
+        if (session == null) {
+            return notFound();
+        }
+        if (session.getStatus() == SessionStatus.PENDING && "3ds_challenge".equals(session.getNextAction())
+                && form.getOrDefault("attempt", "").equals(session.getAttemptId())) {
+            sandbox.completeChallenge(session, session.getProvider(), session.getAttemptId(), "pass".equals(form.get("result")));
+            kafka.session(session.getSessionId(), session.getSequence() + 1, Duration.ofSeconds(5));
+        }
+        return seeOther("/pay.php?session=" + session.getSessionId() + keptQuery(request));
+    }
+
+    private HttpResponse<String> start(HttpRequest<?> request, SessionState session, String method, String provider,
+                                       SandboxPayments.Outcome outcome, String failureCode, Map<String, String> references)
+            throws InterruptedException {
+        Merchant merchant = kafka.merchant(session.getMerchantId());
+        Optional<Method> m = Method.of(method);
+        if (merchant == null || m.isEmpty() || !payable(session)) {
+            return seeOther("/pay.php?session=" + session.getSessionId() + keptQuery(request));
+        }
+        String country = routing.buyerCountry(request);
+        RouteDecision route = routing.decide(hostedAsSmart(merchant), session.getSessionId(), provider.isEmpty() ? method : provider,
+                session.getAmountMinor(), session.getCurrency(), country, "buyer chose " + method + " on the hosted page");
+        if (route.chosen() == null || route.method() != m.get()) {
+            return render(request, null, null, "That way to pay is not available for this payment. Choose another.");
+        }
+        SandboxPayments.Started started = sandbox.pay(session, merchant, m.get().slug(), route.chosen(), outcome, failureCode, references,
+                SandboxPayments.Options.NONE, route);
+        if (!started.ok()) {
+            return render(request, null, null, "The payment could not be started: " + started.message());
+        }
+        // Give the provider's first callback a moment, so that the next page usually shows its outcome already.
+        kafka.session(session.getSessionId(), session.getSequence() + 2, Duration.ofSeconds(3));
+        return seeOther("/pay.php?session=" + session.getSessionId() + keptQuery(request));
+    }
+
+    /** The hosted page lets any merchant's buyer choose among the methods the merchant allows (seed 003, section 2). */
+    private static Merchant hostedAsSmart(Merchant merchant) {
+        return Merchant.newBuilder(merchant).setPackage$(dev.kassa.schemas.avro.MerchantPackage.PRO)
+                .setCheckoutMode(dev.kassa.schemas.avro.CheckoutMode.SMART_ROUTER).build();
+    }
+
+    private HttpResponse<String> render(HttpRequest<?> request, String method, String provider, String error) throws InterruptedException {
+        String raw = request.getParameters().get("session");
+        SessionState s = session(raw);
+        if (s == null) {
+            return notFound();
+        }
+        String query = keptQuery(request);
+        String amount = Money.toDecimal(s.getAmountMinor(), s.getCurrency());
+        Instant now = Instant.now();
+        String title = "Pay " + s.getShopDomain();
+        switch (s.getStatus()) {
+            case PAID -> {
+                String back = s.getReturnUrl();
+                return html(HttpStatus.OK, HostedPage.page("Payment received", HostedPage.header(s, amount, null)
+                        + "<p role=\"status\" id=\"outcome\">Payment received. Thank you!</p>"
+                        + (back == null ? "" : "<a class=\"button\" id=\"back\" href=\"" + HostedPage.escape(back) + "\">Back to "
+                        + HostedPage.escape(s.getShopDomain()) + "</a><p class=\"muted\">Taking you back in 5 seconds.</p>"),
+                        back == null ? null : 5, back));
+            }
+            case REVIEW -> {
+                return finalPage(s, amount, "Your payment was received and is being reviewed. The shop will confirm your order.", s.getReturnUrl());
+            }
+            case REFUNDED -> {
+                return finalPage(s, amount, "This payment was refunded.", s.getReturnUrl());
+            }
+            case EXPIRED -> {
+                return finalPage(s, amount, "This checkout has expired. Nothing was charged. Please start again at the shop.", s.getCancelUrl());
+            }
+            case CANCELLED -> {
+                return finalPage(s, amount, "This checkout was cancelled. Nothing was charged.", s.getCancelUrl());
+            }
+            case PENDING -> {
+                if ("3ds_challenge".equals(s.getNextAction())) {
+                    return html(HttpStatus.OK, HostedPage.page(title, HostedPage.header(s, amount, null)
+                            + HostedPage.challenge(s.getSessionId(), s.getProvider(), s.getAttemptId()), null, null));
+                }
+                return html(HttpStatus.OK, HostedPage.page("Confirming your payment", HostedPage.header(s, amount, null)
+                        + "<p role=\"status\" id=\"outcome\">We are confirming your payment&hellip; this page updates by itself.</p>"
+                        + "<p><a href=\"/pay.php?session=" + s.getSessionId() + HostedPage.escape(query) + "\">Refresh now</a></p>", 2, null));
+            }
+            default -> {
+                // created or failed: payable while not expired
+            }
+        }
+        if (!now.isBefore(s.getExpiresAt())) {
+            return finalPage(s, amount, "This checkout has expired. Nothing was charged. Please start again at the shop.", s.getCancelUrl());
+        }
+        Duration left = Duration.between(now, s.getExpiresAt());
+        StringBuilder body = new StringBuilder(HostedPage.header(s, amount, left));
+        if (error != null) {
+            body.append("<p class=\"error\" role=\"alert\" id=\"error\">").append(HostedPage.escape(error)).append("</p>");
+        } else if (s.getStatus() == SessionStatus.FAILED) {
+            body.append("<p class=\"error\" role=\"alert\" id=\"error\">Your last payment attempt did not go through")
+                    .append(s.getLastError() == null ? "" : ": " + HostedPage.escape(s.getLastError()))
+                    .append(". Choose how to pay.</p>");
+        }
+        Merchant merchant = kafka.merchant(s.getMerchantId());
+        String country = routing.buyerCountry(request);
+        List<Method> offered = merchant == null ? List.of() : routing.methods(hostedAsSmart(merchant), s.getAmountMinor(), s.getCurrency(), country)
+                .entrySet().stream().filter(e -> e.getValue().available()).map(Map.Entry::getKey).toList();
+        Optional<Method> chosenMethod = Optional.ofNullable(method).flatMap(Method::of);
+        Optional<Provider> chosenProvider = Optional.ofNullable(provider).map(p -> p.trim().toLowerCase(Locale.ROOT))
+                .flatMap(p -> Catalogue.bySlug(routing.router().catalogue(), p));
+        if (chosenMethod.isEmpty() && chosenProvider.isPresent()) {
+            chosenMethod = Optional.of(chosenProvider.get().methods().get(0));
+        }
+        if (chosenMethod.isPresent() && merchant != null && offered.contains(chosenMethod.get())) {
+            RouteDecision route = routing.router().route(new dev.kassa.router.RouteRequest(chosenProvider.map(Provider::slug)
+                    .orElse(chosenMethod.get().slug()), s.getAmountMinor(), s.getCurrency(), country, Routing.policy(hostedAsSmart(merchant)),
+                    dev.kassa.router.OperatorRules.NONE, routing.unhealthy()));
+            if (route.chosen() != null) {
+                body.append(chosenMethod.get() == Method.CARD
+                        ? HostedPage.cardForm(s.getSessionId(), route.chosen(), query, settings.development())
+                        : HostedPage.approveForm(s.getSessionId(), route.chosen(), chosenMethod.get().slug(), query));
+                body.append(HostedPage.otherWay(s.getSessionId(), query));
+                return html(error == null ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY,
+                        HostedPage.page(title, body.toString(), (int) Math.min(Integer.MAX_VALUE, left.toSeconds() + 1), null));
+            }
+        }
+        body.append(HostedPage.methods(s.getSessionId(), offered, query));
+        if (s.getCancelUrl() != null) {
+            body.append("<p><a id=\"cancel\" href=\"").append(HostedPage.escape(s.getCancelUrl())).append("\">Back to the shop</a></p>");
+        }
+        return html(error == null ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY,
+                HostedPage.page(title, body.toString(), (int) Math.min(Integer.MAX_VALUE, left.toSeconds() + 1), null));
+    }
+
+    private static boolean payable(SessionState s) {
+        return (s.getStatus() == SessionStatus.CREATED || s.getStatus() == SessionStatus.FAILED) && Instant.now().isBefore(s.getExpiresAt());
+    }
+
+    private HttpResponse<String> finalPage(SessionState s, String amount, String message, String link) {
+        return html(HttpStatus.OK, HostedPage.page(message, HostedPage.header(s, amount, null)
+                + "<p role=\"status\" id=\"outcome\">" + HostedPage.escape(message) + "</p>"
+                + (link == null ? "" : "<a class=\"button\" id=\"back\" href=\"" + HostedPage.escape(link) + "\">Back to "
+                + HostedPage.escape(s.getShopDomain()) + "</a>"), null, null));
+    }
+
+    private SessionState session(String raw) throws InterruptedException {
+        if (raw == null || !raw.trim().matches("\\d{1,16}")) {
+            return null;
+        }
+        return kafka.session(Long.parseLong(raw.trim()), 1, Duration.ofSeconds(1));
+    }
+
+    /** In development mode, the {@code country} override travels with the buyer's next links and forms. */
+    private String keptQuery(HttpRequest<?> request) {
+        String country = settings.development() ? request.getParameters().get("country") : null;
+        return country != null && country.matches("[A-Za-z]{2}") ? "&country=" + country : "";
+    }
+
+    private static HttpResponse<String> notFound() {
+        return html(HttpStatus.NOT_FOUND, HostedPage.page("Checkout not found",
+                "<h1>Checkout not found</h1><p role=\"status\">There is no checkout at this address. Please go back to the shop.</p>", null, null));
+    }
+
+    private static HttpResponse<String> seeOther(String location) {
+        return HttpResponse.<String>status(HttpStatus.SEE_OTHER).header("Location", location);
+    }
+
+    private static MutableHttpResponse<String> html(HttpStatus status, String body) {
+        return HttpResponse.<String>status(status).contentType(MediaType.TEXT_HTML_TYPE.toString() + ";charset=utf-8")
+                .header("Cache-Control", "no-store").header("X-Frame-Options", "DENY")
+                .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' https:; "
+                        + "frame-ancestors 'none'; base-uri 'none'")
+                .header("Referrer-Policy", "no-referrer").body(body);
+    }
+
+}

@@ -1,0 +1,117 @@
+package dev.kassa.gateway;
+
+import dev.kassa.router.MerchantPolicy;
+import dev.kassa.router.Method;
+import dev.kassa.router.OperatorRules;
+import dev.kassa.router.RouteDecision;
+import dev.kassa.router.RouteRequest;
+import dev.kassa.router.Router;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.RouteCandidate;
+import dev.kassa.schemas.avro.RoutingDecision;
+import dev.kassa.schemas.avro.RoutingInputs;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.http.HttpRequest;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The gateway's side of smart routing: the pure {@link Router} with the merchant's policy, the operator's rules and
+ * provider health, every decision recorded on {@code kassa.routing-decisions} with its inputs, and the buyer's
+ * country from a header a CDN or proxy sets ({@code kassa.gateway.country-header}, default {@code CF-IPCountry});
+ * in development mode a {@code country} query parameter overrides it, for tests.
+ */
+@Singleton
+final class Routing {
+
+    private final Router router = Router.standard();
+    private final KafkaBackend kafka;
+    private final GatewaySettings settings;
+    private final String countryHeader;
+    private final Set<String> unhealthy;
+
+    Routing(KafkaBackend kafka, GatewaySettings settings, @Value("${kassa.gateway.country-header:CF-IPCountry}") String countryHeader,
+            @Value("${kassa.gateway.unhealthy-providers:}") String unhealthy) {
+        this.kafka = kafka;
+        this.settings = settings;
+        this.countryHeader = countryHeader;
+        this.unhealthy = Arrays.stream(unhealthy.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    }
+
+    Router router() {
+        return router;
+    }
+
+    static MerchantPolicy policy(Merchant merchant) {
+        return new MerchantPolicy(merchant.getPackage$().name().toLowerCase(Locale.ROOT),
+                merchant.getCheckoutMode().name().toLowerCase(Locale.ROOT),
+                Set.copyOf(merchant.getRoutingAllow()), Set.copyOf(merchant.getRoutingBlock()));
+    }
+
+    /** Decides and records. {@code buyerCountry} may be null (unknown, e.g. at session create). */
+    RouteDecision decide(Merchant merchant, long sessionId, String hint, long amountMinor, String currency, String buyerCountry,
+                         String why) {
+        RouteDecision decision = router.route(new RouteRequest(hint, amountMinor, currency, buyerCountry, policy(merchant),
+                OperatorRules.NONE, unhealthy));
+        record(merchant, sessionId, hint, amountMinor, currency, buyerCountry, decision, why == null ? decision.reason() : why + "; " + decision.reason());
+        return decision;
+    }
+
+    void record(Merchant merchant, long sessionId, String hint, long amountMinor, String currency, String buyerCountry,
+                RouteDecision decision, String reason) {
+        boolean methodHint = hint != null && Method.of(hint).isPresent();
+        kafka.record(RoutingDecision.newBuilder()
+                .setDecisionId("rd-" + UUID.randomUUID())
+                .setSessionId(sessionId)
+                .setMerchantId(merchant.getMerchantId())
+                .setDecidedAt(Instant.now())
+                .setInputs(RoutingInputs.newBuilder()
+                        .setMethodHint(methodHint ? hint : null)
+                        .setProviderHint(hint != null && !methodHint ? hint : null)
+                        .setAmountMinor(amountMinor).setCurrency(currency).setBuyerCountry(buyerCountry)
+                        .setPackage$(merchant.getPackage$()).setCheckoutMode(merchant.getCheckoutMode())
+                        .setRulesVersion(OperatorRules.NONE.version()).build())
+                .setCandidates(decision.candidates().stream().map(c -> RouteCandidate.newBuilder()
+                        .setProvider(c.provider().slug()).setLayer(c.provider().layer().label()).setMethod(c.method().slug())
+                        .setEligible(c.eligible()).setReason(c.reason()).build()).toList())
+                .setChosen(decision.chosen())
+                .setReason(reason)
+                .build());
+    }
+
+    /** What the hosted page offers this buyer, and {@code me.php} reports (with the merchant's own country). */
+    Map<Method, Router.MethodState> methods(Merchant merchant, long amountMinor, String currency, String buyerCountry) {
+        return router.methods(policy(merchant), OperatorRules.NONE, unhealthy, amountMinor, currency, buyerCountry);
+    }
+
+    Set<String> unhealthy() {
+        return unhealthy;
+    }
+
+    /** The buyer's country: the configured header, or in development mode a {@code country} query parameter. */
+    String buyerCountry(HttpRequest<?> request) {
+        String override = settings.development() ? request.getParameters().get("country") : null;
+        String raw = override != null ? override : request.getHeaders().get(countryHeader);
+        if (raw == null || !raw.trim().matches("[A-Za-z]{2}")) {
+            return null;
+        }
+        return raw.trim().toUpperCase(Locale.ROOT);
+    }
+
+    /** Where a chosen provider takes the buyer straight away (seed 003's direct_url). */
+    String directUrl(long sessionId, RouteDecision decision) {
+        if (decision.chosen() == null) {
+            return null;
+        }
+        return switch (decision.chosenProvider().orElseThrow().layer()) {
+            case EPV3 -> settings.publicUrl() + "/crypto.php?session=" + sessionId;
+            default -> settings.publicUrl() + "/pay.php?session=" + sessionId + "&provider=" + decision.chosen();
+        };
+    }
+}

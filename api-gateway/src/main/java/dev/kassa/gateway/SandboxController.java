@@ -1,0 +1,111 @@
+package dev.kassa.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.router.RouteDecision;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.SessionState;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code POST /sandbox/sessions/{id}/pay} (SPEC.md): drives the same path as the hosted page's test cards, from tests
+ * and scripts: {@code {"outcome": "paid|failed|review|requires_action", "method"?, "provider"?, "country"?,
+ * "failure_code"?, "duplicates"?: N, "delay_ms"?: N, "out_of_order"?: bool}} → 202 with the attempt and provider.
+ * Sandbox (development) mode only: 404 otherwise.
+ */
+@Controller("/sandbox")
+@ExecuteOn(TaskExecutors.BLOCKING)
+class SandboxController {
+
+    private final KafkaBackend kafka;
+    private final Routing routing;
+    private final SandboxPayments sandbox;
+    private final GatewaySettings settings;
+
+    SandboxController(KafkaBackend kafka, Routing routing, SandboxPayments sandbox, GatewaySettings settings) {
+        this.kafka = kafka;
+        this.routing = routing;
+        this.sandbox = sandbox;
+        this.settings = settings;
+    }
+
+    @Post("/sessions/{sessionId}/pay")
+    @Consumes(MediaType.ALL)
+    HttpResponse<Map<String, Object>> pay(String sessionId, @io.micronaut.core.annotation.Nullable @Body String body) throws Exception {
+        if (!settings.development()) {
+            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "the sandbox exists in sandbox mode only");
+        }
+        JsonNode json = Json.object(body == null || body.isBlank() ? "{}" : body);
+        SessionState session = session(sessionId);
+        Merchant merchant = kafka.merchant(session.getMerchantId());
+        if (merchant == null) {
+            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "the session's merchant is unknown to this gateway");
+        }
+        String outcomeWord = Json.text(json, "outcome");
+        if (outcomeWord == null) {
+            throw ApiError.missingField("outcome");
+        }
+        SandboxPayments.Outcome outcome = switch (outcomeWord.trim().toLowerCase(Locale.ROOT)) {
+            case "paid" -> SandboxPayments.Outcome.PAID;
+            case "failed" -> "provider_error".equals(Json.text(json, "failure_code")) ? SandboxPayments.Outcome.PROVIDER_ERROR
+                    : SandboxPayments.Outcome.FAILED;
+            case "review" -> SandboxPayments.Outcome.REVIEW;
+            case "requires_action" -> SandboxPayments.Outcome.REQUIRES_ACTION;
+            default -> throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_outcome", "'outcome' must be paid, failed, review or requires_action");
+        };
+        int duplicates = json.path("duplicates").asInt(0);
+        long delay = json.path("delay_ms").asLong(0);
+        if (duplicates < 0 || duplicates > 20 || delay < 0 || delay > 60_000) {
+            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_switch", "'duplicates' must be 0 to 20 and 'delay_ms' 0 to 60000");
+        }
+        String method = Json.text(json, "method") == null ? "card" : Json.text(json, "method").trim().toLowerCase(Locale.ROOT);
+        String hint = Json.text(json, "provider") != null ? Json.text(json, "provider") : method;
+        String country = Json.text(json, "country");
+        // The sandbox pays whatever the merchant's package: it stands for the buyer choosing on the hosted page.
+        Merchant asSmart = Merchant.newBuilder(merchant).setPackage$(dev.kassa.schemas.avro.MerchantPackage.PRO)
+                .setCheckoutMode(dev.kassa.schemas.avro.CheckoutMode.SMART_ROUTER).build();
+        RouteDecision route = routing.decide(asSmart, session.getSessionId(), hint, session.getAmountMinor(), session.getCurrency(),
+                country == null ? null : country.toUpperCase(Locale.ROOT), "sandbox pay");
+        if (route.chosen() == null) {
+            throw new ApiError(HttpStatus.CONFLICT, "no_provider", route.reason());
+        }
+        SandboxPayments.Started started = sandbox.pay(session, merchant, route.method().slug(), route.chosen(), outcome,
+                Json.text(json, "failure_code"), Map.of(), new SandboxPayments.Options(duplicates, delay, json.path("out_of_order").asBoolean(false)),
+                route);
+        if (!started.ok()) {
+            throw new ApiError(HttpStatus.CONFLICT, started.error(), started.message());
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", true);
+        answer.put("session_id", session.getSessionId());
+        answer.put("attempt_id", started.attemptId());
+        answer.put("provider", started.provider());
+        answer.put("method", route.method().slug());
+        return HttpResponse.<Map<String, Object>>status(HttpStatus.ACCEPTED).body(answer);
+    }
+
+    private SessionState session(String raw) throws InterruptedException {
+        long id;
+        try {
+            id = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no session '" + raw + "'");
+        }
+        SessionState state = kafka.session(id, 1, Duration.ofSeconds(1));
+        if (state == null) {
+            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no session " + id);
+        }
+        return state;
+    }
+}

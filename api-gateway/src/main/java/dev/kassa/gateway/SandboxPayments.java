@@ -1,0 +1,207 @@
+package dev.kassa.gateway;
+
+import dev.kassa.router.RouteDecision;
+import dev.kassa.router.Router;
+import dev.kassa.schemas.avro.CommandOutcome;
+import dev.kassa.schemas.avro.CommandResult;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.SessionCommand;
+import dev.kassa.schemas.avro.SessionState;
+import dev.kassa.schemas.avro.StartPaymentAttempt;
+import io.micronaut.runtime.server.EmbeddedServer;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Provider;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The sandbox payment providers, behaving like real ones: a payment attempt starts (a command, answered by the
+ * aggregate), then the provider reports asynchronously with signed callbacks to {@code /api/webhook.php}, exactly
+ * what a real provider's server would send, with its own secret ({@code sandbox-<slug>-secret}). Switches make it
+ * misbehave the way real providers do: a delay, N duplicate callbacks, out-of-order delivery (the final status
+ * first, a stale "processing" after it). A {@code provider_error} decline is retried on the router's next
+ * candidate, once per candidate, and each hop is recorded as a routing decision. Sandbox (development) mode only.
+ */
+@Singleton
+final class SandboxPayments {
+
+    /** What the sandbox provider will report. */
+    enum Outcome { PAID, FAILED, REVIEW, REQUIRES_ACTION, PROVIDER_ERROR }
+
+    /** How it misbehaves. */
+    record Options(int duplicates, long delayMs, boolean outOfOrder) {
+        static final Options NONE = new Options(0, 0, false);
+    }
+
+    /** A started attempt, or why it could not start. */
+    record Started(String attemptId, String provider, String error, String message) {
+        boolean ok() {
+            return error == null;
+        }
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SandboxPayments.class);
+    private final KafkaBackend kafka;
+    private final Routing routing;
+    private final Provider<EmbeddedServer> server;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "kassa-sandbox-provider");
+        t.setDaemon(true);
+        return t;
+    });
+
+    SandboxPayments(KafkaBackend kafka, Routing routing, Provider<EmbeddedServer> server) {
+        this.kafka = kafka;
+        this.routing = routing;
+        this.server = server;
+    }
+
+    /**
+     * Starts an attempt at {@code provider} and schedules the provider's callbacks. {@code route} is the decision
+     * that chose the provider (for fallback); {@code failureCode} the decline's code for {@link Outcome#FAILED}.
+     */
+    Started pay(SessionState session, Merchant merchant, String method, String provider, Outcome outcome, String failureCode,
+                Map<String, String> references, Options options, RouteDecision route) throws InterruptedException {
+        return attempt(session, merchant, method, provider, outcome, failureCode, references, options, route, new HashSet<>());
+    }
+
+    private Started attempt(SessionState session, Merchant merchant, String method, String provider, Outcome outcome,
+                            String failureCode, Map<String, String> references, Options options, RouteDecision route,
+                            Set<String> tried) throws InterruptedException {
+        String attemptId = "att-" + UUID.randomUUID().toString().substring(0, 13);
+        CommandResult result;
+        try {
+            result = kafka.send(SessionCommand.newBuilder()
+                    .setCommandId("attempt-" + attemptId).setSessionId(session.getSessionId()).setMerchantId(session.getMerchantId())
+                    .setIssuedAt(Instant.now()).setActor("hosted-page")
+                    .setPayload(new StartPaymentAttempt(attemptId, method, provider, "pay-" + attemptId)).build(), Duration.ofSeconds(10));
+        } catch (TimeoutException e) {
+            return new Started(null, provider, "unavailable", "the payment could not be started in time; try again");
+        }
+        if (result.getOutcome() != CommandOutcome.APPLIED) {
+            return new Started(null, provider, result.getErrorCode() == null ? "invalid_transition" : result.getErrorCode(),
+                    result.getMessage() == null ? "this checkout cannot take a payment now" : result.getMessage());
+        }
+        tried.add(provider);
+        List<Map<String, Object>> callbacks = new ArrayList<>();
+        switch (outcome) {
+            case PAID -> callbacks.add(callback(session, attemptId, "completed", null, null, references));
+            case FAILED -> callbacks.add(callback(session, attemptId, "declined", failureCode == null ? "card_declined" : failureCode, null, references));
+            case REVIEW -> callbacks.add(callback(session, attemptId, "under_review", null, null, references));
+            case REQUIRES_ACTION -> callbacks.add(callback(session, attemptId, "requires_action", null, "3ds_challenge", references));
+            case PROVIDER_ERROR -> callbacks.add(callback(session, attemptId, "failed", "provider_error", null, references));
+        }
+        List<Map<String, Object>> sequence = new ArrayList<>(callbacks);
+        if (options.outOfOrder()) {
+            // The final word first, then a stale "processing" that was sent earlier but arrives later.
+            sequence.add(callback(session, attemptId, "processing", null, null, references));
+        }
+        for (int i = 0; i < options.duplicates(); i++) {
+            sequence.add(callbacks.get(0));
+        }
+        timer.schedule(() -> deliver(provider, sequence, () -> {
+            if (outcome == Outcome.PROVIDER_ERROR && route != null) {
+                fallback(session, merchant, method, references, options, route, tried);
+            }
+        }), Math.max(0, options.delayMs()), TimeUnit.MILLISECONDS);
+        return new Started(attemptId, provider, null, null);
+    }
+
+    /** The buyer passed (or failed) the 3-D Secure challenge of {@code attemptId}. */
+    void completeChallenge(SessionState session, String provider, String attemptId, boolean passed) {
+        Map<String, Object> body = callback(session, attemptId, passed ? "completed" : "declined",
+                passed ? null : "authentication_failed", null, Map.of());
+        timer.execute(() -> deliver(provider, List.of(body), () -> { }));
+    }
+
+    private void fallback(SessionState session, Merchant merchant, String method, Map<String, String> references, Options options,
+                          RouteDecision route, Set<String> tried) {
+        String failed = String.join(", ", tried);
+        var next = Router.fallback(route, tried, "provider_error");
+        try {
+            SessionState now = kafka.session(session.getSessionId(), session.getSequence() + 2, Duration.ofSeconds(10));
+            if (next.isEmpty() || now == null) {
+                routing.record(merchant, session.getSessionId(), method, session.getAmountMinor(), session.getCurrency(), null, route,
+                        "fallback after provider_error from " + failed + ": no candidate left");
+                return;
+            }
+            RouteDecision hop = new RouteDecision(route.method(), route.providerHint(), route.candidates(), next.get(),
+                    "fallback after provider_error from " + failed + ": next candidate " + next.get());
+            routing.record(merchant, session.getSessionId(), method, session.getAmountMinor(), session.getCurrency(), null, hop, hop.reason());
+            // The sandbox's provider_error card fails only at the first provider tried.
+            attempt(now, merchant, method, next.get(), Outcome.PAID, null, references, options, route, tried);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Map<String, Object> callback(SessionState session, String attemptId, String status, String failureCode, String nextAction,
+                                         Map<String, String> references) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("event_id", "sbx-" + attemptId + "-" + status);
+        body.put("session_id", session.getSessionId());
+        body.put("attempt_id", attemptId);
+        body.put("payment_id", "pay-" + attemptId);
+        body.put("status", status);
+        body.put("amount_minor", session.getAmountMinor());
+        body.put("currency", session.getCurrency());
+        body.put("references", references);
+        if (failureCode != null) {
+            body.put("failure_code", failureCode);
+            body.put("failure_message", switch (failureCode) {
+                case "insufficient_funds" -> "insufficient funds";
+                case "provider_error" -> "the provider could not process the payment";
+                case "authentication_failed" -> "3-D Secure authentication failed";
+                default -> "the card was declined";
+            });
+        }
+        if (nextAction != null) {
+            body.put("next_action", nextAction);
+        }
+        return body;
+    }
+
+    /** Sends each callback in order, signed as the provider signs, then runs {@code after}. */
+    private void deliver(String provider, List<Map<String, Object>> callbacks, Runnable after) {
+        String url = "http://127.0.0.1:" + server.get().getPort() + "/api/webhook.php";
+        String secret = ProviderSecrets.sandboxSecretOf(provider);
+        try {
+            for (Map<String, Object> callback : callbacks) {
+                byte[] body = Json.MAPPER.writeValueAsBytes(callback);
+                long t = Instant.now().getEpochSecond();
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
+                        .header("Content-Type", "application/json").header("X-Provider", provider)
+                        .header("X-Provider-Signature", "t=" + t + ",v1=" + ProviderCallbackController.sign(body, t, secret))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() != 200) {
+                    LOG.warn("sandbox provider {}: callback {} answered {}", provider, callback.get("event_id"), answer.statusCode());
+                }
+            }
+            after.run();
+        } catch (Exception e) {
+            LOG.warn("sandbox provider {}: callbacks not delivered: {}", provider, e.toString());
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        timer.shutdownNow();
+    }
+}
