@@ -20,8 +20,13 @@ class FrameworkErrors {
     private static final Logger LOG = LoggerFactory.getLogger(FrameworkErrors.class);
 
     @Error(status = HttpStatus.NOT_FOUND, global = true)
-    HttpResponse<Map<String, Object>> notFound(HttpRequest<?> request) {
-        return new ApiError(HttpStatus.NOT_FOUND, "not_found", "no such path: " + request.getPath()).response();
+    HttpResponse<?> notFound(HttpRequest<?> request) {
+        String path = request.getPath();
+        if (path.equals("/pay.php") || path.equals("/crypto.php") || path.startsWith("/pay/")) {
+            // A buyer's browser: a page, not JSON.
+            return HostedPageController.notFoundPage();
+        }
+        return new ApiError(HttpStatus.NOT_FOUND, "not_found", "no such path: " + path).response();
     }
 
     @Error(status = HttpStatus.METHOD_NOT_ALLOWED, global = true)

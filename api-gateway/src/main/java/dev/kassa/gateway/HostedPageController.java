@@ -73,10 +73,10 @@ class HostedPageController {
         String provider = form.getOrDefault("provider", "");
         Optional<String> number = TestCards.normalize(form.get("number"));
         if (number.isEmpty()) {
-            return render(request, "card", provider, "That card number is not valid. Check the digits and try again.");
+            return render(request, form.get("session"), "card", provider, "That card number is not valid. Check the digits and try again.");
         }
         if (!form.getOrDefault("exp", "").matches("\\s*(0[1-9]|1[0-2])\\s*/\\s*\\d{2}\\s*") || !form.getOrDefault("cvc", "").matches("\\d{3,4}")) {
-            return render(request, "card", provider, "Enter the expiry as MM/YY and the 3 or 4 digit security code.");
+            return render(request, form.get("session"), "card", provider, "Enter the expiry as MM/YY and the 3 or 4 digit security code.");
         }
         TestCards.Behaviour behaviour = settings.development() ? TestCards.behaviourOf(number.get())
                 : new TestCards.Behaviour(SandboxPayments.Outcome.FAILED, "card_declined", "no live provider configured");
@@ -125,12 +125,12 @@ class HostedPageController {
         RouteDecision route = routing.decide(hostedAsSmart(merchant), session.getSessionId(), provider.isEmpty() ? method : provider,
                 session.getAmountMinor(), session.getCurrency(), country, "buyer chose " + method + " on the hosted page");
         if (route.chosen() == null || route.method() != m.get()) {
-            return render(request, null, null, "That way to pay is not available for this payment. Choose another.");
+            return render(request, Long.toString(session.getSessionId()), null, null, "That way to pay is not available for this payment. Choose another.");
         }
         SandboxPayments.Started started = sandbox.pay(session, merchant, m.get().slug(), route.chosen(), outcome, failureCode, references,
                 SandboxPayments.Options.NONE, route);
         if (!started.ok()) {
-            return render(request, null, null, "The payment could not be started: " + started.message());
+            return render(request, Long.toString(session.getSessionId()), null, null, "The payment could not be started: " + started.message());
         }
         // Give the provider's first callback a moment, so that the next page usually shows its outcome already.
         kafka.session(session.getSessionId(), session.getSequence() + 2, Duration.ofSeconds(3));
@@ -144,8 +144,12 @@ class HostedPageController {
     }
 
     private HttpResponse<String> render(HttpRequest<?> request, String method, String provider, String error) throws InterruptedException {
-        String raw = request.getParameters().get("session");
-        SessionState s = session(raw);
+        return render(request, request.getParameters().get("session"), method, provider, error);
+    }
+
+    private HttpResponse<String> render(HttpRequest<?> request, String sessionId, String method, String provider, String error)
+            throws InterruptedException {
+        SessionState s = session(sessionId);
         if (s == null) {
             return notFound();
         }
@@ -255,6 +259,10 @@ class HostedPageController {
     }
 
     private static HttpResponse<String> notFound() {
+        return notFoundPage();
+    }
+
+    static MutableHttpResponse<String> notFoundPage() {
         return html(HttpStatus.NOT_FOUND, HostedPage.page("Checkout not found",
                 "<h1>Checkout not found</h1><p role=\"status\">There is no checkout at this address. Please go back to the shop.</p>", null, null));
     }

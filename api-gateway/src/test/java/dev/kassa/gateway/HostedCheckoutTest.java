@@ -1,0 +1,227 @@
+package dev.kassa.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kassa.aggregate.app.AggregateService;
+import dev.kassa.aggregate.app.SessionHistory;
+import dev.kassa.localkafka.KafkaCluster;
+import dev.kassa.localkafka.KafkaExtension;
+import dev.kassa.schemas.TopicLayout;
+import dev.kassa.schemas.TopicProvisioner;
+import dev.kassa.schemas.avro.SessionEvent;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The hosted checkout and the sandbox providers over real HTTP on the real broker, as a browser without JavaScript
+ * would use them (links, form posts, 303 redirects). The browser test in the cli module drives the same pages in
+ * Chromium.
+ */
+@ExtendWith(KafkaExtension.class)
+class HostedCheckoutTest {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static String bootstrap;
+    private static AggregateService aggregate;
+    private static GatewayServer gateway;
+    private static String apiKey;
+
+    @BeforeAll
+    static void start(KafkaCluster kafka) throws Exception {
+        bootstrap = kafka.bootstrapServers();
+        try (var admin = kafka.admin()) {
+            new TopicProvisioner(admin, TopicLayout.SINGLE_NODE).ensure();
+        }
+        AggregateService.Config d = AggregateService.Config.defaults(bootstrap, Files.createTempDirectory("hosted-agg"));
+        aggregate = AggregateService.start(new AggregateService.Config(bootstrap, "hosted-test-" + System.nanoTime(), d.stateDir(),
+                d.commitInterval(), 0, d.settings(), Map.of()));
+        aggregate.awaitRunning(Duration.ofSeconds(60));
+        gateway = GatewayServer.start(bootstrap, 0, "hosted-admin-token", "http://localhost:8080", true);
+        HttpResponse<String> merchant = send("POST", "/admin/merchants", "Bearer hosted-admin-token", """
+                {"email": "hosted@example.com", "domains": ["hosted.example"], "package": "pro", "checkout_mode": "smart_router",
+                 "country": "NL"}""");
+        assertThat(merchant.statusCode()).as(merchant.body()).isEqualTo(201);
+        apiKey = JSON.readTree(merchant.body()).get("api_key").asText();
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        aggregate.close();
+    }
+
+    @Test
+    void a_buyer_pays_by_card_and_only_the_last_four_digits_are_kept() throws Exception {
+        long session = create("H-CARD", null);
+        String page = get("/pay.php?session=" + session + "&method=card").body();
+        assertThat(page).contains("Pay hosted.example").contains("49.95 EUR").contains("Time left:").contains("autocomplete=\"cc-number\"");
+        HttpResponse<String> paid = form("/pay/card", Map.of("session", "" + session, "provider", "wert", "number", "4242 4242 4242 4242",
+                "exp", "12/30", "cvc", "123"));
+        assertThat(paid.statusCode()).isEqualTo(303);
+        assertThat(paid.headers().firstValue("Location")).contains("/pay.php?session=" + session);
+        awaitStatus(session, "paid");
+        assertThat(get("/pay.php?session=" + session).body()).contains("Payment received").doesNotContain("name=\"number\"");
+        JsonNode state = JSON.readTree(send("GET", "/admin/sessions/" + session + "/history", "Bearer hosted-admin-token", null).body());
+        assertThat(state.toString()).doesNotContain("4242424242424242").doesNotContain("4242 4242 4242 4242");
+        assertThat(eventsOf(session)).extracting(e -> e.getStatus().name()).containsExactly("CREATED", "PENDING", "PAID");
+    }
+
+    @Test
+    void a_declined_buyer_sees_why_and_pays_with_paypal_instead() throws Exception {
+        long session = create("H-DECLINE", null);
+        form("/pay/card", Map.of("session", "" + session, "provider", "wert", "number", "4000000000009995", "exp", "12/30", "cvc", "123"));
+        awaitStatus(session, "failed");
+        String page = get("/pay.php?session=" + session).body();
+        assertThat(page).contains("Your last payment attempt did not go through").contains("insufficient").contains("id=\"method-paypal\"");
+        assertThat(get("/pay.php?session=" + session + "&method=paypal").body()).contains("Approve payment");
+        form("/pay/approve", Map.of("session", "" + session, "provider", "paypal", "method", "paypal", "decision", "approve"));
+        awaitStatus(session, "paid");
+        assertThat(eventsOf(session)).extracting(e -> e.getStatus().name()).containsExactly("CREATED", "PENDING", "FAILED", "PENDING", "PAID");
+    }
+
+    @Test
+    void three_d_secure_is_a_step_on_the_page() throws Exception {
+        long session = create("H-3DS", null);
+        form("/pay/card", Map.of("session", "" + session, "provider", "wert", "number", "4000000000003220", "exp", "12/30", "cvc", "123"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> get("/pay.php?session=" + session).body().contains("Complete authentication"));
+        String challenge = get("/pay.php?session=" + session).body();
+        String attempt = challenge.replaceAll("(?s).*name=\"attempt\" value=\"([^\"]+)\".*", "$1");
+        form("/pay/3ds", Map.of("session", "" + session, "provider", "wert", "attempt", attempt, "result", "pass"));
+        awaitStatus(session, "paid");
+    }
+
+    @Test
+    void a_provider_error_falls_back_to_the_next_candidate_and_the_history_says_why() throws Exception {
+        long session = create("H-FALLBACK", null);
+        form("/pay/card", Map.of("session", "" + session, "provider", "wert", "number", "4000000000000119", "exp", "12/30", "cvc", "123"));
+        awaitStatus(session, "paid");
+        List<SessionEvent> events = eventsOf(session);
+        assertThat(events).extracting(e -> e.getStatus().name()).containsExactly("CREATED", "PENDING", "FAILED", "PENDING", "PAID");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(SessionHistory.read(bootstrap, session).routes())
+                .extracting(r -> r.getReason()).anySatisfy(reason -> assertThat(reason)
+                        .isEqualTo("fallback after provider_error from wert: next candidate moonpay")));
+        String history = send("GET", "/admin/sessions/" + session + "/history", "Bearer hosted-admin-token", null).body();
+        assertThat(history).contains("fallback after provider_error from wert").contains("PaymentSucceeded by provider:moonpay");
+    }
+
+    @Test
+    void ideal_is_offered_to_buyers_in_the_netherlands_only() throws Exception {
+        long session = create("H-IDEAL", null);
+        assertThat(get("/pay.php?session=" + session + "&country=NL").body()).contains("id=\"method-ideal\"");
+        assertThat(get("/pay.php?session=" + session + "&country=DE").body()).doesNotContain("id=\"method-ideal\"").contains("id=\"method-card\"");
+        assertThat(get("/pay.php?session=" + session).body()).doesNotContain("id=\"method-ideal\"");
+        assertThat(get("/pay.php?session=" + session + "&method=ideal&country=DE").body()).doesNotContain("Approve payment");
+    }
+
+    @Test
+    void a_cancelled_or_unknown_session_never_shows_a_payable_form() throws Exception {
+        long session = create("H-CANCEL", "https://hosted.example/cart");
+        assertThat(send("POST", "/gateway/cancel.php", "Bearer " + apiKey, "{\"session_id\": " + session + "}").statusCode()).isEqualTo(200);
+        String page = get("/pay.php?session=" + session + "&method=card").body();
+        assertThat(page).contains("This checkout was cancelled").contains("https://hosted.example/cart").doesNotContain("<form");
+        HttpResponse<String> late = form("/pay/card", Map.of("session", "" + session, "provider", "wert", "number", "4242424242424242",
+                "exp", "12/30", "cvc", "123"));
+        assertThat(late.statusCode()).isEqualTo(303);
+        assertThat(eventsOf(session)).extracting(e -> e.getStatus().name()).containsExactly("CREATED", "CANCELLED");
+        HttpResponse<String> unknown = get("/pay.php?session=12345");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("Checkout not found");
+    }
+
+    @Test
+    void an_invalid_card_number_is_refused_without_echoing_it() throws Exception {
+        long session = create("H-BADCARD", null);
+        HttpResponse<String> refused = form("/pay/card", Map.of("session", "" + session, "provider", "wert", "number", "4242424242424241",
+                "exp", "12/30", "cvc", "123"));
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(refused.body()).contains("That card number is not valid").doesNotContain("4242424242424241");
+        assertThat(eventsOf(session)).hasSize(1);
+    }
+
+    @Test
+    void duplicated_and_out_of_order_sandbox_callbacks_make_one_transition() throws Exception {
+        long session = create("H-SANDBOX", null);
+        HttpResponse<String> started = send("POST", "/sandbox/sessions/" + session + "/pay", null,
+                "{\"outcome\": \"paid\", \"duplicates\": 3, \"out_of_order\": true, \"delay_ms\": 200}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        assertThat(JSON.readTree(started.body()).get("provider").asText()).isEqualTo("wert");
+        awaitStatus(session, "paid");
+        // Five callbacks (paid, a stale processing, three repeats) answered; one transition to paid, nothing after it.
+        await().atMost(Duration.ofSeconds(20)).until(() -> SessionHistory.read(bootstrap, session).results().size() >= 7);
+        assertThat(eventsOf(session)).extracting(e -> e.getStatus().name()).containsExactly("CREATED", "PENDING", "PAID");
+        Map<String, Long> outcomes = SessionHistory.read(bootstrap, session).results().stream()
+                .collect(Collectors.groupingBy(r -> r.getOutcome().name(), Collectors.counting()));
+        assertThat(outcomes).containsEntry("APPLIED", 3L).containsEntry("DUPLICATE", 3L);
+        assertThat(send("POST", "/sandbox/sessions/" + session + "/pay", null, "{\"outcome\": \"maybe\"}").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void create_with_a_method_hint_answers_the_routers_choice() throws Exception {
+        HttpResponse<String> created = send("POST", "/gateway/session.php", "Bearer " + apiKey,
+                "{\"domain\":\"hosted.example\",\"amount\":\"49.95\",\"currency\":\"EUR\",\"order_id\":\"H-HINT\",\"payment_method\":\"paypal\"}");
+        JsonNode answer = JSON.readTree(created.body());
+        assertThat(answer.get("selected_provider").asText()).isEqualTo("paypal");
+        assertThat(answer.get("direct_url").asText()).isEqualTo("http://localhost:8080/pay.php?session=" + answer.get("session_id").asLong()
+                + "&provider=paypal");
+        JsonNode me = JSON.readTree(send("GET", "/gateway/me.php", "Bearer " + apiKey, null).body());
+        assertThat(me.at("/smart_router/methods/ideal/available").asBoolean()).as("merchant in NL").isTrue();
+        assertThat(me.at("/smart_router/methods/card/available").asBoolean()).isTrue();
+    }
+
+    private static long create(String order, String cancelUrl) throws Exception {
+        HttpResponse<String> created = send("POST", "/gateway/session.php", "Bearer " + apiKey,
+                "{\"domain\":\"hosted.example\",\"amount\":\"49.95\",\"currency\":\"EUR\",\"order_id\":\"" + order + "\""
+                        + (cancelUrl == null ? "" : ",\"cancel_url\":\"" + cancelUrl + "\"") + "}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        return JSON.readTree(created.body()).get("session_id").asLong();
+    }
+
+    private static void awaitStatus(long session, String status) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(send("GET", "/gateway/status.php?session_id=" + session,
+                "Bearer " + apiKey, null).body()).at("/session/status").asText().equals(status));
+    }
+
+    private static List<SessionEvent> eventsOf(long session) {
+        return SessionHistory.read(bootstrap, session).events();
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> form(String path, Map<String, String> fields) throws Exception {
+        String body = fields.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url() + path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> send(String method, String path, String authorization, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.url() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
