@@ -3,8 +3,18 @@
 # apt-get); otherwise those tests skip and print why. Never fails the test run by itself.
 set -uo pipefail
 
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# playwright-core for the browser test (it drives Debian's Chromium; it never downloads a browser).
+BROWSER_TESTS="$ROOT/cli/src/test/browser"
+if command -v npm >/dev/null 2>&1 && [ ! -d "$BROWSER_TESTS/node_modules/playwright-core" ]; then
+  (cd "$BROWSER_TESTS" && npm ci --no-audit --no-fund >/tmp/kassa-test-npm.log 2>&1) \
+    || echo "kassa test: npm ci in $BROWSER_TESTS failed (see /tmp/kassa-test-npm.log); the browser test will skip and say so." >&2
+fi
+
 want=()
 command -v docker-compose >/dev/null 2>&1 || want+=(docker-compose)
+[ -x /usr/bin/chromium ] || want+=(chromium)
 
 [ ${#want[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

@@ -276,7 +276,7 @@ class HostedPageController {
                 .header("Cache-Control", "no-store").header("X-Frame-Options", "DENY")
                 .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' https:; "
                         + "frame-ancestors 'none'; base-uri 'none'")
-                .header("Referrer-Policy", "no-referrer").body(body);
+                .header("Referrer-Policy", "same-origin").body(body);
     }
 
 }

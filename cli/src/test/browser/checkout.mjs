@@ -1,0 +1,87 @@
+// Drives the hosted checkout in headless Chromium (Debian's package) the way buyers do, one flow per session:
+//   node checkout.mjs BASE_URL SCREENSHOT_DIR CARD_SESSION DECLINE_SESSION THREEDS_SESSION EXPIRING_SESSION
+// Prints one line per step; exits non-zero on the first step that does not behave.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+
+const [base, shots, card, decline, threeds, expiring] = process.argv.slice(2);
+mkdirSync(shots, { recursive: true });
+const browser = await chromium.launch({
+  executablePath: process.env.KASSA_CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+const step = (flow, what) => console.log(`browser: ${flow}: ${what}`);
+const paidText = 'Payment received';
+
+async function flow(name, fn) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    await fn(page, async (label) => page.screenshot({ path: `${shots}/${name}-${label}.png`, fullPage: true }));
+  } catch (e) {
+    await page.screenshot({ path: `${shots}/${name}-FAILED.png`, fullPage: true }).catch(() => {});
+    const text = await page.locator('body').innerText().catch(() => '(no page)');
+    throw new Error(`${name}: ${e.message.split('\n')[0]} at ${page.url()}: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
+  } finally {
+    await context.close();
+  }
+}
+
+async function payByCard(page, number) {
+  await page.click('#method-card');
+  await page.fill('#number', number);
+  await page.fill('#exp', '12/30');
+  await page.fill('#cvc', '123');
+  await page.click('#pay');
+}
+
+try {
+  await flow('abandon', async (page, shot) => {
+    await page.goto(`${base}/pay.php?session=${expiring}`);
+    await page.waitForSelector('#time-left');
+    await shot('1-open');
+    // The buyer walks away; the page refreshes itself when the time is up.
+    await page.waitForSelector('#outcome:has-text("This checkout has expired")', { timeout: 60000 });
+    if (await page.locator('form').count() !== 0) throw new Error('an expired checkout still shows a form');
+    await shot('2-expired');
+    step('abandon', 'expiry shown, no form');
+  });
+  await flow('card', async (page, shot) => {
+    await page.goto(`${base}/pay.php?session=${card}`);
+    await page.waitForSelector('#amount');
+    await shot('1-methods');
+    await payByCard(page, '4242 4242 4242 4242');
+    await page.waitForSelector(`#outcome:has-text("${paidText}")`, { timeout: 30000 });
+    await shot('2-paid');
+    step('card', 'paid by card');
+  });
+  await flow('decline-then-paypal', async (page, shot) => {
+    await page.goto(`${base}/pay.php?session=${decline}`);
+    await payByCard(page, '4000 0000 0000 9995');
+    await page.waitForSelector('#error:has-text("did not go through")', { timeout: 30000 });
+    await shot('1-declined');
+    await page.click('#method-paypal');
+    await shot('2-paypal');
+    await page.click('#approve');
+    await page.waitForSelector(`#outcome:has-text("${paidText}")`, { timeout: 30000 });
+    await shot('3-paid');
+    step('decline-then-paypal', 'declined by card, paid with PayPal');
+  });
+  await flow('3ds', async (page, shot) => {
+    await page.goto(`${base}/pay.php?session=${threeds}`);
+    await payByCard(page, '4000 0000 0000 3220');
+    await page.waitForSelector('#complete-3ds', { timeout: 30000 });
+    await shot('1-challenge');
+    await page.click('#complete-3ds');
+    await page.waitForSelector(`#outcome:has-text("${paidText}")`, { timeout: 30000 });
+    await shot('2-paid');
+    step('3ds', 'challenge passed, paid');
+  });
+} catch (e) {
+  console.log(`browser: FAILED: ${e.message}`);
+  await browser.close();
+  process.exit(1);
+}
+await browser.close();
+console.log('browser: all flows passed');
