@@ -216,7 +216,7 @@ class HostedPageController {
         if (chosenMethod.isPresent() && merchant != null && offered.contains(chosenMethod.get())) {
             RouteDecision route = routing.router().route(new dev.kassa.router.RouteRequest(chosenProvider.map(Provider::slug)
                     .orElse(chosenMethod.get().slug()), s.getAmountMinor(), s.getCurrency(), country, Routing.policy(hostedAsSmart(merchant)),
-                    dev.kassa.router.OperatorRules.NONE, routing.unhealthy()));
+                    routing.rules(), routing.unhealthy()));
             if (route.chosen() != null) {
                 body.append(chosenMethod.get() == Method.CARD
                         ? HostedPage.cardForm(s.getSessionId(), route.chosen(), query, settings.development())

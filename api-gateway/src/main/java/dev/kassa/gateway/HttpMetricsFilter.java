@@ -36,7 +36,7 @@ class HttpMetricsFilter implements HttpServerFilter {
             "/gateway/session.php", "/gateway/me.php", "/gateway/status.php", "/gateway/session_status.php",
             "/gateway/cancel.php", "/gateway/refund.php", "/gateway/session_events.php", "/api/webhook.php",
             "/admin/merchants", "/admin/merchants/{id}", "/admin/sessions/{id}/history", "/admin/webhooks/redeliver",
-            "/health", "/metrics", "/pay.php", "/crypto.php", "/pay/card", "/pay/approve", "/pay/3ds", "/sandbox/sessions/{id}/pay");
+            "/admin/sessions/{id}/review", "/health", "/metrics", "/pay.php", "/crypto.php", "/pay/card", "/pay/approve", "/pay/3ds", "/sandbox/sessions/{id}/pay");
 
     @Override
     public int getOrder() {

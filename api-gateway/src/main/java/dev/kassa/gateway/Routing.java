@@ -25,7 +25,9 @@ import java.util.stream.Collectors;
  * The gateway's side of smart routing: the pure {@link Router} with the merchant's policy, the operator's rules and
  * provider health, every decision recorded on {@code kassa.routing-decisions} with its inputs, and the buyer's
  * country from a header a CDN or proxy sets ({@code kassa.gateway.country-header}, default {@code CF-IPCountry});
- * in development mode a {@code country} query parameter overrides it, for tests.
+ * in development mode a {@code country} query parameter overrides it, for tests. Operator rules come from
+ * {@code kassa.gateway.routing-rules} ({@code off=wert; card=revolut,transak}), provider health from
+ * {@code kassa.gateway.unhealthy-providers} (slugs that are down).
  */
 @Singleton
 final class Routing {
@@ -35,9 +37,11 @@ final class Routing {
     private final GatewaySettings settings;
     private final String countryHeader;
     private final Set<String> unhealthy;
+    private final OperatorRules rules;
 
     Routing(KafkaBackend kafka, GatewaySettings settings, @Value("${kassa.gateway.country-header:CF-IPCountry}") String countryHeader,
-            @Value("${kassa.gateway.unhealthy-providers:}") String unhealthy) {
+            @Value("${kassa.gateway.unhealthy-providers:}") String unhealthy, @Value("${kassa.gateway.routing-rules:}") String rules) {
+        this.rules = OperatorRules.parse(rules);
         this.kafka = kafka;
         this.settings = settings;
         this.countryHeader = countryHeader;
@@ -58,7 +62,7 @@ final class Routing {
     RouteDecision decide(Merchant merchant, long sessionId, String hint, long amountMinor, String currency, String buyerCountry,
                          String why) {
         RouteDecision decision = router.route(new RouteRequest(hint, amountMinor, currency, buyerCountry, policy(merchant),
-                OperatorRules.NONE, unhealthy));
+                rules, unhealthy));
         record(merchant, sessionId, hint, amountMinor, currency, buyerCountry, decision, why == null ? decision.reason() : why + "; " + decision.reason());
         return decision;
     }
@@ -76,7 +80,7 @@ final class Routing {
                         .setProviderHint(hint != null && !methodHint ? hint : null)
                         .setAmountMinor(amountMinor).setCurrency(currency).setBuyerCountry(buyerCountry)
                         .setPackage$(merchant.getPackage$()).setCheckoutMode(merchant.getCheckoutMode())
-                        .setRulesVersion(OperatorRules.NONE.version()).build())
+                        .setRulesVersion(rules.version()).build())
                 .setCandidates(decision.candidates().stream().map(c -> RouteCandidate.newBuilder()
                         .setProvider(c.provider().slug()).setLayer(c.provider().layer().label()).setMethod(c.method().slug())
                         .setEligible(c.eligible()).setReason(c.reason()).build()).toList())
@@ -87,7 +91,11 @@ final class Routing {
 
     /** What the hosted page offers this buyer, and {@code me.php} reports (with the merchant's own country). */
     Map<Method, Router.MethodState> methods(Merchant merchant, long amountMinor, String currency, String buyerCountry) {
-        return router.methods(policy(merchant), OperatorRules.NONE, unhealthy, amountMinor, currency, buyerCountry);
+        return router.methods(policy(merchant), rules, unhealthy, amountMinor, currency, buyerCountry);
+    }
+
+    OperatorRules rules() {
+        return rules;
     }
 
     Set<String> unhealthy() {

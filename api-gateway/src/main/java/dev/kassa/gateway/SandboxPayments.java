@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -122,6 +123,21 @@ final class SandboxPayments {
             }
         }), Math.max(0, options.delayMs()), TimeUnit.MILLISECONDS);
         return new Started(attemptId, provider, null, null);
+    }
+
+    /**
+     * A refund sent to the provider that took the payment. The sandbox connector answers at once with its refund
+     * id; a provider that is down (listed in {@code kassa.gateway.unhealthy-providers}) refuses, and nothing is
+     * recorded. Empty: refused.
+     */
+    Optional<String> refund(SessionState session, long amountMinor) {
+        String provider = session.getProvider();
+        if (provider == null || routing.unhealthy().contains(provider)) {
+            return Optional.empty();
+        }
+        LOG.info("sandbox provider {}: refund of {} {} for payment {}", provider, amountMinor, session.getCurrency(),
+                session.getProviderPaymentId());
+        return Optional.of("rf-" + provider + "-" + UUID.randomUUID().toString().substring(0, 13));
     }
 
     /** The buyer passed (or failed) the 3-D Secure challenge of {@code attemptId}. */

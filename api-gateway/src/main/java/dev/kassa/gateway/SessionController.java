@@ -46,11 +46,13 @@ class SessionController {
 
     private final KafkaBackend kafka;
     private final Routing routing;
+    private final SandboxPayments sandbox;
     private final GatewaySettings settings;
     private final RateLimiter limiter;
 
-    SessionController(KafkaBackend kafka, GatewaySettings settings, Routing routing) {
+    SessionController(KafkaBackend kafka, GatewaySettings settings, Routing routing, SandboxPayments sandbox) {
         this.kafka = kafka;
+        this.sandbox = sandbox;
         this.routing = routing;
         this.settings = settings;
         this.limiter = new RateLimiter(settings.ratePerSecond(), settings.rateBurst());
@@ -101,7 +103,7 @@ class SessionController {
         boolean smart = merchant.getPackage$() != MerchantPackage.FREE && merchant.getCheckoutMode() == CheckoutMode.SMART_ROUTER;
         // The buyer's country is not known yet at create: iDEAL (NL only) is left to the hosted page.
         RouteDecision route = routing.router().route(new RouteRequest(hint, amountMinor, currency, null, Routing.policy(merchant),
-                OperatorRules.NONE, routing.unhealthy()));
+                routing.rules(), routing.unhealthy()));
         String normalizedHint = hint == null ? null : hint.trim().toLowerCase(Locale.ROOT);
         boolean methodHint = normalizedHint != null && Method.of(normalizedHint).isPresent();
         Instant now = Instant.now();
@@ -286,10 +288,19 @@ class SessionController {
                 throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_amount", e.getMessage());
             }
         }
+        String refundId = "rf-" + UUID.randomUUID();
+        if (state.getStatus() == dev.kassa.schemas.avro.SessionStatus.PAID && state.getProvider() != null && settings.development()) {
+            // The refund goes to the provider that took the payment first; only what it accepted is recorded.
+            long asked = amount == null ? state.getAmountMinor() - state.getRefundedMinor() : amount;
+            if (asked > 0 && asked <= state.getAmountMinor() - state.getRefundedMinor()) {
+                refundId = sandbox.refund(state, asked).orElseThrow(() -> new ApiError(HttpStatus.BAD_GATEWAY, "provider_unavailable",
+                        "the provider " + state.getProvider() + " did not accept the refund; nothing was refunded, try again later"));
+            }
+        }
         CommandResult result = sendOrUnavailable(SessionCommand.newBuilder()
                 .setCommandId("refund-" + UUID.randomUUID()).setSessionId(state.getSessionId()).setMerchantId(merchant.getMerchantId())
                 .setIssuedAt(Instant.now()).setActor("merchant-api")
-                .setPayload(new dev.kassa.schemas.avro.RefundSession("rf-" + UUID.randomUUID(), amount, Json.text(json, "reason"))).build());
+                .setPayload(new dev.kassa.schemas.avro.RefundSession(refundId, amount, Json.text(json, "reason"))).build());
         SessionState after = result.getSequence() == null ? state : kafka.session(state.getSessionId(), result.getSequence(), Duration.ofSeconds(2));
         return outcome(result, state, Map.of("refunded_amount",
                 Money.toDecimal(after == null ? state.getRefundedMinor() : after.getRefundedMinor(), state.getCurrency())));

@@ -185,6 +185,62 @@ class HostedCheckoutTest {
         assertThat(me.at("/smart_router/methods/card/available").asBoolean()).isTrue();
     }
 
+    @Test
+    void a_payment_in_review_is_approved_or_refunded_by_the_operator() throws Exception {
+        long approved = create("H-REVIEW-1", null);
+        form("/pay/card", Map.of("session", "" + approved, "provider", "wert", "number", "4000000000000259", "exp", "12/30", "cvc", "123"));
+        awaitStatus(approved, "review");
+        assertThat(get("/pay.php?session=" + approved).body()).contains("is being reviewed").doesNotContain("<form");
+        HttpResponse<String> ok = send("POST", "/admin/sessions/" + approved + "/review", "Bearer hosted-admin-token",
+                "{\"resolution\": \"approve\", \"note\": \"checked the order\"}");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(JSON.readTree(ok.body()).get("status").asText()).isEqualTo("paid");
+        assertThat(send("POST", "/admin/sessions/" + approved + "/review", "Bearer hosted-admin-token",
+                "{\"resolution\": \"approve\"}").statusCode()).isEqualTo(409);
+        assertThat(send("POST", "/admin/sessions/" + approved + "/review", "Bearer wrong", "{\"resolution\": \"approve\"}").statusCode())
+                .isEqualTo(401);
+
+        long refunded = create("H-REVIEW-2", null);
+        form("/pay/card", Map.of("session", "" + refunded, "provider", "wert", "number", "4000000000000259", "exp", "12/30", "cvc", "123"));
+        awaitStatus(refunded, "review");
+        HttpResponse<String> back = send("POST", "/admin/sessions/" + refunded + "/review", "Bearer hosted-admin-token",
+                "{\"resolution\": \"refund\"}");
+        assertThat(JSON.readTree(back.body()).get("status").asText()).as(back.body()).isEqualTo("refunded");
+    }
+
+    @Test
+    void a_merchants_refund_goes_to_the_provider_that_took_the_payment() throws Exception {
+        long session = create("H-REFUND", null);
+        form("/pay/card", Map.of("session", "" + session, "provider", "wert", "number", "4242424242424242", "exp", "12/30", "cvc", "123"));
+        awaitStatus(session, "paid");
+        HttpResponse<String> refund = send("POST", "/gateway/refund.php", "Bearer " + apiKey, "{\"session_id\": " + session + ", \"amount\": \"10.00\"}");
+        assertThat(refund.statusCode()).as(refund.body()).isEqualTo(200);
+        assertThat(JSON.readTree(refund.body()).get("refunded_amount").asText()).isEqualTo("10.00");
+        SessionEvent last = eventsOf(session).get(eventsOf(session).size() - 1);
+        assertThat(last.getPayload()).isInstanceOf(dev.kassa.schemas.avro.RefundRecorded.class);
+        assertThat(((dev.kassa.schemas.avro.RefundRecorded) last.getPayload()).getRefundId()).startsWith("rf-wert-");
+    }
+
+    @Test
+    void operator_rules_and_provider_health_steer_the_choice() throws Exception {
+        try (GatewayServer steered = GatewayServer.start(bootstrap, 0, "hosted-admin-token", "http://localhost:8080", true,
+                Map.of("kassa.gateway.routing-rules", "off=wert; card=revolut,moonpay", "kassa.gateway.unhealthy-providers", "revolut"))) {
+            HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(steered.url() + "/gateway/session.php"))
+                    .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"domain\":\"hosted.example\",\"amount\":\"49.95\",\"currency\":\"EUR\","
+                            + "\"order_id\":\"H-RULES\",\"method\":\"card\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            long session = JSON.readTree(created.body()).get("session_id").asLong();
+            // revolut is preferred but down, wert is switched off: moonpay, the next in the operator's order.
+            assertThat(JSON.readTree(created.body()).get("selected_provider").asText()).as(created.body()).isEqualTo("moonpay");
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(SessionHistory.read(bootstrap, session).routes())
+                    .singleElement().satisfies(r -> {
+                        assertThat(r.getInputs().getRulesVersion()).startsWith("config:");
+                        assertThat(r.getCandidates()).extracting(c -> c.getProvider() + ": " + c.getReason())
+                                .startsWith("revolut: unhealthy now", "moonpay: eligible").contains("wert: switched off by the operator");
+                    }));
+        }
+    }
+
     private static long create(String order, String cancelUrl) throws Exception {
         HttpResponse<String> created = send("POST", "/gateway/session.php", "Bearer " + apiKey,
                 "{\"domain\":\"hosted.example\",\"amount\":\"49.95\",\"currency\":\"EUR\",\"order_id\":\"" + order + "\""

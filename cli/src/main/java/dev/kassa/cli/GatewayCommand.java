@@ -30,6 +30,13 @@ final class GatewayCommand implements Callable<Integer> {
             + "loopback webhook URLs may be registered. Never in production.")
     boolean development;
 
+    @Option(names = "--routing-rules", defaultValue = "", description = "The operator's routing rules, e.g. "
+            + "\"off=wert; card=revolut,transak\" (providers switched off; per method, the preferred order).")
+    String routingRules;
+
+    @Option(names = "--unhealthy-providers", defaultValue = "", description = "Provider slugs that are down now, e.g. moonpay,paypal.")
+    String unhealthyProviders;
+
     @Spec
     CommandSpec spec;
 
@@ -43,10 +50,16 @@ final class GatewayCommand implements Callable<Integer> {
         if (port < 1 || port > 65535) {
             throw new UserError("--port must be from 1 to 65535, not " + port + ".");
         }
+        try {
+            dev.kassa.router.OperatorRules.parse(routingRules);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--routing-rules: " + e.getMessage() + ".");
+        }
         PrintWriter out = spec.commandLine().getOut();
         GatewayServer gateway;
         try {
-            gateway = GatewayServer.start(bootstrap, port, adminToken, publicUrl.replaceAll("/+$", ""), development, Map.of());
+            gateway = GatewayServer.start(bootstrap, port, adminToken, publicUrl.replaceAll("/+$", ""), development,
+                    Map.of("kassa.gateway.routing-rules", routingRules, "kassa.gateway.unhealthy-providers", unhealthyProviders));
         } catch (RuntimeException e) {
             throw new UserError("the gateway did not start on port " + port + " (" + rootMessage(e) + ").");
         }

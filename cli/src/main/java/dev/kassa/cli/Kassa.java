@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 
 /** The {@code kassa} command. */
 @Command(name = "kassa", mixinStandardHelpOptions = true, version = "kassa 0.1.0-SNAPSHOT",
-        subcommands = {DevCommand.class, GatewayCommand.class, AggregateCommand.class, RelayCommand.class, RedeliverCommand.class, HistoryCommand.class, ReplayCommand.class, MerchantCommand.class, TopicsCommand.class, BenchCommand.class},
+        subcommands = {DevCommand.class, GatewayCommand.class, ReviewCommand.class, AggregateCommand.class, RelayCommand.class, RedeliverCommand.class, HistoryCommand.class, ReplayCommand.class, MerchantCommand.class, TopicsCommand.class, BenchCommand.class},
         description = "Event-sourced checkout sessions on Apache Kafka.")
 public final class Kassa implements Runnable {
 

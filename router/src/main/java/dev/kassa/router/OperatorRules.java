@@ -16,4 +16,47 @@ public record OperatorRules(String version, Set<String> disabled, Map<Method, Li
         disabled = Set.copyOf(disabled);
         preferred = Map.copyOf(preferred);
     }
+
+    /**
+     * Rules written as configuration: {@code off=wert,moonpay; card=revolut,transak; bank=banktransfer} (providers
+     * switched off; per method, the preferred order). Empty text: no rules. The version recorded with each decision
+     * is {@code config:} and a short digest of the normalized text, so a decision says which rules made it.
+     *
+     * @throws IllegalArgumentException naming the part that is wrong and how to write it
+     */
+    public static OperatorRules parse(String text) {
+        if (text == null || text.isBlank()) {
+            return NONE;
+        }
+        java.util.Set<String> off = new java.util.TreeSet<>();
+        java.util.Map<Method, List<String>> order = new java.util.EnumMap<>(Method.class);
+        for (String part : text.split(";")) {
+            String item = part.trim();
+            if (item.isEmpty()) {
+                continue;
+            }
+            String[] kv = item.split("=", 2);
+            if (kv.length != 2 || kv[1].isBlank()) {
+                throw new IllegalArgumentException("routing rule '" + item + "' is not NAME=slug,slug (e.g. off=wert or card=revolut,wert)");
+            }
+            List<String> slugs = java.util.Arrays.stream(kv[1].split(",")).map(s -> s.trim().toLowerCase(java.util.Locale.ROOT))
+                    .filter(s -> !s.isEmpty()).toList();
+            for (String slug : slugs) {
+                if (Catalogue.bySlug(Catalogue.DEFAULT, slug).isEmpty()) {
+                    throw new IllegalArgumentException("routing rule '" + item + "' names '" + slug + "', which is not a provider");
+                }
+            }
+            String name = kv[0].trim().toLowerCase(java.util.Locale.ROOT);
+            if (name.equals("off")) {
+                off.addAll(slugs);
+            } else {
+                Method method = Method.of(name).orElseThrow(() -> new IllegalArgumentException("routing rule '" + item
+                        + "': '" + name + "' is neither off nor a method (card, paypal, revolut, bank, ideal, other, crypto)"));
+                order.put(method, slugs);
+            }
+        }
+        String normalized = "off=" + String.join(",", off) + ";" + order;
+        String digest = Integer.toHexString(normalized.hashCode());
+        return new OperatorRules("config:" + digest, off, order);
+    }
 }

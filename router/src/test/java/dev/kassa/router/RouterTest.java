@@ -135,4 +135,19 @@ class RouterTest {
         assertThat(states.get(Method.CARD)).isEqualTo(new Router.MethodState(true, true, true));
         assertThat(states.get(Method.IDEAL)).isEqualTo(new Router.MethodState(true, true, false));
     }
+
+    @Test
+    void rules_are_read_from_configuration_text_and_bad_text_says_what_to_write() {
+        OperatorRules rules = OperatorRules.parse(" off=wert ; card=revolut,transak;bank=banktransfer ");
+        assertThat(rules.disabled()).containsExactly("wert");
+        assertThat(rules.preferred()).containsEntry(Method.CARD, List.of("revolut", "transak")).containsEntry(Method.BANK, List.of("banktransfer"));
+        assertThat(rules.version()).startsWith("config:").isEqualTo(OperatorRules.parse("card=revolut,transak;off=wert;bank=banktransfer").version());
+        assertThat(OperatorRules.parse("")).isSameAs(OperatorRules.NONE);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OperatorRules.parse("off=wirt"))
+                .hasMessage("routing rule 'off=wirt' names 'wirt', which is not a provider");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OperatorRules.parse("cards=wert"))
+                .hasMessageContaining("'cards' is neither off nor a method");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OperatorRules.parse("off"))
+                .hasMessageContaining("is not NAME=slug,slug");
+    }
 }

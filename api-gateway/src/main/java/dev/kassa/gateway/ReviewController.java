@@ -1,0 +1,102 @@
+package dev.kassa.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.schemas.avro.CommandOutcome;
+import dev.kassa.schemas.avro.CommandResult;
+import dev.kassa.schemas.avro.ResolveReview;
+import dev.kassa.schemas.avro.ReviewResolution;
+import dev.kassa.schemas.avro.SessionCommand;
+import dev.kassa.schemas.avro.SessionState;
+import dev.kassa.schemas.avro.SessionStatus;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code POST /admin/sessions/{id}/review} (operator token): resolve a session in review, {@code {"resolution":
+ * "approve|reject|refund", "note"?}}. Approve makes it paid (the merchant gets its paid webhook), reject failed,
+ * refund sends the refund to the provider that took the money and records it. {@code kassa review} does the same.
+ */
+@Controller("/admin/sessions")
+@ExecuteOn(TaskExecutors.BLOCKING)
+class ReviewController {
+
+    private final KafkaBackend kafka;
+    private final GatewaySettings settings;
+    private final SandboxPayments sandbox;
+
+    ReviewController(KafkaBackend kafka, GatewaySettings settings, SandboxPayments sandbox) {
+        this.kafka = kafka;
+        this.settings = settings;
+        this.sandbox = sandbox;
+    }
+
+    @Post("/{sessionId}/review")
+    @Consumes(MediaType.ALL)
+    HttpResponse<Map<String, Object>> resolve(String sessionId, @Header(value = "Authorization", defaultValue = "") String authorization,
+                                              @io.micronaut.core.annotation.Nullable @Body String body) throws Exception {
+        Operators.require(settings, authorization);
+        JsonNode json = Json.object(body);
+        String word = Json.text(json, "resolution");
+        if (word == null) {
+            throw ApiError.missingField("resolution");
+        }
+        ReviewResolution resolution = switch (word.trim().toLowerCase(Locale.ROOT)) {
+            case "approve" -> ReviewResolution.APPROVE;
+            case "reject" -> ReviewResolution.REJECT;
+            case "refund" -> ReviewResolution.REFUND;
+            default -> throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_resolution", "'resolution' must be approve, reject or refund");
+        };
+        long id;
+        try {
+            id = Long.parseLong(sessionId);
+        } catch (NumberFormatException e) {
+            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no session '" + sessionId + "'");
+        }
+        SessionState state = kafka.session(id, 1, Duration.ofSeconds(1));
+        if (state == null) {
+            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no session " + id);
+        }
+        if (state.getStatus() != SessionStatus.REVIEW) {
+            throw new ApiError(HttpStatus.CONFLICT, "invalid_transition", "session " + id + " is " + state.getStatus().name().toLowerCase(Locale.ROOT)
+                    + ", not in review");
+        }
+        String note = Json.text(json, "note");
+        if (resolution == ReviewResolution.REFUND && settings.development()
+                && sandbox.refund(state, state.getAmountMinor() - state.getRefundedMinor()).isEmpty()) {
+            throw new ApiError(HttpStatus.BAD_GATEWAY, "provider_unavailable", "the provider " + state.getProvider()
+                    + " did not accept the refund; the session stays in review");
+        }
+        CommandResult result;
+        try {
+            result = kafka.send(SessionCommand.newBuilder().setCommandId("review-" + UUID.randomUUID()).setSessionId(id)
+                    .setMerchantId(state.getMerchantId()).setIssuedAt(Instant.now()).setActor("operator")
+                    .setPayload(new ResolveReview(resolution, note)).build(), Duration.ofSeconds(10));
+        } catch (TimeoutException e) {
+            throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "not recorded yet; ask again");
+        }
+        if (result.getOutcome() != CommandOutcome.APPLIED) {
+            throw new ApiError(HttpStatus.CONFLICT, result.getErrorCode() == null ? "invalid_transition" : result.getErrorCode(),
+                    result.getMessage() == null ? "the review could not be resolved" : result.getMessage());
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", true);
+        answer.put("session_id", id);
+        answer.put("status", result.getStatus().name().toLowerCase(Locale.ROOT));
+        return HttpResponse.ok(answer);
+    }
+}
