@@ -28,12 +28,13 @@ async function flow(name, fn) {
   }
 }
 
+// By accessible names, as a screen reader user would find them: a field without a label fails here.
 async function payByCard(page, number) {
-  await page.click('#method-card');
-  await page.fill('#number', number);
-  await page.fill('#exp', '12/30');
-  await page.fill('#cvc', '123');
-  await page.click('#pay');
+  await page.getByRole('link', { name: 'Card' }).click();
+  await page.getByLabel('Card number').fill(number);
+  await page.getByLabel('Expiry (MM/YY)').fill('12/30');
+  await page.getByLabel('Security code').fill('123');
+  await page.getByRole('button', { name: 'Pay' }).click();
 }
 
 try {
@@ -61,9 +62,9 @@ try {
     await payByCard(page, '4000 0000 0000 9995');
     await page.waitForSelector('#error:has-text("did not go through")', { timeout: 30000 });
     await shot('1-declined');
-    await page.click('#method-paypal');
+    await page.getByRole('link', { name: 'PayPal' }).click();
     await shot('2-paypal');
-    await page.click('#approve');
+    await page.getByRole('button', { name: 'Approve payment' }).click();
     await page.waitForSelector(`#outcome:has-text("${paidText}")`, { timeout: 30000 });
     await shot('3-paid');
     step('decline-then-paypal', 'declined by card, paid with PayPal');
@@ -73,7 +74,7 @@ try {
     await payByCard(page, '4000 0000 0000 3220');
     await page.waitForSelector('#complete-3ds', { timeout: 30000 });
     await shot('1-challenge');
-    await page.click('#complete-3ds');
+    await page.getByRole('button', { name: 'Complete authentication' }).click();
     await page.waitForSelector(`#outcome:has-text("${paidText}")`, { timeout: 30000 });
     await shot('2-paid');
     step('3ds', 'challenge passed, paid');
