@@ -20,6 +20,7 @@ public final class Kassa implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        dev.kassa.schemas.WireFormat.configureFromSystemProperties();
         System.exit(commandLine().execute(args));
     }
 

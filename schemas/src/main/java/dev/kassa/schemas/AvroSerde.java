@@ -16,7 +16,9 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Avro single-object encoding (0xC3 0x01, the writer schema's 8-byte CRC-64-AVRO fingerprint, then the binary
- * body) for one record type. Decodes records written with the current schema or with any kept version of it.
+ * body) for one record type. Decodes records written with the current schema or with any kept version of it. In
+ * schema-registry mode ({@link WireFormat}) its serializer writes the Confluent wire format instead; its
+ * deserializer reads both framings.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
@@ -75,11 +77,31 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     @Override
     public Serializer<T> serializer() {
-        return (topic, record) -> record == null ? null : encode(record);
+        if (!WireFormat.registryMode()) {
+            return (topic, record) -> record == null ? null : encode(record);
+        }
+        Serializer<T> registered = WireFormat.serializer(false);
+        return (topic, record) -> record == null ? null : registered.serialize(topic, record);
     }
 
     @Override
     public Deserializer<T> deserializer() {
-        return (topic, bytes) -> bytes == null ? null : decode(bytes);
+        return new Deserializer<>() {
+            private Deserializer<T> registered;
+
+            @Override
+            public T deserialize(String topic, byte[] bytes) {
+                if (bytes == null) {
+                    return null;
+                }
+                if (!WireFormat.confluentFramed(bytes)) {
+                    return decode(bytes);
+                }
+                if (registered == null) {
+                    registered = WireFormat.deserializer(false);
+                }
+                return registered.deserialize(topic, bytes);
+            }
+        };
     }
 }

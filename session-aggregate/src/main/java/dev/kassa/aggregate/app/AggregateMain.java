@@ -13,6 +13,7 @@ public final class AggregateMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        dev.kassa.schemas.WireFormat.configureFromSystemProperties();
         if (args.length < 2) {
             System.err.println("usage: AggregateMain BOOTSTRAP STATE_DIR [APPLICATION_ID]");
             System.exit(2);

@@ -17,6 +17,7 @@ public final class RelayMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        dev.kassa.schemas.WireFormat.configureFromSystemProperties();
         if (args.length < 3) {
             System.err.println("usage: RelayMain BOOTSTRAP STATE_DIR APPLICATION_ID [allow-loopback] [RETRY_SCHEDULE]");
             System.exit(2);
