@@ -241,6 +241,23 @@ class HostedCheckoutTest {
         }
     }
 
+    @Test
+    void the_sandbox_exists_in_sandbox_mode_only() throws Exception {
+        long session = create("H-LIVE", null);
+        try (GatewayServer live = GatewayServer.start(bootstrap, 0, "hosted-admin-token", "http://localhost:8080", false)) {
+            HttpResponse<String> sandbox = HTTP.send(HttpRequest.newBuilder(URI.create(live.url() + "/sandbox/sessions/" + session + "/pay"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"outcome\":\"paid\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(sandbox.statusCode()).isEqualTo(404);
+            assertThat(sandbox.body()).contains("sandbox mode only");
+            HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(live.url() + "/pay.php?session=" + session)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("How would you like to pay?").doesNotContain("Sandbox test cards");
+        }
+        assertThat(eventsOf(session)).hasSize(1);
+    }
+
     private static long create(String order, String cancelUrl) throws Exception {
         HttpResponse<String> created = send("POST", "/gateway/session.php", "Bearer " + apiKey,
                 "{\"domain\":\"hosted.example\",\"amount\":\"49.95\",\"currency\":\"EUR\",\"order_id\":\"" + order + "\""

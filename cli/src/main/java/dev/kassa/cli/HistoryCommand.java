@@ -38,6 +38,49 @@ final class HistoryCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    private static final String RESET = "\u001b[0m";
+
+    /**
+     * One aligned line of the timeline; with {@code color} (a terminal, and no NO_COLOR in the environment) the kind
+     * and the status are coloured: paid green, failed/expired/cancelled red, pending/review yellow, routing cyan.
+     * Columns are padded before colouring, so the alignment is the same either way.
+     */
+    static String line(SessionHistory.Entry e, boolean color) {
+        String kind = String.format("%-7s", e.kind());
+        String status = String.format("%-9s", e.status() == null ? "" : e.status());
+        if (color) {
+            kind = paint(kindColor(e), kind);
+            status = paint(statusColor(e.status()), status);
+        }
+        return String.format("  %-24s  %s  %s  %-44s  %s", e.at(), kind, status, e.what(), e.detail());
+    }
+
+    private static String kindColor(SessionHistory.Entry e) {
+        return switch (e.kind()) {
+            case "route" -> "36";
+            case "command" -> "35";
+            case "webhook" -> e.detail().contains("-> delivered") ? "32" : "33";
+            default -> "1";
+        };
+    }
+
+    private static String statusColor(String status) {
+        if (status == null) {
+            return null;
+        }
+        return switch (status) {
+            case "paid" -> "32";
+            case "failed", "expired", "cancelled" -> "31";
+            case "pending", "review" -> "33";
+            case "refunded" -> "34";
+            default -> null;
+        };
+    }
+
+    private static String paint(String code, String text) {
+        return code == null ? text : "\u001b[" + code + "m" + text + RESET;
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -94,8 +137,9 @@ final class HistoryCommand implements Callable<Integer> {
             out.println(mapper.writeValueAsString(Map.of("session_id", sessionId, "timeline", timeline)));
         } else {
             out.println("session " + sessionId + " (" + events.size() + " events, " + attempts.size() + " webhook attempts)");
+            boolean color = System.console() != null && System.getenv("NO_COLOR") == null;
             for (SessionHistory.Entry e : timeline) {
-                out.printf("  %-24s  %-7s  %-9s  %-44s  %s%n", e.at(), e.kind(), e.status() == null ? "" : e.status(), e.what(), e.detail());
+                out.println(line(e, color));
             }
         }
         out.flush();
