@@ -22,6 +22,21 @@ public final class KassaMetrics {
 
     private static final PrometheusMeterRegistry PROMETHEUS = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
+    /**
+     * Of Kafka's own client metrics (thousands per Streams instance: per thread, task, partition and store), only
+     * these reach the registry: consumer lag, and the process and commit rates of the stream threads. The rest are
+     * denied at registration, which keeps the scrape small and the binder cheap.
+     */
+    private static final java.util.Set<String> KAFKA_KEPT = java.util.Set.of(
+            "kafka.consumer.fetch.manager.records.lag.max", "kafka.consumer.fetch.manager.records.lag",
+            "kafka.stream.thread.process.rate", "kafka.stream.thread.commit.rate", "kafka.stream.thread.commit.latency.avg",
+            "kafka.producer.record.error.rate");
+
+    static {
+        PROMETHEUS.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.denyUnless(
+                id -> !id.getName().startsWith("kafka.") || KAFKA_KEPT.contains(id.getName())));
+    }
+
     private KassaMetrics() {
     }
 

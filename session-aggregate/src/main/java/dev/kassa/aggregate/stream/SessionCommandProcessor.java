@@ -80,19 +80,6 @@ final class SessionCommandProcessor implements Processor<Long, byte[], Object, O
     }
 
     private void handle(SessionCommand command, long timestamp) {
-        org.slf4j.MDC.put("session_id", Long.toString(command.getSessionId()));
-        org.slf4j.MDC.put("merchant_id", Long.toString(command.getMerchantId()));
-        org.slf4j.MDC.put("command_id", command.getCommandId());
-        try {
-            decideAndForward(command, timestamp);
-        } finally {
-            org.slf4j.MDC.remove("session_id");
-            org.slf4j.MDC.remove("merchant_id");
-            org.slf4j.MDC.remove("command_id");
-        }
-    }
-
-    private void decideAndForward(SessionCommand command, long timestamp) {
         SessionState before = sessions.get(command.getSessionId());
         Decision decision = SessionTransitions.decide(before, command);
         if (decision instanceof Applied applied) {
@@ -111,7 +98,11 @@ final class SessionCommandProcessor implements Processor<Long, byte[], Object, O
         } else if (decision instanceof Rejected rejected) {
             forwardResult(result(command, CommandOutcome.REJECTED, rejected.code(), rejected.message(), rejected.state()), timestamp);
         } else if (decision instanceof Flagged flagged) {
-            LOG.warn("flagged command {} on session {}: {}", command.getCommandId(), command.getSessionId(), flagged.code());
+// Context only here, where something is logged: the MDC copies its map on every put (hot path).
+            dev.kassa.observability.LogContext.run(() -> LOG.warn("flagged command {} on session {}: {}", command.getCommandId(),
+                            command.getSessionId(), flagged.code()),
+                    "session_id", Long.toString(command.getSessionId()), "merchant_id", Long.toString(command.getMerchantId()),
+                    "command_id", command.getCommandId());
             forwardResult(result(command, CommandOutcome.FLAGGED, flagged.code(), flagged.message(), flagged.state()), timestamp);
         }
     }
