@@ -53,6 +53,7 @@ class HttpMetricsFilter implements HttpServerFilter {
             String endpoint = endpoint(request.getPath());
             Timer.builder("kassa.http.server.requests")
                     .description("HTTP requests served by the gateway")
+                    .publishPercentiles(0.5, 0.99)
                     .tag("endpoint", endpoint)
                     .tag("method", request.getMethodName())
                     .tag("status", Integer.toString(response.code()))

@@ -131,6 +131,7 @@ class DevEnvironmentTest {
                 assertThat(metrics)
                         .containsPattern("kassa_http_server_requests_seconds_count\\{endpoint=\"/gateway/session.php\",method=\"POST\",status=\"200\"} [1-9]")
                         .containsPattern("kassa_http_server_requests_seconds_count\\{endpoint=\"/api/webhook.php\",method=\"POST\",status=\"200\"} [1-9]")
+                        .containsPattern("kassa_http_server_requests_seconds\\{endpoint=\"/gateway/session.php\",method=\"POST\",status=\"200\",quantile=\"0.99\"} [0-9.E-]+")
                         .containsPattern("kassa_transitions_total\\{status=\"created\"} [1-9]")
                         .containsPattern("kassa_transitions_total\\{status=\"paid\"} [1-9]")
                         .containsPattern("kassa_webhook_attempts_total\\{outcome=\"delivered\"} [1-9]")
