@@ -54,11 +54,11 @@ class HostedCheckoutBrowserTest {
             String url = env.gateway().url();
             String admin = JSON.readTree(dataDir.resolve("dev-credentials.json").toFile()).get("admin_token").asText();
             String key = merchant(url, admin, 900);
-            String shortKey = merchant(url, admin, 10);
+            String shortKey = merchant(url, admin, 20);
             long card = create(url, key, "B-CARD");
             long decline = create(url, key, "B-DECLINE");
             long threeds = create(url, key, "B-3DS");
-            long expiring = create(url, shortKey, "B-ABANDON"); // ten seconds to live: the script opens it first
+            long expiring = create(url, shortKey, "B-ABANDON"); // twenty seconds to live: the script opens it first
             Path shots = Path.of("target/browser-screenshots").toAbsolutePath();
             Process node = new ProcessBuilder(onPath("node").getPath(), SCRIPTS.resolve("checkout.mjs").toString(), url, shots.toString(),
                     "" + card, "" + decline, "" + threeds, "" + expiring).redirectErrorStream(true).start();
