@@ -2,7 +2,6 @@ package dev.kassa.observability;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.streams.KafkaStreams;
@@ -16,26 +15,12 @@ import org.apache.kafka.streams.KafkaStreams;
  * <p>Series (Prometheus names): {@code kassa_http_server_requests_seconds{endpoint,method,status}},
  * {@code kassa_transitions_total{status}}, {@code kassa_expiry_lag_seconds}, {@code kassa_webhook_attempts_total{outcome}},
  * {@code kassa_webhook_delivery_lag_seconds}, and Kafka's own client metrics per service
- * ({@code kafka_consumer_fetch_manager_records_lag_max{service=...}} is the consumer lag).
+ * ({@code kafka_consumer_fetch_manager_records_lag_max{service=...}} is the consumer lag, plus the stream threads'
+ * process and commit rates).
  */
 public final class KassaMetrics {
 
     private static final PrometheusMeterRegistry PROMETHEUS = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-
-    /**
-     * Of Kafka's own client metrics (thousands per Streams instance: per thread, task, partition and store), only
-     * these reach the registry: consumer lag, and the process and commit rates of the stream threads. The rest are
-     * denied at registration, which keeps the scrape small and the binder cheap.
-     */
-    private static final java.util.Set<String> KAFKA_KEPT = java.util.Set.of(
-            "kafka.consumer.fetch.manager.records.lag.max", "kafka.consumer.fetch.manager.records.lag",
-            "kafka.stream.thread.process.rate", "kafka.stream.thread.commit.rate", "kafka.stream.thread.commit.latency.avg",
-            "kafka.producer.record.error.rate");
-
-    static {
-        PROMETHEUS.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.denyUnless(
-                id -> !id.getName().startsWith("kafka.") || KAFKA_KEPT.contains(id.getName())));
-    }
 
     private KassaMetrics() {
     }
@@ -50,10 +35,39 @@ public final class KassaMetrics {
         return PROMETHEUS;
     }
 
-    /** Kafka Streams' client metrics (consumer lag, process rates, RocksDB) of one service, tagged {@code service}. */
-    public static KafkaStreamsMetrics bind(KafkaStreams streams, String service) {
-        KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams, Tags.of("service", service));
-        binder.bindTo(registry());
-        return binder;
+    /** Kafka's client metrics Kassa shows: the Kafka metric name, and the Micrometer name it is shown under. */
+    private static final java.util.Map<String, String> KAFKA_SHOWN = java.util.Map.of(
+            "consumer-fetch-manager-metrics/records-lag-max", "kafka.consumer.fetch.manager.records.lag.max",
+            "stream-thread-metrics/process-rate", "kafka.stream.thread.process.rate",
+            "stream-thread-metrics/commit-rate", "kafka.stream.thread.commit.rate");
+
+    /**
+     * A few of Kafka Streams' client metrics for one service, tagged {@code service}: the consumer lag (the largest
+     * over the service's consumers) and the stream threads' process and commit rates (summed). Read from
+     * {@link KafkaStreams#metrics()} only when scraped: no binder scanning thousands of client metrics in the
+     * background. Close the handle to remove them.
+     */
+    public static AutoCloseable bind(KafkaStreams streams, String service) {
+        java.util.List<io.micrometer.core.instrument.Meter> meters = new java.util.ArrayList<>();
+        KAFKA_SHOWN.forEach((kafkaName, name) -> {
+            boolean lag = kafkaName.endsWith("/records-lag-max");
+            meters.add(io.micrometer.core.instrument.Gauge.builder(name, streams, s -> read(s, kafkaName, lag))
+                    .tags(Tags.of("service", service)).register(PROMETHEUS));
+        });
+        return () -> meters.forEach(PROMETHEUS::remove);
+    }
+
+    private static double read(KafkaStreams streams, String kafkaName, boolean max) {
+        double result = max ? Double.NaN : 0;
+        for (var entry : streams.metrics().entrySet()) {
+            if (!(entry.getKey().group() + "/" + entry.getKey().name()).equals(kafkaName)) {
+                continue;
+            }
+            Object value = entry.getValue().metricValue();
+            if (value instanceof Number n && !Double.isNaN(n.doubleValue()) && !Double.isInfinite(n.doubleValue())) {
+                result = max ? (Double.isNaN(result) ? n.doubleValue() : Math.max(result, n.doubleValue())) : result + n.doubleValue();
+            }
+        }
+        return result;
     }
 }

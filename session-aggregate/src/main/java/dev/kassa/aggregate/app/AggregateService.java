@@ -51,7 +51,7 @@ public final class AggregateService implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final java.util.concurrent.CountDownLatch running;
-    private final io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics streamsMetrics;
+    private final AutoCloseable streamsMetrics;
     private final AutoCloseable health;
 
     private AggregateService(KafkaStreams streams, java.util.concurrent.CountDownLatch running) {
@@ -105,7 +105,7 @@ public final class AggregateService implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(health);
-        streamsMetrics.close();
+        closeQuietly(streamsMetrics);
         streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
                 .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }

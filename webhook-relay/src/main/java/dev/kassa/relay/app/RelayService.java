@@ -46,7 +46,7 @@ public final class RelayService implements AutoCloseable {
     private final HttpDispatcher dispatcher;
     private final KafkaProducer<Long, Object> producer;
     private final CountDownLatch running = new CountDownLatch(1);
-    private io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics streamsMetrics;
+    private AutoCloseable streamsMetrics;
     private AutoCloseable health;
 
     private RelayService(Config config) {
@@ -121,7 +121,11 @@ public final class RelayService implements AutoCloseable {
             } catch (Exception ignored) {
                 // unregistering a health check cannot fail in a way that matters at shutdown
             }
-            streamsMetrics.close();
+            try {
+                streamsMetrics.close();
+            } catch (Exception ignored) {
+                // removing gauges cannot fail in a way that matters at shutdown
+            }
         }
         streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
