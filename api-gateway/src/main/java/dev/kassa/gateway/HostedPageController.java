@@ -122,7 +122,7 @@ class HostedPageController {
             return seeOther("/pay.php?session=" + session.getSessionId() + keptQuery(request));
         }
         String country = routing.buyerCountry(request);
-        RouteDecision route = routing.decide(hostedAsSmart(merchant), session.getSessionId(), provider.isEmpty() ? method : provider,
+        RouteDecision route = routing.decide(Routing.asBuyersChoice(merchant), session.getSessionId(), provider.isEmpty() ? method : provider,
                 session.getAmountMinor(), session.getCurrency(), country, "buyer chose " + method + " on the hosted page");
         if (route.chosen() == null || route.method() != m.get()) {
             return render(request, Long.toString(session.getSessionId()), null, null, "That way to pay is not available for this payment. Choose another.");
@@ -135,12 +135,6 @@ class HostedPageController {
         // Give the provider's first callback a moment, so that the next page usually shows its outcome already.
         kafka.session(session.getSessionId(), session.getSequence() + 2, Duration.ofSeconds(3));
         return seeOther("/pay.php?session=" + session.getSessionId() + keptQuery(request));
-    }
-
-    /** The hosted page lets any merchant's buyer choose among the methods the merchant allows (seed 003, section 2). */
-    private static Merchant hostedAsSmart(Merchant merchant) {
-        return Merchant.newBuilder(merchant).setPackage$(dev.kassa.schemas.avro.MerchantPackage.PRO)
-                .setCheckoutMode(dev.kassa.schemas.avro.CheckoutMode.SMART_ROUTER).build();
     }
 
     private HttpResponse<String> render(HttpRequest<?> request, String method, String provider, String error) throws InterruptedException {
@@ -205,7 +199,7 @@ class HostedPageController {
         }
         Merchant merchant = kafka.merchant(s.getMerchantId());
         String country = routing.buyerCountry(request);
-        List<Method> offered = merchant == null ? List.of() : routing.methods(hostedAsSmart(merchant), s.getAmountMinor(), s.getCurrency(), country)
+        List<Method> offered = merchant == null ? List.of() : routing.methods(Routing.asBuyersChoice(merchant), s.getAmountMinor(), s.getCurrency(), country)
                 .entrySet().stream().filter(e -> e.getValue().available()).map(Map.Entry::getKey).toList();
         Optional<Method> chosenMethod = Optional.ofNullable(method).flatMap(Method::of);
         Optional<Provider> chosenProvider = Optional.ofNullable(provider).map(p -> p.trim().toLowerCase(Locale.ROOT))
@@ -214,9 +208,8 @@ class HostedPageController {
             chosenMethod = Optional.of(chosenProvider.get().methods().get(0));
         }
         if (chosenMethod.isPresent() && merchant != null && offered.contains(chosenMethod.get())) {
-            RouteDecision route = routing.router().route(new dev.kassa.router.RouteRequest(chosenProvider.map(Provider::slug)
-                    .orElse(chosenMethod.get().slug()), s.getAmountMinor(), s.getCurrency(), country, Routing.policy(hostedAsSmart(merchant)),
-                    routing.rules(), routing.unhealthy()));
+            RouteDecision route = routing.route(Routing.asBuyersChoice(merchant), chosenProvider.map(Provider::slug)
+                    .orElse(chosenMethod.get().slug()), s.getAmountMinor(), s.getCurrency(), country);
             if (route.chosen() != null) {
                 body.append(chosenMethod.get() == Method.CARD
                         ? HostedPage.cardForm(s.getSessionId(), route.chosen(), query, settings.development())

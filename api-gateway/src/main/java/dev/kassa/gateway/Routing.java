@@ -52,17 +52,31 @@ final class Routing {
         return router;
     }
 
+    /**
+     * The merchant as the hosted page and the sandbox route for it: the buyer chooses among the methods the merchant
+     * allows whatever its package (seed 003: the page works for all merchants); smart routing is about the
+     * merchant's hint at create, not about the buyer's choice.
+     */
+    static Merchant asBuyersChoice(Merchant merchant) {
+        return Merchant.newBuilder(merchant).setPackage$(dev.kassa.schemas.avro.MerchantPackage.PRO)
+                .setCheckoutMode(dev.kassa.schemas.avro.CheckoutMode.SMART_ROUTER).build();
+    }
+
     static MerchantPolicy policy(Merchant merchant) {
         return new MerchantPolicy(merchant.getPackage$().name().toLowerCase(Locale.ROOT),
                 merchant.getCheckoutMode().name().toLowerCase(Locale.ROOT),
                 Set.copyOf(merchant.getRoutingAllow()), Set.copyOf(merchant.getRoutingBlock()));
     }
 
+    /** Decides without recording, with this gateway's operator rules and provider health. */
+    RouteDecision route(Merchant merchant, String hint, long amountMinor, String currency, String buyerCountry) {
+        return router.route(new RouteRequest(hint, amountMinor, currency, buyerCountry, policy(merchant), rules, unhealthy));
+    }
+
     /** Decides and records. {@code buyerCountry} may be null (unknown, e.g. at session create). */
     RouteDecision decide(Merchant merchant, long sessionId, String hint, long amountMinor, String currency, String buyerCountry,
                          String why) {
-        RouteDecision decision = router.route(new RouteRequest(hint, amountMinor, currency, buyerCountry, policy(merchant),
-                rules, unhealthy));
+        RouteDecision decision = route(merchant, hint, amountMinor, currency, buyerCountry);
         record(merchant, sessionId, hint, amountMinor, currency, buyerCountry, decision, why == null ? decision.reason() : why + "; " + decision.reason());
         return decision;
     }
@@ -92,10 +106,6 @@ final class Routing {
     /** What the hosted page offers this buyer, and {@code me.php} reports (with the merchant's own country). */
     Map<Method, Router.MethodState> methods(Merchant merchant, long amountMinor, String currency, String buyerCountry) {
         return router.methods(policy(merchant), rules, unhealthy, amountMinor, currency, buyerCountry);
-    }
-
-    OperatorRules rules() {
-        return rules;
     }
 
     Set<String> unhealthy() {

@@ -72,9 +72,8 @@ class SandboxController {
         String method = Json.text(json, "method") == null ? "card" : Json.text(json, "method").trim().toLowerCase(Locale.ROOT);
         String hint = Json.text(json, "provider") != null ? Json.text(json, "provider") : method;
         String country = Json.text(json, "country");
-        // The sandbox pays whatever the merchant's package: it stands for the buyer choosing on the hosted page.
-        Merchant asSmart = Merchant.newBuilder(merchant).setPackage$(dev.kassa.schemas.avro.MerchantPackage.PRO)
-                .setCheckoutMode(dev.kassa.schemas.avro.CheckoutMode.SMART_ROUTER).build();
+        // The sandbox stands for the buyer choosing on the hosted page.
+        Merchant asSmart = Routing.asBuyersChoice(merchant);
         RouteDecision route = routing.decide(asSmart, session.getSessionId(), hint, session.getAmountMinor(), session.getCurrency(),
                 country == null ? null : country.toUpperCase(Locale.ROOT), "sandbox pay");
         if (route.chosen() == null) {

@@ -31,9 +31,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.List;
 import dev.kassa.router.Method;
-import dev.kassa.router.OperatorRules;
 import dev.kassa.router.RouteDecision;
-import dev.kassa.router.RouteRequest;
 import java.util.concurrent.TimeoutException;
 
 /** The seed-compatible merchant API: create a checkout session, read its status. */
@@ -102,8 +100,7 @@ class SessionController {
         String hint = firstOf(json, "method", "provider", "payment_method", "payment_provider");
         boolean smart = merchant.getPackage$() != MerchantPackage.FREE && merchant.getCheckoutMode() == CheckoutMode.SMART_ROUTER;
         // The buyer's country is not known yet at create: iDEAL (NL only) is left to the hosted page.
-        RouteDecision route = routing.router().route(new RouteRequest(hint, amountMinor, currency, null, Routing.policy(merchant),
-                routing.rules(), routing.unhealthy()));
+        RouteDecision route = routing.route(merchant, hint, amountMinor, currency, null);
         String normalizedHint = hint == null ? null : hint.trim().toLowerCase(Locale.ROOT);
         boolean methodHint = normalizedHint != null && Method.of(normalizedHint).isPresent();
         Instant now = Instant.now();
