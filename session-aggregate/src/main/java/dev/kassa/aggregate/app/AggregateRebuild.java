@@ -1,12 +1,9 @@
 package dev.kassa.aggregate.app;
 
-import dev.kassa.aggregate.domain.SessionFold;
 import dev.kassa.aggregate.domain.SessionTransitions;
 import dev.kassa.schemas.AvroSerde;
-import dev.kassa.schemas.SessionEventKey;
 import dev.kassa.schemas.SessionEventPartitioner;
 import dev.kassa.schemas.Topics;
-import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -158,30 +155,15 @@ public final class AggregateRebuild {
     }
 
     private static Map<Long, SessionState> fold(String bootstrap, long total, Progress progress, long started, long[] read) {
-        Map<Long, SessionState> states = new HashMap<>();
         long[] lastReport = {0};
-        EventLogReplay.readToEnd(bootstrap, Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
-                Topics.SESSION_EVENTS.valueSerde().deserializer(), (SessionEventKey key, SessionEvent event) -> {
-                    read[0]++;
-                    long now = System.nanoTime();
-                    if (now - lastReport[0] > 200_000_000L) {
-                        lastReport[0] = now;
-                        progress.update(read[0], total, read[0] / Math.max(1e-9, (now - started) / 1e9));
-                    }
-                    if (event == null) {
-                        return;
-                    }
-                    SessionState before = states.get(event.getSessionId());
-                    long expected = before == null ? 1 : before.getSequence() + 1;
-                    if (event.getSequence() < expected) {
-                        return;
-                    }
-                    if (event.getSequence() != expected) {
-                        throw new IllegalStateException("session " + event.getSessionId() + " jumps from sequence " + (expected - 1)
-                                + " to " + event.getSequence() + " in the events topic: the log itself is damaged, nothing was written");
-                    }
-                    states.put(event.getSessionId(), SessionFold.evolve(before, event));
-                });
+        Map<Long, SessionState> states = EventLogReplay.foldEventsTopic(bootstrap, () -> {
+            read[0]++;
+            long now = System.nanoTime();
+            if (now - lastReport[0] > 200_000_000L) {
+                lastReport[0] = now;
+                progress.update(read[0], total, read[0] / Math.max(1e-9, (now - started) / 1e9));
+            }
+        });
         progress.update(read[0], total, read[0] / Math.max(1e-9, (System.nanoTime() - started) / 1e9));
         return states;
     }

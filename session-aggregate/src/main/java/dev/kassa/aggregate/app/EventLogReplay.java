@@ -29,9 +29,18 @@ public final class EventLogReplay {
 
     /** Folds the whole events topic (committed records only) into the state of every session. */
     public static Map<Long, SessionState> foldEventsTopic(String bootstrap) {
+        return foldEventsTopic(bootstrap, () -> { });
+    }
+
+    /**
+     * The same fold, calling {@code onRecord} after every record read (tombstones and re-sent events included), for a
+     * caller that reports progress.
+     */
+    public static Map<Long, SessionState> foldEventsTopic(String bootstrap, Runnable onRecord) {
         Map<Long, SessionState> states = new HashMap<>();
         readToEnd(bootstrap, Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
                 Topics.SESSION_EVENTS.valueSerde().deserializer(), (SessionEventKey key, SessionEvent event) -> {
+                    onRecord.run();
                     if (event == null) {
                         return; // an erased event (tombstone)
                     }
