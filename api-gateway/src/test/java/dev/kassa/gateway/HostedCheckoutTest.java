@@ -170,6 +170,9 @@ class HostedCheckoutTest {
                 .collect(Collectors.groupingBy(r -> r.getOutcome().name(), Collectors.counting()));
         assertThat(outcomes).containsEntry("APPLIED", 3L).containsEntry("DUPLICATE", 3L);
         assertThat(send("POST", "/sandbox/sessions/" + session + "/pay", null, "{\"outcome\": \"maybe\"}").statusCode()).isEqualTo(400);
+        HttpResponse<String> tooMany = send("POST", "/sandbox/sessions/" + session + "/pay", null, "{\"outcome\": \"paid\", \"duplicates\": 99}");
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(tooMany.body()).get("error").asText()).isEqualTo("invalid_switch");
     }
 
     @Test
@@ -199,6 +202,13 @@ class HostedCheckoutTest {
                 "{\"resolution\": \"approve\"}").statusCode()).isEqualTo(409);
         assertThat(send("POST", "/admin/sessions/" + approved + "/review", "Bearer wrong", "{\"resolution\": \"approve\"}").statusCode())
                 .isEqualTo(401);
+        HttpResponse<String> unknown = send("POST", "/admin/sessions/" + approved + "/review", "Bearer hosted-admin-token",
+                "{\"resolution\": \"maybe\"}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(unknown.body()).get("error").asText()).isEqualTo("invalid_resolution");
+        HttpResponse<String> none = send("POST", "/admin/sessions/" + approved + "/review", "Bearer hosted-admin-token", "{}");
+        assertThat(none.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(none.body()).get("error").asText()).isEqualTo("missing_field");
 
         long refunded = create("H-REVIEW-2", null);
         form("/pay/card", Map.of("session", "" + refunded, "provider", "wert", "number", "4000000000000259", "exp", "12/30", "cvc", "123"));
