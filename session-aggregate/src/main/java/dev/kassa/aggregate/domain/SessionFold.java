@@ -2,9 +2,11 @@ package dev.kassa.aggregate.domain;
 
 import dev.kassa.schemas.avro.AppliedCommand;
 import dev.kassa.schemas.avro.EventCause;
+import dev.kassa.schemas.avro.PaymentAttempt;
 import dev.kassa.schemas.avro.PaymentFailed;
 import dev.kassa.schemas.avro.PaymentPending;
 import dev.kassa.schemas.avro.PaymentSucceeded;
+import dev.kassa.schemas.avro.RefundEntry;
 import dev.kassa.schemas.avro.RefundRecorded;
 import dev.kassa.schemas.avro.ReviewOpened;
 import dev.kassa.schemas.avro.SessionCreated;
@@ -73,6 +75,13 @@ public final class SessionFold {
             if (pending.getAttemptId() != null && !pending.getAttemptId().equals(before.getAttemptId())) {
                 next.setAttemptId(pending.getAttemptId()).setAttemptCount(before.getAttemptCount() + 1);
             }
+            if (pending.getAttemptId() != null && pending.getProvider() != null
+                    && before.getAttempts().stream().noneMatch(a -> a.getAttemptId().equals(pending.getAttemptId()))) {
+                List<PaymentAttempt> attempts = new ArrayList<>(before.getAttempts());
+                attempts.add(new PaymentAttempt(pending.getAttemptId(), pending.getMethod(), pending.getProvider(),
+                        pending.getProviderPaymentId(), event.getOccurredAt()));
+                next.setAttempts(attempts);
+            }
             if (pending.getMethod() != null) {
                 next.setMethod(pending.getMethod());
             }
@@ -87,6 +96,8 @@ public final class SessionFold {
             Map<String, String> references = new HashMap<>(before.getReferences());
             references.putAll(paid.getReferences());
             next.setProvider(paid.getProvider())
+                    .setPaidAmountMinor(paid.getAmountMinor())
+                    .setPaidCurrency(paid.getCurrency())
                     .setReferences(references)
                     .setLate(paid.getLate())
                     .setNextAction(null)
@@ -103,11 +114,16 @@ public final class SessionFold {
             }
         } else if (payload instanceof ReviewOpened review) {
             next.setReviewReason(review.getReason());
+            if (review.getAmountMinor() != null) {
+                // What the provider reported as received: what a refund may give back, and what an approval pays.
+                next.setPaidAmountMinor(review.getAmountMinor())
+                        .setPaidCurrency(review.getCurrency() != null ? review.getCurrency() : before.getCurrency());
+            }
             if (review.getProvider() != null) {
                 next.setProvider(review.getProvider());
             }
         } else if (payload instanceof RefundRecorded refund) {
-            next.setRefundedMinor(refund.getTotalRefundedMinor());
+            next.setRefundedMinor(refund.getTotalRefundedMinor()).setRefunds(refunds(before.getRefunds(), refund));
         }
         return next.build();
     }
@@ -119,6 +135,27 @@ public final class SessionFold {
             state = evolve(state, event);
         }
         return state;
+    }
+
+    /** The refund list after {@code refund}: a reservation is added, a confirmation or refusal settles its entry. */
+    private static List<RefundEntry> refunds(List<RefundEntry> before, RefundRecorded refund) {
+        List<RefundEntry> after = new ArrayList<>(before.size() + 1);
+        boolean found = false;
+        for (RefundEntry entry : before) {
+            if (entry.getRefundId().equals(refund.getRefundId())) {
+                found = true;
+                after.add(new RefundEntry(entry.getRefundId(), entry.getAmountMinor(), refund.getPhase(),
+                        refund.getProviderRefundId() != null ? refund.getProviderRefundId() : entry.getProviderRefundId(),
+                        refund.getReason() != null ? refund.getReason() : entry.getReason()));
+            } else {
+                after.add(entry);
+            }
+        }
+        if (!found) {
+            after.add(new RefundEntry(refund.getRefundId(), refund.getAmountMinor(), refund.getPhase(), refund.getProviderRefundId(),
+                    refund.getReason()));
+        }
+        return after;
     }
 
     private static List<AppliedCommand> remember(List<AppliedCommand> recent, EventCause cause) {

@@ -19,11 +19,15 @@ import dev.kassa.schemas.avro.CreateSession;
 import dev.kassa.schemas.avro.EventCause;
 import dev.kassa.schemas.avro.ExpireSession;
 import dev.kassa.schemas.avro.LatePaymentPolicy;
+import dev.kassa.schemas.avro.PaymentAttempt;
 import dev.kassa.schemas.avro.PaymentFailed;
 import dev.kassa.schemas.avro.PaymentPending;
 import dev.kassa.schemas.avro.PaymentSucceeded;
 import dev.kassa.schemas.avro.ProviderReport;
+import dev.kassa.schemas.avro.RefundEntry;
+import dev.kassa.schemas.avro.RefundPhase;
 import dev.kassa.schemas.avro.RefundRecorded;
+import dev.kassa.schemas.avro.RefundSettlement;
 import dev.kassa.schemas.avro.RefundSession;
 import dev.kassa.schemas.avro.ReportedStatus;
 import dev.kassa.schemas.avro.ResolveReview;
@@ -61,6 +65,23 @@ public final class SessionTransitions {
     public static final String UNKNOWN_PROVIDER_STATUS = "unknown_provider_status";
     public static final String COMMAND_ID_REUSED = "command_id_reused";
     public static final String SECOND_PAYMENT = "second_payment";
+    /** Money integrity (SPEC.md): why a payment report did not make the session paid. */
+    public static final String AMOUNT_MISMATCH = "amount_mismatch";
+    public static final String CURRENCY_MISMATCH = "currency_mismatch";
+    public static final String UNEXPECTED_PROVIDER = "unexpected_provider";
+    public static final String UNKNOWN_ATTEMPT = "unknown_attempt";
+    public static final String TOO_MANY_ATTEMPTS = "too_many_attempts";
+    public static final String TOO_MANY_REFUNDS = "too_many_refunds";
+    public static final String REFUND_IN_PROGRESS = "refund_in_progress";
+    public static final String IDEMPOTENCY_CONFLICT = "idempotency_conflict";
+
+    /**
+     * A session keeps every attempt it started, so that a late success of any of them still matches; a buyer who
+     * needs more than this many tries is refused another ({@code too_many_attempts}) rather than an old one forgotten.
+     */
+    public static final int MAX_ATTEMPTS = 20;
+    /** Refunds asked of one session, reserved or settled; more are refused ({@code too_many_refunds}). */
+    public static final int MAX_REFUNDS = 50;
 
     /** Every allowed change of status (SPEC.md). A partial refund keeps PAID and is not a change of status. */
     public static final Map<SessionStatus, Set<SessionStatus>> ALLOWED = allowed();
@@ -74,7 +95,9 @@ public final class SessionTransitions {
         Map<SessionStatus, Set<SessionStatus>> table = new EnumMap<>(SessionStatus.class);
         table.put(CREATED, EnumSet.of(PENDING, PAID, FAILED, CANCELLED, EXPIRED, REVIEW));
         table.put(PENDING, EnumSet.of(PENDING, PAID, FAILED, REVIEW, CANCELLED, EXPIRED));
-        table.put(FAILED, EnumSet.of(PENDING, PAID, CANCELLED, EXPIRED));
+        // failed -> review goes beyond SPEC.md's table: a payment report for a failed session that fails the money
+        // checks (docs/ARCHITECTURE.md, "How a payment is matched to its attempt") must still reach a person.
+        table.put(FAILED, EnumSet.of(PENDING, PAID, CANCELLED, EXPIRED, REVIEW));
         table.put(REVIEW, EnumSet.of(PAID, FAILED, REFUNDED));
         table.put(PAID, EnumSet.of(REFUNDED));
         table.put(EXPIRED, EnumSet.of(PAID, REVIEW));
@@ -86,6 +109,47 @@ public final class SessionTransitions {
     /** Whether a session in this status is waiting for a payment and so expires at {@code expires_at}. */
     public static boolean isExpirable(SessionStatus status) {
         return EXPIRABLE.contains(status);
+    }
+
+    /**
+     * Events that keep the status: refund bookkeeping (a reservation, a refusal, a partial refund) on a paid session or
+     * a session in review. Every other event changes the status along {@link #ALLOWED}.
+     */
+    public static boolean keepsStatus(SessionStatus from, SessionStatus to, Object payload) {
+        return from == to && (from == PAID || from == REVIEW) && payload instanceof RefundRecorded;
+    }
+
+    /** What the session received and may give back: the reported payment, or the amount for older records. */
+    public static long refundable(SessionState s) {
+        return s.getPaidAmountMinor() != null ? s.getPaidAmountMinor() : s.getAmountMinor();
+    }
+
+    /** The sum of refunds reserved and not yet confirmed or refused. */
+    public static long reserved(SessionState s) {
+        long sum = 0;
+        for (RefundEntry r : s.getRefunds()) {
+            if (r.getPhase() == RefundPhase.RESERVED) {
+                sum += r.getAmountMinor();
+            }
+        }
+        return sum;
+    }
+
+    /** The attempt with this id that the session started, or null. */
+    public static PaymentAttempt attempt(SessionState s, String attemptId) {
+        if (attemptId == null) {
+            return null;
+        }
+        for (PaymentAttempt a : s.getAttempts()) {
+            if (a.getAttemptId().equals(attemptId)) {
+                return a;
+            }
+        }
+        // A session folded before attempts were kept knows only its latest attempt.
+        if (s.getAttempts().isEmpty() && attemptId.equals(s.getAttemptId()) && s.getProvider() != null) {
+            return new PaymentAttempt(attemptId, s.getMethod(), s.getProvider(), s.getProviderPaymentId(), s.getUpdatedAt());
+        }
+        return null;
     }
 
     /** Decides one command against the session's current state ({@code null}: the session does not exist). */
@@ -139,6 +203,13 @@ public final class SessionTransitions {
         if (!step.now.isBefore(s.getExpiresAt())) {
             return new Rejected(SESSION_EXPIRED, "session " + s.getSessionId() + " expired at " + s.getExpiresAt(), s);
         }
+        if (attempt(s, attempt.getAttemptId()) != null) {
+            return new Rejected(INVALID_TRANSITION, "attempt " + attempt.getAttemptId() + " was started before; a new attempt needs a new id", s);
+        }
+        if (s.getAttempts().size() >= MAX_ATTEMPTS) {
+            return new Rejected(TOO_MANY_ATTEMPTS, "session " + s.getSessionId() + " has had " + MAX_ATTEMPTS
+                    + " payment attempts; start a new checkout", s);
+        }
         return step.apply(PENDING, new PaymentPending(attempt.getAttemptId(), attempt.getMethod(), attempt.getProvider(),
                 attempt.getProviderPaymentId(), null));
     }
@@ -148,35 +219,104 @@ public final class SessionTransitions {
         ReportedStatus status = report.getStatus() == ReportedStatus.UNKNOWN
                 ? ProviderStatuses.normalize(report.getProviderStatus()) : report.getStatus();
         SessionStatus current = s.getStatus();
+        Mismatch unbound = status == ReportedStatus.UNKNOWN ? null : Mismatch.ofAttempt(s, report);
         return switch (status) {
-            case PENDING -> isExpirable(current) && step.now.isBefore(s.getExpiresAt())
+            case PENDING -> unbound != null ? new Rejected(unbound.reason(), unbound.detail() + "; recorded, nothing changed", s)
+                    : isExpirable(current) && step.now.isBefore(s.getExpiresAt())
                     ? step.apply(PENDING, new PaymentPending(report.getAttemptId(), null, report.getProvider(),
                             report.getProviderPaymentId(), report.getNextAction()))
                     : step.invalid("take a pending report (" + report.getProviderStatus() + ")");
-            case PAID -> paymentReported(step, report);
-            case FAILED -> current == CREATED || current == PENDING || current == REVIEW
+            case PAID -> paymentReported(step, report, unbound != null ? unbound : Mismatch.ofMoney(s, report));
+            case FAILED -> unbound != null ? new Rejected(unbound.reason(), unbound.detail() + "; recorded, nothing changed", s)
+                    : current == CREATED || current == PENDING || current == REVIEW
                     ? step.apply(FAILED, new PaymentFailed(report.getProvider(), report.getAttemptId(),
                             report.getFailureCode() != null ? report.getFailureCode() : report.getProviderStatus(),
                             report.getFailureMessage()))
                     : step.invalid("take a failure report");
             case REVIEW -> current == CREATED || current == PENDING || current == EXPIRED || current == CANCELLED
-                    ? step.apply(REVIEW, new ReviewOpened("provider_review", report.getProvider(),
-                            report.getProviderEventId(), report.getAmountMinor()))
+                    || (current == FAILED && unbound != null)
+                    ? step.apply(REVIEW, review(unbound == null ? "provider_review" : unbound.reason(), report,
+                            unbound == null ? report.getFailureMessage() : unbound.detail()))
                     : step.invalid("take a review report");
-            case REFUNDED -> current == PAID || current == REVIEW
-                    ? step.refund("provider:" + report.getProviderEventId(), report.getAmountMinor(), "refunded by " + report.getProvider())
-                    : step.invalid("take a refund report");
+            case REFUNDED -> current != PAID && current != REVIEW ? step.invalid("take a refund report")
+                    : !report.getProvider().equals(s.getProvider())
+                    ? new Rejected(UNEXPECTED_PROVIDER, "a refund was reported by " + report.getProvider() + ", but the payment was taken by "
+                            + s.getProvider() + "; recorded, nothing changed", s)
+                    : step.refund("provider:" + report.getProviderEventId(), report.getAmountMinor(), "refunded by " + report.getProvider());
             case UNKNOWN -> new Rejected(UNKNOWN_PROVIDER_STATUS, "provider status '" + report.getProviderStatus()
                     + "' is not known; it was recorded and changed nothing", s);
         };
     }
 
-    /** A success is never dropped: it pays, pays late, or goes to review; a second payment is flagged. */
-    private static Decision paymentReported(Step step, ProviderReport report) {
+    /**
+     * Why a report may not move money for this session (SPEC.md, Money integrity), or null when it may. The checks run
+     * in a fixed order, so a report that fails several gets the first reason: attempt, provider, currency, amount.
+     */
+    record Mismatch(String reason, String detail) {
+
+        /** The report must name an attempt this session started, come from that attempt's provider and name its payment. */
+        static Mismatch ofAttempt(SessionState s, ProviderReport report) {
+            if (report.getAttemptId() == null) {
+                return new Mismatch(UNKNOWN_ATTEMPT, "the report from " + report.getProvider() + " names no attempt");
+            }
+            PaymentAttempt attempt = attempt(s, report.getAttemptId());
+            if (attempt == null) {
+                return new Mismatch(UNKNOWN_ATTEMPT, "session " + s.getSessionId() + " never started attempt " + report.getAttemptId());
+            }
+            if (!attempt.getProvider().equals(report.getProvider())) {
+                return new Mismatch(UNEXPECTED_PROVIDER, "attempt " + attempt.getAttemptId() + " was started at " + attempt.getProvider()
+                        + ", but " + report.getProvider() + " reported it");
+            }
+            if (attempt.getProviderPaymentId() != null && !attempt.getProviderPaymentId().equals(report.getProviderPaymentId())) {
+                return new Mismatch(UNKNOWN_ATTEMPT, "attempt " + attempt.getAttemptId() + " is payment " + attempt.getProviderPaymentId()
+                        + " at " + attempt.getProvider() + ", but the report names payment " + report.getProviderPaymentId());
+            }
+            return null;
+        }
+
+        /** At least the session's amount, in the session's currency. */
+        static Mismatch ofMoney(SessionState s, ProviderReport report) {
+            if (report.getCurrency() == null || !report.getCurrency().equalsIgnoreCase(s.getCurrency())) {
+                return new Mismatch(CURRENCY_MISMATCH, "the session is in " + s.getCurrency() + ", the payment was reported in "
+                        + (report.getCurrency() == null ? "no currency" : report.getCurrency()));
+            }
+            if (report.getAmountMinor() == null || report.getAmountMinor() < s.getAmountMinor()) {
+                return new Mismatch(AMOUNT_MISMATCH, "the session is " + s.getAmountMinor() + " minor units of " + s.getCurrency()
+                        + ", the payment was reported as " + (report.getAmountMinor() == null ? "no amount" : report.getAmountMinor()));
+            }
+            return null;
+        }
+    }
+
+    private static ReviewOpened review(String reason, ProviderReport report, String detail) {
+        return new ReviewOpened(reason, report.getProvider(), report.getProviderEventId(), report.getAmountMinor(),
+                report.getCurrency() == null ? null : report.getCurrency().toUpperCase(java.util.Locale.ROOT), report.getAttemptId(), detail);
+    }
+
+    /**
+     * A success is never dropped: it pays, pays late, or goes to review; a second payment is flagged. A payment that
+     * fails the money checks ({@code mismatch}) goes to review with its reason, never to paid.
+     */
+    private static Decision paymentReported(Step step, ProviderReport report, Mismatch mismatch) {
         SessionState s = step.state;
-        long amount = report.getAmountMinor() != null ? report.getAmountMinor() : s.getAmountMinor();
-        String currency = report.getCurrency() != null ? report.getCurrency() : s.getCurrency();
-        switch (s.getStatus()) {
+        SessionStatus current = s.getStatus();
+        if (current == PAID || current == REFUNDED) {
+            if (report.getProviderPaymentId() != null && report.getProviderPaymentId().equals(s.getProviderPaymentId())) {
+                return new Duplicate(s, "payment " + report.getProviderPaymentId() + " was already recorded");
+            }
+            return new Flagged(mismatch != null ? mismatch.reason() : SECOND_PAYMENT, "a payment was reported for session "
+                    + s.getSessionId() + ", which is already " + current.name().toLowerCase() + ": money may have moved twice"
+                    + (mismatch != null ? " (" + mismatch.detail() + ")" : "") + "; recorded for review", s);
+        }
+        if (mismatch != null) {
+            if (current == REVIEW) {
+                return new Flagged(mismatch.reason(), mismatch.detail() + "; recorded, the session stays in review", s);
+            }
+            return step.apply(REVIEW, review(mismatch.reason(), report, mismatch.detail()));
+        }
+        long amount = report.getAmountMinor();
+        String currency = s.getCurrency();
+        switch (current) {
             case CREATED, PENDING, FAILED, REVIEW -> {
                 return step.apply(PAID, succeeded(report, amount, currency, step.now.isAfter(s.getExpiresAt())));
             }
@@ -185,24 +325,17 @@ public final class SessionTransitions {
                 if (!step.now.isAfter(graceEnd)) {
                     return step.apply(PAID, succeeded(report, amount, currency, true));
                 }
-                ReviewOpened review = new ReviewOpened("paid_after_grace", report.getProvider(), report.getProviderEventId(), amount);
+                ReviewOpened review = review("paid_after_grace", report, "paid after the grace window ended at " + graceEnd);
                 if (s.getLatePaymentPolicy() == LatePaymentPolicy.AUTO_REFUND) {
                     // Both steps in the history: the payment that came too late, and the refund the policy made.
                     return step.applyAll(List.of(new Transition(REVIEW, review),
                             new Transition(REFUNDED, new RefundRecorded("auto-" + report.getProviderEventId(), amount, amount, true,
-                                    "automatic refund: paid after the grace window (merchant policy)"))));
+                                    "automatic refund: paid after the grace window (merchant policy)", RefundPhase.RECORDED, null))));
                 }
                 return step.apply(REVIEW, review);
             }
             case CANCELLED -> {
-                return step.apply(REVIEW, new ReviewOpened("paid_after_cancel", report.getProvider(), report.getProviderEventId(), amount));
-            }
-            case PAID, REFUNDED -> {
-                if (report.getProviderPaymentId() != null && report.getProviderPaymentId().equals(s.getProviderPaymentId())) {
-                    return new Duplicate(s, "payment " + report.getProviderPaymentId() + " was already recorded");
-                }
-                return new Flagged(SECOND_PAYMENT, "a payment was reported for session " + s.getSessionId() + ", which is already "
-                        + s.getStatus().name().toLowerCase() + ": money may have moved twice; recorded for review", s);
+                return step.apply(REVIEW, review("paid_after_cancel", report, "paid after the session was cancelled"));
             }
             default -> {
                 return step.invalid("take a payment");
@@ -212,7 +345,7 @@ public final class SessionTransitions {
 
     private static PaymentSucceeded succeeded(ProviderReport report, long amount, String currency, boolean late) {
         return new PaymentSucceeded(report.getProvider(), report.getProviderEventId(), report.getProviderPaymentId(),
-                amount, currency, report.getReferences(), late);
+                amount, currency, report.getReferences(), late, report.getAttemptId());
     }
 
     private static Decision cancel(Step step, CancelSession cancel) {
@@ -223,12 +356,66 @@ public final class SessionTransitions {
         return step.apply(CANCELLED, new SessionCancelled(cancel.getReason()));
     }
 
+    /**
+     * A merchant's refund is a reservation first: the amount is held (so concurrent refunds can never exceed what was
+     * paid), the provider executes it, and its answer (a {@link RefundSettlement}) confirms or releases it.
+     */
     private static Decision refund(Step step, RefundSession refund) {
-        SessionStatus current = step.state.getStatus();
+        SessionState s = step.state;
+        RefundEntry known = null;
+        for (RefundEntry r : s.getRefunds()) {
+            if (r.getRefundId().equals(refund.getRefundId())) {
+                known = r;
+            }
+        }
+        if (refund.getSettlement() != null) {
+            return settle(step, refund, known);
+        }
+        if (known != null) {
+            if (refund.getAmountMinor() != null && refund.getAmountMinor() != known.getAmountMinor()) {
+                return new Rejected(IDEMPOTENCY_CONFLICT, "refund " + refund.getRefundId() + " was asked before for "
+                        + known.getAmountMinor() + " minor units; use a new key for another refund", s);
+            }
+            return new Duplicate(s, "refund " + refund.getRefundId() + " was asked before (" + known.getPhase().name().toLowerCase() + ")");
+        }
+        SessionStatus current = s.getStatus();
         if (current != PAID && current != REVIEW) {
             return step.invalid("be refunded");
         }
-        return step.refund(refund.getRefundId(), refund.getAmountMinor(), refund.getReason());
+        if (s.getRefunds().size() >= MAX_REFUNDS) {
+            return new Rejected(TOO_MANY_REFUNDS, "session " + s.getSessionId() + " has had " + MAX_REFUNDS + " refunds", s);
+        }
+        long left = refundable(s) - s.getRefundedMinor() - reserved(s);
+        long amount = refund.getAmountMinor() == null ? left : refund.getAmountMinor();
+        Rejected invalid = step.refundAmount(amount, left);
+        if (invalid != null) {
+            return invalid;
+        }
+        return step.apply(current, new RefundRecorded(refund.getRefundId(), amount, s.getRefundedMinor(), false, refund.getReason(),
+                RefundPhase.RESERVED, null));
+    }
+
+    private static Decision settle(Step step, RefundSession refund, RefundEntry known) {
+        SessionState s = step.state;
+        RefundSettlement answer = refund.getSettlement();
+        if (known == null) {
+            return new Rejected(NOT_FOUND, "no refund " + refund.getRefundId() + " was reserved for session " + s.getSessionId(), s);
+        }
+        if (known.getPhase() != RefundPhase.RESERVED) {
+            boolean same = (known.getPhase() == RefundPhase.RECORDED) == answer.getAccepted();
+            return same ? new Duplicate(s, "refund " + known.getRefundId() + " was settled before")
+                    : new Rejected(INVALID_TRANSITION, "refund " + known.getRefundId() + " was already "
+                            + known.getPhase().name().toLowerCase(), s);
+        }
+        SessionStatus current = s.getStatus();
+        if (!answer.getAccepted()) {
+            return step.apply(current, new RefundRecorded(known.getRefundId(), known.getAmountMinor(), s.getRefundedMinor(), false,
+                    answer.getMessage(), RefundPhase.REFUSED, null));
+        }
+        long total = s.getRefundedMinor() + known.getAmountMinor();
+        boolean full = total >= refundable(s);
+        return step.apply(full ? REFUNDED : current, new RefundRecorded(known.getRefundId(), known.getAmountMinor(), total, full,
+                known.getReason(), RefundPhase.RECORDED, answer.getProviderRefundId()));
     }
 
     private static Decision resolveReview(Step step, ResolveReview resolve) {
@@ -236,12 +423,28 @@ public final class SessionTransitions {
         if (s.getStatus() != REVIEW) {
             return step.invalid("have a review resolved");
         }
+        if (reserved(s) > 0) {
+            return new Rejected(REFUND_IN_PROGRESS, "a refund of this session is being executed; resolve the review after it", s);
+        }
         return switch (resolve.getResolution()) {
+            // A person approved it: what the provider reported is what was paid, even when it was not the amount.
             case APPROVE -> step.apply(PAID, new PaymentSucceeded(s.getProvider() == null ? "manual" : s.getProvider(), null,
-                    s.getProviderPaymentId(), s.getAmountMinor(), s.getCurrency(), Map.of(), s.getLate()));
+                    s.getProviderPaymentId(), refundable(s), s.getPaidCurrency() != null ? s.getPaidCurrency() : s.getCurrency(),
+                    Map.of(), s.getLate(), null));
             case REJECT -> step.apply(FAILED, new PaymentFailed(s.getProvider(), s.getAttemptId(), "review_rejected", resolve.getNote()));
-            case REFUND -> step.refund("review-" + step.command.getCommandId(), null, resolve.getNote());
+            // Reserved like a merchant's refund; the gateway has the provider execute "review-<command id>" and settles it.
+            case REFUND -> {
+                long left = refundable(s) - s.getRefundedMinor();
+                Rejected invalid = step.refundAmount(left, left);
+                yield invalid != null ? invalid : step.apply(REVIEW, new RefundRecorded(reviewRefundId(step.command.getCommandId()), left,
+                        s.getRefundedMinor(), false, resolve.getNote(), RefundPhase.RESERVED, null));
+            }
         };
+    }
+
+    /** The refund id that a review's REFUND resolution reserves. */
+    public static String reviewRefundId(String commandId) {
+        return "review-" + commandId;
     }
 
     private static Decision expire(Step step) {
@@ -290,8 +493,7 @@ public final class SessionTransitions {
             SessionState current = state;
             for (Transition t : transitions) {
                 SessionStatus from = current.getStatus();
-                boolean partialRefund = from == PAID && t.to() == PAID && t.payload() instanceof RefundRecorded;
-                if (!partialRefund && !ALLOWED.get(from).contains(t.to())) {
+                if (!keepsStatus(from, t.to(), t.payload()) && !ALLOWED.get(from).contains(t.to())) {
                     // A bug in this class, not a user's mistake: nothing may bypass the table.
                     throw new IllegalStateException("transition " + from + " -> " + t.to() + " is not in the table");
                 }
@@ -303,9 +505,21 @@ public final class SessionTransitions {
             return new Applied(events, current);
         }
 
+        /** A refund the provider reports it made: recorded at once, within what is left after reservations. */
         Decision refund(String refundId, Long requested, String reason) {
-            long left = state.getAmountMinor() - state.getRefundedMinor();
+            long left = refundable(state) - state.getRefundedMinor() - reserved(state);
             long amount = requested == null ? left : requested;
+            Rejected invalid = refundAmount(amount, left);
+            if (invalid != null) {
+                return invalid;
+            }
+            boolean full = amount + state.getRefundedMinor() >= refundable(state);
+            return apply(full ? REFUNDED : state.getStatus(), new RefundRecorded(refundId, amount, state.getRefundedMinor() + amount, full,
+                    reason, RefundPhase.RECORDED, null));
+        }
+
+        /** Null when {@code amount} may be refunded with {@code left} still refundable. */
+        Rejected refundAmount(long amount, long left) {
             if (amount <= 0) {
                 return new Rejected(INVALID_AMOUNT, "a refund must be more than 0; " + minor(left) + " is left to refund", state);
             }
@@ -313,11 +527,10 @@ public final class SessionTransitions {
                 return new Rejected(INVALID_AMOUNT, "a refund of " + minor(amount) + " exceeds the " + minor(left)
                         + " left to refund", state);
             }
-            boolean full = amount == left;
-            if (state.getStatus() == REVIEW && !full) {
+            if (state.getStatus() == REVIEW && amount + state.getRefundedMinor() < refundable(state)) {
                 return new Rejected(INVALID_AMOUNT, "a session in review is refunded in full (" + minor(left) + ") or not at all", state);
             }
-            return apply(full ? REFUNDED : PAID, new RefundRecorded(refundId, amount, state.getRefundedMinor() + amount, full, reason));
+            return null;
         }
 
         private String minor(long amount) {

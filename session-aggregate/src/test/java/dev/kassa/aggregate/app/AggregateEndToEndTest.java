@@ -122,7 +122,7 @@ class AggregateEndToEndTest {
             long session = base + i;
             commands.add(Commands.create("create-" + session, session, now));
             commands.add(Commands.startAttempt("start-" + session, session, now, "att-" + session));
-            commands.add(Commands.report("paid-" + session, session, now, "completed"));
+            commands.add(Commands.reportFor("paid-" + session, session, now, "completed", "att-" + session));
         }
         return commands;
     }

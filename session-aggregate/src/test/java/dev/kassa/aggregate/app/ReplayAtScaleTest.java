@@ -61,7 +61,7 @@ class ReplayAtScaleTest {
                 long session = base + i;
                 producer.send(new ProducerRecord<>(Topics.SESSION_COMMANDS.name(), session, Commands.create("c-" + session, session, now)));
                 producer.send(new ProducerRecord<>(Topics.SESSION_COMMANDS.name(), session, Commands.startAttempt("s-" + session, session, now, "a-" + session)));
-                producer.send(new ProducerRecord<>(Topics.SESSION_COMMANDS.name(), session, Commands.report("p-" + session, session, now, "completed")));
+                producer.send(new ProducerRecord<>(Topics.SESSION_COMMANDS.name(), session, Commands.reportFor("p-" + session, session, now, "completed", "a-" + session)));
             }
             producer.flush();
             results.subscribe(java.util.List.of(Topics.COMMAND_RESULTS.name()));

@@ -6,6 +6,7 @@ import dev.kassa.schemas.avro.ExpireSession;
 import dev.kassa.schemas.avro.LatePaymentPolicy;
 import dev.kassa.schemas.avro.ProviderReport;
 import dev.kassa.schemas.avro.RefundSession;
+import dev.kassa.schemas.avro.RefundSettlement;
 import dev.kassa.schemas.avro.ReportedStatus;
 import dev.kassa.schemas.avro.ResolveReview;
 import dev.kassa.schemas.avro.ReviewResolution;
@@ -43,30 +44,61 @@ public final class Commands {
                 .build());
     }
 
+    /** The provider of the fixtures' attempts. */
+    public static final String PROVIDER = "sandbox-card";
+    /** The attempt the fixtures start first; its provider payment id is {@code pp-att-1}. */
+    public static final String ATTEMPT = "att-1";
+    public static final long AMOUNT = 7900;
+
     public static SessionCommand startAttempt(String id, long session, Instant at, String attempt) {
-        return command(id, session, at, "buyer", new StartPaymentAttempt(attempt, "card", "sandbox-card", null));
+        return startAttempt(id, session, at, attempt, PROVIDER);
     }
 
-    public static SessionCommand report(String id, long session, Instant at, String providerStatus, String paymentId, String body) {
-        return command(id, session, at, "provider:sandbox-card", ProviderReport.newBuilder()
-                .setProvider("sandbox-card").setProviderEventId(id).setProviderStatus(providerStatus)
-                .setStatus(ReportedStatus.UNKNOWN).setProviderPaymentId(paymentId)
+    /** An attempt at {@code provider}, whose payment id is {@code pp-<attempt>}. */
+    public static SessionCommand startAttempt(String id, long session, Instant at, String attempt, String provider) {
+        return command(id, session, at, "buyer", new StartPaymentAttempt(attempt, "card", provider, "pp-" + attempt));
+    }
+
+    /** What a provider reports, in full: every field the money checks look at is a parameter. */
+    public static SessionCommand report(String id, long session, Instant at, String provider, String providerStatus, String attemptId,
+                                        String paymentId, Long amountMinor, String currency) {
+        return command(id, session, at, "provider:" + provider, ProviderReport.newBuilder()
+                .setProvider(provider).setProviderEventId(id).setProviderStatus(providerStatus)
+                .setStatus(ReportedStatus.UNKNOWN).setAttemptId(attemptId).setProviderPaymentId(paymentId)
                 .setReferences(Map.of("txid", "tx-" + paymentId))
+                .setAmountMinor(amountMinor).setCurrency(currency)
                 .setNextAction(providerStatus.equals("requires_action") ? "3ds_challenge" : null)
                 .setFailureCode(providerStatus.equals("declined") ? "card_declined" : null)
-                .setPayloadSha256(sha(body)).setReportedAt(at).build());
+                .setPayloadSha256(sha(id + provider + providerStatus + attemptId + paymentId + amountMinor + currency)).setReportedAt(at).build());
     }
 
+    /** A report from the fixtures' first attempt, for the session's amount and currency. */
     public static SessionCommand report(String id, long session, Instant at, String providerStatus) {
-        return report(id, session, at, providerStatus, "pp-" + id, id + ":" + providerStatus);
+        return report(id, session, at, PROVIDER, providerStatus, ATTEMPT, "pp-" + ATTEMPT, AMOUNT, "EUR");
+    }
+
+    /** A report from {@code attempt} (payment {@code pp-<attempt>}), for the session's amount and currency. */
+    public static SessionCommand reportFor(String id, long session, Instant at, String providerStatus, String attempt) {
+        return report(id, session, at, PROVIDER, providerStatus, attempt, "pp-" + attempt, AMOUNT, "EUR");
     }
 
     public static SessionCommand cancel(String id, long session, Instant at) {
         return command(id, session, at, "merchant-api", new CancelSession("buyer left"));
     }
 
+    /** Reserves refund {@code rf-<id>}. */
     public static SessionCommand refund(String id, long session, Instant at, Long amountMinor) {
-        return command(id, session, at, "merchant-api", new RefundSession("rf-" + id, amountMinor, null));
+        return refund(id, "rf-" + id, session, at, amountMinor);
+    }
+
+    public static SessionCommand refund(String id, String refundId, long session, Instant at, Long amountMinor) {
+        return command(id, session, at, "merchant-api", new RefundSession(refundId, amountMinor, null, null));
+    }
+
+    /** The connector's answer for reserved refund {@code refundId}. */
+    public static SessionCommand settle(String id, String refundId, long session, Instant at, boolean accepted) {
+        return command(id, session, at, "connector", new RefundSession(refundId, null, null,
+                new RefundSettlement(accepted, accepted ? "prf-" + refundId : null, accepted ? null : "refused by the provider")));
     }
 
     public static SessionCommand resolve(String id, long session, Instant at, ReviewResolution resolution) {

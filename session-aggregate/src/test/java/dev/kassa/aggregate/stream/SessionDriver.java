@@ -83,8 +83,14 @@ final class SessionDriver implements AutoCloseable {
         return send(Commands.report(id, session, now, providerStatus));
     }
 
-    SessionDriver providerReports(String id, long session, String providerStatus, String paymentId, String body) {
-        return send(Commands.report(id, session, now, providerStatus, paymentId, body));
+    /** A report from {@code attempt}, right in every other part. */
+    SessionDriver providerReportsFor(String id, long session, String providerStatus, String attempt) {
+        return send(Commands.reportFor(id, session, now, providerStatus, attempt));
+    }
+
+    /** The connector's answer for a reserved refund. */
+    SessionDriver settleRefund(String id, long session, String refundId, boolean accepted) {
+        return send(Commands.settle(id, refundId, session, now, accepted));
     }
 
     SessionDriver cancel(String id, long session) {

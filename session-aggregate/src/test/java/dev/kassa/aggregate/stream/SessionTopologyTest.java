@@ -47,33 +47,33 @@ class SessionTopologyTest {
 
     @Test
     void the_same_callback_three_times_is_one_transition() {
-        kassa.create("create-1", 1);
+        kassa.create("create-1", 1).startAttempt("attempt-1", 1, "att-1");
         for (int i = 0; i < 3; i++) {
-            kassa.providerReports("cb-paid", 1, "completed", "pp-1", "same body");
+            kassa.providerReports("cb-paid", 1, "completed");
         }
-        kassa.expectStatuses(1, CREATED, PAID);
-        assertThat(kassa.results()).extracting(r -> r.getOutcome())
-                .containsExactly(CommandOutcome.APPLIED, CommandOutcome.APPLIED, CommandOutcome.DUPLICATE, CommandOutcome.DUPLICATE);
+        kassa.expectStatuses(1, CREATED, PENDING, PAID);
+        assertThat(kassa.results()).extracting(r -> r.getOutcome()).containsExactly(CommandOutcome.APPLIED, CommandOutcome.APPLIED,
+                CommandOutcome.APPLIED, CommandOutcome.DUPLICATE, CommandOutcome.DUPLICATE);
     }
 
     @Test
     void a_callback_id_reused_with_another_payload_is_flagged_and_not_applied() {
-        kassa.create("create-1", 1).providerReports("cb-1", 1, "requires_action", "pp-1", "first body");
-        kassa.providerReports("cb-1", 1, "completed", "pp-1", "a different body");
+        kassa.create("create-1", 1).startAttempt("attempt-1", 1, "att-1").providerReports("cb-1", 1, "requires_action");
+        kassa.providerReports("cb-1", 1, "completed");
 
-        kassa.expectStatuses(1, CREATED, PENDING);
+        kassa.expectStatuses(1, CREATED, PENDING, PENDING);
         assertThat(kassa.result("cb-1").getOutcome()).isEqualTo(CommandOutcome.FLAGGED);
         assertThat(kassa.result("cb-1").getErrorCode()).isEqualTo("command_id_reused");
     }
 
     @Test
     void out_of_order_callbacks_never_move_a_paid_session_back() {
-        kassa.create("create-1", 1);
+        kassa.create("create-1", 1).startAttempt("attempt-1", 1, "att-1");
         kassa.providerReports("cb-paid", 1, "completed");           // arrives first
         kassa.providerReports("cb-3ds", 1, "requires_action");      // was sent earlier
         kassa.providerReports("cb-declined", 1, "declined");        // an earlier attempt's failure
 
-        kassa.expectStatuses(1, CREATED, PAID);
+        kassa.expectStatuses(1, CREATED, PENDING, PAID);
         assertThat(kassa.result("cb-3ds").getOutcome()).isEqualTo(CommandOutcome.REJECTED);
         assertThat(kassa.result("cb-declined").getErrorCode()).isEqualTo("invalid_transition");
         assertThat(kassa.state(1).getStatus()).isEqualTo(PAID);
@@ -97,43 +97,45 @@ class SessionTopologyTest {
 
     @Test
     void a_paid_session_does_not_expire() {
-        kassa.create("create-1", 1).providerReports("cb-1", 1, "completed");
+        kassa.create("create-1", 1).startAttempt("attempt-1", 1, "att-1").providerReports("cb-1", 1, "completed");
         kassa.advance(Duration.ofMinutes(20));
-        kassa.expectStatuses(1, CREATED, PAID);
+        kassa.expectStatuses(1, CREATED, PENDING, PAID);
     }
 
     @Test
     void a_payment_inside_the_grace_window_is_paid_and_marked_late() {
-        kassa.create("create-1", 1).advance(Duration.ofSeconds(901));
+        kassa.create("create-1", 1).startAttempt("attempt-1", 1, "att-1").advance(Duration.ofSeconds(901));
         kassa.advance(Duration.ofMinutes(29)).providerReports("cb-late", 1, "completed");
 
-        kassa.expectStatuses(1, CREATED, EXPIRED, PAID);
-        assertThat(((PaymentSucceeded) kassa.events(1).get(2).getPayload()).getLate()).isTrue();
+        kassa.expectStatuses(1, CREATED, PENDING, EXPIRED, PAID);
+        assertThat(((PaymentSucceeded) kassa.events(1).get(3).getPayload()).getLate()).isTrue();
         assertThat(kassa.state(1).getLate()).isTrue();
     }
 
     @Test
     void a_payment_after_the_grace_window_goes_to_review_never_to_the_floor() {
-        kassa.create("create-1", 1).advance(Duration.ofSeconds(901));
+        kassa.create("create-1", 1).startAttempt("attempt-1", 1, "att-1").advance(Duration.ofSeconds(901));
         kassa.advance(Duration.ofMinutes(31)).providerReports("cb-too-late", 1, "completed");
 
-        kassa.expectStatuses(1, CREATED, EXPIRED, REVIEW);
-        assertThat(((ReviewOpened) kassa.events(1).get(2).getPayload()).getReason()).isEqualTo("paid_after_grace");
+        kassa.expectStatuses(1, CREATED, PENDING, EXPIRED, REVIEW);
+        assertThat(((ReviewOpened) kassa.events(1).get(3).getPayload()).getReason()).isEqualTo("paid_after_grace");
     }
 
     @Test
     void with_the_auto_refund_policy_a_payment_after_grace_is_reviewed_then_refunded_in_the_history() {
-        kassa.create("create-1", 1, LatePaymentPolicy.AUTO_REFUND).advance(Duration.ofSeconds(901));
+        kassa.create("create-1", 1, LatePaymentPolicy.AUTO_REFUND).startAttempt("attempt-1", 1, "att-1").advance(Duration.ofSeconds(901));
         kassa.advance(Duration.ofHours(1)).providerReports("cb-too-late", 1, "completed");
 
-        kassa.expectStatuses(1, CREATED, EXPIRED, REVIEW, REFUNDED);
+        kassa.expectStatuses(1, CREATED, PENDING, EXPIRED, REVIEW, REFUNDED);
         assertThat(kassa.state(1).getRefundedMinor()).isEqualTo(7900);
     }
 
     @Test
     void partial_refunds_keep_the_session_paid_and_a_refund_beyond_what_is_left_is_rejected() {
-        kassa.create("create-1", 1).providerReports("cb-1", 1, "completed");
+        kassa.create("create-1", 1).startAttempt("attempt-1", 1, "att-1").providerReports("cb-1", 1, "completed");
         kassa.refund("refund-1", 1, 1000L);
+        assertThat(kassa.state(1).getRefundedMinor()).as("reserved, not yet refunded").isZero();
+        kassa.settleRefund("refund-1-ok", 1, "rf-refund-1", true);
         assertThat(kassa.state(1).getStatus()).isEqualTo(PAID);
         assertThat(kassa.state(1).getRefundedMinor()).isEqualTo(1000);
 
@@ -141,8 +143,8 @@ class SessionTopologyTest {
         assertThat(kassa.result("refund-2").getErrorCode()).isEqualTo("invalid_amount");
         assertThat(kassa.result("refund-2").getMessage()).contains("exceeds the 6900 minor units of EUR left to refund");
 
-        kassa.refund("refund-3", 1, null);
-        kassa.expectStatuses(1, CREATED, PAID, PAID, REFUNDED);
+        kassa.refund("refund-3", 1, null).settleRefund("refund-3-ok", 1, "rf-refund-3", true);
+        kassa.expectStatuses(1, CREATED, PENDING, PAID, PAID, PAID, PAID, REFUNDED);
         assertThat(kassa.state(1).getRefundedMinor()).isEqualTo(7900);
     }
 
@@ -159,7 +161,7 @@ class SessionTopologyTest {
     @Test
     void a_buyer_retries_with_another_method_after_a_decline() {
         kassa.create("create-1", 1).startAttempt("a1", 1, "att-1").providerReports("cb-1", 1, "declined");
-        kassa.startAttempt("a2", 1, "att-2").providerReports("cb-2", 1, "completed");
+        kassa.startAttempt("a2", 1, "att-2").providerReportsFor("cb-2", 1, "completed", "att-2");
 
         kassa.expectStatuses(1, CREATED, PENDING, FAILED, PENDING, PAID);
         assertThat(kassa.state(1).getAttemptCount()).isEqualTo(2);
@@ -186,7 +188,7 @@ class SessionTopologyTest {
     @Test
     void replaying_the_emitted_events_rebuilds_the_stored_state() {
         kassa.create("c1", 1).startAttempt("a1", 1, "att-1").providerReports("p1", 1, "declined")
-                .startAttempt("a2", 1, "att-2").providerReports("p2", 1, "completed").refund("r1", 1, 500L);
+                .startAttempt("a2", 1, "att-2").providerReportsFor("p2", 1, "completed", "att-2").refund("r1", 1, 500L);
         kassa.create("c2", 2).advance(Duration.ofSeconds(901)).providerReports("p3", 2, "completed");
 
         assertThat(SessionFold.replay(kassa.events(1))).isEqualTo(kassa.state(1));
