@@ -46,6 +46,13 @@ class HistoryController {
         if (log.events().isEmpty() || log.events().get(0).getMerchantId() != merchant.getMerchantId()) {
             throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no such session for this merchant");
         }
+        Map<Long, String> reasons = new java.util.HashMap<>();
+        for (dev.kassa.schemas.avro.SessionEvent event : log.events()) {
+            String reason = SessionHistory.reason(event);
+            if (reason != null) {
+                reasons.put(event.getSequence(), reason);
+            }
+        }
         List<Map<String, Object>> entries = new ArrayList<>();
         for (SessionHistory.Entry e : SessionHistory.timeline(log.events(), List.of(), log.attempts())) {
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -54,6 +61,10 @@ class HistoryController {
             entry.put("what", e.what());
             entry.put("status", e.status());
             entry.put("sequence", e.sequence());
+            // Why, in SPEC.md's codes (review reason, failure code, refund phase): what support needs without the operator's detail.
+            if (e.kind().equals("event") && reasons.containsKey(e.sequence())) {
+                entry.put("reason", reasons.get(e.sequence()));
+            }
             entries.add(entry);
         }
         return HttpResponse.ok(Map.of("ok", true, "session_id", id, "events", entries));

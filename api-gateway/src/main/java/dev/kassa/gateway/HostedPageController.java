@@ -40,13 +40,18 @@ class HostedPageController {
 
     private final KafkaBackend kafka;
     private final Routing routing;
+    /** The provider connector; absent outside sandbox mode until a live one ships: then no form is offered. */
+    private final PaymentConnector connector;
+    /** The sandbox's own 3-D Secure step; absent outside sandbox mode. */
     private final SandboxPayments sandbox;
     private final GatewaySettings settings;
 
-    HostedPageController(KafkaBackend kafka, Routing routing, SandboxPayments sandbox, GatewaySettings settings) {
+    HostedPageController(KafkaBackend kafka, Routing routing, Optional<PaymentConnector> connector, Optional<SandboxPayments> sandbox,
+                         GatewaySettings settings) {
         this.kafka = kafka;
         this.routing = routing;
-        this.sandbox = sandbox;
+        this.connector = connector.orElse(null);
+        this.sandbox = sandbox.orElse(null);
         this.settings = settings;
     }
 
@@ -66,7 +71,7 @@ class HostedPageController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     HttpResponse<String> card(HttpRequest<?> request, @Body Map<String, String> form) throws InterruptedException {
-        SessionState session = session(form.get("session"));
+        SessionState session = connector == null ? null : session(form.get("session"));
         if (session == null) {
             return notFound();
         }
@@ -78,30 +83,26 @@ class HostedPageController {
         if (!form.getOrDefault("exp", "").matches("\\s*(0[1-9]|1[0-2])\\s*/\\s*\\d{2}\\s*") || !form.getOrDefault("cvc", "").matches("\\d{3,4}")) {
             return render(request, form.get("session"), "card", provider, "Enter the expiry as MM/YY and the 3 or 4 digit security code.");
         }
-        TestCards.Behaviour behaviour = settings.development() ? TestCards.behaviourOf(number.get())
-                : new TestCards.Behaviour(SandboxPayments.Outcome.FAILED, "card_declined", "no live provider configured");
-        String last4 = TestCards.last4(number.get());
-        return start(request, session, "card", provider, behaviour.outcome(), behaviour.failureCode(), Map.of("card_last4", last4));
+        return start(request, session, "card", provider, Map.of("number", number.get()));
     }
 
     @Post("/pay/approve")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     HttpResponse<String> approve(HttpRequest<?> request, @Body Map<String, String> form) throws InterruptedException {
-        SessionState session = session(form.get("session"));
+        SessionState session = connector == null ? null : session(form.get("session"));
         if (session == null) {
             return notFound();
         }
-        boolean approved = "approve".equals(form.get("decision"));
         return start(request, session, form.getOrDefault("method", ""), form.getOrDefault("provider", ""),
-                approved ? SandboxPayments.Outcome.PAID : SandboxPayments.Outcome.FAILED, approved ? null : "declined_by_buyer", Map.of());
+                Map.of("decision", "approve".equals(form.get("decision")) ? "approve" : "decline"));
     }
 
     @Post("/pay/3ds")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     HttpResponse<String> challenge(HttpRequest<?> request, @Body Map<String, String> form) throws InterruptedException {
-        SessionState session = session(form.get("session"));
+        SessionState session = sandbox == null ? null : session(form.get("session"));
         if (session == null) {
             return notFound();
         }
@@ -114,8 +115,7 @@ class HostedPageController {
     }
 
     private HttpResponse<String> start(HttpRequest<?> request, SessionState session, String method, String provider,
-                                       SandboxPayments.Outcome outcome, String failureCode, Map<String, String> references)
-            throws InterruptedException {
+                                       Map<String, String> buyerInput) throws InterruptedException {
         Merchant merchant = kafka.merchant(session.getMerchantId());
         Optional<Method> m = Method.of(method);
         if (merchant == null || m.isEmpty() || !payable(session)) {
@@ -127,8 +127,8 @@ class HostedPageController {
         if (route.chosen() == null || route.method() != m.get()) {
             return render(request, Long.toString(session.getSessionId()), null, null, "That way to pay is not available for this payment. Choose another.");
         }
-        SandboxPayments.Started started = sandbox.pay(session, merchant, m.get().slug(), route.chosen(), outcome, failureCode, references,
-                SandboxPayments.Options.NONE, route);
+        PaymentConnector.Started started = connector.startAttempt(new PaymentConnector.AttemptRequest(session, merchant, m.get().slug(),
+                route.chosen(), route, buyerInput));
         if (!started.ok()) {
             return render(request, Long.toString(session.getSessionId()), null, null, "The payment could not be started: " + started.message());
         }
@@ -196,6 +196,15 @@ class HostedPageController {
             body.append("<p class=\"error\" role=\"alert\" id=\"error\">Your last payment attempt did not go through")
                     .append(s.getLastError() == null ? "" : ": " + HostedPage.escape(s.getLastError()))
                     .append(". Choose how to pay.</p>");
+        }
+        if (connector == null) {
+            // Live mode with no live connector: never a sandbox form, never card data taken for nothing.
+            body.append("<p role=\"status\" id=\"outcome\">No payment provider is configured for this checkout yet, so it cannot take "
+                    + "a payment. Nothing was charged. Please contact the shop.</p>");
+            if (s.getCancelUrl() != null) {
+                body.append("<p><a id=\"cancel\" href=\"").append(HostedPage.escape(s.getCancelUrl())).append("\">Back to the shop</a></p>");
+            }
+            return html(HttpStatus.OK, HostedPage.page(title, body.toString(), null, null));
         }
         Merchant merchant = kafka.merchant(s.getMerchantId());
         String country = routing.buyerCountry(request);

@@ -32,9 +32,11 @@ import org.apache.kafka.common.serialization.Serdes;
 final class KafkaBackend implements AutoCloseable {
 
     private final Map<String, Long> merchantByKeyHash = new ConcurrentHashMap<>();
-    private final Map<String, Long> sessionByOrder = new ConcurrentHashMap<>();
+    /** Per merchant and order id, the order's newest session: latest created_at, the larger id on a tie. */
+    private final Map<String, OrderSession> sessionByOrder = new ConcurrentHashMap<>();
     private final Replica<Long, Merchant> merchants;
     private final Replica<Long, SessionState> sessions;
+    private final Replica<Long, dev.kassa.schemas.avro.WebhookEndpointStatus> endpointStatus;
     private final KafkaProducer<Long, Object> producer;
     /** Per command id, the requests waiting for a result: concurrent retries share an id and each gets one result. */
     private final Map<String, java.util.Queue<CompletableFuture<CommandResult>>> waiting = new ConcurrentHashMap<>();
@@ -50,11 +52,15 @@ final class KafkaBackend implements AutoCloseable {
                         merchantByKeyHash.put(merchant.getApiKeyHash(), id);
                     }
                 });
+        endpointStatus = new Replica<>(bootstrap, Topics.WEBHOOK_ENDPOINT_STATUS.name(), Serdes.Long().deserializer(),
+                Topics.WEBHOOK_ENDPOINT_STATUS.valueSerde().deserializer(), (id, status) -> { });
         sessions = new Replica<>(bootstrap, Topics.SESSION_STATE.name(), Serdes.Long().deserializer(),
                 Topics.SESSION_STATE.valueSerde().deserializer(), (id, state) -> {
                     if (state != null) {
-                        // The newest session of an order wins: a merchant that retries an order gets the latest.
-                        sessionByOrder.merge(state.getMerchantId() + "|" + state.getOrderId(), id, Math::max);
+                        // The newest session of an order wins (SPEC.md): a merchant that retries an order gets the latest,
+                        // whatever the random ids are.
+                        sessionByOrder.merge(state.getMerchantId() + "|" + state.getOrderId(),
+                                new OrderSession(state.getCreatedAt().toEpochMilli(), id), OrderSession::newer);
                     }
                 });
         producer = new KafkaProducer<>(Map.of(
@@ -119,7 +125,7 @@ final class KafkaBackend implements AutoCloseable {
 
     /** Whether the merchants and session-state replicas have caught up with what the topics held at start. */
     boolean replicasLoaded() {
-        return merchants.loaded() && sessions.loaded();
+        return merchants.loaded() && sessions.loaded() && endpointStatus.loaded();
     }
 
     /** Sends a command and waits, bounded, for the aggregate's answer; empty on timeout. */
@@ -157,17 +163,31 @@ final class KafkaBackend implements AutoCloseable {
 
     Merchant merchantByKeyHash(String hash) {
         Long id = merchantByKeyHash.get(hash);
-        return id == null ? null : merchants.get(id);
+        return id == null ? null : merchant(id);
     }
 
+    /** The merchant as every reader sees it: the gateway's record with the relay's endpoint facts folded in. */
     Merchant merchant(long id) {
+        return dev.kassa.schemas.MerchantView.of(merchants.get(id), endpointStatus.get(id));
+    }
+
+    /** The merchant record as the gateway wrote it (the base of an operator's change; the relay's facts stay theirs). */
+    Merchant merchantRecord(long id) {
         return merchants.get(id);
     }
 
-    /** The session of a merchant's order, if this replica has seen one. */
+    /** The newest session of a merchant's order (latest created_at), if this replica has seen one. */
     SessionState sessionByOrder(long merchantId, String orderId) {
-        Long id = sessionByOrder.get(merchantId + "|" + orderId);
-        return id == null ? null : sessions.get(id);
+        OrderSession newest = sessionByOrder.get(merchantId + "|" + orderId);
+        return newest == null ? null : sessions.get(newest.sessionId());
+    }
+
+    /** One session of an order, ordered by creation time, then id (two creates in the same millisecond). */
+    record OrderSession(long createdAtMillis, long sessionId) {
+        static OrderSession newer(OrderSession a, OrderSession b) {
+            int byTime = Long.compare(a.createdAtMillis, b.createdAtMillis);
+            return byTime > 0 || (byTime == 0 && a.sessionId > b.sessionId) ? a : b;
+        }
     }
 
     /** The session's state once the replica has reached {@code sequence} (or whatever it has after {@code timeout}). */
@@ -182,6 +202,7 @@ final class KafkaBackend implements AutoCloseable {
         results.wakeup();
         merchants.close();
         sessions.close();
+        endpointStatus.close();
         producer.close(Duration.ofSeconds(5));
     }
 }

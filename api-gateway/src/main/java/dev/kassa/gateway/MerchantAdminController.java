@@ -68,6 +68,7 @@ class MerchantAdminController {
                 .setCheckoutMode(mode)
                 .setCountry(Json.text(json, "country") == null ? null : Json.text(json, "country").toUpperCase(Locale.ROOT))
                 .setWebhookUrl(webhookUrl)
+                .setWebhookEnabledAt(now)
                 .setWebhookSecret(webhookSecret)
                 .setSessionTtlSeconds(ttl)
                 .setGraceSeconds(grace)
@@ -98,7 +99,7 @@ class MerchantAdminController {
                                              long merchantId, @io.micronaut.core.annotation.Nullable @Body String body) throws Exception {
         requireOperator(authorization);
         JsonNode json = Json.object(body);
-        Merchant current = kafka.merchant(merchantId);
+        Merchant current = kafka.merchantRecord(merchantId);
         if (current == null) {
             throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no merchant " + merchantId);
         }
@@ -106,7 +107,8 @@ class MerchantAdminController {
         Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(now);
         String newSecret = null;
         if (json.has("webhook_url")) {
-            next.setWebhookUrl(webhookUrl(Json.text(json, "webhook_url")));
+            // A new URL starts enabled: a relay's "disabled" fact about an older URL or time no longer applies.
+            next.setWebhookUrl(webhookUrl(Json.text(json, "webhook_url"))).setWebhookEnabledAt(now).setWebhookDisabledReason(null);
         }
         if (json.path("rotate_webhook_secret").asBoolean(false)) {
             newSecret = Secrets.webhookSecret();
@@ -114,7 +116,7 @@ class MerchantAdminController {
                     .setWebhookSecret(newSecret);
         }
         if (json.path("webhook_enabled").asBoolean(false)) {
-            next.setWebhookDisabledReason(null);
+            next.setWebhookDisabledReason(null).setWebhookEnabledAt(now);
         }
         if (json.has("disabled")) {
             next.setDisabled(json.get("disabled").asBoolean());

@@ -11,7 +11,11 @@ final class Money {
     }
 
     static int digits(String currency) {
-        return Math.max(0, Currency.getInstance(currency).getDefaultFractionDigits());
+        try {
+            return Math.max(0, Currency.getInstance(currency).getDefaultFractionDigits());
+        } catch (IllegalArgumentException e) {
+            return 2; // not an ISO 4217 code (a provider reported a coin or a typo): two decimals, as the seeds show
+        }
     }
 
     /** Minor units of a decimal string; fails with a sentence for anything that is not a positive amount in that currency. */

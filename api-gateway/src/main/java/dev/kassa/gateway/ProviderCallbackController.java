@@ -33,7 +33,9 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code POST /api/webhook.php}: a payment provider's callback. The signature is checked on the raw bytes before
  * anything is parsed: {@code X-Provider-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">} with the
  * provider's secret, in constant time, within five minutes of now. Then it becomes a provider-report command; a
- * duplicate or a report the session cannot take is still a 200 (recorded, never to be retried by the provider).
+ * duplicate or a report the session cannot take is still a 200 (recorded, never to be retried by the provider). The
+ * provider is the one named by {@code X-Provider} whose secret verified the body: the aggregate checks that it is the
+ * provider of the attempt the report names (SPEC.md, Money integrity).
  */
 @Controller("/api")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -77,7 +79,22 @@ class ProviderCallbackController {
                 references.put(ref.getKey(), ref.getValue().asText());
             }
         }
-        Long amount = json.hasNonNull("amount_minor") ? json.get("amount_minor").asLong() : null;
+        Long amount = null;
+        if (json.hasNonNull("amount_minor")) {
+            JsonNode given = json.get("amount_minor");
+            if (!given.isIntegralNumber() || !given.canConvertToLong() || given.asLong() < 0) {
+                throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_amount", "'amount_minor' must be a whole number of minor units, 0 or more");
+            }
+            amount = given.asLong();
+        }
+        String currency = Json.text(json, "currency");
+        if (currency != null && !currency.matches("[A-Za-z]{3}")) {
+            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_currency", "'currency' must be a three-letter code such as EUR");
+        }
+        String attemptId = Json.text(json, "attempt_id");
+        if (attemptId != null && attemptId.length() > 64 || eventId.length() > 128) {
+            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_callback", "'attempt_id' has at most 64 characters and 'event_id' at most 128");
+        }
         SessionCommand command = SessionCommand.newBuilder()
                 .setCommandId("provider:" + slug + ":" + eventId)
                 .setSessionId(sessionId)
@@ -87,8 +104,8 @@ class ProviderCallbackController {
                 .setPayload(ProviderReport.newBuilder()
                         .setProvider(slug).setProviderEventId(eventId).setProviderStatus(require(json, "status"))
                         .setStatus(ReportedStatus.UNKNOWN) // the aggregate normalizes the provider's word
-                        .setAttemptId(Json.text(json, "attempt_id")).setProviderPaymentId(Json.text(json, "payment_id"))
-                        .setReferences(references).setAmountMinor(amount).setCurrency(Json.text(json, "currency"))
+                        .setAttemptId(attemptId).setProviderPaymentId(Json.text(json, "payment_id"))
+                        .setReferences(references).setAmountMinor(amount).setCurrency(currency == null ? null : currency.toUpperCase(Locale.ROOT))
                         .setNextAction(Json.text(json, "next_action")).setFailureCode(Json.text(json, "failure_code"))
                         .setFailureMessage(Json.text(json, "failure_message"))
                         .setPayloadSha256(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))

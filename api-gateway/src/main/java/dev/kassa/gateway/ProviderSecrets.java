@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Each payment provider's callback secret, from {@code kassa.gateway.provider-secrets} ("slug=secret,slug=secret").
- * Development mode adds {@code sandbox=sandbox-secret}, and for each sandbox connector of the router's catalogue
- * {@code <slug>=sandbox-<slug>-secret}.
+ * The present connector names the rest: in sandbox mode {@code sandbox=sandbox-secret}, and for each sandbox connector of
+ * the router's catalogue {@code <slug>=sandbox-<slug>-secret}.
  */
 @Singleton
 final class ProviderSecrets {
@@ -17,26 +17,21 @@ final class ProviderSecrets {
 
     private final Map<String, String> secrets = new HashMap<>();
 
-    ProviderSecrets(@Value("${kassa.gateway.provider-secrets:}") String configured, GatewaySettings settings) {
+    private final PaymentConnector connector;
+
+    ProviderSecrets(@Value("${kassa.gateway.provider-secrets:}") String configured, java.util.Optional<PaymentConnector> connector) {
+        this.connector = connector.orElse(null);
         for (String pair : configured.split(",")) {
             String[] kv = pair.trim().split("=", 2);
             if (kv.length == 2 && !kv[0].isBlank() && !kv[1].isBlank()) {
                 secrets.put(kv[0].trim().toLowerCase(java.util.Locale.ROOT), kv[1].trim());
             }
         }
-        if (settings.development()) {
-            secrets.putIfAbsent("sandbox", SANDBOX_SECRET);
-            for (dev.kassa.router.Provider provider : dev.kassa.router.Catalogue.DEFAULT) {
-                secrets.putIfAbsent(provider.slug(), sandboxSecretOf(provider.slug()));
-            }
-        }
     }
 
-    static String sandboxSecretOf(String slug) {
-        return "sandbox-" + slug + "-secret";
-    }
-
+    /** The configured secret, else the connector's (the sandbox's, in sandbox mode); null: not a provider of ours. */
     String secretOf(String provider) {
-        return secrets.get(provider);
+        String secret = secrets.get(provider);
+        return secret != null || connector == null ? secret : connector.callbackSecret(provider);
     }
 }

@@ -37,12 +37,12 @@ class ReviewController {
 
     private final KafkaBackend kafka;
     private final GatewaySettings settings;
-    private final SandboxPayments sandbox;
+    private final Refunds refunds;
 
-    ReviewController(KafkaBackend kafka, GatewaySettings settings, SandboxPayments sandbox) {
+    ReviewController(KafkaBackend kafka, GatewaySettings settings, Refunds refunds) {
         this.kafka = kafka;
         this.settings = settings;
-        this.sandbox = sandbox;
+        this.refunds = refunds;
     }
 
     @Post("/{sessionId}/review")
@@ -76,14 +76,13 @@ class ReviewController {
                     + ", not in review");
         }
         String note = Json.text(json, "note");
-        if (resolution == ReviewResolution.REFUND && settings.development()
-                && sandbox.refund(state, state.getAmountMinor() - state.getRefundedMinor()).isEmpty()) {
-            throw new ApiError(HttpStatus.BAD_GATEWAY, "provider_unavailable", "the provider " + state.getProvider()
-                    + " did not accept the refund; the session stays in review");
+        if (resolution == ReviewResolution.REFUND) {
+            refunds.requireConnector();
         }
+        String commandId = "review-" + UUID.randomUUID();
         CommandResult result;
         try {
-            result = kafka.send(SessionCommand.newBuilder().setCommandId("review-" + UUID.randomUUID()).setSessionId(id)
+            result = kafka.send(SessionCommand.newBuilder().setCommandId(commandId).setSessionId(id)
                     .setMerchantId(state.getMerchantId()).setIssuedAt(Instant.now()).setActor("operator")
                     .setPayload(new ResolveReview(resolution, note)).build(), Duration.ofSeconds(10));
         } catch (TimeoutException e) {
@@ -97,6 +96,17 @@ class ReviewController {
         answer.put("ok", true);
         answer.put("session_id", id);
         answer.put("status", result.getStatus().name().toLowerCase(Locale.ROOT));
+        if (resolution == ReviewResolution.REFUND) {
+            // The resolution reserved the refund; the provider that took the payment executes it now.
+            Refunds.Result refund = refunds.finish(id, dev.kassa.aggregate.domain.SessionTransitions.reviewRefundId(commandId),
+                    result.getSequence(), "operator");
+            if (refund.refused()) {
+                throw new ApiError(HttpStatus.BAD_GATEWAY, "refund_refused", "the provider " + state.getProvider()
+                        + " refused the refund" + (refund.refund().getReason() == null ? "" : " (" + refund.refund().getReason() + ")")
+                        + "; the session stays in review");
+            }
+            answer.put("status", refund.session().getStatus().name().toLowerCase(Locale.ROOT));
+        }
         return HttpResponse.ok(answer);
     }
 }

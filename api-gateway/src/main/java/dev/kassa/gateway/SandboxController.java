@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code POST /sandbox/sessions/{id}/pay} (SPEC.md): drives the same path as the hosted page's test cards, from tests
@@ -33,17 +34,17 @@ class SandboxController {
     private final SandboxPayments sandbox;
     private final GatewaySettings settings;
 
-    SandboxController(KafkaBackend kafka, Routing routing, SandboxPayments sandbox, GatewaySettings settings) {
+    SandboxController(KafkaBackend kafka, Routing routing, Optional<SandboxPayments> sandbox, GatewaySettings settings) {
         this.kafka = kafka;
         this.routing = routing;
-        this.sandbox = sandbox;
+        this.sandbox = sandbox.orElse(null);
         this.settings = settings;
     }
 
     @Post("/sessions/{sessionId}/pay")
     @Consumes(MediaType.ALL)
     HttpResponse<Map<String, Object>> pay(String sessionId, @io.micronaut.core.annotation.Nullable @Body String body) throws Exception {
-        if (!settings.development()) {
+        if (sandbox == null) {
             throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "the sandbox exists in sandbox mode only");
         }
         JsonNode json = Json.object(body == null || body.isBlank() ? "{}" : body);
@@ -79,7 +80,7 @@ class SandboxController {
         if (route.chosen() == null) {
             throw new ApiError(HttpStatus.CONFLICT, "no_provider", route.reason());
         }
-        SandboxPayments.Started started = sandbox.pay(session, merchant, route.method().slug(), route.chosen(), outcome,
+        PaymentConnector.Started started = sandbox.pay(session, merchant, route.method().slug(), route.chosen(), outcome,
                 Json.text(json, "failure_code"), Map.of(), new SandboxPayments.Options(duplicates, delay, json.path("out_of_order").asBoolean(false)),
                 route);
         if (!started.ok()) {

@@ -9,6 +9,7 @@ import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.StartPaymentAttempt;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.context.annotation.Requires;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
@@ -23,7 +24,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -40,7 +40,8 @@ import java.util.concurrent.TimeoutException;
  * candidate, once per candidate, and each hop is recorded as a routing decision. Sandbox (development) mode only.
  */
 @Singleton
-final class SandboxPayments {
+@Requires(property = "kassa.gateway.development", value = "true")
+final class SandboxPayments implements PaymentConnector {
 
     /** What the sandbox provider will report. */
     enum Outcome { PAID, FAILED, REVIEW, REQUIRES_ACTION, PROVIDER_ERROR }
@@ -48,13 +49,6 @@ final class SandboxPayments {
     /** How it misbehaves. */
     record Options(int duplicates, long delayMs, boolean outOfOrder) {
         static final Options NONE = new Options(0, 0, false);
-    }
-
-    /** A started attempt, or why it could not start. */
-    record Started(String attemptId, String provider, String error, String message) {
-        boolean ok() {
-            return error == null;
-        }
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SandboxPayments.class);
@@ -126,18 +120,56 @@ final class SandboxPayments {
     }
 
     /**
-     * A refund sent to the provider that took the payment. The sandbox connector answers at once with its refund
-     * id; a provider that is down (listed in {@code kassa.gateway.unhealthy-providers}) refuses, and nothing is
-     * recorded. Empty: refused.
+     * The hosted page's forms: a card number decides the sandbox's outcome by its test card (TestCards), an
+     * approve/decline step by the buyer's choice.
      */
-    Optional<String> refund(SessionState session, long amountMinor) {
+    @Override
+    public Started startAttempt(AttemptRequest request) throws InterruptedException {
+        Map<String, String> input = request.buyerInput();
+        Outcome outcome;
+        String failureCode;
+        Map<String, String> references = Map.of();
+        if (input.containsKey("number")) {
+            String number = input.get("number");
+            TestCards.Behaviour behaviour = TestCards.behaviourOf(number);
+            outcome = behaviour.outcome();
+            failureCode = behaviour.failureCode();
+            references = Map.of("card_last4", TestCards.last4(number));
+        } else {
+            boolean approved = "approve".equals(input.get("decision"));
+            outcome = approved ? Outcome.PAID : Outcome.FAILED;
+            failureCode = approved ? null : "declined_by_buyer";
+        }
+        return pay(request.session(), request.merchant(), request.method(), request.provider(), outcome, failureCode, references,
+                Options.NONE, request.route());
+    }
+
+    /**
+     * The sandbox answers at once with its refund id (the same id for the same refund, as a real provider's
+     * idempotency key gives); a provider that is down (listed in {@code kassa.gateway.unhealthy-providers}) refuses.
+     */
+    @Override
+    public RefundAnswer refund(SessionState session, String refundId, long amountMinor) {
         String provider = session.getProvider();
         if (provider == null || routing.unhealthy().contains(provider)) {
-            return Optional.empty();
+            return new RefundAnswer(false, null, "the provider " + provider + " is not taking refunds now");
         }
-        LOG.info("sandbox provider {}: refund of {} {} for payment {}", provider, amountMinor, session.getCurrency(),
+        LOG.info("sandbox provider {}: refund {} of {} {} for payment {}", provider, refundId, amountMinor, session.getCurrency(),
                 session.getProviderPaymentId());
-        return Optional.of("rf-" + provider + "-" + UUID.randomUUID().toString().substring(0, 13));
+        return new RefundAnswer(true, "rf-" + provider + "-" + Secrets.sha256(refundId).substring(0, 13), null);
+    }
+
+    /** {@code sandbox} (for scripts and tests) and every sandbox connector of the router's catalogue. */
+    @Override
+    public String callbackSecret(String provider) {
+        if ("sandbox".equals(provider)) {
+            return ProviderSecrets.SANDBOX_SECRET;
+        }
+        return dev.kassa.router.Catalogue.DEFAULT.stream().anyMatch(p -> p.slug().equals(provider)) ? sandboxSecretOf(provider) : null;
+    }
+
+    static String sandboxSecretOf(String slug) {
+        return "sandbox-" + slug + "-secret";
     }
 
     /** The buyer passed (or failed) the 3-D Secure challenge of {@code attemptId}. */
@@ -197,7 +229,7 @@ final class SandboxPayments {
     /** Sends each callback in order, signed as the provider signs, then runs {@code after}. */
     private void deliver(String provider, List<Map<String, Object>> callbacks, Runnable after) {
         String url = "http://127.0.0.1:" + server.get().getPort() + "/api/webhook.php";
-        String secret = ProviderSecrets.sandboxSecretOf(provider);
+        String secret = sandboxSecretOf(provider);
         try {
             for (Map<String, Object> callback : callbacks) {
                 byte[] body = Json.MAPPER.writeValueAsBytes(callback);

@@ -44,13 +44,13 @@ class SessionController {
 
     private final KafkaBackend kafka;
     private final Routing routing;
-    private final SandboxPayments sandbox;
+    private final Refunds refunds;
     private final GatewaySettings settings;
     private final RateLimiter limiter;
 
-    SessionController(KafkaBackend kafka, GatewaySettings settings, Routing routing, SandboxPayments sandbox) {
+    SessionController(KafkaBackend kafka, GatewaySettings settings, Routing routing, Refunds refunds) {
         this.kafka = kafka;
-        this.sandbox = sandbox;
+        this.refunds = refunds;
         this.routing = routing;
         this.settings = settings;
         this.limiter = new RateLimiter(settings.ratePerSecond(), settings.rateBurst());
@@ -204,6 +204,14 @@ class SessionController {
         session.put("status", state.getStatus().name().toLowerCase(Locale.ROOT));
         session.put("amount", Money.toDecimal(state.getAmountMinor(), state.getCurrency()));
         session.put("currency", state.getCurrency());
+        // What the provider reported as received, beside what was asked (SPEC.md, Money integrity).
+        String paidCurrency = state.getPaidCurrency() == null ? state.getCurrency() : state.getPaidCurrency();
+        session.put("paid_amount", state.getPaidAmountMinor() == null ? null : Money.toDecimal(state.getPaidAmountMinor(), paidCurrency));
+        if (!paidCurrency.equals(state.getCurrency())) {
+            session.put("paid_currency", paidCurrency);
+        }
+        session.put("refunded_amount", Money.toDecimal(state.getRefundedMinor(), state.getCurrency()));
+        session.put("review_reason", state.getStatus() == dev.kassa.schemas.avro.SessionStatus.REVIEW ? state.getReviewReason() : null);
         session.put("shop_domain", state.getShopDomain());
         session.put("created_at", SEED_TIME.format(state.getCreatedAt()));
         session.put("expires_at", SEED_TIME.format(state.getExpiresAt()));
@@ -268,10 +276,16 @@ class SessionController {
         return outcome(result, state, Map.of());
     }
 
+    /**
+     * Refunds all ({@code amount} absent) or part of a paid session. {@code Idempotency-Key} (or {@code refund_id} in the
+     * body) names the refund: a retry is the same refund and gets the same answer. Reserved by the aggregate, executed
+     * by the provider that took the payment, confirmed or refused as events ({@link Refunds}).
+     */
     @Post("/refund.php")
     @Consumes(MediaType.ALL)
     HttpResponse<Map<String, Object>> refund(@Header(value = "Authorization", defaultValue = "") String authorization,
                                              @Header(value = "X-API-Key", defaultValue = "") String apiKey,
+                                             @Header(value = "Idempotency-Key", defaultValue = "") String idempotencyKey,
                                              @io.micronaut.core.annotation.Nullable @Body String body) throws Exception {
         Merchant merchant = authenticate(authorization, apiKey);
         JsonNode json = Json.object(body);
@@ -285,22 +299,29 @@ class SessionController {
                 throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_amount", e.getMessage());
             }
         }
-        String refundId = "rf-" + UUID.randomUUID();
-        if (state.getStatus() == dev.kassa.schemas.avro.SessionStatus.PAID && state.getProvider() != null && settings.development()) {
-            // The refund goes to the provider that took the payment first; only what it accepted is recorded.
-            long asked = amount == null ? state.getAmountMinor() - state.getRefundedMinor() : amount;
-            if (asked > 0 && asked <= state.getAmountMinor() - state.getRefundedMinor()) {
-                refundId = sandbox.refund(state, asked).orElseThrow(() -> new ApiError(HttpStatus.BAD_GATEWAY, "provider_unavailable",
-                        "the provider " + state.getProvider() + " did not accept the refund; nothing was refunded, try again later"));
-            }
+        String key = !idempotencyKey.isBlank() ? idempotencyKey.trim() : Json.text(json, "refund_id");
+        if (key != null && (key.isBlank() || key.length() > 255)) {
+            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_idempotency_key", "an Idempotency-Key (or refund_id) has 1 to 255 characters");
         }
-        CommandResult result = sendOrUnavailable(SessionCommand.newBuilder()
-                .setCommandId("refund-" + UUID.randomUUID()).setSessionId(state.getSessionId()).setMerchantId(merchant.getMerchantId())
-                .setIssuedAt(Instant.now()).setActor("merchant-api")
-                .setPayload(new dev.kassa.schemas.avro.RefundSession(refundId, amount, Json.text(json, "reason"))).build());
-        SessionState after = result.getSequence() == null ? state : kafka.session(state.getSessionId(), result.getSequence(), Duration.ofSeconds(2));
-        return outcome(result, state, Map.of("refunded_amount",
-                Money.toDecimal(after == null ? state.getRefundedMinor() : after.getRefundedMinor(), state.getCurrency())));
+        // Without a key every request is a new refund, as before keys existed; with one, the refund id follows from it.
+        String refundId = key == null ? "rf-" + UUID.randomUUID() : "rf-" + Secrets.sha256(merchant.getMerchantId() + "\n" + key).substring(0, 32);
+        Refunds.Result result = refunds.refund(state, refundId, amount, Json.text(json, "reason"), "merchant-api");
+        SessionState after = result.session();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", !result.refused());
+        if (result.refused()) {
+            answer.put("error", "refund_refused");
+            answer.put("message", "the provider " + after.getProvider() + " refused the refund"
+                    + (result.refund().getReason() == null ? "" : ": " + result.refund().getReason()) + "; nothing was refunded");
+        }
+        answer.put("session_id", after.getSessionId());
+        answer.put("status", after.getStatus().name().toLowerCase(Locale.ROOT));
+        answer.put("refund_id", key != null ? key : refundId);
+        answer.put("refund_status", result.refused() ? "refused" : "refunded");
+        answer.put("amount", Money.toDecimal(result.refund().getAmountMinor(), after.getCurrency()));
+        answer.put("refunded_amount", Money.toDecimal(after.getRefundedMinor(), after.getCurrency()));
+        answer.put("provider_refund_id", result.refund().getProviderRefundId());
+        return HttpResponse.status(result.refused() ? HttpStatus.BAD_GATEWAY : HttpStatus.OK).body(answer);
     }
 
     private SessionState ownSession(Merchant merchant, JsonNode json) throws InterruptedException {

@@ -226,9 +226,14 @@ class HostedCheckoutTest {
         HttpResponse<String> refund = send("POST", "/gateway/refund.php", "Bearer " + apiKey, "{\"session_id\": " + session + ", \"amount\": \"10.00\"}");
         assertThat(refund.statusCode()).as(refund.body()).isEqualTo(200);
         assertThat(JSON.readTree(refund.body()).get("refunded_amount").asText()).isEqualTo("10.00");
-        SessionEvent last = eventsOf(session).get(eventsOf(session).size() - 1);
-        assertThat(last.getPayload()).isInstanceOf(dev.kassa.schemas.avro.RefundRecorded.class);
-        assertThat(((dev.kassa.schemas.avro.RefundRecorded) last.getPayload()).getRefundId()).startsWith("rf-wert-");
+        // Reserved first, then confirmed by the provider that took the payment, with its refund id.
+        List<SessionEvent> events = eventsOf(session);
+        var reserved = (dev.kassa.schemas.avro.RefundRecorded) events.get(events.size() - 2).getPayload();
+        var confirmed = (dev.kassa.schemas.avro.RefundRecorded) events.get(events.size() - 1).getPayload();
+        assertThat(reserved.getPhase()).isEqualTo(dev.kassa.schemas.avro.RefundPhase.RESERVED);
+        assertThat(confirmed.getPhase()).isEqualTo(dev.kassa.schemas.avro.RefundPhase.RECORDED);
+        assertThat(confirmed.getRefundId()).isEqualTo(reserved.getRefundId());
+        assertThat(confirmed.getProviderRefundId()).startsWith("rf-wert-");
     }
 
     @Test
@@ -263,7 +268,20 @@ class HostedCheckoutTest {
             HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(live.url() + "/pay.php?session=" + session)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).isEqualTo(200);
-            assertThat(page.body()).contains("How would you like to pay?").doesNotContain("Sandbox test cards");
+            assertThat(page.body()).contains("No payment provider is configured").doesNotContain("<form").doesNotContain("Sandbox test cards");
+            for (String action : List.of("/pay/card", "/pay/approve", "/pay/3ds")) {
+                HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(URI.create(live.url() + action))
+                        .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(
+                                "session=" + session + "&provider=wert&method=card&number=4242424242424242&exp=12/30&cvc=123&decision=approve"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(posted.statusCode()).as(action).isEqualTo(404);
+                assertThat(posted.body()).doesNotContain("4242");
+            }
+            HttpResponse<String> refund = HTTP.send(HttpRequest.newBuilder(URI.create(live.url() + "/gateway/refund.php"))
+                    .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"session_id\": " + session + "}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refund.statusCode()).as(refund.body()).isEqualTo(409);
+            assertThat(JSON.readTree(refund.body()).get("error").asText()).isEqualTo("no_live_provider");
         }
         assertThat(eventsOf(session)).hasSize(1);
     }

@@ -115,14 +115,15 @@ public final class AggregateBenchmark {
                     continue; // left open: it expires
                 }
                 send(producer, SessionCommand.newBuilder().setCommandId("a-" + session).setSessionId(session).setMerchantId(1)
-                        .setIssuedAt(now).setActor("buyer").setPayload(new StartPaymentAttempt("att-" + session, "card", "sandbox-card", null)).build());
+                        .setIssuedAt(now).setActor("buyer").setPayload(new StartPaymentAttempt("att-" + session, "card", "sandbox-card", "pp-" + session)).build());
                 count++;
                 boolean paid = random.nextInt(5) != 0;
                 SessionCommand report = SessionCommand.newBuilder().setCommandId("p-" + session).setSessionId(session).setMerchantId(1)
                         .setIssuedAt(now).setActor("provider:sandbox-card").setPayload(ProviderReport.newBuilder()
                                 .setProvider("sandbox-card").setProviderEventId("p-" + session)
                                 .setProviderStatus(paid ? "completed" : "declined").setStatus(paid ? ReportedStatus.PAID : ReportedStatus.FAILED)
-                                .setProviderPaymentId("pp-" + session).setPayloadSha256(Long.toHexString(session * 31))
+                                .setAttemptId("att-" + session).setProviderPaymentId("pp-" + session)
+                                .setAmountMinor(7900L).setCurrency("EUR").setPayloadSha256(Long.toHexString(session * 31))
                                 .setReportedAt(now).build()).build();
                 send(producer, report);
                 count++;

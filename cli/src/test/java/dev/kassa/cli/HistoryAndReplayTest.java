@@ -95,12 +95,14 @@ class HistoryAndReplayTest {
             List<SessionCommand> commands = withTimes(now, List.of(
                     command("create", session, merchant, CreateSession.newBuilder().setOrderId("ORDER-H").setAmountMinor(7900)
                             .setCurrency("EUR").setShopDomain("shop.example").setExpiresAt(now.plusSeconds(900)).setGraceSeconds(1800).build()),
-                    command("attempt-1", session, merchant, new StartPaymentAttempt("att-1", "card", "sandbox-card", null)),
-                    command("cb-declined", session, merchant, report("cb-declined", "declined", "h1")),
-                    command("attempt-2", session, merchant, new StartPaymentAttempt("att-2", "paypal", "sandbox-paypal", null)),
-                    command("cb-paid", session, merchant, report("cb-paid", "completed", "h2")),
-                    command("cb-paid", session, merchant, report("cb-paid", "completed", "h2")),
-                    command("refund-1", session, merchant, new RefundSession("rf-1", null, "customer asked"))));
+                    command("attempt-1", session, merchant, new StartPaymentAttempt("att-1", "card", "sandbox-card", "pp-att-1")),
+                    command("cb-declined", session, merchant, report("cb-declined", "declined", "h1", "sandbox-card", "att-1")),
+                    command("attempt-2", session, merchant, new StartPaymentAttempt("att-2", "paypal", "sandbox-paypal", "pp-att-2")),
+                    command("cb-paid", session, merchant, report("cb-paid", "completed", "h2", "sandbox-paypal", "att-2")),
+                    command("cb-paid", session, merchant, report("cb-paid", "completed", "h2", "sandbox-paypal", "att-2")),
+                    command("refund-1", session, merchant, new RefundSession("rf-1", null, "customer asked", null)),
+                    command("refund-1-confirmed", session, merchant, new RefundSession("rf-1", null, null,
+                            new dev.kassa.schemas.avro.RefundSettlement(true, "prf-1", null)))));
             for (SessionCommand c : commands) {
                 producer.send(new ProducerRecord<>(Topics.SESSION_COMMANDS.name(), session, c)).get();
             }
@@ -109,7 +111,7 @@ class HistoryAndReplayTest {
 
             String history = run("history", String.valueOf(session), "--bootstrap", bootstrap);
             assertThat(history).containsSubsequence("SessionCreated by merchant-api", "created -> pending", "pending -> failed", "failed -> pending",
-                    "pending -> paid", "duplicate ProviderReport", "paid -> refunded");
+                    "pending -> paid", "duplicate ProviderReport", "paid -> paid", "paid -> refunded");
             assertThat(history).contains("HTTP 500").contains("-> retry_scheduled").contains("-> delivered");
 
             // The failed event is at now+2 s, the next attempt at now+3 s.
@@ -163,9 +165,10 @@ class HistoryAndReplayTest {
                 .setPayload(payload).build();
     }
 
-    private static ProviderReport report(String id, String status, String digest) {
-        return ProviderReport.newBuilder().setProvider("sandbox-card").setProviderEventId(id).setProviderStatus(status)
-                .setStatus(ReportedStatus.UNKNOWN).setProviderPaymentId("pp-" + id).setPayloadSha256(digest)
+    private static ProviderReport report(String id, String status, String digest, String provider, String attempt) {
+        return ProviderReport.newBuilder().setProvider(provider).setProviderEventId(id).setProviderStatus(status)
+                .setStatus(ReportedStatus.UNKNOWN).setAttemptId(attempt).setProviderPaymentId("pp-" + attempt)
+                .setAmountMinor(7900L).setCurrency("EUR").setPayloadSha256(digest)
                 .setFailureCode(status.equals("declined") ? "insufficient_funds" : null).setReportedAt(Instant.now()).build();
     }
 

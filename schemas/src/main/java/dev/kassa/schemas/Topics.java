@@ -8,6 +8,7 @@ import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.WebhookAttempt;
+import dev.kassa.schemas.avro.WebhookEndpointStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -70,13 +71,22 @@ public final class Topics {
             Map.of("cleanup.policy", DELETE, "retention.ms", ms(Duration.ofDays(90))),
             "every routing decision with its inputs, candidates, choice and reason");
 
+    /**
+     * Facts of the webhook relay about merchants' endpoints (disabled after 410 Gone); key merchant_id, compacted. The
+     * relay never writes merchant records: only the gateway does, and every reader folds these facts into its view.
+     */
+    public static final Topic<Long, WebhookEndpointStatus> WEBHOOK_ENDPOINT_STATUS = new Topic<>(
+            "kassa.webhook-endpoint-status", Serdes.Long(), new AvroSerde<>(WebhookEndpointStatus.class),
+            Map.of("cleanup.policy", COMPACT),
+            "the relay's facts about merchants' webhook endpoints (disabled after 410 Gone, with reason and time)");
+
     private Topics() {
     }
 
     /** All of them, in the order they are created. */
     public static List<Topic<?, ?>> all() {
         return List.of(SESSION_COMMANDS, SESSION_EVENTS, SESSION_STATE, COMMAND_RESULTS, MERCHANTS, WEBHOOK_ATTEMPTS,
-                WEBHOOK_REDELIVERIES, ROUTING_DECISIONS);
+                WEBHOOK_REDELIVERIES, ROUTING_DECISIONS, WEBHOOK_ENDPOINT_STATUS);
     }
 
     private static String ms(Duration duration) {

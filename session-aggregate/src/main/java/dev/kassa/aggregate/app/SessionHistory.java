@@ -86,9 +86,11 @@ public final class SessionHistory {
         for (SessionEvent event : events) {
             state = SessionFold.evolve(state, event);
             String payload = event.getPayload().getClass().getSimpleName();
+            String reason = reason(event);
             entries.add(new Entry(event.getOccurredAt(), "event",
                     (event.getPreviousStatus() == null ? "" : lower(event.getPreviousStatus().name()) + " -> ") + lower(event.getStatus().name()),
                     payload + " by " + event.getCause().getActor() + " (" + event.getCause().getCommandId() + ")"
+                            + (reason == null ? "" : ", reason " + reason + detail(event))
                             + (state.getRefundedMinor() > 0 ? ", refunded " + state.getRefundedMinor() : "")
                             + (state.getLastError() != null && event.getStatus().name().equals("FAILED") ? ", " + state.getLastError() : ""),
                     lower(state.getStatus().name()), state.getSequence()));
@@ -120,6 +122,35 @@ public final class SessionHistory {
             default -> 3;
         }));
         return entries;
+    }
+
+    /**
+     * Why this step happened, in the words a merchant's support reads (SPEC.md's codes): the review reason
+     * (amount_mismatch, paid_after_grace, ...), the failure code, or where a refund stands. Null for other events.
+     */
+    public static String reason(SessionEvent event) {
+        Object payload = event.getPayload();
+        if (payload instanceof dev.kassa.schemas.avro.ReviewOpened review) {
+            return review.getReason();
+        }
+        if (payload instanceof dev.kassa.schemas.avro.PaymentFailed failed) {
+            return failed.getFailureCode();
+        }
+        if (payload instanceof dev.kassa.schemas.avro.RefundRecorded refund) {
+            return "refund_" + lower(refund.getPhase().name());
+        }
+        return null;
+    }
+
+    private static String detail(SessionEvent event) {
+        if (event.getPayload() instanceof dev.kassa.schemas.avro.ReviewOpened review && review.getDetail() != null) {
+            return " (" + review.getDetail() + ")";
+        }
+        if (event.getPayload() instanceof dev.kassa.schemas.avro.RefundRecorded refund) {
+            return " (" + refund.getRefundId() + ", " + refund.getAmountMinor() + " minor units"
+                    + (refund.getProviderRefundId() == null ? "" : ", provider refund " + refund.getProviderRefundId()) + ")";
+        }
+        return "";
     }
 
     /** The session as it was at {@code at}: its events up to and including that instant, folded; null before it existed. */

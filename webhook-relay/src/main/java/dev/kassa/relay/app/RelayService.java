@@ -6,7 +6,7 @@ import dev.kassa.relay.stream.AttemptSink;
 import dev.kassa.relay.stream.RelaySettings;
 import dev.kassa.relay.stream.RelayTopology;
 import dev.kassa.schemas.Topics;
-import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.WebhookEndpointStatus;
 import dev.kassa.schemas.avro.WebhookAttempt;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +58,7 @@ public final class RelayService implements AutoCloseable {
                 ProducerConfig.LINGER_MS_CONFIG, 2),
                 org.apache.kafka.common.serialization.Serdes.Long().serializer(),
                 (topic, value) -> value instanceof WebhookAttempt a ? Topics.WEBHOOK_ATTEMPTS.valueSerde().serializer().serialize(topic, a)
-                        : Topics.MERCHANTS.valueSerde().serializer().serialize(topic, (Merchant) value));
+                        : Topics.WEBHOOK_ENDPOINT_STATUS.valueSerde().serializer().serialize(topic, (WebhookEndpointStatus) value));
         AttemptSink sink = new AttemptSink() {
             @Override
             public void attempted(WebhookAttempt attempt) {
@@ -71,9 +71,13 @@ public final class RelayService implements AutoCloseable {
             }
 
             @Override
-            public void endpointDisabled(Merchant merchant) {
-                LOG.warn("merchant {}: webhook endpoint disabled ({})", merchant.getMerchantId(), merchant.getWebhookDisabledReason());
-                producer.send(new ProducerRecord<>(Topics.MERCHANTS.name(), merchant.getMerchantId(), merchant));
+            public void endpointDisabled(WebhookEndpointStatus status) {
+                LOG.warn("merchant {}: webhook endpoint disabled ({})", status.getMerchantId(), status.getReason());
+                producer.send(new ProducerRecord<>(Topics.WEBHOOK_ENDPOINT_STATUS.name(), status.getMerchantId(), status), (meta, error) -> {
+                    if (error != null) {
+                        LOG.error("could not record that the endpoint of merchant {} is disabled", status.getMerchantId(), error);
+                    }
+                });
             }
         };
         Properties p = new Properties();

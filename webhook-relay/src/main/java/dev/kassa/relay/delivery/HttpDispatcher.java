@@ -128,6 +128,9 @@ public final class HttpDispatcher implements Dispatcher {
                     .header("Content-Type", "application/json")
                     .header("User-Agent", USER_AGENT)
                     .header("X-Signature", signed.xSignature())
+                    // Seed 002 names the same signature twice more; receivers written against it read either.
+                    .header("X-Ecomtrade24-Signature", signed.xSignature())
+                    .header("X-Webhook-Signature", signed.xSignature())
                     .header("webhook-id", signed.webhookId())
                     .header("webhook-timestamp", signed.webhookTimestamp())
                     .header("webhook-signature", signed.webhookSignature())

@@ -39,6 +39,15 @@ public final class WebhookPayload {
         body.put("sequence", event.getSequence());
         body.put("amount", decimal(state.getAmountMinor(), state.getCurrency()));
         body.put("currency", state.getCurrency());
+        // What the provider reported as received (SPEC.md, Money integrity); null until a payment is reported.
+        String paidCurrency = state.getPaidCurrency() == null ? state.getCurrency() : state.getPaidCurrency();
+        body.put("paid_amount", state.getPaidAmountMinor() == null ? null : decimal(state.getPaidAmountMinor(), paidCurrency));
+        if (!paidCurrency.equals(state.getCurrency())) {
+            body.put("paid_currency", paidCurrency);
+        }
+        if (event.getStatus() == dev.kassa.schemas.avro.SessionStatus.REVIEW) {
+            body.put("review_reason", state.getReviewReason());
+        }
         body.put("shop_domain", state.getShopDomain());
         body.put("email", state.getCustomerEmail());
         for (String field : REFERENCE_FIELDS) {

@@ -5,7 +5,9 @@ import dev.kassa.relay.delivery.AttemptOutcomes;
 import dev.kassa.relay.delivery.Dispatcher;
 import dev.kassa.relay.delivery.WebhookPayload;
 import dev.kassa.schemas.avro.AttemptOutcome;
+import dev.kassa.schemas.MerchantView;
 import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.WebhookEndpointStatus;
 import dev.kassa.schemas.avro.RedeliveryRequest;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
@@ -45,6 +47,7 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
 
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<Long, Merchant> merchants;
+    private KeyValueStore<Long, WebhookEndpointStatus> endpointStatus;
     private KeyValueStore<Long, SessionState> sessions;
     private KeyValueStore<Bytes, WebhookDelivery> deliveries;
     private KeyValueStore<Bytes, Long> due;
@@ -59,6 +62,7 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
         merchants = context.getStateStore(RelayTopology.MERCHANTS_STORE);
+        endpointStatus = context.getStateStore(RelayTopology.ENDPOINT_STATUS_STORE);
         sessions = context.getStateStore(RelayTopology.SESSIONS_STORE);
         deliveries = context.getStateStore(RelayTopology.DELIVERIES_STORE);
         due = context.getStateStore(RelayTopology.DUE_STORE);
@@ -78,7 +82,7 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
 
     /** An operator's redelivery: sent once, out of band (the session's queue is not touched), marked as a redelivery. */
     private void redeliver(RedeliveryRequest request) {
-        Merchant merchant = merchants.get(request.getMerchantId());
+        Merchant merchant = merchant(request.getMerchantId());
         Instant now = settings.clock().instant();
         if (merchant == null || merchant.getWebhookUrl() == null) {
             sink.attempted(AttemptOutcomes.notAttempted(request.getEventId(), request.getSessionId(), request.getMerchantId(),
@@ -109,7 +113,7 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
             return;
         }
         sessions.put(event.getSessionId(), state);
-        Merchant merchant = merchants.get(event.getMerchantId());
+        Merchant merchant = merchant(event.getMerchantId());
         if (merchant == null || merchant.getWebhookUrl() == null || merchant.getWebhookUrl().isBlank()) {
             return; // the merchant polls instead; nothing to deliver
         }
@@ -142,7 +146,7 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
                 continue;
             }
             int attempt = head.getAttempts() + 1;
-            Merchant merchant = merchants.get(head.getMerchantId());
+            Merchant merchant = merchant(head.getMerchantId());
             if (merchant == null || merchant.getWebhookUrl() == null || merchant.getWebhookDisabledReason() != null) {
                 String why = merchant == null ? "merchant " + head.getMerchantId() + " is unknown"
                         : merchant.getWebhookUrl() == null ? "the merchant has no webhook URL"
@@ -167,12 +171,16 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
                         ? java.time.Duration.between(enqueuedAt, record.getAttemptedAt()) : null);
                 sink.attempted(record);
                 if (record.getOutcome() == AttemptOutcome.ENDPOINT_DISABLED) {
-                    sink.endpointDisabled(Merchant.newBuilder(merchant)
-                            .setWebhookDisabledReason("410 Gone from " + request.url() + " at " + record.getAttemptedAt())
-                            .setUpdatedAt(record.getAttemptedAt()).build());
+                    sink.endpointDisabled(new WebhookEndpointStatus(merchantId, request.url(), true,
+                            "410 Gone from " + request.url() + " at " + record.getAttemptedAt(), record.getAttemptedAt()));
                 }
             });
         }
+    }
+
+    /** The gateway's merchant record with this relay's own facts about its endpoint folded in. */
+    private Merchant merchant(long merchantId) {
+        return MerchantView.of(merchants.get(merchantId), endpointStatus.get(merchantId));
     }
 
     private static String previousSecret(Merchant merchant, Instant now) {

@@ -4,6 +4,7 @@ import dev.kassa.relay.delivery.Dispatcher;
 import dev.kassa.schemas.AvroSerde;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.WebhookEndpointStatus;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.WebhookDelivery;
 import org.apache.kafka.common.serialization.Serdes;
@@ -22,6 +23,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class RelayTopology {
 
     static final String MERCHANTS_STORE = "relay-merchants";
+    static final String ENDPOINT_STATUS_STORE = "relay-endpoint-status";
     static final String SESSIONS_STORE = "relay-sessions";
     static final String DELIVERIES_STORE = "relay-deliveries";
     static final String DUE_STORE = "relay-due";
@@ -35,7 +37,12 @@ public final class RelayTopology {
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MERCHANTS_STORE),
                         Serdes.Long(), new AvroSerde<>(Merchant.class)).withLoggingDisabled(),
                 "merchants", Topics.MERCHANTS.keySerde().deserializer(), Topics.MERCHANTS.valueSerde().deserializer(),
-                Topics.MERCHANTS.name(), "merchants-loader", MerchantLoader::new);
+                Topics.MERCHANTS.name(), "merchants-loader", () -> new TableLoader<>(MERCHANTS_STORE));
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ENDPOINT_STATUS_STORE),
+                        Serdes.Long(), new AvroSerde<>(WebhookEndpointStatus.class)).withLoggingDisabled(),
+                "endpoint-status", Topics.WEBHOOK_ENDPOINT_STATUS.keySerde().deserializer(),
+                Topics.WEBHOOK_ENDPOINT_STATUS.valueSerde().deserializer(), Topics.WEBHOOK_ENDPOINT_STATUS.name(),
+                "endpoint-status-loader", () -> new TableLoader<>(ENDPOINT_STATUS_STORE));
         topology.addSource("events", Topics.SESSION_EVENTS.keySerde().deserializer(), Topics.SESSION_EVENTS.valueSerde().deserializer(),
                 Topics.SESSION_EVENTS.name());
         topology.addSource("attempts", Topics.WEBHOOK_ATTEMPTS.keySerde().deserializer(), Topics.WEBHOOK_ATTEMPTS.valueSerde().deserializer(),
@@ -52,17 +59,22 @@ public final class RelayTopology {
         return topology;
     }
 
-    /** Keeps the global merchants store equal to the merchants topic. */
-    private static final class MerchantLoader implements Processor<Long, Merchant, Void, Void> {
-        private KeyValueStore<Long, Merchant> store;
+    /** Keeps a global store equal to its compacted topic (merchants, endpoint status). */
+    private static final class TableLoader<V> implements Processor<Long, V, Void, Void> {
+        private final String storeName;
+        private KeyValueStore<Long, V> store;
 
-        @Override
-        public void init(ProcessorContext<Void, Void> context) {
-            store = context.getStateStore(MERCHANTS_STORE);
+        TableLoader(String storeName) {
+            this.storeName = storeName;
         }
 
         @Override
-        public void process(Record<Long, Merchant> record) {
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore(storeName);
+        }
+
+        @Override
+        public void process(Record<Long, V> record) {
             if (record.value() == null) {
                 store.delete(record.key());
             } else {

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Receiver implements AutoCloseable {
 
     /** One request as received: path, the headers that matter, the raw body. */
-    record Received(String path, String webhookId, String xSignature, String webhookSignature, String redelivery, byte[] body) {
+    record Received(String path, String webhookId, String xSignature, String webhookSignature, String redelivery, byte[] body,
+                    String ecomtrade24Signature, String webhookSignatureSeed002) {
     }
 
     private final HttpServer server;
@@ -30,7 +31,7 @@ final class Receiver implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             var h = exchange.getRequestHeaders();
             received.add(new Received(path, h.getFirst("webhook-id"), h.getFirst("X-Signature"), h.getFirst("webhook-signature"),
-                    h.getFirst("X-Kassa-Redelivery"), body));
+                    h.getFirst("X-Kassa-Redelivery"), body, h.getFirst("X-Ecomtrade24-Signature"), h.getFirst("X-Webhook-Signature")));
             int call = calls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             int status = switch (path) {
                 case "/ok" -> 200;

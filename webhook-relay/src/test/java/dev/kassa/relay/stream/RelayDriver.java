@@ -15,6 +15,7 @@ import dev.kassa.schemas.avro.SessionCreated;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionStatus;
 import dev.kassa.schemas.avro.WebhookAttempt;
+import dev.kassa.schemas.avro.WebhookEndpointStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +46,8 @@ final class RelayDriver implements AutoCloseable {
     private final TestInputTopic<Long, dev.kassa.schemas.avro.RedeliveryRequest> redeliveries;
     private final List<SessionEvent> eventLog = new ArrayList<>();
     private final List<WebhookAttempt> attemptLog = new ArrayList<>();
-    private final List<Merchant> merchantUpdates = new ArrayList<>();
+    private final TestInputTopic<Long, WebhookEndpointStatus> endpointStatus;
+    private final List<WebhookEndpointStatus> endpointFacts = new ArrayList<>();
 
     RelayDriver(RetrySchedule schedule, Duration requestTimeout) {
         dispatcher = new HttpDispatcher(new SsrfGuard(true), requestTimeout, clock);
@@ -56,8 +58,8 @@ final class RelayDriver implements AutoCloseable {
             }
 
             @Override
-            public void endpointDisabled(Merchant merchant) {
-                sunk.add(merchant);
+            public void endpointDisabled(WebhookEndpointStatus status) {
+                sunk.add(status);
             }
         };
         Properties props = new Properties();
@@ -66,6 +68,8 @@ final class RelayDriver implements AutoCloseable {
         driver = new TopologyTestDriver(RelayTopology.build(new RelaySettings(Duration.ofMillis(50), 100, schedule, clock), dispatcher, sink),
                 props, T0);
         merchants = driver.createInputTopic(Topics.MERCHANTS.name(), Topics.MERCHANTS.keySerde().serializer(), Topics.MERCHANTS.valueSerde().serializer());
+        endpointStatus = driver.createInputTopic(Topics.WEBHOOK_ENDPOINT_STATUS.name(), Topics.WEBHOOK_ENDPOINT_STATUS.keySerde().serializer(),
+                Topics.WEBHOOK_ENDPOINT_STATUS.valueSerde().serializer());
         events = driver.createInputTopic(Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().serializer(),
                 Topics.SESSION_EVENTS.valueSerde().serializer());
         attempts = driver.createInputTopic(Topics.WEBHOOK_ATTEMPTS.name(), Topics.WEBHOOK_ATTEMPTS.keySerde().serializer(),
@@ -85,11 +89,20 @@ final class RelayDriver implements AutoCloseable {
     }
 
     RelayDriver merchant(long id, String url) {
+        return merchant(id, url, null);
+    }
+
+    /** The gateway writes the merchant; {@code enabledAt}: when it last set the URL or re-enabled the endpoint. */
+    RelayDriver merchant(long id, String url, Instant enabledAt) {
         merchants.pipeInput(id, Merchant.newBuilder().setMerchantId(id).setEmail("m" + id + "@example.com")
                 .setApiKeyHash("sha256:00").setDomains(List.of("shop.example")).setPackage$(MerchantPackage.PRO)
-                .setCheckoutMode(CheckoutMode.SMART_ROUTER).setWebhookUrl(url).setWebhookSecret(SECRET)
-                .setCreatedAt(T0).setUpdatedAt(T0).build());
+                .setCheckoutMode(CheckoutMode.SMART_ROUTER).setWebhookUrl(url).setWebhookSecret(SECRET).setWebhookEnabledAt(enabledAt)
+                .setCreatedAt(T0).setUpdatedAt(enabledAt == null ? T0 : enabledAt).build(), clock.instant());
         return this;
+    }
+
+    Instant now() {
+        return clock.instant();
     }
 
     RelayDriver created(long merchant, long session) {
@@ -104,7 +117,7 @@ final class RelayDriver implements AutoCloseable {
 
     RelayDriver paid(long merchant, long session, long sequence) {
         return event(merchant, session, sequence, SessionStatus.PAID, SessionStatus.PENDING,
-                new PaymentSucceeded("sandbox", "cb", "pp", 7900L, "EUR", Map.of("txid", "0xabc"), false));
+                new PaymentSucceeded("sandbox", "cb", "pp", 7900L, "EUR", Map.of("txid", "0xabc"), false, "att"));
     }
 
     private RelayDriver event(long merchant, long session, long sequence, SessionStatus status, SessionStatus previous, Object payload) {
@@ -137,9 +150,9 @@ final class RelayDriver implements AutoCloseable {
             if (next instanceof WebhookAttempt attempt) {
                 attemptLog.add(attempt);
                 attempts.pipeInput(attempt.getSessionId(), attempt, clock.instant());
-            } else if (next instanceof Merchant merchant) {
-                merchantUpdates.add(merchant);
-                merchants.pipeInput(merchant.getMerchantId(), merchant, clock.instant());
+            } else if (next instanceof WebhookEndpointStatus status) {
+                endpointFacts.add(status);
+                endpointStatus.pipeInput(status.getMerchantId(), status, clock.instant());
             }
         }
         return this;
@@ -149,8 +162,9 @@ final class RelayDriver implements AutoCloseable {
         return attemptLog.stream().filter(a -> a.getSessionId() == session).toList();
     }
 
-    List<Merchant> merchantUpdates() {
-        return merchantUpdates;
+    /** What the relay published about endpoints (it never writes merchant records: the sink has no way to). */
+    List<WebhookEndpointStatus> endpointFacts() {
+        return endpointFacts;
     }
 
     @Override

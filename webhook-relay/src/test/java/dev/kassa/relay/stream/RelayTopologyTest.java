@@ -42,6 +42,9 @@ class RelayTopologyTest {
         assertThat(got.get(1).body()).isEqualTo(got.get(0).body());
         assertThat(got.get(2).body()).isEqualTo(got.get(0).body());
         assertThat(WebhookSigner.verifyXSignature(got.get(2).body(), RelayDriver.SECRET, got.get(2).xSignature())).isTrue();
+        // Seed 002's other names for the same signature.
+        assertThat(got.get(2).ecomtrade24Signature()).isEqualTo(got.get(2).xSignature());
+        assertThat(got.get(2).webhookSignatureSeed002()).isEqualTo(got.get(2).xSignature());
         assertThat(relay.attempts(100)).extracting(WebhookAttempt::getOutcome)
                 .containsExactly(AttemptOutcome.RETRY_SCHEDULED, AttemptOutcome.RETRY_SCHEDULED, AttemptOutcome.DELIVERED);
         assertThat(relay.attempts(100)).extracting(WebhookAttempt::getStatusCode).containsExactly(500, 500, 200);
@@ -58,19 +61,38 @@ class RelayTopologyTest {
     }
 
     @Test
-    void a_410_disables_the_endpoint_and_later_webhooks_are_parked_without_a_call() throws Exception {
+    void a_410_disables_the_endpoint_as_the_relays_own_fact_and_later_webhooks_are_parked_without_a_call() throws Exception {
         relay.merchant(2, receiver.url("/gone")).created(2, 200);
-        relay.runUntil(() -> !relay.merchantUpdates().isEmpty(), Duration.ofSeconds(30));
+        relay.runUntil(() -> !relay.endpointFacts().isEmpty(), Duration.ofSeconds(30));
 
         assertThat(relay.attempts(200)).extracting(WebhookAttempt::getOutcome).containsExactly(AttemptOutcome.ENDPOINT_DISABLED);
-        assertThat(relay.merchantUpdates()).singleElement()
-                .satisfies(m -> assertThat(m.getWebhookDisabledReason()).startsWith("410 Gone from " + receiver.url("/gone")));
+        assertThat(relay.endpointFacts()).singleElement().satisfies(f -> {
+            assertThat(f.getMerchantId()).isEqualTo(2);
+            assertThat(f.getUrl()).isEqualTo(receiver.url("/gone"));
+            assertThat(f.getReason()).startsWith("410 Gone from " + receiver.url("/gone"));
+        });
 
         relay.pending(2, 200, 2);
         relay.runUntil(() -> relay.attempts(200).size() == 2, Duration.ofSeconds(30));
         assertThat(relay.attempts(200).get(1).getOutcome()).isEqualTo(AttemptOutcome.PARKED);
         assertThat(relay.attempts(200).get(1).getError()).startsWith("endpoint disabled: 410 Gone");
         assertThat(receiver.received("/gone")).hasSize(1);
+    }
+
+    @Test
+    void an_operators_re_enable_after_the_410_wins_over_the_relays_fact() throws Exception {
+        relay.merchant(7, receiver.url("/gone")).created(7, 700);
+        relay.runUntil(() -> !relay.endpointFacts().isEmpty(), Duration.ofSeconds(30));
+        relay.step(Duration.ofSeconds(1));
+
+        relay.pending(7, 700, 2);
+        relay.runUntil(() -> relay.attempts(700).size() == 2, Duration.ofSeconds(30));
+        assertThat(relay.attempts(700).get(1).getOutcome()).as("still disabled").isEqualTo(AttemptOutcome.PARKED);
+
+        // The operator re-enables the same URL (the gateway writes the merchant with webhook_enabled_at): it is called again.
+        relay.merchant(7, receiver.url("/gone"), relay.now()).pending(7, 700, 3);
+        relay.runUntil(() -> receiver.received("/gone").size() == 2, Duration.ofSeconds(30));
+        assertThat(receiver.received("/gone")).extracting(Receiver.Received::webhookId).containsExactly("evt_700_1", "evt_700_3");
     }
 
     @Test

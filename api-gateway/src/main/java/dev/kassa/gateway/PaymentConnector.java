@@ -1,0 +1,49 @@
+package dev.kassa.gateway;
+
+import dev.kassa.router.RouteDecision;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.SessionState;
+import java.util.Map;
+
+/**
+ * One payment provider integration (SPEC.md, Routing and providers): it starts a payment attempt, executes a refund
+ * the aggregate reserved, and names the secret a provider's callbacks are verified with. The sandbox is one
+ * implementation and exists only in sandbox mode; outside it no connector is present until a live one ships, and
+ * the hosted page, refunds and {@code /pay/*} say so.
+ */
+interface PaymentConnector {
+
+    /**
+     * Starts an attempt at {@code request.provider()}: the attempt is a command to the aggregate (which records its id,
+     * provider and provider payment id), and the provider reports its outcome later by signed callbacks.
+     */
+    Started startAttempt(AttemptRequest request) throws InterruptedException;
+
+    /**
+     * Executes a refund that the aggregate has reserved, at the provider that took the payment. Idempotent on
+     * {@code refundId}: asking again for the same refund gives the same answer and moves no more money.
+     */
+    RefundAnswer refund(SessionState session, String refundId, long amountMinor);
+
+    /** The secret {@code provider} signs its callbacks with, or null when this connector does not serve it. */
+    String callbackSecret(String provider);
+
+    /**
+     * What the buyer asked for: {@code buyerInput} holds the form's fields (a card number stays in this request and
+     * only its last four digits go on as a reference).
+     */
+    record AttemptRequest(SessionState session, Merchant merchant, String method, String provider, RouteDecision route,
+                          Map<String, String> buyerInput) {
+    }
+
+    /** A started attempt, or why it could not start. */
+    record Started(String attemptId, String provider, String error, String message) {
+        boolean ok() {
+            return error == null;
+        }
+    }
+
+    /** The provider's answer to a refund: accepted with its refund id, or refused with why. */
+    record RefundAnswer(boolean accepted, String providerRefundId, String message) {
+    }
+}

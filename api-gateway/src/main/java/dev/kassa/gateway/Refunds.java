@@ -1,0 +1,127 @@
+package dev.kassa.gateway;
+
+import dev.kassa.schemas.avro.CommandOutcome;
+import dev.kassa.schemas.avro.CommandResult;
+import dev.kassa.schemas.avro.RefundEntry;
+import dev.kassa.schemas.avro.RefundPhase;
+import dev.kassa.schemas.avro.RefundSession;
+import dev.kassa.schemas.avro.RefundSettlement;
+import dev.kassa.schemas.avro.SessionCommand;
+import dev.kassa.schemas.avro.SessionState;
+import io.micronaut.http.HttpStatus;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A refund in three steps (SPEC.md, Money integrity): the aggregate reserves it (so that concurrent refunds can never
+ * add up to more than was paid), the connector has the provider execute it, and the provider's answer is recorded as
+ * a confirmation or a refusal. Every step is keyed by the refund id, so a retry — of the merchant's request, or after
+ * this gateway died between two steps — finds the reservation and finishes it, and answers the same.
+ */
+@Singleton
+final class Refunds {
+
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+
+    private final KafkaBackend kafka;
+    private final PaymentConnector connector;
+
+    Refunds(KafkaBackend kafka, Optional<PaymentConnector> connector) {
+        this.kafka = kafka;
+        this.connector = connector.orElse(null);
+    }
+
+    /** Where a refund ended: the session after it and the refund's entry (phase RECORDED or REFUSED). */
+    record Result(SessionState session, RefundEntry refund) {
+        boolean refused() {
+            return refund.getPhase() == RefundPhase.REFUSED;
+        }
+    }
+
+    /** Refuses at once, before anything is reserved, when no connector could execute a refund. */
+    void requireConnector() {
+        if (connector == null) {
+            throw new ApiError(HttpStatus.CONFLICT, "no_live_provider", "refunds are executed by a payment provider, and no live "
+                    + "provider connector is configured on this Kassa (only sandbox mode has one); nothing was refunded");
+        }
+    }
+
+    /** Reserves refund {@code refundId} ({@code amountMinor} null: all that is left), executes it and records the answer. */
+    Result refund(SessionState state, String refundId, Long amountMinor, String reason, String actor) throws InterruptedException {
+        requireConnector();
+        CommandResult reserved = send(command(state, "refund-" + Secrets.sha256(state.getSessionId() + "\n" + refundId), actor,
+                new RefundSession(refundId, amountMinor, reason, null)));
+        if (reserved.getOutcome() == CommandOutcome.FLAGGED) {
+            throw new ApiError(HttpStatus.CONFLICT, "idempotency_conflict",
+                    "this refund id (Idempotency-Key) was used before with another amount; use a new key for another refund");
+        }
+        if (reserved.getOutcome() == CommandOutcome.REJECTED) {
+            throw rejected(reserved);
+        }
+        return finish(state.getSessionId(), refundId, reserved.getSequence() == null ? 1 : reserved.getSequence(), actor);
+    }
+
+    /**
+     * Executes a refund the aggregate has reserved (by a merchant's refund, or a review's REFUND resolution) unless it is
+     * settled already, and records the provider's answer.
+     */
+    Result finish(long sessionId, String refundId, long sequence, String actor) throws InterruptedException {
+        SessionState after = kafka.session(sessionId, sequence, COMMAND_TIMEOUT);
+        RefundEntry entry = after == null ? null : entry(after, refundId);
+        if (entry == null) {
+            throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the refund is reserved but not visible here yet; retry with the same key");
+        }
+        if (entry.getPhase() != RefundPhase.RESERVED) {
+            return new Result(after, entry);
+        }
+        requireConnector();
+        PaymentConnector.RefundAnswer answer = connector.refund(after, refundId, entry.getAmountMinor());
+        CommandResult settled = send(command(after, "settle-" + Secrets.sha256(sessionId + "\n" + refundId), actor,
+                new RefundSession(refundId, null, null, new RefundSettlement(answer.accepted(), answer.providerRefundId(), answer.message()))));
+        if (settled.getOutcome() == CommandOutcome.REJECTED || settled.getOutcome() == CommandOutcome.FLAGGED) {
+            throw rejected(settled);
+        }
+        SessionState done = kafka.session(sessionId, settled.getSequence() == null ? after.getSequence() : settled.getSequence(), COMMAND_TIMEOUT);
+        RefundEntry result = done == null ? null : entry(done, refundId);
+        if (result == null || result.getPhase() == RefundPhase.RESERVED) {
+            throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the provider answered; retry with the same key to read the result");
+        }
+        return new Result(done, result);
+    }
+
+    static RefundEntry entry(SessionState state, String refundId) {
+        for (RefundEntry r : state.getRefunds()) {
+            if (r.getRefundId().equals(refundId)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static SessionCommand command(SessionState state, String commandId, String actor, RefundSession payload) {
+        return SessionCommand.newBuilder().setCommandId(commandId).setSessionId(state.getSessionId()).setMerchantId(state.getMerchantId())
+                .setIssuedAt(Instant.now()).setActor(actor).setPayload(payload).build();
+    }
+
+    private CommandResult send(SessionCommand command) throws InterruptedException {
+        try {
+            return kafka.send(command, COMMAND_TIMEOUT);
+        } catch (TimeoutException e) {
+            throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
+                    "the session aggregate did not answer within " + COMMAND_TIMEOUT.toSeconds() + " s; retry with the same Idempotency-Key");
+        }
+    }
+
+    private static ApiError rejected(CommandResult result) {
+        String code = result.getErrorCode() == null ? "invalid_transition" : result.getErrorCode();
+        HttpStatus status = switch (code) {
+            case "invalid_amount" -> HttpStatus.BAD_REQUEST;
+            case "not_found" -> HttpStatus.NOT_FOUND;
+            default -> HttpStatus.CONFLICT;
+        };
+        return new ApiError(status, code, result.getMessage());
+    }
+}
