@@ -441,7 +441,7 @@ class GatewayTest {
         HttpResponse<String> history = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/admin/sessions/" + id + "/history"))
                 .header("Authorization", "Bearer " + ADMIN).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(json(history).get("timeline")).extracting(e -> e.get("what").asText())
-                .containsExactly("created", "created -> pending", "pending -> failed", "duplicate ProviderReport");
+                .containsExactly("created", "card -> wert", "created -> pending", "pending -> failed", "duplicate ProviderReport");
         HttpResponse<String> before = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/admin/sessions/" + id
                 + "/history?at=2020-01-01T00:00:00Z")).header("Authorization", "Bearer " + ADMIN).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(json(before).get("status").isNull()).isTrue();
