@@ -57,7 +57,7 @@ final class DevCommand implements Callable<Integer> {
                 case VERIFIED -> "verified";
                 case DIFFERS -> "DIFFERS: " + String.join("; ", check.differences());
             };
-            out.printf("  topic      %-26s %s%n", check.topic(), what);
+            out.printf("  topic      %-29s %s%n", check.topic(), what);
         }
         out.println("  aggregate  session aggregate (Kafka Streams, exactly-once, state in "
                 + dataDir.resolve("aggregate").toAbsolutePath() + "), " + env.aggregate().state().name().toLowerCase(java.util.Locale.ROOT));

@@ -57,7 +57,7 @@ final class TopicsCommand implements Callable<Integer> {
             out.printf("%s: %d broker(s); layout %d partitions, replication factor %d, min.insync.replicas %d%n",
                     bootstrap, brokers, layout.partitions(), layout.replicationFactor(), layout.minInsyncReplicas());
             for (TopicCheck check : checks) {
-                out.printf("  %-26s %s%n", check.topic(), check.action().name().toLowerCase(java.util.Locale.ROOT));
+                out.printf("  %-29s %s%n", check.topic(), check.action().name().toLowerCase(java.util.Locale.ROOT));
                 for (String difference : check.differences()) {
                     out.println("      " + difference);
                 }

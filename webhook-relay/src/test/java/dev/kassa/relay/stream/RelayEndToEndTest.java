@@ -97,6 +97,56 @@ class RelayEndToEndTest {
         }
     }
 
+    @Test
+    void a_410_is_published_as_the_relays_own_fact_and_the_merchants_topic_is_never_written(KafkaCluster kafka) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            new TopicProvisioner(admin, TopicLayout.SINGLE_NODE).ensure();
+        }
+        long merchantId = ThreadLocalRandom.current().nextLong(1, 1L << 40);
+        long base = ThreadLocalRandom.current().nextLong(1, 1L << 40) * 1000;
+        try (Receiver receiver = new Receiver();
+             dev.kassa.relay.app.RelayService relay = dev.kassa.relay.app.RelayService.start(new dev.kassa.relay.app.RelayService.Config(
+                     kafka.bootstrapServers(), "e2e-gone-" + System.nanoTime(), stateDir, true, Duration.ofSeconds(5),
+                     new RelaySettings(Duration.ofMillis(50), 64, new dev.kassa.relay.delivery.RetrySchedule(List.of(Duration.ofSeconds(1))),
+                             java.time.Clock.systemUTC()), Map.of()))) {
+            sendMerchant(kafka, merchantId, receiver.url("/gone"));
+            relay.awaitRunning(Duration.ofSeconds(60));
+            sendEvents(kafka, merchantId, base, 0, 1);
+
+            List<dev.kassa.schemas.avro.WebhookEndpointStatus> facts = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                facts.clear();
+                facts.addAll(readAll(kafka, Topics.WEBHOOK_ENDPOINT_STATUS.name(), Topics.WEBHOOK_ENDPOINT_STATUS.valueSerde().deserializer())
+                        .stream().filter(f -> f.getMerchantId() == merchantId).toList());
+                return !facts.isEmpty();
+            });
+            assertThat(facts).singleElement().satisfies(f -> {
+                assertThat(f.getUrl()).isEqualTo(receiver.url("/gone"));
+                assertThat(f.getReason()).startsWith("410 Gone");
+            });
+            assertThat(readAll(kafka, Topics.MERCHANTS.name(), Topics.MERCHANTS.valueSerde().deserializer()).stream()
+                    .filter(m -> m.getMerchantId() == merchantId)).as("only the record this test (the gateway's part) wrote").hasSize(1);
+        }
+    }
+
+    private static <V> List<V> readAll(KafkaCluster kafka, String topic, org.apache.kafka.common.serialization.Deserializer<V> values) {
+        List<V> all = new ArrayList<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.<String, Object>of(
+                "bootstrap.servers", kafka.bootstrapServers(), "auto.offset.reset", "earliest", "group.id", "read-" + System.nanoTime()),
+                Serdes.Long().deserializer(), values)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 3_000;
+            while (System.currentTimeMillis() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() != null) {
+                        all.add(record.value());
+                    }
+                }
+            }
+        }
+        return all;
+    }
+
     /**
      * Only this test's webhooks: the relay also replays other tests' events from the shared topic, and a port freed by
      * an earlier test's receiver can be this receiver's port.
