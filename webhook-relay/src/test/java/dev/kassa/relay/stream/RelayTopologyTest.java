@@ -145,6 +145,10 @@ class RelayTopologyTest {
         relay.merchant(8, receiver.url("/ok")).created(8, 800).paid(8, 800, 2);
         relay.runUntil(() -> receiver.received("/ok").size() == 2, Duration.ofSeconds(30));
         Receiver.Received original = receiver.received("/ok").get(1);
+        JsonNode paid = new ObjectMapper().readTree(original.body());
+        assertThat(paid.get("status").asText()).isEqualTo("paid");
+        assertThat(paid.get("amount").asText()).isEqualTo("79.00");
+        assertThat(paid.get("paid_amount").asText()).as("what the provider reported, beside the amount").isEqualTo("79.00");
 
         relay.redeliver(dev.kassa.relay.delivery.Redeliveries.select(relay.eventLog(),
                 new dev.kassa.relay.delivery.Redeliveries.Selection(null, "evt_800_2", null, null), "operator:ops", RelayDriver.T0));
