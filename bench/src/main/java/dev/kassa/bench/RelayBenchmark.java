@@ -137,6 +137,11 @@ public final class RelayBenchmark {
                             .setPayload(CreateSession.newBuilder().setOrderId("E2E-" + session).setAmountMinor(1000)
                                     .setCurrency("EUR").setShopDomain("shop.example").setExpiresAt(now.plusSeconds(3600))
                                     .setGraceSeconds(1800).build()).build()));
+                    // The attempt the provider's callback will name: a payment counts only through one (money integrity).
+                    producer.send(new ProducerRecord<>(Topics.SESSION_COMMANDS.name(), session, SessionCommand.newBuilder()
+                            .setCommandId("a-" + session).setSessionId(session).setMerchantId(merchant).setIssuedAt(now).setActor("bench")
+                            .setPayload(new dev.kassa.schemas.avro.StartPaymentAttempt("att-" + session, "card", "sandbox", "pay-" + session))
+                            .build()));
                 }
                 producer.flush();
                 long ready = System.nanoTime() + Duration.ofMinutes(5).toNanos();
@@ -154,7 +159,8 @@ public final class RelayBenchmark {
                     }
                     long session = firstSession + i;
                     byte[] body = ("{\"event_id\":\"pe-" + session + "\",\"session_id\":" + session
-                            + ",\"status\":\"completed\",\"amount_minor\":1000,\"currency\":\"EUR\",\"payment_id\":\"pay-" + session + "\"}")
+                            + ",\"status\":\"completed\",\"amount_minor\":1000,\"currency\":\"EUR\",\"attempt_id\":\"att-" + session
+                            + "\",\"payment_id\":\"pay-" + session + "\"}")
                             .getBytes(StandardCharsets.UTF_8);
                     long t = Instant.now().getEpochSecond();
                     inFlight.acquire();

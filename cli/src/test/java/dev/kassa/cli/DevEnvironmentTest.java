@@ -113,16 +113,10 @@ class DevEnvironmentTest {
             var created = json.readTree(send("POST", env.gateway().url() + "/gateway/session.php", "X-API-Key", merchant.get("api_key").asText(),
                     "{\"domain\":\"metrics.example\",\"amount\":\"12.50\",\"currency\":\"EUR\",\"order_id\":\"M-1\"}").body());
             long session = created.get("session_id").asLong();
-            String callback = "{\"event_id\":\"pe-m-1\",\"session_id\":" + session + ",\"status\":\"completed\",\"amount_minor\":1250,\"currency\":\"EUR\"}";
-            long t = Instant.now().getEpochSecond();
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec("sandbox-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
-            String v1 = java.util.HexFormat.of().formatHex(mac.doFinal((t + "." + callback).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            var paid = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create(env.gateway().url() + "/api/webhook.php")).header("Content-Type", "application/json")
-                    .header("X-Provider", "sandbox").header("X-Provider-Signature", "t=" + t + ",v1=" + v1)
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(callback)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
+            // The sandbox provider starts an attempt and pays it with its signed callback to /api/webhook.php.
+            var paid = send("POST", env.gateway().url() + "/sandbox/sessions/" + session + "/pay", "Accept", "application/json",
+                    "{\"outcome\":\"paid\"}");
+            assertThat(paid.statusCode()).as(paid.body()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(60)).until(() -> webhooks.stream().anyMatch(w -> w.contains("\"status\":\"paid\"")));
 
             // Kafka's client metrics are sampled: the lag gauge appears once the consumers have fetched.

@@ -71,25 +71,38 @@ class SessionTransitionsProperties {
         run(history);
     }
 
-    /** Shrunk counterexamples found while building the checks, kept so that they stay fixed. */
+    /*
+     * Counterexamples of the kinds the property shrank to when run against deliberately broken deciders (one without
+     * the amount check, one that did not count reservations), and the provider case, kept as fixed examples. Step
+     * picks: 4 is a report right in every part, 1 is one for 1 minor unit, 7 one from the other provider.
+     */
+
     @Example
     void regression_a_report_for_an_attempt_started_at_another_provider_never_pays() {
-        run(List.of(new Step(0, 1, 0, 0, -1), new Step(1, 1, 0, 0, -1), new Step(2, 1, 7, 0, -1)));
+        SessionState s = run(List.of(new Step(0, 1, 0, 0, -1), new Step(1, 1, 0, 0, -1), new Step(2, 1, 7, 0, -1))).states.get(1L);
+        assertThat(s.getStatus()).isEqualTo(SessionStatus.REVIEW);
+        assertThat(s.getReviewReason()).isEqualTo(SessionTransitions.UNEXPECTED_PROVIDER);
     }
 
     @Example
     void regression_two_reservations_cannot_together_exceed_the_payment() {
-        run(List.of(new Step(0, 1, 0, 0, -1), new Step(1, 1, 0, 0, -1), new Step(2, 1, 0, 0, -1),
-                new Step(8, 1, 3, 0, -1), new Step(8, 1, 3, 0, -1), new Step(9, 1, 0, 0, -1), new Step(9, 1, 1, 0, -1)));
+        SessionState s = run(List.of(new Step(0, 1, 0, 0, -1), new Step(1, 1, 0, 0, -1), new Step(2, 1, 4, 0, -1),
+                new Step(8, 1, 3, 0, -1), new Step(8, 1, 3, 0, -1), new Step(9, 1, 1, 0, -1), new Step(9, 1, 2, 0, -1))).states.get(1L);
+        assertThat(s.getStatus()).isEqualTo(SessionStatus.PAID);
+        assertThat(s.getRefundedMinor()).as("the second 40.00 did not fit beside the first").isEqualTo(4000);
+        assertThat(SessionTransitions.reserved(s)).isZero();
     }
 
     @Example
-    void regression_an_approved_underpayment_refunds_only_what_was_received() {
-        run(List.of(new Step(0, 1, 0, 0, -1), new Step(1, 1, 0, 0, -1), new Step(2, 1, 9, 0, -1),
-                new Step(10, 1, 0, 0, -1), new Step(7, 1, 0, 0, -1), new Step(9, 1, 0, 0, -1)));
+    void regression_an_underpayment_goes_to_review_and_an_approval_refunds_only_what_was_received() {
+        SessionState s = run(List.of(new Step(0, 1, 0, 0, -1), new Step(1, 1, 0, 0, -1), new Step(2, 1, 1, 0, -1),
+                new Step(10, 1, 0, 0, -1), new Step(8, 1, 0, 0, -1), new Step(9, 1, 1, 0, -1))).states.get(1L);
+        assertThat(s.getStatus()).isEqualTo(SessionStatus.REFUNDED);
+        assertThat(s.getPaidAmountMinor()).isEqualTo(1);
+        assertThat(s.getRefundedMinor()).isEqualTo(1);
     }
 
-    private void run(List<Step> history) {
+    private Model run(List<Step> history) {
         Model model = new Model();
         for (Step step : history) {
             model.now = model.now.plusSeconds(step.secondsLater());
@@ -105,6 +118,7 @@ class SessionTransitionsProperties {
                 assertThat(decision).isNotNull();
             }
         }
+        return model;
     }
 
     /** The sender's side: what it sent, which attempts it started, what the aggregate wrote. */
