@@ -26,7 +26,8 @@ final class AggregateCommand implements Callable<Integer> {
     @Option(names = "--application-id", defaultValue = "kassa-aggregate", description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
     String applicationId;
 
-    @Option(names = "--state-dir", defaultValue = "var/aggregate", description = "Where the local stores live (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--state-dir", description = "Where the local stores live (default: var/state/<application id>-<n>, "
+            + "the first n no running instance holds; the log then goes to var/log/<application id>-<n>.log).")
     Path stateDir;
 
     @Option(names = "--standby-replicas", defaultValue = "0", description = "Warm copies of each store on other instances (default: ${DEFAULT-VALUE}).")
@@ -44,6 +45,10 @@ final class AggregateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        InstanceSlot slot = stateDir == null ? InstanceSlot.claim(Path.of("var", "state"), applicationId)
+                : InstanceSlot.hold(stateDir, applicationId);
+        slot.useOwnLogFile();
+        Path stateDir = slot.dir();
         if (standbyReplicas < 0 || commitIntervalMs < 1) {
             throw new UserError("--standby-replicas must be 0 or more and --commit-interval-ms at least 1.");
         }
@@ -57,9 +62,15 @@ final class AggregateCommand implements Callable<Integer> {
                 ops.close();
             }
             service.close();
+            try {
+                slot.close();
+            } catch (java.io.IOException ignored) {
+                // the OS releases the lock with the process anyway
+            }
             stopped.countDown();
         }, "kassa-aggregate-shutdown"));
         out.println("kassa aggregate: " + applicationId + " on " + bootstrap + ", state in " + stateDir.toAbsolutePath()
+                + ", log in " + System.getProperty("kassa.log.dir", "var/log") + "/" + slot.name() + ".log"
                 + "; Ctrl-C stops it.");
         out.flush();
         stopped.await();

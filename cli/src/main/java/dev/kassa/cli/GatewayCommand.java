@@ -50,6 +50,8 @@ final class GatewayCommand implements Callable<Integer> {
         if (port < 1 || port > 65535) {
             throw new UserError("--port must be from 1 to 65535, not " + port + ".");
         }
+        // Its own log file: two gateways on one machine have two ports.
+        InstanceSlot.useLogFile("kassa-gateway-" + port);
         try {
             dev.kassa.router.OperatorRules.parse(routingRules);
         } catch (IllegalArgumentException e) {

@@ -24,7 +24,8 @@ final class RelayCommand implements Callable<Integer> {
     @Option(names = "--application-id", defaultValue = "kassa-relay", description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
     String applicationId;
 
-    @Option(names = "--state-dir", defaultValue = "var/relay", description = "Where the local stores live (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--state-dir", description = "Where the local stores live (default: var/state/<application id>-<n>, "
+            + "the first n no running instance holds; the log then goes to var/log/<application id>-<n>.log).")
     Path stateDir;
 
     @Option(names = "--allow-loopback-webhooks", description = "Call webhook URLs on loopback (development only; never in production).")
@@ -43,6 +44,10 @@ final class RelayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        InstanceSlot slot = stateDir == null ? InstanceSlot.claim(Path.of("var", "state"), applicationId)
+                : InstanceSlot.hold(stateDir, applicationId);
+        slot.useOwnLogFile();
+        Path stateDir = slot.dir();
         PrintWriter out = spec.commandLine().getOut();
         RelayService.Config defaults = RelayService.Config.defaults(bootstrap, stateDir, allowLoopback);
         RelaySettings settings = defaults.settings();
@@ -62,9 +67,15 @@ final class RelayCommand implements Callable<Integer> {
                 ops.close();
             }
             service.close();
+            try {
+                slot.close();
+            } catch (java.io.IOException ignored) {
+                // the OS releases the lock with the process anyway
+            }
             stopped.countDown();
         }, "kassa-relay-shutdown"));
         out.println("kassa relay: " + applicationId + " on " + bootstrap + ", state in " + stateDir.toAbsolutePath()
+                + ", log in " + System.getProperty("kassa.log.dir", "var/log") + "/" + slot.name() + ".log"
                 + (allowLoopback ? ", loopback webhooks ALLOWED (development)" : "") + "; Ctrl-C stops it.");
         out.flush();
         stopped.await();

@@ -126,6 +126,11 @@ public final class LocalKafka implements KafkaCluster {
         // Kassa creates every topic with its declared config; a typo in a topic name must fail, not create a topic.
         p.put("auto.create.topics.enable", "false");
         p.put("log.cleaner.backoff.ms", "1000");
+        // After a kill -9, the restarted node is unfenced only once its previous registration's session expired (9 s
+        // by default): most of a restarted kassa dev's wait once the consumer groups rejoin at once. The controller is
+        // in the same JVM, so heartbeats never cross a network: 3 s (three missed heartbeats) is safe.
+        p.put("broker.session.timeout.ms", "3000");
+        p.put("broker.heartbeat.interval.ms", "1000");
         return p;
     }
 

@@ -44,6 +44,9 @@ public final class AggregateService implements AutoCloseable {
             p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
             p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
             p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+            // Static membership: a restart after kill -9 takes its place back without waiting out the old session.
+            dev.kassa.schemas.GroupMembership.consumerSettings(applicationId, stateDir)
+                    .forEach((key, value) -> p.put(StreamsConfig.mainConsumerPrefix(key), value));
             p.putAll(overrides);
             return p;
         }

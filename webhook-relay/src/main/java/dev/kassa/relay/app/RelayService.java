@@ -86,6 +86,9 @@ public final class RelayService implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Static membership: a restart after kill -9 takes its place back without waiting out the old session.
+        dev.kassa.schemas.GroupMembership.consumerSettings(config.applicationId(), config.stateDir())
+                .forEach((key, value) -> p.put(StreamsConfig.mainConsumerPrefix(key), value));
         // The aggregate writes events in transactions: a webhook must never go out for an event of an aborted one.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         // Events, attempts and redeliveries share a task but need no time alignment between them (a stale attempt is
