@@ -45,14 +45,14 @@ final class AggregateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InstanceSlot slot = stateDir == null ? InstanceSlot.claim(Path.of("var", "state"), applicationId)
-                : InstanceSlot.hold(stateDir, applicationId);
-        slot.useOwnLogFile();
-        Path stateDir = slot.dir();
         if (standbyReplicas < 0 || commitIntervalMs < 1) {
             throw new UserError("--standby-replicas must be 0 or more and --commit-interval-ms at least 1.");
         }
         PrintWriter out = spec.commandLine().getOut();
+        InstanceSlot slot = stateDir == null ? InstanceSlot.claim(Path.of("var", "state"), applicationId)
+                : InstanceSlot.hold(stateDir, applicationId);
+        slot.useOwnLogFile();
+        Path stateDir = slot.dir();
         OpsServer ops = opsPort > 0 ? OpsServers.start(opsPort) : null;
         AggregateService service = AggregateService.start(new AggregateService.Config(bootstrap, applicationId, stateDir,
                 Duration.ofMillis(commitIntervalMs), standbyReplicas, AggregateSettings.DEFAULTS, Map.of()));

@@ -44,12 +44,8 @@ final class RelayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InstanceSlot slot = stateDir == null ? InstanceSlot.claim(Path.of("var", "state"), applicationId)
-                : InstanceSlot.hold(stateDir, applicationId);
-        slot.useOwnLogFile();
-        Path stateDir = slot.dir();
         PrintWriter out = spec.commandLine().getOut();
-        RelayService.Config defaults = RelayService.Config.defaults(bootstrap, stateDir, allowLoopback);
+        RelayService.Config defaults = RelayService.Config.defaults(bootstrap, Path.of("unused"), allowLoopback);
         RelaySettings settings = defaults.settings();
         if (retrySchedule != null) {
             try {
@@ -58,6 +54,10 @@ final class RelayCommand implements Callable<Integer> {
                 throw new UserError("--retry-schedule: " + e.getMessage() + ".");
             }
         }
+        InstanceSlot slot = stateDir == null ? InstanceSlot.claim(Path.of("var", "state"), applicationId)
+                : InstanceSlot.hold(stateDir, applicationId);
+        slot.useOwnLogFile();
+        Path stateDir = slot.dir();
         OpsServer ops = opsPort > 0 ? OpsServers.start(opsPort) : null;
         RelayService service = RelayService.start(new RelayService.Config(bootstrap, applicationId, stateDir, allowLoopback,
                 defaults.requestTimeout(), settings, defaults.overrides()));
