@@ -18,6 +18,17 @@ final class ApiError extends RuntimeException {
         this.code = code;
     }
 
+    /** The aggregate refused a command: its stable code, 400 for a bad amount, 404 for an unknown session, else 409. */
+    static ApiError refused(dev.kassa.schemas.avro.CommandResult result) {
+        String code = result.getErrorCode() == null ? "invalid_transition" : result.getErrorCode();
+        HttpStatus status = switch (code) {
+            case "invalid_amount" -> HttpStatus.BAD_REQUEST;
+            case "not_found" -> HttpStatus.NOT_FOUND;
+            default -> HttpStatus.CONFLICT;
+        };
+        return new ApiError(status, code, result.getMessage());
+    }
+
     static ApiError missingField(String field) {
         return new ApiError(HttpStatus.BAD_REQUEST, "missing_field", "'" + field + "' is required");
     }

@@ -59,7 +59,7 @@ final class Refunds {
                     "this refund id (Idempotency-Key) was used before with another amount; use a new key for another refund");
         }
         if (reserved.getOutcome() == CommandOutcome.REJECTED) {
-            throw rejected(reserved);
+            throw ApiError.refused(reserved);
         }
         return finish(state.getSessionId(), refundId, reserved.getSequence() == null ? 1 : reserved.getSequence(), actor);
     }
@@ -82,7 +82,7 @@ final class Refunds {
         CommandResult settled = send(command(after, "settle-" + Secrets.sha256(sessionId + "\n" + refundId), actor,
                 new RefundSession(refundId, null, null, new RefundSettlement(answer.accepted(), answer.providerRefundId(), answer.message()))));
         if (settled.getOutcome() == CommandOutcome.REJECTED || settled.getOutcome() == CommandOutcome.FLAGGED) {
-            throw rejected(settled);
+            throw ApiError.refused(settled);
         }
         SessionState done = kafka.session(sessionId, settled.getSequence() == null ? after.getSequence() : settled.getSequence(), COMMAND_TIMEOUT);
         RefundEntry result = done == null ? null : entry(done, refundId);
@@ -113,15 +113,5 @@ final class Refunds {
             throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
                     "the session aggregate did not answer within " + COMMAND_TIMEOUT.toSeconds() + " s; retry with the same Idempotency-Key");
         }
-    }
-
-    private static ApiError rejected(CommandResult result) {
-        String code = result.getErrorCode() == null ? "invalid_transition" : result.getErrorCode();
-        HttpStatus status = switch (code) {
-            case "invalid_amount" -> HttpStatus.BAD_REQUEST;
-            case "not_found" -> HttpStatus.NOT_FOUND;
-            default -> HttpStatus.CONFLICT;
-        };
-        return new ApiError(status, code, result.getMessage());
     }
 }

@@ -352,15 +352,7 @@ class SessionController {
                 answer.putAll(extra);
                 return HttpResponse.ok(answer);
             }
-            default -> {
-                String code = result.getErrorCode() == null ? "invalid_transition" : result.getErrorCode();
-                HttpStatus status = switch (code) {
-                    case "invalid_amount" -> HttpStatus.BAD_REQUEST;
-                    case "not_found" -> HttpStatus.NOT_FOUND;
-                    default -> HttpStatus.CONFLICT;
-                };
-                throw new ApiError(status, code, result.getMessage());
-            }
+            default -> throw ApiError.refused(result);
         }
     }
 
