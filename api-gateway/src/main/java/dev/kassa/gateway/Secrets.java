@@ -35,9 +35,23 @@ final class Secrets {
         }
     }
 
-    /** A positive id below 2^53, exact in JavaScript; uniqueness is checked by the aggregate (session_exists). */
+    /**
+     * A positive id below 2^53, exact in JavaScript; uniqueness is checked by the aggregate (session_exists). Never
+     * Luhn-valid: one random 16-digit number in ten passes the card-number check, and the log scrubber would then
+     * hide the id support searches for (a session id in a log line would read {@code [card ••••1234]}).
+     */
     static long id() {
-        return 1 + (RANDOM.nextLong() & Long.MAX_VALUE) % MAX_SAFE_INTEGER;
+        long id;
+        do {
+            id = 1 + (RANDOM.nextLong() & Long.MAX_VALUE) % MAX_SAFE_INTEGER;
+        } while (looksLikeACard(id));
+        return id;
+    }
+
+    /** Whether the log scrubber would take this id for a card number (13 digits or more, Luhn-valid). */
+    static boolean looksLikeACard(long id) {
+        String digits = Long.toString(id);
+        return digits.length() >= 13 && dev.kassa.observability.Redaction.luhn(digits);
     }
 
     /** The session id an Idempotency-Key stands for: the same merchant and key always give the same id. */
@@ -46,7 +60,11 @@ final class Secrets {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest((merchantId + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
             long value = java.nio.ByteBuffer.wrap(digest).getLong() & MAX_SAFE_INTEGER;
-            return value == 0 ? 1 : value;
+            // Deterministic, like the draw: the same key always walks to the same id that is not card-shaped.
+            while (value == 0 || looksLikeACard(value)) {
+                value = (value * 31 + 7) & MAX_SAFE_INTEGER;
+            }
+            return value;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

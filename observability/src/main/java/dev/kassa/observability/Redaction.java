@@ -24,8 +24,9 @@ public final class Redaction {
             return text;
         }
         String out = text;
-        // Over-redaction is the price: one in ten 16-digit numbers passes the Luhn check, so a session id written
-        // into a message is sometimes shown as [card ••••NNNN]; the structured id fields keep it (scrubSecrets).
+        // Over-redaction is the price: one in ten 16-digit numbers passes the Luhn check. Kassa's own session ids are
+        // drawn never Luhn-valid (gateway Secrets.id), so they survive; other long numbers may be shown as
+        // [card ••••NNNN].
         if (hasDigits(out, 13)) {
             Matcher m = CARD.matcher(out);
             StringBuilder b = new StringBuilder();
