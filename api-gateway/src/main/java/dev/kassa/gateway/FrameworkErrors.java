@@ -29,6 +29,11 @@ class FrameworkErrors {
         return new ApiError(HttpStatus.NOT_FOUND, "not_found", "no such path: " + path).response();
     }
 
+    @Error(exception = HostedPageController.CheckoutNotFound.class, global = true)
+    HttpResponse<?> checkoutNotFound(HttpRequest<?> request) {
+        return HostedPageController.notFoundPage();
+    }
+
     @Error(status = HttpStatus.METHOD_NOT_ALLOWED, global = true)
     HttpResponse<Map<String, Object>> methodNotAllowed(HttpRequest<?> request) {
         return new ApiError(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed",

@@ -260,8 +260,21 @@ class HostedPageController {
         return country != null && country.matches("[A-Za-z]{2}") ? "&country=" + country : "";
     }
 
+    /**
+     * Thrown, never returned: a 404 response returned by a controller is routed again through the global NOT_FOUND
+     * error route, and Micronaut 4.10 can then loop forever in its execution flow, allocating until the heap is gone
+     * (seen here with the JDK client's HTTP/2 upgrade on a form post; kestra-io/kestra#17620 is the same race). An
+     * exception goes through {@link FrameworkErrors} once.
+     */
     private static HttpResponse<String> notFound() {
-        return notFoundPage();
+        throw new CheckoutNotFound();
+    }
+
+    /** The buyer's checkout does not exist (or is not offered here): answered with the HTML 404 page. */
+    static final class CheckoutNotFound extends RuntimeException {
+        CheckoutNotFound() {
+            super("checkout not found", null, false, false);
+        }
     }
 
     static MutableHttpResponse<String> notFoundPage() {
