@@ -134,8 +134,9 @@ class HostedCheckoutTest {
     void a_cancelled_or_unknown_session_never_shows_a_payable_form() throws Exception {
         long session = create("H-CANCEL", "https://hosted.example/cart");
         assertThat(send("POST", "/gateway/cancel.php", "Bearer " + apiKey, "{\"session_id\": " + session + "}").statusCode()).isEqualTo(200);
-        String page = get("/pay.php?session=" + session + "&method=card").body();
-        assertThat(page).contains("This checkout was cancelled").contains("https://hosted.example/cart").doesNotContain("<form");
+        // The page reads this gateway's replica of the state topic, which follows the cancel within moments.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get("/pay.php?session=" + session + "&method=card").body())
+                .contains("This checkout was cancelled").contains("https://hosted.example/cart").doesNotContain("<form"));
         HttpResponse<String> late = form("/pay/card", Map.of("session", "" + session, "provider", "wert", "number", "4242424242424242",
                 "exp", "12/30", "cvc", "123"));
         assertThat(late.statusCode()).isEqualTo(303);
