@@ -34,6 +34,7 @@ final class KafkaBackend implements AutoCloseable {
     private final Map<String, Long> merchantByKeyHash = new ConcurrentHashMap<>();
     /** Per merchant and order id, the order's newest session: latest created_at, the larger id on a tie. */
     private final Map<String, OrderSession> sessionByOrder = new ConcurrentHashMap<>();
+    private final java.util.Set<Long> reservedRefunds = ConcurrentHashMap.newKeySet();
     private final Replica<Long, Merchant> merchants;
     private final Replica<Long, SessionState> sessions;
     private final Replica<Long, dev.kassa.schemas.avro.WebhookEndpointStatus> endpointStatus;
@@ -56,6 +57,13 @@ final class KafkaBackend implements AutoCloseable {
                 Topics.WEBHOOK_ENDPOINT_STATUS.valueSerde().deserializer(), (id, status) -> { });
         sessions = new Replica<>(bootstrap, Topics.SESSION_STATE.name(), Serdes.Long().deserializer(),
                 Topics.SESSION_STATE.valueSerde().deserializer(), (id, state) -> {
+                    // Sessions with a refund reserved and not settled: what the refund executor looks at, without
+                    // walking every session.
+                    if (state != null && dev.kassa.aggregate.domain.SessionTransitions.reserved(state) > 0) {
+                        reservedRefunds.add(id);
+                    } else {
+                        reservedRefunds.remove(id);
+                    }
                     if (state != null) {
                         // The newest session of an order wins (SPEC.md): a merchant that retries an order gets the latest,
                         // whatever the random ids are.
@@ -188,6 +196,16 @@ final class KafkaBackend implements AutoCloseable {
             int byTime = Long.compare(a.createdAtMillis, b.createdAtMillis);
             return byTime > 0 || (byTime == 0 && a.sessionId > b.sessionId) ? a : b;
         }
+    }
+
+    /** Sessions that have a refund reserved and not yet confirmed or refused, as this replica sees them. */
+    java.util.Set<Long> sessionsWithReservedRefunds() {
+        return java.util.Set.copyOf(reservedRefunds);
+    }
+
+    /** The session as this replica has it now, without waiting. */
+    SessionState sessionNow(long id) {
+        return sessions.get(id);
     }
 
     /** The session's state once the replica has reached {@code sequence} (or whatever it has after {@code timeout}). */

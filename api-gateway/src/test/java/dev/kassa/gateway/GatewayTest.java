@@ -44,7 +44,8 @@ class GatewayTest {
         aggregate = AggregateService.start(new AggregateService.Config(defaults.bootstrapServers(), "gateway-test-" + System.nanoTime(),
                 defaults.stateDir(), defaults.commitInterval(), 0, defaults.settings(), java.util.Map.of()));
         aggregate.awaitRunning(Duration.ofSeconds(60));
-        gateway = GatewayServer.start(kafka.bootstrapServers(), 0, ADMIN, "http://localhost:8080", true);
+        gateway = GatewayServer.start(kafka.bootstrapServers(), 0, ADMIN, "http://localhost:8080", true,
+                java.util.Map.of("kassa.gateway.refund-executor-delay", "1s"));
         HttpResponse<String> created = post("/admin/merchants", "Bearer " + ADMIN, null, """
                 {"email": "shop@example.com", "domains": ["yourshop.com", "merchant-store.example"], "package": "pro",
                  "checkout_mode": "smart_router", "country": "nl", "webhook_url": "https://yourshop.com/webhook"}""");
@@ -400,6 +401,33 @@ class GatewayTest {
         JsonNode session = json(get("/gateway/status.php?session_id=" + id, "Bearer " + apiKey, null)).get("session");
         assertThat(session.get("refunded_amount").asText()).isEqualTo("70.00");
         assertThat(session.get("status").asText()).isEqualTo("paid");
+    }
+
+    @Test
+    void a_refund_reserved_by_a_gateway_that_died_is_executed_by_the_refund_executor() throws Exception {
+        JsonNode created = json(post("/gateway/session.php", "Bearer " + apiKey, null,
+                "{\"domain\":\"yourshop.com\",\"amount\":\"20.00\",\"currency\":\"EUR\",\"order_id\":\"RF-ORPHAN\"}"));
+        long id = created.get("session_id").asLong();
+        assertThat(post("/sandbox/sessions/" + id + "/pay", null, null, "{\"outcome\":\"paid\"}").statusCode()).isEqualTo(202);
+        awaitStatus(id, "paid");
+        long merchantId = json(get("/gateway/me.php", "Bearer " + apiKey, null)).get("merchant_id").asLong();
+
+        // What a gateway that died between reserving and asking the provider leaves behind: a reservation, nothing else.
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(java.util.Map.<String, Object>of(
+                "bootstrap.servers", bootstrap), dev.kassa.schemas.Topics.SESSION_COMMANDS.keySerde().serializer(),
+                dev.kassa.schemas.Topics.SESSION_COMMANDS.valueSerde().serializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(dev.kassa.schemas.Topics.SESSION_COMMANDS.name(), id,
+                    dev.kassa.schemas.avro.SessionCommand.newBuilder().setCommandId("orphan-reserve-" + id).setSessionId(id)
+                            .setMerchantId(merchantId).setIssuedAt(Instant.now()).setActor("merchant-api")
+                            .setPayload(new dev.kassa.schemas.avro.RefundSession("rf-orphan-" + id, 500L, "left behind", null)).build())).get();
+        }
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode session = json(get("/gateway/status.php?session_id=" + id, "Bearer " + apiKey, null)).get("session");
+            assertThat(session.get("refunded_amount").asText()).isEqualTo("5.00");
+        });
+        JsonNode log = json(get("/gateway/session_events.php?session_id=" + id, "Bearer " + apiKey, null)).get("events");
+        assertThat(log).extracting(e -> e.path("reason").asText()).contains("refund_reserved", "refund_recorded");
     }
 
     private static HttpResponse<String> refund(long id, String key, String amount) throws Exception {

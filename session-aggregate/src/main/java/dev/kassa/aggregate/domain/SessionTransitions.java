@@ -228,6 +228,9 @@ public final class SessionTransitions {
                     : step.invalid("take a pending report (" + report.getProviderStatus() + ")");
             case PAID -> paymentReported(step, report, unbound != null ? unbound : Mismatch.ofMoney(s, report));
             case FAILED -> unbound != null ? new Rejected(unbound.reason(), unbound.detail() + "; recorded, nothing changed", s)
+                    : current == REVIEW && reserved(s) > 0
+                    ? new Rejected(REFUND_IN_PROGRESS, "a failure was reported while this session's refund is being executed; "
+                            + "recorded, the session stays in review", s)
                     : current == CREATED || current == PENDING || current == REVIEW
                     ? step.apply(FAILED, new PaymentFailed(report.getProvider(), report.getAttemptId(),
                             report.getFailureCode() != null ? report.getFailureCode() : report.getProviderStatus(),
@@ -308,6 +311,11 @@ public final class SessionTransitions {
                     + s.getSessionId() + ", which is already " + current.name().toLowerCase() + ": money may have moved twice"
                     + (mismatch != null ? " (" + mismatch.detail() + ")" : "") + "; recorded for review", s);
         }
+        if (current == REVIEW && reserved(s) > 0) {
+            // The money of this session is being given back: a payment now must not make it paid beneath the refund.
+            return new Flagged(REFUND_IN_PROGRESS, "a payment was reported for session " + s.getSessionId()
+                    + " while its refund is being executed; recorded for review, the session stays in review", s);
+        }
         if (mismatch != null) {
             if (current == REVIEW) {
                 return new Flagged(mismatch.reason(), mismatch.detail() + "; recorded, the session stays in review", s);
@@ -327,10 +335,11 @@ public final class SessionTransitions {
                 }
                 ReviewOpened review = review("paid_after_grace", report, "paid after the grace window ended at " + graceEnd);
                 if (s.getLatePaymentPolicy() == LatePaymentPolicy.AUTO_REFUND) {
-                    // Both steps in the history: the payment that came too late, and the refund the policy made.
+                    // Both steps in the history: the payment that came too late, and the refund the policy reserves;
+                    // the gateway's refund executor has the provider execute it and records its answer.
                     return step.applyAll(List.of(new Transition(REVIEW, review),
-                            new Transition(REFUNDED, new RefundRecorded("auto-" + report.getProviderEventId(), amount, amount, true,
-                                    "automatic refund: paid after the grace window (merchant policy)", RefundPhase.RECORDED, null))));
+                            new Transition(REVIEW, new RefundRecorded(autoRefundId(report.getProviderEventId()), amount, s.getRefundedMinor(), false,
+                                    "automatic refund: paid after the grace window (merchant policy)", RefundPhase.RESERVED, null))));
                 }
                 return step.apply(REVIEW, review);
             }
@@ -440,6 +449,11 @@ public final class SessionTransitions {
                         s.getRefundedMinor(), false, resolve.getNote(), RefundPhase.RESERVED, null));
             }
         };
+    }
+
+    /** The refund id that the auto-refund policy reserves for a payment after the grace window. */
+    public static String autoRefundId(String providerEventId) {
+        return "auto-" + providerEventId;
     }
 
     /** The refund id that a review's REFUND resolution reserves. */

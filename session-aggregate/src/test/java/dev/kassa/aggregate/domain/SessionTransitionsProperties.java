@@ -102,6 +102,15 @@ class SessionTransitionsProperties {
         assertThat(s.getRefundedMinor()).isEqualTo(1);
     }
 
+    /** Found by the property: a decline on a session in review with a refund reserved must not move it to failed. */
+    @Example
+    void regression_a_decline_or_a_payment_while_a_refund_is_reserved_changes_nothing() {
+        SessionState s = run(List.of(new Step(1, 1, 0, 0, -1), new Step(0, 1, 0, 0, -1), new Step(0, 1, 0, 0, 1),
+                new Step(2, 1, 0, 0, -1), new Step(8, 1, 0, 0, -1), new Step(2, 1, 9, 0, -1), new Step(2, 1, 1, 0, -1))).states.get(1L);
+        assertThat(s.getStatus()).isEqualTo(SessionStatus.REVIEW);
+        assertThat(SessionTransitions.reserved(s)).isEqualTo(Commands.AMOUNT);
+    }
+
     private Model run(List<Step> history) {
         Model model = new Model();
         for (Step step : history) {

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kassa.aggregate.domain.Commands;
 import dev.kassa.aggregate.domain.SessionFold;
+import dev.kassa.aggregate.domain.SessionTransitions;
 import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.LatePaymentPolicy;
 import dev.kassa.schemas.avro.PaymentSucceeded;
@@ -126,7 +127,12 @@ class SessionTopologyTest {
         kassa.create("create-1", 1, LatePaymentPolicy.AUTO_REFUND).startAttempt("attempt-1", 1, "att-1").advance(Duration.ofSeconds(901));
         kassa.advance(Duration.ofHours(1)).providerReports("cb-too-late", 1, "completed");
 
-        kassa.expectStatuses(1, CREATED, PENDING, EXPIRED, REVIEW, REFUNDED);
+        kassa.expectStatuses(1, CREATED, PENDING, EXPIRED, REVIEW, REVIEW);
+        assertThat(SessionTransitions.reserved(kassa.state(1))).as("reserved, not refunded: no provider has executed it").isEqualTo(7900);
+        assertThat(kassa.state(1).getRefundedMinor()).isZero();
+
+        kassa.settleRefund("auto-settled", 1, SessionTransitions.autoRefundId("cb-too-late"), true);
+        kassa.expectStatuses(1, CREATED, PENDING, EXPIRED, REVIEW, REVIEW, REFUNDED);
         assertThat(kassa.state(1).getRefundedMinor()).isEqualTo(7900);
     }
 
