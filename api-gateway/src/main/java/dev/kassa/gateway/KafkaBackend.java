@@ -158,6 +158,17 @@ final class KafkaBackend implements AutoCloseable {
         }
     }
 
+    /** {@link #send} with the merchant API's answer to a timeout: 503 {@code unavailable}, retry with the same key. */
+    CommandResult sendOrUnavailable(SessionCommand command) throws InterruptedException {
+        Duration timeout = Duration.ofSeconds(10);
+        try {
+            return send(command, timeout);
+        } catch (TimeoutException e) {
+            throw new ApiError(io.micronaut.http.HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
+                    "the session aggregate did not answer within " + timeout.toSeconds() + " s; retry with the same Idempotency-Key");
+        }
+    }
+
     /** Writes a merchant profile and waits until this gateway's replica has it (read-your-writes). */
     Merchant putMerchant(Merchant merchant, Duration timeout) throws Exception {
         producer.send(new ProducerRecord<>(Topics.MERCHANTS.name(), merchant.getMerchantId(), merchant)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -13,7 +13,6 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A refund in three steps (SPEC.md, Money integrity): the aggregate reserves it (so that concurrent refunds can never
@@ -107,11 +106,6 @@ final class Refunds {
     }
 
     private CommandResult send(SessionCommand command) throws InterruptedException {
-        try {
-            return kafka.send(command, COMMAND_TIMEOUT);
-        } catch (TimeoutException e) {
-            throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
-                    "the session aggregate did not answer within " + COMMAND_TIMEOUT.toSeconds() + " s; retry with the same Idempotency-Key");
-        }
+        return kafka.sendOrUnavailable(command);
     }
 }

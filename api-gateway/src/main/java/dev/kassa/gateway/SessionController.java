@@ -32,7 +32,6 @@ import java.util.UUID;
 import java.util.List;
 import dev.kassa.router.Method;
 import dev.kassa.router.RouteDecision;
-import java.util.concurrent.TimeoutException;
 
 /** The seed-compatible merchant API: create a checkout session, read its status. */
 @Controller("/gateway")
@@ -40,7 +39,6 @@ import java.util.concurrent.TimeoutException;
 class SessionController {
 
     private static final DateTimeFormatter SEED_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
     private final KafkaBackend kafka;
     private final Routing routing;
@@ -357,12 +355,7 @@ class SessionController {
     }
 
     private CommandResult sendOrUnavailable(SessionCommand command) throws InterruptedException {
-        try {
-            return kafka.send(command, COMMAND_TIMEOUT);
-        } catch (TimeoutException e) {
-            throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
-                    "the session aggregate did not answer within " + COMMAND_TIMEOUT.toSeconds() + " s; retry with the same Idempotency-Key");
-        }
+        return kafka.sendOrUnavailable(command);
     }
 
     /** The authenticated (and rate-limited) merchant, for other merchant endpoints. */
