@@ -337,6 +337,7 @@ class GatewayTest {
             a currency that is not a code  | {"event_id":"m3","session_id":SID,"status":"completed","currency":"EURO"}     | 400 | invalid_currency
             no event id                    | {"session_id":SID,"status":"completed"}                                         | 400 | missing_field
             not json                       | {"event_id":                                                                    | 400 | invalid_json
+            an attempt id of 65 characters | {"event_id":"m5","session_id":SID,"status":"completed","attempt_id":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"} | 400 | invalid_callback
             """)
     void a_malformed_callback_is_a_4xx_with_a_stable_code_and_changes_nothing(String name, String body, int status, String code)
             throws Exception {
@@ -376,6 +377,9 @@ class GatewayTest {
         assertThat(json(retry).get("refunded_amount").asText()).isEqualTo("10.00");
         assertThat(json(retry).get("refund_id").asText()).isEqualTo("refund-key-1");
         assertThat(json(retry).get("provider_refund_id").asText()).isEqualTo(json(first).get("provider_refund_id").asText());
+        HttpResponse<String> longKey = refund(id, "k".repeat(256), "1.00");
+        assertThat(longKey.statusCode()).as(longKey.body()).isEqualTo(400);
+        assertThat(json(longKey).get("error").asText()).isEqualTo("invalid_idempotency_key");
         HttpResponse<String> other = refund(id, "refund-key-1", "20.00");
         assertThat(other.statusCode()).as(other.body()).isEqualTo(409);
         assertThat(json(other).get("error").asText()).isEqualTo("idempotency_conflict");

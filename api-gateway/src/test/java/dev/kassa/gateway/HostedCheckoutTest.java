@@ -238,6 +238,29 @@ class HostedCheckoutTest {
     }
 
     @Test
+    void a_refund_the_provider_refuses_refunds_nothing_and_its_retry_answers_the_same() throws Exception {
+        long session = create("H-REFUSED", null);
+        form("/pay/card", Map.of("session", "" + session, "provider", "wert", "number", "4242424242424242", "exp", "12/30", "cvc", "123"));
+        awaitStatus(session, "paid");
+        try (GatewayServer wertDown = GatewayServer.start(bootstrap, 0, "hosted-admin-token", "http://localhost:8080", true,
+                Map.of("kassa.gateway.unhealthy-providers", "wert"))) {
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> refund = HTTP.send(HttpRequest.newBuilder(URI.create(wertDown.url() + "/gateway/refund.php"))
+                        .header("Authorization", "Bearer " + apiKey).header("Idempotency-Key", "refused-" + session)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"session_id\": " + session + "}")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(refund.statusCode()).as(refund.body()).isEqualTo(502);
+                assertThat(JSON.readTree(refund.body()).get("error").asText()).isEqualTo("refund_refused");
+                assertThat(JSON.readTree(refund.body()).get("refunded_amount").asText()).isEqualTo("0.00");
+            }
+        }
+        List<SessionEvent> events = eventsOf(session);
+        var refused = (dev.kassa.schemas.avro.RefundRecorded) events.get(events.size() - 1).getPayload();
+        assertThat(refused.getPhase()).isEqualTo(dev.kassa.schemas.avro.RefundPhase.REFUSED);
+        assertThat(events.get(events.size() - 1).getStatus().name()).isEqualTo("PAID");
+    }
+
+    @Test
     void operator_rules_and_provider_health_steer_the_choice() throws Exception {
         try (GatewayServer steered = GatewayServer.start(bootstrap, 0, "hosted-admin-token", "http://localhost:8080", true,
                 Map.of("kassa.gateway.routing-rules", "off=wert; card=revolut,moonpay", "kassa.gateway.unhealthy-providers", "revolut"))) {

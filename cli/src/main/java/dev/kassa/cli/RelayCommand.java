@@ -45,11 +45,11 @@ final class RelayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        RelayService.Config defaults = RelayService.Config.defaults(bootstrap, Path.of("unused"), allowLoopback);
-        RelaySettings settings = defaults.settings();
+        // The schedule is checked before a state directory is claimed: a typo costs nothing.
+        RetrySchedule schedule = null;
         if (retrySchedule != null) {
             try {
-                settings = settings.withSchedule(RetrySchedule.parse(retrySchedule));
+                schedule = RetrySchedule.parse(retrySchedule);
             } catch (IllegalArgumentException e) {
                 throw new UserError("--retry-schedule: " + e.getMessage() + ".");
             }
@@ -58,6 +58,8 @@ final class RelayCommand implements Callable<Integer> {
                 : InstanceSlot.hold(stateDir, applicationId);
         slot.useOwnLogFile();
         Path stateDir = slot.dir();
+        RelayService.Config defaults = RelayService.Config.defaults(bootstrap, stateDir, allowLoopback);
+        RelaySettings settings = schedule == null ? defaults.settings() : defaults.settings().withSchedule(schedule);
         OpsServer ops = opsPort > 0 ? OpsServers.start(opsPort) : null;
         RelayService service = RelayService.start(new RelayService.Config(bootstrap, applicationId, stateDir, allowLoopback,
                 defaults.requestTimeout(), settings, defaults.overrides()));
