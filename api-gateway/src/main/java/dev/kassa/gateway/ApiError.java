@@ -1,47 +1,42 @@
 package dev.kassa.gateway;
 
+import dev.kassa.model.ErrorCode;
+import dev.kassa.schemas.avro.CommandResult;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** An error a client can cause: a stable code from SPEC.md, an HTTP status, and a message that says what to change. */
+/** An error a client can cause: a code from the catalogue ({@link ErrorCode}, with its HTTP status) and a message that says what to change. */
 final class ApiError extends RuntimeException {
 
-    private final HttpStatus status;
-    private final String code;
+    private final ErrorCode code;
 
-    ApiError(HttpStatus status, String code, String message) {
+    ApiError(ErrorCode code, String message) {
         super(message);
-        this.status = status;
         this.code = code;
     }
 
-    /** The aggregate refused a command: its stable code, 400 for a bad amount, 404 for an unknown session, else 409. */
-    static ApiError refused(dev.kassa.schemas.avro.CommandResult result) {
-        String code = result.getErrorCode() == null ? "invalid_transition" : result.getErrorCode();
-        HttpStatus status = switch (code) {
-            case "invalid_amount" -> HttpStatus.BAD_REQUEST;
-            case "not_found" -> HttpStatus.NOT_FOUND;
-            default -> HttpStatus.CONFLICT;
-        };
-        return new ApiError(status, code, result.getMessage());
+    /** The aggregate refused a command: its code and the catalogue's status (400 for a bad amount, 404 for an unknown session, else 409). */
+    static ApiError refused(CommandResult result) {
+        return new ApiError(result.getErrorCode() == null ? ErrorCode.INVALID_TRANSITION : ErrorCode.of(result.getErrorCode()),
+                result.getMessage());
     }
 
     static ApiError missingField(String field) {
-        return new ApiError(HttpStatus.BAD_REQUEST, "missing_field", "'" + field + "' is required");
+        return new ApiError(ErrorCode.MISSING_FIELD, "'" + field + "' is required");
     }
 
     MutableHttpResponse<Map<String, Object>> response() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("ok", false);
-        body.put("error", code);
+        body.put("error", code.code());
         body.put("message", getMessage());
-        return HttpResponse.<Map<String, Object>>status(status).body(body);
+        return HttpResponse.<Map<String, Object>>status(HttpStatus.valueOf(code.httpStatus())).body(body);
     }
 
     String code() {
-        return code;
+        return code.code();
     }
 }

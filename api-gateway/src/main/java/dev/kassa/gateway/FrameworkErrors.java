@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import dev.kassa.model.ErrorCode;
+
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -26,7 +28,7 @@ class FrameworkErrors {
             // A buyer's browser: a page, not JSON.
             return HostedPageController.notFoundPage();
         }
-        return new ApiError(HttpStatus.NOT_FOUND, "not_found", "no such path: " + path).response();
+        return new ApiError(ErrorCode.NOT_FOUND, "no such path: " + path).response();
     }
 
     @Error(exception = HostedPageController.CheckoutNotFound.class, global = true)
@@ -36,18 +38,18 @@ class FrameworkErrors {
 
     @Error(status = HttpStatus.METHOD_NOT_ALLOWED, global = true)
     HttpResponse<Map<String, Object>> methodNotAllowed(HttpRequest<?> request) {
-        return new ApiError(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+        return new ApiError(ErrorCode.METHOD_NOT_ALLOWED,
                 request.getMethodName() + " is not allowed on " + request.getPath()).response();
     }
 
     @Error(status = HttpStatus.UNSUPPORTED_MEDIA_TYPE, global = true)
     HttpResponse<Map<String, Object>> unsupportedMediaType(HttpRequest<?> request) {
-        return new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send Content-Type: application/json").response();
+        return new ApiError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send Content-Type: application/json").response();
     }
 
     @Error(exception = ContentLengthExceededException.class, global = true)
     HttpResponse<Map<String, Object>> tooLarge(HttpRequest<?> request) {
-        return new ApiError(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "body_too_large", "the body is larger than 64 KiB").response();
+        return new ApiError(ErrorCode.BODY_TOO_LARGE, "the body is larger than 64 KiB").response();
     }
 
     @Error(global = true)
@@ -64,6 +66,6 @@ class FrameworkErrors {
         } finally {
             org.slf4j.MDC.remove("trace_id");
         }
-        return new ApiError(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "something failed on Kassa's side; it was logged").response();
+        return new ApiError(ErrorCode.INTERNAL_ERROR, "something failed on Kassa's side; it was logged").response();
     }
 }

@@ -1,6 +1,8 @@
 package dev.kassa.gateway;
 
-import dev.kassa.aggregate.app.SessionHistory;
+import dev.kassa.model.ErrorCode;
+
+import dev.kassa.log.SessionHistory;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.SessionState;
 import io.micronaut.http.HttpResponse;
@@ -44,7 +46,7 @@ class HistoryController {
         long id = parse(sessionId);
         SessionHistory.SessionLog log = SessionHistory.read(settings.bootstrapServers(), id);
         if (log.events().isEmpty() || log.events().get(0).getMerchantId() != merchant.getMerchantId()) {
-            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no such session for this merchant");
+            throw new ApiError(ErrorCode.NOT_FOUND, "no such session for this merchant");
         }
         Map<Long, String> reasons = new java.util.HashMap<>();
         for (dev.kassa.schemas.avro.SessionEvent event : log.events()) {
@@ -77,7 +79,7 @@ class HistoryController {
         long id = parse(sessionId);
         SessionHistory.SessionLog log = SessionHistory.read(settings.bootstrapServers(), id);
         if (log.events().isEmpty()) {
-            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "session " + id + " has no events");
+            throw new ApiError(ErrorCode.NOT_FOUND, "session " + id + " has no events");
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("ok", true);
@@ -87,7 +89,7 @@ class HistoryController {
             try {
                 instant = Instant.parse(at);
             } catch (DateTimeParseException e) {
-                throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_at", "'at' must be an ISO-8601 instant such as 2026-02-25T12:05:00Z");
+                throw new ApiError(ErrorCode.INVALID_AT, "'at' must be an ISO-8601 instant such as 2026-02-25T12:05:00Z");
             }
             SessionState state = SessionHistory.stateAt(log.events(), instant);
             answer.put("at", instant.toString());
@@ -117,7 +119,7 @@ class HistoryController {
         try {
             return Long.parseLong(sessionId.trim());
         } catch (NumberFormatException e) {
-            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no session '" + sessionId + "'");
+            throw new ApiError(ErrorCode.NOT_FOUND, "no session '" + sessionId + "'");
         }
     }
 }

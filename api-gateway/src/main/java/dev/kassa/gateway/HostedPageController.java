@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import dev.kassa.model.Money;
+
 import dev.kassa.router.Catalogue;
 import dev.kassa.router.Method;
 import dev.kassa.router.Provider;

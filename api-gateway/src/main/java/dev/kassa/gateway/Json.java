@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import dev.kassa.model.ErrorCode;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,16 +17,16 @@ final class Json {
 
     static JsonNode object(String body) {
         if (body == null || body.isBlank()) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_json", "the body must be a JSON object");
+            throw new ApiError(ErrorCode.INVALID_JSON, "the body must be a JSON object");
         }
         try {
             JsonNode node = MAPPER.readTree(body);
             if (node == null || !node.isObject()) {
-                throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_json", "the body must be a JSON object");
+                throw new ApiError(ErrorCode.INVALID_JSON, "the body must be a JSON object");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_json", "the body is not valid JSON: " + e.getOriginalMessage());
+            throw new ApiError(ErrorCode.INVALID_JSON, "the body is not valid JSON: " + e.getOriginalMessage());
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import dev.kassa.model.ErrorCode;
+
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
@@ -24,7 +26,7 @@ class JsonOnlyFilter implements HttpServerFilter {
         String type = request.getHeaders().get("Content-Type");
         boolean hostedForm = request.getPath().startsWith("/pay/");
         if (hasBody && !hostedForm && type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            MutableHttpResponse<?> refused = new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+            MutableHttpResponse<?> refused = new ApiError(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "send Content-Type: application/json, not " + type).response();
             return Publishers.just(refused);
         }

@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import dev.kassa.model.ErrorCode;
+
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.Merchant;
@@ -59,7 +61,7 @@ final class KafkaBackend implements AutoCloseable {
                 Topics.SESSION_STATE.valueSerde().deserializer(), (id, state) -> {
                     // Sessions with a refund reserved and not settled: what the refund executor looks at, without
                     // walking every session.
-                    if (state != null && dev.kassa.aggregate.domain.SessionTransitions.reserved(state) > 0) {
+                    if (state != null && dev.kassa.model.RefundLedger.reserved(state) > 0) {
                         reservedRefunds.add(id);
                     } else {
                         reservedRefunds.remove(id);
@@ -164,7 +166,7 @@ final class KafkaBackend implements AutoCloseable {
         try {
             return send(command, timeout);
         } catch (TimeoutException e) {
-            throw new ApiError(io.micronaut.http.HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
+            throw new ApiError(ErrorCode.UNAVAILABLE,
                     "the session aggregate did not answer within " + timeout.toSeconds() + " s; retry with the same Idempotency-Key");
         }
     }

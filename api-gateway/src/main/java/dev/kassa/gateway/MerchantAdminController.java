@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import dev.kassa.model.ErrorCode;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.schemas.avro.CheckoutMode;
 import dev.kassa.schemas.avro.Merchant;
@@ -47,7 +49,7 @@ class MerchantAdminController {
         JsonNode json = Json.object(body);
         String email = Json.text(json, "email");
         if (email == null || !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
-            throw email == null ? ApiError.missingField("email") : new ApiError(HttpStatus.BAD_REQUEST, "invalid_email", "'email' is not an e-mail address");
+            throw email == null ? ApiError.missingField("email") : new ApiError(ErrorCode.INVALID_EMAIL, "'email' is not an e-mail address");
         }
         List<String> domains = domains(json);
         MerchantPackage pack = enumOf(MerchantPackage.class, Json.text(json, "package"), MerchantPackage.FREE, "package", "free, pro or unlimited");
@@ -78,7 +80,7 @@ class MerchantAdminController {
                 .setUpdatedAt(now)
                 .build();
         if (kafka.putMerchant(merchant, Duration.ofSeconds(10)) == null) {
-            throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the merchant was written but is not readable yet; retry the read");
+            throw new ApiError(ErrorCode.UNAVAILABLE, "the merchant was written but is not readable yet; retry the read");
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("ok", true);
@@ -101,7 +103,7 @@ class MerchantAdminController {
         JsonNode json = Json.object(body);
         Merchant current = kafka.merchantRecord(merchantId);
         if (current == null) {
-            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no merchant " + merchantId);
+            throw new ApiError(ErrorCode.NOT_FOUND, "no merchant " + merchantId);
         }
         Instant now = Instant.now();
         Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(now);
@@ -148,7 +150,7 @@ class MerchantAdminController {
             next.setRoutingBlock(strings(json, "routing_block"));
         }
         if (kafka.putMerchant(next.build(), Duration.ofSeconds(10)) == null) {
-            throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the change was written but is not readable yet; retry the read");
+            throw new ApiError(ErrorCode.UNAVAILABLE, "the change was written but is not readable yet; retry the read");
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("ok", true);
@@ -171,31 +173,31 @@ class MerchantAdminController {
         try {
             uri = URI.create(webhookUrl);
         } catch (IllegalArgumentException e) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_webhook_url", "'webhook_url' is not a URL");
+            throw new ApiError(ErrorCode.INVALID_WEBHOOK_URL, "'webhook_url' is not a URL");
         }
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         boolean devHttp = settings.development() && "http".equalsIgnoreCase(uri.getScheme());
         if (uri.getHost() == null || !(https || devHttp)) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_webhook_url", "'webhook_url' must be a full https:// URL");
+            throw new ApiError(ErrorCode.INVALID_WEBHOOK_URL, "'webhook_url' must be a full https:// URL");
         }
         return webhookUrl;
     }
 
     private static List<String> domains(JsonNode json) {
         if (json.get("domains") == null || !json.get("domains").isArray() || json.get("domains").isEmpty()) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "missing_field", "'domains' is required: a list of the merchant's shop domains");
+            throw new ApiError(ErrorCode.MISSING_FIELD, "'domains' is required: a list of the merchant's shop domains");
         }
         List<String> domains = new ArrayList<>();
         for (JsonNode d : json.get("domains")) {
             domains.add(Domains.normalize(d.asText()).orElseThrow(() ->
-                    new ApiError(HttpStatus.BAD_REQUEST, "invalid_domain", "'" + d.asText() + "' is not a domain")));
+                    new ApiError(ErrorCode.INVALID_DOMAIN, "'" + d.asText() + "' is not a domain")));
         }
         return domains;
     }
 
     private static List<String> strings(JsonNode json, String field) {
         if (!json.get(field).isArray()) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_" + field, "'" + field + "' must be a list of methods or provider slugs");
+            throw new ApiError(ErrorCode.of("invalid_" + field), "'" + field + "' must be a list of methods or provider slugs");
         }
         List<String> values = new ArrayList<>();
         json.get(field).forEach(v -> values.add(v.asText().trim().toLowerCase(Locale.ROOT)));
@@ -209,7 +211,7 @@ class MerchantAdminController {
         try {
             return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_" + field, "'" + field + "' must be " + allowed + ", not '" + value + "'");
+            throw new ApiError(ErrorCode.of("invalid_" + field), "'" + field + "' must be " + allowed + ", not '" + value + "'");
         }
     }
 
@@ -219,7 +221,7 @@ class MerchantAdminController {
             return fallback;
         }
         if (!value.canConvertToInt() || value.asInt() < min || value.asInt() > max) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_" + field, "'" + field + "' must be a whole number from " + min + " to " + max);
+            throw new ApiError(ErrorCode.of("invalid_" + field), "'" + field + "' must be a whole number from " + min + " to " + max);
         }
         return value.asInt();
     }

@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import dev.kassa.model.ErrorCode;
+
 import io.micronaut.http.HttpStatus;
 
 /** The operator API's one check: {@code Authorization: Bearer <admin token>}, compared in constant time. */
@@ -10,7 +12,7 @@ final class Operators {
 
     static void require(GatewaySettings settings, String authorization) {
         if (!Secrets.same(authorization, "Bearer " + settings.adminToken())) {
-            throw new ApiError(HttpStatus.UNAUTHORIZED, authorization.isEmpty() ? "missing_api_key" : "invalid_api_key",
+            throw new ApiError(authorization.isEmpty() ? ErrorCode.MISSING_API_KEY : ErrorCode.INVALID_API_KEY,
                     "the operator API needs 'Authorization: Bearer <admin token>'");
         }
     }

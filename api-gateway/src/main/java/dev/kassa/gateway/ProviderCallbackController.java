@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import dev.kassa.model.ErrorCode;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.ProviderReport;
@@ -59,7 +61,7 @@ class ProviderCallbackController {
         String slug = provider.trim().toLowerCase(Locale.ROOT);
         String secret = secrets.secretOf(slug);
         if (secret == null) {
-            throw new ApiError(HttpStatus.UNAUTHORIZED, "invalid_signature", "unknown provider '" + provider + "' (X-Provider)");
+            throw new ApiError(ErrorCode.INVALID_SIGNATURE, "unknown provider '" + provider + "' (X-Provider)");
         }
         byte[] bytes = raw == null ? new byte[0] : raw;
         verify(bytes, signature, secret, Instant.now());
@@ -69,7 +71,7 @@ class ProviderCallbackController {
         try {
             sessionId = Long.parseLong(require(json, "session_id"));
         } catch (NumberFormatException e) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_session_id", "'session_id' must be a number");
+            throw new ApiError(ErrorCode.INVALID_SESSION_ID, "'session_id' must be a number");
         }
         Map<String, String> references = new HashMap<>();
         JsonNode refs = json.get("references");
@@ -83,17 +85,17 @@ class ProviderCallbackController {
         if (json.hasNonNull("amount_minor")) {
             JsonNode given = json.get("amount_minor");
             if (!given.isIntegralNumber() || !given.canConvertToLong() || given.asLong() < 0) {
-                throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_amount", "'amount_minor' must be a whole number of minor units, 0 or more");
+                throw new ApiError(ErrorCode.INVALID_AMOUNT, "'amount_minor' must be a whole number of minor units, 0 or more");
             }
             amount = given.asLong();
         }
         String currency = Json.text(json, "currency");
         if (currency != null && !currency.matches("[A-Za-z]{3}")) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_currency", "'currency' must be a three-letter code such as EUR");
+            throw new ApiError(ErrorCode.INVALID_CURRENCY, "'currency' must be a three-letter code such as EUR");
         }
         String attemptId = Json.text(json, "attempt_id");
         if (attemptId != null && attemptId.length() > 64 || eventId.length() > 128) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_callback", "'attempt_id' has at most 64 characters and 'event_id' at most 128");
+            throw new ApiError(ErrorCode.INVALID_CALLBACK, "'attempt_id' has at most 64 characters and 'event_id' at most 128");
         }
         SessionCommand command = SessionCommand.newBuilder()
                 .setCommandId("provider:" + slug + ":" + eventId)
@@ -115,7 +117,7 @@ class ProviderCallbackController {
         try {
             result = kafka.send(command, Duration.ofSeconds(10));
         } catch (TimeoutException e) {
-            throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "not recorded yet; send the callback again");
+            throw new ApiError(ErrorCode.UNAVAILABLE, "not recorded yet; send the callback again");
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("ok", true);
@@ -138,20 +140,20 @@ class ProviderCallbackController {
             }
         }
         if (t == null || v1 == null) {
-            throw new ApiError(HttpStatus.UNAUTHORIZED, "invalid_signature", "X-Provider-Signature must be t=<unix seconds>,v1=<hex HMAC>");
+            throw new ApiError(ErrorCode.INVALID_SIGNATURE, "X-Provider-Signature must be t=<unix seconds>,v1=<hex HMAC>");
         }
         long seconds;
         try {
             seconds = Long.parseLong(t);
         } catch (NumberFormatException e) {
-            throw new ApiError(HttpStatus.UNAUTHORIZED, "invalid_signature", "t is not a number of seconds");
+            throw new ApiError(ErrorCode.INVALID_SIGNATURE, "t is not a number of seconds");
         }
         if (Math.abs(now.getEpochSecond() - seconds) > TOLERANCE.toSeconds()) {
-            throw new ApiError(HttpStatus.UNAUTHORIZED, "invalid_signature", "the signature's timestamp is more than 5 minutes off");
+            throw new ApiError(ErrorCode.INVALID_SIGNATURE, "the signature's timestamp is more than 5 minutes off");
         }
         String expected = sign(body, seconds, secret);
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), v1.getBytes(StandardCharsets.US_ASCII))) {
-            throw new ApiError(HttpStatus.UNAUTHORIZED, "invalid_signature", "the signature does not match the body");
+            throw new ApiError(ErrorCode.INVALID_SIGNATURE, "the signature does not match the body");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import dev.kassa.model.ErrorCode;
+
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import java.util.Map;
@@ -15,7 +17,7 @@ final class RateLimited extends RuntimeException {
     }
 
     MutableHttpResponse<Map<String, Object>> response() {
-        return new ApiError(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", getMessage()).response()
+        return new ApiError(ErrorCode.RATE_LIMITED, getMessage()).response()
                 .header("Retry-After", Long.toString(retryAfterSeconds));
     }
 }

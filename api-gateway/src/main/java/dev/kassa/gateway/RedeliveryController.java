@@ -1,11 +1,10 @@
 package dev.kassa.gateway;
 
+import dev.kassa.model.ErrorCode;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kassa.aggregate.app.EventLogReplay;
-import dev.kassa.relay.delivery.Redeliveries;
-import dev.kassa.schemas.Topics;
+import dev.kassa.log.Redeliveries;
 import dev.kassa.schemas.avro.RedeliveryRequest;
-import dev.kassa.schemas.avro.SessionEvent;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -19,7 +18,6 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,35 +46,15 @@ class RedeliveryController {
         JsonNode json = Json.object(body);
         String eventId = Json.text(json, "event_id");
         Long sessionId = json.hasNonNull("session_id") ? json.get("session_id").asLong() : null;
-        if (sessionId == null && eventId != null && eventId.matches("evt_\\d+_\\d+")) {
-            sessionId = Long.parseLong(eventId.split("_")[1]); // an event id names its session
-        }
         Redeliveries.Selection selection;
         try {
-            selection = new Redeliveries.Selection(json.hasNonNull("session_id") ? sessionId : null, eventId,
-                    instant(Json.text(json, "from"), "from"), instant(Json.text(json, "to"), "to"));
+            selection = new Redeliveries.Selection(sessionId, eventId, instant(Json.text(json, "from"), "from"), instant(Json.text(json, "to"), "to"));
         } catch (IllegalArgumentException e) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "missing_field", e.getMessage().replace("--", ""));
+            throw new ApiError(ErrorCode.MISSING_FIELD, e.getMessage().replace("--", ""));
         }
-        List<SessionEvent> log = new ArrayList<>();
-        if (sessionId != null) {
-            EventLogReplay.readSessionPartition(settings.bootstrapServers(), Topics.SESSION_EVENTS.name(), sessionId,
-                    Topics.SESSION_EVENTS.keySerde().deserializer(), Topics.SESSION_EVENTS.valueSerde().deserializer(), (k, e) -> {
-                        if (e != null) {
-                            log.add(e);
-                        }
-                    });
-        } else {
-            EventLogReplay.readToEnd(settings.bootstrapServers(), Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
-                    Topics.SESSION_EVENTS.valueSerde().deserializer(), (k, e) -> {
-                        if (e != null) {
-                            log.add(e);
-                        }
-                    });
-        }
-        List<RedeliveryRequest> requests = Redeliveries.select(log, selection, "operator:admin-api", Instant.now());
+        List<RedeliveryRequest> requests = Redeliveries.fromLog(settings.bootstrapServers(), selection, "operator:admin-api", Instant.now());
         if (requests.isEmpty()) {
-            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no event matched");
+            throw new ApiError(ErrorCode.NOT_FOUND, "no event matched");
         }
         for (RedeliveryRequest request : requests) {
             kafka.redeliver(request);
@@ -95,7 +73,7 @@ class RedeliveryController {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_" + field, "'" + field + "' must be an ISO-8601 instant such as 2026-02-25T12:00:00Z");
+            throw new ApiError(ErrorCode.of("invalid_" + field), "'" + field + "' must be an ISO-8601 instant such as 2026-02-25T12:00:00Z");
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import dev.kassa.model.ErrorCode;
+
 import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.RefundEntry;
@@ -43,7 +45,7 @@ final class Refunds {
     /** Refuses at once, before anything is reserved, when no connector could execute a refund. */
     void requireConnector() {
         if (connector == null) {
-            throw new ApiError(HttpStatus.CONFLICT, "no_live_provider", "refunds are executed by a payment provider, and no live "
+            throw new ApiError(ErrorCode.NO_LIVE_PROVIDER, "refunds are executed by a payment provider, and no live "
                     + "provider connector is configured on this Kassa (only sandbox mode has one); nothing was refunded");
         }
     }
@@ -54,7 +56,7 @@ final class Refunds {
         CommandResult reserved = send(command(state, "refund-" + Secrets.sha256(state.getSessionId() + "\n" + refundId), actor,
                 new RefundSession(refundId, amountMinor, reason, null)));
         if (reserved.getOutcome() == CommandOutcome.FLAGGED) {
-            throw new ApiError(HttpStatus.CONFLICT, "idempotency_conflict",
+            throw new ApiError(ErrorCode.IDEMPOTENCY_CONFLICT,
                     "this refund id (Idempotency-Key) was used before with another amount; use a new key for another refund");
         }
         if (reserved.getOutcome() == CommandOutcome.REJECTED) {
@@ -71,7 +73,7 @@ final class Refunds {
         SessionState after = kafka.session(sessionId, sequence, COMMAND_TIMEOUT);
         RefundEntry entry = after == null ? null : entry(after, refundId);
         if (entry == null) {
-            throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the refund is reserved but not visible here yet; retry with the same key");
+            throw new ApiError(ErrorCode.UNAVAILABLE, "the refund is reserved but not visible here yet; retry with the same key");
         }
         if (entry.getPhase() != RefundPhase.RESERVED) {
             return new Result(after, entry);
@@ -86,7 +88,7 @@ final class Refunds {
         SessionState done = kafka.session(sessionId, settled.getSequence() == null ? after.getSequence() : settled.getSequence(), COMMAND_TIMEOUT);
         RefundEntry result = done == null ? null : entry(done, refundId);
         if (result == null || result.getPhase() == RefundPhase.RESERVED) {
-            throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the provider answered; retry with the same key to read the result");
+            throw new ApiError(ErrorCode.UNAVAILABLE, "the provider answered; retry with the same key to read the result");
         }
         return new Result(done, result);
     }

@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import dev.kassa.model.ErrorCode;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
@@ -59,20 +61,20 @@ class ReviewController {
             case "approve" -> ReviewResolution.APPROVE;
             case "reject" -> ReviewResolution.REJECT;
             case "refund" -> ReviewResolution.REFUND;
-            default -> throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_resolution", "'resolution' must be approve, reject or refund");
+            default -> throw new ApiError(ErrorCode.INVALID_RESOLUTION, "'resolution' must be approve, reject or refund");
         };
         long id;
         try {
             id = Long.parseLong(sessionId);
         } catch (NumberFormatException e) {
-            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no session '" + sessionId + "'");
+            throw new ApiError(ErrorCode.NOT_FOUND, "no session '" + sessionId + "'");
         }
         SessionState state = kafka.session(id, 1, Duration.ofSeconds(1));
         if (state == null) {
-            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no session " + id);
+            throw new ApiError(ErrorCode.NOT_FOUND, "no session " + id);
         }
         if (state.getStatus() != SessionStatus.REVIEW) {
-            throw new ApiError(HttpStatus.CONFLICT, "invalid_transition", "session " + id + " is " + state.getStatus().name().toLowerCase(Locale.ROOT)
+            throw new ApiError(ErrorCode.INVALID_TRANSITION, "session " + id + " is " + state.getStatus().name().toLowerCase(Locale.ROOT)
                     + ", not in review");
         }
         String note = Json.text(json, "note");
@@ -86,10 +88,10 @@ class ReviewController {
                     .setMerchantId(state.getMerchantId()).setIssuedAt(Instant.now()).setActor("operator")
                     .setPayload(new ResolveReview(resolution, note)).build(), Duration.ofSeconds(10));
         } catch (TimeoutException e) {
-            throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "not recorded yet; ask again");
+            throw new ApiError(ErrorCode.UNAVAILABLE, "not recorded yet; ask again");
         }
         if (result.getOutcome() != CommandOutcome.APPLIED) {
-            throw new ApiError(HttpStatus.CONFLICT, result.getErrorCode() == null ? "invalid_transition" : result.getErrorCode(),
+            throw new ApiError(result.getErrorCode() == null ? ErrorCode.INVALID_TRANSITION : ErrorCode.of(result.getErrorCode()),
                     result.getMessage() == null ? "the review could not be resolved" : result.getMessage());
         }
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -98,10 +100,10 @@ class ReviewController {
         answer.put("status", result.getStatus().name().toLowerCase(Locale.ROOT));
         if (resolution == ReviewResolution.REFUND) {
             // The resolution reserved the refund; the provider that took the payment executes it now.
-            Refunds.Result refund = refunds.finish(id, dev.kassa.aggregate.domain.SessionTransitions.reviewRefundId(commandId),
+            Refunds.Result refund = refunds.finish(id, dev.kassa.model.RefundLedger.reviewRefundId(commandId),
                     result.getSequence(), "operator");
             if (refund.refused()) {
-                throw new ApiError(HttpStatus.BAD_GATEWAY, "refund_refused", "the provider " + state.getProvider()
+                throw new ApiError(ErrorCode.REFUND_REFUSED, "the provider " + state.getProvider()
                         + " refused the refund" + (refund.refund().getReason() == null ? "" : " (" + refund.refund().getReason() + ")")
                         + "; the session stays in review");
             }

@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import dev.kassa.model.ErrorCode;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.router.RouteDecision;
 import dev.kassa.schemas.avro.Merchant;
@@ -45,13 +47,13 @@ class SandboxController {
     @Consumes(MediaType.ALL)
     HttpResponse<Map<String, Object>> pay(String sessionId, @io.micronaut.core.annotation.Nullable @Body String body) throws Exception {
         if (sandbox == null) {
-            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "the sandbox exists in sandbox mode only");
+            throw new ApiError(ErrorCode.NOT_FOUND, "the sandbox exists in sandbox mode only");
         }
         JsonNode json = Json.object(body == null || body.isBlank() ? "{}" : body);
         SessionState session = session(sessionId);
         Merchant merchant = kafka.merchant(session.getMerchantId());
         if (merchant == null) {
-            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "the session's merchant is unknown to this gateway");
+            throw new ApiError(ErrorCode.NOT_FOUND, "the session's merchant is unknown to this gateway");
         }
         String outcomeWord = Json.text(json, "outcome");
         if (outcomeWord == null) {
@@ -63,12 +65,12 @@ class SandboxController {
                     : SandboxPayments.Outcome.FAILED;
             case "review" -> SandboxPayments.Outcome.REVIEW;
             case "requires_action" -> SandboxPayments.Outcome.REQUIRES_ACTION;
-            default -> throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_outcome", "'outcome' must be paid, failed, review or requires_action");
+            default -> throw new ApiError(ErrorCode.INVALID_OUTCOME, "'outcome' must be paid, failed, review or requires_action");
         };
         int duplicates = json.path("duplicates").asInt(0);
         long delay = json.path("delay_ms").asLong(0);
         if (duplicates < 0 || duplicates > 20 || delay < 0 || delay > 60_000) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_switch", "'duplicates' must be 0 to 20 and 'delay_ms' 0 to 60000");
+            throw new ApiError(ErrorCode.INVALID_SWITCH, "'duplicates' must be 0 to 20 and 'delay_ms' 0 to 60000");
         }
         String method = Json.text(json, "method") == null ? "card" : Json.text(json, "method").trim().toLowerCase(Locale.ROOT);
         String hint = Json.text(json, "provider") != null ? Json.text(json, "provider") : method;
@@ -78,13 +80,13 @@ class SandboxController {
         RouteDecision route = routing.decide(asSmart, session.getSessionId(), hint, session.getAmountMinor(), session.getCurrency(),
                 country == null ? null : country.toUpperCase(Locale.ROOT), "sandbox pay");
         if (route.chosen() == null) {
-            throw new ApiError(HttpStatus.CONFLICT, "no_provider", route.reason());
+            throw new ApiError(ErrorCode.NO_PROVIDER, route.reason());
         }
         PaymentConnector.Started started = sandbox.pay(session, merchant, route.method().slug(), route.chosen(), outcome,
                 Json.text(json, "failure_code"), Map.of(), new SandboxPayments.Options(duplicates, delay, json.path("out_of_order").asBoolean(false)),
                 route);
         if (!started.ok()) {
-            throw new ApiError(HttpStatus.CONFLICT, started.error(), started.message());
+            throw new ApiError(ErrorCode.of(started.error()), started.message());
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("ok", true);
@@ -100,11 +102,11 @@ class SandboxController {
         try {
             id = Long.parseLong(raw);
         } catch (NumberFormatException e) {
-            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no session '" + raw + "'");
+            throw new ApiError(ErrorCode.NOT_FOUND, "no session '" + raw + "'");
         }
         SessionState state = kafka.session(id, 1, Duration.ofSeconds(1));
         if (state == null) {
-            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no session " + id);
+            throw new ApiError(ErrorCode.NOT_FOUND, "no session " + id);
         }
         return state;
     }

@@ -1,5 +1,11 @@
 package dev.kassa.gateway;
 
+import dev.kassa.model.ErrorCode;
+
+import dev.kassa.model.Money;
+import dev.kassa.model.SeedTime;
+import dev.kassa.model.SessionView;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
@@ -23,8 +29,6 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -37,8 +41,6 @@ import dev.kassa.router.RouteDecision;
 @Controller("/gateway")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class SessionController {
-
-    private static final DateTimeFormatter SEED_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private final KafkaBackend kafka;
     private final Routing routing;
@@ -62,38 +64,38 @@ class SessionController {
                                              @io.micronaut.core.annotation.Nullable @Body String body) throws Exception {
         Merchant merchant = authenticate(authorization, apiKey);
         if (idempotencyKey.length() > 255) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_idempotency_key", "an Idempotency-Key has at most 255 characters");
+            throw new ApiError(ErrorCode.INVALID_IDEMPOTENCY_KEY, "an Idempotency-Key has at most 255 characters");
         }
         JsonNode json = Json.object(body);
         String domainRaw = require(json, "domain");
         String domain = Domains.normalize(domainRaw).orElseThrow(() ->
-                new ApiError(HttpStatus.BAD_REQUEST, "invalid_domain", "'domain' must be a host such as yourshop.com or a URL"));
+                new ApiError(ErrorCode.INVALID_DOMAIN, "'domain' must be a host such as yourshop.com or a URL"));
         if (!merchant.getDomains().contains(domain)) {
-            throw new ApiError(HttpStatus.FORBIDDEN, "domain_not_allowed", "'" + domain + "' is not one of this merchant's approved domains");
+            throw new ApiError(ErrorCode.DOMAIN_NOT_ALLOWED, "'" + domain + "' is not one of this merchant's approved domains");
         }
         String currency;
         long amountMinor;
         try {
             currency = Money.currency(require(json, "currency"));
         } catch (IllegalArgumentException e) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_currency", e.getMessage());
+            throw new ApiError(ErrorCode.INVALID_CURRENCY, e.getMessage());
         }
         try {
             amountMinor = Money.toMinor(require(json, "amount"), currency);
         } catch (IllegalArgumentException e) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_amount", e.getMessage());
+            throw new ApiError(ErrorCode.INVALID_AMOUNT, e.getMessage());
         }
         String orderId = Json.text(json, "order_id") != null ? Json.text(json, "order_id") : Json.text(json, "merchant_ref");
         if (orderId == null || orderId.isBlank()) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "missing_field", "'order_id' (or 'merchant_ref') is required");
+            throw new ApiError(ErrorCode.MISSING_FIELD, "'order_id' (or 'merchant_ref') is required");
         }
         String email = Json.text(json, "customer_email");
         if (email != null && !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_email", "'customer_email' is not an e-mail address");
+            throw new ApiError(ErrorCode.INVALID_EMAIL, "'customer_email' is not an e-mail address");
         }
         JsonNode meta = json.get("meta");
         if (meta != null && !meta.isNull() && !meta.isObject()) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_meta", "'meta' must be a JSON object");
+            throw new ApiError(ErrorCode.INVALID_META, "'meta' must be a JSON object");
         }
         String hint = firstOf(json, "method", "provider", "payment_method", "payment_provider");
         boolean smart = merchant.getPackage$() != MerchantPackage.FREE && merchant.getCheckoutMode() == CheckoutMode.SMART_ROUTER;
@@ -147,19 +149,19 @@ class SessionController {
                 answer.put("direct_url", routing.directUrl(sessionId, route));
                 answer.put("selected_provider", route.chosen());
                 answer.put("smart_route", smart);
-                answer.put("expires_at", SEED_TIME.format(expiresAt));
+                answer.put("expires_at", SeedTime.format(expiresAt));
                 return HttpResponse.ok(answer);
             }
             if (idempotent && (result.getOutcome() == CommandOutcome.FLAGGED || "session_exists".equals(result.getErrorCode()))) {
-                throw new ApiError(HttpStatus.CONFLICT, "idempotency_conflict",
+                throw new ApiError(ErrorCode.IDEMPOTENCY_CONFLICT,
                         "this Idempotency-Key was used before with a different request; use a new key for a new session");
             }
             if (!"session_exists".equals(result.getErrorCode())) {
-                throw new ApiError(HttpStatus.CONFLICT, result.getErrorCode(), result.getMessage());
+                throw new ApiError(ErrorCode.of(result.getErrorCode()), result.getMessage());
             }
             // A random id collided with an existing session: draw another.
         }
-        throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "no free session id after 3 draws; retry");
+        throw new ApiError(ErrorCode.UNAVAILABLE, "no free session id after 3 draws; retry");
     }
 
     @Get("/status.php")
@@ -182,42 +184,40 @@ class SessionController {
         } else {
             String raw = !sessionId.isEmpty() ? sessionId : number.startsWith("session_") ? number.substring("session_".length()) : number;
             if (raw.isEmpty()) {
-                throw new ApiError(HttpStatus.BAD_REQUEST, "missing_field", "'session_id' (or 'order_id', or 'number=session_ID') is required");
+                throw new ApiError(ErrorCode.MISSING_FIELD, "'session_id' (or 'order_id', or 'number=session_ID') is required");
             }
             long id;
             try {
                 id = Long.parseLong(raw);
             } catch (NumberFormatException e) {
-                throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no session '" + raw + "'");
+                throw new ApiError(ErrorCode.NOT_FOUND, "no session '" + raw + "'");
             }
             // Read-your-writes: a session created a moment ago may still be on its way to this replica.
             state = kafka.session(id, 1, Duration.ofSeconds(1));
         }
         if (state == null || state.getMerchantId() != merchant.getMerchantId()) {
-            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no such session for this merchant");
+            throw new ApiError(ErrorCode.NOT_FOUND, "no such session for this merchant");
         }
+        SessionView view = SessionView.of(state);
         Map<String, Object> session = new LinkedHashMap<>();
-        session.put("id", state.getSessionId());
-        session.put("order_id", state.getOrderId());
-        session.put("status", state.getStatus().name().toLowerCase(Locale.ROOT));
-        session.put("amount", Money.toDecimal(state.getAmountMinor(), state.getCurrency()));
-        session.put("currency", state.getCurrency());
+        session.put("id", view.sessionId());
+        session.put("order_id", view.orderId());
+        session.put("status", view.status());
+        session.put("amount", view.amount());
+        session.put("currency", view.currency());
         // What the provider reported as received, beside what was asked (SPEC.md, Money integrity).
-        String paidCurrency = state.getPaidCurrency() == null ? state.getCurrency() : state.getPaidCurrency();
-        session.put("paid_amount", state.getPaidAmountMinor() == null ? null : Money.toDecimal(state.getPaidAmountMinor(), paidCurrency));
-        if (!paidCurrency.equals(state.getCurrency())) {
-            session.put("paid_currency", paidCurrency);
+        session.put("paid_amount", view.paidAmount());
+        if (view.paidCurrency() != null) {
+            session.put("paid_currency", view.paidCurrency());
         }
-        session.put("refunded_amount", Money.toDecimal(state.getRefundedMinor(), state.getCurrency()));
-        session.put("review_reason", state.getStatus() == dev.kassa.schemas.avro.SessionStatus.REVIEW ? state.getReviewReason() : null);
-        session.put("shop_domain", state.getShopDomain());
-        session.put("created_at", SEED_TIME.format(state.getCreatedAt()));
-        session.put("expires_at", SEED_TIME.format(state.getExpiresAt()));
-        session.put("payment_url", settings.publicUrl() + "/pay.php?session=" + state.getSessionId());
-        for (String ref : new String[] {"txid", "txid_in", "txid_out", "paid_value_coin", "paid_coin"}) {
-            session.put(ref, state.getReferences().get(ref));
-        }
-        session.put("last_error", state.getLastError());
+        session.put("refunded_amount", view.refundedAmount());
+        session.put("review_reason", view.reviewReason());
+        session.put("shop_domain", view.shopDomain());
+        session.put("created_at", view.createdAt());
+        session.put("expires_at", view.expiresAt());
+        session.put("payment_url", settings.publicUrl() + "/pay.php?session=" + view.sessionId());
+        session.putAll(view.references());
+        session.put("last_error", view.lastError());
         session.put("meta", Json.MAPPER.readTree(state.getMetaJson()));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("ok", true);
@@ -294,12 +294,12 @@ class SessionController {
             try {
                 amount = Money.toMinor(raw, state.getCurrency());
             } catch (IllegalArgumentException e) {
-                throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_amount", e.getMessage());
+                throw new ApiError(ErrorCode.INVALID_AMOUNT, e.getMessage());
             }
         }
         String key = !idempotencyKey.isBlank() ? idempotencyKey.trim() : Json.text(json, "refund_id");
         if (key != null && (key.isBlank() || key.length() > 255)) {
-            throw new ApiError(HttpStatus.BAD_REQUEST, "invalid_idempotency_key", "an Idempotency-Key (or refund_id) has 1 to 255 characters");
+            throw new ApiError(ErrorCode.INVALID_IDEMPOTENCY_KEY, "an Idempotency-Key (or refund_id) has 1 to 255 characters");
         }
         // Without a key every request is a new refund, as before keys existed; with one, the refund id follows from it.
         String refundId = key == null ? "rf-" + UUID.randomUUID() : "rf-" + Secrets.sha256(merchant.getMerchantId() + "\n" + key).substring(0, 32);
@@ -308,7 +308,7 @@ class SessionController {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("ok", !result.refused());
         if (result.refused()) {
-            answer.put("error", "refund_refused");
+            answer.put("error", ErrorCode.REFUND_REFUSED.code());
             answer.put("message", "the provider " + after.getProvider() + " refused the refund"
                     + (result.refund().getReason() == null ? "" : ": " + result.refund().getReason()) + "; nothing was refunded");
         }
@@ -331,11 +331,11 @@ class SessionController {
         try {
             id = Long.parseLong(raw.trim());
         } catch (NumberFormatException e) {
-            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no session '" + raw + "'");
+            throw new ApiError(ErrorCode.NOT_FOUND, "no session '" + raw + "'");
         }
         SessionState state = kafka.session(id, 1, Duration.ofSeconds(1));
         if (state == null || state.getMerchantId() != merchant.getMerchantId()) {
-            throw new ApiError(HttpStatus.NOT_FOUND, "not_found", "no such session for this merchant");
+            throw new ApiError(ErrorCode.NOT_FOUND, "no such session for this merchant");
         }
         return state;
     }
@@ -366,7 +366,7 @@ class SessionController {
     private Merchant authenticate(String authorization, String apiKey) {
         String key = authorization.startsWith("Bearer ") ? authorization.substring(7).trim() : apiKey.trim();
         if (key.isEmpty()) {
-            throw new ApiError(HttpStatus.UNAUTHORIZED, "missing_api_key", "send 'Authorization: Bearer YOUR_API_KEY' or 'X-API-Key: YOUR_API_KEY'");
+            throw new ApiError(ErrorCode.MISSING_API_KEY, "send 'Authorization: Bearer YOUR_API_KEY' or 'X-API-Key: YOUR_API_KEY'");
         }
         // Looked up by hash: the key itself is never stored, and the lookup takes the same time for any wrong key.
         String hash = Secrets.hash(key);
@@ -376,10 +376,10 @@ class SessionController {
         }
         Merchant merchant = kafka.merchantByKeyHash(hash);
         if (merchant == null) {
-            throw new ApiError(HttpStatus.UNAUTHORIZED, "invalid_api_key", "this API key is not known");
+            throw new ApiError(ErrorCode.INVALID_API_KEY, "this API key is not known");
         }
         if (merchant.getDisabled()) {
-            throw new ApiError(HttpStatus.FORBIDDEN, "merchant_disabled", "this merchant is disabled");
+            throw new ApiError(ErrorCode.MERCHANT_DISABLED, "this merchant is disabled");
         }
         return merchant;
     }

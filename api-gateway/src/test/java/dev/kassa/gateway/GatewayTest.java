@@ -360,7 +360,7 @@ class GatewayTest {
     }
 
     private static long kafkaSequence(long id) throws Exception {
-        return dev.kassa.aggregate.app.SessionHistory.read(bootstrap, id).events().size();
+        return dev.kassa.log.SessionHistory.read(bootstrap, id).events().size();
     }
 
     @Test
@@ -515,7 +515,7 @@ class GatewayTest {
         HttpResponse<String> all = post("/admin/webhooks/redeliver", "Bearer " + ADMIN, null, "{\"session_id\":" + id + "}");
         assertThat(json(all).get("queued").asInt()).isEqualTo(2);
         List<dev.kassa.schemas.avro.RedeliveryRequest> queued = new java.util.ArrayList<>();
-        dev.kassa.aggregate.app.EventLogReplay.readSessionPartition(kafka.bootstrapServers(), dev.kassa.schemas.Topics.WEBHOOK_REDELIVERIES.name(),
+        dev.kassa.log.EventLogReplay.readSessionPartition(kafka.bootstrapServers(), dev.kassa.schemas.Topics.WEBHOOK_REDELIVERIES.name(),
                 id, dev.kassa.schemas.Topics.WEBHOOK_REDELIVERIES.keySerde().deserializer(),
                 dev.kassa.schemas.Topics.WEBHOOK_REDELIVERIES.valueSerde().deserializer(), (k, r) -> {
                     if (r.getSessionId() == id) {

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kassa.aggregate.app.AggregateService;
-import dev.kassa.aggregate.app.SessionHistory;
+import dev.kassa.log.SessionHistory;
 import dev.kassa.localkafka.KafkaCluster;
 import dev.kassa.localkafka.KafkaExtension;
 import dev.kassa.schemas.TopicLayout;

@@ -3,7 +3,7 @@ package dev.kassa.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.kassa.aggregate.app.SessionHistory;
+import dev.kassa.log.SessionHistory;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.WebhookAttempt;

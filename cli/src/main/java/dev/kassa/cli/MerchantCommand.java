@@ -3,7 +3,7 @@ package dev.kassa.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kassa.aggregate.app.EventLogReplay;
+import dev.kassa.log.EventLogReplay;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.Merchant;
 import java.io.PrintWriter;

@@ -1,15 +1,11 @@
 package dev.kassa.cli;
 
-import dev.kassa.aggregate.app.EventLogReplay;
-import dev.kassa.relay.delivery.Redeliveries;
-import dev.kassa.schemas.SessionEventKey;
+import dev.kassa.log.Redeliveries;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.RedeliveryRequest;
-import dev.kassa.schemas.avro.SessionEvent;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -56,14 +52,7 @@ final class RedeliverCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage() + ".");
         }
-        List<SessionEvent> log = new ArrayList<>();
-        EventLogReplay.readToEnd(bootstrap, Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
-                Topics.SESSION_EVENTS.valueSerde().deserializer(), (SessionEventKey key, SessionEvent value) -> {
-                    if (value != null) {
-                        log.add(value);
-                    }
-                });
-        List<RedeliveryRequest> requests = Redeliveries.select(log, selection, "operator:" + operator, Instant.now());
+        List<RedeliveryRequest> requests = Redeliveries.fromLog(bootstrap, selection, "operator:" + operator, Instant.now());
         PrintWriter out = spec.commandLine().getOut();
         if (requests.isEmpty()) {
             throw new UserError("no event matched; check --session, --event or the time range.");

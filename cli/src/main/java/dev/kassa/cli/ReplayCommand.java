@@ -1,7 +1,7 @@
 package dev.kassa.cli;
 
 import dev.kassa.aggregate.app.AggregateRebuild;
-import dev.kassa.aggregate.app.EventLogReplay;
+import dev.kassa.log.EventLogReplay;
 import dev.kassa.aggregate.app.ReplayVerification;
 import dev.kassa.schemas.avro.SessionState;
 import java.io.PrintWriter;

@@ -125,7 +125,7 @@ class HistoryAndReplayTest {
             assertThat(out.toString()).contains(" 0 mismatch(es)");
 
             // A corrupted state record (an amount nobody paid) is found and named.
-            SessionState good = dev.kassa.aggregate.app.EventLogReplay.readStateTopic(bootstrap).get(session);
+            SessionState good = dev.kassa.log.EventLogReplay.readStateTopic(bootstrap).get(session);
             producer.send(new ProducerRecord<>(Topics.SESSION_STATE.name(), session,
                     SessionState.newBuilder(good).setAmountMinor(790).build())).get();
             StringWriter corrupted = new StringWriter();
@@ -192,7 +192,7 @@ class HistoryAndReplayTest {
 
     private static long delivered(String bootstrap, long session) {
         List<WebhookAttempt> attempts = new ArrayList<>();
-        dev.kassa.aggregate.app.EventLogReplay.readSessionPartition(bootstrap, Topics.WEBHOOK_ATTEMPTS.name(), session,
+        dev.kassa.log.EventLogReplay.readSessionPartition(bootstrap, Topics.WEBHOOK_ATTEMPTS.name(), session,
                 Topics.WEBHOOK_ATTEMPTS.keySerde().deserializer(), Topics.WEBHOOK_ATTEMPTS.valueSerde().deserializer(), (k, a) -> {
                     if (a != null && a.getSessionId() == session && a.getOutcome().name().equals("DELIVERED")) {
                         attempts.add(a);

@@ -2,7 +2,7 @@ package dev.kassa.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kassa.aggregate.app.SessionHistory;
+import dev.kassa.log.SessionHistory;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kassa.aggregate.app.AggregateService;
-import dev.kassa.aggregate.app.EventLogReplay;
+import dev.kassa.log.EventLogReplay;
 import dev.kassa.aggregate.stream.AggregateSettings;
 import dev.kassa.localkafka.KafkaCluster;
 import dev.kassa.localkafka.KafkaExtension;

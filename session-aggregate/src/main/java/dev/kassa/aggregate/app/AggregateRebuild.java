@@ -1,5 +1,7 @@
 package dev.kassa.aggregate.app;
 
+import dev.kassa.log.EventLogReplay;
+
 import dev.kassa.aggregate.domain.SessionTransitions;
 import dev.kassa.schemas.AvroSerde;
 import dev.kassa.schemas.SessionEventPartitioner;

@@ -1,5 +1,8 @@
 package dev.kassa.aggregate.domain;
 
+import dev.kassa.model.RefundLedger;
+import dev.kassa.model.SessionFold;
+
 import static dev.kassa.schemas.avro.SessionStatus.CANCELLED;
 import static dev.kassa.schemas.avro.SessionStatus.CREATED;
 import static dev.kassa.schemas.avro.SessionStatus.EXPIRED;
@@ -126,13 +129,7 @@ public final class SessionTransitions {
 
     /** The sum of refunds reserved and not yet confirmed or refused. */
     public static long reserved(SessionState s) {
-        long sum = 0;
-        for (RefundEntry r : s.getRefunds()) {
-            if (r.getPhase() == RefundPhase.RESERVED) {
-                sum += r.getAmountMinor();
-            }
-        }
-        return sum;
+        return RefundLedger.reserved(s);
     }
 
     /** The attempt with this id that the session started, or null. */
@@ -453,12 +450,12 @@ public final class SessionTransitions {
 
     /** The refund id that the auto-refund policy reserves for a payment after the grace window. */
     public static String autoRefundId(String providerEventId) {
-        return "auto-" + providerEventId;
+        return RefundLedger.autoRefundId(providerEventId);
     }
 
     /** The refund id that a review's REFUND resolution reserves. */
     public static String reviewRefundId(String commandId) {
-        return "review-" + commandId;
+        return RefundLedger.reviewRefundId(commandId);
     }
 
     private static Decision expire(Step step) {

@@ -1,5 +1,7 @@
 package dev.kassa.aggregate.app;
 
+import dev.kassa.log.EventLogReplay;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,5 +1,7 @@
 package dev.kassa.aggregate.domain;
 
+import dev.kassa.model.SessionFold;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kassa.aggregate.domain.Decision.Applied;

@@ -11,7 +11,7 @@ import static dev.kassa.schemas.avro.SessionStatus.REVIEW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kassa.aggregate.domain.Commands;
-import dev.kassa.aggregate.domain.SessionFold;
+import dev.kassa.model.SessionFold;
 import dev.kassa.aggregate.domain.SessionTransitions;
 import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.LatePaymentPolicy;

@@ -1,9 +1,10 @@
 package dev.kassa.relay.stream;
 
-import dev.kassa.aggregate.domain.SessionFold;
+import dev.kassa.model.SessionFold;
+import dev.kassa.observability.LogContext;
 import dev.kassa.relay.delivery.AttemptOutcomes;
 import dev.kassa.relay.delivery.Dispatcher;
-import dev.kassa.relay.delivery.WebhookPayload;
+import dev.kassa.model.WebhookPayload;
 import dev.kassa.schemas.avro.AttemptOutcome;
 import dev.kassa.schemas.MerchantView;
 import dev.kassa.schemas.avro.Merchant;
@@ -99,19 +100,17 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
     }
 
     private void enqueue(SessionEvent event) {
-        SessionState before = sessions.get(event.getSessionId());
-        if (before != null && event.getSequence() <= before.getSequence()) {
+        SessionFold.Step step = SessionFold.next(sessions.get(event.getSessionId()), event);
+        if (step instanceof SessionFold.Repeated) {
             return; // a re-sent event: its webhook is already queued or sent
         }
-        SessionState state;
-        try {
-            state = SessionFold.evolve(before, event);
-        } catch (IllegalArgumentException e) {
-            dev.kassa.observability.LogContext.run(() -> LOG.warn("skipped event {}: {}", event.getEventId(), e.getMessage()),
+        if (step instanceof SessionFold.Gap gap) {
+            LogContext.run(() -> LOG.warn("skipped event {}: {}", event.getEventId(), gap.describe()),
                     "session_id", Long.toString(event.getSessionId()), "merchant_id", Long.toString(event.getMerchantId()),
                     "event_id", event.getEventId());
             return;
         }
+        SessionState state = ((SessionFold.Folded) step).after();
         sessions.put(event.getSessionId(), state);
         Merchant merchant = merchant(event.getMerchantId());
         if (merchant == null || merchant.getWebhookUrl() == null || merchant.getWebhookUrl().isBlank()) {
@@ -214,7 +213,7 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
             return;
         }
         if (attempt.getOutcome() != AttemptOutcome.DELIVERED) {
-            dev.kassa.observability.LogContext.run(() -> LOG.warn("webhook {} for session {} parked after attempt {}: {}",
+            LogContext.run(() -> LOG.warn("webhook {} for session {} parked after attempt {}: {}",
                             attempt.getEventId(), sessionId, attempt.getAttempt(),
                             attempt.getError() != null ? attempt.getError() : "status " + attempt.getStatusCode()),
                     "session_id", Long.toString(sessionId), "merchant_id", Long.toString(attempt.getMerchantId()),

@@ -150,8 +150,8 @@ class RelayTopologyTest {
         assertThat(paid.get("amount").asText()).isEqualTo("79.00");
         assertThat(paid.get("paid_amount").asText()).as("what the provider reported, beside the amount").isEqualTo("79.00");
 
-        relay.redeliver(dev.kassa.relay.delivery.Redeliveries.select(relay.eventLog(),
-                new dev.kassa.relay.delivery.Redeliveries.Selection(null, "evt_800_2", null, null), "operator:ops", RelayDriver.T0));
+        relay.redeliver(dev.kassa.log.Redeliveries.select(relay.eventLog(),
+                new dev.kassa.log.Redeliveries.Selection(null, "evt_800_2", null, null), "operator:ops", RelayDriver.T0));
         relay.runUntil(() -> receiver.received("/ok").size() == 3 && relay.attempts(800).size() == 3, Duration.ofSeconds(30));
 
         Receiver.Received again = receiver.received("/ok").get(2);

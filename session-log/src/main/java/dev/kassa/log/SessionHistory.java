@@ -1,7 +1,13 @@
-package dev.kassa.aggregate.app;
+package dev.kassa.log;
 
-import dev.kassa.aggregate.domain.SessionFold;
+import dev.kassa.model.SessionFold;
+import dev.kassa.model.SessionFold;
+import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.CommandResult;
+import dev.kassa.schemas.avro.PaymentFailed;
+import dev.kassa.schemas.avro.RefundRecorded;
+import dev.kassa.schemas.avro.ReviewOpened;
+import dev.kassa.schemas.avro.RoutingDecision;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.WebhookAttempt;
@@ -10,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * One session's timeline for ops: every event with the state after it, every command's outcome (applied,
@@ -23,35 +30,35 @@ public final class SessionHistory {
 
     /** Everything recorded about one session: its events, the aggregate's answers, the webhook attempts, the routing decisions. */
     public record SessionLog(List<SessionEvent> events, List<CommandResult> results, List<WebhookAttempt> attempts,
-                             List<dev.kassa.schemas.avro.RoutingDecision> routes) {
+                             List<RoutingDecision> routes) {
     }
 
     /** Reads one session's log from the one partition of each topic that holds it. */
     public static SessionLog read(String bootstrap, long sessionId) {
         SessionLog log = new SessionLog(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        EventLogReplay.readSessionPartition(bootstrap, dev.kassa.schemas.Topics.ROUTING_DECISIONS.name(), sessionId,
-                dev.kassa.schemas.Topics.ROUTING_DECISIONS.keySerde().deserializer(), dev.kassa.schemas.Topics.ROUTING_DECISIONS.valueSerde().deserializer(),
+        EventLogReplay.readSessionPartition(bootstrap, Topics.ROUTING_DECISIONS.name(), sessionId,
+                Topics.ROUTING_DECISIONS.keySerde().deserializer(), Topics.ROUTING_DECISIONS.valueSerde().deserializer(),
                 (k, d) -> {
                     if (d != null && d.getSessionId() == sessionId) {
                         log.routes().add(d);
                     }
                 });
-        EventLogReplay.readSessionPartition(bootstrap, dev.kassa.schemas.Topics.SESSION_EVENTS.name(), sessionId,
-                dev.kassa.schemas.Topics.SESSION_EVENTS.keySerde().deserializer(), dev.kassa.schemas.Topics.SESSION_EVENTS.valueSerde().deserializer(),
+        EventLogReplay.readSessionPartition(bootstrap, Topics.SESSION_EVENTS.name(), sessionId,
+                Topics.SESSION_EVENTS.keySerde().deserializer(), Topics.SESSION_EVENTS.valueSerde().deserializer(),
                 (k, e) -> {
                     if (e != null && e.getSessionId() == sessionId) {
                         log.events().add(e);
                     }
                 });
-        EventLogReplay.readSessionPartition(bootstrap, dev.kassa.schemas.Topics.COMMAND_RESULTS.name(), sessionId,
-                dev.kassa.schemas.Topics.COMMAND_RESULTS.keySerde().deserializer(), dev.kassa.schemas.Topics.COMMAND_RESULTS.valueSerde().deserializer(),
+        EventLogReplay.readSessionPartition(bootstrap, Topics.COMMAND_RESULTS.name(), sessionId,
+                Topics.COMMAND_RESULTS.keySerde().deserializer(), Topics.COMMAND_RESULTS.valueSerde().deserializer(),
                 (k, r) -> {
                     if (r != null && r.getSessionId() == sessionId) {
                         log.results().add(r);
                     }
                 });
-        EventLogReplay.readSessionPartition(bootstrap, dev.kassa.schemas.Topics.WEBHOOK_ATTEMPTS.name(), sessionId,
-                dev.kassa.schemas.Topics.WEBHOOK_ATTEMPTS.keySerde().deserializer(), dev.kassa.schemas.Topics.WEBHOOK_ATTEMPTS.valueSerde().deserializer(),
+        EventLogReplay.readSessionPartition(bootstrap, Topics.WEBHOOK_ATTEMPTS.name(), sessionId,
+                Topics.WEBHOOK_ATTEMPTS.keySerde().deserializer(), Topics.WEBHOOK_ATTEMPTS.valueSerde().deserializer(),
                 (k, a) -> {
                     if (a != null && a.getSessionId() == sessionId) {
                         log.attempts().add(a);
@@ -70,12 +77,12 @@ public final class SessionHistory {
 
     /** The operator's timeline: also every routing decision, with the candidates and why each was or was not eligible. */
     public static List<Entry> timeline(List<SessionEvent> events, List<CommandResult> results, List<WebhookAttempt> attempts,
-                                       List<dev.kassa.schemas.avro.RoutingDecision> routes) {
+                                       List<RoutingDecision> routes) {
         List<Entry> entries = new ArrayList<>();
-        for (dev.kassa.schemas.avro.RoutingDecision d : routes) {
+        for (RoutingDecision d : routes) {
             String hint = d.getInputs().getMethodHint() != null ? d.getInputs().getMethodHint() : d.getInputs().getProviderHint();
             String candidates = d.getCandidates().stream().map(c -> c.getProvider() + (c.getEligible() ? "" : " (" + c.getReason() + ")"))
-                    .collect(java.util.stream.Collectors.joining(", "));
+                    .collect(Collectors.joining(", "));
             entries.add(new Entry(d.getDecidedAt(), "route", (hint == null ? "no hint" : hint) + " -> "
                     + (d.getChosen() == null ? "buyer chooses" : d.getChosen()),
                     d.getReason() + (candidates.isEmpty() ? "" : "; candidates: " + candidates)
@@ -84,7 +91,15 @@ public final class SessionHistory {
         }
         SessionState state = null;
         for (SessionEvent event : events) {
-            state = SessionFold.evolve(state, event);
+            SessionFold.Step step = SessionFold.next(state, event);
+            if (step instanceof SessionFold.Gap gap) {
+                entries.add(new Entry(event.getOccurredAt(), "event", "gap", gap.describe(), null, event.getSequence()));
+                continue;
+            }
+            if (!(step instanceof SessionFold.Folded folded)) {
+                continue; // a re-sent event: shown once
+            }
+            state = folded.after();
             String payload = event.getPayload().getClass().getSimpleName();
             String reason = reason(event);
             entries.add(new Entry(event.getOccurredAt(), "event",
@@ -130,23 +145,23 @@ public final class SessionHistory {
      */
     public static String reason(SessionEvent event) {
         Object payload = event.getPayload();
-        if (payload instanceof dev.kassa.schemas.avro.ReviewOpened review) {
+        if (payload instanceof ReviewOpened review) {
             return review.getReason();
         }
-        if (payload instanceof dev.kassa.schemas.avro.PaymentFailed failed) {
+        if (payload instanceof PaymentFailed failed) {
             return failed.getFailureCode();
         }
-        if (payload instanceof dev.kassa.schemas.avro.RefundRecorded refund) {
+        if (payload instanceof RefundRecorded refund) {
             return "refund_" + lower(refund.getPhase().name());
         }
         return null;
     }
 
     private static String detail(SessionEvent event) {
-        if (event.getPayload() instanceof dev.kassa.schemas.avro.ReviewOpened review && review.getDetail() != null) {
+        if (event.getPayload() instanceof ReviewOpened review && review.getDetail() != null) {
             return " (" + review.getDetail() + ")";
         }
-        if (event.getPayload() instanceof dev.kassa.schemas.avro.RefundRecorded refund) {
+        if (event.getPayload() instanceof RefundRecorded refund) {
             return " (" + refund.getRefundId() + ", " + refund.getAmountMinor() + " minor units"
                     + (refund.getProviderRefundId() == null ? "" : ", provider refund " + refund.getProviderRefundId()) + ")";
         }
@@ -160,7 +175,9 @@ public final class SessionHistory {
             if (event.getOccurredAt().isAfter(at)) {
                 break;
             }
-            state = SessionFold.evolve(state, event);
+            if (SessionFold.next(state, event) instanceof SessionFold.Folded folded) {
+                state = folded.after();
+            }
         }
         return state;
     }

@@ -1,4 +1,4 @@
-package dev.kassa.aggregate.domain;
+package dev.kassa.model;
 
 import dev.kassa.schemas.avro.AppliedCommand;
 import dev.kassa.schemas.avro.EventCause;
@@ -135,6 +135,84 @@ public final class SessionFold {
             state = evolve(state, event);
         }
         return state;
+    }
+
+    /** What one event read from the log does to the state folded so far ({@link #next}). */
+    public sealed interface Step permits Folded, Repeated, Gap {
+    }
+
+    /** The event was the next one of its session: {@code after} is the state it gives. */
+    public record Folded(SessionState after) implements Step {
+    }
+
+    /** The event was folded before (a re-sent event collapses onto itself): nothing changes. */
+    public record Repeated(long sessionId, long sequence) implements Step {
+    }
+
+    /**
+     * The event is not the next one of its session: one or more events are missing from the log (or the created
+     * event is). Never folded over, since a state built across a hole could count money wrongly; every reader
+     * reports it in these words and decides what a hole means for it (a replay fails, a history shows it, the relay
+     * skips the event and logs it).
+     */
+    public record Gap(long sessionId, long expected, long found, String eventId) implements Step {
+        public String describe() {
+            return "session " + sessionId + " jumps from sequence " + (expected - 1) + " to " + found + " (event " + eventId
+                    + "): the log is missing " + (expected == 1 ? "the session's created event" : "sequence " + expected
+                    + (found > expected + 1 ? " to " + (found - 1) : ""));
+        }
+    }
+
+    /**
+     * The one rule for reading the log, used by every reader (replay, history, redelivery, the relay): an event with
+     * the next sequence is folded, an older one is a repeat, a later one is a gap.
+     */
+    public static Step next(SessionState before, SessionEvent event) {
+        long expected = before == null ? 1 : before.getSequence() + 1;
+        if (event.getSequence() < expected) {
+            return new Repeated(event.getSessionId(), event.getSequence());
+        }
+        if (event.getSequence() != expected || (before == null && !(event.getPayload() instanceof SessionCreated))) {
+            return new Gap(event.getSessionId(), expected, event.getSequence(), event.getEventId());
+        }
+        return new Folded(evolve(before, event));
+    }
+
+    /** Folds a log of many sessions' events (each session's in sequence order) and keeps every gap it met. */
+    public static LogFold foldFromLog(Iterable<SessionEvent> log) {
+        LogFold fold = new LogFold();
+        for (SessionEvent event : log) {
+            fold.accept(event);
+        }
+        return fold;
+    }
+
+    /** The states of a log read so far, and the gaps met on the way; fed one event at a time by {@link #accept}. */
+    public static final class LogFold {
+        private final Map<Long, SessionState> states = new HashMap<>();
+        private final List<Gap> gaps = new ArrayList<>();
+
+        /** Applies {@link #next} to the session's state so far; erased events (null) are passed over. */
+        public Step accept(SessionEvent event) {
+            if (event == null) {
+                return null;
+            }
+            Step step = next(states.get(event.getSessionId()), event);
+            if (step instanceof Folded folded) {
+                states.put(event.getSessionId(), folded.after());
+            } else if (step instanceof Gap gap) {
+                gaps.add(gap);
+            }
+            return step;
+        }
+
+        public Map<Long, SessionState> states() {
+            return states;
+        }
+
+        public List<Gap> gaps() {
+            return gaps;
+        }
     }
 
     /** The refund list after {@code refund}: a reservation is added, a confirmation or refusal settles its entry. */

@@ -1,16 +1,16 @@
-package dev.kassa.gateway;
+package dev.kassa.model;
 
 import java.math.BigDecimal;
 import java.util.Currency;
 import java.util.Locale;
 
 /** The API's decimal strings and Kafka's minor units, converted exactly (never a double). */
-final class Money {
+public final class Money {
 
     private Money() {
     }
 
-    static int digits(String currency) {
+    public static int digits(String currency) {
         try {
             return Math.max(0, Currency.getInstance(currency).getDefaultFractionDigits());
         } catch (IllegalArgumentException e) {
@@ -19,7 +19,7 @@ final class Money {
     }
 
     /** Minor units of a decimal string; fails with a sentence for anything that is not a positive amount in that currency. */
-    static long toMinor(String amount, String currency) {
+    public static long toMinor(String amount, String currency) {
         BigDecimal value;
         try {
             value = new BigDecimal(amount.trim());
@@ -40,11 +40,11 @@ final class Money {
         }
     }
 
-    static String toDecimal(long minor, String currency) {
+    public static String toDecimal(long minor, String currency) {
         return BigDecimal.valueOf(minor, digits(currency)).toPlainString();
     }
 
-    static String currency(String code) {
+    public static String currency(String code) {
         String upper = code.trim().toUpperCase(Locale.ROOT);
         if (!upper.matches("[A-Z]{3}")) {
             throw new IllegalArgumentException("'currency' must be an ISO 4217 code such as EUR, not '" + code + "'");

@@ -1,16 +1,19 @@
-package dev.kassa.aggregate.app;
+package dev.kassa.log;
 
-import dev.kassa.aggregate.domain.SessionFold;
+import dev.kassa.model.SessionFold;
 import dev.kassa.schemas.SessionEventKey;
+import dev.kassa.schemas.SessionEventPartitioner;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,25 +40,16 @@ public final class EventLogReplay {
      * caller that reports progress.
      */
     public static Map<Long, SessionState> foldEventsTopic(String bootstrap, Runnable onRecord) {
-        Map<Long, SessionState> states = new HashMap<>();
+        SessionFold.LogFold fold = new SessionFold.LogFold();
         readToEnd(bootstrap, Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
                 Topics.SESSION_EVENTS.valueSerde().deserializer(), (SessionEventKey key, SessionEvent event) -> {
                     onRecord.run();
-                    if (event == null) {
-                        return; // an erased event (tombstone)
+                    // Erased events (tombstones) are passed over, re-sent events collapse onto themselves.
+                    if (fold.accept(event) instanceof SessionFold.Gap gap) {
+                        throw new IllegalStateException(gap.describe());
                     }
-                    SessionState before = states.get(event.getSessionId());
-                    long expected = before == null ? 1 : before.getSequence() + 1;
-                    if (event.getSequence() < expected) {
-                        return; // a re-sent event collapses onto itself: already folded
-                    }
-                    if (event.getSequence() != expected) {
-                        throw new IllegalStateException("session " + event.getSessionId() + " jumps from sequence "
-                                + (expected - 1) + " to " + event.getSequence());
-                    }
-                    states.put(event.getSessionId(), SessionFold.evolve(before, event));
                 });
-        return states;
+        return fold.states();
     }
 
     /** The latest record per session on the state topic. */
@@ -79,7 +73,7 @@ public final class EventLogReplay {
     public static <K, V> void readSessionPartition(String bootstrap, String topic, long sessionId, Deserializer<K> keys,
                                                    Deserializer<V> values, BiConsumer<K, V> sink) {
         read(bootstrap, topic, keys, values, sink, partitions -> List.of(partitions.get(
-                dev.kassa.schemas.SessionEventPartitioner.partitionOf(sessionId, partitions.size()))));
+                SessionEventPartitioner.partitionOf(sessionId, partitions.size()))));
     }
 
     /** Reads a topic from the start to its end as of now (committed records only), record by record. */
@@ -88,7 +82,7 @@ public final class EventLogReplay {
     }
 
     private static <K, V> void read(String bootstrap, String topic, Deserializer<K> keys, Deserializer<V> values, BiConsumer<K, V> sink,
-                                    java.util.function.UnaryOperator<List<TopicPartition>> choose) {
+                                    UnaryOperator<List<TopicPartition>> choose) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -97,7 +91,7 @@ public final class EventLogReplay {
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, keys, values)) {
             List<TopicPartition> partitions = choose.apply(consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition()))
-                    .sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).toList());
+                    .sorted(Comparator.comparingInt(TopicPartition::partition)).toList());
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

@@ -1,9 +1,11 @@
-package dev.kassa.relay.delivery;
+package dev.kassa.log;
+
+import dev.kassa.model.WebhookPayload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kassa.aggregate.domain.SessionFold;
+import dev.kassa.model.SessionFold;
 import dev.kassa.schemas.avro.EventCause;
 import dev.kassa.schemas.avro.PaymentPending;
 import dev.kassa.schemas.avro.RedeliveryRequest;

@@ -1,0 +1,66 @@
+package dev.kassa.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module graph of DESIGN.md, "Where the design goes next", as rules over the main classes of every module (the
+ * cli's test classpath holds them all): shared code is pure, services meet only on topics, shells stay thin.
+ * A forbidden import fails the build here with the class and the line that made it.
+ */
+class ArchitectureTest {
+
+    private static JavaClasses kassa;
+
+    @BeforeAll
+    static void importMainClasses() {
+        kassa = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.kassa");
+    }
+
+    @Test
+    void the_domain_imports_no_kafka_client_and_no_framework() {
+        ArchRule rule = noClasses().that().resideInAnyPackage("dev.kassa.model..", "dev.kassa.aggregate.domain..", "dev.kassa.router..",
+                        "dev.kassa.relay.signing..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "io.micronaut..", "picocli..")
+                .because("the fold, money, the transition table, the router and the signer are pure functions (DESIGN.md)");
+        rule.check(kassa);
+    }
+
+    @Test
+    void the_gateway_and_the_relay_meet_the_aggregate_only_on_topics() {
+        noClasses().that().resideInAPackage("dev.kassa.gateway..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.kassa.aggregate..", "dev.kassa.relay..")
+                .because("services meet only on topics; what they share lives in session-model and session-log")
+                .check(kassa);
+        noClasses().that().resideInAPackage("dev.kassa.relay..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.kassa.aggregate..", "dev.kassa.gateway..")
+                .because("services meet only on topics; what they share lives in session-model and session-log")
+                .check(kassa);
+        noClasses().that().resideInAnyPackage("dev.kassa.model..", "dev.kassa.log..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.kassa.aggregate..", "dev.kassa.relay..", "dev.kassa.gateway..",
+                        "dev.kassa.cli..")
+                .because("the shared modules depend on schemas only (and the log library on the model)")
+                .check(kassa);
+    }
+
+    @Test
+    void controllers_and_stream_processors_are_not_public() {
+        classes().that().areAnnotatedWith("io.micronaut.http.annotation.Controller")
+                .should().notHaveModifier(JavaModifier.PUBLIC)
+                .because("a controller is a thin shell reached over HTTP, never called as an API")
+                .check(kassa);
+        classes().that().implement("org.apache.kafka.streams.processor.api.Processor")
+                .should().notHaveModifier(JavaModifier.PUBLIC)
+                .because("a processor is wired by its topology's builder, never called from elsewhere")
+                .check(kassa);
+    }
+}

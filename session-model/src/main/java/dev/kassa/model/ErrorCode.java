@@ -1,0 +1,122 @@
+package dev.kassa.model;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every error code Kassa answers, with its HTTP status and one line on what it means: the one catalogue behind
+ * every {@code {"ok": false, "error": code, "message"}} answer, the OpenAPI document and the table in
+ * docs/ARCHITECTURE.md (a test fails when the table and this enum differ). The code is the constant's name in
+ * lower case. Codes named by the seeds keep the seeds' statuses.
+ */
+public enum ErrorCode {
+    // Authentication and the merchant (seeds).
+    MISSING_API_KEY(401, "no `Authorization: Bearer KEY` or `X-API-Key` header was sent"),
+    INVALID_API_KEY(401, "the key is not known (or not the operator's key on /admin)"),
+    MERCHANT_DISABLED(403, "the merchant is disabled by the operator"),
+    RATE_LIMITED(429, "too many requests for this key; wait for `Retry-After` seconds"),
+    // The request (seeds).
+    INVALID_JSON(400, "the body is not a JSON object"),
+    MISSING_FIELD(400, "a required field is absent or empty; the message names it"),
+    INVALID_DOMAIN(400, "`domain` is not a host or URL"),
+    DOMAIN_NOT_ALLOWED(403, "`domain` is not one of the merchant's approved domains"),
+    INVALID_AMOUNT(400, "`amount` is not a positive decimal with at most the currency's minor digits, or is more than is left"),
+    INVALID_CURRENCY(400, "`currency` is not an ISO 4217 code"),
+    INVALID_EMAIL(400, "`customer_email` is not an e-mail address"),
+    INVALID_META(400, "`meta` is not a JSON object"),
+    INVALID_IDEMPOTENCY_KEY(400, "an `Idempotency-Key` (or `refund_id`) is empty or longer than 255 characters"),
+    INVALID_SESSION_ID(400, "`session_id` is not a session id"),
+    INVALID_WEBHOOK_URL(400, "`webhook_url` is not an https URL (or http to a loopback address in development)"),
+    INVALID_SIGNATURE(401, "a provider callback's signature does not verify"),
+    INVALID_CALLBACK(400, "a provider callback lacks what it must carry (session, status, event id)"),
+    BODY_TOO_LARGE(413, "the body is larger than the server accepts"),
+    UNSUPPORTED_MEDIA_TYPE(415, "a body that is not `application/json`"),
+    METHOD_NOT_ALLOWED(405, "this path does not take this HTTP method"),
+    NOT_FOUND(404, "no such session (or path) for this merchant"),
+    // Commands the aggregate refused (the transition table, SPEC.md's lifecycle).
+    INVALID_TRANSITION(409, "the session's status does not allow this command"),
+    IDEMPOTENCY_CONFLICT(409, "this idempotency key was used before with a different request"),
+    SESSION_EXISTS(409, "a session with this id exists already"),
+    SESSION_EXPIRED(409, "the session has expired"),
+    NOT_DUE(409, "the session is not due to expire yet"),
+    UNKNOWN_PROVIDER_STATUS(409, "a provider reported a status Kassa does not know"),
+    COMMAND_ID_REUSED(409, "a command id was used before for another command"),
+    SECOND_PAYMENT(409, "a second payment was reported for a paid session (kept for review)"),
+    AMOUNT_MISMATCH(409, "the reported payment is less than the session's amount (kept for review)"),
+    CURRENCY_MISMATCH(409, "the reported payment is in another currency (kept for review)"),
+    UNEXPECTED_PROVIDER(409, "the payment was reported by another provider than the attempt's (kept for review)"),
+    UNKNOWN_ATTEMPT(409, "the payment names an attempt this session never started (kept for review)"),
+    TOO_MANY_ATTEMPTS(409, "the session has had 20 payment attempts"),
+    TOO_MANY_REFUNDS(409, "the session has had 50 refunds"),
+    REFUND_IN_PROGRESS(409, "a refund of this session is being executed"),
+    // Payments and refunds.
+    REFUND_REFUSED(502, "the provider that took the payment refused the refund; nothing was refunded"),
+    NO_PROVIDER(409, "no provider can take this payment here"),
+    NO_LIVE_PROVIDER(409, "live mode has no payment provider connected to execute this"),
+    // The operator's API and the sandbox.
+    INVALID_PACKAGE(400, "`package` is not free, pro or unlimited"),
+    INVALID_CHECKOUT_MODE(400, "`checkout_mode` is not hosted_checkout or smart_router"),
+    INVALID_LATE_PAYMENT_POLICY(400, "`late_payment_policy` is not review or auto_refund"),
+    INVALID_SESSION_TTL_SECONDS(400, "`session_ttl_seconds` is not a whole number from 1 to 86,400"),
+    INVALID_GRACE_SECONDS(400, "`grace_seconds` is not a whole number from 0 to 604,800"),
+    INVALID_ROUTING_ALLOW(400, "`routing_allow` is not a list of methods or provider slugs"),
+    INVALID_ROUTING_BLOCK(400, "`routing_block` is not a list of methods or provider slugs"),
+    INVALID_FROM(400, "`from` is not an ISO-8601 instant"),
+    INVALID_TO(400, "`to` is not an ISO-8601 instant"),
+    INVALID_AT(400, "`at` is not an ISO-8601 instant"),
+    INVALID_RESOLUTION(400, "a review `resolution` is not approve, reject or refund"),
+    INVALID_OUTCOME(400, "a sandbox `outcome` is not paid, failed, review or requires_action"),
+    INVALID_SWITCH(400, "sandbox `duplicates` outside 0-20 or `delay_ms` outside 0-60,000"),
+    // The server.
+    UNAVAILABLE(503, "Kafka did not answer in time; retry (the same Idempotency-Key makes a retry safe)"),
+    INTERNAL_ERROR(500, "a fault of Kassa's own; the message carries no detail, the log does");
+
+    private static final Map<String, ErrorCode> BY_CODE = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(ErrorCode::code, Function.identity()));
+
+    private final int httpStatus;
+    private final String meaning;
+
+    ErrorCode(int httpStatus, String meaning) {
+        this.httpStatus = httpStatus;
+        this.meaning = meaning;
+    }
+
+    /** The code as answered: {@code invalid_amount}. */
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** One line: when this code is answered. */
+    public String meaning() {
+        return meaning;
+    }
+
+    /**
+     * The catalogue's entry for a code that came from elsewhere (a command result, a connector); a code outside the
+     * catalogue is a bug and fails here, where a test sees it.
+     */
+    public static ErrorCode of(String code) {
+        ErrorCode found = BY_CODE.get(code);
+        if (found == null) {
+            throw new IllegalArgumentException("error code '" + code + "' is not in the catalogue (ErrorCode)");
+        }
+        return found;
+    }
+
+    /** The markdown table of docs/ARCHITECTURE.md, made from the catalogue. */
+    public static String markdownTable() {
+        StringBuilder table = new StringBuilder("| Code | HTTP | When |\n|---|---|---|\n");
+        for (ErrorCode code : values()) {
+            table.append("| `").append(code.code()).append("` | ").append(code.httpStatus).append(" | ").append(code.meaning).append(" |\n");
+        }
+        return table.toString();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.kassa.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kassa.schemas.avro.SessionEvent;
+import dev.kassa.schemas.avro.SessionState;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The webhook body for one event, as seed 003 shows it plus {@code event_id}, {@code previous_status} and
+ * {@code sequence}. A pure function of the event and the session's state after it, so the same event always has
+ * the same body; {@code sent_at} is the event's time for that reason (the attempt's own time is in
+ * {@code webhook-timestamp}). The session's fields come from {@link SessionView}, as the status answer's do.
+ */
+public final class WebhookPayload {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private WebhookPayload() {
+    }
+
+    /** The exact bytes to send. */
+    public static byte[] body(SessionEvent event, SessionState state) {
+        SessionView view = SessionView.of(state);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("event", "payment.session");
+        body.put("event_id", event.getEventId());
+        body.put("session_id", event.getSessionId());
+        body.put("order_id", view.orderId());
+        body.put("status", SessionView.status(event.getStatus()));
+        body.put("previous_status", SessionView.status(event.getPreviousStatus()));
+        body.put("sequence", event.getSequence());
+        body.put("amount", view.amount());
+        body.put("currency", view.currency());
+        // What the provider reported as received (SPEC.md, Money integrity); null until a payment is reported.
+        body.put("paid_amount", view.paidAmount());
+        if (view.paidCurrency() != null) {
+            body.put("paid_currency", view.paidCurrency());
+        }
+        if (view.reviewReason() != null) {
+            body.put("review_reason", view.reviewReason());
+        }
+        body.put("shop_domain", view.shopDomain());
+        body.put("email", view.customerEmail());
+        body.putAll(view.references());
+        if (view.refundedMinor() > 0) {
+            body.put("refunded_amount", view.refundedAmount());
+        }
+        body.put("late", view.late());
+        body.put("created_at", view.createdAt());
+        body.put("expires_at", view.expiresAt());
+        body.put("sent_at", SeedTime.iso(event.getOccurredAt()));
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings and numbers always serializes", e);
+        }
+    }
+}
