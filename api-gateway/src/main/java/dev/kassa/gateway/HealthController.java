@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import io.swagger.v3.oas.annotations.Hidden;
+
 import dev.kassa.observability.Health;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -21,6 +23,7 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
  * every Streams service running in this JVM (in {@code kassa dev}: the aggregate and the relay, 503 while they
  * restore). The Kafka answer is kept for a second, so a tight probe does not load the cluster.
  */
+@Hidden // not the merchant API: not in the OpenAPI document
 @Controller("/health")
 class HealthController {
 

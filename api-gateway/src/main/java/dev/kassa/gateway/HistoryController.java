@@ -4,7 +4,16 @@ import dev.kassa.model.ErrorCode;
 
 import dev.kassa.log.SessionHistory;
 import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
+import io.swagger.v3.oas.annotations.Hidden;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
@@ -16,6 +25,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,52 +41,48 @@ import java.util.Map;
 class HistoryController {
 
     private final GatewaySettings settings;
-    private final SessionController sessions;
 
-    HistoryController(GatewaySettings settings, SessionController sessions) {
+    HistoryController(GatewaySettings settings) {
         this.settings = settings;
-        this.sessions = sessions;
     }
 
     @Get("/gateway/session_events.php")
-    HttpResponse<Map<String, Object>> merchantLog(@Header(value = "Authorization", defaultValue = "") String authorization,
-                                                  @Header(value = "X-API-Key", defaultValue = "") String apiKey,
-                                                  @QueryValue(value = "session_id", defaultValue = "") String sessionId) throws Exception {
-        Merchant merchant = sessions.merchantFor(authorization, apiKey);
-        long id = parse(sessionId);
+    @Tag(name = "Checkout sessions")
+    @SecurityRequirement(name = "bearer")
+    @SecurityRequirement(name = "apiKey")
+    @Operation(summary = "A session's payment log (seed 001's useful payment log)",
+            description = "Every step in order, with why (review reason, failure code, refund phase), and every webhook attempt.")
+    @ApiResponse(responseCode = "401", description = "missing_api_key, invalid_api_key", content = @Content(schema = @Schema(implementation = MerchantApi.Failure.class)))
+    @ApiResponse(responseCode = "404", description = "not_found", content = @Content(schema = @Schema(implementation = MerchantApi.Failure.class)))
+    HttpResponse<MerchantApi.PaymentLog> merchantLog(@Parameter(hidden = true) Merchant merchant,
+                                                     @QueryValue(value = "session_id", defaultValue = "") String sessionId) throws Exception {
+        long id = SessionIds.parse(sessionId);
         SessionHistory.SessionLog log = SessionHistory.read(settings.bootstrapServers(), id);
         if (log.events().isEmpty() || log.events().get(0).getMerchantId() != merchant.getMerchantId()) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no such session for this merchant");
         }
-        Map<Long, String> reasons = new java.util.HashMap<>();
-        for (dev.kassa.schemas.avro.SessionEvent event : log.events()) {
+        Map<Long, String> reasons = new HashMap<>();
+        for (SessionEvent event : log.events()) {
             String reason = SessionHistory.reason(event);
             if (reason != null) {
                 reasons.put(event.getSequence(), reason);
             }
         }
-        List<Map<String, Object>> entries = new ArrayList<>();
+        List<MerchantApi.LogEntry> entries = new ArrayList<>();
         for (SessionHistory.Entry e : SessionHistory.timeline(log.events(), List.of(), log.attempts())) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("at", e.at().toString());
-            entry.put("kind", e.kind());
-            entry.put("what", e.what());
-            entry.put("status", e.status());
-            entry.put("sequence", e.sequence());
             // Why, in SPEC.md's codes (review reason, failure code, refund phase): what support needs without the operator's detail.
-            if (e.kind().equals("event") && reasons.containsKey(e.sequence())) {
-                entry.put("reason", reasons.get(e.sequence()));
-            }
-            entries.add(entry);
+            String reason = e.kind().equals("event") ? reasons.get(e.sequence()) : null;
+            entries.add(new MerchantApi.LogEntry(e.at().toString(), e.kind(), e.what(), e.status(), e.sequence(), reason));
         }
-        return HttpResponse.ok(Map.of("ok", true, "session_id", id, "events", entries));
+        return HttpResponse.ok(new MerchantApi.PaymentLog(true, id, entries));
     }
 
+    @Hidden
     @Get("/admin/sessions/{sessionId}/history")
     HttpResponse<Map<String, Object>> operatorHistory(@Header(value = "Authorization", defaultValue = "") String authorization,
                                                       String sessionId, @QueryValue(value = "at", defaultValue = "") String at) throws Exception {
         Operators.require(settings, authorization);
-        long id = parse(sessionId);
+        long id = SessionIds.parse(sessionId);
         SessionHistory.SessionLog log = SessionHistory.read(settings.bootstrapServers(), id);
         if (log.events().isEmpty()) {
             throw new ApiError(ErrorCode.NOT_FOUND, "session " + id + " has no events");
@@ -110,16 +116,5 @@ class HistoryController {
         }
         answer.put("timeline", entries);
         return HttpResponse.ok(answer);
-    }
-
-    private static long parse(String sessionId) {
-        if (sessionId.isBlank()) {
-            throw ApiError.missingField("session_id");
-        }
-        try {
-            return Long.parseLong(sessionId.trim());
-        } catch (NumberFormatException e) {
-            throw new ApiError(ErrorCode.NOT_FOUND, "no session '" + sessionId + "'");
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import io.swagger.v3.oas.annotations.Hidden;
+
 import dev.kassa.model.Money;
 
 import dev.kassa.router.Catalogue;
@@ -36,6 +38,7 @@ import java.util.Optional;
  * in this request (only the last four digits go on, as a provider reference), runs the 3-D Secure step, and after
  * the attempt follows the session until it is final, then sends the buyer back to {@code return_url}.
  */
+@Hidden // not the merchant API: not in the OpenAPI document
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 class HostedPageController {

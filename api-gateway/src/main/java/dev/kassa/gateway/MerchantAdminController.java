@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import io.swagger.v3.oas.annotations.Hidden;
+
 import dev.kassa.model.ErrorCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +31,7 @@ import java.util.Map;
  * The operator API: {@code POST /admin/merchants} creates a merchant and shows its API key and webhook secret once;
  * {@code PATCH /admin/merchants/{id}} changes one.
  */
+@Hidden // not the merchant API: not in the OpenAPI document
 @Controller("/admin/merchants")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class MerchantAdminController {

@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import io.swagger.v3.oas.annotations.Hidden;
+
 import dev.kassa.observability.KassaMetrics;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
@@ -10,6 +12,7 @@ import io.micronaut.http.annotation.Produces;
  * {@code GET /metrics}: every Kassa meter of this JVM in Prometheus' text format: the gateway's requests, and in
  * {@code kassa dev} the aggregate's and the relay's too. Meant for the operators' network, like {@code /admin}.
  */
+@Hidden // not the merchant API: not in the OpenAPI document
 @Controller("/metrics")
 class MetricsController {
 

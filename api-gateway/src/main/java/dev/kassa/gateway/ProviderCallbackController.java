@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import io.swagger.v3.oas.annotations.Hidden;
+
 import dev.kassa.model.ErrorCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,6 +41,7 @@ import javax.crypto.spec.SecretKeySpec;
  * provider is the one named by {@code X-Provider} whose secret verified the body: the aggregate checks that it is the
  * provider of the attempt the report names (SPEC.md, Money integrity).
  */
+@Hidden // not the merchant API: not in the OpenAPI document
 @Controller("/api")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class ProviderCallbackController {

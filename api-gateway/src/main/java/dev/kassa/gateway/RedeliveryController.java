@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import io.swagger.v3.oas.annotations.Hidden;
+
 import dev.kassa.model.ErrorCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,6 +28,7 @@ import java.util.Map;
  * {@code POST /admin/webhooks/redeliver} with {@code event_id}, {@code session_id}, or {@code from} and {@code to}:
  * the same as {@code kassa redeliver}. The bodies are rebuilt from the event log; the relay sends them, marked.
  */
+@Hidden // not the merchant API: not in the OpenAPI document
 @Controller("/admin/webhooks")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class RedeliveryController {

@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import io.swagger.v3.oas.annotations.Hidden;
+
 import dev.kassa.model.ErrorCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,6 +35,7 @@ import java.util.concurrent.TimeoutException;
  * "approve|reject|refund", "note"?}}. Approve makes it paid (the merchant gets its paid webhook), reject failed,
  * refund sends the refund to the provider that took the money and records it. {@code kassa review} does the same.
  */
+@Hidden // not the merchant API: not in the OpenAPI document
 @Controller("/admin/sessions")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class ReviewController {

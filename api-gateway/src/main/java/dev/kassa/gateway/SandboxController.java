@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import io.swagger.v3.oas.annotations.Hidden;
+
 import dev.kassa.model.ErrorCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,6 +29,7 @@ import java.util.Optional;
  * "failure_code"?, "duplicates"?: N, "delay_ms"?: N, "out_of_order"?: bool}} → 202 with the attempt and provider.
  * Sandbox (development) mode only: 404 otherwise.
  */
+@Hidden // not the merchant API: not in the OpenAPI document
 @Controller("/sandbox")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class SandboxController {

@@ -7,6 +7,16 @@ import dev.kassa.model.SeedTime;
 import dev.kassa.model.SessionView;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.schemas.avro.CancelSession;
+import io.micronaut.core.annotation.Nullable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.CreateSession;
@@ -37,32 +47,45 @@ import java.util.List;
 import dev.kassa.router.Method;
 import dev.kassa.router.RouteDecision;
 
-/** The seed-compatible merchant API: create a checkout session, read its status. */
+/** The seed-compatible merchant API: create a checkout session, read its status, cancel, refund. */
 @Controller("/gateway")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@Tag(name = "Checkout sessions")
+@SecurityRequirement(name = "bearer")
+@SecurityRequirement(name = "apiKey")
+@ApiResponse(responseCode = "400", description = "invalid_json, missing_field, invalid_amount, invalid_currency, invalid_domain, invalid_email, "
+        + "invalid_meta, invalid_idempotency_key (see x-error-codes)", content = @Content(schema = @Schema(implementation = MerchantApi.Failure.class)))
+@ApiResponse(responseCode = "401", description = "missing_api_key, invalid_api_key", content = @Content(schema = @Schema(implementation = MerchantApi.Failure.class)))
+@ApiResponse(responseCode = "403", description = "merchant_disabled, domain_not_allowed", content = @Content(schema = @Schema(implementation = MerchantApi.Failure.class)))
+@ApiResponse(responseCode = "404", description = "not_found", content = @Content(schema = @Schema(implementation = MerchantApi.Failure.class)))
+@ApiResponse(responseCode = "409", description = "invalid_transition, idempotency_conflict, refund_in_progress, ... (the aggregate's codes)",
+        content = @Content(schema = @Schema(implementation = MerchantApi.Failure.class)))
+@ApiResponse(responseCode = "429", description = "rate_limited, with Retry-After", content = @Content(schema = @Schema(implementation = MerchantApi.Failure.class)))
+@ApiResponse(responseCode = "503", description = "unavailable: retry with the same Idempotency-Key", content = @Content(schema = @Schema(implementation = MerchantApi.Failure.class)))
 class SessionController {
 
     private final KafkaBackend kafka;
     private final Routing routing;
     private final Refunds refunds;
     private final GatewaySettings settings;
-    private final RateLimiter limiter;
+    private final SessionCommands commands;
 
-    SessionController(KafkaBackend kafka, GatewaySettings settings, Routing routing, Refunds refunds) {
+    SessionController(KafkaBackend kafka, GatewaySettings settings, Routing routing, Refunds refunds, SessionCommands commands) {
         this.kafka = kafka;
         this.refunds = refunds;
         this.routing = routing;
         this.settings = settings;
-        this.limiter = new RateLimiter(settings.ratePerSecond(), settings.rateBurst());
+        this.commands = commands;
     }
 
     @Post("/session.php")
     @Consumes(MediaType.ALL)
-    HttpResponse<Map<String, Object>> create(@Header(value = "Authorization", defaultValue = "") String authorization,
-                                             @Header(value = "X-API-Key", defaultValue = "") String apiKey,
-                                             @Header(value = "Idempotency-Key", defaultValue = "") String idempotencyKey,
-                                             @io.micronaut.core.annotation.Nullable @Body String body) throws Exception {
-        Merchant merchant = authenticate(authorization, apiKey);
+    @Operation(summary = "Create a checkout session", description = "Seed 003's create. Send the buyer to checkout_url; the outcome "
+            + "arrives as signed webhooks. An Idempotency-Key makes a retry the same session.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MerchantApi.CreateRequest.class)))
+    HttpResponse<MerchantApi.Created> create(@Parameter(hidden = true) Merchant merchant,
+                                             @Header(value = "Idempotency-Key", defaultValue = "") @Parameter(description = "at most 255 characters") String idempotencyKey,
+                                             @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
         if (idempotencyKey.length() > 255) {
             throw new ApiError(ErrorCode.INVALID_IDEMPOTENCY_KEY, "an Idempotency-Key has at most 255 characters");
         }
@@ -103,20 +126,16 @@ class SessionController {
         RouteDecision route = routing.route(merchant, hint, amountMinor, currency, null);
         String normalizedHint = hint == null ? null : hint.trim().toLowerCase(Locale.ROOT);
         boolean methodHint = normalizedHint != null && Method.of(normalizedHint).isPresent();
-        Instant now = Instant.now();
+        Instant now = commands.now();
         boolean idempotent = !idempotencyKey.isEmpty();
         for (int draw = 0; draw < 3; draw++) {
             // With an Idempotency-Key the session id and command id follow from it: a retry, even a concurrent one,
             // is the same command, which the aggregate applies once.
             long sessionId = idempotent ? Secrets.idFor(merchant.getMerchantId(), idempotencyKey) : Secrets.id();
-            SessionCommand command = SessionCommand.newBuilder()
-                    .setCommandId(idempotent ? "create-idem-" + Secrets.sha256(merchant.getMerchantId() + "\n" + idempotencyKey)
-                            : "create-" + UUID.randomUUID())
-                    .setSessionId(sessionId)
-                    .setMerchantId(merchant.getMerchantId())
-                    .setIssuedAt(now)
-                    .setActor("merchant-api")
-                    .setPayload(CreateSession.newBuilder()
+            String commandId = idempotent ? "create-idem-" + Secrets.sha256(merchant.getMerchantId() + "\n" + idempotencyKey)
+                    : "create-" + UUID.randomUUID();
+            SessionCommand command = commands.of(commandId, sessionId, merchant.getMerchantId(), "merchant-api",
+                    CreateSession.newBuilder()
                             .setOrderId(orderId).setAmountMinor(amountMinor).setCurrency(currency).setShopDomain(domain)
                             .setCustomerEmail(email)
                             .setReturnUrl(httpsOrNull(Json.text(json, "return_url")))
@@ -128,9 +147,8 @@ class SessionController {
                             .setMethodHint(smart && methodHint ? normalizedHint : null)
                             .setProviderHint(smart && !methodHint ? normalizedHint : null)
                             .setSelectedProvider(route.chosen())
-                            .build())
-                    .build();
-            CommandResult result = sendOrUnavailable(command);
+                            .build());
+            CommandResult result = kafka.sendOrUnavailable(command);
             if (result.getOutcome() == CommandOutcome.APPLIED || result.getOutcome() == CommandOutcome.DUPLICATE) {
                 Instant expiresAt = now.plusSeconds(merchant.getSessionTtlSeconds());
                 if (result.getOutcome() == CommandOutcome.DUPLICATE) {
@@ -139,18 +157,11 @@ class SessionController {
                         expiresAt = first.getExpiresAt(); // the first answer's, not this retry's
                     }
                 }
-                Map<String, Object> answer = new LinkedHashMap<>();
-                answer.put("ok", true);
-                answer.put("session_id", sessionId);
-                answer.put("checkout_url", settings.publicUrl() + "/pay.php?session=" + sessionId);
                 if (result.getOutcome() == CommandOutcome.APPLIED && (hint != null || route.chosen() != null)) {
                     routing.record(merchant, sessionId, normalizedHint, amountMinor, currency, null, route, "at session create; " + route.reason());
                 }
-                answer.put("direct_url", routing.directUrl(sessionId, route));
-                answer.put("selected_provider", route.chosen());
-                answer.put("smart_route", smart);
-                answer.put("expires_at", SeedTime.format(expiresAt));
-                return HttpResponse.ok(answer);
+                return HttpResponse.ok(new MerchantApi.Created(true, sessionId, settings.publicUrl() + "/pay.php?session=" + sessionId,
+                        routing.directUrl(sessionId, route), route.chosen(), smart, SeedTime.format(expiresAt)));
             }
             if (idempotent && (result.getOutcome() == CommandOutcome.FLAGGED || "session_exists".equals(result.getErrorCode()))) {
                 throw new ApiError(ErrorCode.IDEMPOTENCY_CONFLICT,
@@ -165,19 +176,19 @@ class SessionController {
     }
 
     @Get("/status.php")
-    HttpResponse<Map<String, Object>> status(@Header(value = "Authorization", defaultValue = "") String authorization,
-                                             @Header(value = "X-API-Key", defaultValue = "") String apiKey,
-                                             @QueryValue(value = "session_id", defaultValue = "") String sessionId) throws Exception {
-        return sessionStatus(authorization, apiKey, sessionId, "", "");
+    @Operation(summary = "A session's status (seed 002)")
+    HttpResponse<MerchantApi.Status> status(@Parameter(hidden = true) Merchant merchant,
+                                            @QueryValue(value = "session_id", defaultValue = "") String sessionId) throws Exception {
+        return sessionStatus(merchant, sessionId, "", "");
     }
 
     @Get("/session_status.php")
-    HttpResponse<Map<String, Object>> sessionStatus(@Header(value = "Authorization", defaultValue = "") String authorization,
-                                                    @Header(value = "X-API-Key", defaultValue = "") String apiKey,
-                                                    @QueryValue(value = "session_id", defaultValue = "") String sessionId,
-                                                    @QueryValue(value = "order_id", defaultValue = "") String orderId,
-                                                    @QueryValue(value = "number", defaultValue = "") String number) throws Exception {
-        Merchant merchant = authenticate(authorization, apiKey);
+    @Operation(summary = "A session's status by session id, order id or number=session_ID (seed 003)",
+            description = "By order id, the newest session of that order.")
+    HttpResponse<MerchantApi.Status> sessionStatus(@Parameter(hidden = true) Merchant merchant,
+                                                   @QueryValue(value = "session_id", defaultValue = "") String sessionId,
+                                                   @QueryValue(value = "order_id", defaultValue = "") String orderId,
+                                                   @QueryValue(value = "number", defaultValue = "") String number) throws Exception {
         SessionState state;
         if (!orderId.isEmpty()) {
             state = kafka.sessionByOrder(merchant.getMerchantId(), orderId);
@@ -186,92 +197,52 @@ class SessionController {
             if (raw.isEmpty()) {
                 throw new ApiError(ErrorCode.MISSING_FIELD, "'session_id' (or 'order_id', or 'number=session_ID') is required");
             }
-            long id;
-            try {
-                id = Long.parseLong(raw);
-            } catch (NumberFormatException e) {
-                throw new ApiError(ErrorCode.NOT_FOUND, "no session '" + raw + "'");
-            }
             // Read-your-writes: a session created a moment ago may still be on its way to this replica.
-            state = kafka.session(id, 1, Duration.ofSeconds(1));
+            state = kafka.session(SessionIds.parse(raw), 1, Duration.ofSeconds(1));
         }
         if (state == null || state.getMerchantId() != merchant.getMerchantId()) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no such session for this merchant");
         }
-        SessionView view = SessionView.of(state);
-        Map<String, Object> session = new LinkedHashMap<>();
-        session.put("id", view.sessionId());
-        session.put("order_id", view.orderId());
-        session.put("status", view.status());
-        session.put("amount", view.amount());
-        session.put("currency", view.currency());
-        // What the provider reported as received, beside what was asked (SPEC.md, Money integrity).
-        session.put("paid_amount", view.paidAmount());
-        if (view.paidCurrency() != null) {
-            session.put("paid_currency", view.paidCurrency());
-        }
-        session.put("refunded_amount", view.refundedAmount());
-        session.put("review_reason", view.reviewReason());
-        session.put("shop_domain", view.shopDomain());
-        session.put("created_at", view.createdAt());
-        session.put("expires_at", view.expiresAt());
-        session.put("payment_url", settings.publicUrl() + "/pay.php?session=" + view.sessionId());
-        session.putAll(view.references());
-        session.put("last_error", view.lastError());
-        session.put("meta", Json.MAPPER.readTree(state.getMetaJson()));
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", true);
-        answer.put("session", session);
-        return HttpResponse.ok(answer);
+        // The same view as the webhook's (SessionView): amounts, paid amount, references and times never disagree.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> meta = Json.MAPPER.readValue(state.getMetaJson(), LinkedHashMap.class);
+        MerchantApi.Session session = MerchantApi.Session.of(SessionView.of(state),
+                settings.publicUrl() + "/pay.php?session=" + state.getSessionId(), meta);
+        return HttpResponse.ok(new MerchantApi.Status(true, session));
     }
 
     @Get("/me.php")
-    HttpResponse<Map<String, Object>> me(@Header(value = "Authorization", defaultValue = "") String authorization,
-                                         @Header(value = "X-API-Key", defaultValue = "") String apiKey) {
-        Merchant merchant = authenticate(authorization, apiKey);
+    @Operation(summary = "The merchant's profile and smart-router settings (seed 003)")
+    HttpResponse<MerchantApi.Me> me(@Parameter(hidden = true) Merchant merchant) {
         boolean allowed = merchant.getPackage$() != MerchantPackage.FREE;
         boolean effective = allowed && merchant.getCheckoutMode() == CheckoutMode.SMART_ROUTER;
-        Map<String, Object> methods = new LinkedHashMap<>();
+        Map<String, MerchantApi.MethodState> methods = new LinkedHashMap<>();
         // The same policy as the router: "available" for a typical buyer of this merchant (its own country, a
         // mid-size amount in EUR); the hosted page decides per buyer.
         var states = routing.methods(merchant, 5000, "EUR", merchant.getCountry());
         for (Method method : List.of(Method.CARD, Method.PAYPAL, Method.REVOLUT, Method.BANK, Method.IDEAL, Method.OTHER)) {
             var state = states.get(method);
-            Map<String, Object> shown = new LinkedHashMap<>();
-            shown.put("enabled", state.enabled());
-            shown.put("configured", state.configured());
-            shown.put("available", effective && state.available());
-            methods.put(method.slug(), shown);
+            methods.put(method.slug(), new MerchantApi.MethodState(state.enabled(), state.configured(), effective && state.available()));
         }
-        Map<String, Object> router = new LinkedHashMap<>();
-        router.put("enabled_global", true);
-        router.put("allowed_for_package", allowed);
-        router.put("effective", effective);
-        router.put("methods", methods);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", true);
-        answer.put("merchant_id", merchant.getMerchantId());
-        answer.put("email", merchant.getEmail());
-        answer.put("package", merchant.getPackage$().name().toLowerCase(Locale.ROOT));
-        answer.put("checkout_mode", merchant.getCheckoutMode().name().toLowerCase(Locale.ROOT));
-        answer.put("integration_mode", effective ? "smart_router" : "hosted_checkout");
-        answer.put("country", merchant.getCountry());
-        answer.put("smart_router", router);
-        return HttpResponse.ok(answer);
+        return HttpResponse.ok(new MerchantApi.Me(true, merchant.getMerchantId(), merchant.getEmail(),
+                merchant.getPackage$().name().toLowerCase(Locale.ROOT), merchant.getCheckoutMode().name().toLowerCase(Locale.ROOT),
+                effective ? "smart_router" : "hosted_checkout", merchant.getCountry(),
+                new MerchantApi.SmartRouter(true, allowed, effective, methods)));
     }
 
     @Post("/cancel.php")
     @Consumes(MediaType.ALL)
-    HttpResponse<Map<String, Object>> cancel(@Header(value = "Authorization", defaultValue = "") String authorization,
-                                             @Header(value = "X-API-Key", defaultValue = "") String apiKey,
-                                             @io.micronaut.core.annotation.Nullable @Body String body) throws Exception {
-        Merchant merchant = authenticate(authorization, apiKey);
+    @Operation(summary = "Cancel an open session")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MerchantApi.SessionRef.class)))
+    HttpResponse<MerchantApi.Changed> cancel(@Parameter(hidden = true) Merchant merchant,
+                                             @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
         SessionState state = ownSession(merchant, Json.object(body));
-        CommandResult result = sendOrUnavailable(SessionCommand.newBuilder()
-                .setCommandId("cancel-" + UUID.randomUUID()).setSessionId(state.getSessionId()).setMerchantId(merchant.getMerchantId())
-                .setIssuedAt(Instant.now()).setActor("merchant-api")
-                .setPayload(new dev.kassa.schemas.avro.CancelSession("cancelled by the merchant")).build());
-        return outcome(result, state, Map.of());
+        CommandResult result = kafka.sendOrUnavailable(commands.of("cancel-" + UUID.randomUUID(), state.getSessionId(), merchant.getMerchantId(),
+                "merchant-api", new CancelSession("cancelled by the merchant")));
+        return switch (result.getOutcome()) {
+            case APPLIED, DUPLICATE -> HttpResponse.ok(new MerchantApi.Changed(true, state.getSessionId(), SessionView.status(result.getStatus())));
+            default -> throw ApiError.refused(result);
+        };
     }
 
     /**
@@ -281,11 +252,15 @@ class SessionController {
      */
     @Post("/refund.php")
     @Consumes(MediaType.ALL)
-    HttpResponse<Map<String, Object>> refund(@Header(value = "Authorization", defaultValue = "") String authorization,
-                                             @Header(value = "X-API-Key", defaultValue = "") String apiKey,
-                                             @Header(value = "Idempotency-Key", defaultValue = "") String idempotencyKey,
-                                             @io.micronaut.core.annotation.Nullable @Body String body) throws Exception {
-        Merchant merchant = authenticate(authorization, apiKey);
+    @Operation(summary = "Refund all or part of a paid session", description = "Idempotency-Key (or refund_id) names the refund: a retry "
+            + "gets the same answer. Refunded plus reserved never exceeds what was received.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MerchantApi.RefundRequest.class)))
+    @ApiResponse(responseCode = "200", description = "refunded", content = @Content(schema = @Schema(implementation = MerchantApi.Refunded.class)))
+    @ApiResponse(responseCode = "502", description = "refund_refused: the provider refused; nothing was refunded",
+            content = @Content(schema = @Schema(implementation = MerchantApi.Refunded.class)))
+    HttpResponse<MerchantApi.Refunded> refund(@Parameter(hidden = true) Merchant merchant,
+                                              @Header(value = "Idempotency-Key", defaultValue = "") String idempotencyKey,
+                                              @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
         JsonNode json = Json.object(body);
         SessionState state = ownSession(merchant, json);
         Long amount = null;
@@ -305,20 +280,13 @@ class SessionController {
         String refundId = key == null ? "rf-" + UUID.randomUUID() : "rf-" + Secrets.sha256(merchant.getMerchantId() + "\n" + key).substring(0, 32);
         Refunds.Result result = refunds.refund(state, refundId, amount, Json.text(json, "reason"), "merchant-api");
         SessionState after = result.session();
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", !result.refused());
-        if (result.refused()) {
-            answer.put("error", ErrorCode.REFUND_REFUSED.code());
-            answer.put("message", "the provider " + after.getProvider() + " refused the refund"
-                    + (result.refund().getReason() == null ? "" : ": " + result.refund().getReason()) + "; nothing was refunded");
-        }
-        answer.put("session_id", after.getSessionId());
-        answer.put("status", after.getStatus().name().toLowerCase(Locale.ROOT));
-        answer.put("refund_id", key != null ? key : refundId);
-        answer.put("refund_status", result.refused() ? "refused" : "refunded");
-        answer.put("amount", Money.toDecimal(result.refund().getAmountMinor(), after.getCurrency()));
-        answer.put("refunded_amount", Money.toDecimal(after.getRefundedMinor(), after.getCurrency()));
-        answer.put("provider_refund_id", result.refund().getProviderRefundId());
+        MerchantApi.Refunded answer = new MerchantApi.Refunded(!result.refused(),
+                result.refused() ? ErrorCode.REFUND_REFUSED.code() : null,
+                result.refused() ? "the provider " + after.getProvider() + " refused the refund"
+                        + (result.refund().getReason() == null ? "" : ": " + result.refund().getReason()) + "; nothing was refunded" : null,
+                after.getSessionId(), SessionView.status(after.getStatus()), key != null ? key : refundId,
+                result.refused() ? "refused" : "refunded", Money.toDecimal(result.refund().getAmountMinor(), after.getCurrency()),
+                Money.toDecimal(after.getRefundedMinor(), after.getCurrency()), result.refund().getProviderRefundId());
         return HttpResponse.status(result.refused() ? HttpStatus.BAD_GATEWAY : HttpStatus.OK).body(answer);
     }
 
@@ -327,61 +295,12 @@ class SessionController {
         if (raw == null || raw.isBlank()) {
             throw ApiError.missingField("session_id");
         }
-        long id;
-        try {
-            id = Long.parseLong(raw.trim());
-        } catch (NumberFormatException e) {
-            throw new ApiError(ErrorCode.NOT_FOUND, "no session '" + raw + "'");
-        }
+        long id = SessionIds.parse(raw);
         SessionState state = kafka.session(id, 1, Duration.ofSeconds(1));
         if (state == null || state.getMerchantId() != merchant.getMerchantId()) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no such session for this merchant");
         }
         return state;
-    }
-
-    private static HttpResponse<Map<String, Object>> outcome(CommandResult result, SessionState before, Map<String, Object> extra) {
-        switch (result.getOutcome()) {
-            case APPLIED, DUPLICATE -> {
-                Map<String, Object> answer = new LinkedHashMap<>();
-                answer.put("ok", true);
-                answer.put("session_id", before.getSessionId());
-                answer.put("status", result.getStatus() == null ? null : result.getStatus().name().toLowerCase(Locale.ROOT));
-                answer.putAll(extra);
-                return HttpResponse.ok(answer);
-            }
-            default -> throw ApiError.refused(result);
-        }
-    }
-
-    private CommandResult sendOrUnavailable(SessionCommand command) throws InterruptedException {
-        return kafka.sendOrUnavailable(command);
-    }
-
-    /** The authenticated (and rate-limited) merchant, for other merchant endpoints. */
-    Merchant merchantFor(String authorization, String apiKey) {
-        return authenticate(authorization, apiKey);
-    }
-
-    private Merchant authenticate(String authorization, String apiKey) {
-        String key = authorization.startsWith("Bearer ") ? authorization.substring(7).trim() : apiKey.trim();
-        if (key.isEmpty()) {
-            throw new ApiError(ErrorCode.MISSING_API_KEY, "send 'Authorization: Bearer YOUR_API_KEY' or 'X-API-Key: YOUR_API_KEY'");
-        }
-        // Looked up by hash: the key itself is never stored, and the lookup takes the same time for any wrong key.
-        String hash = Secrets.hash(key);
-        long wait = limiter.acquire(hash, System.nanoTime());
-        if (wait > 0) {
-            throw new RateLimited(wait);
-        }
-        Merchant merchant = kafka.merchantByKeyHash(hash);
-        if (merchant == null) {
-            throw new ApiError(ErrorCode.INVALID_API_KEY, "this API key is not known");
-        }
-        if (merchant.getDisabled()) {
-            throw new ApiError(ErrorCode.MERCHANT_DISABLED, "this merchant is disabled");
-        }
-        return merchant;
     }
 
     private static String require(JsonNode json, String field) {

@@ -1,0 +1,180 @@
+package dev.kassa.gateway;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.kassa.model.ErrorCode;
+import dev.kassa.model.SessionView;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The merchant API's answers as typed records: what the handlers return, what the OpenAPI document describes, and
+ * so what a merchant's code can rely on. Fields are spelled as the seeds spell them; a field that is null is still
+ * sent (as seed 003's examples show), except where a record says otherwise.
+ */
+final class MerchantApi {
+
+    private MerchantApi() {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "SessionCreated", description = "A checkout session was created (or an Idempotency-Key's first answer is repeated).")
+    record Created(@Schema(description = "always true") boolean ok,
+                   @JsonProperty("session_id") @Schema(description = "below 2^53, never a card number") long sessionId,
+                   @JsonProperty("checkout_url") @Schema(description = "send the buyer here") String checkoutUrl,
+                   @JsonProperty("direct_url") @Schema(nullable = true, description = "straight to the chosen provider's screen, when the router chose one") String directUrl,
+                   @JsonProperty("selected_provider") @Schema(nullable = true) String selectedProvider,
+                   @JsonProperty("smart_route") boolean smartRoute,
+                   @JsonProperty("expires_at") @Schema(description = "UTC, yyyy-MM-dd HH:mm:ss", example = "2026-02-25 12:15:00") String expiresAt) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "SessionStatusAnswer")
+    record Status(boolean ok, Session session) {
+    }
+
+    /** A session as the status answer shows it: {@link SessionView}'s fields, the same as the webhook's. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "Session")
+    record Session(long id,
+                   @JsonProperty("order_id") String orderId,
+                   @Schema(allowableValues = {"created", "pending", "paid", "failed", "expired", "cancelled", "review", "refunded"}) String status,
+                   @Schema(description = "decimal string in the currency's minor digits", example = "79.00") String amount,
+                   String currency,
+                   @JsonProperty("paid_amount") @Schema(nullable = true, description = "what the provider reported as received") String paidAmount,
+                   @JsonProperty("paid_currency") @JsonInclude(JsonInclude.Include.NON_NULL)
+                   @Schema(description = "only when the payment came in another currency") String paidCurrency,
+                   @JsonProperty("refunded_amount") String refundedAmount,
+                   @JsonProperty("review_reason") @Schema(nullable = true, description = "set in review: amount_mismatch, paid_after_grace, ...") String reviewReason,
+                   @JsonProperty("shop_domain") String shopDomain,
+                   @JsonProperty("created_at") String createdAt,
+                   @JsonProperty("expires_at") String expiresAt,
+                   @JsonProperty("payment_url") String paymentUrl,
+                   @Schema(nullable = true) String txid,
+                   @JsonProperty("txid_in") @Schema(nullable = true) String txidIn,
+                   @JsonProperty("txid_out") @Schema(nullable = true) String txidOut,
+                   @JsonProperty("paid_value_coin") @Schema(nullable = true) String paidValueCoin,
+                   @JsonProperty("paid_coin") @Schema(nullable = true) String paidCoin,
+                   @JsonProperty("polygon_address_in") @Schema(nullable = true) String polygonAddressIn,
+                   @JsonProperty("last_error") @Schema(nullable = true) String lastError,
+                   @Schema(description = "the object the merchant sent at create") Map<String, Object> meta) {
+
+        static Session of(SessionView view, String paymentUrl, Map<String, Object> meta) {
+            Map<String, String> refs = view.references();
+            return new Session(view.sessionId(), view.orderId(), view.status(), view.amount(), view.currency(), view.paidAmount(),
+                    view.paidCurrency(), view.refundedAmount(), view.reviewReason(), view.shopDomain(), view.createdAt(), view.expiresAt(),
+                    paymentUrl, refs.get("txid"), refs.get("txid_in"), refs.get("txid_out"), refs.get("paid_value_coin"),
+                    refs.get("paid_coin"), refs.get("polygon_address_in"), view.lastError(), meta);
+        }
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "MerchantProfile")
+    record Me(boolean ok,
+              @JsonProperty("merchant_id") long merchantId,
+              String email,
+              @Schema(allowableValues = {"free", "pro", "unlimited"}) @JsonProperty("package") String pack,
+              @JsonProperty("checkout_mode") String checkoutMode,
+              @JsonProperty("integration_mode") String integrationMode,
+              String country,
+              @JsonProperty("smart_router") SmartRouter smartRouter) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record SmartRouter(@JsonProperty("enabled_global") boolean enabledGlobal,
+                       @JsonProperty("allowed_for_package") boolean allowedForPackage,
+                       boolean effective,
+                       Map<String, MethodState> methods) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record MethodState(boolean enabled, boolean configured, boolean available) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "CommandAccepted", description = "The aggregate applied the command (or had applied it before).")
+    record Changed(boolean ok, @JsonProperty("session_id") long sessionId, @Schema(nullable = true) String status) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "RefundAnswer", description = "200 when the provider refunded; 502 refund_refused when it refused (nothing was refunded).")
+    record Refunded(boolean ok,
+                    @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "refund_refused, only when refused") String error,
+                    @JsonInclude(JsonInclude.Include.NON_NULL) String message,
+                    @JsonProperty("session_id") long sessionId,
+                    String status,
+                    @JsonProperty("refund_id") String refundId,
+                    @JsonProperty("refund_status") @Schema(allowableValues = {"refunded", "refused"}) String refundStatus,
+                    String amount,
+                    @JsonProperty("refunded_amount") String refundedAmount,
+                    @JsonProperty("provider_refund_id") @Schema(nullable = true) String providerRefundId) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "PaymentLog", description = "Seed 001's payment log: what happened to a session, in order.")
+    record PaymentLog(boolean ok, @JsonProperty("session_id") long sessionId, List<LogEntry> events) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record LogEntry(@Schema(description = "ISO-8601") String at,
+                    @Schema(allowableValues = {"event", "webhook"}) String kind,
+                    String what,
+                    @Schema(nullable = true) String status,
+                    @Schema(nullable = true) Long sequence,
+                    @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "why, in SPEC.md's codes: a review reason, a failure code, a refund phase")
+                    String reason) {
+    }
+
+    /** Every error answer; the codes and their statuses are the catalogue ({@link ErrorCode}), listed under {@code x-error-codes}. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "Error")
+    record Failure(@Schema(description = "always false") boolean ok,
+                   @Schema(description = "a code from x-error-codes, e.g. invalid_amount") String error,
+                   @Schema(description = "what to change, in one sentence") String message) {
+    }
+    // Requests. The handlers parse the body themselves (so that bad JSON is invalid_json and every field error has its
+    // code); these records are the documented shape.
+
+    @Serdeable
+    @Schema(name = "CreateSessionRequest", requiredProperties = {"domain", "amount", "currency", "order_id"})
+    record CreateRequest(@Schema(description = "a host or URL; must be one of the merchant's approved domains", example = "yourshop.com") String domain,
+                         @Schema(description = "decimal string, > 0, at most the currency's minor digits", example = "79.00") String amount,
+                         @Schema(description = "ISO 4217", example = "EUR") String currency,
+                         @JsonProperty("order_id") @Schema(description = "the merchant's order; alias merchant_ref") String orderId,
+                         @JsonProperty("merchant_ref") @Schema(description = "alias of order_id") String merchantRef,
+                         @JsonProperty("customer_email") String customerEmail,
+                         @JsonProperty("return_url") @Schema(description = "kept only if a full https:// URL") String returnUrl,
+                         @JsonProperty("cancel_url") @Schema(description = "kept only if a full https:// URL") String cancelUrl,
+                         @Schema(description = "an object, stored and echoed") Map<String, Object> meta,
+                         @Schema(description = "routing hint: card, paypal, revolut, bank, ideal, other, or a provider slug") String method,
+                         @Schema(description = "routing hint (same meaning as method)") String provider,
+                         @JsonProperty("payment_method") @Schema(description = "routing hint (same meaning as method)") String paymentMethod,
+                         @JsonProperty("payment_provider") @Schema(description = "routing hint (same meaning as method)") String paymentProvider) {
+    }
+
+    @Serdeable
+    @Schema(name = "SessionReference", requiredProperties = {"session_id"})
+    record SessionRef(@JsonProperty("session_id") long sessionId) {
+    }
+
+    @Serdeable
+    @Schema(name = "RefundRequest", requiredProperties = {"session_id"})
+    record RefundRequest(@JsonProperty("session_id") long sessionId,
+                         @Schema(description = "decimal string; absent refunds all that is left", example = "10.00") String amount,
+                         @Schema(description = "shown in the session's log") String reason,
+                         @JsonProperty("refund_id") @Schema(description = "names the refund, as Idempotency-Key does") String refundId) {
+    }
+}

@@ -1,0 +1,41 @@
+package dev.kassa.gateway;
+
+import dev.kassa.schemas.avro.SessionCommand;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * The one way the gateway makes a command for the aggregate, stamped by the one clock it is given (a test may give
+ * another). The aggregate decides with the time that comes in with the command, never its own.
+ */
+@Singleton
+final class SessionCommands {
+
+    private final Clock clock;
+
+    SessionCommands(Clock clock) {
+        this.clock = clock;
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    /** A command to {@code sessionId} of {@code merchantId} (0 when the sender cannot know it, as a provider), issued now. */
+    SessionCommand of(String commandId, long sessionId, long merchantId, String actor, Object payload) {
+        return SessionCommand.newBuilder().setCommandId(commandId).setSessionId(sessionId).setMerchantId(merchantId)
+                .setIssuedAt(clock.instant()).setActor(actor).setPayload(payload).build();
+    }
+
+    /** The system's UTC clock, unless a test or an embedding application provides its own. */
+    @Factory
+    static class Clocks {
+        @Singleton
+        @io.micronaut.context.annotation.Requires(missingBeans = Clock.class)
+        Clock clock() {
+            return Clock.systemUTC();
+        }
+    }
+}
