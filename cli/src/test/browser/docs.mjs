@@ -16,6 +16,7 @@ try {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   page.on('console', (m) => { if (m.type() === 'error') refused.push(m.text()); });
   page.on('pageerror', (e) => refused.push(e.message));
+  page.on('response', (r) => { if (r.status() >= 400) refused.push(`${r.status()} for ${r.url()}`); });
   await page.goto(`${base}/docs`);
   await page.getByRole('heading', { name: /Kassa merchant API/ }).waitFor({ timeout: 30000 });
   for (const path of ['/gateway/session.php', '/gateway/status.php', '/gateway/session_status.php', '/gateway/refund.php']) {

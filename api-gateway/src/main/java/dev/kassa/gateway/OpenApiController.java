@@ -56,7 +56,7 @@ class OpenApiController {
                 <!doctype html>
                 <html lang="en">
                 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>Kassa merchant API</title>
+                <title>Kassa merchant API</title><link rel="icon" href="data:,">
                 <link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
                 <body><main id="swagger-ui"><noscript>The API reference needs JavaScript; the document itself is at
                 <a href="/openapi.yml">/openapi.yml</a>.</noscript></main>

@@ -84,8 +84,9 @@ class SessionController {
             + "arrives as signed webhooks. An Idempotency-Key makes a retry the same session.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MerchantApi.CreateRequest.class)))
     HttpResponse<MerchantApi.Created> create(@Parameter(hidden = true) Merchant merchant,
-                                             @Header(value = "Idempotency-Key", defaultValue = "") @Parameter(description = "at most 255 characters") String idempotencyKey,
+                                             @Nullable @Header("Idempotency-Key") @Parameter(description = "optional, at most 255 characters: a retry with the same key is the same session") String idemKey,
                                              @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
+        String idempotencyKey = idemKey == null ? "" : idemKey;
         if (idempotencyKey.length() > 255) {
             throw new ApiError(ErrorCode.INVALID_IDEMPOTENCY_KEY, "an Idempotency-Key has at most 255 characters");
         }
@@ -186,9 +187,13 @@ class SessionController {
     @Operation(summary = "A session's status by session id, order id or number=session_ID (seed 003)",
             description = "By order id, the newest session of that order.")
     HttpResponse<MerchantApi.Status> sessionStatus(@Parameter(hidden = true) Merchant merchant,
-                                                   @QueryValue(value = "session_id", defaultValue = "") String sessionId,
-                                                   @QueryValue(value = "order_id", defaultValue = "") String orderId,
-                                                   @QueryValue(value = "number", defaultValue = "") String number) throws Exception {
+                                                   @Nullable @QueryValue("session_id") String sessionIdOrNull,
+                                                   @Nullable @QueryValue("order_id") String orderIdOrNull,
+                                                   @Nullable @QueryValue("number") @Parameter(description = "session_ID, as seed 003 writes it") String numberOrNull)
+            throws Exception {
+        String sessionId = sessionIdOrNull == null ? "" : sessionIdOrNull;
+        String orderId = orderIdOrNull == null ? "" : orderIdOrNull;
+        String number = numberOrNull == null ? "" : numberOrNull;
         SessionState state;
         if (!orderId.isEmpty()) {
             state = kafka.sessionByOrder(merchant.getMerchantId(), orderId);
@@ -259,8 +264,9 @@ class SessionController {
     @ApiResponse(responseCode = "502", description = "refund_refused: the provider refused; nothing was refunded",
             content = @Content(schema = @Schema(implementation = MerchantApi.Refunded.class)))
     HttpResponse<MerchantApi.Refunded> refund(@Parameter(hidden = true) Merchant merchant,
-                                              @Header(value = "Idempotency-Key", defaultValue = "") String idempotencyKey,
+                                              @Nullable @Header("Idempotency-Key") @Parameter(description = "optional: names the refund") String idemKey,
                                               @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
+        String idempotencyKey = idemKey == null ? "" : idemKey;
         JsonNode json = Json.object(body);
         SessionState state = ownSession(merchant, json);
         Long amount = null;
