@@ -2,30 +2,19 @@ package dev.kassa.relay.delivery;
 
 import dev.kassa.schemas.avro.AttemptOutcome;
 import dev.kassa.schemas.avro.WebhookAttempt;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 
-/** Turns what an attempt got into the record of it: delivered, try again at T, parked, or endpoint disabled. */
+/** The records of attempts, as the attempts topic keeps them; what they say is decided by {@link DeliveryDecider}. */
 public final class AttemptOutcomes {
 
     private AttemptOutcomes() {
     }
 
+    /** The record of an attempt that was answered (or failed to be), with what the decider made of it. */
     public static WebhookAttempt record(Dispatcher.Request request, long merchantId, long sequence, Dispatcher.Outcome outcome,
-                                        Instant attemptedAt, RetrySchedule schedule) {
-        AttemptOutcome result;
-        Instant next = null;
-        if (outcome.delivered()) {
-            result = AttemptOutcome.DELIVERED;
-        } else if (outcome.gone()) {
-            result = AttemptOutcome.ENDPOINT_DISABLED;
-        } else {
-            Optional<Duration> delay = request.redelivery() ? Optional.empty()
-                    : schedule.delayAfter(request.attempt(), request.eventId(), outcome.retryAfter());
-            result = delay.isPresent() ? AttemptOutcome.RETRY_SCHEDULED : AttemptOutcome.PARKED;
-            next = delay.map(attemptedAt::plus).orElse(null);
-        }
+                                        Instant attemptedAt, DeliveryDecider.Outcome decided) {
+        AttemptOutcome result = decided.outcome();
+        Instant next = decided.nextAttemptAt();
         return WebhookAttempt.newBuilder()
                 .setAttemptId(request.eventId() + "#" + request.attempt() + (request.redelivery() ? "r" + attemptedAt.toEpochMilli() : ""))
                 .setEventId(request.eventId())

@@ -3,6 +3,7 @@ package dev.kassa.relay.stream;
 import dev.kassa.model.SessionFold;
 import dev.kassa.observability.LogContext;
 import dev.kassa.relay.delivery.AttemptOutcomes;
+import dev.kassa.relay.delivery.DeliveryDecider;
 import dev.kassa.relay.delivery.Dispatcher;
 import dev.kassa.model.WebhookPayload;
 import dev.kassa.schemas.avro.AttemptOutcome;
@@ -15,6 +16,7 @@ import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.WebhookAttempt;
 import dev.kassa.schemas.avro.WebhookDelivery;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,6 +45,7 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
     private final RelaySettings settings;
     private final Dispatcher dispatcher;
     private final AttemptSink sink;
+    private final DeliveryDecider decider;
     /** Session → "eventId#attempt" in flight. Not stored: after a crash the due head is simply sent again. */
     private final Map<Long, String> inFlight = new HashMap<>();
 
@@ -57,6 +60,7 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         this.settings = settings;
         this.dispatcher = dispatcher;
         this.sink = sink;
+        this.decider = new DeliveryDecider(settings.schedule());
     }
 
     @Override
@@ -67,7 +71,8 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         sessions = context.getStateStore(RelayTopology.SESSIONS_STORE);
         deliveries = context.getStateStore(RelayTopology.DELIVERIES_STORE);
         due = context.getStateStore(RelayTopology.DUE_STORE);
-        context.schedule(settings.scanInterval(), PunctuationType.WALL_CLOCK_TIME, now -> dispatchDue(Instant.ofEpochMilli(now)));
+        // One clock for every decision: the relay's (the punctuation only wakes it up).
+        context.schedule(settings.scanInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> dispatchDue(settings.clock().instant()));
     }
 
     @Override
@@ -83,20 +88,30 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
 
     /** An operator's redelivery: sent once, out of band (the session's queue is not touched), marked as a redelivery. */
     private void redeliver(RedeliveryRequest request) {
-        Merchant merchant = merchant(request.getMerchantId());
         Instant now = settings.clock().instant();
-        if (merchant == null || merchant.getWebhookUrl() == null) {
+        DeliveryDecider.Head once = new DeliveryDecider.Head(request.getEventId(), request.getSequence(), 0, now);
+        DeliveryDecider.Decision decision = decider.decide(once, new DeliveryDecider.Due(endpoint(request.getMerchantId(), now)), now);
+        if (decision instanceof DeliveryDecider.NotAttempted parked) {
             sink.attempted(AttemptOutcomes.notAttempted(request.getEventId(), request.getSessionId(), request.getMerchantId(),
-                    request.getSequence(), 1, null, now, AttemptOutcome.PARKED, "redelivery: the merchant has no webhook URL"));
+                    request.getSequence(), 1, parked.url(), now, AttemptOutcome.PARKED, "redelivery: " + parked.why()));
             return;
         }
+        DeliveryDecider.Send send = (DeliveryDecider.Send) decision;
         byte[] body = new byte[request.getBody().remaining()];
         request.getBody().duplicate().get(body);
-        Dispatcher.Request http = new Dispatcher.Request(request.getEventId(), request.getSessionId(), body, 1,
-                merchant.getWebhookUrl(), merchant.getWebhookSecret(), previousSecret(merchant, now), true);
-        dispatcher.send(http).whenComplete((outcome, error) -> sink.attempted(AttemptOutcomes.record(http, request.getMerchantId(),
-                request.getSequence(), error == null ? outcome : new Dispatcher.Outcome(null, 0, "dispatch failed: " + error, null),
-                settings.clock().instant(), settings.schedule())));
+        Dispatcher.Request http = new Dispatcher.Request(request.getEventId(), request.getSessionId(), body, send.attempt(),
+                send.url(), send.secret(), send.previousSecret(), true);
+        dispatcher.send(http).whenComplete((outcome, error) -> sink.attempted(answered(http, request.getMerchantId(), request.getSequence(),
+                outcome, error)));
+    }
+
+    /** The record of an answered attempt, as the decider rules on it, at the relay's clock. */
+    private WebhookAttempt answered(Dispatcher.Request request, long merchantId, long sequence, Dispatcher.Outcome outcome, Throwable error) {
+        Dispatcher.Outcome result = error == null ? outcome : new Dispatcher.Outcome(null, 0, "dispatch failed: " + error, null);
+        Instant at = settings.clock().instant();
+        DeliveryDecider.Outcome decided = (DeliveryDecider.Outcome) decider.decide(null,
+                new DeliveryDecider.Answered(request.eventId(), request.attempt(), request.redelivery(), result), at);
+        return AttemptOutcomes.record(request, merchantId, sequence, result, at, decided);
     }
 
     private void enqueue(SessionEvent event) {
@@ -116,7 +131,7 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         if (merchant == null || merchant.getWebhookUrl() == null || merchant.getWebhookUrl().isBlank()) {
             return; // the merchant polls instead; nothing to deliver
         }
-        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        Instant now = settings.clock().instant();
         boolean idle = head(event.getSessionId()) == null;
         WebhookDelivery delivery = new WebhookDelivery(event.getEventId(), event.getSessionId(), event.getMerchantId(),
                 event.getSequence(), ByteBuffer.wrap(WebhookPayload.body(event, state)), 0, now, now);
@@ -144,30 +159,26 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
                 due.delete(entry.key);
                 continue;
             }
-            int attempt = head.getAttempts() + 1;
-            Merchant merchant = merchant(head.getMerchantId());
-            if (merchant == null || merchant.getWebhookUrl() == null || merchant.getWebhookDisabledReason() != null) {
-                String why = merchant == null ? "merchant " + head.getMerchantId() + " is unknown"
-                        : merchant.getWebhookUrl() == null ? "the merchant has no webhook URL"
-                        : "endpoint disabled: " + merchant.getWebhookDisabledReason();
-                inFlight.put(sessionId, head.getEventId() + "#" + attempt);
+            DeliveryDecider.Decision decision = decider.decide(view(head), new DeliveryDecider.Due(endpoint(head.getMerchantId(), now)), now);
+            if (decision instanceof DeliveryDecider.NotAttempted parked) {
+                inFlight.put(sessionId, head.getEventId() + "#" + parked.attempt());
                 sink.attempted(AttemptOutcomes.notAttempted(head.getEventId(), sessionId, head.getMerchantId(), head.getSequence(),
-                        attempt, merchant == null ? null : merchant.getWebhookUrl(), now, AttemptOutcome.PARKED, why));
+                        parked.attempt(), parked.url(), now, AttemptOutcome.PARKED, parked.why()));
                 continue;
             }
+            DeliveryDecider.Send send = (DeliveryDecider.Send) decision;
             byte[] body = new byte[head.getBody().remaining()];
             head.getBody().duplicate().get(body);
-            Dispatcher.Request request = new Dispatcher.Request(head.getEventId(), sessionId, body, attempt,
-                    merchant.getWebhookUrl(), merchant.getWebhookSecret(), previousSecret(merchant, now), false);
-            inFlight.put(sessionId, head.getEventId() + "#" + attempt);
+            Dispatcher.Request request = new Dispatcher.Request(head.getEventId(), sessionId, body, send.attempt(),
+                    send.url(), send.secret(), send.previousSecret(), false);
+            inFlight.put(sessionId, head.getEventId() + "#" + send.attempt());
             long merchantId = head.getMerchantId();
             long sequence = head.getSequence();
             Instant enqueuedAt = head.getCreatedAt();
             dispatcher.send(request).whenComplete((outcome, error) -> {
-                Dispatcher.Outcome result = error == null ? outcome : new Dispatcher.Outcome(null, 0, "dispatch failed: " + error, null);
-                WebhookAttempt record = AttemptOutcomes.record(request, merchantId, sequence, result, settings.clock().instant(), settings.schedule());
+                WebhookAttempt record = answered(request, merchantId, sequence, outcome, error);
                 RelayMetrics.attempt(record.getOutcome(), record.getOutcome() == AttemptOutcome.DELIVERED
-                        ? java.time.Duration.between(enqueuedAt, record.getAttemptedAt()) : null);
+                        ? Duration.between(enqueuedAt, record.getAttemptedAt()) : null);
                 sink.attempted(record);
                 if (record.getOutcome() == AttemptOutcome.ENDPOINT_DISABLED) {
                     sink.endpointDisabled(new WebhookEndpointStatus(merchantId, request.url(), true,
@@ -175,6 +186,21 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
                 }
             });
         }
+    }
+
+    /** The endpoint of {@code merchantId} as the decider sees it: the gateway's record with this relay's own facts folded in. */
+    private DeliveryDecider.Endpoint endpoint(long merchantId, Instant now) {
+        Merchant merchant = merchant(merchantId);
+        if (merchant == null) {
+            return DeliveryDecider.Endpoint.UNKNOWN;
+        }
+        return new DeliveryDecider.Endpoint(true, merchant.getWebhookUrl(), merchant.getWebhookSecret(), previousSecret(merchant, now),
+                merchant.getWebhookDisabledReason());
+    }
+
+    private static DeliveryDecider.Head view(WebhookDelivery delivery) {
+        return delivery == null ? null
+                : new DeliveryDecider.Head(delivery.getEventId(), delivery.getSequence(), delivery.getAttempts(), delivery.getNextAttemptAt());
     }
 
     /** The gateway's merchant record with this relay's own facts about its endpoint folded in. */
@@ -191,28 +217,25 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
     }
 
     private void fold(WebhookAttempt attempt) {
-        if (attempt.getRedelivery()) {
-            return; // an operator's redelivery: logged, it does not move the queue
-        }
         long sessionId = attempt.getSessionId();
         WebhookDelivery head = head(sessionId);
-        if (head == null || !head.getEventId().equals(attempt.getEventId()) || attempt.getAttempt() != head.getAttempts() + 1) {
-            return; // stale: an attempt already folded (re-read after a restart) or from before a crash
+        DeliveryDecider.Decision decision = decider.decide(view(head), new DeliveryDecider.Recorded(attempt), settings.clock().instant());
+        if (decision instanceof DeliveryDecider.Stale) {
+            return;
         }
         String key = attempt.getEventId() + "#" + attempt.getAttempt();
         if (key.equals(inFlight.get(sessionId))) {
             inFlight.remove(sessionId);
         }
         due.delete(dueKey(head.getNextAttemptAt(), sessionId));
-        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        if (attempt.getOutcome() == AttemptOutcome.RETRY_SCHEDULED && attempt.getNextAttemptAt() != null) {
-            head.setAttempts(attempt.getAttempt());
-            head.setNextAttemptAt(attempt.getNextAttemptAt());
-            deliveries.put(deliveryKey(sessionId, head.getSequence()), head);
-            due.put(dueKey(attempt.getNextAttemptAt(), sessionId), sessionId);
+        if (decision instanceof DeliveryDecider.Advance advance) {
+            WebhookDelivery retried = WebhookDelivery.newBuilder(head).setAttempts(advance.head().attempts())
+                    .setNextAttemptAt(advance.head().nextAttemptAt()).build();
+            deliveries.put(deliveryKey(sessionId, head.getSequence()), retried);
+            due.put(dueKey(advance.head().nextAttemptAt(), sessionId), sessionId);
             return;
         }
-        if (attempt.getOutcome() != AttemptOutcome.DELIVERED) {
+        if (((DeliveryDecider.Finished) decision).outcome() != AttemptOutcome.DELIVERED) {
             LogContext.run(() -> LOG.warn("webhook {} for session {} parked after attempt {}: {}",
                             attempt.getEventId(), sessionId, attempt.getAttempt(),
                             attempt.getError() != null ? attempt.getError() : "status " + attempt.getStatusCode()),
@@ -222,8 +245,8 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         deliveries.delete(deliveryKey(sessionId, head.getSequence()));
         WebhookDelivery next = head(sessionId);
         if (next != null) {
-            next.setNextAttemptAt(now);
-            deliveries.put(deliveryKey(sessionId, next.getSequence()), next);
+            Instant now = settings.clock().instant();
+            deliveries.put(deliveryKey(sessionId, next.getSequence()), WebhookDelivery.newBuilder(next).setNextAttemptAt(now).build());
             due.put(dueKey(now, sessionId), sessionId);
         }
     }
