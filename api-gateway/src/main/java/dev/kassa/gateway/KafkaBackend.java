@@ -2,6 +2,7 @@ package dev.kassa.gateway;
 
 import dev.kassa.model.ErrorCode;
 
+import dev.kassa.schemas.TopicProducer;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.Merchant;
@@ -19,9 +20,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Serdes;
@@ -40,7 +39,7 @@ final class KafkaBackend implements AutoCloseable {
     private final Replica<Long, Merchant> merchants;
     private final Replica<Long, SessionState> sessions;
     private final Replica<Long, dev.kassa.schemas.avro.WebhookEndpointStatus> endpointStatus;
-    private final KafkaProducer<Long, Object> producer;
+    private final TopicProducer producer;
     /** Per command id, the requests waiting for a result: concurrent retries share an id and each gets one result. */
     private final Map<String, java.util.Queue<CompletableFuture<CommandResult>>> waiting = new ConcurrentHashMap<>();
     private final KafkaConsumer<Long, CommandResult> results;
@@ -73,18 +72,11 @@ final class KafkaBackend implements AutoCloseable {
                                 new OrderSession(state.getCreatedAt().toEpochMilli(), id), OrderSession::newer);
                     }
                 });
-        producer = new KafkaProducer<>(Map.of(
+        producer = new TopicProducer(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 0),
-                Serdes.Long().serializer(),
-                (topic, value) -> value instanceof Merchant m ? Topics.MERCHANTS.valueSerde().serializer().serialize(topic, m)
-                        : value instanceof dev.kassa.schemas.avro.RedeliveryRequest r
-                        ? Topics.WEBHOOK_REDELIVERIES.valueSerde().serializer().serialize(topic, r)
-                        : value instanceof dev.kassa.schemas.avro.RoutingDecision d
-                        ? Topics.ROUTING_DECISIONS.valueSerde().serializer().serialize(topic, d)
-                        : Topics.SESSION_COMMANDS.valueSerde().serializer().serialize(topic, (SessionCommand) value));
+                ProducerConfig.LINGER_MS_CONFIG, 0));
         results = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -125,7 +117,7 @@ final class KafkaBackend implements AutoCloseable {
 
     /** Records a routing decision on kassa.routing-decisions (keyed by session, so it sits beside the session's events). */
     void record(dev.kassa.schemas.avro.RoutingDecision decision) {
-        producer.send(new ProducerRecord<>(Topics.ROUTING_DECISIONS.name(), decision.getSessionId(), decision), (metadata, error) -> {
+        producer.send(Topics.ROUTING_DECISIONS, decision.getSessionId(), decision, (metadata, error) -> {
             if (error != null) {
                 org.slf4j.LoggerFactory.getLogger(KafkaBackend.class).warn("routing decision {} for session {} not recorded: {}",
                         decision.getDecisionId(), decision.getSessionId(), error.toString());
@@ -148,7 +140,7 @@ final class KafkaBackend implements AutoCloseable {
             return q;
         });
         try {
-            producer.send(new ProducerRecord<>(Topics.SESSION_COMMANDS.name(), command.getSessionId(), command)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            producer.send(Topics.SESSION_COMMANDS, command.getSessionId(), command).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("Kafka refused the command: " + e.getCause().getMessage(), e);
@@ -173,13 +165,13 @@ final class KafkaBackend implements AutoCloseable {
 
     /** Writes a merchant profile and waits until this gateway's replica has it (read-your-writes). */
     Merchant putMerchant(Merchant merchant, Duration timeout) throws Exception {
-        producer.send(new ProducerRecord<>(Topics.MERCHANTS.name(), merchant.getMerchantId(), merchant)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        producer.send(Topics.MERCHANTS, merchant.getMerchantId(), merchant).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return merchants.await(merchant.getMerchantId(), m -> m.getUpdatedAt().equals(merchant.getUpdatedAt()), timeout);
     }
 
     /** Queues an operator's redelivery for the relay. */
     void redeliver(dev.kassa.schemas.avro.RedeliveryRequest request) throws Exception {
-        producer.send(new ProducerRecord<>(Topics.WEBHOOK_REDELIVERIES.name(), request.getSessionId(), request)).get(10, TimeUnit.SECONDS);
+        producer.send(Topics.WEBHOOK_REDELIVERIES, request.getSessionId(), request).get(10, TimeUnit.SECONDS);
     }
 
     Merchant merchantByKeyHash(String hash) {

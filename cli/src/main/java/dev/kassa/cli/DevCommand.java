@@ -63,7 +63,7 @@ final class DevCommand implements Callable<Integer> {
                 + dataDir.resolve("aggregate").toAbsolutePath() + "), " + env.aggregate().state().name().toLowerCase(java.util.Locale.ROOT));
         out.println("  relay      webhook relay (loopback webhook URLs allowed: development mode, state in "
                 + dataDir.resolve("relay").toAbsolutePath() + "), " + env.relay().state().name().toLowerCase(java.util.Locale.ROOT));
-        out.println("  gateway    " + env.gateway().url() + "  (merchant API /gateway/*, hosted checkout /pay.php, operator API /admin/*,"
+        out.println("  gateway    " + env.gateway().url() + "  (merchant API /gateway/*, API reference /docs, hosted checkout /pay.php, operator API /admin/*,"
                 + " sandbox /sandbox/*, /metrics, /health)");
         out.println("  merchant   demo merchant " + env.credentials().merchantId() + " (pro, smart routing, domain "
                 + env.credentials().domain() + "); key and secrets in " + dataDir.resolve(DevCredentials.FILE).toAbsolutePath());

@@ -5,6 +5,7 @@ import dev.kassa.relay.delivery.SsrfGuard;
 import dev.kassa.relay.stream.AttemptSink;
 import dev.kassa.relay.stream.RelaySettings;
 import dev.kassa.relay.stream.RelayTopology;
+import dev.kassa.schemas.TopicProducer;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.WebhookEndpointStatus;
 import dev.kassa.schemas.avro.WebhookAttempt;
@@ -15,9 +16,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -45,25 +44,22 @@ public final class RelayService implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final HttpDispatcher dispatcher;
-    private final KafkaProducer<Long, Object> producer;
+    private final TopicProducer producer;
     private final CountDownLatch running = new CountDownLatch(1);
     private AutoCloseable streamsMetrics;
     private AutoCloseable health;
 
     private RelayService(Config config) {
         this.dispatcher = new HttpDispatcher(new SsrfGuard(config.allowLoopback()), config.requestTimeout(), config.settings().clock());
-        this.producer = new KafkaProducer<>(Map.of(
+        this.producer = new TopicProducer(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 2),
-                org.apache.kafka.common.serialization.Serdes.Long().serializer(),
-                (topic, value) -> value instanceof WebhookAttempt a ? Topics.WEBHOOK_ATTEMPTS.valueSerde().serializer().serialize(topic, a)
-                        : Topics.WEBHOOK_ENDPOINT_STATUS.valueSerde().serializer().serialize(topic, (WebhookEndpointStatus) value));
+                ProducerConfig.LINGER_MS_CONFIG, 2));
         AttemptSink sink = new AttemptSink() {
             @Override
             public void attempted(WebhookAttempt attempt) {
-                producer.send(new ProducerRecord<>(Topics.WEBHOOK_ATTEMPTS.name(), attempt.getSessionId(), attempt), (meta, error) -> {
+                producer.send(Topics.WEBHOOK_ATTEMPTS, attempt.getSessionId(), attempt, (meta, error) -> {
                     if (error != null) {
                         // The head stays due: it is sent again at the next scan after a restart, never lost.
                         LOG.error("could not record attempt {} of {}", attempt.getAttempt(), attempt.getEventId(), error);
@@ -74,7 +70,7 @@ public final class RelayService implements AutoCloseable {
             @Override
             public void endpointDisabled(WebhookEndpointStatus status) {
                 LOG.warn("merchant {}: webhook endpoint disabled ({})", status.getMerchantId(), status.getReason());
-                producer.send(new ProducerRecord<>(Topics.WEBHOOK_ENDPOINT_STATUS.name(), status.getMerchantId(), status), (meta, error) -> {
+                producer.send(Topics.WEBHOOK_ENDPOINT_STATUS, status.getMerchantId(), status, (meta, error) -> {
                     if (error != null) {
                         LOG.error("could not record that the endpoint of merchant {} is disabled", status.getMerchantId(), error);
                     }

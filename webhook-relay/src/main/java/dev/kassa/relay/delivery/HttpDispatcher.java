@@ -17,7 +17,9 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -114,6 +116,29 @@ public final class HttpDispatcher implements Dispatcher {
         }
     }
 
+    /**
+     * The headers of one attempt, in order: what every receiver sees, signed with the secret (and the previous one
+     * while a rotation overlaps). Pure, so that a scripted dispatcher in a test shows a receiver the same headers.
+     */
+    public static Map<String, String> headers(Request request, long timestampSeconds) {
+        WebhookSigner.SignedHeaders signed = WebhookSigner.sign(request.body(), request.eventId(), timestampSeconds,
+                request.secret(), request.previousSecret());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", USER_AGENT);
+        headers.put("X-Signature", signed.xSignature());
+        // Seed 002 names the same signature twice more; receivers written against it read either.
+        headers.put("X-Ecomtrade24-Signature", signed.xSignature());
+        headers.put("X-Webhook-Signature", signed.xSignature());
+        headers.put("webhook-id", signed.webhookId());
+        headers.put("webhook-timestamp", signed.webhookTimestamp());
+        headers.put("webhook-signature", signed.webhookSignature());
+        if (request.redelivery()) {
+            headers.put(REDELIVERY_HEADER, "true");
+        }
+        return headers;
+    }
+
     @Override
     public CompletionStage<Outcome> send(Request request) {
         long started = System.nanoTime();
@@ -121,23 +146,10 @@ public final class HttpDispatcher implements Dispatcher {
             if (target.refusal() != null) {
                 return CompletableFuture.completedFuture(new Outcome(null, elapsed(started), "refused: " + target.refusal(), null));
             }
-            WebhookSigner.SignedHeaders signed = WebhookSigner.sign(request.body(), request.eventId(),
-                    clock.instant().getEpochSecond(), request.secret(), request.previousSecret());
             HttpRequest.Builder http = HttpRequest.newBuilder(target.uri())
                     .timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", USER_AGENT)
-                    .header("X-Signature", signed.xSignature())
-                    // Seed 002 names the same signature twice more; receivers written against it read either.
-                    .header("X-Ecomtrade24-Signature", signed.xSignature())
-                    .header("X-Webhook-Signature", signed.xSignature())
-                    .header("webhook-id", signed.webhookId())
-                    .header("webhook-timestamp", signed.webhookTimestamp())
-                    .header("webhook-signature", signed.webhookSignature())
                     .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
-            if (request.redelivery()) {
-                http.header(REDELIVERY_HEADER, "true");
-            }
+            headers(request, clock.instant().getEpochSecond()).forEach(http::header);
             if (target.hostHeader() != null) {
                 http.header("Host", target.hostHeader());
             }

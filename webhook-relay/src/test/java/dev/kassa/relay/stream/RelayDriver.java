@@ -1,8 +1,6 @@
 package dev.kassa.relay.stream;
 
-import dev.kassa.relay.delivery.HttpDispatcher;
 import dev.kassa.relay.delivery.RetrySchedule;
-import dev.kassa.relay.delivery.SsrfGuard;
 import dev.kassa.schemas.SessionEventKey;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.CheckoutMode;
@@ -30,7 +28,10 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
-/** The relay under TopologyTestDriver with a real HTTP dispatcher; attempts are fed back as the attempts topic would. */
+/**
+ * The relay under TopologyTestDriver with a scripted dispatcher ({@link ScriptedReceiver}: no sockets, no sleeps);
+ * attempts are fed back as the attempts topic would.
+ */
 final class RelayDriver implements AutoCloseable {
 
     static final Instant T0 = Instant.parse("2026-02-25T12:00:00Z");
@@ -38,7 +39,7 @@ final class RelayDriver implements AutoCloseable {
 
     private final MutableClock clock = new MutableClock(T0);
     private final ConcurrentLinkedQueue<Object> sunk = new ConcurrentLinkedQueue<>();
-    private final HttpDispatcher dispatcher;
+    private final ScriptedReceiver dispatcher;
     private final TopologyTestDriver driver;
     private final TestInputTopic<Long, Merchant> merchants;
     private final TestInputTopic<SessionEventKey, SessionEvent> events;
@@ -49,8 +50,8 @@ final class RelayDriver implements AutoCloseable {
     private final TestInputTopic<Long, WebhookEndpointStatus> endpointStatus;
     private final List<WebhookEndpointStatus> endpointFacts = new ArrayList<>();
 
-    RelayDriver(RetrySchedule schedule, Duration requestTimeout) {
-        dispatcher = new HttpDispatcher(new SsrfGuard(true), requestTimeout, clock);
+    RelayDriver(RetrySchedule schedule) {
+        dispatcher = new ScriptedReceiver(clock);
         AttemptSink sink = new AttemptSink() {
             @Override
             public void attempted(WebhookAttempt attempt) {
@@ -130,21 +131,24 @@ final class RelayDriver implements AutoCloseable {
         return this;
     }
 
-    /** Moves time in small steps, feeding finished attempts back, until {@code done} holds or {@code limit} passes. */
-    RelayDriver runUntil(BooleanSupplier done, Duration limit) throws InterruptedException {
+    /** The merchants' endpoints, scripted. */
+    ScriptedReceiver receiver() {
+        return dispatcher;
+    }
+
+    /** Moves the test clock in small steps, feeding finished attempts back, until {@code done} holds or {@code limit} passes. */
+    RelayDriver runUntil(BooleanSupplier done, Duration limit) {
         Instant end = clock.instant().plus(limit);
-        long realDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!done.getAsBoolean() && clock.instant().isBefore(end) && System.nanoTime() < realDeadline) {
+        while (!done.getAsBoolean() && clock.instant().isBefore(end)) {
             step(Duration.ofMillis(250));
         }
         return this;
     }
 
-    /** Lets real time pass for in-flight HTTP, then feeds results back; advances the test clock by {@code by}. */
-    RelayDriver step(Duration by) throws InterruptedException {
+    /** Advances the test clock by {@code by} (the punctuator runs, the scripted receivers answer at once), then feeds results back. */
+    RelayDriver step(Duration by) {
         clock.advance(by);
         driver.advanceWallClockTime(by);
-        Thread.sleep(20); // real HTTP on loopback is in flight; the poll below picks up whatever finished
         Object next;
         while ((next = sunk.poll()) != null) {
             if (next instanceof WebhookAttempt attempt) {

@@ -14,21 +14,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** The relay's topology under TopologyTestDriver with scripted receivers: ordering, retries, parking, 410, redelivery. */
 class RelayTopologyTest {
 
-    private Receiver receiver;
+    private ScriptedReceiver receiver;
     private RelayDriver relay;
 
     @BeforeEach
     void start() throws Exception {
-        receiver = new Receiver();
-        relay = new RelayDriver(RetrySchedule.DEFAULT, Duration.ofMillis(800));
+        relay = new RelayDriver(RetrySchedule.DEFAULT);
+        receiver = relay.receiver();
     }
 
     @AfterEach
     void stop() {
         relay.close();
-        receiver.close();
     }
 
     @Test
@@ -36,9 +36,9 @@ class RelayTopologyTest {
         relay.merchant(1, receiver.url("/flaky")).created(1, 100);
         relay.runUntil(() -> receiver.received("/flaky").size() == 3 && relay.attempts(100).size() == 3, Duration.ofMinutes(2));
 
-        List<Receiver.Received> got = receiver.received("/flaky");
+        List<ScriptedReceiver.Received> got = receiver.received("/flaky");
         assertThat(got).hasSize(3);
-        assertThat(got).extracting(Receiver.Received::webhookId).containsOnly("evt_100_1");
+        assertThat(got).extracting(ScriptedReceiver.Received::webhookId).containsOnly("evt_100_1");
         assertThat(got.get(1).body()).isEqualTo(got.get(0).body());
         assertThat(got.get(2).body()).isEqualTo(got.get(0).body());
         assertThat(WebhookSigner.verifyXSignature(got.get(2).body(), RelayDriver.SECRET, got.get(2).xSignature())).isTrue();
@@ -92,7 +92,7 @@ class RelayTopologyTest {
         // The operator re-enables the same URL (the gateway writes the merchant with webhook_enabled_at): it is called again.
         relay.merchant(7, receiver.url("/gone"), relay.now()).pending(7, 700, 3);
         relay.runUntil(() -> receiver.received("/gone").size() == 2, Duration.ofSeconds(30));
-        assertThat(receiver.received("/gone")).extracting(Receiver.Received::webhookId).containsExactly("evt_700_1", "evt_700_3");
+        assertThat(receiver.received("/gone")).extracting(ScriptedReceiver.Received::webhookId).containsExactly("evt_700_1", "evt_700_3");
     }
 
     @Test
@@ -123,15 +123,16 @@ class RelayTopologyTest {
         relay.created(6, 600).pending(6, 600, 2).paid(6, 600, 3);
         relay.runUntil(() -> receiver.received("/ok").size() == 3 && relay.attempts(500).size() >= 2, Duration.ofMinutes(2));
 
-        assertThat(receiver.received("/ok")).extracting(Receiver.Received::webhookId).containsExactly("evt_600_1", "evt_600_2", "evt_600_3");
-        assertThat(receiver.received("/down")).extracting(Receiver.Received::webhookId).containsOnly("evt_500_1");
+        assertThat(receiver.received("/ok")).extracting(ScriptedReceiver.Received::webhookId).containsExactly("evt_600_1", "evt_600_2", "evt_600_3");
+        assertThat(receiver.received("/down")).extracting(ScriptedReceiver.Received::webhookId).containsOnly("evt_500_1");
         assertThat(relay.attempts(500)).extracting(WebhookAttempt::getOutcome).containsOnly(AttemptOutcome.RETRY_SCHEDULED);
     }
 
     @Test
     void after_the_last_attempt_the_webhook_is_parked_and_the_session_moves_on() throws Exception {
         relay.close();
-        relay = new RelayDriver(new RetrySchedule(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2))), Duration.ofMillis(800));
+        relay = new RelayDriver(new RetrySchedule(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2))));
+        receiver = relay.receiver();
         relay.merchant(7, receiver.url("/down")).created(7, 700).pending(7, 700, 2);
         relay.runUntil(() -> receiver.received("/down").stream().anyMatch(r -> r.webhookId().equals("evt_700_2")), Duration.ofSeconds(60));
 
@@ -144,7 +145,7 @@ class RelayTopologyTest {
     void a_redelivery_sends_the_same_id_and_body_again_marked_and_outside_the_queue() throws Exception {
         relay.merchant(8, receiver.url("/ok")).created(8, 800).paid(8, 800, 2);
         relay.runUntil(() -> receiver.received("/ok").size() == 2, Duration.ofSeconds(30));
-        Receiver.Received original = receiver.received("/ok").get(1);
+        ScriptedReceiver.Received original = receiver.received("/ok").get(1);
         JsonNode paid = new ObjectMapper().readTree(original.body());
         assertThat(paid.get("status").asText()).isEqualTo("paid");
         assertThat(paid.get("amount").asText()).isEqualTo("79.00");
@@ -154,7 +155,7 @@ class RelayTopologyTest {
                 new dev.kassa.log.Redeliveries.Selection(null, "evt_800_2", null, null), "operator:ops", RelayDriver.T0));
         relay.runUntil(() -> receiver.received("/ok").size() == 3 && relay.attempts(800).size() == 3, Duration.ofSeconds(30));
 
-        Receiver.Received again = receiver.received("/ok").get(2);
+        ScriptedReceiver.Received again = receiver.received("/ok").get(2);
         assertThat(again.webhookId()).isEqualTo("evt_800_2");
         assertThat(again.body()).isEqualTo(original.body());
         assertThat(again.redelivery()).isEqualTo("true");
