@@ -52,6 +52,8 @@ public enum ErrorCode {
     TOO_MANY_ATTEMPTS(409, "the session has had 20 payment attempts"),
     TOO_MANY_REFUNDS(409, "the session has had 50 refunds"),
     REFUND_IN_PROGRESS(409, "a refund of this session is being executed"),
+    UNDECODABLE_COMMAND(400, "a record on the commands topic could not be read (written outside Kassa's schemas); on the results topic only"),
+    KEY_MISMATCH(400, "a command's record key is not its session id (written outside Kassa); on the results topic only"),
     // Payments and refunds.
     REFUND_REFUSED(502, "the provider that took the payment refused the refund; nothing was refunded"),
     NO_PROVIDER(409, "no provider can take this payment here"),

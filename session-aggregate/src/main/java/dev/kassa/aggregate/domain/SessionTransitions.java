@@ -86,7 +86,36 @@ public final class SessionTransitions {
     /** Refunds asked of one session, reserved or settled; more are refused ({@code too_many_refunds}). */
     public static final int MAX_REFUNDS = 50;
 
-    /** Every allowed change of status (SPEC.md). A partial refund keeps PAID and is not a change of status. */
+    /**
+     * What each kind of command does in each status, one row per case, in the order of SessionTransitionsTableTest:
+     * the statuses it is taken in, the statuses it may lead to, and the rule that decides it. A (kind, status) pair
+     * with no row is {@code invalid_transition}. The rules check what their row cannot say (the attempt a report
+     * names, the money, the clock, a reservation); they never check the status again.
+     */
+    static final List<Row> TABLE = List.of(
+            //  kind                 taken in                                             leads to           rule
+            row(Kind.START_ATTEMPT,   from(CREATED, PENDING, FAILED),                       to(PENDING),       SessionTransitions::startAttempt),
+            row(Kind.REPORT_PENDING,  from(CREATED, PENDING, FAILED),                       to(PENDING),       SessionTransitions::pendingReported),
+            row(Kind.REPORT_PAID,     from(CREATED, PENDING, FAILED),                       to(PAID, REVIEW),  SessionTransitions::paymentReported),
+            row(Kind.REPORT_PAID,     from(REVIEW),                                         to(PAID),          SessionTransitions::paymentReported),
+            row(Kind.REPORT_PAID,     from(EXPIRED),                                        to(PAID, REVIEW),  SessionTransitions::paidAfterExpiry),
+            row(Kind.REPORT_PAID,     from(CANCELLED),                                      to(REVIEW),        SessionTransitions::paidAfterCancel),
+            row(Kind.REPORT_PAID,     from(PAID, REFUNDED),                                 to(),              SessionTransitions::paidTwice),
+            row(Kind.REPORT_FAILED,   from(CREATED, PENDING, REVIEW),                       to(FAILED),        SessionTransitions::failureReported),
+            row(Kind.REPORT_REVIEW,   from(CREATED, PENDING, EXPIRED, CANCELLED),           to(REVIEW),        SessionTransitions::reviewReported),
+            // failed -> review goes beyond SPEC.md's table: a report for a failed session that fails the money
+            // checks (docs/ARCHITECTURE.md, "How a payment is matched to its attempt") must still reach a person.
+            row(Kind.REPORT_REVIEW,   from(FAILED),                                         to(REVIEW),        SessionTransitions::unboundReviewOfFailed),
+            row(Kind.REPORT_REFUNDED, from(PAID, REVIEW),                                   to(REFUNDED),      SessionTransitions::refundReported),
+            row(Kind.CANCEL,          from(CREATED, PENDING, FAILED),                       to(CANCELLED),     SessionTransitions::cancel),
+            row(Kind.REFUND,          from(PAID, REVIEW),                                   to(),              SessionTransitions::refundReserved),
+            row(Kind.RESOLVE_REVIEW,  from(REVIEW),                                         to(PAID, FAILED),  SessionTransitions::resolveReview),
+            row(Kind.EXPIRE,          from(CREATED, PENDING, FAILED),                       to(EXPIRED),       SessionTransitions::expire));
+
+    /**
+     * Every allowed change of status (SPEC.md), made from {@link #TABLE}. A partial refund, a reservation or a refusal
+     * keeps PAID or REVIEW and is not a change of status ({@link #keepsStatus}).
+     */
     public static final Map<SessionStatus, Set<SessionStatus>> ALLOWED = allowed();
 
     private static final Set<SessionStatus> EXPIRABLE = EnumSet.of(CREATED, PENDING, FAILED);
@@ -94,19 +123,64 @@ public final class SessionTransitions {
     private SessionTransitions() {
     }
 
+    /** What a command is, for the table; a provider's report by the status it reports. */
+    enum Kind {
+        START_ATTEMPT("start a payment attempt"), REPORT_PENDING("take a pending report"), REPORT_PAID("take a payment"),
+        REPORT_FAILED("take a failure report"), REPORT_REVIEW("take a review report"), REPORT_REFUNDED("take a refund report"),
+        CANCEL("be cancelled"), REFUND("be refunded"), RESOLVE_REVIEW("have a review resolved"), EXPIRE("expire");
+
+        /** What a session in a status that has no row for this kind "cannot" do, in the rejection's sentence. */
+        final String verb;
+
+        Kind(String verb) {
+            this.verb = verb;
+        }
+    }
+
+    /** A rule: decides a command the table allows in the session's status. */
+    @FunctionalInterface
+    interface Rule {
+        Decision decide(Step step);
+    }
+
+    /** One row of {@link #TABLE}. */
+    record Row(Kind kind, Set<SessionStatus> from, Set<SessionStatus> to, Rule rule) {
+    }
+
+    private static Row row(Kind kind, Set<SessionStatus> from, Set<SessionStatus> to, Rule rule) {
+        return new Row(kind, from, to, rule);
+    }
+
+    private static Set<SessionStatus> from(SessionStatus... statuses) {
+        return Set.copyOf(EnumSet.copyOf(List.of(statuses)));
+    }
+
+    private static Set<SessionStatus> to(SessionStatus... statuses) {
+        return statuses.length == 0 ? Set.of() : Set.copyOf(EnumSet.copyOf(List.of(statuses)));
+    }
+
+    private static Row rowFor(Kind kind, SessionStatus status) {
+        for (Row row : TABLE) {
+            if (row.kind() == kind && row.from().contains(status)) {
+                return row;
+            }
+        }
+        return null;
+    }
+
     private static Map<SessionStatus, Set<SessionStatus>> allowed() {
         Map<SessionStatus, Set<SessionStatus>> table = new EnumMap<>(SessionStatus.class);
-        table.put(CREATED, EnumSet.of(PENDING, PAID, FAILED, CANCELLED, EXPIRED, REVIEW));
-        table.put(PENDING, EnumSet.of(PENDING, PAID, FAILED, REVIEW, CANCELLED, EXPIRED));
-        // failed -> review goes beyond SPEC.md's table: a payment report for a failed session that fails the money
-        // checks (docs/ARCHITECTURE.md, "How a payment is matched to its attempt") must still reach a person.
-        table.put(FAILED, EnumSet.of(PENDING, PAID, CANCELLED, EXPIRED, REVIEW));
-        table.put(REVIEW, EnumSet.of(PAID, FAILED, REFUNDED));
-        table.put(PAID, EnumSet.of(REFUNDED));
-        table.put(EXPIRED, EnumSet.of(PAID, REVIEW));
-        table.put(CANCELLED, EnumSet.of(REVIEW));
-        table.put(REFUNDED, EnumSet.noneOf(SessionStatus.class));
-        return java.util.Collections.unmodifiableMap(table);
+        for (SessionStatus status : SessionStatus.values()) {
+            table.put(status, EnumSet.noneOf(SessionStatus.class));
+        }
+        for (Row row : TABLE) {
+            for (SessionStatus from : row.from()) {
+                table.get(from).addAll(row.to());
+            }
+        }
+        Map<SessionStatus, Set<SessionStatus>> frozen = new EnumMap<>(SessionStatus.class);
+        table.forEach((from, to) -> frozen.put(from, java.util.Collections.unmodifiableSet(to)));
+        return java.util.Collections.unmodifiableMap(frozen);
     }
 
     /** Whether a session in this status is waiting for a payment and so expires at {@code expires_at}. */
@@ -162,41 +236,76 @@ public final class SessionTransitions {
                 }
             }
         }
-        Step step = new Step(state, command, digest);
         Object payload = command.getPayload();
         if (payload instanceof CreateSession create) {
-            return state == null ? step.created(create)
+            return state == null ? new Step(null, command, digest, null).created(create)
                     : new Rejected(SESSION_EXISTS, "session " + command.getSessionId() + " already exists", state);
         }
         if (state == null) {
             return new Rejected(NOT_FOUND, "session " + command.getSessionId() + " does not exist", null);
         }
-        if (payload instanceof StartPaymentAttempt attempt) {
-            return startAttempt(step, attempt);
+        // A refund the session knows is the same refund asked again, or its provider's answer: not a new command
+        // for the table, in whatever status the session is now.
+        if (payload instanceof RefundSession refund && known(state, refund.getRefundId()) != null) {
+            return knownRefund(new Step(state, command, digest, null), refund, known(state, refund.getRefundId()));
         }
-        if (payload instanceof ProviderReport report) {
-            return providerReport(step, report);
+        if (payload instanceof RefundSession refund && refund.getSettlement() != null) {
+            return new Rejected(NOT_FOUND, "no refund " + refund.getRefundId() + " was reserved for session " + state.getSessionId(), state);
         }
-        if (payload instanceof CancelSession cancel) {
-            return cancel(step, cancel);
+        Kind kind = kind(payload);
+        if (kind == null) {
+            return payload instanceof ProviderReport report
+                    ? new Rejected(UNKNOWN_PROVIDER_STATUS, "provider status '" + report.getProviderStatus()
+                            + "' is not known; it was recorded and changed nothing", state)
+                    : new Rejected(INVALID_TRANSITION, "unknown command " + payload.getClass().getSimpleName(), state);
         }
-        if (payload instanceof RefundSession refund) {
-            return refund(step, refund);
+        Row row = rowFor(kind, state.getStatus());
+        if (row == null) {
+            return new Rejected(INVALID_TRANSITION, "a " + state.getStatus().name().toLowerCase() + " session cannot " + kind.verb, state);
         }
-        if (payload instanceof ResolveReview resolve) {
-            return resolveReview(step, resolve);
-        }
-        if (payload instanceof ExpireSession) {
-            return expire(step);
-        }
-        return new Rejected(INVALID_TRANSITION, "unknown command " + payload.getClass().getSimpleName(), state);
+        return row.rule().decide(new Step(state, command, digest, row));
     }
 
-    private static Decision startAttempt(Step step, StartPaymentAttempt attempt) {
-        SessionState s = step.state;
-        if (!isExpirable(s.getStatus())) {
-            return step.invalid("start a payment attempt");
+    /** The table's kind of a command; null for a provider status nobody knows. */
+    private static Kind kind(Object payload) {
+        if (payload instanceof StartPaymentAttempt) {
+            return Kind.START_ATTEMPT;
         }
+        if (payload instanceof ProviderReport report) {
+            return switch (reported(report)) {
+                case PENDING -> Kind.REPORT_PENDING;
+                case PAID -> Kind.REPORT_PAID;
+                case FAILED -> Kind.REPORT_FAILED;
+                case REVIEW -> Kind.REPORT_REVIEW;
+                case REFUNDED -> Kind.REPORT_REFUNDED;
+                case UNKNOWN -> null;
+            };
+        }
+        if (payload instanceof CancelSession) {
+            return Kind.CANCEL;
+        }
+        if (payload instanceof RefundSession) {
+            return Kind.REFUND;
+        }
+        if (payload instanceof ResolveReview) {
+            return Kind.RESOLVE_REVIEW;
+        }
+        if (payload instanceof ExpireSession) {
+            return Kind.EXPIRE;
+        }
+        return null;
+    }
+
+    /** What the provider reported, in Kassa's words (the aggregate normalizes the provider's own word). */
+    private static ReportedStatus reported(ProviderReport report) {
+        return report.getStatus() == ReportedStatus.UNKNOWN ? ProviderStatuses.normalize(report.getProviderStatus()) : report.getStatus();
+    }
+
+    // ---- The rules of the table, in its order.
+
+    private static Decision startAttempt(Step step) {
+        SessionState s = step.state;
+        StartPaymentAttempt attempt = (StartPaymentAttempt) step.command.getPayload();
         if (!step.now.isBefore(s.getExpiresAt())) {
             return new Rejected(SESSION_EXPIRED, "session " + s.getSessionId() + " expired at " + s.getExpiresAt(), s);
         }
@@ -211,41 +320,218 @@ public final class SessionTransitions {
                 attempt.getProviderPaymentId(), null));
     }
 
-    private static Decision providerReport(Step step, ProviderReport report) {
+    private static Decision pendingReported(Step step) {
         SessionState s = step.state;
-        ReportedStatus status = report.getStatus() == ReportedStatus.UNKNOWN
-                ? ProviderStatuses.normalize(report.getProviderStatus()) : report.getStatus();
-        SessionStatus current = s.getStatus();
-        Mismatch unbound = status == ReportedStatus.UNKNOWN ? null : Mismatch.ofAttempt(s, report);
-        return switch (status) {
-            case PENDING -> unbound != null ? new Rejected(unbound.reason(), unbound.detail() + "; recorded, nothing changed", s)
-                    : isExpirable(current) && step.now.isBefore(s.getExpiresAt())
-                    ? step.apply(PENDING, new PaymentPending(report.getAttemptId(), null, report.getProvider(),
-                            report.getProviderPaymentId(), report.getNextAction()))
-                    : step.invalid("take a pending report (" + report.getProviderStatus() + ")");
-            case PAID -> paymentReported(step, report, unbound != null ? unbound : Mismatch.ofMoney(s, report));
-            case FAILED -> unbound != null ? new Rejected(unbound.reason(), unbound.detail() + "; recorded, nothing changed", s)
-                    : current == REVIEW && reserved(s) > 0
-                    ? new Rejected(REFUND_IN_PROGRESS, "a failure was reported while this session's refund is being executed; "
-                            + "recorded, the session stays in review", s)
-                    : current == CREATED || current == PENDING || current == REVIEW
-                    ? step.apply(FAILED, new PaymentFailed(report.getProvider(), report.getAttemptId(),
-                            report.getFailureCode() != null ? report.getFailureCode() : report.getProviderStatus(),
-                            report.getFailureMessage()))
-                    : step.invalid("take a failure report");
-            case REVIEW -> current == CREATED || current == PENDING || current == EXPIRED || current == CANCELLED
-                    || (current == FAILED && unbound != null)
-                    ? step.apply(REVIEW, review(unbound == null ? "provider_review" : unbound.reason(), report,
-                            unbound == null ? report.getFailureMessage() : unbound.detail()))
-                    : step.invalid("take a review report");
-            case REFUNDED -> current != PAID && current != REVIEW ? step.invalid("take a refund report")
-                    : !report.getProvider().equals(s.getProvider())
-                    ? new Rejected(UNEXPECTED_PROVIDER, "a refund was reported by " + report.getProvider() + ", but the payment was taken by "
-                            + s.getProvider() + "; recorded, nothing changed", s)
-                    : step.refund("provider:" + report.getProviderEventId(), report.getAmountMinor(), "refunded by " + report.getProvider());
-            case UNKNOWN -> new Rejected(UNKNOWN_PROVIDER_STATUS, "provider status '" + report.getProviderStatus()
-                    + "' is not known; it was recorded and changed nothing", s);
+        ProviderReport report = step.report();
+        Mismatch unbound = Mismatch.ofAttempt(s, report);
+        if (unbound != null) {
+            return new Rejected(unbound.reason(), unbound.detail() + "; recorded, nothing changed", s);
+        }
+        if (!step.now.isBefore(s.getExpiresAt())) {
+            return step.invalid(Kind.REPORT_PENDING.verb + " (" + report.getProviderStatus() + ") after it expired");
+        }
+        return step.apply(PENDING, new PaymentPending(report.getAttemptId(), null, report.getProvider(), report.getProviderPaymentId(),
+                report.getNextAction()));
+    }
+
+    /**
+     * A payment for a session that waits for one (or is in review): paid, or to review with its reason when it fails
+     * the money checks. A success is never dropped.
+     */
+    private static Decision paymentReported(Step step) {
+        SessionState s = step.state;
+        ProviderReport report = step.report();
+        if (s.getStatus() == REVIEW && reserved(s) > 0) {
+            // The money of this session is being given back: a payment now must not make it paid beneath the refund.
+            return new Flagged(REFUND_IN_PROGRESS, "a payment was reported for session " + s.getSessionId()
+                    + " while its refund is being executed; recorded for review, the session stays in review", s);
+        }
+        Mismatch mismatch = Mismatch.of(s, report);
+        if (mismatch != null) {
+            return s.getStatus() == REVIEW
+                    ? new Flagged(mismatch.reason(), mismatch.detail() + "; recorded, the session stays in review", s)
+                    : step.apply(REVIEW, review(mismatch.reason(), report, mismatch.detail()));
+        }
+        return step.apply(PAID, succeeded(report, report.getAmountMinor(), s.getCurrency(), step.now.isAfter(s.getExpiresAt())));
+    }
+
+    /** A payment after expiry: paid (late) within the grace window; after it, review, and a refund reserved if the merchant says so. */
+    private static Decision paidAfterExpiry(Step step) {
+        SessionState s = step.state;
+        ProviderReport report = step.report();
+        Mismatch mismatch = Mismatch.of(s, report);
+        if (mismatch != null) {
+            return step.apply(REVIEW, review(mismatch.reason(), report, mismatch.detail()));
+        }
+        long amount = report.getAmountMinor();
+        Instant graceEnd = s.getExpiresAt().plusSeconds(s.getGraceSeconds());
+        if (!step.now.isAfter(graceEnd)) {
+            return step.apply(PAID, succeeded(report, amount, s.getCurrency(), true));
+        }
+        ReviewOpened review = review("paid_after_grace", report, "paid after the grace window ended at " + graceEnd);
+        if (s.getLatePaymentPolicy() == LatePaymentPolicy.AUTO_REFUND) {
+            // Both steps in the history: the payment that came too late, and the refund the policy reserves;
+            // the gateway's refund executor has the provider execute it and records its answer.
+            return step.applyAll(List.of(new Transition(REVIEW, review),
+                    new Transition(REVIEW, new RefundRecorded(autoRefundId(report.getProviderEventId()), amount, s.getRefundedMinor(), false,
+                            "automatic refund: paid after the grace window (merchant policy)", RefundPhase.RESERVED, null))));
+        }
+        return step.apply(REVIEW, review);
+    }
+
+    private static Decision paidAfterCancel(Step step) {
+        ProviderReport report = step.report();
+        Mismatch mismatch = Mismatch.of(step.state, report);
+        return mismatch != null ? step.apply(REVIEW, review(mismatch.reason(), report, mismatch.detail()))
+                : step.apply(REVIEW, review("paid_after_cancel", report, "paid after the session was cancelled"));
+    }
+
+    /** The payment recorded before, reported again, is a duplicate; any other payment is flagged: money may have moved twice. */
+    private static Decision paidTwice(Step step) {
+        SessionState s = step.state;
+        ProviderReport report = step.report();
+        if (report.getProviderPaymentId() != null && report.getProviderPaymentId().equals(s.getProviderPaymentId())) {
+            return new Duplicate(s, "payment " + report.getProviderPaymentId() + " was already recorded");
+        }
+        Mismatch mismatch = Mismatch.of(s, report);
+        return new Flagged(mismatch != null ? mismatch.reason() : SECOND_PAYMENT, "a payment was reported for session "
+                + s.getSessionId() + ", which is already " + s.getStatus().name().toLowerCase() + ": money may have moved twice"
+                + (mismatch != null ? " (" + mismatch.detail() + ")" : "") + "; recorded for review", s);
+    }
+
+    private static Decision failureReported(Step step) {
+        SessionState s = step.state;
+        ProviderReport report = step.report();
+        Mismatch unbound = Mismatch.ofAttempt(s, report);
+        if (unbound != null) {
+            return new Rejected(unbound.reason(), unbound.detail() + "; recorded, nothing changed", s);
+        }
+        if (s.getStatus() == REVIEW && reserved(s) > 0) {
+            return new Rejected(REFUND_IN_PROGRESS, "a failure was reported while this session's refund is being executed; "
+                    + "recorded, the session stays in review", s);
+        }
+        return step.apply(FAILED, new PaymentFailed(report.getProvider(), report.getAttemptId(),
+                report.getFailureCode() != null ? report.getFailureCode() : report.getProviderStatus(), report.getFailureMessage()));
+    }
+
+    private static Decision reviewReported(Step step) {
+        ProviderReport report = step.report();
+        Mismatch unbound = Mismatch.ofAttempt(step.state, report);
+        return step.apply(REVIEW, review(unbound == null ? "provider_review" : unbound.reason(), report,
+                unbound == null ? report.getFailureMessage() : unbound.detail()));
+    }
+
+    /** A failed session goes to review only for a report that fails the attempt checks: a person must see that money. */
+    private static Decision unboundReviewOfFailed(Step step) {
+        Mismatch unbound = Mismatch.ofAttempt(step.state, step.report());
+        return unbound == null ? step.invalid(Kind.REPORT_REVIEW.verb)
+                : step.apply(REVIEW, review(unbound.reason(), step.report(), unbound.detail()));
+    }
+
+    private static Decision refundReported(Step step) {
+        SessionState s = step.state;
+        ProviderReport report = step.report();
+        if (!report.getProvider().equals(s.getProvider())) {
+            return new Rejected(UNEXPECTED_PROVIDER, "a refund was reported by " + report.getProvider() + ", but the payment was taken by "
+                    + s.getProvider() + "; recorded, nothing changed", s);
+        }
+        return step.refund("provider:" + report.getProviderEventId(), report.getAmountMinor(), "refunded by " + report.getProvider());
+    }
+
+    private static Decision cancel(Step step) {
+        return step.apply(CANCELLED, new SessionCancelled(((CancelSession) step.command.getPayload()).getReason()));
+    }
+
+    /**
+     * A merchant's refund is a reservation first: the amount is held (so concurrent refunds can never exceed what was
+     * paid), the provider executes it, and its answer (a {@link RefundSettlement}) confirms or releases it.
+     */
+    private static Decision refundReserved(Step step) {
+        SessionState s = step.state;
+        RefundSession refund = (RefundSession) step.command.getPayload();
+        if (s.getRefunds().size() >= MAX_REFUNDS) {
+            return new Rejected(TOO_MANY_REFUNDS, "session " + s.getSessionId() + " has had " + MAX_REFUNDS + " refunds", s);
+        }
+        long left = refundable(s) - s.getRefundedMinor() - reserved(s);
+        long amount = refund.getAmountMinor() == null ? left : refund.getAmountMinor();
+        Rejected invalid = step.refundAmount(amount, left);
+        if (invalid != null) {
+            return invalid;
+        }
+        return step.apply(s.getStatus(), new RefundRecorded(refund.getRefundId(), amount, s.getRefundedMinor(), false, refund.getReason(),
+                RefundPhase.RESERVED, null));
+    }
+
+    private static Decision resolveReview(Step step) {
+        SessionState s = step.state;
+        ResolveReview resolve = (ResolveReview) step.command.getPayload();
+        if (reserved(s) > 0) {
+            return new Rejected(REFUND_IN_PROGRESS, "a refund of this session is being executed; resolve the review after it", s);
+        }
+        return switch (resolve.getResolution()) {
+            // A person approved it: what the provider reported is what was paid, even when it was not the amount.
+            case APPROVE -> step.apply(PAID, new PaymentSucceeded(s.getProvider() == null ? "manual" : s.getProvider(), null,
+                    s.getProviderPaymentId(), refundable(s), s.getPaidCurrency() != null ? s.getPaidCurrency() : s.getCurrency(),
+                    Map.of(), s.getLate(), null));
+            case REJECT -> step.apply(FAILED, new PaymentFailed(s.getProvider(), s.getAttemptId(), "review_rejected", resolve.getNote()));
+            // Reserved like a merchant's refund; the gateway has the provider execute "review-<command id>" and settles it.
+            case REFUND -> {
+                long left = refundable(s) - s.getRefundedMinor();
+                Rejected invalid = step.refundAmount(left, left);
+                yield invalid != null ? invalid : step.apply(REVIEW, new RefundRecorded(reviewRefundId(step.command.getCommandId()), left,
+                        s.getRefundedMinor(), false, resolve.getNote(), RefundPhase.RESERVED, null));
+            }
         };
+    }
+
+    private static Decision expire(Step step) {
+        SessionState s = step.state;
+        if (step.now.isBefore(s.getExpiresAt())) {
+            return new Rejected(NOT_DUE, "session " + s.getSessionId() + " expires at " + s.getExpiresAt() + ", not before", s);
+        }
+        return step.apply(EXPIRED, new SessionExpired(s.getExpiresAt()));
+    }
+
+    // ---- Refunds the session already knows: asked again, or answered by the provider.
+
+    private static RefundEntry known(SessionState s, String refundId) {
+        for (RefundEntry r : s.getRefunds()) {
+            if (r.getRefundId().equals(refundId)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static Decision knownRefund(Step step, RefundSession refund, RefundEntry known) {
+        if (refund.getSettlement() != null) {
+            return settle(step, refund, known);
+        }
+        if (refund.getAmountMinor() != null && refund.getAmountMinor() != known.getAmountMinor()) {
+            return new Rejected(IDEMPOTENCY_CONFLICT, "refund " + refund.getRefundId() + " was asked before for "
+                    + known.getAmountMinor() + " minor units; use a new key for another refund", step.state);
+        }
+        return new Duplicate(step.state, "refund " + refund.getRefundId() + " was asked before (" + known.getPhase().name().toLowerCase() + ")");
+    }
+
+    private static Decision settle(Step step, RefundSession refund, RefundEntry known) {
+        SessionState s = step.state;
+        RefundSettlement answer = refund.getSettlement();
+        if (known.getPhase() != RefundPhase.RESERVED) {
+            boolean same = (known.getPhase() == RefundPhase.RECORDED) == answer.getAccepted();
+            return same ? new Duplicate(s, "refund " + known.getRefundId() + " was settled before")
+                    : new Rejected(INVALID_TRANSITION, "refund " + known.getRefundId() + " was already "
+                            + known.getPhase().name().toLowerCase(), s);
+        }
+        SessionStatus current = s.getStatus();
+        if (!answer.getAccepted()) {
+            return step.apply(current, new RefundRecorded(known.getRefundId(), known.getAmountMinor(), s.getRefundedMinor(), false,
+                    answer.getMessage(), RefundPhase.REFUSED, null));
+        }
+        long total = s.getRefundedMinor() + known.getAmountMinor();
+        boolean full = total >= refundable(s);
+        return step.apply(full ? REFUNDED : current, new RefundRecorded(known.getRefundId(), known.getAmountMinor(), total, full,
+                known.getReason(), RefundPhase.RECORDED, answer.getProviderRefundId()));
     }
 
     /**
@@ -274,6 +560,12 @@ public final class SessionTransitions {
             return null;
         }
 
+        /** The first reason a payment report may not move money: its attempt, then its money. */
+        static Mismatch of(SessionState s, ProviderReport report) {
+            Mismatch unbound = ofAttempt(s, report);
+            return unbound != null ? unbound : ofMoney(s, report);
+        }
+
         /** At least the session's amount, in the session's currency. */
         static Mismatch ofMoney(SessionState s, ProviderReport report) {
             if (report.getCurrency() == null || !report.getCurrency().equalsIgnoreCase(s.getCurrency())) {
@@ -293,159 +585,9 @@ public final class SessionTransitions {
                 report.getCurrency() == null ? null : report.getCurrency().toUpperCase(java.util.Locale.ROOT), report.getAttemptId(), detail);
     }
 
-    /**
-     * A success is never dropped: it pays, pays late, or goes to review; a second payment is flagged. A payment that
-     * fails the money checks ({@code mismatch}) goes to review with its reason, never to paid.
-     */
-    private static Decision paymentReported(Step step, ProviderReport report, Mismatch mismatch) {
-        SessionState s = step.state;
-        SessionStatus current = s.getStatus();
-        if (current == PAID || current == REFUNDED) {
-            if (report.getProviderPaymentId() != null && report.getProviderPaymentId().equals(s.getProviderPaymentId())) {
-                return new Duplicate(s, "payment " + report.getProviderPaymentId() + " was already recorded");
-            }
-            return new Flagged(mismatch != null ? mismatch.reason() : SECOND_PAYMENT, "a payment was reported for session "
-                    + s.getSessionId() + ", which is already " + current.name().toLowerCase() + ": money may have moved twice"
-                    + (mismatch != null ? " (" + mismatch.detail() + ")" : "") + "; recorded for review", s);
-        }
-        if (current == REVIEW && reserved(s) > 0) {
-            // The money of this session is being given back: a payment now must not make it paid beneath the refund.
-            return new Flagged(REFUND_IN_PROGRESS, "a payment was reported for session " + s.getSessionId()
-                    + " while its refund is being executed; recorded for review, the session stays in review", s);
-        }
-        if (mismatch != null) {
-            if (current == REVIEW) {
-                return new Flagged(mismatch.reason(), mismatch.detail() + "; recorded, the session stays in review", s);
-            }
-            return step.apply(REVIEW, review(mismatch.reason(), report, mismatch.detail()));
-        }
-        long amount = report.getAmountMinor();
-        String currency = s.getCurrency();
-        switch (current) {
-            case CREATED, PENDING, FAILED, REVIEW -> {
-                return step.apply(PAID, succeeded(report, amount, currency, step.now.isAfter(s.getExpiresAt())));
-            }
-            case EXPIRED -> {
-                Instant graceEnd = s.getExpiresAt().plusSeconds(s.getGraceSeconds());
-                if (!step.now.isAfter(graceEnd)) {
-                    return step.apply(PAID, succeeded(report, amount, currency, true));
-                }
-                ReviewOpened review = review("paid_after_grace", report, "paid after the grace window ended at " + graceEnd);
-                if (s.getLatePaymentPolicy() == LatePaymentPolicy.AUTO_REFUND) {
-                    // Both steps in the history: the payment that came too late, and the refund the policy reserves;
-                    // the gateway's refund executor has the provider execute it and records its answer.
-                    return step.applyAll(List.of(new Transition(REVIEW, review),
-                            new Transition(REVIEW, new RefundRecorded(autoRefundId(report.getProviderEventId()), amount, s.getRefundedMinor(), false,
-                                    "automatic refund: paid after the grace window (merchant policy)", RefundPhase.RESERVED, null))));
-                }
-                return step.apply(REVIEW, review);
-            }
-            case CANCELLED -> {
-                return step.apply(REVIEW, review("paid_after_cancel", report, "paid after the session was cancelled"));
-            }
-            default -> {
-                return step.invalid("take a payment");
-            }
-        }
-    }
-
     private static PaymentSucceeded succeeded(ProviderReport report, long amount, String currency, boolean late) {
         return new PaymentSucceeded(report.getProvider(), report.getProviderEventId(), report.getProviderPaymentId(),
                 amount, currency, report.getReferences(), late, report.getAttemptId());
-    }
-
-    private static Decision cancel(Step step, CancelSession cancel) {
-        SessionState s = step.state;
-        if (!isExpirable(s.getStatus())) {
-            return step.invalid("be cancelled");
-        }
-        return step.apply(CANCELLED, new SessionCancelled(cancel.getReason()));
-    }
-
-    /**
-     * A merchant's refund is a reservation first: the amount is held (so concurrent refunds can never exceed what was
-     * paid), the provider executes it, and its answer (a {@link RefundSettlement}) confirms or releases it.
-     */
-    private static Decision refund(Step step, RefundSession refund) {
-        SessionState s = step.state;
-        RefundEntry known = null;
-        for (RefundEntry r : s.getRefunds()) {
-            if (r.getRefundId().equals(refund.getRefundId())) {
-                known = r;
-            }
-        }
-        if (refund.getSettlement() != null) {
-            return settle(step, refund, known);
-        }
-        if (known != null) {
-            if (refund.getAmountMinor() != null && refund.getAmountMinor() != known.getAmountMinor()) {
-                return new Rejected(IDEMPOTENCY_CONFLICT, "refund " + refund.getRefundId() + " was asked before for "
-                        + known.getAmountMinor() + " minor units; use a new key for another refund", s);
-            }
-            return new Duplicate(s, "refund " + refund.getRefundId() + " was asked before (" + known.getPhase().name().toLowerCase() + ")");
-        }
-        SessionStatus current = s.getStatus();
-        if (current != PAID && current != REVIEW) {
-            return step.invalid("be refunded");
-        }
-        if (s.getRefunds().size() >= MAX_REFUNDS) {
-            return new Rejected(TOO_MANY_REFUNDS, "session " + s.getSessionId() + " has had " + MAX_REFUNDS + " refunds", s);
-        }
-        long left = refundable(s) - s.getRefundedMinor() - reserved(s);
-        long amount = refund.getAmountMinor() == null ? left : refund.getAmountMinor();
-        Rejected invalid = step.refundAmount(amount, left);
-        if (invalid != null) {
-            return invalid;
-        }
-        return step.apply(current, new RefundRecorded(refund.getRefundId(), amount, s.getRefundedMinor(), false, refund.getReason(),
-                RefundPhase.RESERVED, null));
-    }
-
-    private static Decision settle(Step step, RefundSession refund, RefundEntry known) {
-        SessionState s = step.state;
-        RefundSettlement answer = refund.getSettlement();
-        if (known == null) {
-            return new Rejected(NOT_FOUND, "no refund " + refund.getRefundId() + " was reserved for session " + s.getSessionId(), s);
-        }
-        if (known.getPhase() != RefundPhase.RESERVED) {
-            boolean same = (known.getPhase() == RefundPhase.RECORDED) == answer.getAccepted();
-            return same ? new Duplicate(s, "refund " + known.getRefundId() + " was settled before")
-                    : new Rejected(INVALID_TRANSITION, "refund " + known.getRefundId() + " was already "
-                            + known.getPhase().name().toLowerCase(), s);
-        }
-        SessionStatus current = s.getStatus();
-        if (!answer.getAccepted()) {
-            return step.apply(current, new RefundRecorded(known.getRefundId(), known.getAmountMinor(), s.getRefundedMinor(), false,
-                    answer.getMessage(), RefundPhase.REFUSED, null));
-        }
-        long total = s.getRefundedMinor() + known.getAmountMinor();
-        boolean full = total >= refundable(s);
-        return step.apply(full ? REFUNDED : current, new RefundRecorded(known.getRefundId(), known.getAmountMinor(), total, full,
-                known.getReason(), RefundPhase.RECORDED, answer.getProviderRefundId()));
-    }
-
-    private static Decision resolveReview(Step step, ResolveReview resolve) {
-        SessionState s = step.state;
-        if (s.getStatus() != REVIEW) {
-            return step.invalid("have a review resolved");
-        }
-        if (reserved(s) > 0) {
-            return new Rejected(REFUND_IN_PROGRESS, "a refund of this session is being executed; resolve the review after it", s);
-        }
-        return switch (resolve.getResolution()) {
-            // A person approved it: what the provider reported is what was paid, even when it was not the amount.
-            case APPROVE -> step.apply(PAID, new PaymentSucceeded(s.getProvider() == null ? "manual" : s.getProvider(), null,
-                    s.getProviderPaymentId(), refundable(s), s.getPaidCurrency() != null ? s.getPaidCurrency() : s.getCurrency(),
-                    Map.of(), s.getLate(), null));
-            case REJECT -> step.apply(FAILED, new PaymentFailed(s.getProvider(), s.getAttemptId(), "review_rejected", resolve.getNote()));
-            // Reserved like a merchant's refund; the gateway has the provider execute "review-<command id>" and settles it.
-            case REFUND -> {
-                long left = refundable(s) - s.getRefundedMinor();
-                Rejected invalid = step.refundAmount(left, left);
-                yield invalid != null ? invalid : step.apply(REVIEW, new RefundRecorded(reviewRefundId(step.command.getCommandId()), left,
-                        s.getRefundedMinor(), false, resolve.getNote(), RefundPhase.RESERVED, null));
-            }
-        };
     }
 
     /** The refund id that the auto-refund policy reserves for a payment after the grace window. */
@@ -458,17 +600,6 @@ public final class SessionTransitions {
         return RefundLedger.reviewRefundId(commandId);
     }
 
-    private static Decision expire(Step step) {
-        SessionState s = step.state;
-        if (!isExpirable(s.getStatus())) {
-            return step.invalid("expire");
-        }
-        if (step.now.isBefore(s.getExpiresAt())) {
-            return new Rejected(NOT_DUE, "session " + s.getSessionId() + " expires at " + s.getExpiresAt() + ", not before", s);
-        }
-        return step.apply(EXPIRED, new SessionExpired(s.getExpiresAt()));
-    }
-
     private record Transition(SessionStatus to, Object payload) {
     }
 
@@ -478,10 +609,13 @@ public final class SessionTransitions {
         final SessionCommand command;
         final Instant now;
         final EventCause cause;
+        /** The table's row that allowed this command, or null outside the table (a create, a known refund). */
+        final Row row;
 
-        Step(SessionState state, SessionCommand command, String digest) {
+        Step(SessionState state, SessionCommand command, String digest, Row row) {
             this.state = state;
             this.command = command;
+            this.row = row;
             this.now = command.getIssuedAt();
             this.cause = new EventCause(command.getCommandId(), command.getPayload().getClass().getSimpleName(),
                     command.getActor(), digest);
@@ -504,9 +638,11 @@ public final class SessionTransitions {
             SessionState current = state;
             for (Transition t : transitions) {
                 SessionStatus from = current.getStatus();
-                if (!keepsStatus(from, t.to(), t.payload()) && !ALLOWED.get(from).contains(t.to())) {
-                    // A bug in this class, not a user's mistake: nothing may bypass the table.
-                    throw new IllegalStateException("transition " + from + " -> " + t.to() + " is not in the table");
+                Set<SessionStatus> allowed = row != null && from == state.getStatus() ? row.to() : ALLOWED.get(from);
+                if (!keepsStatus(from, t.to(), t.payload()) && !allowed.contains(t.to())) {
+                    // A bug in this class, not a user's mistake: nothing may bypass the table's row.
+                    throw new IllegalStateException("transition " + from + " -> " + t.to() + " is not in the table"
+                            + (row == null ? "" : " (row " + row.kind() + " from " + row.from() + ")"));
                 }
                 SessionEvent event = event(current.getSessionId(), current.getMerchantId(), current.getSequence() + 1,
                         t.to(), from, t.payload());
@@ -546,6 +682,10 @@ public final class SessionTransitions {
 
         private String minor(long amount) {
             return amount + " minor units of " + state.getCurrency();
+        }
+
+        ProviderReport report() {
+            return (ProviderReport) command.getPayload();
         }
 
         Rejected invalid(String what) {

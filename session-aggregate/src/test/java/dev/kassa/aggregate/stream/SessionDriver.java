@@ -2,6 +2,11 @@ package dev.kassa.aggregate.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kassa.aggregate.domain.SessionTransitions;
+import dev.kassa.model.SessionFold;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
+
 import dev.kassa.aggregate.domain.Commands;
 import dev.kassa.schemas.SessionEventKey;
 import dev.kassa.schemas.Topics;
@@ -60,6 +65,28 @@ final class SessionDriver implements AutoCloseable {
     }
 
     // --- given / when -------------------------------------------------------------------------------------------
+
+    /**
+     * A session that already lived through {@code history} (its events, in order), as the aggregate's store would
+     * hold it after a restore: the state the events fold to, and its expiry entry while it can expire. A test then
+     * starts from any point of a session's life without replaying the commands that led there.
+     */
+    SessionDriver given(SessionEvent... history) {
+        SessionFold.LogFold fold = SessionFold.foldFromLog(List.of(history));
+        if (!fold.gaps().isEmpty()) {
+            throw new IllegalArgumentException("the given history has a gap: " + fold.gaps().get(0).describe());
+        }
+        KeyValueStore<Long, SessionState> sessions = driver.getKeyValueStore(SessionTopology.SESSIONS_STORE);
+        KeyValueStore<Bytes, Long> expiry = driver.getKeyValueStore(ExpiryIndex.STORE);
+        fold.states().forEach((id, state) -> {
+            sessions.put(id, state);
+            if (SessionTransitions.isExpirable(state.getStatus())) {
+                expiry.put(ExpiryIndex.key(state.getExpiresAt(), id), id);
+            }
+        });
+        eventLog.addAll(List.of(history));
+        return this;
+    }
 
     SessionDriver send(SessionCommand command) {
         commands.pipeInput(command.getSessionId(), command, now);

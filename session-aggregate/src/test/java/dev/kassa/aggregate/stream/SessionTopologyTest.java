@@ -11,14 +11,19 @@ import static dev.kassa.schemas.avro.SessionStatus.REVIEW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kassa.aggregate.domain.Commands;
+import dev.kassa.aggregate.domain.Decision;
 import dev.kassa.model.SessionFold;
 import dev.kassa.aggregate.domain.SessionTransitions;
 import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.LatePaymentPolicy;
 import dev.kassa.schemas.avro.PaymentSucceeded;
 import dev.kassa.schemas.avro.ReviewOpened;
+import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionEvent;
+import dev.kassa.schemas.avro.SessionState;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +49,25 @@ class SessionTopologyTest {
         assertThat(kassa.results()).extracting(r -> r.getOutcome()).containsOnly(CommandOutcome.APPLIED);
         assertThat(kassa.stateTopic().get(1L).getStatus()).isEqualTo(PAID);
         assertThat(kassa.stateTopic().get(1L)).isEqualTo(kassa.state(1));
+    }
+
+    @Test
+    void a_session_given_by_its_history_goes_on_from_there_and_expires_on_time() {
+        // The history, decided by the table itself: created, an attempt started.
+        List<SessionEvent> history = new ArrayList<>();
+        SessionState state = null;
+        for (SessionCommand command : List.of(Commands.create("h-create", 9, Commands.T0),
+                Commands.startAttempt("h-attempt", 9, Commands.T0, Commands.ATTEMPT))) {
+            Decision.Applied applied = (Decision.Applied) SessionTransitions.decide(state, command);
+            history.addAll(applied.events());
+            state = applied.state();
+        }
+        kassa.given(history.toArray(SessionEvent[]::new));
+        assertThat(kassa.state(9)).isEqualTo(state);
+
+        kassa.providerReports("h-declined", 9, "declined").advance(Duration.ofMinutes(16));
+        kassa.expectStatuses(9, CREATED, PENDING, FAILED, EXPIRED);
+        assertThat(kassa.events(9).get(2).getSequence()).as("numbered on from the history").isEqualTo(3);
     }
 
     @Test
