@@ -9,26 +9,26 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** An error a client can cause: a code from the catalogue ({@link ErrorCode}, with its HTTP status) and a message that says what to change. */
-final class ApiError extends RuntimeException {
+public final class ApiError extends RuntimeException {
 
     private final ErrorCode code;
 
-    ApiError(ErrorCode code, String message) {
+    public ApiError(ErrorCode code, String message) {
         super(message);
         this.code = code;
     }
 
     /** The aggregate refused a command: its code and the catalogue's status (400 for a bad amount, 404 for an unknown session, else 409). */
-    static ApiError refused(CommandResult result) {
+    public static ApiError refused(CommandResult result) {
         return new ApiError(result.getErrorCode() == null ? ErrorCode.INVALID_TRANSITION : ErrorCode.of(result.getErrorCode()),
                 result.getMessage());
     }
 
-    static ApiError missingField(String field) {
+    public static ApiError missingField(String field) {
         return new ApiError(ErrorCode.MISSING_FIELD, "'" + field + "' is required");
     }
 
-    MutableHttpResponse<Map<String, Object>> response() {
+    public MutableHttpResponse<Map<String, Object>> response() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("ok", false);
         body.put("error", code.code());
@@ -36,7 +36,7 @@ final class ApiError extends RuntimeException {
         return HttpResponse.<Map<String, Object>>status(HttpStatus.valueOf(code.httpStatus())).body(body);
     }
 
-    String code() {
+    public String code() {
         return code.code();
     }
 }

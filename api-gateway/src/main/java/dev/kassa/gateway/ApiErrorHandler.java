@@ -12,7 +12,7 @@ import java.util.Map;
 @Produces
 @Singleton
 @Requires(classes = {ApiError.class, ExceptionHandler.class})
-class ApiErrorHandler implements ExceptionHandler<ApiError, HttpResponse<Map<String, Object>>> {
+public class ApiErrorHandler implements ExceptionHandler<ApiError, HttpResponse<Map<String, Object>>> {
 
     @Override
     public HttpResponse<Map<String, Object>> handle(HttpRequest request, ApiError error) {

@@ -5,12 +5,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** Shop domains as seed 003 normalizes them: lower case, no scheme, path, port or leading {@code www.}. */
-final class Domains {
+public final class Domains {
 
     private Domains() {
     }
 
-    static Optional<String> normalize(String raw) {
+    public static Optional<String> normalize(String raw) {
         if (raw == null || raw.isBlank()) {
             return Optional.empty();
         }

@@ -1,5 +1,10 @@
 package dev.kassa.gateway;
 
+import dev.kassa.gateway.merchant.RateLimited;
+
+import dev.kassa.gateway.checkout.CheckoutNotFound;
+import dev.kassa.gateway.checkout.HostedPage;
+
 import dev.kassa.model.ErrorCode;
 
 import io.micronaut.http.HttpRequest;
@@ -26,14 +31,14 @@ class FrameworkErrors {
         String path = request.getPath();
         if (path.equals("/pay.php") || path.equals("/crypto.php") || path.startsWith("/pay/")) {
             // A buyer's browser: a page, not JSON.
-            return HostedPageController.notFoundPage();
+            return HostedPage.notFoundPage();
         }
         return new ApiError(ErrorCode.NOT_FOUND, "no such path: " + path).response();
     }
 
-    @Error(exception = HostedPageController.CheckoutNotFound.class, global = true)
+    @Error(exception = CheckoutNotFound.class, global = true)
     HttpResponse<?> checkoutNotFound(HttpRequest<?> request) {
-        return HostedPageController.notFoundPage();
+        return HostedPage.notFoundPage();
     }
 
     @Error(status = HttpStatus.METHOD_NOT_ALLOWED, global = true)

@@ -9,6 +9,6 @@ import io.micronaut.core.bind.annotation.Bindable;
  * limit (requests per second on average, and the burst).
  */
 @ConfigurationProperties("kassa.gateway")
-record GatewaySettings(String bootstrapServers, String adminToken, String publicUrl, boolean development,
+public record GatewaySettings(String bootstrapServers, String adminToken, String publicUrl, boolean development,
                        @Bindable(defaultValue = "50") double ratePerSecond, @Bindable(defaultValue = "100") double rateBurst) {
 }

@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import dev.kassa.gateway.kafka.KafkaBackend;
+
 import io.swagger.v3.oas.annotations.Hidden;
 
 import dev.kassa.observability.Health;

@@ -25,9 +25,9 @@ import org.reactivestreams.Publisher;
  * ({@link #TRACE_ID}) for error logs. Only the path is logged, never the query string or a body.
  */
 @Filter("/**")
-class HttpMetricsFilter implements HttpServerFilter {
+public class HttpMetricsFilter implements HttpServerFilter {
 
-    static final String TRACE_ID = "kassa.trace_id";
+    public static final String TRACE_ID = "kassa.trace_id";
     private static final org.slf4j.Logger ACCESS = org.slf4j.LoggerFactory.getLogger("kassa.access");
     private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}");
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
@@ -77,7 +77,7 @@ class HttpMetricsFilter implements HttpServerFilter {
         });
     }
 
-    static String traceId(String traceparent) {
+    public static String traceId(String traceparent) {
         if (traceparent != null) {
             java.util.regex.Matcher m = TRACEPARENT.matcher(traceparent.trim());
             if (m.matches() && !m.group(1).equals("0".repeat(32))) {
@@ -89,7 +89,7 @@ class HttpMetricsFilter implements HttpServerFilter {
         return java.util.HexFormat.of().formatHex(bytes);
     }
 
-    static String endpoint(String path) {
+    public static String endpoint(String path) {
         String normalized = ID.matcher(path).replaceAll("/{id}");
         return ENDPOINTS.contains(normalized) ? normalized : "other";
     }

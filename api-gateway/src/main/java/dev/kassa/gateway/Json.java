@@ -8,14 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.http.HttpStatus;
 
 /** Request bodies are parsed here, so that bad JSON is {@code invalid_json}, never a framework error page. */
-final class Json {
+public final class Json {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Json() {
     }
 
-    static JsonNode object(String body) {
+    public static JsonNode object(String body) {
         if (body == null || body.isBlank()) {
             throw new ApiError(ErrorCode.INVALID_JSON, "the body must be a JSON object");
         }
@@ -30,7 +30,7 @@ final class Json {
         }
     }
 
-    static String text(JsonNode node, String field) {
+    public static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.isValueNode() ? value.asText() : value.toString();
     }

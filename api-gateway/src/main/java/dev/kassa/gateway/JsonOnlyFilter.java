@@ -18,7 +18,7 @@ import io.micronaut.core.async.publisher.Publishers;
  * ({@code /pay/…}, form-encoded, posted by buyers' browsers) are the one exception.
  */
 @Filter("/**")
-class JsonOnlyFilter implements HttpServerFilter {
+public class JsonOnlyFilter implements HttpServerFilter {
 
     @Override
     public Publisher<MutableHttpResponse<?>> doFilter(HttpRequest<?> request, ServerFilterChain chain) {

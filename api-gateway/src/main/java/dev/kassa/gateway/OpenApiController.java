@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import dev.kassa.gateway.merchant.MerchantApi;
+
 import dev.kassa.model.ErrorCode;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;

@@ -8,7 +8,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /** API keys, webhook secrets and ids: random, and keys stored only as hashes. */
-final class Secrets {
+public final class Secrets {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
@@ -16,18 +16,18 @@ final class Secrets {
     private Secrets() {
     }
 
-    static String apiKey() {
+    public static String apiKey() {
         return "kassa_" + token(24);
     }
 
     /** A Standard Webhooks secret: {@code whsec_} and 32 random bytes in base64. */
-    static String webhookSecret() {
+    public static String webhookSecret() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return "whsec_" + Base64.getEncoder().encodeToString(bytes);
     }
 
-    static String hash(String apiKey) {
+    public static String hash(String apiKey) {
         try {
             return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(apiKey.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
@@ -40,7 +40,7 @@ final class Secrets {
      * Luhn-valid: one random 16-digit number in ten passes the card-number check, and the log scrubber would then
      * hide the id support searches for (a session id in a log line would read {@code [card ••••1234]}).
      */
-    static long id() {
+    public static long id() {
         long id;
         do {
             id = 1 + (RANDOM.nextLong() & Long.MAX_VALUE) % MAX_SAFE_INTEGER;
@@ -49,13 +49,13 @@ final class Secrets {
     }
 
     /** Whether the log scrubber would take this id for a card number (13 digits or more, Luhn-valid). */
-    static boolean looksLikeACard(long id) {
+    public static boolean looksLikeACard(long id) {
         String digits = Long.toString(id);
         return digits.length() >= 13 && dev.kassa.observability.Redaction.luhn(digits);
     }
 
     /** The session id an Idempotency-Key stands for: the same merchant and key always give the same id. */
-    static long idFor(long merchantId, String idempotencyKey) {
+    public static long idFor(long merchantId, String idempotencyKey) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest((merchantId + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
@@ -70,12 +70,12 @@ final class Secrets {
         }
     }
 
-    static String sha256(String text) {
+    public static String sha256(String text) {
         return hash(text).substring("sha256:".length());
     }
 
     /** Constant-time comparison of two tokens. */
-    static boolean same(String a, String b) {
+    public static boolean same(String a, String b) {
         return a != null && b != null && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }
 

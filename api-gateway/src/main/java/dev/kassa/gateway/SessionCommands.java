@@ -11,27 +11,27 @@ import java.time.Instant;
  * another). The aggregate decides with the time that comes in with the command, never its own.
  */
 @Singleton
-final class SessionCommands {
+public final class SessionCommands {
 
     private final Clock clock;
 
-    SessionCommands(Clock clock) {
+    public SessionCommands(Clock clock) {
         this.clock = clock;
     }
 
-    Instant now() {
+    public Instant now() {
         return clock.instant();
     }
 
     /** A command to {@code sessionId} of {@code merchantId} (0 when the sender cannot know it, as a provider), issued now. */
-    SessionCommand of(String commandId, long sessionId, long merchantId, String actor, Object payload) {
+    public SessionCommand of(String commandId, long sessionId, long merchantId, String actor, Object payload) {
         return SessionCommand.newBuilder().setCommandId(commandId).setSessionId(sessionId).setMerchantId(merchantId)
                 .setIssuedAt(clock.instant()).setActor(actor).setPayload(payload).build();
     }
 
     /** The system's UTC clock, unless a test or an embedding application provides its own. */
     @Factory
-    static class Clocks {
+    public static class Clocks {
         @Singleton
         @io.micronaut.context.annotation.Requires(missingBeans = Clock.class)
         Clock clock() {

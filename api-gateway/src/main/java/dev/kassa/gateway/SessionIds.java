@@ -3,12 +3,12 @@ package dev.kassa.gateway;
 import dev.kassa.model.ErrorCode;
 
 /** Session ids as clients send them: a string that is not a session id names no session (404, not 400, as the seeds answer). */
-final class SessionIds {
+public final class SessionIds {
 
     private SessionIds() {
     }
 
-    static long parse(String raw) {
+    public static long parse(String raw) {
         if (raw == null || raw.isBlank()) {
             throw ApiError.missingField("session_id");
         }

@@ -1,5 +1,11 @@
 package dev.kassa.gateway;
 
+import dev.kassa.gateway.sandbox.SandboxPayments;
+
+import dev.kassa.gateway.payments.ProviderSecrets;
+
+import dev.kassa.gateway.payments.ProviderSecrets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -261,7 +267,7 @@ class GatewayTest {
         byte[] raw = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/api/webhook.php")).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").header("X-Provider", provider)
-                .header("X-Provider-Signature", "t=" + t + ",v1=" + ProviderCallbackController.sign(raw, t, secret))
+                .header("X-Provider-Signature", "t=" + t + ",v1=" + ProviderSecrets.sign(raw, t, secret))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(raw)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -53,6 +53,26 @@ class ArchitectureTest {
     }
 
     @Test
+    void the_gateways_packages_keep_to_their_concern() {
+        noClasses().that().resideInAPackage("dev.kassa.gateway.merchant..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.kassa.gateway.operator..", "dev.kassa.gateway.sandbox..",
+                        "dev.kassa.gateway.checkout..")
+                .because("the merchant API knows nothing of the operator's, the buyer's or the sandbox's routes")
+                .check(kassa);
+        noClasses().that().resideInAPackage("dev.kassa.gateway.kafka..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.kassa.gateway.merchant..", "dev.kassa.gateway.operator..",
+                        "dev.kassa.gateway.checkout..", "dev.kassa.gateway.sandbox..", "dev.kassa.gateway.payments..")
+                .because("the Kafka plumbing serves every route and knows none")
+                .check(kassa);
+        noClasses().that().resideInAPackage("dev.kassa.gateway.payments..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.kassa.gateway.merchant..", "dev.kassa.gateway.operator..",
+                        "dev.kassa.gateway.checkout..", "dev.kassa.gateway.sandbox..")
+                .because("payments (routing, connectors, refunds) are used by the routes, never the other way round; the sandbox is "
+                        + "one connector behind the interface")
+                .check(kassa);
+    }
+
+    @Test
     void controllers_and_stream_processors_are_not_public() {
         classes().that().areAnnotatedWith("io.micronaut.http.annotation.Controller")
                 .should().notHaveModifier(JavaModifier.PUBLIC)

@@ -1,4 +1,8 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.kafka;
+
+import dev.kassa.gateway.GatewaySettings;
+
+import dev.kassa.gateway.ApiError;
 
 import dev.kassa.model.ErrorCode;
 
@@ -30,7 +34,7 @@ import org.apache.kafka.common.serialization.Serdes;
  * bounded wait for their result. The gateway never decides a transition.
  */
 @Singleton
-final class KafkaBackend implements AutoCloseable {
+public final class KafkaBackend implements AutoCloseable {
 
     private final Map<String, Long> merchantByKeyHash = new ConcurrentHashMap<>();
     /** Per merchant and order id, the order's newest session: latest created_at, the larger id on a tie. */
@@ -46,7 +50,7 @@ final class KafkaBackend implements AutoCloseable {
     private final Thread resultsThread;
     private volatile boolean running = true;
 
-    KafkaBackend(GatewaySettings settings) {
+    public KafkaBackend(GatewaySettings settings) {
         String bootstrap = settings.bootstrapServers();
         merchants = new Replica<>(bootstrap, Topics.MERCHANTS.name(), Serdes.Long().deserializer(),
                 Topics.MERCHANTS.valueSerde().deserializer(), (id, merchant) -> {
@@ -116,7 +120,7 @@ final class KafkaBackend implements AutoCloseable {
     }
 
     /** Records a routing decision on kassa.routing-decisions (keyed by session, so it sits beside the session's events). */
-    void record(dev.kassa.schemas.avro.RoutingDecision decision) {
+    public void record(dev.kassa.schemas.avro.RoutingDecision decision) {
         producer.send(Topics.ROUTING_DECISIONS, decision.getSessionId(), decision, (metadata, error) -> {
             if (error != null) {
                 org.slf4j.LoggerFactory.getLogger(KafkaBackend.class).warn("routing decision {} for session {} not recorded: {}",
@@ -126,12 +130,12 @@ final class KafkaBackend implements AutoCloseable {
     }
 
     /** Whether the merchants and session-state replicas have caught up with what the topics held at start. */
-    boolean replicasLoaded() {
+    public boolean replicasLoaded() {
         return merchants.loaded() && sessions.loaded() && endpointStatus.loaded();
     }
 
     /** Sends a command and waits, bounded, for the aggregate's answer; empty on timeout. */
-    CommandResult send(SessionCommand command, Duration timeout) throws InterruptedException, TimeoutException {
+    public CommandResult send(SessionCommand command, Duration timeout) throws InterruptedException, TimeoutException {
         CompletableFuture<CommandResult> future = new CompletableFuture<>();
         // Registered and removed atomically per id, so a concurrent retry never lands in a queue being dropped.
         waiting.compute(command.getCommandId(), (id, queue) -> {
@@ -153,7 +157,7 @@ final class KafkaBackend implements AutoCloseable {
     }
 
     /** {@link #send} with the merchant API's answer to a timeout: 503 {@code unavailable}, retry with the same key. */
-    CommandResult sendOrUnavailable(SessionCommand command) throws InterruptedException {
+    public CommandResult sendOrUnavailable(SessionCommand command) throws InterruptedException {
         Duration timeout = Duration.ofSeconds(10);
         try {
             return send(command, timeout);
@@ -164,39 +168,39 @@ final class KafkaBackend implements AutoCloseable {
     }
 
     /** Writes a merchant profile and waits until this gateway's replica has it (read-your-writes). */
-    Merchant putMerchant(Merchant merchant, Duration timeout) throws Exception {
+    public Merchant putMerchant(Merchant merchant, Duration timeout) throws Exception {
         producer.send(Topics.MERCHANTS, merchant.getMerchantId(), merchant).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return merchants.await(merchant.getMerchantId(), m -> m.getUpdatedAt().equals(merchant.getUpdatedAt()), timeout);
     }
 
     /** Queues an operator's redelivery for the relay. */
-    void redeliver(dev.kassa.schemas.avro.RedeliveryRequest request) throws Exception {
+    public void redeliver(dev.kassa.schemas.avro.RedeliveryRequest request) throws Exception {
         producer.send(Topics.WEBHOOK_REDELIVERIES, request.getSessionId(), request).get(10, TimeUnit.SECONDS);
     }
 
-    Merchant merchantByKeyHash(String hash) {
+    public Merchant merchantByKeyHash(String hash) {
         Long id = merchantByKeyHash.get(hash);
         return id == null ? null : merchant(id);
     }
 
     /** The merchant as every reader sees it: the gateway's record with the relay's endpoint facts folded in. */
-    Merchant merchant(long id) {
+    public Merchant merchant(long id) {
         return dev.kassa.schemas.MerchantView.of(merchants.get(id), endpointStatus.get(id));
     }
 
     /** The merchant record as the gateway wrote it (the base of an operator's change; the relay's facts stay theirs). */
-    Merchant merchantRecord(long id) {
+    public Merchant merchantRecord(long id) {
         return merchants.get(id);
     }
 
     /** The newest session of a merchant's order (latest created_at), if this replica has seen one. */
-    SessionState sessionByOrder(long merchantId, String orderId) {
+    public SessionState sessionByOrder(long merchantId, String orderId) {
         OrderSession newest = sessionByOrder.get(merchantId + "|" + orderId);
         return newest == null ? null : sessions.get(newest.sessionId());
     }
 
     /** One session of an order, ordered by creation time, then id (two creates in the same millisecond). */
-    record OrderSession(long createdAtMillis, long sessionId) {
+    public record OrderSession(long createdAtMillis, long sessionId) {
         static OrderSession newer(OrderSession a, OrderSession b) {
             int byTime = Long.compare(a.createdAtMillis, b.createdAtMillis);
             return byTime > 0 || (byTime == 0 && a.sessionId > b.sessionId) ? a : b;
@@ -204,17 +208,17 @@ final class KafkaBackend implements AutoCloseable {
     }
 
     /** Sessions that have a refund reserved and not yet confirmed or refused, as this replica sees them. */
-    java.util.Set<Long> sessionsWithReservedRefunds() {
+    public java.util.Set<Long> sessionsWithReservedRefunds() {
         return java.util.Set.copyOf(reservedRefunds);
     }
 
     /** The session as this replica has it now, without waiting. */
-    SessionState sessionNow(long id) {
+    public SessionState sessionNow(long id) {
         return sessions.get(id);
     }
 
     /** The session's state once the replica has reached {@code sequence} (or whatever it has after {@code timeout}). */
-    SessionState session(long id, long sequence, Duration timeout) throws InterruptedException {
+    public SessionState session(long id, long sequence, Duration timeout) throws InterruptedException {
         return sessions.await(id, s -> s.getSequence() >= sequence, timeout);
     }
 

@@ -1,4 +1,19 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.checkout;
+
+import dev.kassa.gateway.SessionCommands;
+
+import dev.kassa.gateway.sandbox.TestCards;
+
+import dev.kassa.gateway.sandbox.SandboxPayments;
+
+import dev.kassa.gateway.payments.Routing;
+
+import dev.kassa.gateway.payments.PaymentConnector;
+
+import dev.kassa.gateway.kafka.KafkaBackend;
+
+import dev.kassa.gateway.GatewaySettings;
+
 
 import io.swagger.v3.oas.annotations.Hidden;
 
@@ -50,10 +65,12 @@ class HostedPageController {
     /** The sandbox's own 3-D Secure step; absent outside sandbox mode. */
     private final SandboxPayments sandbox;
     private final GatewaySettings settings;
+    private final SessionCommands commands;
 
     HostedPageController(KafkaBackend kafka, Routing routing, Optional<PaymentConnector> connector, Optional<SandboxPayments> sandbox,
-                         GatewaySettings settings) {
+                         GatewaySettings settings, SessionCommands commands) {
         this.kafka = kafka;
+        this.commands = commands;
         this.routing = routing;
         this.connector = connector.orElse(null);
         this.sandbox = sandbox.orElse(null);
@@ -154,44 +171,14 @@ class HostedPageController {
         }
         String query = keptQuery(request);
         String amount = Money.toDecimal(s.getAmountMinor(), s.getCurrency());
-        Instant now = Instant.now();
+        Instant now = commands.now();
         String title = "Pay " + s.getShopDomain();
-        switch (s.getStatus()) {
-            case PAID -> {
-                String back = s.getReturnUrl();
-                return html(HttpStatus.OK, HostedPage.page("Payment received", HostedPage.header(s, amount, null)
-                        + "<p role=\"status\" id=\"outcome\">Payment received. Thank you!</p>"
-                        + (back == null ? "" : "<a class=\"button\" id=\"back\" href=\"" + HostedPage.escape(back) + "\">Back to "
-                        + HostedPage.escape(s.getShopDomain()) + "</a><p class=\"muted\">Taking you back in 5 seconds.</p>"),
-                        back == null ? null : 5, back));
-            }
-            case REVIEW -> {
-                return finalPage(s, amount, "Your payment was received and is being reviewed. The shop will confirm your order.", s.getReturnUrl());
-            }
-            case REFUNDED -> {
-                return finalPage(s, amount, "This payment was refunded.", s.getReturnUrl());
-            }
-            case EXPIRED -> {
-                return finalPage(s, amount, "This checkout has expired. Nothing was charged. Please start again at the shop.", s.getCancelUrl());
-            }
-            case CANCELLED -> {
-                return finalPage(s, amount, "This checkout was cancelled. Nothing was charged.", s.getCancelUrl());
-            }
-            case PENDING -> {
-                if ("3ds_challenge".equals(s.getNextAction())) {
-                    return html(HttpStatus.OK, HostedPage.page(title, HostedPage.header(s, amount, null)
-                            + HostedPage.challenge(s.getSessionId(), s.getProvider(), s.getAttemptId()), null, null));
-                }
-                return html(HttpStatus.OK, HostedPage.page("Confirming your payment", HostedPage.header(s, amount, null)
-                        + "<p role=\"status\" id=\"outcome\">We are confirming your payment&hellip; this page updates by itself.</p>"
-                        + "<p><a href=\"/pay.php?session=" + s.getSessionId() + HostedPage.escape(query) + "\">Refresh now</a></p>", 2, null));
-            }
-            default -> {
-                // created or failed: payable while not expired
-            }
+        MutableHttpResponse<String> settled = HostedPage.statusPage(s, amount, query);
+        if (settled != null) {
+            return settled; // the truth first: no form for a session that is not waiting for a payment
         }
         if (!now.isBefore(s.getExpiresAt())) {
-            return finalPage(s, amount, "This checkout has expired. Nothing was charged. Please start again at the shop.", s.getCancelUrl());
+            return HostedPage.finalPage(s, amount, "This checkout has expired. Nothing was charged. Please start again at the shop.", s.getCancelUrl());
         }
         Duration left = Duration.between(now, s.getExpiresAt());
         StringBuilder body = new StringBuilder(HostedPage.header(s, amount, left));
@@ -203,13 +190,7 @@ class HostedPageController {
                     .append(". Choose how to pay.</p>");
         }
         if (connector == null) {
-            // Live mode with no live connector: never a sandbox form, never card data taken for nothing.
-            body.append("<p role=\"status\" id=\"outcome\">No payment provider is configured for this checkout yet, so it cannot take "
-                    + "a payment. Nothing was charged. Please contact the shop.</p>");
-            if (s.getCancelUrl() != null) {
-                body.append("<p><a id=\"cancel\" href=\"").append(HostedPage.escape(s.getCancelUrl())).append("\">Back to the shop</a></p>");
-            }
-            return html(HttpStatus.OK, HostedPage.page(title, body.toString(), null, null));
+            return HostedPage.noProvider(s, body, title); // live mode without a live connector: never a sandbox form
         }
         Merchant merchant = kafka.merchant(s.getMerchantId());
         String country = routing.buyerCountry(request);
@@ -229,7 +210,7 @@ class HostedPageController {
                         ? HostedPage.cardForm(s.getSessionId(), route.chosen(), query, settings.development())
                         : HostedPage.approveForm(s.getSessionId(), route.chosen(), chosenMethod.get().slug(), query));
                 body.append(HostedPage.otherWay(s.getSessionId(), query));
-                return html(error == null ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY,
+                return HostedPage.html(error == null ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY,
                         HostedPage.page(title, body.toString(), (int) Math.min(Integer.MAX_VALUE, left.toSeconds() + 1), null));
             }
         }
@@ -237,20 +218,14 @@ class HostedPageController {
         if (s.getCancelUrl() != null) {
             body.append("<p><a id=\"cancel\" href=\"").append(HostedPage.escape(s.getCancelUrl())).append("\">Back to the shop</a></p>");
         }
-        return html(error == null ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY,
+        return HostedPage.html(error == null ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY,
                 HostedPage.page(title, body.toString(), (int) Math.min(Integer.MAX_VALUE, left.toSeconds() + 1), null));
     }
 
-    private static boolean payable(SessionState s) {
-        return (s.getStatus() == SessionStatus.CREATED || s.getStatus() == SessionStatus.FAILED) && Instant.now().isBefore(s.getExpiresAt());
+    private boolean payable(SessionState s) {
+        return (s.getStatus() == SessionStatus.CREATED || s.getStatus() == SessionStatus.FAILED) && commands.now().isBefore(s.getExpiresAt());
     }
 
-    private HttpResponse<String> finalPage(SessionState s, String amount, String message, String link) {
-        return html(HttpStatus.OK, HostedPage.page(message, HostedPage.header(s, amount, null)
-                + "<p role=\"status\" id=\"outcome\">" + HostedPage.escape(message) + "</p>"
-                + (link == null ? "" : "<a class=\"button\" id=\"back\" href=\"" + HostedPage.escape(link) + "\">Back to "
-                + HostedPage.escape(s.getShopDomain()) + "</a>"), null, null));
-    }
 
     private SessionState session(String raw) throws InterruptedException {
         if (raw == null || !raw.trim().matches("\\d{1,16}")) {
@@ -269,34 +244,16 @@ class HostedPageController {
      * Thrown, never returned: a 404 response returned by a controller is routed again through the global NOT_FOUND
      * error route, and Micronaut 4.10 can then loop forever in its execution flow, allocating until the heap is gone
      * (seen here with the JDK client's HTTP/2 upgrade on a form post; kestra-io/kestra#17620 is the same race). An
-     * exception goes through {@link FrameworkErrors} once.
+     * exception goes through {@code FrameworkErrors} once.
      */
     private static HttpResponse<String> notFound() {
         throw new CheckoutNotFound();
     }
 
     /** The buyer's checkout does not exist (or is not offered here): answered with the HTML 404 page. */
-    static final class CheckoutNotFound extends RuntimeException {
-        CheckoutNotFound() {
-            super("checkout not found", null, false, false);
-        }
-    }
-
-    static MutableHttpResponse<String> notFoundPage() {
-        return html(HttpStatus.NOT_FOUND, HostedPage.page("Checkout not found",
-                "<h1>Checkout not found</h1><p role=\"status\">There is no checkout at this address. Please go back to the shop.</p>", null, null));
-    }
-
     private static HttpResponse<String> seeOther(String location) {
         return HttpResponse.<String>status(HttpStatus.SEE_OTHER).header("Location", location);
     }
 
-    private static MutableHttpResponse<String> html(HttpStatus status, String body) {
-        return HttpResponse.<String>status(status).contentType(MediaType.TEXT_HTML_TYPE.toString() + ";charset=utf-8")
-                .header("Cache-Control", "no-store").header("X-Frame-Options", "DENY")
-                .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' https:; "
-                        + "frame-ancestors 'none'; base-uri 'none'")
-                .header("Referrer-Policy", "same-origin").body(body);
-    }
 
 }

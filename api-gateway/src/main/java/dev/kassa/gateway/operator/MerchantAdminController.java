@@ -1,4 +1,18 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.operator;
+
+import dev.kassa.gateway.SessionCommands;
+
+import dev.kassa.gateway.kafka.KafkaBackend;
+
+import dev.kassa.gateway.Secrets;
+
+import dev.kassa.gateway.Json;
+
+import dev.kassa.gateway.GatewaySettings;
+
+import dev.kassa.gateway.Domains;
+
+import dev.kassa.gateway.ApiError;
 
 import io.swagger.v3.oas.annotations.Hidden;
 
@@ -39,7 +53,10 @@ class MerchantAdminController {
     private final KafkaBackend kafka;
     private final GatewaySettings settings;
 
-    MerchantAdminController(KafkaBackend kafka, GatewaySettings settings) {
+    private final SessionCommands commands;
+
+    MerchantAdminController(KafkaBackend kafka, GatewaySettings settings, SessionCommands commands) {
+        this.commands = commands;
         this.kafka = kafka;
         this.settings = settings;
     }
@@ -61,7 +78,7 @@ class MerchantAdminController {
         int ttl = intIn(json, "session_ttl_seconds", 900, 1, 86_400);
         int grace = intIn(json, "grace_seconds", 1800, 0, 7 * 86_400);
         String webhookUrl = webhookUrl(Json.text(json, "webhook_url"));
-        Instant now = Instant.now();
+        Instant now = commands.now();
         String apiKey = Secrets.apiKey();
         String webhookSecret = Secrets.webhookSecret();
         Merchant merchant = Merchant.newBuilder()
@@ -108,7 +125,7 @@ class MerchantAdminController {
         if (current == null) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no merchant " + merchantId);
         }
-        Instant now = Instant.now();
+        Instant now = commands.now();
         Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(now);
         String newSecret = null;
         if (json.has("webhook_url")) {

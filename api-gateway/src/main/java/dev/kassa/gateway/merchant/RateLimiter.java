@@ -1,4 +1,4 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.merchant;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,19 +7,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * Per-key token buckets, in this gateway instance's memory: {@code perSecond} requests a second on average, bursts
  * up to {@code burst}. Returns how many seconds to wait when a request must be refused (the Retry-After).
  */
-final class RateLimiter {
+public final class RateLimiter {
 
     private final double perSecond;
     private final double burst;
     private final Map<String, double[]> buckets = new ConcurrentHashMap<>();
 
-    RateLimiter(double perSecond, double burst) {
+    public RateLimiter(double perSecond, double burst) {
         this.perSecond = perSecond;
         this.burst = burst;
     }
 
     /** 0 when the request may go, else the whole seconds until one token is back. */
-    long acquire(String key, long nowNanos) {
+    public long acquire(String key, long nowNanos) {
         double[] bucket = buckets.computeIfAbsent(key, k -> new double[] {burst, nowNanos});
         synchronized (bucket) {
             double tokens = Math.min(burst, bucket[0] + (nowNanos - bucket[1]) / 1e9 * perSecond);

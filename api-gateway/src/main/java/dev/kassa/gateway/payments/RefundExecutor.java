@@ -1,4 +1,6 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.payments;
+
+import dev.kassa.gateway.kafka.KafkaBackend;
 
 import dev.kassa.schemas.avro.RefundEntry;
 import dev.kassa.schemas.avro.RefundPhase;
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * reservation stays open and visible until one exists.
  */
 @Context
-final class RefundExecutor implements AutoCloseable {
+public final class RefundExecutor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RefundExecutor.class);
 
@@ -38,7 +40,7 @@ final class RefundExecutor implements AutoCloseable {
     private final Clock clock = Clock.systemUTC();
     private final ScheduledExecutorService timer;
 
-    RefundExecutor(KafkaBackend kafka, Refunds refunds, Optional<PaymentConnector> connector,
+    public RefundExecutor(KafkaBackend kafka, Refunds refunds, Optional<PaymentConnector> connector,
                    @Value("${kassa.gateway.refund-executor-delay:30s}") Duration delay) {
         this.kafka = kafka;
         this.refunds = refunds;
@@ -56,7 +58,7 @@ final class RefundExecutor implements AutoCloseable {
     }
 
     /** One pass: cost proportional to the sessions with an open reservation, not to all sessions. */
-    void finishStaleReservations() {
+    public void finishStaleReservations() {
         Instant now = clock.instant();
         for (long sessionId : kafka.sessionsWithReservedRefunds()) {
             SessionState state = kafka.sessionNow(sessionId);

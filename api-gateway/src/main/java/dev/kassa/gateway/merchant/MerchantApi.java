@@ -1,4 +1,4 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.merchant;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -14,7 +14,7 @@ import java.util.Map;
  * so what a merchant's code can rely on. Fields are spelled as the seeds spell them; a field that is null is still
  * sent (as seed 003's examples show), except where a record says otherwise.
  */
-final class MerchantApi {
+public final class MerchantApi {
 
     private MerchantApi() {
     }
@@ -22,7 +22,7 @@ final class MerchantApi {
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @Schema(name = "SessionCreated", description = "A checkout session was created (or an Idempotency-Key's first answer is repeated).")
-    record Created(@Schema(description = "always true") boolean ok,
+    public record Created(@Schema(description = "always true") boolean ok,
                    @JsonProperty("session_id") @Schema(description = "below 2^53, never a card number") long sessionId,
                    @JsonProperty("checkout_url") @Schema(description = "send the buyer here") String checkoutUrl,
                    @JsonProperty("direct_url") @Schema(nullable = true, description = "straight to the chosen provider's screen, when the router chose one") String directUrl,
@@ -34,14 +34,14 @@ final class MerchantApi {
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @Schema(name = "SessionStatusAnswer")
-    record Status(boolean ok, Session session) {
+    public record Status(boolean ok, Session session) {
     }
 
     /** A session as the status answer shows it: {@link SessionView}'s fields, the same as the webhook's. */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @Schema(name = "Session")
-    record Session(long id,
+    public record Session(long id,
                    @JsonProperty("order_id") String orderId,
                    @Schema(allowableValues = {"created", "pending", "paid", "failed", "expired", "cancelled", "review", "refunded"}) String status,
                    @Schema(description = "decimal string in the currency's minor digits", example = "79.00") String amount,
@@ -76,7 +76,7 @@ final class MerchantApi {
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @Schema(name = "MerchantProfile")
-    record Me(boolean ok,
+    public record Me(boolean ok,
               @JsonProperty("merchant_id") long merchantId,
               String email,
               @Schema(allowableValues = {"free", "pro", "unlimited"}) @JsonProperty("package") String pack,
@@ -88,7 +88,7 @@ final class MerchantApi {
 
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record SmartRouter(@JsonProperty("enabled_global") boolean enabledGlobal,
+    public record SmartRouter(@JsonProperty("enabled_global") boolean enabledGlobal,
                        @JsonProperty("allowed_for_package") boolean allowedForPackage,
                        boolean effective,
                        Map<String, MethodState> methods) {
@@ -96,19 +96,19 @@ final class MerchantApi {
 
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record MethodState(boolean enabled, boolean configured, boolean available) {
+    public record MethodState(boolean enabled, boolean configured, boolean available) {
     }
 
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @Schema(name = "CommandAccepted", description = "The aggregate applied the command (or had applied it before).")
-    record Changed(boolean ok, @JsonProperty("session_id") long sessionId, @Schema(nullable = true) String status) {
+    public record Changed(boolean ok, @JsonProperty("session_id") long sessionId, @Schema(nullable = true) String status) {
     }
 
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @Schema(name = "RefundAnswer", description = "200 when the provider refunded; 502 refund_refused when it refused (nothing was refunded).")
-    record Refunded(boolean ok,
+    public record Refunded(boolean ok,
                     @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "refund_refused, only when refused") String error,
                     @JsonInclude(JsonInclude.Include.NON_NULL) String message,
                     @JsonProperty("session_id") long sessionId,
@@ -123,12 +123,12 @@ final class MerchantApi {
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @Schema(name = "PaymentLog", description = "Seed 001's payment log: what happened to a session, in order.")
-    record PaymentLog(boolean ok, @JsonProperty("session_id") long sessionId, List<LogEntry> events) {
+    public record PaymentLog(boolean ok, @JsonProperty("session_id") long sessionId, List<LogEntry> events) {
     }
 
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record LogEntry(@Schema(description = "ISO-8601") String at,
+    public record LogEntry(@Schema(description = "ISO-8601") String at,
                     @Schema(allowableValues = {"event", "webhook"}) String kind,
                     String what,
                     @Schema(nullable = true) String status,
@@ -141,7 +141,7 @@ final class MerchantApi {
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @Schema(name = "Error")
-    record Failure(@Schema(description = "always false") boolean ok,
+    public record Failure(@Schema(description = "always false") boolean ok,
                    @Schema(description = "a code from x-error-codes, e.g. invalid_amount") String error,
                    @Schema(description = "what to change, in one sentence") String message) {
     }
@@ -150,7 +150,7 @@ final class MerchantApi {
 
     @Serdeable
     @Schema(name = "CreateSessionRequest", requiredProperties = {"domain", "amount", "currency", "order_id"})
-    record CreateRequest(@Schema(description = "a host or URL; must be one of the merchant's approved domains", example = "yourshop.com") String domain,
+    public record CreateRequest(@Schema(description = "a host or URL; must be one of the merchant's approved domains", example = "yourshop.com") String domain,
                          @Schema(description = "decimal string, > 0, at most the currency's minor digits", example = "79.00") String amount,
                          @Schema(description = "ISO 4217", example = "EUR") String currency,
                          @JsonProperty("order_id") @Schema(description = "the merchant's order; alias merchant_ref") String orderId,
@@ -167,12 +167,12 @@ final class MerchantApi {
 
     @Serdeable
     @Schema(name = "SessionReference", requiredProperties = {"session_id"})
-    record SessionRef(@JsonProperty("session_id") long sessionId) {
+    public record SessionRef(@JsonProperty("session_id") long sessionId) {
     }
 
     @Serdeable
     @Schema(name = "RefundRequest", requiredProperties = {"session_id"})
-    record RefundRequest(@JsonProperty("session_id") long sessionId,
+    public record RefundRequest(@JsonProperty("session_id") long sessionId,
                          @Schema(description = "decimal string; absent refunds all that is left", example = "10.00") String amount,
                          @Schema(description = "shown in the session's log") String reason,
                          @JsonProperty("refund_id") @Schema(description = "names the refund, as Idempotency-Key does") String refundId) {

@@ -1,4 +1,10 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.payments;
+
+import dev.kassa.gateway.SessionCommands;
+
+import dev.kassa.gateway.kafka.KafkaBackend;
+
+import dev.kassa.gateway.GatewaySettings;
 
 import dev.kassa.router.MerchantPolicy;
 import dev.kassa.router.Method;
@@ -30,7 +36,7 @@ import java.util.stream.Collectors;
  * {@code kassa.gateway.unhealthy-providers} (slugs that are down).
  */
 @Singleton
-final class Routing {
+public final class Routing {
 
     private final Router router = Router.standard();
     private final KafkaBackend kafka;
@@ -39,8 +45,11 @@ final class Routing {
     private final Set<String> unhealthy;
     private final OperatorRules rules;
 
-    Routing(KafkaBackend kafka, GatewaySettings settings, @Value("${kassa.gateway.country-header:CF-IPCountry}") String countryHeader,
-            @Value("${kassa.gateway.unhealthy-providers:}") String unhealthy, @Value("${kassa.gateway.routing-rules:}") String rules) {
+    private final SessionCommands commands;
+
+    public Routing(KafkaBackend kafka, GatewaySettings settings, @Value("${kassa.gateway.country-header:CF-IPCountry}") String countryHeader,
+            @Value("${kassa.gateway.unhealthy-providers:}") String unhealthy, @Value("${kassa.gateway.routing-rules:}") String rules, SessionCommands commands) {
+        this.commands = commands;
         this.rules = OperatorRules.parse(rules);
         this.kafka = kafka;
         this.settings = settings;
@@ -48,7 +57,7 @@ final class Routing {
         this.unhealthy = Arrays.stream(unhealthy.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
     }
 
-    Router router() {
+    public Router router() {
         return router;
     }
 
@@ -57,38 +66,38 @@ final class Routing {
      * allows whatever its package (seed 003: the page works for all merchants); smart routing is about the
      * merchant's hint at create, not about the buyer's choice.
      */
-    static Merchant asBuyersChoice(Merchant merchant) {
+    public static Merchant asBuyersChoice(Merchant merchant) {
         return Merchant.newBuilder(merchant).setPackage$(dev.kassa.schemas.avro.MerchantPackage.PRO)
                 .setCheckoutMode(dev.kassa.schemas.avro.CheckoutMode.SMART_ROUTER).build();
     }
 
-    static MerchantPolicy policy(Merchant merchant) {
+    public static MerchantPolicy policy(Merchant merchant) {
         return new MerchantPolicy(merchant.getPackage$().name().toLowerCase(Locale.ROOT),
                 merchant.getCheckoutMode().name().toLowerCase(Locale.ROOT),
                 Set.copyOf(merchant.getRoutingAllow()), Set.copyOf(merchant.getRoutingBlock()));
     }
 
     /** Decides without recording, with this gateway's operator rules and provider health. */
-    RouteDecision route(Merchant merchant, String hint, long amountMinor, String currency, String buyerCountry) {
+    public RouteDecision route(Merchant merchant, String hint, long amountMinor, String currency, String buyerCountry) {
         return router.route(new RouteRequest(hint, amountMinor, currency, buyerCountry, policy(merchant), rules, unhealthy));
     }
 
     /** Decides and records. {@code buyerCountry} may be null (unknown, e.g. at session create). */
-    RouteDecision decide(Merchant merchant, long sessionId, String hint, long amountMinor, String currency, String buyerCountry,
+    public RouteDecision decide(Merchant merchant, long sessionId, String hint, long amountMinor, String currency, String buyerCountry,
                          String why) {
         RouteDecision decision = route(merchant, hint, amountMinor, currency, buyerCountry);
         record(merchant, sessionId, hint, amountMinor, currency, buyerCountry, decision, why == null ? decision.reason() : why + "; " + decision.reason());
         return decision;
     }
 
-    void record(Merchant merchant, long sessionId, String hint, long amountMinor, String currency, String buyerCountry,
+    public void record(Merchant merchant, long sessionId, String hint, long amountMinor, String currency, String buyerCountry,
                 RouteDecision decision, String reason) {
         boolean methodHint = hint != null && Method.of(hint).isPresent();
         kafka.record(RoutingDecision.newBuilder()
                 .setDecisionId("rd-" + UUID.randomUUID())
                 .setSessionId(sessionId)
                 .setMerchantId(merchant.getMerchantId())
-                .setDecidedAt(Instant.now())
+                .setDecidedAt(commands.now())
                 .setInputs(RoutingInputs.newBuilder()
                         .setMethodHint(methodHint ? hint : null)
                         .setProviderHint(hint != null && !methodHint ? hint : null)
@@ -104,16 +113,16 @@ final class Routing {
     }
 
     /** What the hosted page offers this buyer, and {@code me.php} reports (with the merchant's own country). */
-    Map<Method, Router.MethodState> methods(Merchant merchant, long amountMinor, String currency, String buyerCountry) {
+    public Map<Method, Router.MethodState> methods(Merchant merchant, long amountMinor, String currency, String buyerCountry) {
         return router.methods(policy(merchant), rules, unhealthy, amountMinor, currency, buyerCountry);
     }
 
-    Set<String> unhealthy() {
+    public Set<String> unhealthy() {
         return unhealthy;
     }
 
     /** The buyer's country: the configured header, or in development mode a {@code country} query parameter. */
-    String buyerCountry(HttpRequest<?> request) {
+    public String buyerCountry(HttpRequest<?> request) {
         String override = settings.development() ? request.getParameters().get("country") : null;
         String raw = override != null ? override : request.getHeaders().get(countryHeader);
         if (raw == null || !raw.trim().matches("[A-Za-z]{2}")) {
@@ -123,7 +132,7 @@ final class Routing {
     }
 
     /** Where a chosen provider takes the buyer straight away (seed 003's direct_url). */
-    String directUrl(long sessionId, RouteDecision decision) {
+    public String directUrl(long sessionId, RouteDecision decision) {
         if (decision.chosen() == null) {
             return null;
         }

@@ -1,4 +1,12 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.payments;
+
+import java.util.HexFormat;
+
+import java.nio.charset.StandardCharsets;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import javax.crypto.Mac;
 
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
@@ -11,15 +19,15 @@ import java.util.Map;
  * the router's catalogue {@code <slug>=sandbox-<slug>-secret}.
  */
 @Singleton
-final class ProviderSecrets {
+public final class ProviderSecrets {
 
-    static final String SANDBOX_SECRET = "sandbox-secret";
+    public static final String SANDBOX_SECRET = "sandbox-secret";
 
     private final Map<String, String> secrets = new HashMap<>();
 
     private final PaymentConnector connector;
 
-    ProviderSecrets(@Value("${kassa.gateway.provider-secrets:}") String configured, java.util.Optional<PaymentConnector> connector) {
+    public ProviderSecrets(@Value("${kassa.gateway.provider-secrets:}") String configured, java.util.Optional<PaymentConnector> connector) {
         this.connector = connector.orElse(null);
         for (String pair : configured.split(",")) {
             String[] kv = pair.trim().split("=", 2);
@@ -30,8 +38,20 @@ final class ProviderSecrets {
     }
 
     /** The configured secret, else the connector's (the sandbox's, in sandbox mode); null: not a provider of ours. */
-    String secretOf(String provider) {
+    public String secretOf(String provider) {
         String secret = secrets.get(provider);
         return secret != null || connector == null ? secret : connector.callbackSecret(provider);
+    }
+
+    /** {@code v1} of {@code X-Provider-Signature}: hex HMAC-SHA256 of {@code "<seconds>." + body} with the provider's secret. */
+    public static String sign(byte[] body, long seconds, String secret) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((seconds + ".").getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,4 +1,16 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.operator;
+
+import dev.kassa.gateway.SessionCommands;
+
+import dev.kassa.gateway.payments.Refunds;
+
+import dev.kassa.gateway.kafka.KafkaBackend;
+
+import dev.kassa.gateway.Json;
+
+import dev.kassa.gateway.GatewaySettings;
+
+import dev.kassa.gateway.ApiError;
 
 import io.swagger.v3.oas.annotations.Hidden;
 
@@ -44,7 +56,10 @@ class ReviewController {
     private final GatewaySettings settings;
     private final Refunds refunds;
 
-    ReviewController(KafkaBackend kafka, GatewaySettings settings, Refunds refunds) {
+    private final SessionCommands commands;
+
+    ReviewController(KafkaBackend kafka, GatewaySettings settings, Refunds refunds, SessionCommands commands) {
+        this.commands = commands;
         this.kafka = kafka;
         this.settings = settings;
         this.refunds = refunds;
@@ -85,14 +100,8 @@ class ReviewController {
             refunds.requireConnector();
         }
         String commandId = "review-" + UUID.randomUUID();
-        CommandResult result;
-        try {
-            result = kafka.send(SessionCommand.newBuilder().setCommandId(commandId).setSessionId(id)
-                    .setMerchantId(state.getMerchantId()).setIssuedAt(Instant.now()).setActor("operator")
-                    .setPayload(new ResolveReview(resolution, note)).build(), Duration.ofSeconds(10));
-        } catch (TimeoutException e) {
-            throw new ApiError(ErrorCode.UNAVAILABLE, "not recorded yet; ask again");
-        }
+        CommandResult result = kafka.sendOrUnavailable(commands.of(commandId, id, state.getMerchantId(), "operator",
+                new ResolveReview(resolution, note)));
         if (result.getOutcome() != CommandOutcome.APPLIED) {
             throw new ApiError(result.getErrorCode() == null ? ErrorCode.INVALID_TRANSITION : ErrorCode.of(result.getErrorCode()),
                     result.getMessage() == null ? "the review could not be resolved" : result.getMessage());

@@ -1,4 +1,12 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.payments;
+
+import dev.kassa.gateway.SessionCommands;
+
+import dev.kassa.gateway.kafka.KafkaBackend;
+
+import dev.kassa.gateway.Secrets;
+
+import dev.kassa.gateway.ApiError;
 
 import dev.kassa.model.ErrorCode;
 
@@ -23,27 +31,30 @@ import java.util.Optional;
  * this gateway died between two steps — finds the reservation and finishes it, and answers the same.
  */
 @Singleton
-final class Refunds {
+public final class Refunds {
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
     private final KafkaBackend kafka;
     private final PaymentConnector connector;
 
-    Refunds(KafkaBackend kafka, Optional<PaymentConnector> connector) {
+    private final SessionCommands commands;
+
+    public Refunds(KafkaBackend kafka, Optional<PaymentConnector> connector, SessionCommands commands) {
+        this.commands = commands;
         this.kafka = kafka;
         this.connector = connector.orElse(null);
     }
 
     /** Where a refund ended: the session after it and the refund's entry (phase RECORDED or REFUSED). */
-    record Result(SessionState session, RefundEntry refund) {
-        boolean refused() {
+    public record Result(SessionState session, RefundEntry refund) {
+        public boolean refused() {
             return refund.getPhase() == RefundPhase.REFUSED;
         }
     }
 
     /** Refuses at once, before anything is reserved, when no connector could execute a refund. */
-    void requireConnector() {
+    public void requireConnector() {
         if (connector == null) {
             throw new ApiError(ErrorCode.NO_LIVE_PROVIDER, "refunds are executed by a payment provider, and no live "
                     + "provider connector is configured on this Kassa (only sandbox mode has one); nothing was refunded");
@@ -51,7 +62,7 @@ final class Refunds {
     }
 
     /** Reserves refund {@code refundId} ({@code amountMinor} null: all that is left), executes it and records the answer. */
-    Result refund(SessionState state, String refundId, Long amountMinor, String reason, String actor) throws InterruptedException {
+    public Result refund(SessionState state, String refundId, Long amountMinor, String reason, String actor) throws InterruptedException {
         requireConnector();
         CommandResult reserved = send(command(state, "refund-" + Secrets.sha256(state.getSessionId() + "\n" + refundId), actor,
                 new RefundSession(refundId, amountMinor, reason, null)));
@@ -69,7 +80,7 @@ final class Refunds {
      * Executes a refund the aggregate has reserved (by a merchant's refund, or a review's REFUND resolution) unless it is
      * settled already, and records the provider's answer.
      */
-    Result finish(long sessionId, String refundId, long sequence, String actor) throws InterruptedException {
+    public Result finish(long sessionId, String refundId, long sequence, String actor) throws InterruptedException {
         SessionState after = kafka.session(sessionId, sequence, COMMAND_TIMEOUT);
         RefundEntry entry = after == null ? null : entry(after, refundId);
         if (entry == null) {
@@ -93,7 +104,7 @@ final class Refunds {
         return new Result(done, result);
     }
 
-    static RefundEntry entry(SessionState state, String refundId) {
+    public static RefundEntry entry(SessionState state, String refundId) {
         for (RefundEntry r : state.getRefunds()) {
             if (r.getRefundId().equals(refundId)) {
                 return r;
@@ -102,9 +113,8 @@ final class Refunds {
         return null;
     }
 
-    private static SessionCommand command(SessionState state, String commandId, String actor, RefundSession payload) {
-        return SessionCommand.newBuilder().setCommandId(commandId).setSessionId(state.getSessionId()).setMerchantId(state.getMerchantId())
-                .setIssuedAt(Instant.now()).setActor(actor).setPayload(payload).build();
+    private SessionCommand command(SessionState state, String commandId, String actor, RefundSession payload) {
+        return commands.of(commandId, state.getSessionId(), state.getMerchantId(), actor, payload);
     }
 
     private CommandResult send(SessionCommand command) throws InterruptedException {

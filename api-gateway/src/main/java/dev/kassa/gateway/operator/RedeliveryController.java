@@ -1,4 +1,14 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.operator;
+
+import dev.kassa.gateway.SessionCommands;
+
+import dev.kassa.gateway.kafka.KafkaBackend;
+
+import dev.kassa.gateway.Json;
+
+import dev.kassa.gateway.GatewaySettings;
+
+import dev.kassa.gateway.ApiError;
 
 import io.swagger.v3.oas.annotations.Hidden;
 
@@ -36,7 +46,10 @@ class RedeliveryController {
     private final GatewaySettings settings;
     private final KafkaBackend kafka;
 
-    RedeliveryController(GatewaySettings settings, KafkaBackend kafka) {
+    private final SessionCommands commands;
+
+    RedeliveryController(GatewaySettings settings, KafkaBackend kafka, SessionCommands commands) {
+        this.commands = commands;
         this.settings = settings;
         this.kafka = kafka;
     }
@@ -55,7 +68,7 @@ class RedeliveryController {
         } catch (IllegalArgumentException e) {
             throw new ApiError(ErrorCode.MISSING_FIELD, e.getMessage().replace("--", ""));
         }
-        List<RedeliveryRequest> requests = Redeliveries.fromLog(settings.bootstrapServers(), selection, "operator:admin-api", Instant.now());
+        List<RedeliveryRequest> requests = Redeliveries.fromLog(settings.bootstrapServers(), selection, "operator:admin-api", commands.now());
         if (requests.isEmpty()) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no event matched");
         }

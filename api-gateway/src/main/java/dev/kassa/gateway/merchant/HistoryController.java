@@ -1,4 +1,10 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.merchant;
+
+import dev.kassa.gateway.SessionIds;
+
+import dev.kassa.gateway.GatewaySettings;
+
+import dev.kassa.gateway.ApiError;
 
 import dev.kassa.model.ErrorCode;
 
@@ -32,9 +38,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A session's log, read from its partition of the events, results and attempts topics: the merchant's own view
- * ({@code GET /gateway/session_events.php}, seed 001's "useful payment log", without operator-only detail) and the
- * operator's ({@code GET /admin/sessions/{id}/history[?at=]}).
+ * A session's log as its merchant reads it ({@code GET /gateway/session_events.php}, seed 001's "useful payment
+ * log", without operator-only detail), read from the session's partition of the events and attempts topics.
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -75,46 +80,5 @@ class HistoryController {
             entries.add(new MerchantApi.LogEntry(e.at().toString(), e.kind(), e.what(), e.status(), e.sequence(), reason));
         }
         return HttpResponse.ok(new MerchantApi.PaymentLog(true, id, entries));
-    }
-
-    @Hidden
-    @Get("/admin/sessions/{sessionId}/history")
-    HttpResponse<Map<String, Object>> operatorHistory(@Header(value = "Authorization", defaultValue = "") String authorization,
-                                                      String sessionId, @QueryValue(value = "at", defaultValue = "") String at) throws Exception {
-        Operators.require(settings, authorization);
-        long id = SessionIds.parse(sessionId);
-        SessionHistory.SessionLog log = SessionHistory.read(settings.bootstrapServers(), id);
-        if (log.events().isEmpty()) {
-            throw new ApiError(ErrorCode.NOT_FOUND, "session " + id + " has no events");
-        }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", true);
-        answer.put("session_id", id);
-        if (!at.isEmpty()) {
-            Instant instant;
-            try {
-                instant = Instant.parse(at);
-            } catch (DateTimeParseException e) {
-                throw new ApiError(ErrorCode.INVALID_AT, "'at' must be an ISO-8601 instant such as 2026-02-25T12:05:00Z");
-            }
-            SessionState state = SessionHistory.stateAt(log.events(), instant);
-            answer.put("at", instant.toString());
-            answer.put("status", state == null ? null : state.getStatus().name().toLowerCase(Locale.ROOT));
-            answer.put("sequence", state == null ? null : state.getSequence());
-            return HttpResponse.ok(answer);
-        }
-        List<Map<String, Object>> entries = new ArrayList<>();
-        for (SessionHistory.Entry e : SessionHistory.timeline(log.events(), log.results(), log.attempts(), log.routes())) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("at", e.at().toString());
-            entry.put("kind", e.kind());
-            entry.put("what", e.what());
-            entry.put("detail", e.detail());
-            entry.put("status", e.status());
-            entry.put("sequence", e.sequence());
-            entries.add(entry);
-        }
-        answer.put("timeline", entries);
-        return HttpResponse.ok(answer);
     }
 }

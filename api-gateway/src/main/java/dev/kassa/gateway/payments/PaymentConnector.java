@@ -1,4 +1,4 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.payments;
 
 import dev.kassa.router.RouteDecision;
 import dev.kassa.schemas.avro.Merchant;
@@ -11,39 +11,39 @@ import java.util.Map;
  * implementation and exists only in sandbox mode; outside it no connector is present until a live one ships, and
  * the hosted page, refunds and {@code /pay/*} say so.
  */
-interface PaymentConnector {
+public interface PaymentConnector {
 
     /**
      * Starts an attempt at {@code request.provider()}: the attempt is a command to the aggregate (which records its id,
      * provider and provider payment id), and the provider reports its outcome later by signed callbacks.
      */
-    Started startAttempt(AttemptRequest request) throws InterruptedException;
+    public Started startAttempt(AttemptRequest request) throws InterruptedException;
 
     /**
      * Executes a refund that the aggregate has reserved, at the provider that took the payment. Idempotent on
      * {@code refundId}: asking again for the same refund gives the same answer and moves no more money.
      */
-    RefundAnswer refund(SessionState session, String refundId, long amountMinor);
+    public RefundAnswer refund(SessionState session, String refundId, long amountMinor);
 
     /** The secret {@code provider} signs its callbacks with, or null when this connector does not serve it. */
-    String callbackSecret(String provider);
+    public String callbackSecret(String provider);
 
     /**
      * What the buyer asked for: {@code buyerInput} holds the form's fields (a card number stays in this request and
      * only its last four digits go on as a reference).
      */
-    record AttemptRequest(SessionState session, Merchant merchant, String method, String provider, RouteDecision route,
+    public record AttemptRequest(SessionState session, Merchant merchant, String method, String provider, RouteDecision route,
                           Map<String, String> buyerInput) {
     }
 
     /** A started attempt, or why it could not start. */
-    record Started(String attemptId, String provider, String error, String message) {
-        boolean ok() {
+    public record Started(String attemptId, String provider, String error, String message) {
+        public boolean ok() {
             return error == null;
         }
     }
 
     /** The provider's answer to a refund: accepted with its refund id, or refused with why. */
-    record RefundAnswer(boolean accepted, String providerRefundId, String message) {
+    public record RefundAnswer(boolean accepted, String providerRefundId, String message) {
     }
 }

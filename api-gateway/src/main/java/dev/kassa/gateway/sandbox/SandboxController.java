@@ -1,4 +1,16 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.sandbox;
+
+import dev.kassa.gateway.payments.Routing;
+
+import dev.kassa.gateway.payments.PaymentConnector;
+
+import dev.kassa.gateway.kafka.KafkaBackend;
+
+import dev.kassa.gateway.Json;
+
+import dev.kassa.gateway.GatewaySettings;
+
+import dev.kassa.gateway.ApiError;
 
 import io.swagger.v3.oas.annotations.Hidden;
 

@@ -1,4 +1,24 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.merchant;
+
+import dev.kassa.gateway.payments.Routing;
+
+import dev.kassa.gateway.payments.Refunds;
+
+import dev.kassa.gateway.kafka.KafkaBackend;
+
+import dev.kassa.gateway.SessionIds;
+
+import dev.kassa.gateway.SessionCommands;
+
+import dev.kassa.gateway.Secrets;
+
+import dev.kassa.gateway.Json;
+
+import dev.kassa.gateway.GatewaySettings;
+
+import dev.kassa.gateway.Domains;
+
+import dev.kassa.gateway.ApiError;
 
 import dev.kassa.model.ErrorCode;
 
@@ -90,38 +110,11 @@ class SessionController {
         if (idempotencyKey.length() > 255) {
             throw new ApiError(ErrorCode.INVALID_IDEMPOTENCY_KEY, "an Idempotency-Key has at most 255 characters");
         }
-        JsonNode json = Json.object(body);
-        String domainRaw = require(json, "domain");
-        String domain = Domains.normalize(domainRaw).orElseThrow(() ->
-                new ApiError(ErrorCode.INVALID_DOMAIN, "'domain' must be a host such as yourshop.com or a URL"));
-        if (!merchant.getDomains().contains(domain)) {
-            throw new ApiError(ErrorCode.DOMAIN_NOT_ALLOWED, "'" + domain + "' is not one of this merchant's approved domains");
-        }
-        String currency;
-        long amountMinor;
-        try {
-            currency = Money.currency(require(json, "currency"));
-        } catch (IllegalArgumentException e) {
-            throw new ApiError(ErrorCode.INVALID_CURRENCY, e.getMessage());
-        }
-        try {
-            amountMinor = Money.toMinor(require(json, "amount"), currency);
-        } catch (IllegalArgumentException e) {
-            throw new ApiError(ErrorCode.INVALID_AMOUNT, e.getMessage());
-        }
-        String orderId = Json.text(json, "order_id") != null ? Json.text(json, "order_id") : Json.text(json, "merchant_ref");
-        if (orderId == null || orderId.isBlank()) {
-            throw new ApiError(ErrorCode.MISSING_FIELD, "'order_id' (or 'merchant_ref') is required");
-        }
-        String email = Json.text(json, "customer_email");
-        if (email != null && !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
-            throw new ApiError(ErrorCode.INVALID_EMAIL, "'customer_email' is not an e-mail address");
-        }
-        JsonNode meta = json.get("meta");
-        if (meta != null && !meta.isNull() && !meta.isObject()) {
-            throw new ApiError(ErrorCode.INVALID_META, "'meta' must be a JSON object");
-        }
-        String hint = firstOf(json, "method", "provider", "payment_method", "payment_provider");
+        NewSession request = NewSession.parse(Json.object(body), merchant);
+        String domain = request.domain();
+        String currency = request.currency();
+        long amountMinor = request.amountMinor();
+        String hint = request.hint();
         boolean smart = merchant.getPackage$() != MerchantPackage.FREE && merchant.getCheckoutMode() == CheckoutMode.SMART_ROUTER;
         // The buyer's country is not known yet at create: iDEAL (NL only) is left to the hosted page.
         RouteDecision route = routing.route(merchant, hint, amountMinor, currency, null);
@@ -137,11 +130,11 @@ class SessionController {
                     : "create-" + UUID.randomUUID();
             SessionCommand command = commands.of(commandId, sessionId, merchant.getMerchantId(), "merchant-api",
                     CreateSession.newBuilder()
-                            .setOrderId(orderId).setAmountMinor(amountMinor).setCurrency(currency).setShopDomain(domain)
-                            .setCustomerEmail(email)
-                            .setReturnUrl(httpsOrNull(Json.text(json, "return_url")))
-                            .setCancelUrl(httpsOrNull(Json.text(json, "cancel_url")))
-                            .setMetaJson(meta == null || meta.isNull() ? "{}" : meta.toString())
+                            .setOrderId(request.orderId()).setAmountMinor(amountMinor).setCurrency(currency).setShopDomain(domain)
+                            .setCustomerEmail(request.customerEmail())
+                            .setReturnUrl(request.returnUrl())
+                            .setCancelUrl(request.cancelUrl())
+                            .setMetaJson(request.metaJson())
                             .setExpiresAt(now.plusSeconds(merchant.getSessionTtlSeconds()))
                             .setGraceSeconds(merchant.getGraceSeconds())
                             .setLatePaymentPolicy(merchant.getLatePaymentPolicy())
@@ -216,32 +209,13 @@ class SessionController {
         return HttpResponse.ok(new MerchantApi.Status(true, session));
     }
 
-    @Get("/me.php")
-    @Operation(summary = "The merchant's profile and smart-router settings (seed 003)")
-    HttpResponse<MerchantApi.Me> me(@Parameter(hidden = true) Merchant merchant) {
-        boolean allowed = merchant.getPackage$() != MerchantPackage.FREE;
-        boolean effective = allowed && merchant.getCheckoutMode() == CheckoutMode.SMART_ROUTER;
-        Map<String, MerchantApi.MethodState> methods = new LinkedHashMap<>();
-        // The same policy as the router: "available" for a typical buyer of this merchant (its own country, a
-        // mid-size amount in EUR); the hosted page decides per buyer.
-        var states = routing.methods(merchant, 5000, "EUR", merchant.getCountry());
-        for (Method method : List.of(Method.CARD, Method.PAYPAL, Method.REVOLUT, Method.BANK, Method.IDEAL, Method.OTHER)) {
-            var state = states.get(method);
-            methods.put(method.slug(), new MerchantApi.MethodState(state.enabled(), state.configured(), effective && state.available()));
-        }
-        return HttpResponse.ok(new MerchantApi.Me(true, merchant.getMerchantId(), merchant.getEmail(),
-                merchant.getPackage$().name().toLowerCase(Locale.ROOT), merchant.getCheckoutMode().name().toLowerCase(Locale.ROOT),
-                effective ? "smart_router" : "hosted_checkout", merchant.getCountry(),
-                new MerchantApi.SmartRouter(true, allowed, effective, methods)));
-    }
-
     @Post("/cancel.php")
     @Consumes(MediaType.ALL)
     @Operation(summary = "Cancel an open session")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MerchantApi.SessionRef.class)))
     HttpResponse<MerchantApi.Changed> cancel(@Parameter(hidden = true) Merchant merchant,
                                              @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
-        SessionState state = ownSession(merchant, Json.object(body));
+        SessionState state = OwnSessions.of(kafka, merchant, Json.object(body));
         CommandResult result = kafka.sendOrUnavailable(commands.of("cancel-" + UUID.randomUUID(), state.getSessionId(), merchant.getMerchantId(),
                 "merchant-api", new CancelSession("cancelled by the merchant")));
         return switch (result.getOutcome()) {
@@ -250,84 +224,5 @@ class SessionController {
         };
     }
 
-    /**
-     * Refunds all ({@code amount} absent) or part of a paid session. {@code Idempotency-Key} (or {@code refund_id} in the
-     * body) names the refund: a retry is the same refund and gets the same answer. Reserved by the aggregate, executed
-     * by the provider that took the payment, confirmed or refused as events ({@link Refunds}).
-     */
-    @Post("/refund.php")
-    @Consumes(MediaType.ALL)
-    @Operation(summary = "Refund all or part of a paid session", description = "Idempotency-Key (or refund_id) names the refund: a retry "
-            + "gets the same answer. Refunded plus reserved never exceeds what was received.")
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MerchantApi.RefundRequest.class)))
-    @ApiResponse(responseCode = "200", description = "refunded", content = @Content(schema = @Schema(implementation = MerchantApi.Refunded.class)))
-    @ApiResponse(responseCode = "502", description = "refund_refused: the provider refused; nothing was refunded",
-            content = @Content(schema = @Schema(implementation = MerchantApi.Refunded.class)))
-    HttpResponse<MerchantApi.Refunded> refund(@Parameter(hidden = true) Merchant merchant,
-                                              @Nullable @Header("Idempotency-Key") @Parameter(description = "optional: names the refund") String idemKey,
-                                              @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
-        String idempotencyKey = idemKey == null ? "" : idemKey;
-        JsonNode json = Json.object(body);
-        SessionState state = ownSession(merchant, json);
-        Long amount = null;
-        String raw = Json.text(json, "amount");
-        if (raw != null) {
-            try {
-                amount = Money.toMinor(raw, state.getCurrency());
-            } catch (IllegalArgumentException e) {
-                throw new ApiError(ErrorCode.INVALID_AMOUNT, e.getMessage());
-            }
-        }
-        String key = !idempotencyKey.isBlank() ? idempotencyKey.trim() : Json.text(json, "refund_id");
-        if (key != null && (key.isBlank() || key.length() > 255)) {
-            throw new ApiError(ErrorCode.INVALID_IDEMPOTENCY_KEY, "an Idempotency-Key (or refund_id) has 1 to 255 characters");
-        }
-        // Without a key every request is a new refund, as before keys existed; with one, the refund id follows from it.
-        String refundId = key == null ? "rf-" + UUID.randomUUID() : "rf-" + Secrets.sha256(merchant.getMerchantId() + "\n" + key).substring(0, 32);
-        Refunds.Result result = refunds.refund(state, refundId, amount, Json.text(json, "reason"), "merchant-api");
-        SessionState after = result.session();
-        MerchantApi.Refunded answer = new MerchantApi.Refunded(!result.refused(),
-                result.refused() ? ErrorCode.REFUND_REFUSED.code() : null,
-                result.refused() ? "the provider " + after.getProvider() + " refused the refund"
-                        + (result.refund().getReason() == null ? "" : ": " + result.refund().getReason()) + "; nothing was refunded" : null,
-                after.getSessionId(), SessionView.status(after.getStatus()), key != null ? key : refundId,
-                result.refused() ? "refused" : "refunded", Money.toDecimal(result.refund().getAmountMinor(), after.getCurrency()),
-                Money.toDecimal(after.getRefundedMinor(), after.getCurrency()), result.refund().getProviderRefundId());
-        return HttpResponse.status(result.refused() ? HttpStatus.BAD_GATEWAY : HttpStatus.OK).body(answer);
-    }
 
-    private SessionState ownSession(Merchant merchant, JsonNode json) throws InterruptedException {
-        String raw = Json.text(json, "session_id");
-        if (raw == null || raw.isBlank()) {
-            throw ApiError.missingField("session_id");
-        }
-        long id = SessionIds.parse(raw);
-        SessionState state = kafka.session(id, 1, Duration.ofSeconds(1));
-        if (state == null || state.getMerchantId() != merchant.getMerchantId()) {
-            throw new ApiError(ErrorCode.NOT_FOUND, "no such session for this merchant");
-        }
-        return state;
-    }
-
-    private static String require(JsonNode json, String field) {
-        String value = Json.text(json, field);
-        if (value == null || value.isBlank()) {
-            throw ApiError.missingField(field);
-        }
-        return value;
-    }
-
-    private static String firstOf(JsonNode json, String... fields) {
-        for (String field : fields) {
-            String value = Json.text(json, field);
-            if (value != null && !value.isBlank()) {
-                return value.trim().toLowerCase(Locale.ROOT);
-            }
-        }
-        return null;
-    }
-
-    private static String httpsOrNull(String url) {
-        return url != null && url.toLowerCase(Locale.ROOT).startsWith("https://") && url.length() > "https://".length() ? url : null;
-    }
 }

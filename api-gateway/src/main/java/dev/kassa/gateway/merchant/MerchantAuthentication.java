@@ -1,4 +1,12 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.merchant;
+
+import dev.kassa.gateway.kafka.KafkaBackend;
+
+import dev.kassa.gateway.Secrets;
+
+import dev.kassa.gateway.GatewaySettings;
+
+import dev.kassa.gateway.ApiError;
 
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.Merchant;
@@ -14,12 +22,12 @@ import jakarta.inject.Singleton;
  * merchant is disabled. A handler never reads the key headers itself.
  */
 @Singleton
-final class MerchantAuthentication implements TypedRequestArgumentBinder<Merchant> {
+public final class MerchantAuthentication implements TypedRequestArgumentBinder<Merchant> {
 
     private final KafkaBackend kafka;
     private final RateLimiter limiter;
 
-    MerchantAuthentication(KafkaBackend kafka, GatewaySettings settings) {
+    public MerchantAuthentication(KafkaBackend kafka, GatewaySettings settings) {
         this.kafka = kafka;
         this.limiter = new RateLimiter(settings.ratePerSecond(), settings.rateBurst());
     }
@@ -35,7 +43,7 @@ final class MerchantAuthentication implements TypedRequestArgumentBinder<Merchan
         return () -> java.util.Optional.of(merchant);
     }
 
-    Merchant authenticate(String authorization, String apiKey) {
+    public Merchant authenticate(String authorization, String apiKey) {
         String bearer = authorization == null ? "" : authorization;
         String key = bearer.startsWith("Bearer ") ? bearer.substring(7).trim() : apiKey == null ? "" : apiKey.trim();
         if (key.isEmpty()) {

@@ -1,4 +1,4 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.sandbox;
 
 import java.util.Map;
 import java.util.Optional;
@@ -7,13 +7,13 @@ import java.util.Optional;
  * The sandbox's test card numbers and what each makes the provider report. Only the last four digits of any
  * number ever leave the request that carried it.
  */
-final class TestCards {
+public final class TestCards {
 
     /** What a test card does. */
-    record Behaviour(SandboxPayments.Outcome outcome, String failureCode, String label) {
+    public record Behaviour(SandboxPayments.Outcome outcome, String failureCode, String label) {
     }
 
-    static final Map<String, Behaviour> CARDS = Map.of(
+    public static final Map<String, Behaviour> CARDS = Map.of(
             "4242424242424242", new Behaviour(SandboxPayments.Outcome.PAID, null, "succeeds"),
             "4000000000000002", new Behaviour(SandboxPayments.Outcome.FAILED, "card_declined", "declined"),
             "4000000000009995", new Behaviour(SandboxPayments.Outcome.FAILED, "insufficient_funds", "declined: insufficient funds"),
@@ -26,7 +26,7 @@ final class TestCards {
     }
 
     /** Digits only, 12 to 19 of them, passing the Luhn check; empty otherwise. */
-    static Optional<String> normalize(String raw) {
+    public static Optional<String> normalize(String raw) {
         if (raw == null) {
             return Optional.empty();
         }
@@ -38,11 +38,11 @@ final class TestCards {
     }
 
     /** A valid number that is not a test card is declined, as a real sandbox does. */
-    static Behaviour behaviourOf(String digits) {
+    public static Behaviour behaviourOf(String digits) {
         return CARDS.getOrDefault(digits, new Behaviour(SandboxPayments.Outcome.FAILED, "card_declined", "not a test card"));
     }
 
-    static String last4(String digits) {
+    public static String last4(String digits) {
         return digits.substring(digits.length() - 4);
     }
 }

@@ -1,4 +1,12 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.checkout;
+
+import io.micronaut.http.MediaType;
+
+import io.micronaut.http.MutableHttpResponse;
+
+import io.micronaut.http.HttpStatus;
+
+import io.micronaut.http.HttpResponse;
 
 import dev.kassa.router.Method;
 import dev.kassa.schemas.avro.SessionState;
@@ -11,12 +19,12 @@ import java.util.List;
  * with the browser's card autofill hints, visible focus, and the status announced in a live region. No card number
  * is ever written into a page: an invalid number is answered with an empty field.
  */
-final class HostedPage {
+public final class HostedPage {
 
     private HostedPage() {
     }
 
-    static String escape(String text) {
+    public static String escape(String text) {
         if (text == null) {
             return "";
         }
@@ -34,7 +42,7 @@ final class HostedPage {
         return b.toString();
     }
 
-    static String page(String title, String body, Integer refreshSeconds, String refreshTo) {
+    public static String page(String title, String body, Integer refreshSeconds, String refreshTo) {
         String refresh = refreshSeconds == null ? "" : "<meta http-equiv=\"refresh\" content=\"" + refreshSeconds
                 + (refreshTo == null ? "" : ";url=" + escape(refreshTo)) + "\">";
         return """
@@ -67,7 +75,7 @@ final class HostedPage {
                 """.formatted(refresh, escape(title), body);
     }
 
-    static String header(SessionState s, String amount, Duration left) {
+    public static String header(SessionState s, String amount, Duration left) {
         String time = left == null ? "" : "<p class=\"muted\" id=\"time-left\">Time left: " + (left.toMinutes()) + " min "
                 + (left.toSecondsPart()) + " s</p>";
         return "<h1>Pay " + escape(s.getShopDomain()) + "</h1>"
@@ -75,7 +83,7 @@ final class HostedPage {
                 + "<p class=\"amount\" id=\"amount\">" + escape(amount) + " " + escape(s.getCurrency()) + "</p>" + time;
     }
 
-    static String methods(long session, List<Method> offered, String query) {
+    public static String methods(long session, List<Method> offered, String query) {
         StringBuilder b = new StringBuilder("<h2>How would you like to pay?</h2><nav aria-label=\"Payment methods\">");
         for (Method m : offered) {
             String href = m == Method.CRYPTO ? "/crypto.php?session=" + session + query : "/pay.php?session=" + session + "&method=" + m.slug() + query;
@@ -88,7 +96,7 @@ final class HostedPage {
         return b.append("</nav>").toString();
     }
 
-    static String label(Method m) {
+    public static String label(Method m) {
         return switch (m) {
             case CARD -> "Card";
             case PAYPAL -> "PayPal";
@@ -100,7 +108,7 @@ final class HostedPage {
         };
     }
 
-    static String cardForm(long session, String provider, String query, boolean sandbox) {
+    public static String cardForm(long session, String provider, String query, boolean sandbox) {
         String hints = !sandbox ? "" : """
                 <details><summary>Sandbox test cards</summary><ul>
                 <li>4242 4242 4242 4242: succeeds</li><li>4000 0000 0000 9995: insufficient funds</li>
@@ -121,7 +129,7 @@ final class HostedPage {
                 + "<button type=\"submit\" id=\"pay\">Pay</button></form>" + hints;
     }
 
-    static String approveForm(long session, String provider, String method, String query) {
+    public static String approveForm(long session, String provider, String method, String query) {
         return "<h2>" + escape(provider) + "</h2><p class=\"muted\">Sandbox " + escape(provider)
                 + ": this step stands for the provider's own page.</p>"
                 + "<form method=\"post\" action=\"/pay/approve" + escape(query.isEmpty() ? "" : "?" + query.substring(1)) + "\">"
@@ -132,7 +140,7 @@ final class HostedPage {
                 + "<button type=\"submit\" name=\"decision\" value=\"decline\" id=\"decline\" class=\"secondary\">Decline</button></form>";
     }
 
-    static String challenge(long session, String provider, String attempt) {
+    public static String challenge(long session, String provider, String attempt) {
         return "<h2>Confirm it is you</h2><p role=\"status\">Your bank asks you to confirm this payment (3-D Secure).</p>"
                 + "<form method=\"post\" action=\"/pay/3ds\">"
                 + "<input type=\"hidden\" name=\"session\" value=\"" + session + "\">"
@@ -142,7 +150,82 @@ final class HostedPage {
                 + "<button type=\"submit\" name=\"result\" value=\"fail\" id=\"fail-3ds\" class=\"secondary\">Fail authentication</button></form>";
     }
 
-    static String otherWay(long session, String query) {
+    public static String otherWay(long session, String query) {
         return "<p><a id=\"other-way\" href=\"/pay.php?session=" + session + escape(query) + "\">Choose another way to pay</a></p>";
+    }
+
+    /** The buyer's 404: there is no checkout at this address. */
+    public static MutableHttpResponse<String> notFoundPage() {
+        return html(HttpStatus.NOT_FOUND, page("Checkout not found",
+                "<h1>Checkout not found</h1><p role=\"status\">There is no checkout at this address. Please go back to the shop.</p>", null, null));
+    }
+
+    /** A page of the hosted checkout with its headers: never cached, never framed, no script, forms only to itself or https. */
+    public static MutableHttpResponse<String> html(HttpStatus status, String body) {
+        return HttpResponse.<String>status(status).contentType(MediaType.TEXT_HTML_TYPE.toString() + ";charset=utf-8")
+                .header("Cache-Control", "no-store").header("X-Frame-Options", "DENY")
+                .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' https:; "
+                        + "frame-ancestors 'none'; base-uri 'none'")
+                .header("Referrer-Policy", "same-origin").body(body);
+    }
+
+    /**
+     * The page for a session that is not waiting for a payment (paid, in review, refunded, expired, cancelled, or
+     * pending with the provider), or null for a created or failed session, which gets the methods.
+     */
+    public static MutableHttpResponse<String> statusPage(SessionState s, String amount, String query) {
+        String title = "Pay " + s.getShopDomain();
+        switch (s.getStatus()) {
+            case PAID -> {
+                String back = s.getReturnUrl();
+                return html(HttpStatus.OK, page("Payment received", header(s, amount, null)
+                        + "<p role=\"status\" id=\"outcome\">Payment received. Thank you!</p>"
+                        + (back == null ? "" : "<a class=\"button\" id=\"back\" href=\"" + escape(back) + "\">Back to "
+                        + escape(s.getShopDomain()) + "</a><p class=\"muted\">Taking you back in 5 seconds.</p>"),
+                        back == null ? null : 5, back));
+            }
+            case REVIEW -> {
+                return finalPage(s, amount, "Your payment was received and is being reviewed. The shop will confirm your order.", s.getReturnUrl());
+            }
+            case REFUNDED -> {
+                return finalPage(s, amount, "This payment was refunded.", s.getReturnUrl());
+            }
+            case EXPIRED -> {
+                return finalPage(s, amount, "This checkout has expired. Nothing was charged. Please start again at the shop.", s.getCancelUrl());
+            }
+            case CANCELLED -> {
+                return finalPage(s, amount, "This checkout was cancelled. Nothing was charged.", s.getCancelUrl());
+            }
+            case PENDING -> {
+                if ("3ds_challenge".equals(s.getNextAction())) {
+                    return html(HttpStatus.OK, page(title, header(s, amount, null)
+                            + challenge(s.getSessionId(), s.getProvider(), s.getAttemptId()), null, null));
+                }
+                return html(HttpStatus.OK, page("Confirming your payment", header(s, amount, null)
+                        + "<p role=\"status\" id=\"outcome\">We are confirming your payment&hellip; this page updates by itself.</p>"
+                        + "<p><a href=\"/pay.php?session=" + s.getSessionId() + escape(query) + "\">Refresh now</a></p>", 2, null));
+            }
+            default -> {
+                return null; // created or failed: payable while not expired
+            }
+        }
+    }
+
+    /** A final page: what happened, and the way back to the shop. */
+    public static MutableHttpResponse<String> finalPage(SessionState s, String amount, String message, String link) {
+        return html(HttpStatus.OK, page(message, header(s, amount, null)
+                + "<p role=\"status\" id=\"outcome\">" + escape(message) + "</p>"
+                + (link == null ? "" : "<a class=\"button\" id=\"back\" href=\"" + escape(link) + "\">Back to "
+                + escape(s.getShopDomain()) + "</a>"), null, null));
+    }
+
+    /** Live mode with no live connector: never a sandbox form, never card data taken for nothing. */
+    public static MutableHttpResponse<String> noProvider(SessionState s, StringBuilder body, String title) {
+        body.append("<p role=\"status\" id=\"outcome\">No payment provider is configured for this checkout yet, so it cannot take "
+                + "a payment. Nothing was charged. Please contact the shop.</p>");
+        if (s.getCancelUrl() != null) {
+            body.append("<p><a id=\"cancel\" href=\"").append(escape(s.getCancelUrl())).append("\">Back to the shop</a></p>");
+        }
+        return html(HttpStatus.OK, page(title, body.toString(), null, null));
     }
 }

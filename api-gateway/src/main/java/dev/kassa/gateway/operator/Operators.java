@@ -1,16 +1,22 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.operator;
+
+import dev.kassa.gateway.Secrets;
+
+import dev.kassa.gateway.GatewaySettings;
+
+import dev.kassa.gateway.ApiError;
 
 import dev.kassa.model.ErrorCode;
 
 import io.micronaut.http.HttpStatus;
 
 /** The operator API's one check: {@code Authorization: Bearer <admin token>}, compared in constant time. */
-final class Operators {
+public final class Operators {
 
     private Operators() {
     }
 
-    static void require(GatewaySettings settings, String authorization) {
+    public static void require(GatewaySettings settings, String authorization) {
         if (!Secrets.same(authorization, "Bearer " + settings.adminToken())) {
             throw new ApiError(authorization.isEmpty() ? ErrorCode.MISSING_API_KEY : ErrorCode.INVALID_API_KEY,
                     "the operator API needs 'Authorization: Bearer <admin token>'");

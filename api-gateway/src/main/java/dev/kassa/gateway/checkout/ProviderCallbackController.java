@@ -1,4 +1,14 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.checkout;
+
+import dev.kassa.gateway.SessionCommands;
+
+import dev.kassa.gateway.payments.ProviderSecrets;
+
+import dev.kassa.gateway.kafka.KafkaBackend;
+
+import dev.kassa.gateway.Json;
+
+import dev.kassa.gateway.ApiError;
 
 import io.swagger.v3.oas.annotations.Hidden;
 
@@ -51,7 +61,10 @@ class ProviderCallbackController {
     private final KafkaBackend kafka;
     private final ProviderSecrets secrets;
 
-    ProviderCallbackController(KafkaBackend kafka, ProviderSecrets secrets) {
+    private final SessionCommands commands;
+
+    ProviderCallbackController(KafkaBackend kafka, ProviderSecrets secrets, SessionCommands commands) {
+        this.commands = commands;
         this.kafka = kafka;
         this.secrets = secrets;
     }
@@ -67,7 +80,7 @@ class ProviderCallbackController {
             throw new ApiError(ErrorCode.INVALID_SIGNATURE, "unknown provider '" + provider + "' (X-Provider)");
         }
         byte[] bytes = raw == null ? new byte[0] : raw;
-        verify(bytes, signature, secret, Instant.now());
+        verify(bytes, signature, secret, commands.now());
         JsonNode json = Json.object(new String(bytes, StandardCharsets.UTF_8));
         String eventId = require(json, "event_id");
         long sessionId;
@@ -100,13 +113,8 @@ class ProviderCallbackController {
         if (attemptId != null && attemptId.length() > 64 || eventId.length() > 128) {
             throw new ApiError(ErrorCode.INVALID_CALLBACK, "'attempt_id' has at most 64 characters and 'event_id' at most 128");
         }
-        SessionCommand command = SessionCommand.newBuilder()
-                .setCommandId("provider:" + slug + ":" + eventId)
-                .setSessionId(sessionId)
-                .setMerchantId(0)
-                .setIssuedAt(Instant.now())
-                .setActor("provider:" + slug)
-                .setPayload(ProviderReport.newBuilder()
+        // Merchant 0: a provider cannot know it; the aggregate keeps the session's own.
+        SessionCommand command = commands.of("provider:" + slug + ":" + eventId, sessionId, 0, "provider:" + slug, ProviderReport.newBuilder()
                         .setProvider(slug).setProviderEventId(eventId).setProviderStatus(require(json, "status"))
                         .setStatus(ReportedStatus.UNKNOWN) // the aggregate normalizes the provider's word
                         .setAttemptId(attemptId).setProviderPaymentId(Json.text(json, "payment_id"))
@@ -114,8 +122,7 @@ class ProviderCallbackController {
                         .setNextAction(Json.text(json, "next_action")).setFailureCode(Json.text(json, "failure_code"))
                         .setFailureMessage(Json.text(json, "failure_message"))
                         .setPayloadSha256(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
-                        .setReportedAt(Instant.now()).build())
-                .build();
+                        .setReportedAt(commands.now()).build());
         CommandResult result;
         try {
             result = kafka.send(command, Duration.ofSeconds(10));
@@ -154,20 +161,9 @@ class ProviderCallbackController {
         if (Math.abs(now.getEpochSecond() - seconds) > TOLERANCE.toSeconds()) {
             throw new ApiError(ErrorCode.INVALID_SIGNATURE, "the signature's timestamp is more than 5 minutes off");
         }
-        String expected = sign(body, seconds, secret);
+        String expected = ProviderSecrets.sign(body, seconds, secret);
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), v1.getBytes(StandardCharsets.US_ASCII))) {
             throw new ApiError(ErrorCode.INVALID_SIGNATURE, "the signature does not match the body");
-        }
-    }
-
-    static String sign(byte[] body, long seconds, String secret) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((seconds + ".").getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -1,4 +1,6 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.merchant;
+
+import dev.kassa.gateway.ApiError;
 
 import dev.kassa.model.ErrorCode;
 
@@ -7,16 +9,16 @@ import io.micronaut.http.MutableHttpResponse;
 import java.util.Map;
 
 /** 429 {@code rate_limited} with {@code Retry-After}. */
-final class RateLimited extends RuntimeException {
+public final class RateLimited extends RuntimeException {
 
     private final long retryAfterSeconds;
 
-    RateLimited(long retryAfterSeconds) {
+    public RateLimited(long retryAfterSeconds) {
         super("too many requests for this API key; retry after " + retryAfterSeconds + " s");
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
-    MutableHttpResponse<Map<String, Object>> response() {
+    public MutableHttpResponse<Map<String, Object>> response() {
         return new ApiError(ErrorCode.RATE_LIMITED, getMessage()).response()
                 .header("Retry-After", Long.toString(retryAfterSeconds));
     }

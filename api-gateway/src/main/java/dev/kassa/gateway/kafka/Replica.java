@@ -1,4 +1,4 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.kafka;
 
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +16,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  * A local copy of a compacted topic, kept current by one consumer thread: every gateway instance reads the whole
  * topic (no consumer group), so any instance can answer for any key. Waiters are woken on every batch.
  */
-final class Replica<K, V> implements AutoCloseable {
+public final class Replica<K, V> implements AutoCloseable {
 
     private final Map<K, V> values = new ConcurrentHashMap<>();
     private final KafkaConsumer<K, V> consumer;
@@ -26,7 +26,7 @@ final class Replica<K, V> implements AutoCloseable {
     private final Map<TopicPartition, Long> endAtStart;
     private volatile boolean loaded;
 
-    Replica(String bootstrap, String topic, Deserializer<K> keys, Deserializer<V> vals, BiConsumer<K, V> onChange) {
+    public Replica(String bootstrap, String topic, Deserializer<K> keys, Deserializer<V> vals, BiConsumer<K, V> onChange) {
         this.onChange = onChange;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -68,7 +68,7 @@ final class Replica<K, V> implements AutoCloseable {
     }
 
     /** Whether it has read everything the topic held when it started (until then, answers could be stale). */
-    boolean loaded() {
+    public boolean loaded() {
         return loaded;
     }
 

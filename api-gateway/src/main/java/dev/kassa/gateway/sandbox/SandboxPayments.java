@@ -1,4 +1,19 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.sandbox;
+
+import dev.kassa.gateway.SessionCommands;
+
+import dev.kassa.gateway.payments.Routing;
+
+import dev.kassa.gateway.payments.ProviderSecrets;
+
+import dev.kassa.gateway.payments.PaymentConnector;
+
+import dev.kassa.gateway.kafka.KafkaBackend;
+
+
+import dev.kassa.gateway.Secrets;
+
+import dev.kassa.gateway.Json;
 
 import dev.kassa.router.RouteDecision;
 import dev.kassa.router.Router;
@@ -41,13 +56,13 @@ import java.util.concurrent.TimeoutException;
  */
 @Singleton
 @Requires(property = "kassa.gateway.development", value = "true")
-final class SandboxPayments implements PaymentConnector {
+public final class SandboxPayments implements PaymentConnector {
 
     /** What the sandbox provider will report. */
-    enum Outcome { PAID, FAILED, REVIEW, REQUIRES_ACTION, PROVIDER_ERROR }
+    public enum Outcome { PAID, FAILED, REVIEW, REQUIRES_ACTION, PROVIDER_ERROR }
 
     /** How it misbehaves. */
-    record Options(int duplicates, long delayMs, boolean outOfOrder) {
+    public record Options(int duplicates, long delayMs, boolean outOfOrder) {
         static final Options NONE = new Options(0, 0, false);
     }
 
@@ -62,7 +77,10 @@ final class SandboxPayments implements PaymentConnector {
         return t;
     });
 
-    SandboxPayments(KafkaBackend kafka, Routing routing, Provider<EmbeddedServer> server) {
+    private final SessionCommands commands;
+
+    public SandboxPayments(KafkaBackend kafka, Routing routing, Provider<EmbeddedServer> server, SessionCommands commands) {
+        this.commands = commands;
         this.kafka = kafka;
         this.routing = routing;
         this.server = server;
@@ -72,7 +90,7 @@ final class SandboxPayments implements PaymentConnector {
      * Starts an attempt at {@code provider} and schedules the provider's callbacks. {@code route} is the decision
      * that chose the provider (for fallback); {@code failureCode} the decline's code for {@link Outcome#FAILED}.
      */
-    Started pay(SessionState session, Merchant merchant, String method, String provider, Outcome outcome, String failureCode,
+    public Started pay(SessionState session, Merchant merchant, String method, String provider, Outcome outcome, String failureCode,
                 Map<String, String> references, Options options, RouteDecision route) throws InterruptedException {
         return attempt(session, merchant, method, provider, outcome, failureCode, references, options, route, new HashSet<>());
     }
@@ -83,10 +101,8 @@ final class SandboxPayments implements PaymentConnector {
         String attemptId = "att-" + UUID.randomUUID().toString().substring(0, 13);
         CommandResult result;
         try {
-            result = kafka.send(SessionCommand.newBuilder()
-                    .setCommandId("attempt-" + attemptId).setSessionId(session.getSessionId()).setMerchantId(session.getMerchantId())
-                    .setIssuedAt(Instant.now()).setActor("hosted-page")
-                    .setPayload(new StartPaymentAttempt(attemptId, method, provider, "pay-" + attemptId)).build(), Duration.ofSeconds(10));
+            result = kafka.send(commands.of("attempt-" + attemptId, session.getSessionId(), session.getMerchantId(), "hosted-page",
+                    new StartPaymentAttempt(attemptId, method, provider, "pay-" + attemptId)), Duration.ofSeconds(10));
         } catch (TimeoutException e) {
             return new Started(null, provider, "unavailable", "the payment could not be started in time; try again");
         }
@@ -168,12 +184,12 @@ final class SandboxPayments implements PaymentConnector {
         return dev.kassa.router.Catalogue.DEFAULT.stream().anyMatch(p -> p.slug().equals(provider)) ? sandboxSecretOf(provider) : null;
     }
 
-    static String sandboxSecretOf(String slug) {
+    public static String sandboxSecretOf(String slug) {
         return "sandbox-" + slug + "-secret";
     }
 
     /** The buyer passed (or failed) the 3-D Secure challenge of {@code attemptId}. */
-    void completeChallenge(SessionState session, String provider, String attemptId, boolean passed) {
+    public void completeChallenge(SessionState session, String provider, String attemptId, boolean passed) {
         Map<String, Object> body = callback(session, attemptId, passed ? "completed" : "declined",
                 passed ? null : "authentication_failed", null, Map.of());
         timer.execute(() -> deliver(provider, List.of(body), () -> { }));
@@ -233,10 +249,10 @@ final class SandboxPayments implements PaymentConnector {
         try {
             for (Map<String, Object> callback : callbacks) {
                 byte[] body = Json.MAPPER.writeValueAsBytes(callback);
-                long t = Instant.now().getEpochSecond();
+                long t = commands.now().getEpochSecond();
                 HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
                         .header("Content-Type", "application/json").header("X-Provider", provider)
-                        .header("X-Provider-Signature", "t=" + t + ",v1=" + ProviderCallbackController.sign(body, t, secret))
+                        .header("X-Provider-Signature", "t=" + t + ",v1=" + ProviderSecrets.sign(body, t, secret))
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
                 if (answer.statusCode() != 200) {
                     LOG.warn("sandbox provider {}: callback {} answered {}", provider, callback.get("event_id"), answer.statusCode());
@@ -249,7 +265,7 @@ final class SandboxPayments implements PaymentConnector {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         timer.shutdownNow();
     }
 }
