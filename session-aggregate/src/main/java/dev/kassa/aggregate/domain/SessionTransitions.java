@@ -159,13 +159,22 @@ public final class SessionTransitions {
         return statuses.length == 0 ? Set.of() : Set.copyOf(EnumSet.copyOf(List.of(statuses)));
     }
 
-    private static Row rowFor(Kind kind, SessionStatus status) {
+    /** The table indexed for the hot path: (kind, status) → row, built once from {@link #TABLE}. */
+    private static final Map<Kind, Map<SessionStatus, Row>> INDEX = index();
+
+    private static Map<Kind, Map<SessionStatus, Row>> index() {
+        Map<Kind, Map<SessionStatus, Row>> index = new EnumMap<>(Kind.class);
         for (Row row : TABLE) {
-            if (row.kind() == kind && row.from().contains(status)) {
-                return row;
+            for (SessionStatus from : row.from()) {
+                index.computeIfAbsent(row.kind(), k -> new EnumMap<>(SessionStatus.class)).put(from, row);
             }
         }
-        return null;
+        return index;
+    }
+
+    private static Row rowFor(Kind kind, SessionStatus status) {
+        Map<SessionStatus, Row> rows = INDEX.get(kind);
+        return rows == null ? null : rows.get(status);
     }
 
     private static Map<SessionStatus, Set<SessionStatus>> allowed() {

@@ -229,9 +229,7 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         }
         due.delete(dueKey(head.getNextAttemptAt(), sessionId));
         if (decision instanceof DeliveryDecider.Advance advance) {
-            WebhookDelivery retried = WebhookDelivery.newBuilder(head).setAttempts(advance.head().attempts())
-                    .setNextAttemptAt(advance.head().nextAttemptAt()).build();
-            deliveries.put(deliveryKey(sessionId, head.getSequence()), retried);
+            deliveries.put(deliveryKey(sessionId, head.getSequence()), scheduled(head, advance.head().attempts(), advance.head().nextAttemptAt()));
             due.put(dueKey(advance.head().nextAttemptAt(), sessionId), sessionId);
             return;
         }
@@ -246,9 +244,15 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         WebhookDelivery next = head(sessionId);
         if (next != null) {
             Instant now = settings.clock().instant();
-            deliveries.put(deliveryKey(sessionId, next.getSequence()), WebhookDelivery.newBuilder(next).setNextAttemptAt(now).build());
+            deliveries.put(deliveryKey(sessionId, next.getSequence()), scheduled(next, next.getAttempts(), now));
             due.put(dueKey(now, sessionId), sessionId);
         }
+    }
+
+    /** The same delivery (the same body bytes, not a copy) tried {@code attempts} times and due at {@code next}. */
+    private static WebhookDelivery scheduled(WebhookDelivery d, int attempts, Instant next) {
+        return new WebhookDelivery(d.getEventId(), d.getSessionId(), d.getMerchantId(), d.getSequence(), d.getBody(), attempts,
+                next, d.getCreatedAt());
     }
 
     private WebhookDelivery head(long sessionId) {
