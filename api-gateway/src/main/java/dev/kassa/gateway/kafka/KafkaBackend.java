@@ -9,6 +9,8 @@ import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.TopicProducer;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.CommandResult;
+import dev.kassa.schemas.avro.CreateSession;
+import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionState;
@@ -135,6 +137,8 @@ public final class KafkaBackend implements AutoCloseable {
     }
 
     /** Sends a command and waits, bounded, for the aggregate's answer; empty on timeout. */
+    private static final Duration READ_YOUR_WRITES = Duration.ofSeconds(2);
+
     public CommandResult send(SessionCommand command, Duration timeout) throws InterruptedException, TimeoutException {
         CompletableFuture<CommandResult> future = new CompletableFuture<>();
         // Registered and removed atomically per id, so a concurrent retry never lands in a queue being dropped.
@@ -145,7 +149,15 @@ public final class KafkaBackend implements AutoCloseable {
         });
         try {
             producer.send(Topics.SESSION_COMMANDS, command.getSessionId(), command).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            CommandResult result = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (result.getOutcome() == CommandOutcome.APPLIED && result.getSequence() != null
+                    && !(command.getPayload() instanceof CreateSession)) {
+                // Read-your-writes: the result and the new state leave the aggregate in one transaction but reach this
+                // gateway on two consumers; whoever asks next (the merchant's status read, the hosted page) must see
+                // the state this command made. Bounded: after it the state shows up moments later anyway.
+                sessions.await(command.getSessionId(), s -> s.getSequence() >= result.getSequence(), READ_YOUR_WRITES);
+            }
+            return result;
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("Kafka refused the command: " + e.getCause().getMessage(), e);
         } finally {
