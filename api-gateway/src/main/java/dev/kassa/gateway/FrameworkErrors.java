@@ -1,12 +1,9 @@
 package dev.kassa.gateway;
 
-import dev.kassa.gateway.merchant.RateLimited;
-
 import dev.kassa.gateway.checkout.CheckoutNotFound;
 import dev.kassa.gateway.checkout.HostedPage;
-
+import dev.kassa.gateway.merchant.RateLimited;
 import dev.kassa.model.ErrorCode;
-
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -16,6 +13,7 @@ import io.micronaut.http.exceptions.ContentLengthExceededException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * What the framework answers on its own (unknown path, wrong method, too large) in Kassa's shape: every JSON answer
@@ -65,11 +63,11 @@ class FrameworkErrors {
         if (error instanceof RateLimited limited) {
             return limited.response();
         }
-        org.slf4j.MDC.put("trace_id", request.getAttribute(HttpMetricsFilter.TRACE_ID, String.class).orElse("none"));
+        MDC.put("trace_id", request.getAttribute(HttpMetricsFilter.TRACE_ID, String.class).orElse("none"));
         try {
             LOG.error("unexpected error on {} {}", request.getMethodName(), request.getPath(), error);
         } finally {
-            org.slf4j.MDC.remove("trace_id");
+            MDC.remove("trace_id");
         }
         return new ApiError(ErrorCode.INTERNAL_ERROR, "something failed on Kassa's side; it was logged").response();
     }

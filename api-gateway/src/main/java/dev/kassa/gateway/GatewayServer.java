@@ -2,6 +2,7 @@ package dev.kassa.gateway;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import java.util.HashMap;
 import java.util.Map;
 
 /** Starts the gateway's HTTP server in this JVM (for {@code kassa dev}, {@code kassa gateway} and tests). */
@@ -21,7 +22,7 @@ public final class GatewayServer implements AutoCloseable {
     /** With further {@code kassa.gateway.*} or Micronaut properties, e.g. a tighter rate limit for a test. */
     public static GatewayServer start(String bootstrapServers, int port, String adminToken, String publicUrl, boolean development,
                                       Map<String, Object> more) {
-        Map<String, Object> properties = new java.util.HashMap<>(Map.of(
+        Map<String, Object> properties = new HashMap<>(Map.of(
                 "micronaut.server.port", port == 0 ? -1 : port,
                 "micronaut.server.max-request-size", "65536",
                 "kassa.gateway.bootstrap-servers", bootstrapServers,

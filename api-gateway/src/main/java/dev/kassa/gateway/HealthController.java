@@ -1,14 +1,12 @@
 package dev.kassa.gateway;
 
 import dev.kassa.gateway.kafka.KafkaBackend;
-
-import io.swagger.v3.oas.annotations.Hidden;
-
 import dev.kassa.observability.Health;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.kassa.gateway;
 
 import dev.kassa.observability.KassaMetrics;
+import dev.kassa.observability.Redaction;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.http.HttpRequest;
@@ -9,10 +10,16 @@ import io.micronaut.http.annotation.Filter;
 import io.micronaut.http.filter.HttpServerFilter;
 import io.micronaut.http.filter.ServerFilterChain;
 import io.micronaut.http.filter.ServerFilterPhase;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Request rate and latency per endpoint: {@code kassa_http_server_requests_seconds{endpoint,method,status}}. The
@@ -28,9 +35,9 @@ import org.reactivestreams.Publisher;
 public class HttpMetricsFilter implements HttpServerFilter {
 
     public static final String TRACE_ID = "kassa.trace_id";
-    private static final org.slf4j.Logger ACCESS = org.slf4j.LoggerFactory.getLogger("kassa.access");
+    private static final Logger ACCESS = LoggerFactory.getLogger("kassa.access");
     private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}");
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern ID = Pattern.compile("/\\d+(?=/|$)");
     private static final Set<String> ENDPOINTS = Set.of(
             "/gateway/session.php", "/gateway/me.php", "/gateway/status.php", "/gateway/session_status.php",
@@ -61,17 +68,17 @@ public class HttpMetricsFilter implements HttpServerFilter {
                     .record(took);
             response.getHeaders().set("X-Trace-Id", traceId);
             String session = request.getParameters().getFirst("session_id").or(() -> request.getParameters().getFirst("session")).orElse(null);
-            org.slf4j.MDC.put("trace_id", traceId);
+            MDC.put("trace_id", traceId);
             // What the caller sent is not trusted to be a session id: a value that looks like a card number is left out.
-            if (session != null && session.matches("\\d{1,16}") && dev.kassa.observability.Redaction.scrub(session).equals(session)) {
-                org.slf4j.MDC.put("session_id", session);
+            if (session != null && session.matches("\\d{1,16}") && Redaction.scrub(session).equals(session)) {
+                MDC.put("session_id", session);
             }
             try {
                 ACCESS.info("{} {} {} {} ms", request.getMethodName(), endpoint.equals("other") ? "(other path)" : request.getPath(),
                         response.code(), took.toMillis());
             } finally {
-                org.slf4j.MDC.remove("trace_id");
-                org.slf4j.MDC.remove("session_id");
+                MDC.remove("trace_id");
+                MDC.remove("session_id");
             }
             return response;
         });
@@ -79,14 +86,14 @@ public class HttpMetricsFilter implements HttpServerFilter {
 
     public static String traceId(String traceparent) {
         if (traceparent != null) {
-            java.util.regex.Matcher m = TRACEPARENT.matcher(traceparent.trim());
+            Matcher m = TRACEPARENT.matcher(traceparent.trim());
             if (m.matches() && !m.group(1).equals("0".repeat(32))) {
                 return m.group(1);
             }
         }
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
-        return java.util.HexFormat.of().formatHex(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     public static String endpoint(String path) {

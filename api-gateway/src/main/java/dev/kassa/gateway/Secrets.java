@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import dev.kassa.observability.Redaction;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -51,7 +53,7 @@ public final class Secrets {
     /** Whether the log scrubber would take this id for a card number (13 digits or more, Luhn-valid). */
     public static boolean looksLikeACard(long id) {
         String digits = Long.toString(id);
-        return digits.length() >= 13 && dev.kassa.observability.Redaction.luhn(digits);
+        return digits.length() >= 13 && Redaction.luhn(digits);
     }
 
     /** The session id an Idempotency-Key stands for: the same merchant and key always give the same id. */
@@ -59,7 +61,7 @@ public final class Secrets {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest((merchantId + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
-            long value = java.nio.ByteBuffer.wrap(digest).getLong() & MAX_SAFE_INTEGER;
+            long value = ByteBuffer.wrap(digest).getLong() & MAX_SAFE_INTEGER;
             // Deterministic, like the draw: the same key always walks to the same id that is not card-shaped.
             while (value == 0 || looksLikeACard(value)) {
                 value = (value * 31 + 7) & MAX_SAFE_INTEGER;

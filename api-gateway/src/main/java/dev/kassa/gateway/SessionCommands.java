@@ -2,6 +2,7 @@ package dev.kassa.gateway;
 
 import dev.kassa.schemas.avro.SessionCommand;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,7 +34,7 @@ public final class SessionCommands {
     @Factory
     public static class Clocks {
         @Singleton
-        @io.micronaut.context.annotation.Requires(missingBeans = Clock.class)
+        @Requires(missingBeans = Clock.class)
         Clock clock() {
             return Clock.systemUTC();
         }

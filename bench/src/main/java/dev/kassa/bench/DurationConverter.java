@@ -2,6 +2,7 @@ package dev.kassa.bench;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -10,7 +11,7 @@ public final class DurationConverter implements ITypeConverter<Duration> {
 
     @Override
     public Duration convert(String value) {
-        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        String v = value.trim().toLowerCase(Locale.ROOT);
         try {
             if (v.matches("\\d+")) {
                 return Duration.ofSeconds(Long.parseLong(v));
@@ -21,7 +22,7 @@ public final class DurationConverter implements ITypeConverter<Duration> {
             if (v.matches("\\d+m")) {
                 return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
             }
-            return Duration.parse(value.trim().toUpperCase(java.util.Locale.ROOT));
+            return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
         } catch (DateTimeParseException | NumberFormatException e) {
             throw new TypeConversionException("'" + value + "' is not a duration; write 90, 90s, 2m or PT90S");
         }

@@ -3,6 +3,7 @@ package dev.kassa.bench;
 import dev.kassa.aggregate.app.AggregateService;
 import dev.kassa.aggregate.stream.AggregateSettings;
 import dev.kassa.localkafka.KafkaCluster;
+import dev.kassa.schemas.SessionEventKey;
 import dev.kassa.schemas.TopicLayout;
 import dev.kassa.schemas.TopicProvisioner;
 import dev.kassa.schemas.Topics;
@@ -22,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongFunction;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -31,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Expiry with many open sessions: {@code open} sessions that stay open (1-hour TTL) are folded in first, then
@@ -62,7 +65,7 @@ public final class ExpiryBenchmark {
                 "bench-expiry-" + System.nanoTime(), stateDir, Duration.ofMillis(100), 0, AggregateSettings.DEFAULTS, Map.of()));
              KafkaConsumer<Long, CommandResult> results = consumer(Topics.COMMAND_RESULTS.keySerde().deserializer(),
                      Topics.COMMAND_RESULTS.valueSerde().deserializer(), Topics.COMMAND_RESULTS.name());
-             KafkaConsumer<dev.kassa.schemas.SessionEventKey, SessionEvent> events = consumer(Topics.SESSION_EVENTS.keySerde().deserializer(),
+             KafkaConsumer<SessionEventKey, SessionEvent> events = consumer(Topics.SESSION_EVENTS.keySerde().deserializer(),
                      Topics.SESSION_EVENTS.valueSerde().deserializer(), Topics.SESSION_EVENTS.name())) {
             aggregate.awaitRunning(Duration.ofMinutes(2));
             Instant now = Instant.now();
@@ -96,7 +99,7 @@ public final class ExpiryBenchmark {
         }
     }
 
-    private void write(long firstSession, long count, java.util.function.LongFunction<Instant> expiresAt) {
+    private void write(long firstSession, long count, LongFunction<Instant> expiresAt) {
         Instant now = Instant.now();
         try (KafkaProducer<Long, SessionCommand> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -115,8 +118,8 @@ public final class ExpiryBenchmark {
         }
     }
 
-    private <K, V> KafkaConsumer<K, V> consumer(org.apache.kafka.common.serialization.Deserializer<K> keys,
-                                                org.apache.kafka.common.serialization.Deserializer<V> values, String topic) {
+    private <K, V> KafkaConsumer<K, V> consumer(Deserializer<K> keys,
+                                                Deserializer<V> values, String topic) {
         KafkaConsumer<K, V> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "bench-expiry-reader-" + System.nanoTime(),

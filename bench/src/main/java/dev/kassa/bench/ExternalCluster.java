@@ -1,6 +1,7 @@
 package dev.kassa.bench;
 
 import dev.kassa.localkafka.KafkaCluster;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -9,7 +10,7 @@ public record ExternalCluster(String bootstrapServers, int brokerCount) implemen
 
     /** Connects once to learn how many brokers serve {@code bootstrap}. */
     public static ExternalCluster at(String bootstrap) {
-        try (Admin admin = Admin.create(java.util.Map.of("bootstrap.servers", bootstrap))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
             return new ExternalCluster(bootstrap, brokers);
         } catch (Exception e) {

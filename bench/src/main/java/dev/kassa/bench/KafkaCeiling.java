@@ -1,6 +1,7 @@
 package dev.kassa.bench;
 
 import dev.kassa.localkafka.KafkaCluster;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +122,7 @@ public final class KafkaCeiling {
                         payload[i + j] = (byte) (r >>> (8 * j));
                     }
                 }
-                byte[] key = keys > 0 ? Long.toString(sent % keys).getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
+                byte[] key = keys > 0 ? Long.toString(sent % keys).getBytes(StandardCharsets.UTF_8) : null;
                 producer.send(new ProducerRecord<>(topic, key, payload), (meta, error) -> {
                     if (error == null) {
                         acked.incrementAndGet();

@@ -2,6 +2,7 @@ package dev.kassa.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kassa.aggregate.app.AggregateService;
+import dev.kassa.gateway.GatewayServer;
 import dev.kassa.localkafka.KafkaCluster;
 import dev.kassa.relay.app.RelayService;
 import dev.kassa.schemas.SessionEventKey;
@@ -18,26 +19,26 @@ import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionCreated;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionStatus;
-import dev.kassa.gateway.GatewayServer;
+import dev.kassa.schemas.avro.StartPaymentAttempt;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -140,7 +141,7 @@ public final class RelayBenchmark {
                     // The attempt the provider's callback will name: a payment counts only through one (money integrity).
                     producer.send(new ProducerRecord<>(Topics.SESSION_COMMANDS.name(), session, SessionCommand.newBuilder()
                             .setCommandId("a-" + session).setSessionId(session).setMerchantId(merchant).setIssuedAt(now).setActor("bench")
-                            .setPayload(new dev.kassa.schemas.avro.StartPaymentAttempt("att-" + session, "card", "sandbox", "pay-" + session))
+                            .setPayload(new StartPaymentAttempt("att-" + session, "card", "sandbox", "pay-" + session))
                             .build()));
                 }
                 producer.flush();
@@ -220,7 +221,7 @@ public final class RelayBenchmark {
                 + "\"previous_status\":null,\"sequence\":1,\"amount\":\"10.00\",\"currency\":\"EUR\",\"shop_domain\":\"shop.example\","
                 + "\"email\":null,\"txid\":null,\"txid_in\":null,\"txid_out\":null,\"paid_value_coin\":null,\"paid_coin\":null,"
                 + "\"polygon_address_in\":null,\"late\":false,\"created_at\":\"2026-02-25 12:00:00\",\"expires_at\":\"2026-02-25 12:15:00\","
-                + "\"sent_at\":\"2026-02-25T12:00:00Z\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                + "\"sent_at\":\"2026-02-25T12:00:00Z\"}").getBytes(StandardCharsets.UTF_8);
     }
 
     private void provision() throws Exception {

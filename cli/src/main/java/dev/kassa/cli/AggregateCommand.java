@@ -3,6 +3,7 @@ package dev.kassa.cli;
 import dev.kassa.aggregate.app.AggregateService;
 import dev.kassa.aggregate.stream.AggregateSettings;
 import dev.kassa.observability.OpsServer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +65,7 @@ final class AggregateCommand implements Callable<Integer> {
             service.close();
             try {
                 slot.close();
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // the OS releases the lock with the process anyway
             }
             stopped.countDown();

@@ -4,12 +4,13 @@ import dev.kassa.schemas.TopicProvisioner.Action;
 import dev.kassa.schemas.TopicProvisioner.TopicCheck;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code kassa dev}: an embedded Kafka with every topic, in sandbox mode, until Ctrl-C. */
 @Command(name = "dev", mixinStandardHelpOptions = true,
@@ -60,9 +61,9 @@ final class DevCommand implements Callable<Integer> {
             out.printf("  topic      %-29s %s%n", check.topic(), what);
         }
         out.println("  aggregate  session aggregate (Kafka Streams, exactly-once, state in "
-                + dataDir.resolve("aggregate").toAbsolutePath() + "), " + env.aggregate().state().name().toLowerCase(java.util.Locale.ROOT));
+                + dataDir.resolve("aggregate").toAbsolutePath() + "), " + env.aggregate().state().name().toLowerCase(Locale.ROOT));
         out.println("  relay      webhook relay (loopback webhook URLs allowed: development mode, state in "
-                + dataDir.resolve("relay").toAbsolutePath() + "), " + env.relay().state().name().toLowerCase(java.util.Locale.ROOT));
+                + dataDir.resolve("relay").toAbsolutePath() + "), " + env.relay().state().name().toLowerCase(Locale.ROOT));
         out.println("  gateway    " + env.gateway().url() + "  (merchant API /gateway/*, API reference /docs, hosted checkout /pay.php, operator API /admin/*,"
                 + " sandbox /sandbox/*, /metrics, /health)");
         out.println("  merchant   demo merchant " + env.credentials().merchantId() + " (pro, smart routing, domain "

@@ -6,9 +6,11 @@ import dev.kassa.localkafka.FreePorts;
 import dev.kassa.localkafka.LocalKafka;
 import dev.kassa.relay.app.RelayService;
 import dev.kassa.schemas.TopicLayout;
-import dev.kassa.schemas.TopicProvisioner;
 import dev.kassa.schemas.TopicProvisioner.TopicCheck;
+import dev.kassa.schemas.TopicProvisioner;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -36,7 +38,7 @@ final class DevEnvironment implements AutoCloseable {
      * Starts the broker on {@code dataDir} (kept across starts), creates or verifies every topic, and starts the
      * session aggregate with its state under {@code dataDir/aggregate}.
      */
-    static DevEnvironment start(Path dataDir, int kafkaPort, int httpPort) throws InterruptedException, java.io.IOException {
+    static DevEnvironment start(Path dataDir, int kafkaPort, int httpPort) throws InterruptedException, IOException {
         if (httpPort < 0 || httpPort > 65535 || (httpPort != 0 && FreePorts.isBusy(httpPort))) {
             throw new UserError("port " + httpPort + " (HTTP) is already in use or not a port; stop what holds it or choose another with --port.");
         }
@@ -47,7 +49,7 @@ final class DevEnvironment implements AutoCloseable {
                     AggregateService.Config.defaults(kafka.bootstrapServers(), dataDir.resolve("aggregate")));
             // Development mode: a merchant's test receiver on this machine may get webhooks.
             RelayService relay = RelayService.start(RelayService.Config.defaults(kafka.bootstrapServers(), dataDir.resolve("relay"), true));
-            if (!aggregate.awaitRunning(java.time.Duration.ofSeconds(120)) || !relay.awaitRunning(java.time.Duration.ofSeconds(120))) {
+            if (!aggregate.awaitRunning(Duration.ofSeconds(120)) || !relay.awaitRunning(Duration.ofSeconds(120))) {
                 relay.close();
                 aggregate.close();
                 throw new UserError("the session aggregate or the webhook relay did not start within 120 s; see the log file.");
@@ -63,7 +65,7 @@ final class DevEnvironment implements AutoCloseable {
             }
             DevCredentials credentials = DevCredentials.ensure(dataDir, adminToken, kafka.bootstrapServers(), gateway.url());
             return new DevEnvironment(kafka, topics, aggregate, relay, gateway, credentials);
-        } catch (RuntimeException | InterruptedException | java.io.IOException e) {
+        } catch (RuntimeException | InterruptedException | IOException e) {
             kafka.close();
             throw e;
         }

@@ -1,6 +1,7 @@
 package dev.kassa.cli;
 
 import dev.kassa.gateway.GatewayServer;
+import dev.kassa.router.OperatorRules;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -53,7 +54,7 @@ final class GatewayCommand implements Callable<Integer> {
         // Its own log file: two gateways on one machine have two ports.
         InstanceSlot.useLogFile("kassa-gateway-" + port);
         try {
-            dev.kassa.router.OperatorRules.parse(routingRules);
+            OperatorRules.parse(routingRules);
         } catch (IllegalArgumentException e) {
             throw new UserError("--routing-rules: " + e.getMessage() + ".");
         }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -108,7 +109,7 @@ final class HistoryCommand implements Callable<Integer> {
                 Map<String, Object> view = new LinkedHashMap<>();
                 view.put("session_id", sessionId);
                 view.put("at", instant.toString());
-                view.put("status", state == null ? null : state.getStatus().name().toLowerCase(java.util.Locale.ROOT));
+                view.put("status", state == null ? null : state.getStatus().name().toLowerCase(Locale.ROOT));
                 view.put("sequence", state == null ? null : state.getSequence());
                 if (state != null) {
                     view.put("amount_minor", state.getAmountMinor());
@@ -125,7 +126,7 @@ final class HistoryCommand implements Callable<Integer> {
             } else if (state == null) {
                 out.println("session " + sessionId + " did not exist yet at " + instant);
             } else {
-                out.println("session " + sessionId + " at " + instant + ": " + state.getStatus().name().toLowerCase(java.util.Locale.ROOT)
+                out.println("session " + sessionId + " at " + instant + ": " + state.getStatus().name().toLowerCase(Locale.ROOT)
                         + " (sequence " + state.getSequence() + ")");
                 out.println(state);
             }

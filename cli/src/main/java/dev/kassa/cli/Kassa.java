@@ -3,9 +3,11 @@ package dev.kassa.cli;
 import dev.kassa.bench.BenchCommand;
 import dev.kassa.localkafka.LocalKafkaException;
 import dev.kassa.schemas.TopicProvisioner.TopicProvisioningException;
+import dev.kassa.schemas.WireFormat;
 import java.io.PrintWriter;
-import picocli.CommandLine;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code kassa} command. */
 @Command(name = "kassa", mixinStandardHelpOptions = true, version = "kassa 0.1.0-SNAPSHOT",
@@ -20,7 +22,7 @@ public final class Kassa implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        dev.kassa.schemas.WireFormat.configureFromSystemProperties();
+        WireFormat.configureFromSystemProperties();
         System.exit(commandLine().execute(args));
     }
 
@@ -35,7 +37,7 @@ public final class Kassa implements Runnable {
                 err.flush();
                 return USER_ERROR;
             }
-            org.slf4j.LoggerFactory.getLogger(Kassa.class).error("{} failed", name, e);
+            LoggerFactory.getLogger(Kassa.class).error("{} failed", name, e);
             err.println(name + ": failed unexpectedly (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); details are in the log file.");
             err.flush();

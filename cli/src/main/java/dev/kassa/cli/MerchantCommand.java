@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kassa.log.EventLogReplay;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.Merchant;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,10 +21,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code kassa merchant create|update|list}: the operator API from the shell. */
 @Command(name = "merchant", mixinStandardHelpOptions = true, description = "Create, change or list merchants.",
@@ -45,7 +47,7 @@ final class MerchantCommand implements Runnable {
         @Option(names = "--admin-token", description = "The operator token (default: $KASSA_ADMIN_TOKEN, else var/dev/dev-credentials.json).")
         String adminToken;
 
-        String token() throws java.io.IOException {
+        String token() throws IOException {
             if (adminToken != null) {
                 return adminToken;
             }
@@ -67,7 +69,7 @@ final class MerchantCommand implements Runnable {
                         .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token())
                         .header("Content-Type", "application/json")
                         .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            } catch (java.net.ConnectException e) {
+            } catch (ConnectException e) {
                 throw new UserError("the gateway at " + gateway + " does not answer; start kassa dev or pass --gateway.");
             }
             if (response.statusCode() >= 300) {

@@ -1,9 +1,10 @@
 package dev.kassa.cli;
 
+import dev.kassa.observability.OpsServer;
 import dev.kassa.relay.app.RelayService;
 import dev.kassa.relay.delivery.RetrySchedule;
 import dev.kassa.relay.stream.RelaySettings;
-import dev.kassa.observability.OpsServer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -71,7 +72,7 @@ final class RelayCommand implements Callable<Integer> {
             service.close();
             try {
                 slot.close();
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // the OS releases the lock with the process anyway
             }
             stopped.countDown();

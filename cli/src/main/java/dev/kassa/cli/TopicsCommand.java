@@ -1,11 +1,12 @@
 package dev.kassa.cli;
 
 import dev.kassa.schemas.TopicLayout;
-import dev.kassa.schemas.TopicProvisioner;
 import dev.kassa.schemas.TopicProvisioner.Action;
 import dev.kassa.schemas.TopicProvisioner.TopicCheck;
+import dev.kassa.schemas.TopicProvisioner;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -57,7 +58,7 @@ final class TopicsCommand implements Callable<Integer> {
             out.printf("%s: %d broker(s); layout %d partitions, replication factor %d, min.insync.replicas %d%n",
                     bootstrap, brokers, layout.partitions(), layout.replicationFactor(), layout.minInsyncReplicas());
             for (TopicCheck check : checks) {
-                out.printf("  %-29s %s%n", check.topic(), check.action().name().toLowerCase(java.util.Locale.ROOT));
+                out.printf("  %-29s %s%n", check.topic(), check.action().name().toLowerCase(Locale.ROOT));
                 for (String difference : check.differences()) {
                     out.println("      " + difference);
                 }

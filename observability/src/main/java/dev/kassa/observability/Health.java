@@ -1,9 +1,11 @@
 package dev.kassa.observability;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Health of the parts of this process: each service registers a check (a Streams service reports its state, the
@@ -40,13 +42,13 @@ public final class Health {
 
     /** The JSON body of {@code /health}: {@code ok} and each part. */
     public static Map<String, Object> body(List<Check> checks) {
-        Map<String, Object> parts = new java.util.LinkedHashMap<>();
+        Map<String, Object> parts = new LinkedHashMap<>();
         checks.forEach(c -> parts.put(c.name(), Map.of("up", c.up(), "detail", c.detail())));
         return Map.of("ok", checks.stream().allMatch(Check::up), "checks", parts);
     }
 
     /** A Streams service is healthy while RUNNING; CREATED, REBALANCING (restoring) and the rest answer 503. */
-    public static Check streams(String name, org.apache.kafka.streams.KafkaStreams.State state) {
-        return new Check(name, state == org.apache.kafka.streams.KafkaStreams.State.RUNNING, "streams " + state.name().toLowerCase());
+    public static Check streams(String name, KafkaStreams.State state) {
+        return new Check(name, state == KafkaStreams.State.RUNNING, "streams " + state.name().toLowerCase());
     }
 }

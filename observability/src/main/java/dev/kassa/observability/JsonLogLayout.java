@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One JSON object per line: {@code ts}, {@code level}, {@code logger}, {@code thread}, {@code msg}, then the
@@ -21,7 +23,7 @@ public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
 
     private static final JsonFactory JSON = new JsonFactory();
     /** Ids Kassa generates: never card numbers, so a Luhn-valid session id stays readable here. */
-    private static final java.util.Set<String> ID_FIELDS = java.util.Set.of("session_id", "merchant_id", "event_id",
+    private static final Set<String> ID_FIELDS = Set.of("session_id", "merchant_id", "event_id",
             "command_id", "trace_id");
 
     @Override
@@ -36,7 +38,7 @@ public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
             json.writeStringField("msg", Redaction.scrub(event.getFormattedMessage()));
             Map<String, String> mdc = event.getMDCPropertyMap();
             if (mdc != null) {
-                for (Map.Entry<String, String> entry : new java.util.TreeMap<>(mdc).entrySet()) {
+                for (Map.Entry<String, String> entry : new TreeMap<>(mdc).entrySet()) {
                     json.writeStringField(entry.getKey(), ID_FIELDS.contains(entry.getKey())
                             ? Redaction.scrubSecrets(entry.getValue()) : Redaction.scrub(entry.getValue()));
                 }

@@ -1,9 +1,14 @@
 package dev.kassa.observability;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -36,7 +41,7 @@ public final class KassaMetrics {
     }
 
     /** Kafka's client metrics Kassa shows: the Kafka metric name, and the Micrometer name it is shown under. */
-    private static final java.util.Map<String, String> KAFKA_SHOWN = java.util.Map.of(
+    private static final Map<String, String> KAFKA_SHOWN = Map.of(
             "consumer-fetch-manager-metrics/records-lag-max", "kafka.consumer.fetch.manager.records.lag.max",
             "stream-thread-metrics/process-rate", "kafka.stream.thread.process.rate",
             "stream-thread-metrics/commit-rate", "kafka.stream.thread.commit.rate");
@@ -48,10 +53,10 @@ public final class KassaMetrics {
      * background. Close the handle to remove them.
      */
     public static AutoCloseable bind(KafkaStreams streams, String service) {
-        java.util.List<io.micrometer.core.instrument.Meter> meters = new java.util.ArrayList<>();
+        List<Meter> meters = new ArrayList<>();
         KAFKA_SHOWN.forEach((kafkaName, name) -> {
             boolean lag = kafkaName.endsWith("/records-lag-max");
-            meters.add(io.micrometer.core.instrument.Gauge.builder(name, streams, s -> read(s, kafkaName, lag))
+            meters.add(Gauge.builder(name, streams, s -> read(s, kafkaName, lag))
                     .tags(Tags.of("service", service)).register(PROMETHEUS));
         });
         return () -> meters.forEach(PROMETHEUS::remove);

@@ -1,5 +1,6 @@
 package dev.kassa.observability;
 
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,7 +52,7 @@ public final class Redaction {
         if (out.contains("whsec_") || out.contains("kassa_")) {
             out = SECRET.matcher(out).replaceAll("$1[redacted]");
         }
-        if (out.toLowerCase(java.util.Locale.ROOT).contains("bearer")) {
+        if (out.toLowerCase(Locale.ROOT).contains("bearer")) {
             out = BEARER.matcher(out).replaceAll("$1[redacted]");
         }
         if (out.contains("v1") || out.contains("V1")) {

@@ -1,8 +1,12 @@
 package dev.kassa.router;
 
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The operator's routing rules: providers switched off for everyone, a preferred order per method (slugs named
@@ -28,8 +32,8 @@ public record OperatorRules(String version, Set<String> disabled, Map<Method, Li
         if (text == null || text.isBlank()) {
             return NONE;
         }
-        java.util.Set<String> off = new java.util.TreeSet<>();
-        java.util.Map<Method, List<String>> order = new java.util.EnumMap<>(Method.class);
+        Set<String> off = new TreeSet<>();
+        Map<Method, List<String>> order = new EnumMap<>(Method.class);
         for (String part : text.split(";")) {
             String item = part.trim();
             if (item.isEmpty()) {
@@ -39,14 +43,14 @@ public record OperatorRules(String version, Set<String> disabled, Map<Method, Li
             if (kv.length != 2 || kv[1].isBlank()) {
                 throw new IllegalArgumentException("routing rule '" + item + "' is not NAME=slug,slug (e.g. off=wert or card=revolut,wert)");
             }
-            List<String> slugs = java.util.Arrays.stream(kv[1].split(",")).map(s -> s.trim().toLowerCase(java.util.Locale.ROOT))
+            List<String> slugs = Arrays.stream(kv[1].split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT))
                     .filter(s -> !s.isEmpty()).toList();
             for (String slug : slugs) {
                 if (Catalogue.bySlug(Catalogue.DEFAULT, slug).isEmpty()) {
                     throw new IllegalArgumentException("routing rule '" + item + "' names '" + slug + "', which is not a provider");
                 }
             }
-            String name = kv[0].trim().toLowerCase(java.util.Locale.ROOT);
+            String name = kv[0].trim().toLowerCase(Locale.ROOT);
             if (name.equals("off")) {
                 off.addAll(slugs);
             } else {

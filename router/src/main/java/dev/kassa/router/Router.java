@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Smart routing, pure: the same request always gives the same decision, so a new rule set can be tried against
@@ -149,10 +150,10 @@ public final class Router {
         }
         if (!provider.countries().isEmpty()) {
             if (request.buyerCountry() == null) {
-                return "serves only buyers in " + String.join(", ", new java.util.TreeSet<>(provider.countries())) + "; the buyer's country is unknown";
+                return "serves only buyers in " + String.join(", ", new TreeSet<>(provider.countries())) + "; the buyer's country is unknown";
             }
             if (!provider.countries().contains(request.buyerCountry())) {
-                return "serves only buyers in " + String.join(", ", new java.util.TreeSet<>(provider.countries()));
+                return "serves only buyers in " + String.join(", ", new TreeSet<>(provider.countries()));
             }
         }
         if (request.unhealthy().contains(provider.slug())) {

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -34,6 +35,6 @@ public record SessionEventKey(long sessionId, long sequence) {
     public static Serde<SessionEventKey> serde() {
         Serializer<SessionEventKey> serializer = (topic, key) -> key == null ? null : key.toBytes();
         Deserializer<SessionEventKey> deserializer = (topic, bytes) -> bytes == null ? null : fromBytes(bytes);
-        return org.apache.kafka.common.serialization.Serdes.serdeFrom(serializer, deserializer);
+        return Serdes.serdeFrom(serializer, deserializer);
     }
 }

@@ -3,6 +3,7 @@ package dev.kassa.schemas;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,10 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -61,10 +65,10 @@ public final class TopicProvisioner {
                 toCreate.add(new NewTopic(topic.name(), layout.partitions(), layout.replicationFactor()).configs(expectedConfig(topic)));
             }
         }
-        Set<String> created = new java.util.HashSet<>();
+        Set<String> created = new HashSet<>();
         if (!toCreate.isEmpty()) {
             CreateTopicsResult result = admin.createTopics(toCreate);
-            for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> entry : result.values().entrySet()) {
+            for (Map.Entry<String, KafkaFuture<Void>> entry : result.values().entrySet()) {
                 try {
                     entry.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                     created.add(entry.getKey());
@@ -122,9 +126,9 @@ public final class TopicProvisioner {
             if (ready) {
                 // The leader in the metadata can be ahead of the partition's log being opened on that broker: ask
                 // each partition's leader for its end offset, which only a leader with the partition open answers.
-                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ends = new HashMap<>();
+                Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
                 descriptions.values().forEach(d -> d.partitions().forEach(p -> ends.put(
-                        new org.apache.kafka.common.TopicPartition(d.name(), p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest())));
+                        new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
                 try {
                     admin.listOffsets(ends).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                     return;
@@ -173,7 +177,7 @@ public final class TopicProvisioner {
         return differences;
     }
 
-    private static <T> T call(org.apache.kafka.common.KafkaFuture<T> future) throws InterruptedException {
+    private static <T> T call(KafkaFuture<T> future) throws InterruptedException {
         try {
             return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

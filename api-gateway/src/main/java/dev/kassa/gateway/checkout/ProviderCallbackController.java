@@ -1,24 +1,17 @@
 package dev.kassa.gateway.checkout;
 
-import dev.kassa.gateway.SessionCommands;
-
-import dev.kassa.gateway.payments.ProviderSecrets;
-
-import dev.kassa.gateway.kafka.KafkaBackend;
-
-import dev.kassa.gateway.Json;
-
-import dev.kassa.gateway.ApiError;
-
-import io.swagger.v3.oas.annotations.Hidden;
-
-import dev.kassa.model.ErrorCode;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.Json;
+import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.payments.ProviderSecrets;
+import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.ProviderReport;
 import dev.kassa.schemas.avro.ReportedStatus;
 import dev.kassa.schemas.avro.SessionCommand;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -29,6 +22,7 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Hidden;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -73,7 +67,7 @@ class ProviderCallbackController {
     @Consumes(MediaType.ALL)
     HttpResponse<Map<String, Object>> callback(@Header(value = "X-Provider", defaultValue = "") String provider,
                                                @Header(value = "X-Provider-Signature", defaultValue = "") String signature,
-                                               @io.micronaut.core.annotation.Nullable @Body byte[] raw) throws Exception {
+                                               @Nullable @Body byte[] raw) throws Exception {
         String slug = provider.trim().toLowerCase(Locale.ROOT);
         String secret = secrets.secretOf(slug);
         if (secret == null) {

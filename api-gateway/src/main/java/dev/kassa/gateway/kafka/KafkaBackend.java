@@ -1,26 +1,33 @@
 package dev.kassa.gateway.kafka;
 
-import dev.kassa.gateway.GatewaySettings;
-
 import dev.kassa.gateway.ApiError;
-
+import dev.kassa.gateway.GatewaySettings;
 import dev.kassa.model.ErrorCode;
-
+import dev.kassa.model.RefundLedger;
+import dev.kassa.schemas.MerchantView;
 import dev.kassa.schemas.TopicProducer;
 import dev.kassa.schemas.Topics;
+import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.CreateSession;
-import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.RedeliveryRequest;
+import dev.kassa.schemas.avro.RoutingDecision;
 import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionState;
+import dev.kassa.schemas.avro.WebhookEndpointStatus;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,6 +37,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Serdes;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's view of Kafka: replicas of merchants and session state, and commands sent to the aggregate with a
@@ -41,13 +49,13 @@ public final class KafkaBackend implements AutoCloseable {
     private final Map<String, Long> merchantByKeyHash = new ConcurrentHashMap<>();
     /** Per merchant and order id, the order's newest session: latest created_at, the larger id on a tie. */
     private final Map<String, OrderSession> sessionByOrder = new ConcurrentHashMap<>();
-    private final java.util.Set<Long> reservedRefunds = ConcurrentHashMap.newKeySet();
+    private final Set<Long> reservedRefunds = ConcurrentHashMap.newKeySet();
     private final Replica<Long, Merchant> merchants;
     private final Replica<Long, SessionState> sessions;
-    private final Replica<Long, dev.kassa.schemas.avro.WebhookEndpointStatus> endpointStatus;
+    private final Replica<Long, WebhookEndpointStatus> endpointStatus;
     private final TopicProducer producer;
     /** Per command id, the requests waiting for a result: concurrent retries share an id and each gets one result. */
-    private final Map<String, java.util.Queue<CompletableFuture<CommandResult>>> waiting = new ConcurrentHashMap<>();
+    private final Map<String, Queue<CompletableFuture<CommandResult>>> waiting = new ConcurrentHashMap<>();
     private final KafkaConsumer<Long, CommandResult> results;
     private final Thread resultsThread;
     private volatile boolean running = true;
@@ -66,7 +74,7 @@ public final class KafkaBackend implements AutoCloseable {
                 Topics.SESSION_STATE.valueSerde().deserializer(), (id, state) -> {
                     // Sessions with a refund reserved and not settled: what the refund executor looks at, without
                     // walking every session.
-                    if (state != null && dev.kassa.model.RefundLedger.reserved(state) > 0) {
+                    if (state != null && RefundLedger.reserved(state) > 0) {
                         reservedRefunds.add(id);
                     } else {
                         reservedRefunds.remove(id);
@@ -103,7 +111,7 @@ public final class KafkaBackend implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<Long, CommandResult> record : results.poll(Duration.ofMillis(200))) {
-                    List<CompletableFuture<CommandResult>> taken = new java.util.ArrayList<>(1);
+                    List<CompletableFuture<CommandResult>> taken = new ArrayList<>(1);
                     waiting.computeIfPresent(record.value().getCommandId(), (id, queue) -> {
                         CompletableFuture<CommandResult> next = queue.poll();
                         if (next != null) {
@@ -122,10 +130,10 @@ public final class KafkaBackend implements AutoCloseable {
     }
 
     /** Records a routing decision on kassa.routing-decisions (keyed by session, so it sits beside the session's events). */
-    public void record(dev.kassa.schemas.avro.RoutingDecision decision) {
+    public void record(RoutingDecision decision) {
         producer.send(Topics.ROUTING_DECISIONS, decision.getSessionId(), decision, (metadata, error) -> {
             if (error != null) {
-                org.slf4j.LoggerFactory.getLogger(KafkaBackend.class).warn("routing decision {} for session {} not recorded: {}",
+                LoggerFactory.getLogger(KafkaBackend.class).warn("routing decision {} for session {} not recorded: {}",
                         decision.getDecisionId(), decision.getSessionId(), error.toString());
             }
         });
@@ -143,7 +151,7 @@ public final class KafkaBackend implements AutoCloseable {
         CompletableFuture<CommandResult> future = new CompletableFuture<>();
         // Registered and removed atomically per id, so a concurrent retry never lands in a queue being dropped.
         waiting.compute(command.getCommandId(), (id, queue) -> {
-            java.util.Queue<CompletableFuture<CommandResult>> q = queue == null ? new java.util.concurrent.ConcurrentLinkedQueue<>() : queue;
+            Queue<CompletableFuture<CommandResult>> q = queue == null ? new ConcurrentLinkedQueue<>() : queue;
             q.add(future);
             return q;
         });
@@ -158,7 +166,7 @@ public final class KafkaBackend implements AutoCloseable {
                 sessions.await(command.getSessionId(), s -> s.getSequence() >= result.getSequence(), READ_YOUR_WRITES);
             }
             return result;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("Kafka refused the command: " + e.getCause().getMessage(), e);
         } finally {
             waiting.computeIfPresent(command.getCommandId(), (id, q) -> {
@@ -186,7 +194,7 @@ public final class KafkaBackend implements AutoCloseable {
     }
 
     /** Queues an operator's redelivery for the relay. */
-    public void redeliver(dev.kassa.schemas.avro.RedeliveryRequest request) throws Exception {
+    public void redeliver(RedeliveryRequest request) throws Exception {
         producer.send(Topics.WEBHOOK_REDELIVERIES, request.getSessionId(), request).get(10, TimeUnit.SECONDS);
     }
 
@@ -197,7 +205,7 @@ public final class KafkaBackend implements AutoCloseable {
 
     /** The merchant as every reader sees it: the gateway's record with the relay's endpoint facts folded in. */
     public Merchant merchant(long id) {
-        return dev.kassa.schemas.MerchantView.of(merchants.get(id), endpointStatus.get(id));
+        return MerchantView.of(merchants.get(id), endpointStatus.get(id));
     }
 
     /** The merchant record as the gateway wrote it (the base of an operator's change; the relay's facts stay theirs). */
@@ -220,8 +228,8 @@ public final class KafkaBackend implements AutoCloseable {
     }
 
     /** Sessions that have a refund reserved and not yet confirmed or refused, as this replica sees them. */
-    public java.util.Set<Long> sessionsWithReservedRefunds() {
-        return java.util.Set.copyOf(reservedRefunds);
+    public Set<Long> sessionsWithReservedRefunds() {
+        return Set.copyOf(reservedRefunds);
     }
 
     /** The session as this replica has it now, without waiting. */

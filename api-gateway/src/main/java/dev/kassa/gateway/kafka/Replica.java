@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -77,7 +78,7 @@ public final class Replica<K, V> implements AutoCloseable {
     }
 
     /** The value for {@code key} once the replica has it, waiting at most {@code timeout}; null if it never came. */
-    V await(K key, java.util.function.Predicate<V> ready, Duration timeout) throws InterruptedException {
+    V await(K key, Predicate<V> ready, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
             while (true) {

@@ -1,13 +1,9 @@
 package dev.kassa.gateway.merchant;
 
-import dev.kassa.gateway.kafka.KafkaBackend;
-
-import dev.kassa.gateway.Secrets;
-
-import dev.kassa.gateway.GatewaySettings;
-
 import dev.kassa.gateway.ApiError;
-
+import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.Secrets;
+import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.Merchant;
 import io.micronaut.core.convert.ArgumentConversionContext;
@@ -15,6 +11,7 @@ import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.bind.binders.TypedRequestArgumentBinder;
 import jakarta.inject.Singleton;
+import java.util.Optional;
 
 /**
  * Authenticates the merchant once per request, for every handler that takes a {@link Merchant} argument: the key
@@ -40,7 +37,7 @@ public final class MerchantAuthentication implements TypedRequestArgumentBinder<
     @Override
     public BindingResult<Merchant> bind(ArgumentConversionContext<Merchant> context, HttpRequest<?> source) {
         Merchant merchant = authenticate(source.getHeaders().get("Authorization"), source.getHeaders().get("X-API-Key"));
-        return () -> java.util.Optional.of(merchant);
+        return () -> Optional.of(merchant);
     }
 
     public Merchant authenticate(String authorization, String apiKey) {

@@ -1,27 +1,19 @@
 package dev.kassa.gateway.operator;
 
-import dev.kassa.gateway.SessionCommands;
-
-import dev.kassa.gateway.kafka.KafkaBackend;
-
-import dev.kassa.gateway.Secrets;
-
-import dev.kassa.gateway.Json;
-
-import dev.kassa.gateway.GatewaySettings;
-
-import dev.kassa.gateway.Domains;
-
-import dev.kassa.gateway.ApiError;
-
-import io.swagger.v3.oas.annotations.Hidden;
-
-import dev.kassa.model.ErrorCode;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.Domains;
+import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.Json;
+import dev.kassa.gateway.Secrets;
+import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.CheckoutMode;
+import dev.kassa.schemas.avro.LatePaymentPolicy;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.MerchantPackage;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -29,9 +21,11 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Hidden;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,7 +58,7 @@ class MerchantAdminController {
     @Post
     @Consumes(MediaType.ALL)
     HttpResponse<Map<String, Object>> create(@Header(value = "Authorization", defaultValue = "") String authorization,
-                                             @io.micronaut.core.annotation.Nullable @Body String body) throws Exception {
+                                             @Nullable @Body String body) throws Exception {
         requireOperator(authorization);
         JsonNode json = Json.object(body);
         String email = Json.text(json, "email");
@@ -115,10 +109,10 @@ class MerchantAdminController {
      * signing for 24 h; the new one is shown once), re-enabling a disabled endpoint, disable, ttl, grace,
      * package, checkout mode, late-payment policy, domains, routing allow/block lists.
      */
-    @io.micronaut.http.annotation.Patch("/{merchantId}")
+    @Patch("/{merchantId}")
     @Consumes(MediaType.ALL)
     HttpResponse<Map<String, Object>> update(@Header(value = "Authorization", defaultValue = "") String authorization,
-                                             long merchantId, @io.micronaut.core.annotation.Nullable @Body String body) throws Exception {
+                                             long merchantId, @Nullable @Body String body) throws Exception {
         requireOperator(authorization);
         JsonNode json = Json.object(body);
         Merchant current = kafka.merchantRecord(merchantId);
@@ -157,7 +151,7 @@ class MerchantAdminController {
                     "checkout_mode", "hosted_checkout or smart_router"));
         }
         if (json.has("late_payment_policy")) {
-            next.setLatePaymentPolicy(enumOf(dev.kassa.schemas.avro.LatePaymentPolicy.class, Json.text(json, "late_payment_policy"),
+            next.setLatePaymentPolicy(enumOf(LatePaymentPolicy.class, Json.text(json, "late_payment_policy"),
                     current.getLatePaymentPolicy(), "late_payment_policy", "review or auto_refund"));
         }
         if (json.has("domains")) {

@@ -1,22 +1,14 @@
 package dev.kassa.gateway.operator;
 
-import dev.kassa.gateway.SessionCommands;
-
-import dev.kassa.gateway.payments.Refunds;
-
-import dev.kassa.gateway.kafka.KafkaBackend;
-
-import dev.kassa.gateway.Json;
-
-import dev.kassa.gateway.GatewaySettings;
-
-import dev.kassa.gateway.ApiError;
-
-import io.swagger.v3.oas.annotations.Hidden;
-
-import dev.kassa.model.ErrorCode;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.Json;
+import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.payments.Refunds;
+import dev.kassa.model.ErrorCode;
+import dev.kassa.model.RefundLedger;
 import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.ResolveReview;
@@ -24,6 +16,7 @@ import dev.kassa.schemas.avro.ReviewResolution;
 import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.SessionStatus;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -34,6 +27,7 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Hidden;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -68,7 +62,7 @@ class ReviewController {
     @Post("/{sessionId}/review")
     @Consumes(MediaType.ALL)
     HttpResponse<Map<String, Object>> resolve(String sessionId, @Header(value = "Authorization", defaultValue = "") String authorization,
-                                              @io.micronaut.core.annotation.Nullable @Body String body) throws Exception {
+                                              @Nullable @Body String body) throws Exception {
         Operators.require(settings, authorization);
         JsonNode json = Json.object(body);
         String word = Json.text(json, "resolution");
@@ -112,7 +106,7 @@ class ReviewController {
         answer.put("status", result.getStatus().name().toLowerCase(Locale.ROOT));
         if (resolution == ReviewResolution.REFUND) {
             // The resolution reserved the refund; the provider that took the payment executes it now.
-            Refunds.Result refund = refunds.finish(id, dev.kassa.model.RefundLedger.reviewRefundId(commandId),
+            Refunds.Result refund = refunds.finish(id, RefundLedger.reviewRefundId(commandId),
                     result.getSequence(), "operator");
             if (refund.refused()) {
                 throw new ApiError(ErrorCode.REFUND_REFUSED, "the provider " + state.getProvider()

@@ -1,17 +1,16 @@
 package dev.kassa.gateway.payments;
 
-import java.util.HexFormat;
-
-import java.nio.charset.StandardCharsets;
-
-import javax.crypto.spec.SecretKeySpec;
-
-import javax.crypto.Mac;
-
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Each payment provider's callback secret, from {@code kassa.gateway.provider-secrets} ("slug=secret,slug=secret").
@@ -27,12 +26,12 @@ public final class ProviderSecrets {
 
     private final PaymentConnector connector;
 
-    public ProviderSecrets(@Value("${kassa.gateway.provider-secrets:}") String configured, java.util.Optional<PaymentConnector> connector) {
+    public ProviderSecrets(@Value("${kassa.gateway.provider-secrets:}") String configured, Optional<PaymentConnector> connector) {
         this.connector = connector.orElse(null);
         for (String pair : configured.split(",")) {
             String[] kv = pair.trim().split("=", 2);
             if (kv.length == 2 && !kv[0].isBlank() && !kv[1].isBlank()) {
-                secrets.put(kv[0].trim().toLowerCase(java.util.Locale.ROOT), kv[1].trim());
+                secrets.put(kv[0].trim().toLowerCase(Locale.ROOT), kv[1].trim());
             }
         }
     }
@@ -50,7 +49,7 @@ public final class ProviderSecrets {
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             mac.update((seconds + ".").getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }

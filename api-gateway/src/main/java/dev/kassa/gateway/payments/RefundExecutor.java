@@ -1,7 +1,7 @@
 package dev.kassa.gateway.payments;
 
 import dev.kassa.gateway.kafka.KafkaBackend;
-
+import dev.kassa.observability.LogContext;
 import dev.kassa.schemas.avro.RefundEntry;
 import dev.kassa.schemas.avro.RefundPhase;
 import dev.kassa.schemas.avro.SessionState;
@@ -69,7 +69,7 @@ public final class RefundExecutor implements AutoCloseable {
             for (RefundEntry refund : open) {
                 try {
                     Refunds.Result result = refunds.finish(sessionId, refund.getRefundId(), state.getSequence(), "refund-executor");
-                    dev.kassa.observability.LogContext.run(() -> LOG.info("refund {} of session {} finished by the executor: {}",
+                    LogContext.run(() -> LOG.info("refund {} of session {} finished by the executor: {}",
                                     refund.getRefundId(), sessionId, result.refund().getPhase()),
                             "session_id", Long.toString(sessionId), "merchant_id", Long.toString(state.getMerchantId()));
                 } catch (InterruptedException e) {

@@ -1,18 +1,17 @@
 package dev.kassa.gateway.payments;
 
-import dev.kassa.gateway.SessionCommands;
-
-import dev.kassa.gateway.kafka.KafkaBackend;
-
 import dev.kassa.gateway.GatewaySettings;
-
+import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.router.MerchantPolicy;
 import dev.kassa.router.Method;
 import dev.kassa.router.OperatorRules;
 import dev.kassa.router.RouteDecision;
 import dev.kassa.router.RouteRequest;
 import dev.kassa.router.Router;
+import dev.kassa.schemas.avro.CheckoutMode;
 import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.MerchantPackage;
 import dev.kassa.schemas.avro.RouteCandidate;
 import dev.kassa.schemas.avro.RoutingDecision;
 import dev.kassa.schemas.avro.RoutingInputs;
@@ -67,8 +66,8 @@ public final class Routing {
      * merchant's hint at create, not about the buyer's choice.
      */
     public static Merchant asBuyersChoice(Merchant merchant) {
-        return Merchant.newBuilder(merchant).setPackage$(dev.kassa.schemas.avro.MerchantPackage.PRO)
-                .setCheckoutMode(dev.kassa.schemas.avro.CheckoutMode.SMART_ROUTER).build();
+        return Merchant.newBuilder(merchant).setPackage$(MerchantPackage.PRO)
+                .setCheckoutMode(CheckoutMode.SMART_ROUTER).build();
     }
 
     public static MerchantPolicy policy(Merchant merchant) {

@@ -1,25 +1,17 @@
 package dev.kassa.gateway.sandbox;
 
-import dev.kassa.gateway.payments.Routing;
-
-import dev.kassa.gateway.payments.PaymentConnector;
-
-import dev.kassa.gateway.kafka.KafkaBackend;
-
-import dev.kassa.gateway.Json;
-
-import dev.kassa.gateway.GatewaySettings;
-
-import dev.kassa.gateway.ApiError;
-
-import io.swagger.v3.oas.annotations.Hidden;
-
-import dev.kassa.model.ErrorCode;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.Json;
+import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.payments.PaymentConnector;
+import dev.kassa.gateway.payments.Routing;
+import dev.kassa.model.ErrorCode;
 import dev.kassa.router.RouteDecision;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.SessionState;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -29,6 +21,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Hidden;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -60,7 +53,7 @@ class SandboxController {
 
     @Post("/sessions/{sessionId}/pay")
     @Consumes(MediaType.ALL)
-    HttpResponse<Map<String, Object>> pay(String sessionId, @io.micronaut.core.annotation.Nullable @Body String body) throws Exception {
+    HttpResponse<Map<String, Object>> pay(String sessionId, @Nullable @Body String body) throws Exception {
         if (sandbox == null) {
             throw new ApiError(ErrorCode.NOT_FOUND, "the sandbox exists in sandbox mode only");
         }

@@ -1,20 +1,13 @@
 package dev.kassa.gateway.sandbox;
 
-import dev.kassa.gateway.SessionCommands;
-
-import dev.kassa.gateway.payments.Routing;
-
-import dev.kassa.gateway.payments.ProviderSecrets;
-
-import dev.kassa.gateway.payments.PaymentConnector;
-
-import dev.kassa.gateway.kafka.KafkaBackend;
-
-
-import dev.kassa.gateway.Secrets;
-
 import dev.kassa.gateway.Json;
-
+import dev.kassa.gateway.Secrets;
+import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.payments.PaymentConnector;
+import dev.kassa.gateway.payments.ProviderSecrets;
+import dev.kassa.gateway.payments.Routing;
+import dev.kassa.router.Catalogue;
 import dev.kassa.router.RouteDecision;
 import dev.kassa.router.Router;
 import dev.kassa.schemas.avro.CommandOutcome;
@@ -23,8 +16,8 @@ import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.StartPaymentAttempt;
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.runtime.server.EmbeddedServer;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
@@ -45,6 +38,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sandbox payment providers, behaving like real ones: a payment attempt starts (a command, answered by the
@@ -66,7 +61,7 @@ public final class SandboxPayments implements PaymentConnector {
         static final Options NONE = new Options(0, 0, false);
     }
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SandboxPayments.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxPayments.class);
     private final KafkaBackend kafka;
     private final Routing routing;
     private final Provider<EmbeddedServer> server;
@@ -181,7 +176,7 @@ public final class SandboxPayments implements PaymentConnector {
         if ("sandbox".equals(provider)) {
             return ProviderSecrets.SANDBOX_SECRET;
         }
-        return dev.kassa.router.Catalogue.DEFAULT.stream().anyMatch(p -> p.slug().equals(provider)) ? sandboxSecretOf(provider) : null;
+        return Catalogue.DEFAULT.stream().anyMatch(p -> p.slug().equals(provider)) ? sandboxSecretOf(provider) : null;
     }
 
     public static String sandboxSecretOf(String slug) {

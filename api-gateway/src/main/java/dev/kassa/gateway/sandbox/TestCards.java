@@ -1,5 +1,6 @@
 package dev.kassa.gateway.sandbox;
 
+import dev.kassa.observability.Redaction;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,7 +32,7 @@ public final class TestCards {
             return Optional.empty();
         }
         String digits = raw.replaceAll("[ -]", "");
-        if (!digits.matches("\\d{12,19}") || !dev.kassa.observability.Redaction.luhn(digits)) {
+        if (!digits.matches("\\d{12,19}") || !Redaction.luhn(digits)) {
             return Optional.empty();
         }
         return Optional.of(digits);

@@ -1,6 +1,8 @@
 package dev.kassa.aggregate.app;
 
+import dev.kassa.schemas.WireFormat;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -13,7 +15,7 @@ public final class AggregateMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        dev.kassa.schemas.WireFormat.configureFromSystemProperties();
+        WireFormat.configureFromSystemProperties();
         if (args.length < 2) {
             System.err.println("usage: AggregateMain BOOTSTRAP STATE_DIR [APPLICATION_ID]");
             System.exit(2);
@@ -23,7 +25,7 @@ public final class AggregateMain {
                 args.length > 2 ? args[2] : defaults.applicationId(), defaults.stateDir(), defaults.commitInterval(),
                 defaults.standbyReplicas(), defaults.settings(),
                 // A crashed member must leave the group quickly so that its partitions move on.
-                java.util.Map.of("session.timeout.ms", 6000, "heartbeat.interval.ms", 1000));
+                Map.of("session.timeout.ms", 6000, "heartbeat.interval.ms", 1000));
         CountDownLatch stopped = new CountDownLatch(1);
         AggregateService service = AggregateService.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,8 +1,7 @@
 package dev.kassa.aggregate.app;
 
-import dev.kassa.log.EventLogReplay;
-
 import dev.kassa.aggregate.domain.SessionTransitions;
+import dev.kassa.log.EventLogReplay;
 import dev.kassa.schemas.AvroSerde;
 import dev.kassa.schemas.SessionEventPartitioner;
 import dev.kassa.schemas.Topics;
@@ -17,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -25,10 +25,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.LongSerializer;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * {@code kassa replay --rebuild}: the aggregate's state made again from the events, which are the truth.
@@ -82,7 +84,7 @@ public final class AggregateRebuild {
             long[] events = {0};
             Map<Long, SessionState> folded = fold(bootstrap, total, progress, started, events);
             Map<Long, SessionState> stored = new HashMap<>();
-            EventLogReplay.readToEnd(bootstrap, sessionsChangelog, org.apache.kafka.common.serialization.Serdes.Long().deserializer(),
+            EventLogReplay.readToEnd(bootstrap, sessionsChangelog, Serdes.Long().deserializer(),
                     new AvroSerde<>(SessionState.class).deserializer(), (Long id, SessionState s) -> {
                         if (s == null) {
                             stored.remove(id);
@@ -146,7 +148,7 @@ public final class AggregateRebuild {
                 for (Future<RecordMetadata> f : sent) {
                     try {
                         f.get(60, TimeUnit.SECONDS);
-                    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                    } catch (ExecutionException | TimeoutException e) {
                         throw new IllegalStateException("writing the rebuilt state failed: " + e.getMessage()
                                 + "; nothing is half-applied that a second run would not finish: run the rebuild again", e);
                     }
@@ -182,7 +184,7 @@ public final class AggregateRebuild {
             if (!(e.getCause() instanceof GroupIdNotFoundException)) {
                 throw new Refused("cannot tell whether the aggregate is running: " + e.getCause().getMessage());
             }
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new Refused("the cluster did not answer within 30 s");
         }
     }
@@ -205,12 +207,12 @@ public final class AggregateRebuild {
         return total;
     }
 
-    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) throws InterruptedException {
+    private static <T> T get(KafkaFuture<T> future) throws InterruptedException {
         try {
             return future.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new Refused("Kafka refused the request: " + e.getCause().getMessage());
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new Refused("the cluster did not answer within 30 s");
         }
     }

@@ -2,14 +2,23 @@ package dev.kassa.aggregate.app;
 
 import dev.kassa.aggregate.stream.AggregateSettings;
 import dev.kassa.aggregate.stream.SessionTopology;
+import dev.kassa.observability.Health;
+import dev.kassa.observability.KassaMetrics;
+import dev.kassa.schemas.GroupMembership;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +54,7 @@ public final class AggregateService implements AutoCloseable {
             p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
             p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
             // Static membership: a restart after kill -9 takes its place back without waiting out the old session.
-            dev.kassa.schemas.GroupMembership.consumerSettings(applicationId, stateDir)
+            GroupMembership.consumerSettings(applicationId, stateDir)
                     .forEach((key, value) -> p.put(StreamsConfig.mainConsumerPrefix(key), value));
             p.putAll(overrides);
             return p;
@@ -53,15 +62,15 @@ public final class AggregateService implements AutoCloseable {
     }
 
     private final KafkaStreams streams;
-    private final java.util.concurrent.CountDownLatch running;
+    private final CountDownLatch running;
     private final AutoCloseable streamsMetrics;
     private final AutoCloseable health;
 
-    private AggregateService(KafkaStreams streams, java.util.concurrent.CountDownLatch running) {
+    private AggregateService(KafkaStreams streams, CountDownLatch running) {
         this.streams = streams;
         this.running = running;
-        this.streamsMetrics = dev.kassa.observability.KassaMetrics.bind(streams, "aggregate");
-        this.health = dev.kassa.observability.Health.register(() -> dev.kassa.observability.Health.streams("aggregate", streams.state()));
+        this.streamsMetrics = KassaMetrics.bind(streams, "aggregate");
+        this.health = Health.register(() -> Health.streams("aggregate", streams.state()));
     }
 
     /** Starts the aggregate; it joins the group and restores its stores before it processes. */
@@ -69,9 +78,9 @@ public final class AggregateService implements AutoCloseable {
         KafkaStreams streams = new KafkaStreams(SessionTopology.build(config.settings()), config.streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("session aggregate stream thread failed; replacing it", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((next, previous) -> {
             if (next == KafkaStreams.State.RUNNING) {
                 running.countDown();
@@ -88,11 +97,11 @@ public final class AggregateService implements AutoCloseable {
 
     /** Waits until it first reaches RUNNING (group joined, stores restored); false if it did not within the timeout. */
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
-        return running.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Kafka Streams' metrics (RocksDB memory, process rates, lag), for benchmarks and the metrics endpoint. */
-    public java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
+    public Map<MetricName, ? extends Metric> metrics() {
         return streams.metrics();
     }
 
@@ -109,8 +118,8 @@ public final class AggregateService implements AutoCloseable {
     public void close() {
         closeQuietly(health);
         closeQuietly(streamsMetrics);
-        streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
-                .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

@@ -1,5 +1,6 @@
 package dev.kassa.aggregate.domain;
 
+import dev.kassa.schemas.avro.CreateSession;
 import dev.kassa.schemas.avro.ProviderReport;
 import dev.kassa.schemas.avro.SessionCommand;
 import java.io.ByteArrayOutputStream;
@@ -7,7 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -21,8 +25,8 @@ import org.apache.avro.specific.SpecificRecord;
 public final class CommandDigest {
 
     /** Writers are costly to build and safe to share: one per payload class. */
-    private static final java.util.concurrent.ConcurrentMap<Class<?>, SpecificDatumWriter<SpecificRecord>> WRITERS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentMap<Class<?>, SpecificDatumWriter<SpecificRecord>> WRITERS =
+            new ConcurrentHashMap<>();
 
     private CommandDigest() {
     }
@@ -33,8 +37,8 @@ public final class CommandDigest {
             return report.getPayloadSha256();
         }
         // expires_at follows from when a create arrived: a retry of the same request is the same request.
-        SpecificRecord payload = command.getPayload() instanceof dev.kassa.schemas.avro.CreateSession create
-                ? dev.kassa.schemas.avro.CreateSession.newBuilder(create).setExpiresAt(java.time.Instant.EPOCH).build()
+        SpecificRecord payload = command.getPayload() instanceof CreateSession create
+                ? CreateSession.newBuilder(create).setExpiresAt(Instant.EPOCH).build()
                 : (SpecificRecord) command.getPayload();
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(256);

@@ -1,8 +1,5 @@
 package dev.kassa.aggregate.domain;
 
-import dev.kassa.model.RefundLedger;
-import dev.kassa.model.SessionFold;
-
 import static dev.kassa.schemas.avro.SessionStatus.CANCELLED;
 import static dev.kassa.schemas.avro.SessionStatus.CREATED;
 import static dev.kassa.schemas.avro.SessionStatus.EXPIRED;
@@ -16,6 +13,8 @@ import dev.kassa.aggregate.domain.Decision.Applied;
 import dev.kassa.aggregate.domain.Decision.Duplicate;
 import dev.kassa.aggregate.domain.Decision.Flagged;
 import dev.kassa.aggregate.domain.Decision.Rejected;
+import dev.kassa.model.RefundLedger;
+import dev.kassa.model.SessionFold;
 import dev.kassa.schemas.avro.AppliedCommand;
 import dev.kassa.schemas.avro.CancelSession;
 import dev.kassa.schemas.avro.CreateSession;
@@ -30,8 +29,8 @@ import dev.kassa.schemas.avro.ProviderReport;
 import dev.kassa.schemas.avro.RefundEntry;
 import dev.kassa.schemas.avro.RefundPhase;
 import dev.kassa.schemas.avro.RefundRecorded;
-import dev.kassa.schemas.avro.RefundSettlement;
 import dev.kassa.schemas.avro.RefundSession;
+import dev.kassa.schemas.avro.RefundSettlement;
 import dev.kassa.schemas.avro.ReportedStatus;
 import dev.kassa.schemas.avro.ResolveReview;
 import dev.kassa.schemas.avro.ReviewOpened;
@@ -45,9 +44,11 @@ import dev.kassa.schemas.avro.SessionStatus;
 import dev.kassa.schemas.avro.StartPaymentAttempt;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -188,8 +189,8 @@ public final class SessionTransitions {
             }
         }
         Map<SessionStatus, Set<SessionStatus>> frozen = new EnumMap<>(SessionStatus.class);
-        table.forEach((from, to) -> frozen.put(from, java.util.Collections.unmodifiableSet(to)));
-        return java.util.Collections.unmodifiableMap(frozen);
+        table.forEach((from, to) -> frozen.put(from, Collections.unmodifiableSet(to)));
+        return Collections.unmodifiableMap(frozen);
     }
 
     /** Whether a session in this status is waiting for a payment and so expires at {@code expires_at}. */
@@ -591,7 +592,7 @@ public final class SessionTransitions {
 
     private static ReviewOpened review(String reason, ProviderReport report, String detail) {
         return new ReviewOpened(reason, report.getProvider(), report.getProviderEventId(), report.getAmountMinor(),
-                report.getCurrency() == null ? null : report.getCurrency().toUpperCase(java.util.Locale.ROOT), report.getAttemptId(), detail);
+                report.getCurrency() == null ? null : report.getCurrency().toUpperCase(Locale.ROOT), report.getAttemptId(), detail);
     }
 
     private static PaymentSucceeded succeeded(ProviderReport report, long amount, String currency, boolean late) {

@@ -1,11 +1,12 @@
 package dev.kassa.aggregate.stream;
 
-import dev.kassa.aggregate.domain.Decision;
 import dev.kassa.aggregate.domain.Decision.Applied;
 import dev.kassa.aggregate.domain.Decision.Duplicate;
 import dev.kassa.aggregate.domain.Decision.Flagged;
 import dev.kassa.aggregate.domain.Decision.Rejected;
+import dev.kassa.aggregate.domain.Decision;
 import dev.kassa.aggregate.domain.SessionTransitions;
+import dev.kassa.observability.LogContext;
 import dev.kassa.schemas.SessionEventKey;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.CommandOutcome;
@@ -14,6 +15,7 @@ import dev.kassa.schemas.avro.ExpireSession;
 import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +101,7 @@ final class SessionCommandProcessor implements Processor<Long, byte[], Object, O
             forwardResult(result(command, CommandOutcome.REJECTED, rejected.code(), rejected.message(), rejected.state()), timestamp);
         } else if (decision instanceof Flagged flagged) {
 // Context only here, where something is logged: the MDC copies its map on every put (hot path).
-            dev.kassa.observability.LogContext.run(() -> LOG.warn("flagged command {} on session {}: {}", command.getCommandId(),
+            LogContext.run(() -> LOG.warn("flagged command {} on session {}: {}", command.getCommandId(),
                             command.getSessionId(), flagged.code()),
                     "session_id", Long.toString(command.getSessionId()), "merchant_id", Long.toString(command.getMerchantId()),
                     "command_id", command.getCommandId());
@@ -133,7 +135,7 @@ final class SessionCommandProcessor implements Processor<Long, byte[], Object, O
                 continue;
             }
             Instant expiresAt = ExpiryIndex.expiresAt(entry.key);
-            AggregateMetrics.expiryLag(java.time.Duration.between(expiresAt, now));
+            AggregateMetrics.expiryLag(Duration.between(expiresAt, now));
             // A deterministic id: re-running this pass after a crash is a duplicate, never a second expiry.
             SessionCommand expire = SessionCommand.newBuilder()
                     .setCommandId("expire-" + sessionId + "-" + expiresAt.toEpochMilli())

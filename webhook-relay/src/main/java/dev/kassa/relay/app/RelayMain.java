@@ -2,6 +2,7 @@ package dev.kassa.relay.app;
 
 import dev.kassa.relay.delivery.RetrySchedule;
 import dev.kassa.relay.stream.RelaySettings;
+import dev.kassa.schemas.WireFormat;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -17,7 +18,7 @@ public final class RelayMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        dev.kassa.schemas.WireFormat.configureFromSystemProperties();
+        WireFormat.configureFromSystemProperties();
         if (args.length < 3) {
             System.err.println("usage: RelayMain BOOTSTRAP STATE_DIR APPLICATION_ID [allow-loopback] [RETRY_SCHEDULE]");
             System.exit(2);

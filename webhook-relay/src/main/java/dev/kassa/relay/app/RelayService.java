@@ -1,14 +1,17 @@
 package dev.kassa.relay.app;
 
+import dev.kassa.observability.Health;
+import dev.kassa.observability.KassaMetrics;
 import dev.kassa.relay.delivery.HttpDispatcher;
 import dev.kassa.relay.delivery.SsrfGuard;
 import dev.kassa.relay.stream.AttemptSink;
 import dev.kassa.relay.stream.RelaySettings;
 import dev.kassa.relay.stream.RelayTopology;
+import dev.kassa.schemas.GroupMembership;
 import dev.kassa.schemas.TopicProducer;
 import dev.kassa.schemas.Topics;
-import dev.kassa.schemas.avro.WebhookEndpointStatus;
 import dev.kassa.schemas.avro.WebhookAttempt;
+import dev.kassa.schemas.avro.WebhookEndpointStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -90,7 +93,7 @@ public final class RelayService implements AutoCloseable {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Static membership: a restart after kill -9 takes its place back without waiting out the old session.
-        dev.kassa.schemas.GroupMembership.consumerSettings(config.applicationId(), config.stateDir())
+        GroupMembership.consumerSettings(config.applicationId(), config.stateDir())
                 .forEach((key, value) -> p.put(StreamsConfig.mainConsumerPrefix(key), value));
         // The aggregate writes events in transactions: a webhook must never go out for an event of an aborted one.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
@@ -108,9 +111,9 @@ public final class RelayService implements AutoCloseable {
 
     public static RelayService start(Config config) {
         RelayService service = new RelayService(config);
-        service.streamsMetrics = dev.kassa.observability.KassaMetrics.bind(service.streams, "relay");
-        service.health = dev.kassa.observability.Health.register(
-                () -> dev.kassa.observability.Health.streams("relay", service.streams.state()));
+        service.streamsMetrics = KassaMetrics.bind(service.streams, "relay");
+        service.health = Health.register(
+                () -> Health.streams("relay", service.streams.state()));
         service.streams.start();
         return service;
     }

@@ -1,9 +1,13 @@
 package dev.kassa.relay.delivery;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * When to try a failed webhook again: one delay per retry, as data, with ±20 % jitter drawn from the event id and
@@ -38,10 +42,10 @@ public record RetrySchedule(List<Duration> delays) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("a retry schedule needs at least one delay, e.g. 5s,30s,2m");
         }
-        List<Duration> delays = new java.util.ArrayList<>();
+        List<Duration> delays = new ArrayList<>();
         for (String part : text.split(",")) {
-            String item = part.trim().toLowerCase(java.util.Locale.ROOT);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h|d)").matcher(item);
+            String item = part.trim().toLowerCase(Locale.ROOT);
+            Matcher m = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)").matcher(item);
             if (!m.matches()) {
                 throw new IllegalArgumentException("retry delay '" + part.trim()
                         + "' is not a number followed by ms, s, m, h or d (e.g. 30s)");
