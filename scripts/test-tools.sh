@@ -15,6 +15,8 @@ fi
 want=()
 command -v docker-compose >/dev/null 2>&1 || want+=(docker-compose)
 [ -x /usr/bin/chromium ] || want+=(chromium)
+# Prometheus and promtool for PrometheusTest (Kassa's metrics and alert rules checked by Prometheus itself).
+[ -x /usr/bin/promtool ] || want+=(prometheus)
 
 [ ${#want[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

@@ -58,12 +58,12 @@ public class HttpMetricsFilter implements HttpServerFilter {
         return Publishers.map(chain.proceed(request), response -> {
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             String endpoint = endpoint(request.getPath());
-            Timer.builder("kassa.http.server.requests")
-                    .description("HTTP requests served by the gateway")
-                    .publishPercentiles(0.5, 0.99)
+            int code = response.code();
+            KassaMetrics.latency("kassa.http.server.requests", "HTTP requests served by the gateway, by endpoint, method, status and outcome")
                     .tag("endpoint", endpoint)
                     .tag("method", request.getMethodName())
-                    .tag("status", Integer.toString(response.code()))
+                    .tag("status", Integer.toString(code))
+                    .tag("outcome", code >= 500 ? "server_error" : code >= 400 ? "client_error" : "success")
                     .register(KassaMetrics.registry())
                     .record(took);
             response.getHeaders().set("X-Trace-Id", traceId);

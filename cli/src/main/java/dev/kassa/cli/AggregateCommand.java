@@ -1,5 +1,6 @@
 package dev.kassa.cli;
 
+import dev.kassa.observability.KassaMetrics;
 import dev.kassa.aggregate.app.AggregateService;
 import dev.kassa.aggregate.stream.AggregateSettings;
 import dev.kassa.observability.OpsServer;
@@ -55,6 +56,7 @@ final class AggregateCommand implements Callable<Integer> {
         slot.useOwnLogFile();
         Path stateDir = slot.dir();
         OpsServer ops = opsPort > 0 ? OpsServers.start(opsPort) : null;
+        KassaMetrics.bindJvm("aggregate");
         AggregateService service = AggregateService.start(new AggregateService.Config(bootstrap, applicationId, stateDir,
                 Duration.ofMillis(commitIntervalMs), standbyReplicas, AggregateSettings.DEFAULTS, Map.of()));
         CountDownLatch stopped = new CountDownLatch(1);

@@ -1,5 +1,6 @@
 package dev.kassa.cli;
 
+import dev.kassa.observability.KassaMetrics;
 import dev.kassa.aggregate.app.AggregateService;
 import dev.kassa.gateway.GatewayServer;
 import dev.kassa.localkafka.FreePorts;
@@ -45,6 +46,7 @@ final class DevEnvironment implements AutoCloseable {
         LocalKafka kafka = LocalKafka.start(dataDir, kafkaPort, 0);
         try (Admin admin = kafka.admin()) {
             List<TopicCheck> topics = new TopicProvisioner(admin, TopicLayout.SINGLE_NODE).ensure();
+            KassaMetrics.bindJvm("dev"); // every service in this one JVM
             AggregateService aggregate = AggregateService.start(
                     AggregateService.Config.defaults(kafka.bootstrapServers(), dataDir.resolve("aggregate")));
             // Development mode: a merchant's test receiver on this machine may get webhooks.

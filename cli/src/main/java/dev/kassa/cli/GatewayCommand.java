@@ -1,5 +1,6 @@
 package dev.kassa.cli;
 
+import dev.kassa.observability.KassaMetrics;
 import dev.kassa.gateway.GatewayServer;
 import dev.kassa.router.OperatorRules;
 import java.io.PrintWriter;
@@ -61,6 +62,7 @@ final class GatewayCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         GatewayServer gateway;
         try {
+            KassaMetrics.bindJvm("gateway");
             gateway = GatewayServer.start(bootstrap, port, adminToken, publicUrl.replaceAll("/+$", ""), development,
                     Map.of("kassa.gateway.routing-rules", routingRules, "kassa.gateway.unhealthy-providers", unhealthyProviders));
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.kassa.cli;
 
+import dev.kassa.observability.KassaMetrics;
 import dev.kassa.observability.OpsServer;
 import dev.kassa.relay.app.RelayService;
 import dev.kassa.relay.delivery.RetrySchedule;
@@ -62,6 +63,7 @@ final class RelayCommand implements Callable<Integer> {
         RelayService.Config defaults = RelayService.Config.defaults(bootstrap, stateDir, allowLoopback);
         RelaySettings settings = schedule == null ? defaults.settings() : defaults.settings().withSchedule(schedule);
         OpsServer ops = opsPort > 0 ? OpsServers.start(opsPort) : null;
+        KassaMetrics.bindJvm("relay");
         RelayService service = RelayService.start(new RelayService.Config(bootstrap, applicationId, stateDir, allowLoopback,
                 defaults.requestTimeout(), settings, defaults.overrides()));
         CountDownLatch stopped = new CountDownLatch(1);

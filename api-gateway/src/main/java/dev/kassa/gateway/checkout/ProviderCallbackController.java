@@ -1,5 +1,6 @@
 package dev.kassa.gateway.checkout;
 
+import dev.kassa.gateway.GatewayMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.gateway.ApiError;
 import dev.kassa.gateway.Json;
@@ -69,6 +70,19 @@ class ProviderCallbackController {
                                                @Header(value = "X-Provider-Signature", defaultValue = "") String signature,
                                                @Nullable @Body byte[] raw) throws Exception {
         String slug = provider.trim().toLowerCase(Locale.ROOT);
+        try {
+            HttpResponse<Map<String, Object>> answer = record(slug, signature, raw);
+            GatewayMetrics.callback(slug, String.valueOf(answer.body().get("outcome")));
+            return answer;
+        } catch (ApiError e) {
+            GatewayMetrics.callback(slug, e.code().startsWith("invalid_signature") ? "invalid_signature"
+                    : e.code().equals("unavailable") ? "unavailable" : "invalid_callback");
+            throw e;
+        }
+    }
+
+    private HttpResponse<Map<String, Object>> record(String slug, String signature, byte[] raw) throws Exception {
+        String provider = slug;
         String secret = secrets.secretOf(slug);
         if (secret == null) {
             throw new ApiError(ErrorCode.INVALID_SIGNATURE, "unknown provider '" + provider + "' (X-Provider)");

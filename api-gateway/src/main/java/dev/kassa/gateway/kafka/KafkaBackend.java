@@ -1,5 +1,8 @@
 package dev.kassa.gateway.kafka;
 
+import java.util.Locale;
+import dev.kassa.schemas.avro.SessionStatus;
+import dev.kassa.gateway.GatewayMetrics;
 import dev.kassa.gateway.ApiError;
 import dev.kassa.gateway.GatewaySettings;
 import dev.kassa.model.ErrorCode;
@@ -50,6 +53,8 @@ public final class KafkaBackend implements AutoCloseable {
     /** Per merchant and order id, the order's newest session: latest created_at, the larger id on a tie. */
     private final Map<String, OrderSession> sessionByOrder = new ConcurrentHashMap<>();
     private final Set<Long> reservedRefunds = ConcurrentHashMap.newKeySet();
+    /** Each session's status as last seen, for the sessions-by-status gauge (the replica gives the new state only). */
+    private final Map<Long, SessionStatus> statusOf = new ConcurrentHashMap<>();
     private final Replica<Long, Merchant> merchants;
     private final Replica<Long, SessionState> sessions;
     private final Replica<Long, WebhookEndpointStatus> endpointStatus;
@@ -62,6 +67,7 @@ public final class KafkaBackend implements AutoCloseable {
 
     public KafkaBackend(GatewaySettings settings) {
         String bootstrap = settings.bootstrapServers();
+        GatewayMetrics.register();
         merchants = new Replica<>(bootstrap, Topics.MERCHANTS.name(), Serdes.Long().deserializer(),
                 Topics.MERCHANTS.valueSerde().deserializer(), (id, merchant) -> {
                     if (merchant != null) {
@@ -72,6 +78,8 @@ public final class KafkaBackend implements AutoCloseable {
                 Topics.WEBHOOK_ENDPOINT_STATUS.valueSerde().deserializer(), (id, status) -> { });
         sessions = new Replica<>(bootstrap, Topics.SESSION_STATE.name(), Serdes.Long().deserializer(),
                 Topics.SESSION_STATE.valueSerde().deserializer(), (id, state) -> {
+                    GatewayMetrics.sessionStatus(state == null ? statusOf.remove(id) : statusOf.put(id, state.getStatus()),
+                            state == null ? null : state.getStatus());
                     // Sessions with a refund reserved and not settled: what the refund executor looks at, without
                     // walking every session.
                     if (state != null && RefundLedger.reserved(state) > 0) {
@@ -155,9 +163,18 @@ public final class KafkaBackend implements AutoCloseable {
             q.add(future);
             return q;
         });
+        long started = System.nanoTime();
+        String type = command.getPayload().getClass().getSimpleName();
         try {
             producer.send(Topics.SESSION_COMMANDS, command.getSessionId(), command).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            CommandResult result = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            CommandResult result;
+            try {
+                result = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                GatewayMetrics.roundTrip(type, "timeout", Duration.ofNanos(System.nanoTime() - started));
+                throw e;
+            }
+            GatewayMetrics.roundTrip(type, result.getOutcome().name().toLowerCase(Locale.ROOT), Duration.ofNanos(System.nanoTime() - started));
             if (result.getOutcome() == CommandOutcome.APPLIED && result.getSequence() != null
                     && !(command.getPayload() instanceof CreateSession)) {
                 // Read-your-writes: the result and the new state leave the aggregate in one transaction but reach this

@@ -1,11 +1,13 @@
 package dev.kassa.aggregate.app;
 
+import dev.kassa.aggregate.stream.AggregateMetrics;
 import dev.kassa.aggregate.stream.AggregateSettings;
 import dev.kassa.aggregate.stream.SessionTopology;
 import dev.kassa.observability.Health;
 import dev.kassa.observability.KassaMetrics;
 import dev.kassa.schemas.GroupMembership;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -64,12 +66,15 @@ public final class AggregateService implements AutoCloseable {
     private final KafkaStreams streams;
     private final CountDownLatch running;
     private final AutoCloseable streamsMetrics;
+    private final AutoCloseable expiryMetrics;
     private final AutoCloseable health;
 
     private AggregateService(KafkaStreams streams, CountDownLatch running) {
         this.streams = streams;
         this.running = running;
         this.streamsMetrics = KassaMetrics.bind(streams, "aggregate");
+        AggregateMetrics.register();
+        this.expiryMetrics = AggregateMetrics.bindExpiries(streams, Clock.systemUTC());
         this.health = Health.register(() -> Health.streams("aggregate", streams.state()));
     }
 
@@ -118,6 +123,7 @@ public final class AggregateService implements AutoCloseable {
     public void close() {
         closeQuietly(health);
         closeQuietly(streamsMetrics);
+        closeQuietly(expiryMetrics);
         streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }

@@ -8,20 +8,61 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import io.micrometer.core.instrument.Gauge;
+import java.time.Clock;
+import java.time.Instant;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import java.util.concurrent.ConcurrentHashMap;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import dev.kassa.aggregate.domain.SessionTransitions;
 
 /** The aggregate's meters: transitions per status ({@code kassa_transitions_total}) and expiry lag. */
-final class AggregateMetrics {
+public final class AggregateMetrics {
 
     private static final Map<SessionStatus, Counter> TRANSITIONS = new EnumMap<>(SessionStatus.class);
-    private static final Timer EXPIRY_LAG = Timer.builder("kassa.expiry.lag")
-            .description("How late an expiry was decided after the session's expires_at")
-            .publishPercentiles(0.5, 0.99).register(KassaMetrics.registry());
+    private static final Map<String, Counter> REJECTED = new ConcurrentHashMap<>();
+    private static final Timer EXPIRY_LAG = KassaMetrics.latency("kassa.expiry.lag",
+            "How late an expiry was decided after the session's expires_at").register(KassaMetrics.registry());
 
     static {
         for (SessionStatus status : SessionStatus.values()) {
             TRANSITIONS.put(status, Counter.builder("kassa.transitions").description("Session transitions, by the status entered")
                     .tag("status", status.name().toLowerCase(Locale.ROOT)).register(KassaMetrics.registry()));
         }
+        // Every code the decider and the processor answer, at zero from the start.
+        for (Field field : SessionTransitions.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                try {
+                    rejected((String) field.get(null), 0);
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        rejected(SessionCommandProcessor.UNDECODABLE, 0);
+        rejected(SessionCommandProcessor.KEY_MISMATCH, 0);
+    }
+
+    /** Loads the meters, so that they exist (at zero) before the first command. */
+    public static void register() {
+    }
+
+    /** A command the aggregate refused or flagged, by its code. */
+    static void rejected(String code) {
+        rejected(code, 1);
+    }
+
+    private static void rejected(String code, int count) {
+        REJECTED.computeIfAbsent(code, c -> Counter.builder("kassa.commands.rejected")
+                .description("Commands the aggregate refused or flagged, by code").tag("code", c).register(KassaMetrics.registry()))
+                .increment(count);
     }
 
     private AggregateMetrics() {
@@ -33,5 +74,43 @@ final class AggregateMetrics {
 
     static void expiryLag(Duration lag) {
         EXPIRY_LAG.record(lag.isNegative() ? Duration.ZERO : lag);
+    }
+
+    /** Past this many due expiries the gauges stop counting (and show the cap): a scrape never costs more. */
+    static final int DUE_COUNT_CAP = 100_000;
+
+    /**
+     * {@code kassa_expiries_due} (sessions past {@code expires_at} not yet expired) and {@code kassa_expiries_late} (of
+     * those, more than 5 s past), counted in this instance's expiry index through Kafka Streams' interactive queries
+     * when scraped; NaN while the stores are not queryable (starting, restoring).
+     */
+    public static AutoCloseable bindExpiries(KafkaStreams streams, Clock clock) {
+        Gauge due = Gauge.builder("kassa.expiries.due", streams, s -> countDue(s, clock.instant()))
+                .description("Sessions past their expires_at and not yet expired, in this instance's partitions (capped at 100,000)")
+                .register(KassaMetrics.registry());
+        Gauge late = Gauge.builder("kassa.expiries.late", streams, s -> countDue(s, clock.instant().minusSeconds(5)))
+                .description("Sessions more than 5 s past their expires_at and not yet expired, in this instance's partitions")
+                .register(KassaMetrics.registry());
+        return () -> {
+            KassaMetrics.registry().remove(due);
+            KassaMetrics.registry().remove(late);
+        };
+    }
+
+    private static double countDue(KafkaStreams streams, Instant until) {
+        try {
+            ReadOnlyKeyValueStore<Bytes, Long> index = streams.store(StoreQueryParameters.fromNameAndType(ExpiryIndex.STORE,
+                    QueryableStoreTypes.<Bytes, Long>keyValueStore()));
+            int count = 0;
+            try (KeyValueIterator<Bytes, Long> it = index.range(ExpiryIndex.first(), ExpiryIndex.lastDueAt(until))) {
+                while (it.hasNext() && count < DUE_COUNT_CAP) {
+                    it.next();
+                    count++;
+                }
+            }
+            return count;
+        } catch (InvalidStateStoreException e) {
+            return Double.NaN; // starting or restoring: not known yet
+        }
     }
 }

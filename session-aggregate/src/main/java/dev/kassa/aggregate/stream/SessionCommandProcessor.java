@@ -65,6 +65,7 @@ final class SessionCommandProcessor implements Processor<Long, byte[], Object, O
             LOG.warn("rejected an undecodable command for key {} ({} bytes): {}", record.key(),
                     record.value() == null ? 0 : record.value().length, e.getMessage());
             long session = record.key() == null ? -1 : record.key();
+            AggregateMetrics.rejected(UNDECODABLE);
             forwardResult(new CommandResult("", session, "unknown", CommandOutcome.REJECTED, UNDECODABLE,
                     "the command could not be decoded: " + e.getMessage(), null, null, Instant.ofEpochMilli(record.timestamp())),
                     record.timestamp());
@@ -74,6 +75,7 @@ final class SessionCommandProcessor implements Processor<Long, byte[], Object, O
             return; // a tombstone on the commands topic carries no command
         }
         if (record.key() == null || record.key() != command.getSessionId()) {
+            AggregateMetrics.rejected(KEY_MISMATCH);
             forwardResult(result(command, CommandOutcome.REJECTED, KEY_MISMATCH, "the record key " + record.key()
                     + " is not the command's session_id " + command.getSessionId(), null), record.timestamp());
             return;
@@ -98,8 +100,10 @@ final class SessionCommandProcessor implements Processor<Long, byte[], Object, O
         } else if (decision instanceof Duplicate duplicate) {
             forwardResult(result(command, CommandOutcome.DUPLICATE, null, duplicate.reason(), duplicate.state()), timestamp);
         } else if (decision instanceof Rejected rejected) {
+            AggregateMetrics.rejected(rejected.code());
             forwardResult(result(command, CommandOutcome.REJECTED, rejected.code(), rejected.message(), rejected.state()), timestamp);
         } else if (decision instanceof Flagged flagged) {
+            AggregateMetrics.rejected(flagged.code());
 // Context only here, where something is logged: the MDC copies its map on every put (hot path).
             LogContext.run(() -> LOG.warn("flagged command {} on session {}: {}", command.getCommandId(),
                             command.getSessionId(), flagged.code()),

@@ -1,5 +1,6 @@
 package dev.kassa.relay.app;
 
+import dev.kassa.relay.stream.RelayMetrics;
 import dev.kassa.observability.Health;
 import dev.kassa.observability.KassaMetrics;
 import dev.kassa.relay.delivery.HttpDispatcher;
@@ -112,6 +113,7 @@ public final class RelayService implements AutoCloseable {
     public static RelayService start(Config config) {
         RelayService service = new RelayService(config);
         service.streamsMetrics = KassaMetrics.bind(service.streams, "relay");
+        RelayMetrics.register();
         service.health = Health.register(
                 () -> Health.streams("relay", service.streams.state()));
         service.streams.start();

@@ -73,6 +73,8 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         due = context.getStateStore(RelayTopology.DUE_STORE);
         // One clock for every decision: the relay's (the punctuation only wakes it up).
         context.schedule(settings.scanInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> dispatchDue(settings.clock().instant()));
+        RelayMetrics.register();
+        context.schedule(BACKLOG_INTERVAL, PunctuationType.WALL_CLOCK_TIME, ignored -> countBacklog(settings.clock().instant()));
     }
 
     @Override
@@ -139,6 +141,36 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         if (idle) {
             due.put(dueKey(now, event.getSessionId()), event.getSessionId());
         }
+    }
+
+    /** How often the backlog is counted for the metrics, and how many queued heads a count looks at, at most. */
+    private static final Duration BACKLOG_INTERVAL = Duration.ofSeconds(5);
+    private static final int BACKLOG_SCAN_CAP = 10_000;
+
+    /** Counts the due heads, the ones in flight, and the oldest queued webhook, for {@link RelayMetrics}. Bounded. */
+    private void countBacklog(Instant now) {
+        long dueCount = 0;
+        Instant oldest = null;
+        int seen = 0;
+        try (KeyValueIterator<Bytes, Long> it = due.all()) {
+            while (it.hasNext() && seen < BACKLOG_SCAN_CAP) {
+                KeyValue<Bytes, Long> entry = it.next();
+                seen++;
+                if (ByteBuffer.wrap(entry.key.get()).getLong() <= now.toEpochMilli()) { // the key starts with next_attempt_at
+                    dueCount++;
+                }
+                WebhookDelivery head = head(entry.value);
+                if (head != null && (oldest == null || head.getCreatedAt().isBefore(oldest))) {
+                    oldest = head.getCreatedAt();
+                }
+            }
+        }
+        RelayMetrics.backlog(context.taskId().toString(), new RelayMetrics.Backlog(dueCount, inFlight.size(), oldest));
+    }
+
+    @Override
+    public void close() {
+        RelayMetrics.forget(context.taskId().toString());
     }
 
     private void dispatchDue(Instant now) {

@@ -8,17 +8,26 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.time.Instant;
+import io.micrometer.core.instrument.Gauge;
 
 /**
  * The relay's meters: attempts by outcome ({@code kassa_webhook_attempts_total}) and delivery lag, from the moment
  * the relay took the event to the attempt that delivered it ({@code kassa_webhook_delivery_lag_seconds}).
  */
-final class RelayMetrics {
+public final class RelayMetrics {
 
     private static final Map<AttemptOutcome, Counter> ATTEMPTS = new EnumMap<>(AttemptOutcome.class);
-    private static final Timer DELIVERY_LAG = Timer.builder("kassa.webhook.delivery.lag")
-            .description("From the relay taking an event to the merchant's 2xx, retries included")
-            .publishPercentiles(0.5, 0.99).register(KassaMetrics.registry());
+    private static final Timer DELIVERY_LAG = KassaMetrics.latency("kassa.webhook.delivery.lag",
+            "From the relay taking an event to the merchant's 2xx, retries included").register(KassaMetrics.registry());
+
+    /** What each task's queue holds, as its processor last counted it (every 5 s). */
+    record Backlog(long due, long inFlight, Instant oldestUndelivered) {
+    }
+
+    private static final Map<String, Backlog> BACKLOG = new ConcurrentHashMap<>();
 
     static {
         for (AttemptOutcome outcome : AttemptOutcome.values()) {
@@ -27,7 +36,37 @@ final class RelayMetrics {
         }
     }
 
+    static {
+        Gauge.builder("kassa.webhook.backlog", BACKLOG, b -> b.values().stream().mapToLong(Backlog::due).sum())
+                .description("Webhooks due to be sent (their next attempt's time has come), by state").tag("state", "due")
+                .register(KassaMetrics.registry());
+        Gauge.builder("kassa.webhook.backlog", BACKLOG, b -> b.values().stream().mapToLong(Backlog::inFlight).sum())
+                .description("Webhooks due to be sent (their next attempt's time has come), by state").tag("state", "in_flight")
+                .register(KassaMetrics.registry());
+        Gauge.builder("kassa.webhook.oldest.undelivered.age", BACKLOG, RelayMetrics::oldestAge).baseUnit("seconds")
+                .description("How long the oldest webhook still queued (due or waiting for a retry) has waited since its event")
+                .register(KassaMetrics.registry());
+    }
+
     private RelayMetrics() {
+    }
+
+    /** Loads the meters, so that they exist (at zero) before the first webhook. */
+    public static void register() {
+    }
+
+    static void backlog(String task, Backlog backlog) {
+        BACKLOG.put(task, backlog);
+    }
+
+    static void forget(String task) {
+        BACKLOG.remove(task);
+    }
+
+    private static double oldestAge(Map<String, Backlog> backlog) {
+        long now = System.currentTimeMillis();
+        return backlog.values().stream().map(Backlog::oldestUndelivered).filter(Objects::nonNull)
+                .mapToDouble(t -> Math.max(0, now - t.toEpochMilli()) / 1000.0).max().orElse(0);
     }
 
     static void attempt(AttemptOutcome outcome, Duration deliveryLag) {

@@ -1,0 +1,104 @@
+package dev.kassa.gateway;
+
+import dev.kassa.observability.KassaMetrics;
+import dev.kassa.router.Catalogue;
+import dev.kassa.router.Provider;
+import dev.kassa.schemas.avro.CommandOutcome;
+import dev.kassa.schemas.avro.SessionStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The gateway's own meters, registered when the class loads (every series at zero from the start): a command's round
+ * trip to the aggregate, sessions by status as this gateway's replica holds them, and provider callbacks by provider
+ * and outcome. Label values come from fixed sets (command types, outcomes, the catalogue's providers): nothing a
+ * client sends becomes a label.
+ */
+public final class GatewayMetrics {
+
+    /** The commands the gateway sends, as their payload types are named on the commands topic. */
+    private static final List<String> COMMANDS = List.of("CreateSession", "StartPaymentAttempt", "ProviderReport", "CancelSession",
+            "RefundSession", "ResolveReview");
+    private static final List<String> CALLBACK_OUTCOMES = List.of("applied", "duplicate", "rejected", "flagged", "invalid_signature",
+            "invalid_callback", "unavailable");
+
+    private static final Map<String, Timer> ROUND_TRIPS = new ConcurrentHashMap<>();
+    private static final Map<SessionStatus, AtomicLong> SESSIONS = new EnumMap<>(SessionStatus.class);
+    private static final Map<String, Counter> CALLBACKS = new ConcurrentHashMap<>();
+
+    static {
+        for (String command : COMMANDS) {
+            for (CommandOutcome outcome : CommandOutcome.values()) {
+                roundTripTimer(command, lower(outcome.name()));
+            }
+            roundTripTimer(command, "timeout");
+        }
+        for (SessionStatus status : SessionStatus.values()) {
+            AtomicLong count = new AtomicLong();
+            SESSIONS.put(status, count);
+            Gauge.builder("kassa.sessions", count, AtomicLong::get)
+                    .description("Sessions by status, as this gateway's replica holds them (every gateway holds all: take max, not sum)")
+                    .tag("status", lower(status.name())).register(KassaMetrics.registry());
+        }
+        for (Provider provider : Catalogue.DEFAULT) {
+            for (String outcome : CALLBACK_OUTCOMES) {
+                callbackCounter(provider.slug(), outcome);
+            }
+        }
+    }
+
+    private GatewayMetrics() {
+    }
+
+    /** Loads the meters at start. */
+    public static void register() {
+    }
+
+    /** A command's round trip, from the send to the aggregate's answer (or the 10 s timeout). */
+    public static void roundTrip(String command, String outcome, Duration took) {
+        roundTripTimer(command, outcome).record(took);
+    }
+
+    /** A session changed status in the replica ({@code before} null for a new one, {@code after} null for an erased one). */
+    public static void sessionStatus(SessionStatus before, SessionStatus after) {
+        if (before == after) {
+            return;
+        }
+        if (before != null) {
+            SESSIONS.get(before).decrementAndGet();
+        }
+        if (after != null) {
+            SESSIONS.get(after).incrementAndGet();
+        }
+    }
+
+    /** A provider callback and what became of it; a provider outside the catalogue is counted as {@code other}. */
+    public static void callback(String provider, String outcome) {
+        boolean known = Catalogue.DEFAULT.stream().anyMatch(p -> p.slug().equals(provider));
+        callbackCounter(known ? provider : "other", CALLBACK_OUTCOMES.contains(outcome) ? outcome : "invalid_callback").increment();
+    }
+
+    private static Timer roundTripTimer(String command, String outcome) {
+        return ROUND_TRIPS.computeIfAbsent(command + "/" + outcome, k -> KassaMetrics.latency("kassa.command.round.trip",
+                        "A command from the gateway's send to the aggregate's answer, by command and outcome")
+                .tag("command", command).tag("outcome", outcome).register(KassaMetrics.registry()));
+    }
+
+    private static Counter callbackCounter(String provider, String outcome) {
+        return CALLBACKS.computeIfAbsent(provider + "/" + outcome, k -> Counter.builder("kassa.provider.callbacks")
+                .description("Provider callbacks, by provider and what became of them").tag("provider", provider).tag("outcome", outcome)
+                .register(KassaMetrics.registry()));
+    }
+
+    private static String lower(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+}
