@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Kassa's metrics checked by Prometheus itself (Debian's package): {@code promtool check metrics} finds nothing to
  * say about {@code /metrics} of a fresh {@code kassa dev} nor after it served; {@code promtool check rules} accepts
  * deploy/prometheus/alerts.yml; a real Prometheus scrapes {@code kassa dev}, loads the rules, and answers a
- * histogram quantile across endpoints and the sessions-by-status gauge after a create. Skips, saying why, where
+ * histogram quantile across endpoints and the sessions-by-status gauge after a create, and every query of the Grafana
+ * dashboard parses. Skips, saying why, where
  * Prometheus cannot be installed ({@code ./kassa test} installs it when it runs as root with apt-get).
  */
 class PrometheusTest {
@@ -33,6 +34,7 @@ class PrometheusTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Path ALERTS = Path.of("../deploy/prometheus/alerts.yml").toAbsolutePath().normalize();
+    private static final Path DASHBOARD = Path.of("../deploy/grafana/dashboards/kassa-overview.json").toAbsolutePath().normalize();
 
     @TempDir
     Path dir;
@@ -88,6 +90,16 @@ class PrometheusTest {
                     double p99 = value(api, "histogram_quantile(0.99, sum by (le) (rate(kassa_http_server_requests_seconds_bucket[30s])))");
                     return !Double.isNaN(p99) && p99 > 0 && p99 <= 30;
                 });
+                // Every query of the Grafana dashboard is valid PromQL over these series.
+                JsonNode dashboard = JSON.readTree(DASHBOARD.toFile());
+                for (JsonNode panel : dashboard.get("panels")) {
+                    for (JsonNode target : panel.get("targets")) {
+                        String expr = target.get("expr").asText();
+                        JsonNode answer = JSON.readTree(get(api + "query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)));
+                        assertThat(answer.get("status").asText()).as(panel.get("title").asText() + ": " + expr + " -> " + answer)
+                                .isEqualTo("success");
+                    }
+                }
                 JsonNode rules = JSON.readTree(get(api + "rules"));
                 assertThat(rules.at("/data/groups/0/rules")).hasSize(6)
                         .allSatisfy(rule -> assertThat(rule.get("health").asText()).as(rule.get("name").asText()).isEqualTo("ok"));
