@@ -48,10 +48,11 @@ public final class GatewayMetrics {
                     .description("Sessions by status, as this gateway's replica holds them (every gateway holds all: take max, not sum)")
                     .tag("status", lower(status.name())).register(KassaMetrics.registry());
         }
-        for (Provider provider : Catalogue.DEFAULT) {
-            for (String outcome : CALLBACK_OUTCOMES) {
+        for (String outcome : CALLBACK_OUTCOMES) {
+            for (Provider provider : Catalogue.DEFAULT) {
                 callbackCounter(provider.slug(), outcome);
             }
+            callbackCounter("other", outcome);
         }
     }
 

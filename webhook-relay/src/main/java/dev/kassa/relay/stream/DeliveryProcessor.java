@@ -150,22 +150,28 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
     /** Counts the due heads, the ones in flight, and the oldest queued webhook, for {@link RelayMetrics}. Bounded. */
     private void countBacklog(Instant now) {
         long dueCount = 0;
+        long dueToDisabled = 0;
         Instant oldest = null;
         int seen = 0;
         try (KeyValueIterator<Bytes, Long> it = due.all()) {
             while (it.hasNext() && seen < BACKLOG_SCAN_CAP) {
                 KeyValue<Bytes, Long> entry = it.next();
                 seen++;
-                if (ByteBuffer.wrap(entry.key.get()).getLong() <= now.toEpochMilli()) { // the key starts with next_attempt_at
-                    dueCount++;
-                }
                 WebhookDelivery head = head(entry.value);
+                if (ByteBuffer.wrap(entry.key.get()).getLong() <= now.toEpochMilli()) { // the key starts with next_attempt_at
+                    DeliveryDecider.Endpoint endpoint = head == null ? null : endpoint(head.getMerchantId(), now);
+                    if (endpoint != null && (endpoint.url() == null || endpoint.disabledReason() != null)) {
+                        dueToDisabled++;
+                    } else {
+                        dueCount++;
+                    }
+                }
                 if (head != null && (oldest == null || head.getCreatedAt().isBefore(oldest))) {
                     oldest = head.getCreatedAt();
                 }
             }
         }
-        RelayMetrics.backlog(context.taskId().toString(), new RelayMetrics.Backlog(dueCount, inFlight.size(), oldest));
+        RelayMetrics.backlog(context.taskId().toString(), new RelayMetrics.Backlog(dueCount, dueToDisabled, inFlight.size(), oldest));
     }
 
     @Override

@@ -24,7 +24,7 @@ public final class RelayMetrics {
             "From the relay taking an event to the merchant's 2xx, retries included").register(KassaMetrics.registry());
 
     /** What each task's queue holds, as its processor last counted it (every 5 s). */
-    record Backlog(long due, long inFlight, Instant oldestUndelivered) {
+    record Backlog(long due, long dueToDisabled, long inFlight, Instant oldestUndelivered) {
     }
 
     private static final Map<String, Backlog> BACKLOG = new ConcurrentHashMap<>();
@@ -37,12 +37,14 @@ public final class RelayMetrics {
     }
 
     static {
+        String help = "Webhooks queued at the head of their session: due (their next attempt's time has come) or in flight, "
+                + "by the state of the merchant's endpoint";
         Gauge.builder("kassa.webhook.backlog", BACKLOG, b -> b.values().stream().mapToLong(Backlog::due).sum())
-                .description("Webhooks due to be sent (their next attempt's time has come), by state").tag("state", "due")
-                .register(KassaMetrics.registry());
+                .description(help).tags("state", "due", "endpoint", "enabled").register(KassaMetrics.registry());
+        Gauge.builder("kassa.webhook.backlog", BACKLOG, b -> b.values().stream().mapToLong(Backlog::dueToDisabled).sum())
+                .description(help).tags("state", "due", "endpoint", "disabled").register(KassaMetrics.registry());
         Gauge.builder("kassa.webhook.backlog", BACKLOG, b -> b.values().stream().mapToLong(Backlog::inFlight).sum())
-                .description("Webhooks due to be sent (their next attempt's time has come), by state").tag("state", "in_flight")
-                .register(KassaMetrics.registry());
+                .description(help).tags("state", "in_flight", "endpoint", "enabled").register(KassaMetrics.registry());
         Gauge.builder("kassa.webhook.oldest.undelivered.age", BACKLOG, RelayMetrics::oldestAge).baseUnit("seconds")
                 .description("How long the oldest webhook still queued (due or waiting for a retry) has waited since its event")
                 .register(KassaMetrics.registry());

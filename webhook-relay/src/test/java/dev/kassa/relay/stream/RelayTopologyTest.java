@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kassa.observability.KassaMetrics;
 import dev.kassa.relay.delivery.RetrySchedule;
 import dev.kassa.relay.signing.WebhookSigner;
 import dev.kassa.schemas.avro.AttemptOutcome;
@@ -58,6 +59,22 @@ class RelayTopologyTest {
         assertThat(body.get("sequence").asLong()).isEqualTo(1);
         assertThat(body.get("created_at").asText()).isEqualTo("2026-02-25 12:00:00");
         assertThat(body.get("expires_at").asText()).isEqualTo("2026-02-25 12:15:00");
+    }
+
+    @Test
+    void the_backlog_and_the_oldest_queued_webhook_are_counted_for_the_metrics_and_clear_when_delivered() {
+        relay.merchant(1, receiver.url("/flaky")).created(1, 150);
+        relay.runUntil(() -> relay.attempts(150).size() == 1, Duration.ofSeconds(10)).step(Duration.ofSeconds(5));
+        assertThat(gauge("kassa.webhook.oldest.undelivered.age")).as("a webhook waits for its retry").isPositive();
+
+        relay.runUntil(() -> receiver.received("/flaky").size() == 3, Duration.ofMinutes(2)).step(Duration.ofSeconds(5));
+        assertThat(gauge("kassa.webhook.oldest.undelivered.age")).as("delivered: nothing queued").isZero();
+        assertThat(KassaMetrics.registry().find("kassa.webhook.backlog").gauges()).hasSize(3)
+                .allSatisfy(g -> assertThat(g.value()).isZero());
+    }
+
+    private static double gauge(String name) {
+        return KassaMetrics.registry().get(name).gauge().value();
     }
 
     @Test
