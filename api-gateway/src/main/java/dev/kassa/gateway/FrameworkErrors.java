@@ -2,7 +2,6 @@ package dev.kassa.gateway;
 
 import dev.kassa.gateway.checkout.CheckoutNotFound;
 import dev.kassa.gateway.checkout.HostedPage;
-import dev.kassa.gateway.merchant.RateLimited;
 import dev.kassa.model.ErrorCode;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;

@@ -1,14 +1,22 @@
 package dev.kassa.gateway;
 
+import java.time.Duration;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 
 /**
  * The gateway's settings ({@code kassa.gateway.*}): the Kafka cluster, the operator's token, the public base URL
- * used in checkout links, whether loopback webhook URLs are allowed (development mode only), and the per-key rate
- * limit (requests per second on average, and the burst).
+ * used in checkout links, whether loopback webhook URLs are allowed (development mode only), the per-merchant rate
+ * limit for merchants without their own {@code rate_limit_per_second} (requests per second on average, and the burst;
+ * the same rate limits unknown keys per client address), and the per-address limit of the public, unauthenticated
+ * routes (the hosted page, provider callbacks, the operator API). {@code trustForwardedFor}: take the client's address
+ * from the last {@code X-Forwarded-For} entry (behind Kassa's own proxy only; anyone can write that header).
+ * {@code sessionWait}: how long a read waits for a session this gateway just created and its replica has not seen yet.
  */
 @ConfigurationProperties("kassa.gateway")
 public record GatewaySettings(String bootstrapServers, String adminToken, String publicUrl, boolean development,
-                       @Bindable(defaultValue = "50") double ratePerSecond, @Bindable(defaultValue = "100") double rateBurst) {
+                       @Bindable(defaultValue = "50") double ratePerSecond, @Bindable(defaultValue = "100") double rateBurst,
+                       @Bindable(defaultValue = "100") double clientRatePerSecond, @Bindable(defaultValue = "200") double clientRateBurst,
+                       @Bindable(defaultValue = "false") boolean trustForwardedFor,
+                       @Bindable(defaultValue = "1s") Duration sessionWait) {
 }

@@ -33,7 +33,7 @@ class CreateFuzzTest {
     private static final Set<String> DOCUMENTED = Set.of("missing_api_key", "invalid_api_key", "merchant_disabled", "invalid_json",
             "invalid_domain", "domain_not_allowed", "invalid_amount", "invalid_currency", "invalid_email", "rate_limited", "missing_field",
             "not_found", "invalid_transition", "idempotency_conflict", "invalid_meta", "invalid_idempotency_key", "unsupported_media_type",
-            "body_too_large", "method_not_allowed");
+            "body_too_large", "method_not_allowed", "invalid_order_id", "invalid_return_url", "invalid_cancel_url", "invalid_routing_hint");
 
     @Test
     void no_create_request_gets_a_5xx_or_an_undocumented_code(KafkaCluster kafka) throws Exception {

@@ -1,6 +1,5 @@
 package dev.kassa.gateway;
 
-import dev.kassa.gateway.merchant.RateLimiter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -42,6 +42,20 @@ public final class Redaction {
         return scrubSecrets(out);
     }
 
+    /** Whether {@code text} holds a card number: 13 to 19 digits (grouped by spaces or dashes or not) passing the Luhn check. */
+    public static boolean containsCard(String text) {
+        if (text == null || !hasDigits(text, 13)) {
+            return false;
+        }
+        Matcher m = CARD.matcher(text);
+        while (m.find()) {
+            if (luhn(m.group().replaceAll("[ -]", ""))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Secrets only, for values Kassa generated itself (session, merchant, event ids) that are never card numbers. */
     public static String scrubSecrets(String text) {
         if (text == null || text.isEmpty()) {

@@ -231,7 +231,7 @@ class HostedPageController {
         if (raw == null || !raw.trim().matches("\\d{1,16}")) {
             return null;
         }
-        return kafka.session(Long.parseLong(raw.trim()), 1, Duration.ofSeconds(1));
+        return kafka.knownSession(Long.parseLong(raw.trim()), settings.sessionWait());
     }
 
     /** In development mode, the {@code country} override travels with the buyer's next links and forms. */

@@ -2,6 +2,8 @@ package dev.kassa.gateway.kafka;
 
 import java.util.Locale;
 import dev.kassa.schemas.avro.SessionStatus;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.kassa.gateway.GatewayMetrics;
 import dev.kassa.gateway.ApiError;
 import dev.kassa.gateway.GatewaySettings;
@@ -55,6 +57,12 @@ public final class KafkaBackend implements AutoCloseable {
     private final Set<Long> reservedRefunds = ConcurrentHashMap.newKeySet();
     /** Each session's status as last seen, for the sessions-by-status gauge (the replica gives the new state only). */
     private final Map<Long, SessionStatus> statusOf = new ConcurrentHashMap<>();
+    /**
+     * Sessions this gateway created in the last 30 s: the only unknown ids worth waiting for (the replica may not have
+     * them yet). Bounded (Caffeine, a well-kept cache: size and age limits without a hand-rolled map).
+     */
+    private final Cache<Long, Boolean> createdHere = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofSeconds(30)).build();
     private final Replica<Long, Merchant> merchants;
     private final Replica<Long, SessionState> sessions;
     private final Replica<Long, WebhookEndpointStatus> endpointStatus;
@@ -175,6 +183,10 @@ public final class KafkaBackend implements AutoCloseable {
                 throw e;
             }
             GatewayMetrics.roundTrip(type, result.getOutcome().name().toLowerCase(Locale.ROOT), Duration.ofNanos(System.nanoTime() - started));
+            if (command.getPayload() instanceof CreateSession
+                    && (result.getOutcome() == CommandOutcome.APPLIED || result.getOutcome() == CommandOutcome.DUPLICATE)) {
+                createdHere.put(command.getSessionId(), Boolean.TRUE);
+            }
             if (result.getOutcome() == CommandOutcome.APPLIED && result.getSequence() != null
                     && !(command.getPayload() instanceof CreateSession)) {
                 // Read-your-writes: the result and the new state leave the aggregate in one transaction but reach this
@@ -255,6 +267,20 @@ public final class KafkaBackend implements AutoCloseable {
     }
 
     /** The session's state once the replica has reached {@code sequence} (or whatever it has after {@code timeout}). */
+    /**
+     * The session with this id, for a read by id that may be a guess (a status read, the hosted page): answered at once
+     * when this gateway has it, and at once with null when the replica is caught up and this gateway did not just create
+     * it, so a random id costs no waiting; only a session created here a moment ago, or a replica still catching up,
+     * is waited for (at most {@code timeout}).
+     */
+    public SessionState knownSession(long id, Duration timeout) throws InterruptedException {
+        SessionState now = sessions.get(id);
+        if (now != null || (createdHere.getIfPresent(id) == null && sessions.caughtUp())) {
+            return now;
+        }
+        return sessions.await(id, s -> true, timeout);
+    }
+
     public SessionState session(long id, long sequence, Duration timeout) throws InterruptedException {
         return sessions.await(id, s -> s.getSequence() >= sequence, timeout);
     }

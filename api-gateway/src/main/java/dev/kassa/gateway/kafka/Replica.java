@@ -8,6 +8,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -26,6 +27,8 @@ public final class Replica<K, V> implements AutoCloseable {
     private volatile boolean running = true;
     private final Map<TopicPartition, Long> endAtStart;
     private volatile boolean loaded;
+    /** Whether the last poll left nothing unread on any partition (as far as the consumer's last fetch knows). */
+    private volatile boolean caughtUp;
 
     public Replica(String bootstrap, String topic, Deserializer<K> keys, Deserializer<V> vals, BiConsumer<K, V> onChange) {
         this.onChange = onChange;
@@ -46,7 +49,8 @@ public final class Replica<K, V> implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                for (ConsumerRecord<K, V> record : consumer.poll(Duration.ofMillis(200))) {
+                ConsumerRecords<K, V> records = consumer.poll(Duration.ofMillis(200));
+                for (ConsumerRecord<K, V> record : records) {
                     if (record.value() == null) {
                         values.remove(record.key());
                     } else {
@@ -57,8 +61,11 @@ public final class Replica<K, V> implements AutoCloseable {
                 if (!loaded) {
                     loaded = endAtStart.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
                 }
-                synchronized (this) {
-                    notifyAll();
+                caughtUp = loaded && consumer.assignment().stream().allMatch(tp -> consumer.currentLag(tp).orElse(1) == 0);
+                if (!records.isEmpty()) {
+                    synchronized (this) {
+                        notifyAll(); // only when something arrived: an idle poll wakes nobody
+                    }
                 }
             }
         } catch (WakeupException e) {
@@ -71,6 +78,11 @@ public final class Replica<K, V> implements AutoCloseable {
     /** Whether it has read everything the topic held when it started (until then, answers could be stale). */
     public boolean loaded() {
         return loaded;
+    }
+
+    /** Whether nothing is known to be unread: a key absent now is absent from the topic as of the last fetch. */
+    public boolean caughtUp() {
+        return caughtUp;
     }
 
     V get(K key) {

@@ -1,6 +1,9 @@
 package dev.kassa.gateway.merchant;
 
+import dev.kassa.gateway.RateLimited;
+import dev.kassa.gateway.RateLimiter;
 import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.ClientAddress;
 import dev.kassa.gateway.GatewaySettings;
 import dev.kassa.gateway.Secrets;
 import dev.kassa.gateway.kafka.KafkaBackend;
@@ -22,11 +25,17 @@ import java.util.Optional;
 public final class MerchantAuthentication implements TypedRequestArgumentBinder<Merchant> {
 
     private final KafkaBackend kafka;
-    private final RateLimiter limiter;
+    private final GatewaySettings settings;
+    /** Per merchant, at the merchant's own rate (or the gateway's default). */
+    private final RateLimiter merchants;
+    /** Per client address, for requests with no key or an unknown one: guessing keys is as slow as the default rate. */
+    private final RateLimiter unknownKeys;
 
-    public MerchantAuthentication(KafkaBackend kafka, GatewaySettings settings) {
+    MerchantAuthentication(KafkaBackend kafka, GatewaySettings settings) {
         this.kafka = kafka;
-        this.limiter = new RateLimiter(settings.ratePerSecond(), settings.rateBurst());
+        this.settings = settings;
+        this.merchants = new RateLimiter(settings.ratePerSecond(), settings.rateBurst());
+        this.unknownKeys = new RateLimiter(settings.ratePerSecond(), settings.rateBurst());
     }
 
     @Override
@@ -36,28 +45,36 @@ public final class MerchantAuthentication implements TypedRequestArgumentBinder<
 
     @Override
     public BindingResult<Merchant> bind(ArgumentConversionContext<Merchant> context, HttpRequest<?> source) {
-        Merchant merchant = authenticate(source.getHeaders().get("Authorization"), source.getHeaders().get("X-API-Key"));
+        Merchant merchant = authenticate(source.getHeaders().get("Authorization"), source.getHeaders().get("X-API-Key"),
+                ClientAddress.of(source, settings.trustForwardedFor()));
         return () -> Optional.of(merchant);
     }
 
-    public Merchant authenticate(String authorization, String apiKey) {
+    Merchant authenticate(String authorization, String apiKey, String client) {
         String bearer = authorization == null ? "" : authorization;
         String key = bearer.startsWith("Bearer ") ? bearer.substring(7).trim() : apiKey == null ? "" : apiKey.trim();
-        if (key.isEmpty()) {
-            throw new ApiError(ErrorCode.MISSING_API_KEY, "send 'Authorization: Bearer YOUR_API_KEY' or 'X-API-Key: YOUR_API_KEY'");
-        }
         // Looked up by hash: the key itself is never stored, and the lookup takes the same time for any wrong key.
-        String hash = Secrets.hash(key);
-        long wait = limiter.acquire(hash, System.nanoTime());
-        if (wait > 0) {
-            throw new RateLimited(wait);
-        }
-        Merchant merchant = kafka.merchantByKeyHash(hash);
+        Merchant merchant = key.isEmpty() || key.length() > 200 ? null : kafka.merchantByKeyHash(Secrets.hash(key));
         if (merchant == null) {
+            // Limited per address before the answer, so that trying keys is slow; bounded memory whatever is sent.
+            long wait = unknownKeys.acquire(client, System.nanoTime());
+            if (wait > 0) {
+                throw new RateLimited(wait, "too many requests without a known API key from this address");
+            }
+            if (key.isEmpty()) {
+                throw new ApiError(ErrorCode.MISSING_API_KEY, "send 'Authorization: Bearer YOUR_API_KEY' or 'X-API-Key: YOUR_API_KEY'");
+            }
             throw new ApiError(ErrorCode.INVALID_API_KEY, "this API key is not known");
         }
         if (merchant.getDisabled()) {
             throw new ApiError(ErrorCode.MERCHANT_DISABLED, "this merchant is disabled");
+        }
+        Integer own = merchant.getRateLimitPerSecond();
+        double rate = own != null ? own : settings.ratePerSecond();
+        double burst = own != null ? 2.0 * own : settings.rateBurst();
+        long wait = merchants.acquire(Long.toString(merchant.getMerchantId()), rate, burst, System.nanoTime());
+        if (wait > 0) {
+            throw new RateLimited(wait);
         }
         return merchant;
     }

@@ -6,6 +6,7 @@ import dev.kassa.gateway.Domains;
 import dev.kassa.gateway.Json;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.model.Money;
+import dev.kassa.observability.Redaction;
 import dev.kassa.schemas.avro.Merchant;
 import java.util.Locale;
 
@@ -18,7 +19,16 @@ import java.util.Locale;
 record NewSession(String domain, String currency, long amountMinor, String orderId, String customerEmail, String returnUrl,
                   String cancelUrl, String metaJson, String hint) {
 
+    /** SPEC.md, Limits: what a session keeps of a merchant's free text, and no more. */
+    static final int MAX_ORDER_ID = 255;
+    static final int MAX_URL = 2048;
+    static final int MAX_EMAIL = 254;
+    static final int MAX_META_BYTES = 8 * 1024;
+    static final int MAX_META_KEYS = 50;
+    static final int MAX_HINT = 64;
+
     static NewSession parse(JsonNode json, Merchant merchant) {
+        limits(json);
         String domain = Domains.normalize(require(json, "domain")).orElseThrow(() ->
                 new ApiError(ErrorCode.INVALID_DOMAIN, "'domain' must be a host such as yourshop.com or a URL"));
         if (!merchant.getDomains().contains(domain)) {
@@ -51,6 +61,54 @@ record NewSession(String domain, String currency, long amountMinor, String order
         return new NewSession(domain, currency, amountMinor, orderId, email, httpsOrNull(Json.text(json, "return_url")),
                 httpsOrNull(Json.text(json, "cancel_url")), meta == null || meta.isNull() ? "{}" : meta.toString(),
                 firstOf(json, "method", "provider", "payment_method", "payment_provider"));
+    }
+
+    /**
+     * The limits, checked on the parsed tree before any field is used: lengths are read, never worked on, so a
+     * field of 60,000 characters costs what a short one does. A value holding a card number is refused: card data never
+     * enters Kassa through the merchant API.
+     */
+    private static void limits(JsonNode json) {
+        String orderId = Json.text(json, "order_id") != null ? Json.text(json, "order_id") : Json.text(json, "merchant_ref");
+        if (orderId != null && orderId.length() > MAX_ORDER_ID) {
+            throw new ApiError(ErrorCode.INVALID_ORDER_ID, "'order_id' has at most " + MAX_ORDER_ID + " characters");
+        }
+        if (Redaction.containsCard(orderId)) {
+            throw new ApiError(ErrorCode.INVALID_ORDER_ID, "'order_id' holds what looks like a card number; card data never goes to Kassa");
+        }
+        for (String url : new String[] {"return_url", "cancel_url"}) {
+            String value = Json.text(json, url);
+            if (value != null && value.length() > MAX_URL) {
+                throw new ApiError(ErrorCode.of("invalid_" + url), "'" + url + "' has at most " + MAX_URL + " characters");
+            }
+        }
+        String email = Json.text(json, "customer_email");
+        if (email != null && email.length() > MAX_EMAIL) {
+            throw new ApiError(ErrorCode.INVALID_EMAIL, "'customer_email' has at most " + MAX_EMAIL + " characters");
+        }
+        if (Redaction.containsCard(email)) {
+            throw new ApiError(ErrorCode.INVALID_EMAIL, "'customer_email' holds what looks like a card number; card data never goes to Kassa");
+        }
+        JsonNode meta = json.get("meta");
+        if (meta != null && meta.isObject()) {
+            if (meta.size() > MAX_META_KEYS) {
+                throw new ApiError(ErrorCode.INVALID_META, "'meta' has at most " + MAX_META_KEYS + " keys");
+            }
+            String text = meta.toString();
+            if (text.length() > MAX_META_BYTES) {
+                throw new ApiError(ErrorCode.INVALID_META, "'meta' has at most 8 KB");
+            }
+            if (Redaction.containsCard(text)) {
+                throw new ApiError(ErrorCode.INVALID_META, "'meta' holds what looks like a card number; card data never goes to Kassa");
+            }
+        }
+        for (String hint : new String[] {"method", "provider", "payment_method", "payment_provider"}) {
+            String value = Json.text(json, hint);
+            if (value != null && value.length() > MAX_HINT) {
+                throw new ApiError(ErrorCode.INVALID_ROUTING_HINT,
+                        "'" + hint + "' is a method or provider slug, at most " + MAX_HINT + " characters");
+            }
+        }
     }
 
     private static String require(JsonNode json, String field) {

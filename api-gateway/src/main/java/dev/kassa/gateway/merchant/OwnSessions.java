@@ -23,7 +23,7 @@ final class OwnSessions {
         }
         long id = SessionIds.parse(raw);
         // Read-your-writes: a session created a moment ago may still be on its way to this replica.
-        SessionState state = kafka.session(id, 1, Duration.ofSeconds(1));
+        SessionState state = kafka.knownSession(id, Duration.ofSeconds(1)); // created here a moment ago: wait for it
         if (state == null || state.getMerchantId() != merchant.getMerchantId()) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no such session for this merchant");
         }

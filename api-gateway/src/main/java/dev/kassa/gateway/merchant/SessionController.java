@@ -196,7 +196,7 @@ class SessionController {
                 throw new ApiError(ErrorCode.MISSING_FIELD, "'session_id' (or 'order_id', or 'number=session_ID') is required");
             }
             // Read-your-writes: a session created a moment ago may still be on its way to this replica.
-            state = kafka.session(SessionIds.parse(raw), 1, Duration.ofSeconds(1));
+            state = kafka.knownSession(SessionIds.parse(raw), settings.sessionWait());
         }
         if (state == null || state.getMerchantId() != merchant.getMerchantId()) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no such session for this merchant");

@@ -88,6 +88,7 @@ class MerchantAdminController {
                 .setWebhookSecret(webhookSecret)
                 .setSessionTtlSeconds(ttl)
                 .setGraceSeconds(grace)
+                .setRateLimitPerSecond(rateLimit(json, null))
                 .setRoutingAllow(json.has("routing_allow") ? strings(json, "routing_allow") : List.of())
                 .setRoutingBlock(json.has("routing_block") ? strings(json, "routing_block") : List.of())
                 .setCreatedAt(now)
@@ -139,6 +140,9 @@ class MerchantAdminController {
         }
         if (json.has("session_ttl_seconds")) {
             next.setSessionTtlSeconds(intIn(json, "session_ttl_seconds", current.getSessionTtlSeconds(), 1, 86_400));
+        }
+        if (json.has("rate_limit_per_second")) {
+            next.setRateLimitPerSecond(rateLimit(json, current.getRateLimitPerSecond()));
         }
         if (json.has("grace_seconds")) {
             next.setGraceSeconds(intIn(json, "grace_seconds", current.getGraceSeconds(), 0, 7 * 86_400));
@@ -238,5 +242,17 @@ class MerchantAdminController {
             throw new ApiError(ErrorCode.of("invalid_" + field), "'" + field + "' must be a whole number from " + min + " to " + max);
         }
         return value.asInt();
+    }
+
+    /** {@code rate_limit_per_second}: 1 to 10,000 requests a second per gateway (bursts of twice that); null: the default. */
+    private static Integer rateLimit(JsonNode json, Integer fallback) {
+        JsonNode value = json.get("rate_limit_per_second");
+        if (value == null) {
+            return fallback;
+        }
+        if (value.isNull()) {
+            return null;
+        }
+        return intIn(json, "rate_limit_per_second", 0, 1, 10_000);
     }
 }

@@ -1,6 +1,5 @@
-package dev.kassa.gateway.merchant;
+package dev.kassa.gateway;
 
-import dev.kassa.gateway.ApiError;
 
 import dev.kassa.model.ErrorCode;
 
@@ -14,7 +13,12 @@ public final class RateLimited extends RuntimeException {
     private final long retryAfterSeconds;
 
     public RateLimited(long retryAfterSeconds) {
-        super("too many requests for this API key; retry after " + retryAfterSeconds + " s");
+        this(retryAfterSeconds, "too many requests for this API key");
+    }
+
+    /** {@code what}: whose limit it was, e.g. "too many requests from this address". */
+    public RateLimited(long retryAfterSeconds, String what) {
+        super(what + "; retry after " + retryAfterSeconds + " s");
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
