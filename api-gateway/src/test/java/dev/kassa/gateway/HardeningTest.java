@@ -165,6 +165,40 @@ class HardeningTest {
         assertThat(limiter.size()).as("20,000 random keys kept in at most 1,000 buckets").isLessThanOrEqualTo(1_000);
     }
 
+    @Test
+    void a_rotated_key_overlaps_for_the_time_the_operator_gives_and_a_revoked_one_stops_at_once() throws Exception {
+        HttpResponse<String> created = send("POST", "/admin/merchants", "Bearer " + ADMIN, "10.0.6.1",
+                "{\"email\":\"rot@example.com\",\"domains\":[\"yourshop.com\"],\"package\":\"pro\"}");
+        String first = Json.MAPPER.readTree(created.body()).get("api_key").asText();
+        String id = Json.MAPPER.readTree(created.body()).get("merchant_id").asText();
+
+        HttpResponse<String> rotated = send("POST", "/admin/merchants/" + id + "/api-keys", "Bearer " + ADMIN, "10.0.6.2",
+                "{\"previous_key_expires_in_seconds\": 2}");
+        assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(201);
+        String second = Json.MAPPER.readTree(rotated.body()).get("api_key").asText();
+        assertThat(second).startsWith("kassa_").isNotEqualTo(first);
+        assertThat(me(second)).isEqualTo(200);
+        assertThat(me(first)).as("the previous key, within its overlap").isEqualTo(200);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                .until(() -> me(first) == 401);
+        assertThat(me(second)).isEqualTo(200);
+
+        HttpResponse<String> revoked = send("POST", "/admin/merchants/" + id + "/api-keys", "Bearer " + ADMIN, "10.0.6.3",
+                "{\"previous_key_expires_in_seconds\": 0}");
+        String third = Json.MAPPER.readTree(revoked.body()).get("api_key").asText();
+        assertThat(Json.MAPPER.readTree(revoked.body()).get("previous_key_expires_at").isNull()).isTrue();
+        assertThat(me(second)).as("revoked at once").isEqualTo(401);
+        assertThat(me(third)).isEqualTo(200);
+        assertThat(send("POST", "/admin/merchants/" + id + "/api-keys", "Bearer " + ADMIN, "10.0.6.4",
+                "{\"previous_key_expires_in_seconds\": -1}").statusCode()).isEqualTo(400);
+        assertThat(send("POST", "/admin/merchants/" + id + "/api-keys", null, "10.0.6.5", "{}").statusCode()).isEqualTo(401);
+    }
+
+    private static int me(String apiKey) throws Exception {
+        // A fresh address each time: the per-address limit for unknown keys is not what is tested here.
+        return send("GET", "/gateway/me.php", "Bearer " + apiKey, "10.0.7." + (int) (Math.random() * 250), null).statusCode();
+    }
+
     private static HttpResponse<String> send(String method, String path, String authorization, String client, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.url() + path)).timeout(Duration.ofSeconds(10))
                 .header("X-Forwarded-For", client)

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code kassa merchant create|update|list}: the operator API from the shell. */
 @Command(name = "merchant", mixinStandardHelpOptions = true, description = "Create, change or list merchants.",
-        subcommands = {MerchantCommand.Create.class, MerchantCommand.Update.class, MerchantCommand.ListMerchants.class})
+        subcommands = {MerchantCommand.Create.class, MerchantCommand.Update.class, MerchantCommand.RotateKey.class,
+                MerchantCommand.ListMerchants.class})
 final class MerchantCommand implements Runnable {
 
     @Spec
@@ -36,7 +37,7 @@ final class MerchantCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a subcommand: create, update or list");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a subcommand: create, update, rotate-key or list");
     }
 
     /** Where the operator API is and the token for it (default: the dev environment's credentials file). */
@@ -156,6 +157,9 @@ final class MerchantCommand implements Runnable {
         @Option(names = "--grace", description = "Grace window in seconds.")
         Integer grace;
 
+        @Option(names = "--rate-limit", description = "Requests a second per gateway for this merchant's key (1 to 10000; 0 for the default).")
+        Integer rateLimit;
+
         @Spec
         CommandSpec spec;
 
@@ -190,11 +194,48 @@ final class MerchantCommand implements Runnable {
             if (grace != null) {
                 body.put("grace_seconds", grace);
             }
+            if (rateLimit != null) {
+                if (rateLimit == 0) {
+                    body.putNull("rate_limit_per_second");
+                } else {
+                    body.put("rate_limit_per_second", rateLimit);
+                }
+            }
             if (body.isEmpty()) {
                 throw new UserError("nothing to change; name at least one option (see --help).");
             }
             PrintWriter out = spec.commandLine().getOut();
             out.println(operator.send("PATCH", "/admin/merchants/" + merchantId, body.toString()));
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "rotate-key", mixinStandardHelpOptions = true,
+            description = "Issue a new API key for a merchant (printed once); the previous key keeps working for --previous-expires-in "
+                    + "seconds (default 86400; 0 revokes it at once).")
+    static final class RotateKey implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Operator operator = new Operator();
+
+        @Parameters(index = "0", description = "The merchant id.")
+        long merchantId;
+
+        @Option(names = "--previous-expires-in", defaultValue = "86400", description = "Seconds the previous key keeps working (default: ${DEFAULT-VALUE}).")
+        long previousExpiresIn;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            String answer = operator.send("POST", "/admin/merchants/" + merchantId + "/api-keys",
+                    "{\"previous_key_expires_in_seconds\": " + previousExpiresIn + "}");
+            var json = new ObjectMapper().readTree(answer);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("api key  " + json.get("api_key").asText() + "   (shown once: store it now)");
+            out.println(json.get("previous_key_expires_at").isNull() ? "previous key revoked"
+                    : "previous key works until " + json.get("previous_key_expires_at").asText());
             out.flush();
             return 0;
         }

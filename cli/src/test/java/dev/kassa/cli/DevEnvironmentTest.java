@@ -65,6 +65,10 @@ class DevEnvironmentTest {
             assertThat(cli.execute("merchant", "list", "--bootstrap", env.kafka().bootstrapServers())).isEqualTo(0);
             assertThat(out.toString()).containsPattern(created + "\\s+cli@example.com\\s+pro\\s+hosted_checkout\\s+disabled")
                     .contains("demo@demo-shop.example").doesNotContain(credentials.get("merchant").get("api_key").asText());
+            // kassa merchant rotate-key: a new key printed once, the previous one revoked at once.
+            assertThat(cli.execute("merchant", "rotate-key", String.valueOf(created), "--gateway", env.gateway().url(),
+                    "--admin-token", token, "--previous-expires-in", "0")).as(out.toString()).isEqualTo(0);
+            assertThat(out.toString()).containsPattern("api key  kassa_\\S+   \\(shown once").contains("previous key revoked");
             // The demo merchant's key works against the merchant API.
             assertThat(httpPost(env.gateway().url() + "/gateway/session.php", apiKey,
                     "{\"domain\":\"demo-shop.example\",\"amount\":\"10.00\",\"currency\":\"EUR\",\"order_id\":\"DEV-1\"}")).isEqualTo(200);
@@ -123,9 +127,10 @@ class DevEnvironmentTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 String metrics = send("GET", env.gateway().url() + "/metrics", "Accept", "text/plain", null).body();
                 assertThat(metrics)
-                        .containsPattern("kassa_http_server_requests_seconds_count\\{endpoint=\"/gateway/session.php\",method=\"POST\",status=\"200\"} [1-9]")
-                        .containsPattern("kassa_http_server_requests_seconds_count\\{endpoint=\"/api/webhook.php\",method=\"POST\",status=\"200\"} [1-9]")
-                        .containsPattern("kassa_http_server_requests_seconds\\{endpoint=\"/gateway/session.php\",method=\"POST\",status=\"200\",quantile=\"0.99\"} [0-9.E-]+")
+                        .containsPattern("kassa_http_server_requests_seconds_count\\{endpoint=\"/gateway/session.php\",method=\"POST\",outcome=\"success\",status=\"200\"} [1-9]")
+                        .containsPattern("kassa_http_server_requests_seconds_count\\{endpoint=\"/api/webhook.php\",method=\"POST\",outcome=\"success\",status=\"200\"} [1-9]")
+                        // A histogram (issue 18: percentiles that aggregate across gateways), no longer a per-instance quantile.
+                        .containsPattern("kassa_http_server_requests_seconds_bucket\\{endpoint=\"/gateway/session.php\",method=\"POST\",outcome=\"success\",status=\"200\",le=\"0.25\"} [0-9]+")
                         .containsPattern("kassa_transitions_total\\{status=\"created\"} [1-9]")
                         .containsPattern("kassa_transitions_total\\{status=\"paid\"} [1-9]")
                         .containsPattern("kassa_webhook_attempts_total\\{outcome=\"delivered\"} [1-9]")

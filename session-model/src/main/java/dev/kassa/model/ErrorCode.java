@@ -68,6 +68,7 @@ public enum ErrorCode {
     INVALID_LATE_PAYMENT_POLICY(400, "`late_payment_policy` is not review or auto_refund"),
     INVALID_SESSION_TTL_SECONDS(400, "`session_ttl_seconds` is not a whole number from 1 to 86,400"),
     INVALID_GRACE_SECONDS(400, "`grace_seconds` is not a whole number from 0 to 604,800"),
+    INVALID_PREVIOUS_KEY_EXPIRES_IN_SECONDS(400, "`previous_key_expires_in_seconds` is not a whole number from 0 to 2,592,000 (30 days)"),
     INVALID_RATE_LIMIT_PER_SECOND(400, "`rate_limit_per_second` is not a whole number from 1 to 10,000 (or null for the default)"),
     INVALID_ROUTING_ALLOW(400, "`routing_allow` is not a list of methods or provider slugs"),
     INVALID_ROUTING_BLOCK(400, "`routing_block` is not a list of methods or provider slugs"),

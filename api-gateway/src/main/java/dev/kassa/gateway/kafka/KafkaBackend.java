@@ -23,7 +23,9 @@ import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.WebhookEndpointStatus;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,7 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public final class KafkaBackend implements AutoCloseable {
 
+    private final Clock clock;
     private final Map<String, Long> merchantByKeyHash = new ConcurrentHashMap<>();
     /** Per merchant and order id, the order's newest session: latest created_at, the larger id on a tie. */
     private final Map<String, OrderSession> sessionByOrder = new ConcurrentHashMap<>();
@@ -73,13 +76,20 @@ public final class KafkaBackend implements AutoCloseable {
     private final Thread resultsThread;
     private volatile boolean running = true;
 
-    public KafkaBackend(GatewaySettings settings) {
+    public KafkaBackend(GatewaySettings settings, Clock clock) {
+        this.clock = clock;
         String bootstrap = settings.bootstrapServers();
         GatewayMetrics.register();
         merchants = new Replica<>(bootstrap, Topics.MERCHANTS.name(), Serdes.Long().deserializer(),
                 Topics.MERCHANTS.valueSerde().deserializer(), (id, merchant) -> {
                     if (merchant != null) {
+                        // Only the current key and, until it expires, the previous one lead to the merchant: a key
+                        // rotated out before leaves the index here (and an expired previous one at its next lookup).
+                        merchantByKeyHash.entrySet().removeIf(e -> e.getValue().equals(id));
                         merchantByKeyHash.put(merchant.getApiKeyHash(), id);
+                        if (merchant.getPreviousApiKeyHash() != null) {
+                            merchantByKeyHash.put(merchant.getPreviousApiKeyHash(), id);
+                        }
                     }
                 });
         endpointStatus = new Replica<>(bootstrap, Topics.WEBHOOK_ENDPOINT_STATUS.name(), Serdes.Long().deserializer(),
@@ -227,9 +237,27 @@ public final class KafkaBackend implements AutoCloseable {
         producer.send(Topics.WEBHOOK_REDELIVERIES, request.getSessionId(), request).get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * The merchant whose current key, or previous key still within its overlap, has this hash; null for any other. An
+     * expired previous key leaves the index when it is next presented.
+     */
     public Merchant merchantByKeyHash(String hash) {
         Long id = merchantByKeyHash.get(hash);
-        return id == null ? null : merchant(id);
+        Merchant merchant = id == null ? null : merchant(id);
+        if (merchant == null || hash.equals(merchant.getApiKeyHash())) {
+            return merchant;
+        }
+        Instant until = merchant.getPreviousApiKeyUntil();
+        if (hash.equals(merchant.getPreviousApiKeyHash()) && until != null && clock.instant().isBefore(until)) {
+            return merchant;
+        }
+        merchantByKeyHash.remove(hash, id);
+        return null;
+    }
+
+    /** How many key hashes lead to a merchant now (current keys, and previous ones not yet expired or presented). */
+    public int keyIndexSize() {
+        return merchantByKeyHash.size();
     }
 
     /** The merchant as every reader sees it: the gateway's record with the relay's endpoint facts folded in. */
