@@ -50,11 +50,17 @@ class LogHygieneTest {
             long id = merchant.get("merchant_id").asLong();
             List<String> secrets = List.of(admin, key, secret, "sandbox-secret");
 
-            JsonNode session = JSON.readTree(call("POST", url + "/gateway/session.php", traceparent, "Bearer " + key,
+            // A create carrying card data is refused (SPEC.md, Limits) and leaves no trace of it in the log.
+            HttpResponse<String> refused = call("POST", url + "/gateway/session.php", traceparent, "Bearer " + key,
                     "{\"domain\":\"logs.example\",\"amount\":\"10.00\",\"currency\":\"EUR\",\"order_id\":\"" + CARD
-                            + "\",\"customer_email\":\"b@example.com\",\"meta\":{\"card\":\"" + CARD_SPACED + "\",\"secret\":\"" + secret + "\"}}").body());
+                            + "\",\"customer_email\":\"b@example.com\",\"meta\":{\"card\":\"" + CARD_SPACED + "\",\"secret\":\"" + secret + "\"}}");
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+            JsonNode session = JSON.readTree(call("POST", url + "/gateway/session.php", traceparent, "Bearer " + key,
+                    "{\"domain\":\"logs.example\",\"amount\":\"10.00\",\"currency\":\"EUR\",\"order_id\":\"LOGS-1"
+                            + "\",\"customer_email\":\"b@example.com\",\"meta\":{\"secret\":\"" + secret + "\"}}").body());
             long sessionId = session.get("session_id").asLong();
             List<HttpResponse<String>> answers = new ArrayList<>();
+            answers.add(refused);
             answers.add(call("POST", url + "/gateway/session.php", traceparent, "Bearer " + key, "{\"card\":\"" + CARD + "\", not json"));
             answers.add(call("POST", url + "/gateway/session.php", traceparent, "Bearer " + CARD, "{\"amount\":\"" + CARD + "\"}"));
             answers.add(call("GET", url + "/gateway/me.php?card=" + CARD, traceparent, "Bearer " + key, null));
