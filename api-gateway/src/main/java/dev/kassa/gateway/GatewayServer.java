@@ -3,15 +3,20 @@ package dev.kassa.gateway;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.util.HashMap;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.util.Map;
 
 /** Starts the gateway's HTTP server in this JVM (for {@code kassa dev}, {@code kassa gateway} and tests). */
 public final class GatewayServer implements AutoCloseable {
 
     private final EmbeddedServer server;
+    private final int port;
 
-    private GatewayServer(EmbeddedServer server) {
+    private GatewayServer(EmbeddedServer server, int port) {
         this.server = server;
+        this.port = port;
     }
 
     /** Port 0 picks a free one. */
@@ -30,16 +35,33 @@ public final class GatewayServer implements AutoCloseable {
                 "kassa.gateway.public-url", publicUrl,
                 "kassa.gateway.development", development));
         properties.putAll(more);
+        int adminPort = Integer.parseInt(String.valueOf(more.getOrDefault("kassa.gateway.admin-port", "0")));
+        int publicPort = port;
+        if (adminPort > 0) {
+            // Two listeners: the public one, and the operator's (the operator API and /metrics answer only there).
+            publicPort = port == 0 ? freePort() : port;
+            properties.put("micronaut.server.netty.listeners.public.port", publicPort);
+            properties.put("micronaut.server.netty.listeners.admin.port", adminPort);
+        }
         EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, properties);
-        return new GatewayServer(server);
+        return new GatewayServer(server, adminPort > 0 ? publicPort : server.getPort());
     }
 
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The public port. */
     public int port() {
-        return server.getPort();
+        return port;
     }
 
     public String url() {
-        return "http://localhost:" + server.getPort();
+        return "http://localhost:" + port;
     }
 
     @Override

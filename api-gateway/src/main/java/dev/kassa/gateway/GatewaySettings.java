@@ -11,6 +11,7 @@ import io.micronaut.core.bind.annotation.Bindable;
  * the same rate limits unknown keys per client address), and the per-address limit of the public, unauthenticated
  * routes (the hosted page, provider callbacks, the operator API). {@code trustForwardedFor}: take the client's address
  * from the last {@code X-Forwarded-For} entry (behind Kassa's own proxy only; anyone can write that header).
+ * {@code adminPort}: when set, the operator API and {@code /metrics} answer only on this port, and nothing else does.
  * {@code sessionWait}: how long a read waits for a session this gateway just created and its replica has not seen yet.
  */
 @ConfigurationProperties("kassa.gateway")
@@ -18,5 +19,6 @@ public record GatewaySettings(String bootstrapServers, String adminToken, String
                        @Bindable(defaultValue = "50") double ratePerSecond, @Bindable(defaultValue = "100") double rateBurst,
                        @Bindable(defaultValue = "100") double clientRatePerSecond, @Bindable(defaultValue = "200") double clientRateBurst,
                        @Bindable(defaultValue = "false") boolean trustForwardedFor,
-                       @Bindable(defaultValue = "1s") Duration sessionWait) {
+                       @Bindable(defaultValue = "1s") Duration sessionWait,
+                       @Bindable(defaultValue = "0") int adminPort) {
 }

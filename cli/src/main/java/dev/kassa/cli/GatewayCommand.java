@@ -36,6 +36,10 @@ final class GatewayCommand implements Callable<Integer> {
             + "\"off=wert; card=revolut,transak\" (providers switched off; per method, the preferred order).")
     String routingRules;
 
+    @Option(names = "--admin-port", defaultValue = "0", description = "Serve the operator API (/admin/*) and /metrics on this port "
+            + "only, never on --port (0, the default: both on --port).")
+    int adminPort;
+
     @Option(names = "--unhealthy-providers", defaultValue = "", description = "Provider slugs that are down now, e.g. moonpay,paypal.")
     String unhealthyProviders;
 
@@ -52,6 +56,9 @@ final class GatewayCommand implements Callable<Integer> {
         if (port < 1 || port > 65535) {
             throw new UserError("--port must be from 1 to 65535, not " + port + ".");
         }
+        if (adminPort < 0 || adminPort > 65535 || adminPort == port) {
+            throw new UserError("--admin-port must be from 1 to 65535 and not --port (0: no separate port), not " + adminPort + ".");
+        }
         // Its own log file: two gateways on one machine have two ports.
         InstanceSlot.useLogFile("kassa-gateway-" + port);
         try {
@@ -64,7 +71,8 @@ final class GatewayCommand implements Callable<Integer> {
         try {
             KassaMetrics.bindJvm("gateway");
             gateway = GatewayServer.start(bootstrap, port, adminToken, publicUrl.replaceAll("/+$", ""), development,
-                    Map.of("kassa.gateway.routing-rules", routingRules, "kassa.gateway.unhealthy-providers", unhealthyProviders));
+                    Map.of("kassa.gateway.routing-rules", routingRules, "kassa.gateway.unhealthy-providers", unhealthyProviders,
+                            "kassa.gateway.admin-port", adminPort));
         } catch (RuntimeException e) {
             throw new UserError("the gateway did not start on port " + port + " (" + rootMessage(e) + ").");
         }
@@ -73,7 +81,8 @@ final class GatewayCommand implements Callable<Integer> {
             gateway.close();
             stopped.countDown();
         }, "kassa-gateway-shutdown"));
-        out.println("kassa gateway: " + gateway.url() + " on " + bootstrap + (development ? ", DEVELOPMENT mode" : "") + "; Ctrl-C stops it.");
+        out.println("kassa gateway: " + gateway.url() + " on " + bootstrap + (development ? ", DEVELOPMENT mode" : "")
+                + (adminPort > 0 ? "; operator API and /metrics on port " + adminPort + " only" : "") + "; Ctrl-C stops it.");
         out.flush();
         stopped.await();
         return 0;

@@ -47,7 +47,12 @@ class DeployFilesTest {
         String compose = Files.readString(ROOT.resolve("docker-compose.yml"));
         String prometheus = Files.readString(ROOT.resolve("deploy/prometheus.yml"));
         assertThat(compose).contains("\"--ops-port\", \"9464\"").contains("\"--ops-port\", \"9465\"");
-        assertThat(prometheus).contains("aggregate:9464").contains("relay:9465").contains("gateway-1:8080").contains("gateway-2:8080");
+        assertThat(prometheus).contains("aggregate:9464").contains("relay:9465").contains("gateway-1:9080").contains("gateway-2:9080");
+        // The operator API and /metrics: on the gateways' admin port only, never through the public proxy.
+        assertThat(compose).contains("\"--admin-port\", \"9080\"");
+        String nginx = Files.readString(ROOT.resolve("deploy/nginx.conf"));
+        assertThat(nginx).contains("location ^~ /metrics { return 404; }").contains("location ^~ /admin { return 404; }")
+                .doesNotContain(":9080");
     }
 
     @Test
