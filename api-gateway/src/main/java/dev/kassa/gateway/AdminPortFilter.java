@@ -1,22 +1,19 @@
 package dev.kassa.gateway;
 
 import dev.kassa.model.ErrorCode;
-import io.micronaut.core.async.publisher.Publishers;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.MutableHttpResponse;
-import io.micronaut.http.annotation.Filter;
-import io.micronaut.http.filter.HttpServerFilter;
-import io.micronaut.http.filter.ServerFilterChain;
-import io.micronaut.http.filter.ServerFilterPhase;
-import org.reactivestreams.Publisher;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ServerFilter;
 
 /**
  * With {@code --admin-port} (SPEC.md: the operator API and {@code /metrics} on their own port, which the public proxy
  * never serves): {@code /admin/*} and {@code /metrics} answer only on the admin port, and the admin port answers only
  * those and {@code /health}. A path on the wrong port is {@code 404 not_found}, as if it did not exist there.
  */
-@Filter("/**")
-final class AdminPortFilter implements HttpServerFilter {
+@ServerFilter("/**")
+final class AdminPortFilter {
 
     private final int adminPort;
 
@@ -24,22 +21,18 @@ final class AdminPortFilter implements HttpServerFilter {
         this.adminPort = settings.adminPort();
     }
 
-    @Override
-    public int getOrder() {
-        return ServerFilterPhase.FIRST.order() + 1;
-    }
-
-    @Override
-    public Publisher<MutableHttpResponse<?>> doFilter(HttpRequest<?> request, ServerFilterChain chain) {
+    @RequestFilter
+    @Nullable
+    HttpResponse<?> onlyOnItsPort(HttpRequest<?> request) {
         if (adminPort <= 0) {
-            return chain.proceed(request);
+            return null;
         }
         String path = request.getPath();
         boolean operators = path.equals("/admin") || path.startsWith("/admin/") || path.equals("/metrics") || path.startsWith("/metrics/");
         boolean onAdminPort = request.getServerAddress().getPort() == adminPort;
         if (operators != onAdminPort && !(onAdminPort && path.equals("/health"))) {
-            return Publishers.just(new ApiError(ErrorCode.NOT_FOUND, "no such path: " + path).response());
+            return new ApiError(ErrorCode.NOT_FOUND, "no such path: " + path).response();
         }
-        return chain.proceed(request);
+        return null;
     }
 }

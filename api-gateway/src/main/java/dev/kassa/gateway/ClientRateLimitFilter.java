@@ -1,13 +1,10 @@
 package dev.kassa.gateway;
 
-import io.micronaut.core.async.publisher.Publishers;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.MutableHttpResponse;
-import io.micronaut.http.annotation.Filter;
-import io.micronaut.http.filter.HttpServerFilter;
-import io.micronaut.http.filter.ServerFilterChain;
-import io.micronaut.http.filter.ServerFilterPhase;
-import org.reactivestreams.Publisher;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ServerFilter;
 
 /**
  * Limits per client address on the routes nobody authenticates to with a merchant key: the hosted page
@@ -16,8 +13,8 @@ import org.reactivestreams.Publisher;
  * address in bounded memory ({@link RateLimiter}); 429 {@code rate_limited} with {@code Retry-After}. Each gateway
  * counts on its own: behind a proxy with N gateways, an address gets up to N times the rate.
  */
-@Filter({"/pay.php", "/pay/**", "/crypto.php", "/api/webhook.php", "/admin/**"})
-final class ClientRateLimitFilter implements HttpServerFilter {
+@ServerFilter({"/pay.php", "/pay/**", "/crypto.php", "/api/webhook.php", "/admin/**"})
+final class ClientRateLimitFilter {
 
     private final RateLimiter limiter;
     private final boolean trustForwardedFor;
@@ -27,17 +24,10 @@ final class ClientRateLimitFilter implements HttpServerFilter {
         this.trustForwardedFor = settings.trustForwardedFor();
     }
 
-    @Override
-    public int getOrder() {
-        return ServerFilterPhase.SECURITY.order();
-    }
-
-    @Override
-    public Publisher<MutableHttpResponse<?>> doFilter(HttpRequest<?> request, ServerFilterChain chain) {
+    @RequestFilter
+    @Nullable
+    HttpResponse<?> limit(HttpRequest<?> request) {
         long wait = limiter.acquire(ClientAddress.of(request, trustForwardedFor), System.nanoTime());
-        if (wait > 0) {
-            return Publishers.just(new RateLimited(wait, "too many requests from this address").response());
-        }
-        return chain.proceed(request);
+        return wait > 0 ? new RateLimited(wait, "too many requests from this address").response() : null;
     }
 }

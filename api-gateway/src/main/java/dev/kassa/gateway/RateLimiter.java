@@ -2,14 +2,14 @@ package dev.kassa.gateway;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import java.time.Duration;
 
 /**
  * Token buckets per key, in this gateway instance's memory: {@code perSecond} requests a second on average, bursts up
- * to {@code burst}. The buckets live in a Caffeine cache bounded in size and idle time, so keys nobody owns (random
- * API keys, spoofed addresses) cost a bounded amount of memory: the oldest idle bucket is dropped first, and a dropped
- * bucket starts full again (the limit can only be looser, never stuck). Returns how many seconds to wait when a
- * request must be refused (the Retry-After).
+ * to {@code burst}. The buckets live in a Caffeine cache bounded in size, so keys nobody owns (random API keys,
+ * spoofed addresses) cost a bounded amount of memory: past the bound the least used buckets are evicted (Caffeine's
+ * TinyLFU), and an evicted bucket starts full again (the limit can only be looser, never stuck). No expiry by idle
+ * time: keeping access times cost a fifth of the status reads per second under wrk (docs/BENCHMARKS.md). Returns how
+ * many seconds to wait when a request must be refused (the Retry-After).
  */
 public final class RateLimiter {
 
@@ -27,7 +27,7 @@ public final class RateLimiter {
     public RateLimiter(double perSecond, double burst, int maxKeys) {
         this.perSecond = perSecond;
         this.burst = burst;
-        this.buckets = Caffeine.newBuilder().maximumSize(maxKeys).expireAfterAccess(Duration.ofMinutes(10)).build();
+        this.buckets = Caffeine.newBuilder().maximumSize(maxKeys).build();
     }
 
     /** 0 when the request may go, else the whole seconds until one token is back; at this limiter's rate. */

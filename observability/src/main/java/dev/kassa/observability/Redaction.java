@@ -42,19 +42,29 @@ public final class Redaction {
         return scrubSecrets(out);
     }
 
-    /** Whether {@code text} holds a card number: 13 to 19 digits (grouped by spaces or dashes or not) passing the Luhn check. */
+    /**
+     * Whether {@code text} holds a card number as cards are written: 13 to 19 digits starting with 2 to 6 (the card
+     * networks' ranges), unbroken or in groups of four (the last shorter) or Amex's 4-6-5, passing the Luhn check. For
+     * refusing input, where a false alarm costs a merchant a session (an order id like INV-2026-000123-4567 is not a
+     * card); the log scrubber stays broader, where a false alarm costs only a masked number.
+     */
     public static boolean containsCard(String text) {
         if (text == null || !hasDigits(text, 13)) {
             return false;
         }
         Matcher m = CARD.matcher(text);
         while (m.find()) {
-            if (luhn(m.group().replaceAll("[ -]", ""))) {
+            String written = m.group();
+            String digits = written.replaceAll("[ -]", "");
+            if (digits.charAt(0) >= '2' && digits.charAt(0) <= '6' && CARD_GROUPS.matcher(written).matches() && luhn(digits)) {
                 return true;
             }
         }
         return false;
     }
+
+    /** Unbroken, groups of four with a shorter last group, or 4-6-5; one separator kind. */
+    private static final Pattern CARD_GROUPS = Pattern.compile("[0-9]{13,19}|[0-9]{4}(?:([ -])[0-9]{4}){2,3}(?:\\1[0-9]{1,4})?|[0-9]{4}([ -])[0-9]{6}\\2[0-9]{5}");
 
     /** Secrets only, for values Kassa generated itself (session, merchant, event ids) that are never card numbers. */
     public static String scrubSecrets(String text) {
