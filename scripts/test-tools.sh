@@ -17,6 +17,9 @@ command -v docker-compose >/dev/null 2>&1 || want+=(docker-compose)
 [ -x /usr/bin/chromium ] || want+=(chromium)
 # Prometheus and promtool for PrometheusTest (Kassa's metrics and alert rules checked by Prometheus itself).
 [ -x /usr/bin/promtool ] || want+=(prometheus)
+# nginx (Debian's nginx-light) and openssl for ProxyTlsTest: the compose proxy's TLS configuration, run for real.
+[ -x /usr/sbin/nginx ] || want+=(nginx-light)
+[ -x /usr/bin/openssl ] || want+=(openssl)
 
 [ ${#want[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

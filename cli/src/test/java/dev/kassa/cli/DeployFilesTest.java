@@ -36,7 +36,7 @@ class DeployFilesTest {
         assertThat(services.exit).as(services.output).isZero();
         assertThat(services.output.lines().map(String::trim).filter(l -> !l.isEmpty()).toList()).containsExactlyInAnyOrder(
                 "kafka-1", "kafka-2", "kafka-3", "registry", "topics", "aggregate", "relay", "gateway-1", "gateway-2",
-                "proxy", "prometheus", "grafana");
+                "certs", "proxy", "prometheus", "grafana");
         Result config = run(compose, "config");
         assertThat(config.output).contains("KAFKA_DEFAULT_REPLICATION_FACTOR: '3'").contains("KAFKA_MIN_INSYNC_REPLICAS: '2'")
                 .doesNotContain("kassa_admin_");
@@ -49,7 +49,8 @@ class DeployFilesTest {
         assertThat(compose).contains("\"--ops-port\", \"9464\"").contains("\"--ops-port\", \"9465\"");
         assertThat(prometheus).contains("aggregate:9464").contains("relay:9465").contains("gateway-1:9080").contains("gateway-2:9080");
         // The operator API and /metrics: on the gateways' admin port only, never through the public proxy.
-        assertThat(compose).contains("\"--admin-port\", \"9080\"");
+        assertThat(compose).contains("\"--admin-port\", \"9080\"").contains("KASSA_GATEWAY_TRUST_FORWARDED_FOR: \"true\"")
+                .contains("\"8443:443\"").contains("make-cert.sh");
         String nginx = Files.readString(ROOT.resolve("deploy/nginx.conf"));
         assertThat(nginx).contains("location ^~ /metrics { return 404; }").contains("location ^~ /admin { return 404; }")
                 .doesNotContain(":9080");
