@@ -2,9 +2,12 @@ package dev.kassa.gateway;
 
 import io.micronaut.http.HttpRequest;
 import java.net.InetSocketAddress;
+import java.util.regex.Pattern;
 
 /** Who is asking, for limits per client: the peer's address, or behind Kassa's own proxy the last X-Forwarded-For entry. */
 public final class ClientAddress {
+
+    private static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f:.]{1,45}");
 
     private ClientAddress() {
     }
@@ -16,7 +19,7 @@ public final class ClientAddress {
                 String[] hops = forwarded.split(",");
                 String last = hops[hops.length - 1].trim();
                 // An address, not free text: a label-sized key at most.
-                if (last.length() <= 45 && last.matches("[0-9A-Fa-f:.]+")) {
+                if (ADDRESS.matcher(last).matches()) {
                     return last;
                 }
             }

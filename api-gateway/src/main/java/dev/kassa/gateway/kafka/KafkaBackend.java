@@ -1,7 +1,6 @@
 package dev.kassa.gateway.kafka;
 
 import java.util.Locale;
-import dev.kassa.schemas.avro.SessionStatus;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.kassa.gateway.GatewayMetrics;
@@ -58,8 +57,6 @@ public final class KafkaBackend implements AutoCloseable {
     /** Per merchant and order id, the order's newest session: latest created_at, the larger id on a tie. */
     private final Map<String, OrderSession> sessionByOrder = new ConcurrentHashMap<>();
     private final Set<Long> reservedRefunds = ConcurrentHashMap.newKeySet();
-    /** Each session's status as last seen, for the sessions-by-status gauge (the replica gives the new state only). */
-    private final Map<Long, SessionStatus> statusOf = new ConcurrentHashMap<>();
     /**
      * Sessions this gateway created in the last 30 s: the only unknown ids worth waiting for (the replica may not have
      * them yet). Bounded (Caffeine, a well-kept cache: size and age limits without a hand-rolled map).
@@ -81,11 +78,16 @@ public final class KafkaBackend implements AutoCloseable {
         String bootstrap = settings.bootstrapServers();
         GatewayMetrics.register();
         merchants = new Replica<>(bootstrap, Topics.MERCHANTS.name(), Serdes.Long().deserializer(),
-                Topics.MERCHANTS.valueSerde().deserializer(), (id, merchant) -> {
+                Topics.MERCHANTS.valueSerde().deserializer(), (id, before, merchant) -> {
+                    // Only the current key and, until it expires, the previous one lead to the merchant: the hashes of the
+                    // record this one replaces leave the index (an expired previous one leaves at its next lookup).
+                    if (before != null) {
+                        merchantByKeyHash.remove(before.getApiKeyHash(), id);
+                        if (before.getPreviousApiKeyHash() != null) {
+                            merchantByKeyHash.remove(before.getPreviousApiKeyHash(), id);
+                        }
+                    }
                     if (merchant != null) {
-                        // Only the current key and, until it expires, the previous one lead to the merchant: a key
-                        // rotated out before leaves the index here (and an expired previous one at its next lookup).
-                        merchantByKeyHash.entrySet().removeIf(e -> e.getValue().equals(id));
                         merchantByKeyHash.put(merchant.getApiKeyHash(), id);
                         if (merchant.getPreviousApiKeyHash() != null) {
                             merchantByKeyHash.put(merchant.getPreviousApiKeyHash(), id);
@@ -93,11 +95,10 @@ public final class KafkaBackend implements AutoCloseable {
                     }
                 });
         endpointStatus = new Replica<>(bootstrap, Topics.WEBHOOK_ENDPOINT_STATUS.name(), Serdes.Long().deserializer(),
-                Topics.WEBHOOK_ENDPOINT_STATUS.valueSerde().deserializer(), (id, status) -> { });
+                Topics.WEBHOOK_ENDPOINT_STATUS.valueSerde().deserializer(), (id, before, status) -> { });
         sessions = new Replica<>(bootstrap, Topics.SESSION_STATE.name(), Serdes.Long().deserializer(),
-                Topics.SESSION_STATE.valueSerde().deserializer(), (id, state) -> {
-                    GatewayMetrics.sessionStatus(state == null ? statusOf.remove(id) : statusOf.put(id, state.getStatus()),
-                            state == null ? null : state.getStatus());
+                Topics.SESSION_STATE.valueSerde().deserializer(), (id, before, state) -> {
+                    GatewayMetrics.sessionStatus(before == null ? null : before.getStatus(), state == null ? null : state.getStatus());
                     // Sessions with a refund reserved and not settled: what the refund executor looks at, without
                     // walking every session.
                     if (state != null && RefundLedger.reserved(state) > 0) {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,14 +22,21 @@ public final class Replica<K, V> implements AutoCloseable {
     private final Map<K, V> values = new ConcurrentHashMap<>();
     private final KafkaConsumer<K, V> consumer;
     private final Thread thread;
-    private final BiConsumer<K, V> onChange;
+    private final Change<K, V> onChange;
+
+    /** What a record changed: the value it replaced ({@code before}, null for a new key) and the new one (null: deleted). */
+    @FunctionalInterface
+    public interface Change<K, V> {
+        void accept(K key, V before, V after);
+    }
+
     private volatile boolean running = true;
     private final Map<TopicPartition, Long> endAtStart;
     private volatile boolean loaded;
     /** Whether the last poll left nothing unread on any partition (as far as the consumer's last fetch knows). */
     private volatile boolean caughtUp;
 
-    public Replica(String bootstrap, String topic, Deserializer<K> keys, Deserializer<V> vals, BiConsumer<K, V> onChange) {
+    public Replica(String bootstrap, String topic, Deserializer<K> keys, Deserializer<V> vals, Change<K, V> onChange) {
         this.onChange = onChange;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -51,12 +57,8 @@ public final class Replica<K, V> implements AutoCloseable {
             while (running) {
                 ConsumerRecords<K, V> records = consumer.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<K, V> record : records) {
-                    if (record.value() == null) {
-                        values.remove(record.key());
-                    } else {
-                        values.put(record.key(), record.value());
-                    }
-                    onChange.accept(record.key(), record.value());
+                    V before = record.value() == null ? values.remove(record.key()) : values.put(record.key(), record.value());
+                    onChange.accept(record.key(), before, record.value());
                 }
                 if (!loaded) {
                     loaded = endAtStart.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
