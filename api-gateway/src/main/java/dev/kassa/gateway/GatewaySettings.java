@@ -13,6 +13,8 @@ import io.micronaut.core.bind.annotation.Bindable;
  * from the last {@code X-Forwarded-For} entry (behind Kassa's own proxy only; anyone can write that header).
  * {@code adminPort}: when set, the operator API and {@code /metrics} answer only on this port, and nothing else does.
  * {@code sessionWait}: how long a read waits for a session this gateway just created and its replica has not seen yet.
+ * {@code kafkaConfig}: a Kafka client properties file (SASL credentials, TLS) every client of the gateway uses.
+ * {@code secretsKeyring}: the keyring that seals webhook secrets on {@code kassa.merchants} (none: written in clear).
  */
 @ConfigurationProperties("kassa.gateway")
 public record GatewaySettings(String bootstrapServers, String adminToken, String publicUrl, boolean development,
@@ -20,5 +22,7 @@ public record GatewaySettings(String bootstrapServers, String adminToken, String
                        @Bindable(defaultValue = "100") double clientRatePerSecond, @Bindable(defaultValue = "200") double clientRateBurst,
                        @Bindable(defaultValue = "false") boolean trustForwardedFor,
                        @Bindable(defaultValue = "1s") Duration sessionWait,
-                       @Bindable(defaultValue = "0") int adminPort) {
+                       @Bindable(defaultValue = "0") int adminPort,
+                       @Bindable(defaultValue = "") String kafkaConfig,
+                       @Bindable(defaultValue = "") String secretsKeyring) {
 }

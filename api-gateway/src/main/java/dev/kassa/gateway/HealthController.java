@@ -2,6 +2,7 @@ package dev.kassa.gateway;
 
 import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.observability.Health;
+import dev.kassa.schemas.KafkaAccess;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
@@ -33,10 +34,10 @@ class HealthController {
     private volatile Health.Check lastKafka;
     private volatile long lastKafkaAt;
 
-    HealthController(KafkaBackend backend, GatewaySettings settings) {
+    HealthController(KafkaBackend backend, KafkaAccess kafka) {
         this.backend = backend;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000));
+        this.admin = Admin.create(kafka.config(Map.of(
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000)));
     }
 
     @Get

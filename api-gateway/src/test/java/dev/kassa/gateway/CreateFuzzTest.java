@@ -41,7 +41,7 @@ class CreateFuzzTest {
             new TopicProvisioner(admin, TopicLayout.SINGLE_NODE).ensure();
         }
         AggregateService.Config d = AggregateService.Config.defaults(kafka.bootstrapServers(), Files.createTempDirectory("fuzz-agg"));
-        try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(d.bootstrapServers(), "fuzz-" + System.nanoTime(),
+        try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(d.kafka(), "fuzz-" + System.nanoTime(),
                 d.stateDir(), d.commitInterval(), 0, d.settings(), Map.of()));
              GatewayServer gateway = GatewayServer.start(kafka.bootstrapServers(), 0, "fuzz-admin", "http://localhost", true,
                      Map.of("kassa.gateway.rate-per-second", 10_000, "kassa.gateway.rate-burst", 10_000))) {

@@ -47,7 +47,7 @@ class GatewayTest {
             new TopicProvisioner(admin, TopicLayout.SINGLE_NODE).ensure();
         }
         AggregateService.Config defaults = AggregateService.Config.defaults(kafka.bootstrapServers(), Files.createTempDirectory("gw-agg"));
-        aggregate = AggregateService.start(new AggregateService.Config(defaults.bootstrapServers(), "gateway-test-" + System.nanoTime(),
+        aggregate = AggregateService.start(new AggregateService.Config(defaults.kafka(), "gateway-test-" + System.nanoTime(),
                 defaults.stateDir(), defaults.commitInterval(), 0, defaults.settings(), java.util.Map.of()));
         aggregate.awaitRunning(Duration.ofSeconds(60));
         gateway = GatewayServer.start(kafka.bootstrapServers(), 0, ADMIN, "http://localhost:8080", true,
@@ -366,7 +366,7 @@ class GatewayTest {
     }
 
     private static long kafkaSequence(long id) throws Exception {
-        return dev.kassa.log.SessionHistory.read(bootstrap, id).events().size();
+        return dev.kassa.log.SessionHistory.read(dev.kassa.schemas.KafkaAccess.of(bootstrap), id).events().size();
     }
 
     @Test
@@ -521,7 +521,7 @@ class GatewayTest {
         HttpResponse<String> all = post("/admin/webhooks/redeliver", "Bearer " + ADMIN, null, "{\"session_id\":" + id + "}");
         assertThat(json(all).get("queued").asInt()).isEqualTo(2);
         List<dev.kassa.schemas.avro.RedeliveryRequest> queued = new java.util.ArrayList<>();
-        dev.kassa.log.EventLogReplay.readSessionPartition(kafka.bootstrapServers(), dev.kassa.schemas.Topics.WEBHOOK_REDELIVERIES.name(),
+        dev.kassa.log.EventLogReplay.readSessionPartition(dev.kassa.schemas.KafkaAccess.of(kafka.bootstrapServers()), dev.kassa.schemas.Topics.WEBHOOK_REDELIVERIES.name(),
                 id, dev.kassa.schemas.Topics.WEBHOOK_REDELIVERIES.keySerde().deserializer(),
                 dev.kassa.schemas.Topics.WEBHOOK_REDELIVERIES.valueSerde().deserializer(), (k, r) -> {
                     if (r.getSessionId() == id) {

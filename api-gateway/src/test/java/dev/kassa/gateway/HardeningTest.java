@@ -43,7 +43,7 @@ class HardeningTest {
             new TopicProvisioner(admin, TopicLayout.SINGLE_NODE).ensure();
         }
         AggregateService.Config d = AggregateService.Config.defaults(kafka.bootstrapServers(), Files.createTempDirectory("hard-agg"));
-        aggregate = AggregateService.start(new AggregateService.Config(d.bootstrapServers(), "hardening-" + System.nanoTime(),
+        aggregate = AggregateService.start(new AggregateService.Config(d.kafka(), "hardening-" + System.nanoTime(),
                 d.stateDir(), d.commitInterval(), 0, d.settings(), Map.of()));
         aggregate.awaitRunning(Duration.ofSeconds(60));
         // A wait for unknown sessions far longer than the client's timeout: a read that waited on a guess would fail.

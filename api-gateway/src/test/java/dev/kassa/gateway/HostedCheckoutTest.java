@@ -50,7 +50,7 @@ class HostedCheckoutTest {
             new TopicProvisioner(admin, TopicLayout.SINGLE_NODE).ensure();
         }
         AggregateService.Config d = AggregateService.Config.defaults(bootstrap, Files.createTempDirectory("hosted-agg"));
-        aggregate = AggregateService.start(new AggregateService.Config(bootstrap, "hosted-test-" + System.nanoTime(), d.stateDir(),
+        aggregate = AggregateService.start(new AggregateService.Config(dev.kassa.schemas.KafkaAccess.of(bootstrap), "hosted-test-" + System.nanoTime(), d.stateDir(),
                 d.commitInterval(), 0, d.settings(), Map.of()));
         aggregate.awaitRunning(Duration.ofSeconds(60));
         gateway = GatewayServer.start(bootstrap, 0, "hosted-admin-token", "http://localhost:8080", true);
@@ -114,7 +114,7 @@ class HostedCheckoutTest {
         awaitStatus(session, "paid");
         List<SessionEvent> events = eventsOf(session);
         assertThat(events).extracting(e -> e.getStatus().name()).containsExactly("CREATED", "PENDING", "FAILED", "PENDING", "PAID");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(SessionHistory.read(bootstrap, session).routes())
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(SessionHistory.read(dev.kassa.schemas.KafkaAccess.of(bootstrap), session).routes())
                 .extracting(r -> r.getReason()).anySatisfy(reason -> assertThat(reason)
                         .isEqualTo("fallback after provider_error from wert: next candidate moonpay")));
         String history = send("GET", "/admin/sessions/" + session + "/history", "Bearer hosted-admin-token", null).body();
@@ -165,9 +165,9 @@ class HostedCheckoutTest {
         assertThat(JSON.readTree(started.body()).get("provider").asText()).isEqualTo("wert");
         awaitStatus(session, "paid");
         // Five callbacks (paid, a stale processing, three repeats) answered; one transition to paid, nothing after it.
-        await().atMost(Duration.ofSeconds(20)).until(() -> SessionHistory.read(bootstrap, session).results().size() >= 7);
+        await().atMost(Duration.ofSeconds(20)).until(() -> SessionHistory.read(dev.kassa.schemas.KafkaAccess.of(bootstrap), session).results().size() >= 7);
         assertThat(eventsOf(session)).extracting(e -> e.getStatus().name()).containsExactly("CREATED", "PENDING", "PAID");
-        Map<String, Long> outcomes = SessionHistory.read(bootstrap, session).results().stream()
+        Map<String, Long> outcomes = SessionHistory.read(dev.kassa.schemas.KafkaAccess.of(bootstrap), session).results().stream()
                 .collect(Collectors.groupingBy(r -> r.getOutcome().name(), Collectors.counting()));
         assertThat(outcomes).containsEntry("APPLIED", 3L).containsEntry("DUPLICATE", 3L);
         assertThat(send("POST", "/sandbox/sessions/" + session + "/pay", null, "{\"outcome\": \"maybe\"}").statusCode()).isEqualTo(400);
@@ -271,7 +271,7 @@ class HostedCheckoutTest {
             long session = JSON.readTree(created.body()).get("session_id").asLong();
             // revolut is preferred but down, wert is switched off: moonpay, the next in the operator's order.
             assertThat(JSON.readTree(created.body()).get("selected_provider").asText()).as(created.body()).isEqualTo("moonpay");
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(SessionHistory.read(bootstrap, session).routes())
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(SessionHistory.read(dev.kassa.schemas.KafkaAccess.of(bootstrap), session).routes())
                     .singleElement().satisfies(r -> {
                         assertThat(r.getInputs().getRulesVersion()).startsWith("config:");
                         assertThat(r.getCandidates()).extracting(c -> c.getProvider() + ": " + c.getReason())
@@ -341,7 +341,7 @@ class HostedCheckoutTest {
     }
 
     private static List<SessionEvent> eventsOf(long session) {
-        return SessionHistory.read(bootstrap, session).events();
+        return SessionHistory.read(dev.kassa.schemas.KafkaAccess.of(bootstrap), session).events();
     }
 
     private static HttpResponse<String> get(String path) throws Exception {

@@ -56,7 +56,7 @@ class OpenApiTest {
             new TopicProvisioner(admin, TopicLayout.SINGLE_NODE).ensure();
         }
         AggregateService.Config defaults = AggregateService.Config.defaults(kafka.bootstrapServers(), Files.createTempDirectory("oa-agg"));
-        aggregate = AggregateService.start(new AggregateService.Config(defaults.bootstrapServers(), "openapi-test-" + System.nanoTime(),
+        aggregate = AggregateService.start(new AggregateService.Config(defaults.kafka(), "openapi-test-" + System.nanoTime(),
                 defaults.stateDir(), defaults.commitInterval(), 0, defaults.settings(), Map.of()));
         aggregate.awaitRunning(Duration.ofSeconds(60));
         gateway = GatewayServer.start(kafka.bootstrapServers(), 0, ADMIN, "http://localhost:8080", true);

@@ -52,7 +52,7 @@ public final class AggregateBenchmark {
         }
         long commands = writeCommands(sessions);
         Path stateDir = Files.createTempDirectory("kassa-bench-aggregate-");
-        AggregateService.Config config = new AggregateService.Config(kafka.bootstrapServers(), "bench-aggregate-" + System.nanoTime(),
+        AggregateService.Config config = new AggregateService.Config(dev.kassa.schemas.KafkaAccess.of(kafka.bootstrapServers()), "bench-aggregate-" + System.nanoTime(),
                 stateDir, Duration.ofMillis(100), 0, AggregateSettings.DEFAULTS, Map.of());
         long results = 0;
         long expired = 0;

@@ -61,7 +61,7 @@ public final class ExpiryBenchmark {
         }
         Path stateDir = Files.createTempDirectory("kassa-bench-expiry-");
         long deadline = System.nanoTime() + limit.toNanos();
-        try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(kafka.bootstrapServers(),
+        try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(dev.kassa.schemas.KafkaAccess.of(kafka.bootstrapServers()),
                 "bench-expiry-" + System.nanoTime(), stateDir, Duration.ofMillis(100), 0, AggregateSettings.DEFAULTS, Map.of()));
              KafkaConsumer<Long, CommandResult> results = consumer(Topics.COMMAND_RESULTS.keySerde().deserializer(),
                      Topics.COMMAND_RESULTS.valueSerde().deserializer(), Topics.COMMAND_RESULTS.name());

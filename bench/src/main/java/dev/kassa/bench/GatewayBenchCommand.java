@@ -56,7 +56,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                 new TopicProvisioner(admin, new TopicLayout(KafkaCeiling.PARTITIONS, (short) 1)).ensure();
             }
             AggregateService.Config d = AggregateService.Config.defaults(kafka.bootstrapServers(), Files.createTempDirectory("bench-gw"));
-            try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(d.bootstrapServers(), d.applicationId(),
+            try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(d.kafka(), d.applicationId(),
                     d.stateDir(), Duration.ofMillis(commitIntervalMs), 0, d.settings(), Map.of()));
                  GatewayServer gateway = GatewayServer.start(kafka.bootstrapServers(), 0, "bench-admin", "http://localhost", true,
                          Map.of("kassa.gateway.rate-per-second", 1_000_000, "kassa.gateway.rate-burst", 1_000_000))) {

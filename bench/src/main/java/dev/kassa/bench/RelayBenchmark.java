@@ -119,7 +119,7 @@ public final class RelayBenchmark {
             writeMerchant(merchant, receiver.url());
             var dir = Files.createTempDirectory("kassa-bench-e2e-");
             AggregateService.Config aggregateDefaults = AggregateService.Config.defaults(kafka.bootstrapServers(), dir.resolve("a"));
-            try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(aggregateDefaults.bootstrapServers(),
+            try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(aggregateDefaults.kafka(),
                          "bench-e2e-aggregate-" + System.nanoTime(), aggregateDefaults.stateDir(), aggregateDefaults.commitInterval(),
                          0, aggregateDefaults.settings(), Map.of()));
                  RelayService relay = RelayService.start(fresh(RelayService.Config.defaults(kafka.bootstrapServers(), dir.resolve("r"), true)));
@@ -195,7 +195,7 @@ public final class RelayBenchmark {
 
     /** Each phase gets its own application id: no phase inherits another's offsets or stores. */
     private static RelayService.Config fresh(RelayService.Config c) {
-        return new RelayService.Config(c.bootstrapServers(), "bench-relay-" + System.nanoTime(), c.stateDir(), c.allowLoopback(),
+        return new RelayService.Config(c.kafka(), "bench-relay-" + System.nanoTime(), c.stateDir(), c.allowLoopback(),
                 c.requestTimeout(), c.settings(), c.overrides());
     }
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,6 +43,9 @@ final class AggregateCommand implements Callable<Integer> {
             + "until the stream is RUNNING) on this port; 0 = off (default: ${DEFAULT-VALUE}).")
     int opsPort;
 
+    @Mixin
+    KafkaClientOptions kafka;
+
     @Spec
     CommandSpec spec;
 
@@ -51,13 +55,14 @@ final class AggregateCommand implements Callable<Integer> {
             throw new UserError("--standby-replicas must be 0 or more and --commit-interval-ms at least 1.");
         }
         PrintWriter out = spec.commandLine().getOut();
+        dev.kassa.schemas.KafkaAccess access = kafka.access(bootstrap);
         InstanceSlot slot = stateDir == null ? InstanceSlot.claim(Path.of("var", "state"), applicationId)
                 : InstanceSlot.hold(stateDir, applicationId);
         slot.useOwnLogFile();
         Path stateDir = slot.dir();
         OpsServer ops = opsPort > 0 ? OpsServers.start(opsPort) : null;
         KassaMetrics.bindJvm("aggregate");
-        AggregateService service = AggregateService.start(new AggregateService.Config(bootstrap, applicationId, stateDir,
+        AggregateService service = AggregateService.start(new AggregateService.Config(access, applicationId, stateDir,
                 Duration.ofMillis(commitIntervalMs), standbyReplicas, AggregateSettings.DEFAULTS, Map.of()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -72,7 +77,7 @@ final class AggregateCommand implements Callable<Integer> {
             }
             stopped.countDown();
         }, "kassa-aggregate-shutdown"));
-        out.println("kassa aggregate: " + applicationId + " on " + bootstrap + ", state in " + stateDir.toAbsolutePath()
+        out.println("kassa aggregate: " + applicationId + " on " + access.describe() + ", state in " + stateDir.toAbsolutePath()
                 + ", log in " + System.getProperty("kassa.log.dir", "var/log") + "/" + slot.name() + ".log"
                 + "; Ctrl-C stops it.");
         out.flush();

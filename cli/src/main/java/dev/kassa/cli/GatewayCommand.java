@@ -3,11 +3,14 @@ package dev.kassa.cli;
 import dev.kassa.observability.KassaMetrics;
 import dev.kassa.gateway.GatewayServer;
 import dev.kassa.router.OperatorRules;
+import dev.kassa.schemas.KafkaAccess;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,6 +46,13 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--unhealthy-providers", defaultValue = "", description = "Provider slugs that are down now, e.g. moonpay,paypal.")
     String unhealthyProviders;
 
+    @Option(names = "--secrets-keyring", paramLabel = "FILE", description = "The keyring that seals webhook secrets on "
+            + "kassa.merchants (default: $KASSA_SECRETS_KEYRING). Required unless --development; docs/SECURITY.md.")
+    Path secretsKeyring;
+
+    @Mixin
+    KafkaClientOptions kafka;
+
     @Spec
     CommandSpec spec;
 
@@ -59,6 +69,15 @@ final class GatewayCommand implements Callable<Integer> {
         if (adminPort < 0 || adminPort > 65535 || adminPort == port) {
             throw new UserError("--admin-port must be from 1 to 65535 and not --port (0: no separate port), not " + adminPort + ".");
         }
+        KafkaAccess access = kafka.access(bootstrap);
+        Path keyring = KafkaClientOptions.keyringPath(secretsKeyring);
+        if (keyring == null && !development) {
+            throw new UserError("pass --secrets-keyring FILE (or set KASSA_SECRETS_KEYRING): webhook secrets are sealed on "
+                    + "kassa.merchants with it; make one with `echo \"k1=$(openssl rand -base64 32)\" > keyring` (docs/SECURITY.md).");
+        }
+        if (keyring != null) {
+            KafkaClientOptions.keyring(keyring); // refused here, with the line to change, rather than in the server's start
+        }
         // Its own log file: two gateways on one machine have two ports.
         InstanceSlot.useLogFile("kassa-gateway-" + port);
         try {
@@ -72,7 +91,9 @@ final class GatewayCommand implements Callable<Integer> {
             KassaMetrics.bindJvm("gateway");
             gateway = GatewayServer.start(bootstrap, port, adminToken, publicUrl.replaceAll("/+$", ""), development,
                     Map.of("kassa.gateway.routing-rules", routingRules, "kassa.gateway.unhealthy-providers", unhealthyProviders,
-                            "kassa.gateway.admin-port", adminPort));
+                            "kassa.gateway.admin-port", adminPort,
+                            "kassa.gateway.kafka-config", kafkaConfigPath(),
+                            "kassa.gateway.secrets-keyring", keyring == null ? "" : keyring.toAbsolutePath().toString()));
         } catch (RuntimeException e) {
             throw new UserError("the gateway did not start on port " + port + " (" + rootMessage(e) + ").");
         }
@@ -81,11 +102,17 @@ final class GatewayCommand implements Callable<Integer> {
             gateway.close();
             stopped.countDown();
         }, "kassa-gateway-shutdown"));
-        out.println("kassa gateway: " + gateway.url() + " on " + bootstrap + (development ? ", DEVELOPMENT mode" : "")
+        out.println("kassa gateway: " + gateway.url() + " on " + access.describe() + (development ? ", DEVELOPMENT mode" : "")
                 + (adminPort > 0 ? "; operator API and /metrics on port " + adminPort + " only" : "") + "; Ctrl-C stops it.");
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    private String kafkaConfigPath() {
+        Path file = kafka.kafkaConfig;
+        String env = System.getenv("KASSA_KAFKA_CONFIG");
+        return file != null ? file.toAbsolutePath().toString() : env == null ? "" : env;
     }
 
     private static String rootMessage(Throwable e) {

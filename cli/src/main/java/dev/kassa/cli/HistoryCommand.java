@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -82,6 +83,9 @@ final class HistoryCommand implements Callable<Integer> {
         return code == null ? text : "\u001b[" + code + "m" + text + RESET;
     }
 
+    @Mixin
+    KafkaClientOptions kafka;
+
     @Spec
     CommandSpec spec;
 
@@ -95,7 +99,7 @@ final class HistoryCommand implements Callable<Integer> {
                 throw new UserError("--at '" + at + "' is not an ISO-8601 instant; write e.g. 2026-02-25T12:05:00Z.");
             }
         }
-        SessionHistory.SessionLog log = SessionHistory.read(bootstrap, sessionId);
+        SessionHistory.SessionLog log = SessionHistory.read(kafka.access(bootstrap), sessionId);
         List<SessionEvent> events = log.events();
         if (events.isEmpty()) {
             throw new UserError("session " + sessionId + " has no events; check the id and --bootstrap.");

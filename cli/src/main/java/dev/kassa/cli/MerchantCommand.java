@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -246,13 +247,16 @@ final class MerchantCommand implements Runnable {
         @Option(names = "--bootstrap", required = true, description = "The cluster's bootstrap servers.")
         String bootstrap;
 
+        @Mixin
+        KafkaClientOptions kafka;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
             Map<Long, Merchant> merchants = new TreeMap<>();
-            EventLogReplay.readToEnd(bootstrap, Topics.MERCHANTS.name(), Topics.MERCHANTS.keySerde().deserializer(),
+            EventLogReplay.readToEnd(kafka.access(bootstrap), Topics.MERCHANTS.name(), Topics.MERCHANTS.keySerde().deserializer(),
                     Topics.MERCHANTS.valueSerde().deserializer(), (Long id, Merchant m) -> {
                         if (m == null) {
                             merchants.remove(id);

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,6 +42,9 @@ final class RedeliverCommand implements Callable<Integer> {
     @Option(names = "--operator", defaultValue = "${sys:user.name}", description = "Who asks (recorded with each request).")
     String operator;
 
+    @Mixin
+    KafkaClientOptions kafka;
+
     @Spec
     CommandSpec spec;
 
@@ -52,13 +56,13 @@ final class RedeliverCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage() + ".");
         }
-        List<RedeliveryRequest> requests = Redeliveries.fromLog(bootstrap, selection, "operator:" + operator, Instant.now());
+        List<RedeliveryRequest> requests = Redeliveries.fromLog(kafka.access(bootstrap), selection, "operator:" + operator, Instant.now());
         PrintWriter out = spec.commandLine().getOut();
         if (requests.isEmpty()) {
             throw new UserError("no event matched; check --session, --event or the time range.");
         }
-        try (KafkaProducer<Long, RedeliveryRequest> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+        try (KafkaProducer<Long, RedeliveryRequest> producer = new KafkaProducer<>(kafka.access(bootstrap).config(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all")),
                 Topics.WEBHOOK_REDELIVERIES.keySerde().serializer(), Topics.WEBHOOK_REDELIVERIES.valueSerde().serializer())) {
             for (RedeliveryRequest request : requests) {
                 producer.send(new ProducerRecord<>(Topics.WEBHOOK_REDELIVERIES.name(), request.getSessionId(), request));

@@ -1,5 +1,7 @@
 package dev.kassa.cli;
 
+import dev.kassa.schemas.KafkaAccess;
+import dev.kassa.schemas.SecretKeyring;
 import dev.kassa.observability.KassaMetrics;
 import dev.kassa.observability.OpsServer;
 import dev.kassa.relay.app.RelayService;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,6 +44,13 @@ final class RelayCommand implements Callable<Integer> {
             + "until the stream is RUNNING) on this port; 0 = off (default: ${DEFAULT-VALUE}).")
     int opsPort;
 
+    @Option(names = "--secrets-keyring", paramLabel = "FILE", description = "The keyring that opens the webhook secrets the "
+            + "gateway sealed (default: $KASSA_SECRETS_KEYRING); the same file as the gateways'.")
+    Path secretsKeyring;
+
+    @Mixin
+    KafkaClientOptions kafka;
+
     @Spec
     CommandSpec spec;
 
@@ -56,15 +66,21 @@ final class RelayCommand implements Callable<Integer> {
                 throw new UserError("--retry-schedule: " + e.getMessage() + ".");
             }
         }
+        KafkaAccess access = kafka.access(bootstrap);
+        SecretKeyring keyring = KafkaClientOptions.keyring(secretsKeyring);
+        if (keyring == null) {
+            out.println("kassa relay: no --secrets-keyring: only secrets written in clear can sign; a sealed one parks its webhooks.");
+            keyring = SecretKeyring.NONE;
+        }
         InstanceSlot slot = stateDir == null ? InstanceSlot.claim(Path.of("var", "state"), applicationId)
                 : InstanceSlot.hold(stateDir, applicationId);
         slot.useOwnLogFile();
         Path stateDir = slot.dir();
         RelayService.Config defaults = RelayService.Config.defaults(bootstrap, stateDir, allowLoopback);
-        RelaySettings settings = schedule == null ? defaults.settings() : defaults.settings().withSchedule(schedule);
+        RelaySettings settings = (schedule == null ? defaults.settings() : defaults.settings().withSchedule(schedule)).withKeyring(keyring);
         OpsServer ops = opsPort > 0 ? OpsServers.start(opsPort) : null;
         KassaMetrics.bindJvm("relay");
-        RelayService service = RelayService.start(new RelayService.Config(bootstrap, applicationId, stateDir, allowLoopback,
+        RelayService service = RelayService.start(new RelayService.Config(access, applicationId, stateDir, allowLoopback,
                 defaults.requestTimeout(), settings, defaults.overrides()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -79,7 +95,7 @@ final class RelayCommand implements Callable<Integer> {
             }
             stopped.countDown();
         }, "kassa-relay-shutdown"));
-        out.println("kassa relay: " + applicationId + " on " + bootstrap + ", state in " + stateDir.toAbsolutePath()
+        out.println("kassa relay: " + applicationId + " on " + access.describe() + ", state in " + stateDir.toAbsolutePath()
                 + ", log in " + System.getProperty("kassa.log.dir", "var/log") + "/" + slot.name() + ".log"
                 + (allowLoopback ? ", loopback webhooks ALLOWED (development)" : "") + "; Ctrl-C stops it.");
         out.flush();

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,6 +44,9 @@ final class ReplayCommand implements Callable<Integer> {
             description = "With --rebuild: the aggregate's application id (default: ${DEFAULT-VALUE}).")
     String applicationId;
 
+    @Mixin
+    KafkaClientOptions kafka;
+
     @Spec
     CommandSpec spec;
 
@@ -53,8 +57,8 @@ final class ReplayCommand implements Callable<Integer> {
             return rebuild(out);
         }
         long started = System.nanoTime();
-        Map<Long, SessionState> replayed = EventLogReplay.foldEventsTopic(bootstrap);
-        Map<Long, SessionState> published = EventLogReplay.readStateTopic(bootstrap);
+        Map<Long, SessionState> replayed = EventLogReplay.foldEventsTopic(kafka.access(bootstrap));
+        Map<Long, SessionState> published = EventLogReplay.readStateTopic(kafka.access(bootstrap));
         ReplayVerification.Report report = ReplayVerification.compare(replayed, published);
         double seconds = (System.nanoTime() - started) / 1e9;
         report.mismatches().forEach(m -> out.println("  MISMATCH " + m));
@@ -68,7 +72,7 @@ final class ReplayCommand implements Callable<Integer> {
         boolean tty = System.console() != null;
         AggregateRebuild.Result result;
         try {
-            result = AggregateRebuild.run(bootstrap, applicationId, (read, total, rate) -> {
+            result = AggregateRebuild.run(kafka.access(bootstrap), applicationId, (read, total, rate) -> {
                 if (tty) {
                     int width = 30;
                     int done = total <= 0 ? width : (int) Math.min(width, read * width / total);

@@ -77,9 +77,9 @@ class HistoryAndReplayTest {
                         ? Topics.MERCHANTS.valueSerde().serializer().serialize(topic, m)
                         : value instanceof SessionState s ? Topics.SESSION_STATE.valueSerde().serializer().serialize(topic, s)
                         : Topics.SESSION_COMMANDS.valueSerde().serializer().serialize(topic, (SessionCommand) value));
-             AggregateService aggregate = AggregateService.start(new AggregateService.Config(bootstrap, "history-agg-" + session,
+             AggregateService aggregate = AggregateService.start(new AggregateService.Config(dev.kassa.schemas.KafkaAccess.of(bootstrap), "history-agg-" + session,
                      dir.resolve("a"), Duration.ofMillis(100), 0, dev.kassa.aggregate.stream.AggregateSettings.DEFAULTS, Map.of()));
-             RelayService relay = RelayService.start(new RelayService.Config(bootstrap, "history-relay-" + session, dir.resolve("r"),
+             RelayService relay = RelayService.start(new RelayService.Config(dev.kassa.schemas.KafkaAccess.of(bootstrap), "history-relay-" + session, dir.resolve("r"),
                      true, Duration.ofSeconds(5), new dev.kassa.relay.stream.RelaySettings(Duration.ofMillis(50), 64,
                      new dev.kassa.relay.delivery.RetrySchedule(List.of(Duration.ofSeconds(1))), java.time.Clock.systemUTC()), Map.of()))) {
             producer.send(new ProducerRecord<>(Topics.MERCHANTS.name(), merchant, Merchant.newBuilder().setMerchantId(merchant)
@@ -125,7 +125,7 @@ class HistoryAndReplayTest {
             assertThat(out.toString()).contains(" 0 mismatch(es)");
 
             // A corrupted state record (an amount nobody paid) is found and named.
-            SessionState good = dev.kassa.log.EventLogReplay.readStateTopic(bootstrap).get(session);
+            SessionState good = dev.kassa.log.EventLogReplay.readStateTopic(dev.kassa.schemas.KafkaAccess.of(bootstrap)).get(session);
             producer.send(new ProducerRecord<>(Topics.SESSION_STATE.name(), session,
                     SessionState.newBuilder(good).setAmountMinor(790).build())).get();
             StringWriter corrupted = new StringWriter();
@@ -192,7 +192,7 @@ class HistoryAndReplayTest {
 
     private static long delivered(String bootstrap, long session) {
         List<WebhookAttempt> attempts = new ArrayList<>();
-        dev.kassa.log.EventLogReplay.readSessionPartition(bootstrap, Topics.WEBHOOK_ATTEMPTS.name(), session,
+        dev.kassa.log.EventLogReplay.readSessionPartition(dev.kassa.schemas.KafkaAccess.of(bootstrap), Topics.WEBHOOK_ATTEMPTS.name(), session,
                 Topics.WEBHOOK_ATTEMPTS.keySerde().deserializer(), Topics.WEBHOOK_ATTEMPTS.valueSerde().deserializer(), (k, a) -> {
                     if (a != null && a.getSessionId() == session && a.getOutcome().name().equals("DELIVERED")) {
                         attempts.add(a);

@@ -77,7 +77,7 @@ class ReplayRebuildTest {
             }
 
             // Damage while it is stopped: the store says a created session was paid, and knows a session nobody created.
-            SessionState good = EventLogReplay.readStateTopic(bootstrap).get(corrupted);
+            SessionState good = EventLogReplay.readStateTopic(dev.kassa.schemas.KafkaAccess.of(bootstrap)).get(corrupted);
             SessionState bad = SessionState.newBuilder(good).setStatus(SessionStatus.PAID).build();
             SessionState ghost = SessionState.newBuilder(good).setSessionId(phantom).setOrderId("GHOST").build();
             String changelog = appId + "-sessions-changelog";
@@ -120,7 +120,7 @@ class ReplayRebuildTest {
     }
 
     private AggregateService start(String bootstrap, String appId) throws InterruptedException {
-        AggregateService aggregate = AggregateService.start(new AggregateService.Config(bootstrap, appId, dir.resolve("state"),
+        AggregateService aggregate = AggregateService.start(new AggregateService.Config(dev.kassa.schemas.KafkaAccess.of(bootstrap), appId, dir.resolve("state"),
                 Duration.ofMillis(100), 0, AggregateSettings.DEFAULTS, Map.of()));
         assertThat(aggregate.awaitRunning(Duration.ofSeconds(60))).isTrue();
         return aggregate;

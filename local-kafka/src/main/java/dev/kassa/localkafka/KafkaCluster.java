@@ -16,9 +16,16 @@ public interface KafkaCluster extends AutoCloseable {
     /** A short description for logs and test output, e.g. "in-process KRaft, 1 node". */
     String description();
 
-    /** A new admin client for this cluster; the caller closes it. */
+    /** The client properties of this cluster's super user (none on a cluster without authentication). */
+    default Map<String, String> superUserClientProperties() {
+        return Map.of();
+    }
+
+    /** A new admin client for this cluster, as its super user; the caller closes it. */
     default Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+        Map<String, Object> config = new java.util.HashMap<>(superUserClientProperties());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return Admin.create(config);
     }
 
     @Override

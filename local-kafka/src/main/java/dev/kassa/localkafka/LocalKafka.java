@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
@@ -33,10 +34,14 @@ public final class LocalKafka implements KafkaCluster {
     private final int brokerPort;
     private final int controllerPort;
     private final boolean deleteOnClose;
+    /** The super user's password when the node authenticates (SASL), else null. */
+    private final String adminPassword;
     private boolean closed;
 
-    private LocalKafka(KafkaRaftServer server, Path dataDir, int brokerPort, int controllerPort, boolean deleteOnClose) {
+    private LocalKafka(KafkaRaftServer server, Path dataDir, int brokerPort, int controllerPort, boolean deleteOnClose,
+                       String adminPassword) {
         this.server = server;
+        this.adminPassword = adminPassword;
         this.dataDir = dataDir;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
@@ -57,11 +62,34 @@ public final class LocalKafka implements KafkaCluster {
         }
     }
 
+    /**
+     * A throw-away node that authenticates and authorizes as a production cluster does: clients must sign in with
+     * SASL (SCRAM-SHA-256 for services, whose users {@code kassa topics --scram-user} creates; PLAIN for the super user
+     * {@value #ADMIN_USER}), and Kafka's {@code StandardAuthorizer} denies whatever no ACL allows.
+     */
+    public static LocalKafka startTemporarySecured() {
+        try {
+            return start(Files.createTempDirectory("kassa-kafka-sasl-"), 0, 0, true, java.util.UUID.randomUUID().toString());
+        } catch (IOException e) {
+            throw new LocalKafkaException("cannot create a temporary directory for Kafka: " + e.getMessage(), e);
+        }
+    }
+
+    /** The super user of a secured node. */
+    public static final String ADMIN_USER = "admin";
+
     private static LocalKafka start(Path dataDir, int brokerPort, int controllerPort, boolean deleteOnClose) {
+        return start(dataDir, brokerPort, controllerPort, deleteOnClose, null);
+    }
+
+    private static LocalKafka start(Path dataDir, int brokerPort, int controllerPort, boolean deleteOnClose, String adminPassword) {
         int broker = brokerPort == 0 ? FreePorts.pick() : requireFree(brokerPort, "Kafka");
         int controller = controllerPort == 0 ? FreePorts.pick() : requireFree(controllerPort, "Kafka controller");
         Path logDir = prepareDataDir(dataDir);
         Properties props = nodeProperties(logDir, broker, controller);
+        if (adminPassword != null) {
+            props.putAll(securityProperties(broker, controller, adminPassword));
+        }
         formatIfNew(logDir, props);
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
         try {
@@ -70,7 +98,7 @@ public final class LocalKafka implements KafkaCluster {
             server.shutdown();
             throw new LocalKafkaException("Kafka did not start on port " + broker + ": " + rootMessage(e), e);
         }
-        LocalKafka kafka = new LocalKafka(server, dataDir, broker, controller, deleteOnClose);
+        LocalKafka kafka = new LocalKafka(server, dataDir, broker, controller, deleteOnClose, adminPassword);
         kafka.awaitReady(Duration.ofSeconds(60));
         return kafka;
     }
@@ -132,6 +160,42 @@ public final class LocalKafka implements KafkaCluster {
         p.put("broker.session.timeout.ms", "3000");
         p.put("broker.heartbeat.interval.ms", "1000");
         return p;
+    }
+
+    /**
+     * SASL on both listeners and the StandardAuthorizer. The controller listener and the broker's own connections use
+     * PLAIN with the super user (SCRAM credentials live in the metadata log, which the controller listener must work
+     * without); services use SCRAM-SHA-256 on the broker listener. {@code docker-compose.yml} sets the same.
+     */
+    static Properties securityProperties(int brokerPort, int controllerPort, String adminPassword) {
+        String plain = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + ADMIN_USER
+                + "\" password=\"" + adminPassword + "\" user_" + ADMIN_USER + "=\"" + adminPassword + "\";";
+        Properties p = new Properties();
+        p.put("listeners", "BROKER://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
+        p.put("advertised.listeners", "BROKER://localhost:" + brokerPort);
+        p.put("inter.broker.listener.name", "BROKER");
+        p.put("listener.security.protocol.map", "BROKER:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        p.put("listener.name.broker.sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256");
+        p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+        p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        p.put("sasl.mechanism.controller.protocol", "PLAIN");
+        p.put("listener.name.broker.plain.sasl.jaas.config", plain);
+        p.put("listener.name.controller.plain.sasl.jaas.config", plain);
+        p.put("listener.name.broker.scram-sha-256.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("super.users", "User:" + ADMIN_USER);
+        p.put("allow.everyone.if.no.acl.found", "false");
+        return p;
+    }
+
+    @Override
+    public Map<String, String> superUserClientProperties() {
+        if (adminPassword == null) {
+            return Map.of();
+        }
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + ADMIN_USER
+                        + "\" password=\"" + adminPassword + "\";");
     }
 
     private static void formatIfNew(Path logDir, Properties props) {

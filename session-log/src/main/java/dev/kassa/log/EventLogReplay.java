@@ -1,6 +1,7 @@
 package dev.kassa.log;
 
 import dev.kassa.model.SessionFold;
+import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.SessionEventKey;
 import dev.kassa.schemas.SessionEventPartitioner;
 import dev.kassa.schemas.Topics;
@@ -31,17 +32,17 @@ public final class EventLogReplay {
     }
 
     /** Folds the whole events topic (committed records only) into the state of every session. */
-    public static Map<Long, SessionState> foldEventsTopic(String bootstrap) {
-        return foldEventsTopic(bootstrap, () -> { });
+    public static Map<Long, SessionState> foldEventsTopic(KafkaAccess access) {
+        return foldEventsTopic(access, () -> { });
     }
 
     /**
      * The same fold, calling {@code onRecord} after every record read (tombstones and re-sent events included), for a
      * caller that reports progress.
      */
-    public static Map<Long, SessionState> foldEventsTopic(String bootstrap, Runnable onRecord) {
+    public static Map<Long, SessionState> foldEventsTopic(KafkaAccess access, Runnable onRecord) {
         SessionFold.LogFold fold = new SessionFold.LogFold();
-        readToEnd(bootstrap, Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
+        readToEnd(access, Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
                 Topics.SESSION_EVENTS.valueSerde().deserializer(), (SessionEventKey key, SessionEvent event) -> {
                     onRecord.run();
                     // Erased events (tombstones) are passed over, re-sent events collapse onto themselves.
@@ -53,9 +54,9 @@ public final class EventLogReplay {
     }
 
     /** The latest record per session on the state topic. */
-    public static Map<Long, SessionState> readStateTopic(String bootstrap) {
+    public static Map<Long, SessionState> readStateTopic(KafkaAccess access) {
         Map<Long, SessionState> states = new HashMap<>();
-        readToEnd(bootstrap, Topics.SESSION_STATE.name(), Topics.SESSION_STATE.keySerde().deserializer(),
+        readToEnd(access, Topics.SESSION_STATE.name(), Topics.SESSION_STATE.keySerde().deserializer(),
                 Topics.SESSION_STATE.valueSerde().deserializer(), (Long key, SessionState state) -> {
                     if (state == null) {
                         states.remove(key);
@@ -70,24 +71,23 @@ public final class EventLogReplay {
      * Reads only the partition that holds {@code sessionId} (all Kassa topics are partitioned by session id), from its
      * start to its end as of now: a session's history costs one partition, not the whole topic.
      */
-    public static <K, V> void readSessionPartition(String bootstrap, String topic, long sessionId, Deserializer<K> keys,
+    public static <K, V> void readSessionPartition(KafkaAccess access, String topic, long sessionId, Deserializer<K> keys,
                                                    Deserializer<V> values, BiConsumer<K, V> sink) {
-        read(bootstrap, topic, keys, values, sink, partitions -> List.of(partitions.get(
+        read(access, topic, keys, values, sink, partitions -> List.of(partitions.get(
                 SessionEventPartitioner.partitionOf(sessionId, partitions.size()))));
     }
 
     /** Reads a topic from the start to its end as of now (committed records only), record by record. */
-    public static <K, V> void readToEnd(String bootstrap, String topic, Deserializer<K> keys, Deserializer<V> values, BiConsumer<K, V> sink) {
-        read(bootstrap, topic, keys, values, sink, partitions -> partitions);
+    public static <K, V> void readToEnd(KafkaAccess access, String topic, Deserializer<K> keys, Deserializer<V> values, BiConsumer<K, V> sink) {
+        read(access, topic, keys, values, sink, partitions -> partitions);
     }
 
-    private static <K, V> void read(String bootstrap, String topic, Deserializer<K> keys, Deserializer<V> values, BiConsumer<K, V> sink,
+    private static <K, V> void read(KafkaAccess access, String topic, Deserializer<K> keys, Deserializer<V> values, BiConsumer<K, V> sink,
                                     UnaryOperator<List<TopicPartition>> choose) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        Map<String, Object> config = access.config(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000));
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, keys, values)) {
             List<TopicPartition> partitions = choose.apply(consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition()))

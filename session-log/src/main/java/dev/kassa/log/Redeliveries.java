@@ -2,6 +2,7 @@ package dev.kassa.log;
 
 import dev.kassa.model.SessionFold;
 import dev.kassa.model.WebhookPayload;
+import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.RedeliveryRequest;
 import dev.kassa.schemas.avro.SessionEvent;
@@ -71,18 +72,18 @@ public final class Redeliveries {
      * Reads what the selection needs from the log — one partition when it names a session or an event, else the
      * whole topic — and returns one request per selected event.
      */
-    public static List<RedeliveryRequest> fromLog(String bootstrap, Selection selection, String requestedBy, Instant now) {
+    public static List<RedeliveryRequest> fromLog(KafkaAccess access, Selection selection, String requestedBy, Instant now) {
         List<SessionEvent> log = new ArrayList<>();
         Long session = selection.session();
         if (session != null) {
-            EventLogReplay.readSessionPartition(bootstrap, Topics.SESSION_EVENTS.name(), session,
+            EventLogReplay.readSessionPartition(access, Topics.SESSION_EVENTS.name(), session,
                     Topics.SESSION_EVENTS.keySerde().deserializer(), Topics.SESSION_EVENTS.valueSerde().deserializer(), (k, e) -> {
                         if (e != null && e.getSessionId() == session) {
                             log.add(e);
                         }
                     });
         } else {
-            EventLogReplay.readToEnd(bootstrap, Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
+            EventLogReplay.readToEnd(access, Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
                     Topics.SESSION_EVENTS.valueSerde().deserializer(), (k, e) -> {
                         if (e != null) {
                             log.add(e);

@@ -2,6 +2,7 @@ package dev.kassa.log;
 
 import dev.kassa.model.SessionFold;
 import dev.kassa.model.SessionFold;
+import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.PaymentFailed;
@@ -34,30 +35,30 @@ public final class SessionHistory {
     }
 
     /** Reads one session's log from the one partition of each topic that holds it. */
-    public static SessionLog read(String bootstrap, long sessionId) {
+    public static SessionLog read(KafkaAccess access, long sessionId) {
         SessionLog log = new SessionLog(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        EventLogReplay.readSessionPartition(bootstrap, Topics.ROUTING_DECISIONS.name(), sessionId,
+        EventLogReplay.readSessionPartition(access, Topics.ROUTING_DECISIONS.name(), sessionId,
                 Topics.ROUTING_DECISIONS.keySerde().deserializer(), Topics.ROUTING_DECISIONS.valueSerde().deserializer(),
                 (k, d) -> {
                     if (d != null && d.getSessionId() == sessionId) {
                         log.routes().add(d);
                     }
                 });
-        EventLogReplay.readSessionPartition(bootstrap, Topics.SESSION_EVENTS.name(), sessionId,
+        EventLogReplay.readSessionPartition(access, Topics.SESSION_EVENTS.name(), sessionId,
                 Topics.SESSION_EVENTS.keySerde().deserializer(), Topics.SESSION_EVENTS.valueSerde().deserializer(),
                 (k, e) -> {
                     if (e != null && e.getSessionId() == sessionId) {
                         log.events().add(e);
                     }
                 });
-        EventLogReplay.readSessionPartition(bootstrap, Topics.COMMAND_RESULTS.name(), sessionId,
+        EventLogReplay.readSessionPartition(access, Topics.COMMAND_RESULTS.name(), sessionId,
                 Topics.COMMAND_RESULTS.keySerde().deserializer(), Topics.COMMAND_RESULTS.valueSerde().deserializer(),
                 (k, r) -> {
                     if (r != null && r.getSessionId() == sessionId) {
                         log.results().add(r);
                     }
                 });
-        EventLogReplay.readSessionPartition(bootstrap, Topics.WEBHOOK_ATTEMPTS.name(), sessionId,
+        EventLogReplay.readSessionPartition(access, Topics.WEBHOOK_ATTEMPTS.name(), sessionId,
                 Topics.WEBHOOK_ATTEMPTS.keySerde().deserializer(), Topics.WEBHOOK_ATTEMPTS.valueSerde().deserializer(),
                 (k, a) -> {
                     if (a != null && a.getSessionId() == sessionId) {

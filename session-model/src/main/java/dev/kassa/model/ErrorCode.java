@@ -78,6 +78,7 @@ public enum ErrorCode {
     INVALID_RESOLUTION(400, "a review `resolution` is not approve, reject or refund"),
     INVALID_OUTCOME(400, "a sandbox `outcome` is not paid, failed, review or requires_action"),
     INVALID_SWITCH(400, "sandbox `duplicates` outside 0-20 or `delay_ms` outside 0-60,000"),
+    NO_KEYRING(409, "resealing secrets needs a keyring: start the gateway with `--secrets-keyring FILE`"),
     // The server.
     UNAVAILABLE(503, "Kafka did not answer in time; retry (the same Idempotency-Key makes a retry safe)"),
     INTERNAL_ERROR(500, "a fault of Kassa's own; the message carries no detail, the log does");

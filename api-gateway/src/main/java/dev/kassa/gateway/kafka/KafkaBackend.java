@@ -5,9 +5,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.kassa.gateway.GatewayMetrics;
 import dev.kassa.gateway.ApiError;
-import dev.kassa.gateway.GatewaySettings;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.model.RefundLedger;
+import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.MerchantView;
 import dev.kassa.schemas.TopicProducer;
 import dev.kassa.schemas.Topics;
@@ -73,9 +73,8 @@ public final class KafkaBackend implements AutoCloseable {
     private final Thread resultsThread;
     private volatile boolean running = true;
 
-    public KafkaBackend(GatewaySettings settings, Clock clock) {
+    public KafkaBackend(KafkaAccess bootstrap, Clock clock) {
         this.clock = clock;
-        String bootstrap = settings.bootstrapServers();
         GatewayMetrics.register();
         merchants = new Replica<>(bootstrap, Topics.MERCHANTS.name(), Serdes.Long().deserializer(),
                 Topics.MERCHANTS.valueSerde().deserializer(), (id, before, merchant) -> {
@@ -113,16 +112,14 @@ public final class KafkaBackend implements AutoCloseable {
                                 new OrderSession(state.getCreatedAt().toEpochMilli(), id), OrderSession::newer);
                     }
                 });
-        producer = new TopicProducer(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        producer = new TopicProducer(bootstrap.config(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 0));
-        results = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 0)));
+        results = new KafkaConsumer<>(bootstrap.config(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10),
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10)),
                 Serdes.Long().deserializer(), Topics.COMMAND_RESULTS.valueSerde().deserializer());
         List<TopicPartition> partitions = results.partitionsFor(Topics.COMMAND_RESULTS.name()).stream()
                 .map(p -> new TopicPartition(Topics.COMMAND_RESULTS.name(), p.partition())).toList();
@@ -269,6 +266,11 @@ public final class KafkaBackend implements AutoCloseable {
     /** The merchant record as the gateway wrote it (the base of an operator's change; the relay's facts stay theirs). */
     public Merchant merchantRecord(long id) {
         return merchants.get(id);
+    }
+
+    /** Every merchant record as the gateway wrote it (for operator-wide changes such as resealing secrets). */
+    public List<Merchant> merchantRecords() {
+        return merchants.snapshot();
     }
 
     /** The newest session of a merchant's order (latest created_at), if this replica has seen one. */

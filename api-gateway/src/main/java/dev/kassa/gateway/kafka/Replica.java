@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import dev.kassa.schemas.KafkaAccess;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -36,13 +37,12 @@ public final class Replica<K, V> implements AutoCloseable {
     /** Whether the last poll left nothing unread on any partition (as far as the consumer's last fetch knows). */
     private volatile boolean caughtUp;
 
-    public Replica(String bootstrap, String topic, Deserializer<K> keys, Deserializer<V> vals, Change<K, V> onChange) {
+    public Replica(KafkaAccess bootstrap, String topic, Deserializer<K> keys, Deserializer<V> vals, Change<K, V> onChange) {
         this.onChange = onChange;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        this.consumer = new KafkaConsumer<>(bootstrap.config(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20), keys, vals);
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20)), keys, vals);
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
@@ -89,6 +89,11 @@ public final class Replica<K, V> implements AutoCloseable {
 
     V get(K key) {
         return values.get(key);
+    }
+
+    /** Every value now (a copy). */
+    java.util.List<V> snapshot() {
+        return java.util.List.copyOf(values.values());
     }
 
     /** The value for {@code key} once the replica has it, waiting at most {@code timeout}; null if it never came. */

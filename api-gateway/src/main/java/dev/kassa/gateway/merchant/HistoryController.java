@@ -2,7 +2,7 @@ package dev.kassa.gateway.merchant;
 
 import dev.kassa.gateway.SessionIds;
 
-import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.schemas.KafkaAccess;
 
 import dev.kassa.gateway.ApiError;
 
@@ -45,10 +45,10 @@ import java.util.Map;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class HistoryController {
 
-    private final GatewaySettings settings;
+    private final KafkaAccess access;
 
-    HistoryController(GatewaySettings settings) {
-        this.settings = settings;
+    HistoryController(KafkaAccess access) {
+        this.access = access;
     }
 
     @Get("/gateway/session_events.php")
@@ -62,7 +62,7 @@ class HistoryController {
     HttpResponse<MerchantApi.PaymentLog> merchantLog(@Parameter(hidden = true) Merchant merchant,
                                                      @QueryValue(value = "session_id", defaultValue = "") String sessionId) throws Exception {
         long id = SessionIds.parse(sessionId);
-        SessionHistory.SessionLog log = SessionHistory.read(settings.bootstrapServers(), id);
+        SessionHistory.SessionLog log = SessionHistory.read(access, id);
         if (log.events().isEmpty() || log.events().get(0).getMerchantId() != merchant.getMerchantId()) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no such session for this merchant");
         }

@@ -9,6 +9,7 @@ import dev.kassa.gateway.Secrets;
 import dev.kassa.gateway.SessionCommands;
 import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.model.ErrorCode;
+import dev.kassa.schemas.SecretKeyring;
 import dev.kassa.schemas.avro.CheckoutMode;
 import dev.kassa.schemas.avro.LatePaymentPolicy;
 import dev.kassa.schemas.avro.Merchant;
@@ -48,9 +49,11 @@ class MerchantAdminController {
     private final GatewaySettings settings;
 
     private final SessionCommands commands;
+    private final SecretKeyring keyring;
 
-    MerchantAdminController(KafkaBackend kafka, GatewaySettings settings, SessionCommands commands) {
+    MerchantAdminController(KafkaBackend kafka, GatewaySettings settings, SessionCommands commands, SecretKeyring keyring) {
         this.commands = commands;
+        this.keyring = keyring;
         this.kafka = kafka;
         this.settings = settings;
     }
@@ -75,8 +78,9 @@ class MerchantAdminController {
         Instant now = commands.now();
         String apiKey = Secrets.apiKey();
         String webhookSecret = Secrets.webhookSecret();
+        long merchantId = Secrets.id();
         Merchant merchant = Merchant.newBuilder()
-                .setMerchantId(Secrets.id())
+                .setMerchantId(merchantId)
                 .setEmail(email)
                 .setApiKeyHash(Secrets.hash(apiKey))
                 .setDomains(domains)
@@ -85,7 +89,7 @@ class MerchantAdminController {
                 .setCountry(Json.text(json, "country") == null ? null : Json.text(json, "country").toUpperCase(Locale.ROOT))
                 .setWebhookUrl(webhookUrl)
                 .setWebhookEnabledAt(now)
-                .setWebhookSecret(webhookSecret)
+                .setWebhookSecret(keyring.seal(merchantId, webhookSecret))
                 .setSessionTtlSeconds(ttl)
                 .setGraceSeconds(grace)
                 .setRateLimitPerSecond(rateLimit(json, null))
@@ -168,7 +172,7 @@ class MerchantAdminController {
         if (json.path("rotate_webhook_secret").asBoolean(false)) {
             newSecret = Secrets.webhookSecret();
             next.setPreviousWebhookSecret(current.getWebhookSecret()).setPreviousSecretUntil(now.plus(Duration.ofHours(24)))
-                    .setWebhookSecret(newSecret);
+                    .setWebhookSecret(keyring.seal(merchantId, newSecret));
         }
         if (json.path("webhook_enabled").asBoolean(false)) {
             next.setWebhookDisabledReason(null).setWebhookEnabledAt(now);
@@ -214,6 +218,46 @@ class MerchantAdminController {
         if (newSecret != null) {
             answer.put("webhook_secret", newSecret);
         }
+        return HttpResponse.ok(answer);
+    }
+
+    /**
+     * {@code POST /admin/merchants/reseal-secrets}: after a new key was put first in the keyring, every webhook secret
+     * (and previous secret) not sealed with it is resealed: its data key is rewrapped, a clear one sealed. Run it until
+     * {@code remaining} is 0, then the old key can leave the keyring (docs/SECURITY.md, "Rotating the keyring").
+     */
+    @Post("/reseal-secrets")
+    @Consumes(MediaType.ALL)
+    HttpResponse<Map<String, Object>> resealSecrets(@Header(value = "Authorization", defaultValue = "") String authorization)
+            throws Exception {
+        requireOperator(authorization);
+        if (!keyring.seals()) {
+            throw new ApiError(ErrorCode.NO_KEYRING, "this gateway has no secrets keyring; start it with --secrets-keyring FILE");
+        }
+        int resealed = 0;
+        List<Long> unreadable = new ArrayList<>();
+        for (Merchant current : kafka.merchantRecords()) {
+            if (keyring.sealedWithPrimary(current.getWebhookSecret()) && keyring.sealedWithPrimary(current.getPreviousWebhookSecret())) {
+                continue;
+            }
+            long id = current.getMerchantId();
+            try {
+                Merchant next = Merchant.newBuilder(current).setUpdatedAt(commands.now())
+                        .setWebhookSecret(keyring.reseal(id, current.getWebhookSecret()))
+                        .setPreviousWebhookSecret(keyring.reseal(id, current.getPreviousWebhookSecret())).build();
+                if (kafka.putMerchant(next, Duration.ofSeconds(10)) == null) {
+                    throw new ApiError(ErrorCode.UNAVAILABLE, "merchant " + id + " was resealed but is not readable yet; run it again");
+                }
+                resealed++;
+            } catch (SecretKeyring.UnreadableSecret e) {
+                unreadable.add(id);
+            }
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", unreadable.isEmpty());
+        answer.put("key_id", keyring.primaryKeyId());
+        answer.put("resealed", resealed);
+        answer.put("unreadable_merchants", unreadable);
         return HttpResponse.ok(answer);
     }
 

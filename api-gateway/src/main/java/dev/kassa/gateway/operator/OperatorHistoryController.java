@@ -3,6 +3,7 @@ package dev.kassa.gateway.operator;
 import dev.kassa.gateway.SessionIds;
 
 import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.schemas.KafkaAccess;
 
 import dev.kassa.gateway.ApiError;
 
@@ -47,9 +48,11 @@ import java.util.Map;
 class OperatorHistoryController {
 
     private final GatewaySettings settings;
+    private final KafkaAccess access;
 
-    OperatorHistoryController(GatewaySettings settings) {
+    OperatorHistoryController(GatewaySettings settings, KafkaAccess access) {
         this.settings = settings;
+        this.access = access;
     }
 
     @Get("/admin/sessions/{sessionId}/history")
@@ -57,7 +60,7 @@ class OperatorHistoryController {
                                                       String sessionId, @QueryValue(value = "at", defaultValue = "") String at) throws Exception {
         Operators.require(settings, authorization);
         long id = SessionIds.parse(sessionId);
-        SessionHistory.SessionLog log = SessionHistory.read(settings.bootstrapServers(), id);
+        SessionHistory.SessionLog log = SessionHistory.read(access, id);
         if (log.events().isEmpty()) {
             throw new ApiError(ErrorCode.NOT_FOUND, "session " + id + " has no events");
         }

@@ -7,6 +7,7 @@ import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.gateway.Json;
 
 import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.schemas.KafkaAccess;
 
 import dev.kassa.gateway.ApiError;
 
@@ -44,11 +45,13 @@ import java.util.Map;
 class RedeliveryController {
 
     private final GatewaySettings settings;
+    private final KafkaAccess access;
     private final KafkaBackend kafka;
 
     private final SessionCommands commands;
 
-    RedeliveryController(GatewaySettings settings, KafkaBackend kafka, SessionCommands commands) {
+    RedeliveryController(GatewaySettings settings, KafkaAccess access, KafkaBackend kafka, SessionCommands commands) {
+        this.access = access;
         this.commands = commands;
         this.settings = settings;
         this.kafka = kafka;
@@ -68,7 +71,7 @@ class RedeliveryController {
         } catch (IllegalArgumentException e) {
             throw new ApiError(ErrorCode.MISSING_FIELD, e.getMessage().replace("--", ""));
         }
-        List<RedeliveryRequest> requests = Redeliveries.fromLog(settings.bootstrapServers(), selection, "operator:admin-api", commands.now());
+        List<RedeliveryRequest> requests = Redeliveries.fromLog(access, selection, "operator:admin-api", commands.now());
         if (requests.isEmpty()) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no event matched");
         }

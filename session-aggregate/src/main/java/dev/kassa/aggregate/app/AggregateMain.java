@@ -21,7 +21,7 @@ public final class AggregateMain {
             System.exit(2);
         }
         AggregateService.Config defaults = AggregateService.Config.defaults(args[0], Path.of(args[1]));
-        AggregateService.Config config = new AggregateService.Config(defaults.bootstrapServers(),
+        AggregateService.Config config = new AggregateService.Config(defaults.kafka(),
                 args.length > 2 ? args[2] : defaults.applicationId(), defaults.stateDir(), defaults.commitInterval(),
                 defaults.standbyReplicas(), defaults.settings(),
                 // A crashed member must leave the group quickly so that its partitions move on.
@@ -32,7 +32,7 @@ public final class AggregateMain {
             service.close();
             stopped.countDown();
         }, "aggregate-shutdown"));
-        System.out.println("aggregate started: " + config.applicationId() + " on " + config.bootstrapServers());
+        System.out.println("aggregate started: " + config.applicationId() + " on " + config.kafka().describe());
         stopped.await();
     }
 }

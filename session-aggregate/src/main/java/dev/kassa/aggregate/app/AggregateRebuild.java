@@ -4,6 +4,7 @@ import dev.kassa.aggregate.domain.SessionTransitions;
 import dev.kassa.log.EventLogReplay;
 import dev.kassa.schemas.AvroSerde;
 import dev.kassa.schemas.SessionEventPartitioner;
+import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.SessionState;
 import java.nio.ByteBuffer;
@@ -18,7 +19,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -68,11 +68,11 @@ public final class AggregateRebuild {
     private AggregateRebuild() {
     }
 
-    public static Result run(String bootstrap, String applicationId, Progress progress) throws InterruptedException {
+    public static Result run(KafkaAccess access, String applicationId, Progress progress) throws InterruptedException {
         long started = System.nanoTime();
         String sessionsChangelog = applicationId + "-sessions-changelog";
         String expiryChangelog = applicationId + "-session-expiry-index-changelog";
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(access.config(Map.of()))) {
             refuseWhileRunning(admin, applicationId);
             Set<String> topics = get(admin.listTopics().names());
             if (!topics.contains(sessionsChangelog) || !topics.contains(expiryChangelog)) {
@@ -82,9 +82,9 @@ public final class AggregateRebuild {
             long total = recordsIn(admin, Topics.SESSION_EVENTS.name());
 
             long[] events = {0};
-            Map<Long, SessionState> folded = fold(bootstrap, total, progress, started, events);
+            Map<Long, SessionState> folded = fold(access, total, progress, started, events);
             Map<Long, SessionState> stored = new HashMap<>();
-            EventLogReplay.readToEnd(bootstrap, sessionsChangelog, Serdes.Long().deserializer(),
+            EventLogReplay.readToEnd(access, sessionsChangelog, Serdes.Long().deserializer(),
                     new AvroSerde<>(SessionState.class).deserializer(), (Long id, SessionState s) -> {
                         if (s == null) {
                             stored.remove(id);
@@ -92,17 +92,16 @@ public final class AggregateRebuild {
                             stored.put(id, s);
                         }
                     });
-            Map<Long, SessionState> published = EventLogReplay.readStateTopic(bootstrap);
+            Map<Long, SessionState> published = EventLogReplay.readStateTopic(access);
             int partitions = get(admin.describeTopics(List.of(sessionsChangelog)).allTopicNames()).get(sessionsChangelog).partitions().size();
 
             int corrected = 0;
             int removed = 0;
             int expiry = 0;
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(access.config(Map.of(
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    ProducerConfig.LINGER_MS_CONFIG, 20), new ByteArraySerializer(), new ByteArraySerializer())) {
+                    ProducerConfig.LINGER_MS_CONFIG, 20)), new ByteArraySerializer(), new ByteArraySerializer())) {
                 List<Future<RecordMetadata>> sent = new ArrayList<>();
                 LongSerializer longs = new LongSerializer();
                 var stateSerializer = new AvroSerde<>(SessionState.class).serializer();
@@ -158,9 +157,9 @@ public final class AggregateRebuild {
         }
     }
 
-    private static Map<Long, SessionState> fold(String bootstrap, long total, Progress progress, long started, long[] read) {
+    private static Map<Long, SessionState> fold(KafkaAccess access, long total, Progress progress, long started, long[] read) {
         long[] lastReport = {0};
-        Map<Long, SessionState> states = EventLogReplay.foldEventsTopic(bootstrap, () -> {
+        Map<Long, SessionState> states = EventLogReplay.foldEventsTopic(access, () -> {
             read[0]++;
             long now = System.nanoTime();
             if (now - lastReport[0] > 200_000_000L) {

@@ -1,5 +1,6 @@
 package dev.kassa.aggregate.app;
 
+import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.aggregate.stream.AggregateMetrics;
 import dev.kassa.aggregate.stream.AggregateSettings;
 import dev.kassa.aggregate.stream.SessionTopology;
@@ -33,19 +34,18 @@ public final class AggregateService implements AutoCloseable {
      * How to run it. Several instances with the same {@code applicationId} share the partitions; standby replicas
      * keep a warm copy of each store elsewhere for a short failover. {@code overrides} go to Kafka Streams as they are.
      */
-    public record Config(String bootstrapServers, String applicationId, Path stateDir, Duration commitInterval,
+    public record Config(KafkaAccess kafka, String applicationId, Path stateDir, Duration commitInterval,
                          int standbyReplicas, AggregateSettings settings, Map<String, Object> overrides) {
 
         /** Defaults for one cluster: application id kassa-aggregate, commit every 100 ms, no standby. */
         public static Config defaults(String bootstrapServers, Path stateDir) {
-            return new Config(bootstrapServers, "kassa-aggregate", stateDir, Duration.ofMillis(100), 0,
+            return new Config(KafkaAccess.of(bootstrapServers), "kassa-aggregate", stateDir, Duration.ofMillis(100), 0,
                     AggregateSettings.DEFAULTS, Map.of());
         }
 
         Properties streamsProperties() {
             Properties p = new Properties();
             p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-            p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
             // Under exactly-once, results become visible to read_committed readers only at commit: this is the
             // latency floor of every synchronous API answer.
@@ -59,7 +59,7 @@ public final class AggregateService implements AutoCloseable {
             GroupMembership.consumerSettings(applicationId, stateDir)
                     .forEach((key, value) -> p.put(StreamsConfig.mainConsumerPrefix(key), value));
             p.putAll(overrides);
-            return p;
+            return kafka.streams(p);
         }
     }
 

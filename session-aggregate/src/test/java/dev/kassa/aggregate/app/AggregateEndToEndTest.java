@@ -110,8 +110,8 @@ class AggregateEndToEndTest {
         }
 
         // Replaying the event log rebuilds exactly the state the aggregate published.
-        Map<Long, SessionState> replayed = EventLogReplay.foldEventsTopic(kafka.bootstrapServers());
-        Map<Long, SessionState> published = EventLogReplay.readStateTopic(kafka.bootstrapServers());
+        Map<Long, SessionState> replayed = EventLogReplay.foldEventsTopic(dev.kassa.schemas.KafkaAccess.of(kafka.bootstrapServers()));
+        Map<Long, SessionState> published = EventLogReplay.readStateTopic(dev.kassa.schemas.KafkaAccess.of(kafka.bootstrapServers()));
         for (long session = base; session < base + SESSIONS; session++) {
             assertThat(replayed.get(session)).as("session %d", session).isNotNull().isEqualTo(published.get(session));
         }
@@ -163,7 +163,7 @@ class AggregateEndToEndTest {
 
     private static Map<Long, List<SessionEvent>> readEvents(KafkaCluster kafka, long base) {
         Map<Long, List<SessionEvent>> events = new HashMap<>();
-        EventLogReplay.readToEnd(kafka.bootstrapServers(), Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
+        EventLogReplay.readToEnd(dev.kassa.schemas.KafkaAccess.of(kafka.bootstrapServers()), Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
                 Topics.SESSION_EVENTS.valueSerde().deserializer(), (SessionEventKey key, SessionEvent event) -> {
                     if (key.sessionId() >= base && key.sessionId() < base + SESSIONS) {
                         events.computeIfAbsent(key.sessionId(), s -> new ArrayList<>()).add(event);

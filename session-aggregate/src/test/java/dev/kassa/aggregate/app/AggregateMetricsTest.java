@@ -35,7 +35,7 @@ class AggregateMetricsTest {
             new TopicProvisioner(admin, TopicLayout.SINGLE_NODE).ensure();
         }
         AggregateService.Config defaults = AggregateService.Config.defaults(kafka.bootstrapServers(), state);
-        try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(defaults.bootstrapServers(),
+        try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(defaults.kafka(),
                 "metrics-test-" + System.nanoTime(), defaults.stateDir(), defaults.commitInterval(), 0, defaults.settings(), Map.of()))) {
             aggregate.awaitRunning(Duration.ofSeconds(60));
             double before = counter("not_found");

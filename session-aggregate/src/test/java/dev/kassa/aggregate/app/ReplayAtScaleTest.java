@@ -48,7 +48,7 @@ class ReplayAtScaleTest {
             new TopicProvisioner(admin, TopicLayout.SINGLE_NODE).ensure();
         }
         long base = ThreadLocalRandom.current().nextLong(1, 1L << 30) * 100_000;
-        try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(bootstrap, "scale-" + base, stateDir,
+        try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(dev.kassa.schemas.KafkaAccess.of(bootstrap), "scale-" + base, stateDir,
                 Duration.ofMillis(100), 0, AggregateSettings.DEFAULTS, Map.of()));
              KafkaProducer<Long, SessionCommand> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                      ProducerConfig.LINGER_MS_CONFIG, 10), Topics.SESSION_COMMANDS.keySerde().serializer(),
@@ -79,8 +79,8 @@ class ReplayAtScaleTest {
         }
 
         long started = System.nanoTime();
-        Map<Long, SessionState> replayed = ours(EventLogReplay.foldEventsTopic(bootstrap), base);
-        Map<Long, SessionState> published = ours(EventLogReplay.readStateTopic(bootstrap), base);
+        Map<Long, SessionState> replayed = ours(EventLogReplay.foldEventsTopic(dev.kassa.schemas.KafkaAccess.of(bootstrap)), base);
+        Map<Long, SessionState> published = ours(EventLogReplay.readStateTopic(dev.kassa.schemas.KafkaAccess.of(bootstrap)), base);
         ReplayVerification.Report report = ReplayVerification.compare(replayed, published);
         System.out.printf("replay at scale: %,d sessions (%,d events) folded and compared in %.1f s, %d mismatch(es)%n",
                 replayed.size(), replayed.values().stream().mapToLong(SessionState::getSequence).sum(),
@@ -95,7 +95,7 @@ class ReplayAtScaleTest {
             producer.send(new ProducerRecord<>(Topics.SESSION_STATE.name(), victim,
                     SessionState.newBuilder(published.get(victim)).setRefundedMinor(1).build())).get();
         }
-        ReplayVerification.Report broken = ReplayVerification.compare(replayed, ours(EventLogReplay.readStateTopic(bootstrap), base));
+        ReplayVerification.Report broken = ReplayVerification.compare(replayed, ours(EventLogReplay.readStateTopic(dev.kassa.schemas.KafkaAccess.of(bootstrap)), base));
         assertThat(broken.mismatches()).singleElement().asString().startsWith("session " + victim + " at sequence 3: refunded_minor is 1");
     }
 

@@ -25,7 +25,7 @@ public final class RelayMain {
         }
         RelayService.Config defaults = RelayService.Config.defaults(args[0], Path.of(args[1]), args.length > 3 && args[3].equals("allow-loopback"));
         RelaySettings settings = args.length > 4 ? defaults.settings().withSchedule(RetrySchedule.parse(args[4])) : defaults.settings();
-        RelayService.Config config = new RelayService.Config(defaults.bootstrapServers(), args[2], defaults.stateDir(),
+        RelayService.Config config = new RelayService.Config(defaults.kafka(), args[2], defaults.stateDir(),
                 defaults.allowLoopback(), defaults.requestTimeout(), settings,
                 Map.of("session.timeout.ms", 6000, "heartbeat.interval.ms", 1000));
         RelayService service = RelayService.start(config);
@@ -34,7 +34,7 @@ public final class RelayMain {
             service.close();
             stopped.countDown();
         }, "relay-shutdown"));
-        System.out.println("relay started: " + config.applicationId() + " on " + config.bootstrapServers());
+        System.out.println("relay started: " + config.applicationId() + " on " + config.kafka().describe());
         stopped.await();
     }
 }

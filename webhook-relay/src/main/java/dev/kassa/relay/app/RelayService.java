@@ -1,5 +1,6 @@
 package dev.kassa.relay.app;
 
+import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.relay.stream.RelayMetrics;
 import dev.kassa.observability.Health;
 import dev.kassa.observability.KassaMetrics;
@@ -37,11 +38,11 @@ public final class RelayService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RelayService.class);
 
     /** How to run it; {@code allowLoopback} is for development mode only. */
-    public record Config(String bootstrapServers, String applicationId, Path stateDir, boolean allowLoopback,
+    public record Config(KafkaAccess kafka, String applicationId, Path stateDir, boolean allowLoopback,
                          Duration requestTimeout, RelaySettings settings, Map<String, Object> overrides) {
 
         public static Config defaults(String bootstrapServers, Path stateDir, boolean allowLoopback) {
-            return new Config(bootstrapServers, "kassa-relay", stateDir, allowLoopback, Duration.ofSeconds(15),
+            return new Config(KafkaAccess.of(bootstrapServers), "kassa-relay", stateDir, allowLoopback, Duration.ofSeconds(15),
                     RelaySettings.DEFAULTS, Map.of());
         }
     }
@@ -55,11 +56,10 @@ public final class RelayService implements AutoCloseable {
 
     private RelayService(Config config) {
         this.dispatcher = new HttpDispatcher(new SsrfGuard(config.allowLoopback()), config.requestTimeout(), config.settings().clock());
-        this.producer = new TopicProducer(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        this.producer = new TopicProducer(config.kafka().config(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 2));
+                ProducerConfig.LINGER_MS_CONFIG, 2)));
         AttemptSink sink = new AttemptSink() {
             @Override
             public void attempted(WebhookAttempt attempt) {
@@ -83,7 +83,6 @@ public final class RelayService implements AutoCloseable {
         };
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         // Exactly-once for the relay's own stores: an event's "seen" mark (relay-sessions) and its queued webhook
         // (relay-deliveries) are two stores, and under at-least-once a kill -9 could leave the first one's changelog
@@ -102,7 +101,7 @@ public final class RelayService implements AutoCloseable {
         // recognised and dropped): process whatever arrives, never wait for an empty partition to catch up.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         p.putAll(config.overrides());
-        this.streams = new KafkaStreams(RelayTopology.build(config.settings(), dispatcher, sink), p);
+        this.streams = new KafkaStreams(RelayTopology.build(config.settings(), dispatcher, sink), config.kafka().streams(p));
         streams.setStateListener((next, previous) -> {
             if (next == KafkaStreams.State.RUNNING) {
                 running.countDown();

@@ -29,8 +29,9 @@ public final class DeliveryDecider {
      * The merchant's endpoint as the relay sees it: the gateway's record with the relay's own facts folded in (a 410
      * disables it). {@code known} is false for a merchant the relay has not seen.
      */
-    public record Endpoint(boolean known, String url, String secret, String previousSecret, String disabledReason) {
-        public static final Endpoint UNKNOWN = new Endpoint(false, null, null, null, null);
+    public record Endpoint(boolean known, String url, String secret, String previousSecret, String disabledReason,
+                           String unreadableSecret) {
+        public static final Endpoint UNKNOWN = new Endpoint(false, null, null, null, null, null);
     }
 
     /** What happened to the head. */
@@ -110,6 +111,9 @@ public final class DeliveryDecider {
         }
         if (endpoint.disabledReason() != null) {
             return new NotAttempted(attempt, endpoint.url(), "endpoint disabled: " + endpoint.disabledReason());
+        }
+        if (endpoint.unreadableSecret() != null) {
+            return new NotAttempted(attempt, endpoint.url(), "the signing secret cannot be opened: " + endpoint.unreadableSecret());
         }
         return new Send(attempt, endpoint.url(), endpoint.secret(), endpoint.previousSecret());
     }

@@ -8,6 +8,7 @@ import dev.kassa.relay.delivery.Dispatcher;
 import dev.kassa.model.WebhookPayload;
 import dev.kassa.schemas.avro.AttemptOutcome;
 import dev.kassa.schemas.MerchantView;
+import dev.kassa.schemas.SecretKeyring;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.WebhookEndpointStatus;
 import dev.kassa.schemas.avro.RedeliveryRequest;
@@ -232,8 +233,15 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         if (merchant == null) {
             return DeliveryDecider.Endpoint.UNKNOWN;
         }
-        return new DeliveryDecider.Endpoint(true, merchant.getWebhookUrl(), merchant.getWebhookSecret(), previousSecret(merchant, now),
-                merchant.getWebhookDisabledReason());
+        SecretKeyring keyring = settings.keyring();
+        try {
+            return new DeliveryDecider.Endpoint(true, merchant.getWebhookUrl(), keyring.open(merchantId, merchant.getWebhookSecret()),
+                    keyring.open(merchantId, previousSecret(merchant, now)), merchant.getWebhookDisabledReason(), null);
+        } catch (SecretKeyring.UnreadableSecret e) {
+            // Never unsigned, never with a wrong key: the webhook is parked until the keyring is fixed and it is redelivered.
+            LOG.error("merchant {}: the webhook secret cannot be opened: {}", merchantId, e.getMessage());
+            return new DeliveryDecider.Endpoint(true, merchant.getWebhookUrl(), null, null, merchant.getWebhookDisabledReason(), e.getMessage());
+        }
     }
 
     private static DeliveryDecider.Head view(WebhookDelivery delivery) {

@@ -28,13 +28,15 @@ class DeliveryDeciderTableTest {
               0     | unknown merchant          | not attempted | 1       | the merchant is unknown
               0     | no url                    | not attempted | 1       | the merchant has no webhook URL
               1     | disabled                  | not attempted | 2       | endpoint disabled: 410 Gone
+              0     | unreadable secret         | not attempted | 1       | the signing secret cannot be opened: key 'k1' unknown
             """)
     void a_due_head_is_sent_unless_there_is_nowhere_to_send_it(int tried, String endpoint, String decision, int attempt, String why) {
         DeliveryDecider.Endpoint to = switch (endpoint) {
             case "unknown merchant" -> DeliveryDecider.Endpoint.UNKNOWN;
-            case "no url" -> new DeliveryDecider.Endpoint(true, null, "s", null, null);
-            case "disabled" -> new DeliveryDecider.Endpoint(true, "https://shop.example/hook", "s", null, "410 Gone");
-            default -> new DeliveryDecider.Endpoint(true, endpoint, "s", "old", null);
+            case "no url" -> new DeliveryDecider.Endpoint(true, null, "s", null, null, null);
+            case "disabled" -> new DeliveryDecider.Endpoint(true, "https://shop.example/hook", "s", null, "410 Gone", null);
+            case "unreadable secret" -> new DeliveryDecider.Endpoint(true, "https://shop.example/hook", null, null, null, "key 'k1' unknown");
+            default -> new DeliveryDecider.Endpoint(true, endpoint, "s", "old", null, null);
         };
         DeliveryDecider.Decision made = DECIDER.decide(head(tried), new DeliveryDecider.Due(to), NOW);
         if (decision.equals("send")) {

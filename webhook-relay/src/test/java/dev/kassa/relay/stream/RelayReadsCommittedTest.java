@@ -70,7 +70,7 @@ class RelayReadsCommittedTest {
                 producer.commitTransaction();
             }
             RelayService.Config defaults = RelayService.Config.defaults(kafka.bootstrapServers(), stateDir, true);
-            try (RelayService relay = RelayService.start(new RelayService.Config(defaults.bootstrapServers(), "committed-" + base,
+            try (RelayService relay = RelayService.start(new RelayService.Config(defaults.kafka(), "committed-" + base,
                     stateDir, true, defaults.requestTimeout(), defaults.settings(), Map.of()))) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received("/ok").stream()
                         .anyMatch(r -> r.webhookId().equals("evt_" + (base + 1) + "_1")));
