@@ -9,7 +9,8 @@ RUN mvn -B -q -DskipTests package \
  && cp cli/target/kassa-cli-*.jar /opt/kassa/lib/
 
 FROM eclipse-temurin:17-jre
-RUN useradd --system --home /var/lib/kassa --create-home kassa
+# A fixed uid: deploy/kafka/make-credentials.sh gives this user its credential files.
+RUN useradd --system --uid 10001 --home /var/lib/kassa --create-home kassa
 COPY --from=build /opt/kassa/lib /opt/kassa/lib
 USER kassa
 WORKDIR /var/lib/kassa

@@ -1,5 +1,6 @@
 package dev.kassa.cli;
 
+import dev.kassa.schemas.SecretKeyring;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -24,6 +25,25 @@ import java.util.Map;
 record DevCredentials(String adminToken, String kafkaBootstrap, long merchantId, String apiKey, String webhookSecret, String domain) {
 
     static final String FILE = "dev-credentials.json";
+    static final String KEYRING = "secrets.keyring";
+
+    /**
+     * {@code <data-dir>/secrets.keyring}: the keyring that seals webhook secrets on kassa.merchants, made with one
+     * random key on the first start (mode 600) and kept: the sealed secrets of this data directory need it.
+     */
+    static Path keyring(Path dataDir) throws IOException {
+        Path file = dataDir.resolve(KEYRING);
+        if (!Files.exists(file)) {
+            Files.writeString(file, "# Kassa's secrets keyring (docs/SECURITY.md): <key id>=<base64 of 32 random bytes>; the first key seals.\n"
+                    + SecretKeyring.newKeyLine("dev-1") + "\n");
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: permissions are the user's
+            }
+        }
+        return file;
+    }
     static final String DEMO_DOMAIN = "demo-shop.example";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -6,6 +6,7 @@ import dev.kassa.gateway.GatewayServer;
 import dev.kassa.localkafka.FreePorts;
 import dev.kassa.localkafka.LocalKafka;
 import dev.kassa.relay.app.RelayService;
+import dev.kassa.schemas.SecretKeyring;
 import dev.kassa.schemas.TopicLayout;
 import dev.kassa.schemas.TopicProvisioner.TopicCheck;
 import dev.kassa.schemas.TopicProvisioner;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 
 /** Everything {@code kassa dev} runs in one JVM: the embedded broker with every topic, and (later) the services. */
@@ -49,8 +51,13 @@ final class DevEnvironment implements AutoCloseable {
             KassaMetrics.bindJvm("dev"); // every service in this one JVM
             AggregateService aggregate = AggregateService.start(
                     AggregateService.Config.defaults(kafka.bootstrapServers(), dataDir.resolve("aggregate")));
+            // Webhook secrets are sealed in development too: the same code path as production, with a keyring made here.
+            Path keyring = DevCredentials.keyring(dataDir);
             // Development mode: a merchant's test receiver on this machine may get webhooks.
-            RelayService relay = RelayService.start(RelayService.Config.defaults(kafka.bootstrapServers(), dataDir.resolve("relay"), true));
+            RelayService.Config relayDefaults = RelayService.Config.defaults(kafka.bootstrapServers(), dataDir.resolve("relay"), true);
+            RelayService relay = RelayService.start(new RelayService.Config(relayDefaults.kafka(), relayDefaults.applicationId(),
+                    relayDefaults.stateDir(), true, relayDefaults.requestTimeout(),
+                    relayDefaults.settings().withKeyring(SecretKeyring.load(keyring)), relayDefaults.overrides()));
             if (!aggregate.awaitRunning(Duration.ofSeconds(120)) || !relay.awaitRunning(Duration.ofSeconds(120))) {
                 relay.close();
                 aggregate.close();
@@ -59,7 +66,8 @@ final class DevEnvironment implements AutoCloseable {
             String adminToken = DevCredentials.adminToken(dataDir);
             GatewayServer gateway;
             try {
-                gateway = GatewayServer.start(kafka.bootstrapServers(), httpPort, adminToken, "http://localhost:" + httpPort, true);
+                gateway = GatewayServer.start(kafka.bootstrapServers(), httpPort, adminToken, "http://localhost:" + httpPort, true,
+                        Map.of("kassa.gateway.secrets-keyring", keyring.toAbsolutePath().toString()));
             } catch (RuntimeException e) {
                 relay.close();
                 aggregate.close();

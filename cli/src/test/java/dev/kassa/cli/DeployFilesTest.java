@@ -36,10 +36,24 @@ class DeployFilesTest {
         assertThat(services.exit).as(services.output).isZero();
         assertThat(services.output.lines().map(String::trim).filter(l -> !l.isEmpty()).toList()).containsExactlyInAnyOrder(
                 "kafka-1", "kafka-2", "kafka-3", "registry", "topics", "aggregate", "relay", "gateway-1", "gateway-2",
-                "certs", "proxy", "prometheus", "grafana");
+                "certs", "kafka-credentials", "proxy", "prometheus", "grafana");
         Result config = run(compose, "config");
         assertThat(config.output).contains("KAFKA_DEFAULT_REPLICATION_FACTOR: '3'").contains("KAFKA_MIN_INSYNC_REPLICAS: '2'")
                 .doesNotContain("kassa_admin_");
+    }
+
+    @Test
+    void every_service_reaches_kafka_as_its_own_principal_and_no_broker_listens_in_plaintext() throws Exception {
+        String compose = Files.readString(ROOT.resolve("docker-compose.yml"));
+        assertThat(compose).doesNotContain("PLAINTEXT://").doesNotContain("PLAINTEXT:PLAINTEXT")
+                .contains("BROKER:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT")
+                .contains("/mnt/shared/config/server.properties").contains("make-credentials.sh")
+                .contains("\"--acls\", \"apply\"");
+        for (String service : List.of("aggregate", "relay", "gateway")) {
+            assertThat(compose).contains("./var/kafka/kassa-" + service + ".properties:/etc/kassa/kafka.properties:ro");
+        }
+        // The keyring goes to whoever seals or opens webhook secrets, and to no one else.
+        assertThat(compose.split("secrets.keyring:/etc/kassa/secrets.keyring:ro", -1)).hasSize(4); // relay and two gateways
     }
 
     @Test

@@ -192,6 +192,45 @@ class KafkaLeastPrivilegeTest {
                 && l.contains("LITERAL"))).allSatisfy(l -> assertThat(l).containsAnyOf("kassa.webhook-attempts", "kassa.webhook-endpoint-status"));
     }
 
+    /**
+     * docker-compose's Kafka security, as deploy/kafka/make-credentials.sh makes it: a node started with the
+     * server.properties it writes, topics, users and ACLs applied with its admin.properties as compose's topics service
+     * does, and the relay signing in with its own file: it reads merchants and cannot write them.
+     */
+    @Test
+    void the_compose_credentials_script_makes_a_cluster_the_services_can_sign_in_to() throws Exception {
+        Path creds = Files.createDirectories(dir.resolve("compose-creds"));
+        ProcessBuilder builder = new ProcessBuilder("sh", Path.of("..", "deploy", "kafka", "make-credentials.sh").toAbsolutePath().toString())
+                .redirectErrorStream(true);
+        builder.environment().put("CRED_DIR", creds.toString());
+        Process made = builder.start();
+        String output = new String(made.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(made.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(made.exitValue()).as(output).isZero();
+
+        java.util.Properties server = new java.util.Properties();
+        try (var reader = Files.newBufferedReader(creds.resolve("server.properties"))) {
+            server.load(reader);
+        }
+        Map<String, String> admin = KafkaAccess.load("unused:1", creds.resolve("admin.properties")).clientProperties();
+        try (LocalKafka compose = LocalKafka.startTemporarySecured(server, admin)) {
+            StringWriter out = new StringWriter();
+            List<String> args = new ArrayList<>(List.of("topics", "--bootstrap", compose.bootstrapServers(), "--partitions", "1",
+                    "--kafka-config", creds.resolve("admin.properties").toString(), "--acls", "apply"));
+            for (String user : List.of("kassa-gateway", "kassa-aggregate", "kassa-relay")) {
+                args.addAll(List.of("--scram-user", user + "=" + creds.resolve(user + ".password")));
+            }
+            assertThat(execute(out, args.toArray(String[]::new)).code).as(out.toString()).isZero();
+            KafkaAccess relayOfCompose = KafkaAccess.load(compose.bootstrapServers(), creds.resolve("kassa-relay.properties"));
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(relayOfCompose.config(Map.of()),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                assertThat(consumer.partitionsFor(Topics.MERCHANTS.name())).hasSize(1);
+            }
+            assertThatThrownBy(() -> write(relayOfCompose, Topics.MERCHANTS.name())).hasCauseInstanceOf(TopicAuthorizationException.class);
+            assertThat(SecretKeyring.load(creds.resolve("secrets.keyring")).primaryKeyId()).isEqualTo("compose-1");
+        }
+    }
+
     private static void write(KafkaAccess access, String topic) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(access.config(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 20_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000)),

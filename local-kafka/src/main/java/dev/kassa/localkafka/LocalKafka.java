@@ -34,14 +34,14 @@ public final class LocalKafka implements KafkaCluster {
     private final int brokerPort;
     private final int controllerPort;
     private final boolean deleteOnClose;
-    /** The super user's password when the node authenticates (SASL), else null. */
-    private final String adminPassword;
+    /** The super user's client properties when the node authenticates (SASL), else empty. */
+    private final Map<String, String> superUser;
     private boolean closed;
 
     private LocalKafka(KafkaRaftServer server, Path dataDir, int brokerPort, int controllerPort, boolean deleteOnClose,
-                       String adminPassword) {
+                       Map<String, String> superUser) {
         this.server = server;
-        this.adminPassword = adminPassword;
+        this.superUser = superUser;
         this.dataDir = dataDir;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
@@ -68,8 +68,19 @@ public final class LocalKafka implements KafkaCluster {
      * {@value #ADMIN_USER}), and Kafka's {@code StandardAuthorizer} denies whatever no ACL allows.
      */
     public static LocalKafka startTemporarySecured() {
+        String password = java.util.UUID.randomUUID().toString();
+        return startTemporarySecured(securityProperties(password), Map.of("security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "PLAIN", "sasl.jaas.config", plainLogin(password) + ";"));
+    }
+
+    /**
+     * A throw-away node with the given SASL and authorizer settings (e.g. the server.properties that
+     * deploy/kafka/make-credentials.sh writes for docker-compose), on two listeners named BROKER and CONTROLLER;
+     * {@code superUser}: the client properties an admin client signs in with.
+     */
+    public static LocalKafka startTemporarySecured(Properties security, Map<String, String> superUser) {
         try {
-            return start(Files.createTempDirectory("kassa-kafka-sasl-"), 0, 0, true, java.util.UUID.randomUUID().toString());
+            return start(Files.createTempDirectory("kassa-kafka-sasl-"), 0, 0, true, security, superUser);
         } catch (IOException e) {
             throw new LocalKafkaException("cannot create a temporary directory for Kafka: " + e.getMessage(), e);
         }
@@ -79,16 +90,19 @@ public final class LocalKafka implements KafkaCluster {
     public static final String ADMIN_USER = "admin";
 
     private static LocalKafka start(Path dataDir, int brokerPort, int controllerPort, boolean deleteOnClose) {
-        return start(dataDir, brokerPort, controllerPort, deleteOnClose, null);
+        return start(dataDir, brokerPort, controllerPort, deleteOnClose, null, Map.of());
     }
 
-    private static LocalKafka start(Path dataDir, int brokerPort, int controllerPort, boolean deleteOnClose, String adminPassword) {
+    private static LocalKafka start(Path dataDir, int brokerPort, int controllerPort, boolean deleteOnClose, Properties security,
+                                    Map<String, String> superUser) {
         int broker = brokerPort == 0 ? FreePorts.pick() : requireFree(brokerPort, "Kafka");
         int controller = controllerPort == 0 ? FreePorts.pick() : requireFree(controllerPort, "Kafka controller");
         Path logDir = prepareDataDir(dataDir);
         Properties props = nodeProperties(logDir, broker, controller);
-        if (adminPassword != null) {
-            props.putAll(securityProperties(broker, controller, adminPassword));
+        if (security != null) {
+            props.putAll(security);
+            props.put("listeners", "BROKER://localhost:" + broker + ",CONTROLLER://localhost:" + controller);
+            props.put("advertised.listeners", "BROKER://localhost:" + broker);
         }
         formatIfNew(logDir, props);
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
@@ -98,7 +112,7 @@ public final class LocalKafka implements KafkaCluster {
             server.shutdown();
             throw new LocalKafkaException("Kafka did not start on port " + broker + ": " + rootMessage(e), e);
         }
-        LocalKafka kafka = new LocalKafka(server, dataDir, broker, controller, deleteOnClose, adminPassword);
+        LocalKafka kafka = new LocalKafka(server, dataDir, broker, controller, deleteOnClose, Map.copyOf(superUser));
         kafka.awaitReady(Duration.ofSeconds(60));
         return kafka;
     }
@@ -165,15 +179,14 @@ public final class LocalKafka implements KafkaCluster {
     /**
      * SASL on both listeners and the StandardAuthorizer. The controller listener and the broker's own connections use
      * PLAIN with the super user (SCRAM credentials live in the metadata log, which the controller listener must work
-     * without); services use SCRAM-SHA-256 on the broker listener. {@code docker-compose.yml} sets the same.
+     * without); services use SCRAM-SHA-256 on the broker listener. deploy/kafka/make-credentials.sh writes the same
+     * for docker-compose (DeployFilesTest starts a node with its file).
      */
-    static Properties securityProperties(int brokerPort, int controllerPort, String adminPassword) {
-        String plain = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + ADMIN_USER
-                + "\" password=\"" + adminPassword + "\" user_" + ADMIN_USER + "=\"" + adminPassword + "\";";
+    public static Properties securityProperties(String adminPassword) {
+        String plain = plainLogin(adminPassword) + " user_" + ADMIN_USER + "=\"" + adminPassword + "\";";
         Properties p = new Properties();
-        p.put("listeners", "BROKER://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
-        p.put("advertised.listeners", "BROKER://localhost:" + brokerPort);
         p.put("inter.broker.listener.name", "BROKER");
+        p.put("controller.listener.names", "CONTROLLER");
         p.put("listener.security.protocol.map", "BROKER:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
         p.put("listener.name.broker.sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256");
         p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
@@ -188,14 +201,14 @@ public final class LocalKafka implements KafkaCluster {
         return p;
     }
 
+    private static String plainLogin(String password) {
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + ADMIN_USER + "\" password=\""
+                + password + "\"";
+    }
+
     @Override
     public Map<String, String> superUserClientProperties() {
-        if (adminPassword == null) {
-            return Map.of();
-        }
-        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
-                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + ADMIN_USER
-                        + "\" password=\"" + adminPassword + "\";");
+        return superUser;
     }
 
     private static void formatIfNew(Path logDir, Properties props) {
