@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The gateway under a native load generator (Debian's wrk), against `kassa dev` in this checkout:
 #   bench/gateway-wrk.sh [seconds per phase, default 15]
+#   WRK_CONNECTIONS=512 bench/gateway-wrk.sh 15    (more connections: creates bound by CPU, not by the commit wait)
 # Phases, each a closed loop: /health (the HTTP ceiling of the same server), status reads of one session
 # (64 connections), creates (64 connections). Prints one line per phase with requests/s, p50, p99 and the ratio to
 # /health. The merchant's rate limit is raised for the run (kassa.gateway.rate-per-second) so that it is not the
@@ -27,7 +28,7 @@ wrk -t2 -c32 -d5s "http://localhost:$PORT/health" >/dev/null
 wrk -t2 -c32 -d5s -s "$ROOT/bench/wrk/create.lua" "http://localhost:$PORT" >/dev/null
 run() { # name, then wrk arguments
   local name="$1"; shift
-  wrk --latency -t2 -c64 -d"${SECONDS_PER_PHASE}s" "$@" | awk -v name="$name" '
+  wrk --latency -t2 -c"${WRK_CONNECTIONS:-64}" -d"${SECONDS_PER_PHASE}s" "$@" | awk -v name="$name" '
     /Requests\/sec/ {rps=$2} / 50%/ {p50=$2} / 99%/ {p99=$2} /Non-2xx/ {bad=$NF}
     END {printf "%s %s %s %s %s\n", name, rps, p50, p99, (bad == "" ? 0 : bad)}'
 }

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 /** {@code kassa merchant create|update|list}: the operator API from the shell. */
 @Command(name = "merchant", mixinStandardHelpOptions = true, description = "Create, change or list merchants.",
         subcommands = {MerchantCommand.Create.class, MerchantCommand.Update.class, MerchantCommand.RotateKey.class,
-                MerchantCommand.ListMerchants.class})
+                MerchantCommand.ListMerchants.class, EndpointsCommand.class})
 final class MerchantCommand implements Runnable {
 
     @Spec
@@ -38,7 +38,7 @@ final class MerchantCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a subcommand: create, update, rotate-key or list");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a subcommand: create, update, rotate-key, list or endpoints");
     }
 
     /** Where the operator API is and the token for it (default: the dev environment's credentials file). */

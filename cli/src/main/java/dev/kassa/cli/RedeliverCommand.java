@@ -39,6 +39,9 @@ final class RedeliverCommand implements Callable<Integer> {
     @Option(names = "--to", description = "Events before this instant.")
     String to;
 
+    @Option(names = "--endpoint", description = "To this webhook endpoint (we_...) only; default: the merchant's first.")
+    String endpoint;
+
     @Option(names = "--operator", defaultValue = "${sys:user.name}", description = "Who asks (recorded with each request).")
     String operator;
 
@@ -52,7 +55,7 @@ final class RedeliverCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Redeliveries.Selection selection;
         try {
-            selection = new Redeliveries.Selection(session, event, instant(from, "--from"), instant(to, "--to"));
+            selection = new Redeliveries.Selection(session, event, instant(from, "--from"), instant(to, "--to"), endpoint);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage() + ".");
         }

@@ -5,7 +5,7 @@ import dev.kassa.schemas.SecretKeyring;
 import dev.kassa.observability.KassaMetrics;
 import dev.kassa.observability.OpsServer;
 import dev.kassa.relay.app.RelayService;
-import dev.kassa.relay.delivery.RetrySchedule;
+import dev.kassa.model.RetrySchedule;
 import dev.kassa.relay.stream.RelaySettings;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -81,7 +81,7 @@ class HistoryAndReplayTest {
                      dir.resolve("a"), Duration.ofMillis(100), 0, dev.kassa.aggregate.stream.AggregateSettings.DEFAULTS, Map.of()));
              RelayService relay = RelayService.start(new RelayService.Config(dev.kassa.schemas.KafkaAccess.of(bootstrap), "history-relay-" + session, dir.resolve("r"),
                      true, Duration.ofSeconds(5), new dev.kassa.relay.stream.RelaySettings(Duration.ofMillis(50), 64,
-                     new dev.kassa.relay.delivery.RetrySchedule(List.of(Duration.ofSeconds(1))), java.time.Clock.systemUTC()), Map.of()))) {
+                     new dev.kassa.model.RetrySchedule(List.of(Duration.ofSeconds(1))), java.time.Clock.systemUTC()), Map.of()))) {
             producer.send(new ProducerRecord<>(Topics.MERCHANTS.name(), merchant, Merchant.newBuilder().setMerchantId(merchant)
                     .setEmail("m@example.com").setApiKeyHash("sha256:00").setDomains(List.of("shop.example"))
                     .setPackage$(MerchantPackage.PRO).setCheckoutMode(CheckoutMode.SMART_ROUTER)

@@ -29,7 +29,7 @@ class MerchantViewTest {
                 .setWebhookUrl("https://a.example/h").setWebhookSecret("whsec_x")
                 .setWebhookEnabledAt(enabledAfter.equals("NONE") ? null : T0.plusSeconds(Long.parseLong(enabledAfter)))
                 .setCreatedAt(T0).setUpdatedAt(T0).build();
-        WebhookEndpointStatus status = new WebhookEndpointStatus(1L, url, true, "410 Gone", T0.plusSeconds(disabledAfter));
+        WebhookEndpointStatus status = new WebhookEndpointStatus(1L, url, true, "410 Gone", T0.plusSeconds(disabledAfter), null);
 
         Merchant view = MerchantView.of(merchant, status);
 

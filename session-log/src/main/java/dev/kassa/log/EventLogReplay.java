@@ -82,8 +82,22 @@ public final class EventLogReplay {
         read(access, topic, keys, values, sink, partitions -> partitions);
     }
 
+    /**
+     * Reads every partition of a topic from the first record at or after {@code since} to its end as of now: the cost
+     * is the records of that window, not the topic's.
+     */
+    public static <K, V> void readSince(KafkaAccess access, String topic, java.time.Instant since, Deserializer<K> keys,
+                                        Deserializer<V> values, BiConsumer<K, V> sink) {
+        read(access, topic, keys, values, sink, partitions -> partitions, since);
+    }
+
     private static <K, V> void read(KafkaAccess access, String topic, Deserializer<K> keys, Deserializer<V> values, BiConsumer<K, V> sink,
                                     UnaryOperator<List<TopicPartition>> choose) {
+        read(access, topic, keys, values, sink, choose, null);
+    }
+
+    private static <K, V> void read(KafkaAccess access, String topic, Deserializer<K> keys, Deserializer<V> values, BiConsumer<K, V> sink,
+                                    UnaryOperator<List<TopicPartition>> choose, java.time.Instant since) {
         Map<String, Object> config = access.config(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -93,8 +107,19 @@ public final class EventLogReplay {
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .sorted(Comparator.comparingInt(TopicPartition::partition)).toList());
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            consumer.seekToBeginning(partitions);
+            if (since != null) {
+                Map<TopicPartition, Long> at = new java.util.HashMap<>();
+                partitions.forEach(p -> at.put(p, since.toEpochMilli()));
+                consumer.offsetsForTimes(at).forEach((p, found) -> {
+                    if (found == null) {
+                        consumer.seek(p, end.get(p)); // nothing at or after since
+                    } else {
+                        consumer.seek(p, found.offset());
+                    }
+                });
+            }
             Set<TopicPartition> pending = partitions.stream().filter(p -> end.get(p) > 0).collect(Collectors.toSet());
             while (!pending.isEmpty()) {
                 for (ConsumerRecord<K, V> record : consumer.poll(Duration.ofMillis(200))) {

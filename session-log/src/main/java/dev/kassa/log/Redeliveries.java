@@ -27,7 +27,12 @@ public final class Redeliveries {
     }
 
     /** What to send again: {@code sessionId} and/or {@code eventId}, or events whose time is in [{@code from}, {@code to}). */
-    public record Selection(Long sessionId, String eventId, Instant from, Instant to) {
+    public record Selection(Long sessionId, String eventId, Instant from, Instant to, String endpointId) {
+
+        /** To the merchant's first endpoint (what a redelivery meant before endpoints). */
+        public Selection(Long sessionId, String eventId, Instant from, Instant to) {
+            this(sessionId, eventId, from, to, null);
+        }
 
         public Selection {
             if (sessionId == null && eventId == null && (from == null || to == null)) {
@@ -104,7 +109,7 @@ public final class Redeliveries {
             if (fold.accept(event) instanceof SessionFold.Folded folded && selection.matches(event)) {
                 requests.add(new RedeliveryRequest("redeliver-" + event.getEventId() + "-" + now.toEpochMilli(), event.getEventId(),
                         event.getSessionId(), event.getMerchantId(), event.getSequence(),
-                        ByteBuffer.wrap(WebhookPayload.body(event, folded.after())), now, requestedBy));
+                        ByteBuffer.wrap(WebhookPayload.body(event, folded.after())), now, requestedBy, selection.endpointId()));
             }
         }
         return requests;

@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class KafkaBackend implements AutoCloseable {
 
     private final Clock clock;
+    private final KafkaAccess access;
     private final Map<String, Long> merchantByKeyHash = new ConcurrentHashMap<>();
     /** Per merchant and order id, the order's newest session: latest created_at, the larger id on a tie. */
     private final Map<String, OrderSession> sessionByOrder = new ConcurrentHashMap<>();
@@ -75,6 +76,7 @@ public final class KafkaBackend implements AutoCloseable {
 
     public KafkaBackend(KafkaAccess bootstrap, Clock clock) {
         this.clock = clock;
+        this.access = bootstrap;
         GatewayMetrics.register();
         merchants = new Replica<>(bootstrap, Topics.MERCHANTS.name(), Serdes.Long().deserializer(),
                 Topics.MERCHANTS.valueSerde().deserializer(), (id, before, merchant) -> {
@@ -266,6 +268,25 @@ public final class KafkaBackend implements AutoCloseable {
     /** The merchant record as the gateway wrote it (the base of an operator's change; the relay's facts stay theirs). */
     public Merchant merchantRecord(long id) {
         return merchants.get(id);
+    }
+
+    /** The relay's fact about the endpoint with this key (the first endpoint's key is the merchant id), or null. */
+    public WebhookEndpointStatus endpointFact(long endpointKey) {
+        return endpointStatus.get(endpointKey);
+    }
+
+    /** The webhook attempts recorded since {@code since} that {@code wanted} accepts, in topic order per partition. */
+    public List<dev.kassa.schemas.avro.WebhookAttempt> attemptsSince(Instant since,
+                                                                    java.util.function.Predicate<dev.kassa.schemas.avro.WebhookAttempt> wanted) {
+        List<dev.kassa.schemas.avro.WebhookAttempt> found = new ArrayList<>();
+        dev.kassa.log.EventLogReplay.readSince(access, Topics.WEBHOOK_ATTEMPTS.name(), since, Topics.WEBHOOK_ATTEMPTS.keySerde().deserializer(),
+                Topics.WEBHOOK_ATTEMPTS.valueSerde().deserializer(), (Long key, dev.kassa.schemas.avro.WebhookAttempt a) -> {
+                    if (a != null && wanted.test(a)) {
+                        found.add(a);
+                    }
+                });
+        found.sort(java.util.Comparator.comparing(dev.kassa.schemas.avro.WebhookAttempt::getAttemptedAt));
+        return found;
     }
 
     /** Every merchant record as the gateway wrote it (for operator-wide changes such as resealing secrets). */

@@ -137,6 +137,29 @@ public final class MerchantApi {
                     String reason) {
     }
 
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "WebhookAttempts", description = "Every attempt to deliver a session's webhooks, to each endpoint, oldest first.")
+    public record WebhookAttempts(boolean ok, @JsonProperty("session_id") long sessionId, List<WebhookAttemptView> attempts) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "WebhookAttempt")
+    public record WebhookAttemptView(@JsonProperty("event_id") String eventId,
+                              @JsonProperty("endpoint_id") @Schema(description = "we_<key>; the first endpoint's is we_<merchant id>") String endpointId,
+                              String url,
+                              @Schema(description = "1 for the first try") int attempt,
+                              @JsonProperty("attempted_at") @Schema(description = "ISO-8601") String attemptedAt,
+                              @JsonProperty("status_code") @Schema(nullable = true) Integer statusCode,
+                              @JsonProperty("latency_ms") @Schema(nullable = true, description = "null: not attempted") Long latencyMs,
+                              @Schema(allowableValues = {"delivered", "retry_scheduled", "parked", "endpoint_disabled", "unknown"}) String outcome,
+                              @Schema(nullable = true) String error,
+                              @JsonProperty("next_attempt_at") @Schema(nullable = true) String nextAttemptAt,
+                              boolean redelivery,
+                              @JsonProperty("response_excerpt") @Schema(nullable = true, description = "the first 1 KB of the answer's body") String responseExcerpt) {
+    }
+
     /** Every error answer; the codes and their statuses are the catalogue ({@link ErrorCode}), listed under {@code x-error-codes}. */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)

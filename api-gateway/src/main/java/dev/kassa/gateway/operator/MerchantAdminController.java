@@ -27,7 +27,6 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Hidden;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -183,6 +182,9 @@ class MerchantAdminController {
         if (json.has("session_ttl_seconds")) {
             next.setSessionTtlSeconds(intIn(json, "session_ttl_seconds", current.getSessionTtlSeconds(), 1, 86_400));
         }
+        if (json.has("webhook_retry_schedule")) {
+            next.setWebhookRetrySchedule(retrySchedule(json.get("webhook_retry_schedule")));
+        }
         if (json.has("rate_limit_per_second")) {
             next.setRateLimitPerSecond(rateLimit(json, current.getRateLimitPerSecond()));
         }
@@ -261,26 +263,29 @@ class MerchantAdminController {
         return HttpResponse.ok(answer);
     }
 
+    /** A merchant's own retry schedule, checked as the relay will read it; null (JSON null) returns to the relay's. */
+    private static String retrySchedule(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String text = node.isTextual() ? node.asText().strip() : "";
+        try {
+            if (text.length() > 200 || dev.kassa.model.RetrySchedule.parse(text).delays().size() > 20) {
+                throw new IllegalArgumentException("at most 20 delays");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(ErrorCode.INVALID_RETRY_SCHEDULE, "'webhook_retry_schedule' " + (text.isEmpty() ? "is empty" : e.getMessage())
+                    + "; write 1 to 20 delays such as \"5s,30s,2m,1h\"");
+        }
+        return text;
+    }
+
     private void requireOperator(String authorization) {
         Operators.require(settings, authorization);
     }
 
     private String webhookUrl(String webhookUrl) {
-        if (webhookUrl == null) {
-            return null;
-        }
-        URI uri;
-        try {
-            uri = URI.create(webhookUrl);
-        } catch (IllegalArgumentException e) {
-            throw new ApiError(ErrorCode.INVALID_WEBHOOK_URL, "'webhook_url' is not a URL");
-        }
-        boolean https = "https".equalsIgnoreCase(uri.getScheme());
-        boolean devHttp = settings.development() && "http".equalsIgnoreCase(uri.getScheme());
-        if (uri.getHost() == null || !(https || devHttp)) {
-            throw new ApiError(ErrorCode.INVALID_WEBHOOK_URL, "'webhook_url' must be a full https:// URL");
-        }
-        return webhookUrl;
+        return webhookUrl == null ? null : WebhookUrls.check(webhookUrl, "webhook_url", settings.development());
     }
 
     private static List<String> domains(JsonNode json) {

@@ -67,7 +67,9 @@ class RedeliveryController {
         Long sessionId = json.hasNonNull("session_id") ? json.get("session_id").asLong() : null;
         Redeliveries.Selection selection;
         try {
-            selection = new Redeliveries.Selection(sessionId, eventId, instant(Json.text(json, "from"), "from"), instant(Json.text(json, "to"), "to"));
+            // endpoint_id: "recover since T" for one endpoint (SPEC.md); absent, the merchant's first endpoint.
+            selection = new Redeliveries.Selection(sessionId, eventId, instant(Json.text(json, "from"), "from"), instant(Json.text(json, "to"), "to"),
+                    Json.text(json, "endpoint_id"));
         } catch (IllegalArgumentException e) {
             throw new ApiError(ErrorCode.MISSING_FIELD, e.getMessage().replace("--", ""));
         }

@@ -1,6 +1,6 @@
 package dev.kassa.relay.app;
 
-import dev.kassa.relay.delivery.RetrySchedule;
+import dev.kassa.model.RetrySchedule;
 import dev.kassa.relay.stream.RelaySettings;
 import dev.kassa.schemas.WireFormat;
 import java.nio.file.Path;

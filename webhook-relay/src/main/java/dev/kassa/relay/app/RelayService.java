@@ -5,7 +5,7 @@ import dev.kassa.relay.stream.RelayMetrics;
 import dev.kassa.observability.Health;
 import dev.kassa.observability.KassaMetrics;
 import dev.kassa.relay.delivery.HttpDispatcher;
-import dev.kassa.relay.delivery.SsrfGuard;
+import dev.kassa.model.SsrfGuard;
 import dev.kassa.relay.stream.AttemptSink;
 import dev.kassa.relay.stream.RelaySettings;
 import dev.kassa.relay.stream.RelayTopology;
@@ -74,7 +74,9 @@ public final class RelayService implements AutoCloseable {
             @Override
             public void endpointDisabled(WebhookEndpointStatus status) {
                 LOG.warn("merchant {}: webhook endpoint disabled ({})", status.getMerchantId(), status.getReason());
-                producer.send(Topics.WEBHOOK_ENDPOINT_STATUS, status.getMerchantId(), status, (meta, error) -> {
+                // Keyed by the endpoint (the first endpoint's key is the merchant id): compaction keeps one fact per endpoint.
+                long key = status.getEndpointKey() != null ? status.getEndpointKey() : status.getMerchantId();
+                producer.send(Topics.WEBHOOK_ENDPOINT_STATUS, key, status, (meta, error) -> {
                     if (error != null) {
                         LOG.error("could not record that the endpoint of merchant {} is disabled", status.getMerchantId(), error);
                     }

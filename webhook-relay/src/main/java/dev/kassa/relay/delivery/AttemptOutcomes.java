@@ -30,16 +30,24 @@ public final class AttemptOutcomes {
                 .setOutcome(result)
                 .setNextAttemptAt(next)
                 .setRedelivery(request.redelivery())
+                .setEndpointId(request.endpointId())
+                .setResponseExcerpt(outcome.excerpt())
                 .build();
     }
 
     /** An attempt that was never made, for a reason on Kassa's side (no URL, endpoint disabled): parked at once. */
     public static WebhookAttempt notAttempted(String eventId, long sessionId, long merchantId, long sequence, int attempt,
                                               String url, Instant at, AttemptOutcome outcome, String why) {
+        return notAttempted(eventId, sessionId, merchantId, sequence, attempt, url, at, outcome, why, null);
+    }
+
+    /** The same for one endpoint. No latency: nothing was sent (what tells it from a real attempt that failed at once). */
+    public static WebhookAttempt notAttempted(String eventId, long sessionId, long merchantId, long sequence, int attempt,
+                                              String url, Instant at, AttemptOutcome outcome, String why, String endpointId) {
         return WebhookAttempt.newBuilder()
                 .setAttemptId(eventId + "#" + attempt).setEventId(eventId).setSessionId(sessionId).setMerchantId(merchantId)
                 .setSequence(sequence).setAttempt(attempt).setUrl(url == null ? "" : url).setAttemptedAt(at)
-                .setStatusCode(null).setLatencyMs(0L).setError(why).setOutcome(outcome).setNextAttemptAt(null)
-                .setRedelivery(false).build();
+                .setStatusCode(null).setLatencyMs(null).setError(why).setOutcome(outcome).setNextAttemptAt(null)
+                .setRedelivery(false).setEndpointId(endpointId).build();
     }
 }

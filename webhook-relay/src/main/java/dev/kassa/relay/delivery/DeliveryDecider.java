@@ -1,5 +1,7 @@
 package dev.kassa.relay.delivery;
 
+import dev.kassa.model.RetrySchedule;
+
 import dev.kassa.schemas.avro.AttemptOutcome;
 import dev.kassa.schemas.avro.WebhookAttempt;
 import java.time.Duration;
@@ -15,10 +17,19 @@ import java.util.Optional;
  */
 public final class DeliveryDecider {
 
+    /** How long a head waits before it looks again at an endpoint that is disabled. */
+    public static final Duration DEFAULT_HOLD = Duration.ofSeconds(30);
+
     private final RetrySchedule schedule;
+    private final Duration hold;
 
     public DeliveryDecider(RetrySchedule schedule) {
+        this(schedule, DEFAULT_HOLD);
+    }
+
+    public DeliveryDecider(RetrySchedule schedule, Duration hold) {
         this.schedule = schedule;
+        this.hold = hold;
     }
 
     /** The head of a session's queue: the webhook waiting to be delivered, how often it was tried, when it is next due. */
@@ -30,8 +41,13 @@ public final class DeliveryDecider {
      * disables it). {@code known} is false for a merchant the relay has not seen.
      */
     public record Endpoint(boolean known, String url, String secret, String previousSecret, String disabledReason,
-                           String unreadableSecret) {
-        public static final Endpoint UNKNOWN = new Endpoint(false, null, null, null, null, null);
+                           String unreadableSecret, Integer maxPerSecond) {
+        public static final Endpoint UNKNOWN = new Endpoint(false, null, null, null, null, null, null);
+
+        /** Without a throttle. */
+        public Endpoint(boolean known, String url, String secret, String previousSecret, String disabledReason, String unreadableSecret) {
+            this(known, url, secret, previousSecret, disabledReason, unreadableSecret, null);
+        }
     }
 
     /** What happened to the head. */
@@ -51,11 +67,18 @@ public final class DeliveryDecider {
     }
 
     /** What the processor does. */
-    public sealed interface Decision permits Send, NotAttempted, Outcome, Advance, Finished, Stale {
+    public sealed interface Decision permits Send, Hold, NotAttempted, Outcome, Advance, Finished, Stale {
     }
 
     /** Dispatch attempt {@code attempt} to {@code url}, signed with the secret (and the previous one while it overlaps). */
     public record Send(int attempt, String url, String secret, String previousSecret) implements Decision {
+    }
+
+    /**
+     * The endpoint is disabled: nothing is sent, nothing is parked; the head (unchanged but for its due time) looks
+     * again at {@code head.nextAttemptAt()}, so re-enabling the endpoint resumes its backlog in order.
+     */
+    public record Hold(Head head) implements Decision {
     }
 
     /** Record attempt {@code attempt} as never made, parked, for a reason on Kassa's side. */
@@ -81,7 +104,7 @@ public final class DeliveryDecider {
     /** The decision for {@code input} to {@code head} (null when the session's queue is empty), at {@code now}. */
     public Decision decide(Head head, Input input, Instant now) {
         if (input instanceof Due due) {
-            return due(head, due.endpoint());
+            return due(head, due.endpoint(), now);
         }
         if (input instanceof Answered answered) {
             return answered(answered, now);
@@ -98,7 +121,7 @@ public final class DeliveryDecider {
         return decision instanceof Finished ? null : head;
     }
 
-    private static Decision due(Head head, Endpoint endpoint) {
+    private Decision due(Head head, Endpoint endpoint, Instant now) {
         if (head == null) {
             return new Stale("the session's queue is empty");
         }
@@ -110,7 +133,7 @@ public final class DeliveryDecider {
             return new NotAttempted(attempt, endpoint.url(), "the merchant has no webhook URL");
         }
         if (endpoint.disabledReason() != null) {
-            return new NotAttempted(attempt, endpoint.url(), "endpoint disabled: " + endpoint.disabledReason());
+            return new Hold(new Head(head.eventId(), head.sequence(), head.attempts(), now.plus(hold)));
         }
         if (endpoint.unreadableSecret() != null) {
             return new NotAttempted(attempt, endpoint.url(), "the signing secret cannot be opened: " + endpoint.unreadableSecret());
@@ -124,7 +147,8 @@ public final class DeliveryDecider {
             return new Outcome(AttemptOutcome.DELIVERED, null);
         }
         if (outcome.gone()) {
-            return new Outcome(AttemptOutcome.ENDPOINT_DISABLED, null);
+            // The endpoint is disabled with this head still queued: it is tried again, first, once the endpoint is enabled.
+            return new Outcome(AttemptOutcome.ENDPOINT_DISABLED, answered.redelivery() ? null : now);
         }
         // A redelivery is the operator's one try; a queued webhook follows the schedule (Retry-After within its bounds).
         Optional<Duration> delay = answered.redelivery() ? Optional.empty()
@@ -140,7 +164,8 @@ public final class DeliveryDecider {
         if (head == null || !head.eventId().equals(attempt.getEventId()) || attempt.getAttempt() != head.attempts() + 1) {
             return new Stale("an attempt already folded (re-read after a restart) or from before a crash");
         }
-        if (attempt.getOutcome() == AttemptOutcome.RETRY_SCHEDULED && attempt.getNextAttemptAt() != null) {
+        if ((attempt.getOutcome() == AttemptOutcome.RETRY_SCHEDULED || attempt.getOutcome() == AttemptOutcome.ENDPOINT_DISABLED)
+                && attempt.getNextAttemptAt() != null) {
             return new Advance(new Head(head.eventId(), head.sequence(), attempt.getAttempt(), attempt.getNextAttemptAt()));
         }
         return new Finished(attempt.getOutcome());

@@ -1,5 +1,7 @@
 package dev.kassa.relay.delivery;
 
+import dev.kassa.model.SsrfGuard;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,7 @@
 package dev.kassa.relay.delivery;
 
+import dev.kassa.model.SsrfGuard;
+
 import dev.kassa.relay.signing.WebhookSigner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -153,7 +155,7 @@ public final class HttpDispatcher implements Dispatcher {
             if (target.hostHeader() != null) {
                 http.header("Host", target.hostHeader());
             }
-            return client.sendAsync(http.build(), HttpResponse.BodyHandlers.discarding())
+            return client.sendAsync(http.build(), info -> new Excerpt())
                     .handle((response, error) -> {
                         if (error != null) {
                             Throwable cause = error.getCause() != null ? error.getCause() : error;
@@ -162,9 +164,48 @@ public final class HttpDispatcher implements Dispatcher {
                             return new Outcome(null, elapsed(started), what, null);
                         }
                         return new Outcome(response.statusCode(), elapsed(started), null,
-                                retryAfter(response.headers().firstValue("Retry-After")));
+                                retryAfter(response.headers().firstValue("Retry-After")), response.body());
                     });
         });
+    }
+
+    /**
+     * Keeps the first {@link Outcome#EXCERPT_BYTES} bytes of an answer and reads past the rest without keeping it: a
+     * receiver that answers a gigabyte costs the relay a kilobyte. Invalid UTF-8 is replaced, not refused.
+     */
+    private static final class Excerpt implements HttpResponse.BodySubscriber<String> {
+        private final byte[] kept = new byte[Outcome.EXCERPT_BYTES];
+        private int length;
+        private final CompletableFuture<String> result = new CompletableFuture<>();
+
+        @Override
+        public CompletionStage<String> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(java.util.List<java.nio.ByteBuffer> items) {
+            for (java.nio.ByteBuffer item : items) {
+                int take = Math.min(item.remaining(), kept.length - length);
+                item.get(kept, length, take);
+                length += take;
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            result.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(length == 0 ? null : new String(kept, 0, length, java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 
     /** Where an attempt goes: the URI to call and the Host header to send with it, or why it must not be made. */

@@ -25,8 +25,15 @@ public final class RelayTopology {
     static final String MERCHANTS_STORE = "relay-merchants";
     static final String ENDPOINT_STATUS_STORE = "relay-endpoint-status";
     static final String SESSIONS_STORE = "relay-sessions";
-    static final String DELIVERIES_STORE = "relay-deliveries";
-    static final String DUE_STORE = "relay-due";
+    /** Queues per session and endpoint (key: session, endpoint key, sequence). */
+    static final String DELIVERIES_STORE = "relay-endpoint-deliveries";
+    /** Due heads (key: due time, session, endpoint key). */
+    static final String DUE_STORE = "relay-endpoint-due";
+    /** Since when each endpoint has failed without a success, in this task's partitions (key: endpoint key). */
+    static final String HEALTH_STORE = "relay-endpoint-health";
+    /** The stores before endpoints (one queue per session): read once after an upgrade, emptied, then idle. */
+    static final String LEGACY_DELIVERIES_STORE = "relay-deliveries";
+    static final String LEGACY_DUE_STORE = "relay-due";
     static final String PROCESSOR = "relay";
 
     private RelayTopology() {
@@ -49,12 +56,20 @@ public final class RelayTopology {
                 Topics.WEBHOOK_ATTEMPTS.name());
         topology.addSource("redeliveries", Topics.WEBHOOK_REDELIVERIES.keySerde().deserializer(),
                 Topics.WEBHOOK_REDELIVERIES.valueSerde().deserializer(), Topics.WEBHOOK_REDELIVERIES.name());
-        topology.addProcessor(PROCESSOR, () -> new DeliveryProcessor(settings, dispatcher, sink), "events", "attempts", "redeliveries");
+        EndpointThrottle throttle = new EndpointThrottle(); // one per relay instance, shared by its tasks
+        topology.addProcessor(PROCESSOR, () -> new DeliveryProcessor(settings, dispatcher, sink, throttle), "events", "attempts",
+                "redeliveries");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSIONS_STORE),
                 Serdes.Long(), new AvroSerde<>(SessionState.class)), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DELIVERIES_STORE),
                 Serdes.Bytes(), new AvroSerde<>(WebhookDelivery.class)), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_STORE),
+                Serdes.Bytes(), Serdes.Long()), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_STORE),
+                Serdes.Long(), Serdes.Long()), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEGACY_DELIVERIES_STORE),
+                Serdes.Bytes(), new AvroSerde<>(WebhookDelivery.class)), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEGACY_DUE_STORE),
                 Serdes.Bytes(), Serdes.Long()), PROCESSOR);
         return topology;
     }

@@ -1,5 +1,7 @@
 package dev.kassa.relay.delivery;
 
+import dev.kassa.model.SsrfGuard;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;

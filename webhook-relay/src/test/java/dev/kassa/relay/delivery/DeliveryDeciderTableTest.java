@@ -1,5 +1,7 @@
 package dev.kassa.relay.delivery;
 
+import dev.kassa.model.RetrySchedule;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kassa.schemas.avro.AttemptOutcome;
@@ -27,7 +29,7 @@ class DeliveryDeciderTableTest {
               2     | https://shop.example/hook | send          | 3       |
               0     | unknown merchant          | not attempted | 1       | the merchant is unknown
               0     | no url                    | not attempted | 1       | the merchant has no webhook URL
-              1     | disabled                  | not attempted | 2       | endpoint disabled: 410 Gone
+              1     | disabled                  | held          | 1       |
               0     | unreadable secret         | not attempted | 1       | the signing secret cannot be opened: key 'k1' unknown
             """)
     void a_due_head_is_sent_unless_there_is_nowhere_to_send_it(int tried, String endpoint, String decision, int attempt, String why) {
@@ -41,6 +43,10 @@ class DeliveryDeciderTableTest {
         DeliveryDecider.Decision made = DECIDER.decide(head(tried), new DeliveryDecider.Due(to), NOW);
         if (decision.equals("send")) {
             assertThat(made).isEqualTo(new DeliveryDecider.Send(attempt, endpoint, "s", "old"));
+        } else if (decision.equals("held")) {
+            // Nothing sent, nothing parked: the same head, tried as often as before, looks again after the hold.
+            assertThat(made).isEqualTo(new DeliveryDecider.Hold(new DeliveryDecider.Head("evt_1_2", 2, attempt,
+                    NOW.plus(DeliveryDecider.DEFAULT_HOLD))));
         } else {
             assertThat(made).isInstanceOfSatisfying(DeliveryDecider.NotAttempted.class, n -> {
                 assertThat(n.attempt()).isEqualTo(attempt);
@@ -62,7 +68,8 @@ class DeliveryDeciderTableTest {
               1       |        | timed out  |               | false      | RETRY_SCHEDULED    | 0.8-1.2
               3       | 500    |            |               | false      | RETRY_SCHEDULED    | 48-72
               4       | 500    |            |               | false      | PARKED             |
-              1       | 410    |            |               | false      | ENDPOINT_DISABLED  |
+              1       | 410    |            |               | false      | ENDPOINT_DISABLED  | 0-0
+              1       | 410    |            |               | true       | ENDPOINT_DISABLED  |
               1       | 500    |            |               | true       | PARKED             |
               1       | 200    |            |               | true       | DELIVERED          |
             """)
@@ -91,7 +98,7 @@ class DeliveryDeciderTableTest {
               0     | 1       | evt_1_2  | RETRY_SCHEDULED   | false      | advance  | 1
               2     | 3       | evt_1_2  | RETRY_SCHEDULED   | false      | advance  | 3
               3     | 4       | evt_1_2  | PARKED            | false      | finished |
-              0     | 1       | evt_1_2  | ENDPOINT_DISABLED | false      | finished |
+              0     | 1       | evt_1_2  | ENDPOINT_DISABLED | false      | advance  | 1
               1     | 1       | evt_1_2  | RETRY_SCHEDULED   | false      | stale    |
               0     | 2       | evt_1_2  | DELIVERED         | false      | stale    |
               0     | 1       | evt_1_3  | DELIVERED         | false      | stale    |
@@ -105,7 +112,7 @@ class DeliveryDeciderTableTest {
         WebhookAttempt recorded = WebhookAttempt.newBuilder().setAttemptId(event + "#" + attempt).setEventId(event).setSessionId(1)
                 .setMerchantId(7).setSequence(2).setAttempt(attempt).setUrl("https://shop.example/hook").setAttemptedAt(NOW)
                 .setStatusCode(null).setLatencyMs(1L).setError(null).setOutcome(outcome)
-                .setNextAttemptAt(outcome == AttemptOutcome.RETRY_SCHEDULED ? retryAt : null).setRedelivery(redelivery).build();
+                .setNextAttemptAt(outcome == AttemptOutcome.RETRY_SCHEDULED || outcome == AttemptOutcome.ENDPOINT_DISABLED ? retryAt : null).setRedelivery(redelivery).build();
         DeliveryDecider.Decision made = DECIDER.decide(head, new DeliveryDecider.Recorded(recorded), NOW);
         switch (decision) {
             case "finished" -> {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kassa.relay.delivery.Dispatcher;
 import dev.kassa.relay.delivery.HttpDispatcher;
-import dev.kassa.relay.delivery.SsrfGuard;
+import dev.kassa.model.SsrfGuard;
 import dev.kassa.relay.signing.WebhookSigner;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

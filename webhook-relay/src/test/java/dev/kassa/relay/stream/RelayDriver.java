@@ -1,6 +1,6 @@
 package dev.kassa.relay.stream;
 
-import dev.kassa.relay.delivery.RetrySchedule;
+import dev.kassa.model.RetrySchedule;
 import dev.kassa.schemas.SessionEventKey;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.CheckoutMode;
@@ -51,6 +51,11 @@ final class RelayDriver implements AutoCloseable {
     private final List<WebhookEndpointStatus> endpointFacts = new ArrayList<>();
 
     RelayDriver(RetrySchedule schedule) {
+        this(schedule, RelaySettings.DEFAULT_DISABLE_AFTER, dev.kassa.relay.delivery.DeliveryDecider.DEFAULT_HOLD);
+    }
+
+    /** With an endpoint's time to be disabled without a success, and how often a held webhook looks again. */
+    RelayDriver(RetrySchedule schedule, Duration disableAfter, Duration hold) {
         dispatcher = new ScriptedReceiver(clock);
         AttemptSink sink = new AttemptSink() {
             @Override
@@ -66,7 +71,8 @@ final class RelayDriver implements AutoCloseable {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "relay-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(RelayTopology.build(new RelaySettings(Duration.ofMillis(50), 100, schedule, clock), dispatcher, sink),
+        driver = new TopologyTestDriver(RelayTopology.build(new RelaySettings(Duration.ofMillis(50), 100, schedule, clock)
+                .withEndpointHealth(disableAfter, hold), dispatcher, sink),
                 props, T0);
         merchants = driver.createInputTopic(Topics.MERCHANTS.name(), Topics.MERCHANTS.keySerde().serializer(), Topics.MERCHANTS.valueSerde().serializer());
         endpointStatus = driver.createInputTopic(Topics.WEBHOOK_ENDPOINT_STATUS.name(), Topics.WEBHOOK_ENDPOINT_STATUS.keySerde().serializer(),
@@ -100,6 +106,25 @@ final class RelayDriver implements AutoCloseable {
                 .setCheckoutMode(CheckoutMode.SMART_ROUTER).setWebhookUrl(url).setWebhookSecret(SECRET).setWebhookEnabledAt(enabledAt)
                 .setCreatedAt(T0).setUpdatedAt(enabledAt == null ? T0 : enabledAt).build(), clock.instant());
         return this;
+    }
+
+    /** The gateway writes this merchant record as it is (endpoints, filters, schedule). */
+    RelayDriver merchant(Merchant merchant) {
+        merchants.pipeInput(merchant.getMerchantId(), merchant, clock.instant());
+        return this;
+    }
+
+    /** A merchant record with the first endpoint at {@code url}, to change further before {@link #merchant(Merchant)}. */
+    static Merchant.Builder merchantRecord(long id, String url) {
+        return Merchant.newBuilder().setMerchantId(id).setEmail("m" + id + "@example.com")
+                .setApiKeyHash("sha256:00").setDomains(List.of("shop.example")).setPackage$(MerchantPackage.PRO)
+                .setCheckoutMode(CheckoutMode.SMART_ROUTER).setWebhookUrl(url).setWebhookSecret(SECRET)
+                .setCreatedAt(T0).setUpdatedAt(T0);
+    }
+
+    /** Changes to the relay's own stores, as a restart would find them (e.g. queues written before endpoints). */
+    <K, V> org.apache.kafka.streams.state.KeyValueStore<K, V> store(String name) {
+        return driver.getKeyValueStore(name);
     }
 
     Instant now() {
@@ -156,7 +181,8 @@ final class RelayDriver implements AutoCloseable {
                 attempts.pipeInput(attempt.getSessionId(), attempt, clock.instant());
             } else if (next instanceof WebhookEndpointStatus status) {
                 endpointFacts.add(status);
-                endpointStatus.pipeInput(status.getMerchantId(), status, clock.instant());
+                endpointStatus.pipeInput(status.getEndpointKey() != null ? status.getEndpointKey() : status.getMerchantId(), status,
+                        clock.instant());
             }
         }
         return this;

@@ -107,7 +107,7 @@ class RelayEndToEndTest {
         try (Receiver receiver = new Receiver();
              dev.kassa.relay.app.RelayService relay = dev.kassa.relay.app.RelayService.start(new dev.kassa.relay.app.RelayService.Config(
                      dev.kassa.schemas.KafkaAccess.of(kafka.bootstrapServers()), "e2e-gone-" + System.nanoTime(), stateDir, true, Duration.ofSeconds(5),
-                     new RelaySettings(Duration.ofMillis(50), 64, new dev.kassa.relay.delivery.RetrySchedule(List.of(Duration.ofSeconds(1))),
+                     new RelaySettings(Duration.ofMillis(50), 64, new dev.kassa.model.RetrySchedule(List.of(Duration.ofSeconds(1))),
                              java.time.Clock.systemUTC()), Map.of()))) {
             sendMerchant(kafka, merchantId, receiver.url("/gone"));
             relay.awaitRunning(Duration.ofSeconds(60));

@@ -28,6 +28,13 @@ final class ScriptedReceiver implements Dispatcher {
     private final Clock clock;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    /** Paths under /switch/ answer 503 until switched up. */
+    private final Map<String, Boolean> up = new ConcurrentHashMap<>();
+
+    /** Brings a /switch/... receiver up (200) or down (503). */
+    void up(String path, boolean isUp) {
+        up.put(path, isUp);
+    }
 
     ScriptedReceiver(Clock clock) {
         this.clock = clock;
@@ -52,14 +59,14 @@ final class ScriptedReceiver implements Dispatcher {
         received.add(new Received(path, h.get("webhook-id"), h.get("X-Signature"), h.get("webhook-signature"),
                 h.get(HttpDispatcher.REDELIVERY_HEADER), request.body(), h.get("X-Ecomtrade24-Signature"), h.get("X-Webhook-Signature")));
         int call = calls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
-        int status = switch (path) {
-            case "/ok" -> 200;
+        int status = path.startsWith("/switch/") ? (up.getOrDefault(path, false) ? 200 : 503)
+                : path.startsWith("/ok") ? 200 : switch (path) {
             case "/flaky" -> call <= 2 ? 500 : 200;
             case "/gone" -> 410;
             case "/redirect" -> 302;
             default -> 503;
         };
-        return CompletableFuture.completedFuture(new Outcome(status, 5, null, null));
+        return CompletableFuture.completedFuture(new Outcome(status, 5, null, null, status == 200 ? "{\"received\":true}" : "busy"));
     }
 
     @Override

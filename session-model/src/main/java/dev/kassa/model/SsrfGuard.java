@@ -1,4 +1,4 @@
-package dev.kassa.relay.delivery;
+package dev.kassa.model;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;

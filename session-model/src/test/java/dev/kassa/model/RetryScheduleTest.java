@@ -1,4 +1,4 @@
-package dev.kassa.relay.delivery;
+package dev.kassa.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

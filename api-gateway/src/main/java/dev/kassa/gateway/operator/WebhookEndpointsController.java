@@ -1,0 +1,399 @@
+package dev.kassa.gateway.operator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.Json;
+import dev.kassa.gateway.Secrets;
+import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.model.ErrorCode;
+import dev.kassa.schemas.SecretKeyring;
+import dev.kassa.schemas.WebhookEndpoints;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.RedeliveryRequest;
+import dev.kassa.schemas.avro.WebhookAttempt;
+import dev.kassa.schemas.avro.WebhookEndpoint;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Hidden;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A merchant's webhook endpoints (SPEC.md, "Webhook endpoints"): 1 to 10, each with its URL, secret, event filter,
+ * description, enabled flag and optional throttle. The first is the seed's {@code webhook_url} and
+ * {@code webhook_secret} (kept where they were, so {@code PATCH /admin/merchants/{id}} still changes it); the others
+ * are {@code webhook_endpoints} on the merchant's record. The gateway writes them (it alone writes merchants); the
+ * relay delivers to them and adds its own facts (disabled after a 410 or days without a success).
+ */
+@Hidden // the operator's API: not in the merchant's OpenAPI document
+@Controller("/admin/merchants/{merchantId}/webhook-endpoints")
+@ExecuteOn(TaskExecutors.BLOCKING)
+class WebhookEndpointsController {
+
+    /** Statuses an event filter may name (SPEC.md's lifecycle), or {@code *}. */
+    static final Set<String> STATUSES = Set.of("created", "pending", "paid", "failed", "expired", "cancelled", "review", "refunded");
+    private static final int MAX_DESCRIPTION = 255;
+
+    private final KafkaBackend kafka;
+    private final GatewaySettings settings;
+    private final SessionCommands commands;
+    private final SecretKeyring keyring;
+
+    WebhookEndpointsController(KafkaBackend kafka, GatewaySettings settings, SessionCommands commands, SecretKeyring keyring) {
+        this.kafka = kafka;
+        this.settings = settings;
+        this.commands = commands;
+        this.keyring = keyring;
+    }
+
+    @Post
+    @Consumes(MediaType.ALL)
+    HttpResponse<Map<String, Object>> add(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
+                                          @Nullable @Body String body) throws Exception {
+        Operators.require(settings, authorization);
+        JsonNode json = Json.object(body);
+        Merchant current = merchant(merchantId);
+        String url = Json.text(json, "url");
+        if (url == null) {
+            throw ApiError.missingField("url");
+        }
+        url = WebhookUrls.check(url, "url", settings.development());
+        List<String> filter = eventFilter(json);
+        String description = description(json);
+        Integer throttle = maxPerSecond(json, null);
+        boolean hasFirst = current.getWebhookUrl() != null && !current.getWebhookUrl().isBlank();
+        int count = (hasFirst ? 1 : 0) + current.getWebhookEndpoints().size();
+        if (count >= WebhookEndpoints.MAX) {
+            throw new ApiError(ErrorCode.TOO_MANY_WEBHOOK_ENDPOINTS, "merchant " + merchantId + " has " + count
+                    + " endpoints, the most there may be; delete one first");
+        }
+        Instant now = commands.now();
+        String secret = Secrets.webhookSecret();
+        Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(now);
+        long key;
+        if (!hasFirst) {
+            // The first endpoint is the seed's webhook_url: a merchant's integration written against the seeds reads it there.
+            key = merchantId;
+            next.setWebhookUrl(url).setWebhookSecret(keyring.seal(merchantId, secret)).setPreviousWebhookSecret(null)
+                    .setPreviousSecretUntil(null).setWebhookEnabledAt(now).setWebhookDisabledReason(null)
+                    .setWebhookEventFilter(filter).setWebhookDescription(description).setWebhookMaxPerSecond(throttle);
+        } else {
+            key = Secrets.id();
+            List<WebhookEndpoint> endpoints = new ArrayList<>(current.getWebhookEndpoints());
+            endpoints.add(WebhookEndpoint.newBuilder().setEndpointKey(key).setUrl(url).setSecret(keyring.seal(merchantId, secret))
+                    .setEventFilter(filter).setDescription(description).setEnabled(true).setEnabledAt(now).setMaxPerSecond(throttle)
+                    .setCreatedAt(now).build());
+            next.setWebhookEndpoints(endpoints);
+        }
+        write(next.build());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", true);
+        answer.put("endpoint_id", WebhookEndpoints.id(key));
+        answer.put("secret", secret);
+        return HttpResponse.created(answer);
+    }
+
+    @Get
+    Map<String, Object> list(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId) {
+        Operators.require(settings, authorization);
+        Merchant current = merchant(merchantId);
+        List<Map<String, Object>> endpoints = new ArrayList<>();
+        for (WebhookEndpoints.Endpoint e : WebhookEndpoints.of(current, kafka::endpointFact)) {
+            endpoints.add(view(e));
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", true);
+        answer.put("merchant_id", merchantId);
+        answer.put("endpoints", endpoints);
+        answer.put("retry_schedule", current.getWebhookRetrySchedule());
+        return answer;
+    }
+
+    @Patch("/{endpointId}")
+    @Consumes(MediaType.ALL)
+    HttpResponse<Map<String, Object>> update(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
+                                             String endpointId, @Nullable @Body String body) throws Exception {
+        Operators.require(settings, authorization);
+        JsonNode json = Json.object(body);
+        Merchant current = merchant(merchantId);
+        long key = endpointKey(current, endpointId);
+        Instant now = commands.now();
+        String newSecret = json.path("rotate_secret").asBoolean(false) ? Secrets.webhookSecret() : null;
+        Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(now);
+        if (key == merchantId) {
+            if (json.has("url")) {
+                next.setWebhookUrl(WebhookUrls.check(required(json, "url"), "url", settings.development()))
+                        .setWebhookEnabledAt(now).setWebhookDisabledReason(null);
+            }
+            if (json.has("event_filter")) {
+                next.setWebhookEventFilter(eventFilter(json));
+            }
+            if (json.has("description")) {
+                next.setWebhookDescription(description(json));
+            }
+            if (json.has("max_per_second")) {
+                next.setWebhookMaxPerSecond(maxPerSecond(json, current.getWebhookMaxPerSecond()));
+            }
+            if (json.has("enabled")) {
+                boolean enabled = enabled(json);
+                next.setWebhookDisabledReason(enabled ? null : "disabled by the operator");
+                if (enabled) {
+                    next.setWebhookEnabledAt(now);
+                }
+            }
+            if (newSecret != null) {
+                next.setPreviousWebhookSecret(current.getWebhookSecret()).setPreviousSecretUntil(now.plus(Duration.ofHours(24)))
+                        .setWebhookSecret(keyring.seal(merchantId, newSecret));
+            }
+        } else {
+            List<WebhookEndpoint> endpoints = new ArrayList<>();
+            for (WebhookEndpoint e : current.getWebhookEndpoints()) {
+                if (e.getEndpointKey() != key) {
+                    endpoints.add(e);
+                    continue;
+                }
+                WebhookEndpoint.Builder changed = WebhookEndpoint.newBuilder(e);
+                if (json.has("url")) {
+                    changed.setUrl(WebhookUrls.check(required(json, "url"), "url", settings.development())).setEnabledAt(now);
+                }
+                if (json.has("event_filter")) {
+                    changed.setEventFilter(eventFilter(json));
+                }
+                if (json.has("description")) {
+                    changed.setDescription(description(json));
+                }
+                if (json.has("max_per_second")) {
+                    changed.setMaxPerSecond(maxPerSecond(json, e.getMaxPerSecond()));
+                }
+                if (json.has("enabled")) {
+                    boolean enabled = enabled(json);
+                    changed.setEnabled(enabled);
+                    if (enabled) {
+                        changed.setEnabledAt(now); // the relay's older "disabled" fact no longer applies
+                    }
+                }
+                if (newSecret != null) {
+                    changed.setPreviousSecret(e.getSecret()).setPreviousSecretUntil(now.plus(Duration.ofHours(24)))
+                            .setSecret(keyring.seal(merchantId, newSecret));
+                }
+                endpoints.add(changed.build());
+            }
+            next.setWebhookEndpoints(endpoints);
+        }
+        write(next.build());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", true);
+        answer.put("endpoint_id", endpointId);
+        if (newSecret != null) {
+            answer.put("secret", newSecret);
+        }
+        return HttpResponse.ok(answer);
+    }
+
+    @Delete("/{endpointId}")
+    Map<String, Object> delete(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
+                               String endpointId) throws Exception {
+        Operators.require(settings, authorization);
+        Merchant current = merchant(merchantId);
+        long key = endpointKey(current, endpointId);
+        Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(commands.now());
+        if (key == merchantId) {
+            next.setWebhookUrl(null).setWebhookSecret(null).setPreviousWebhookSecret(null).setPreviousSecretUntil(null)
+                    .setWebhookDescription(null).setWebhookMaxPerSecond(null).setWebhookEventFilter(List.of("*"));
+        } else {
+            next.setWebhookEndpoints(current.getWebhookEndpoints().stream().filter(e -> e.getEndpointKey() != key).toList());
+        }
+        write(next.build());
+        return Map.of("ok", true, "endpoint_id", endpointId);
+    }
+
+    /** A signed {@code ping} to this endpoint, sent once by the relay (the gateway never calls merchants' URLs). */
+    @Post("/{endpointId}/test")
+    @Consumes(MediaType.ALL)
+    HttpResponse<Map<String, Object>> test(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
+                                           String endpointId) throws Exception {
+        Operators.require(settings, authorization);
+        Merchant current = merchant(merchantId);
+        endpointKey(current, endpointId);
+        Instant now = commands.now();
+        String eventId = "evt_ping_" + Long.toUnsignedString(Secrets.id(), 36);
+        Map<String, Object> ping = new LinkedHashMap<>();
+        ping.put("type", "ping");
+        ping.put("event_id", eventId);
+        ping.put("merchant_id", merchantId);
+        ping.put("endpoint_id", endpointId);
+        ping.put("sent_at", now.toString());
+        byte[] body = Json.MAPPER.writeValueAsBytes(ping);
+        // Keyed by session 0: a ping belongs to no session; its attempt is listed with the endpoint's.
+        kafka.redeliver(RedeliveryRequest.newBuilder().setRequestId(eventId).setEventId(eventId).setSessionId(0).setMerchantId(merchantId)
+                .setSequence(0).setBody(ByteBuffer.wrap(body)).setRequestedAt(now).setRequestedBy("operator:endpoint-test")
+                .setEndpointId(endpointId).build());
+        return HttpResponse.accepted().body(Map.of("ok", true, "event_id", eventId, "endpoint_id", endpointId));
+    }
+
+    /**
+     * The attempts made to this endpoint since {@code since} (default the last 24 hours, at most the attempts topic's 30
+     * days), newest first, at most {@code limit} (default 100, at most 1,000). Read from the attempts topic from the
+     * offset of {@code since} on: the cost is the window's attempts, not the topic's.
+     */
+    @Get("/{endpointId}/attempts")
+    Map<String, Object> attempts(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
+                                 String endpointId, @Nullable @QueryValue String since, @Nullable @QueryValue Integer limit) {
+        Operators.require(settings, authorization);
+        Merchant current = merchant(merchantId);
+        long key = endpointKey(current, endpointId);
+        Instant from;
+        try {
+            from = since == null ? commands.now().minus(Duration.ofHours(24)) : Instant.parse(since);
+        } catch (DateTimeParseException e) {
+            throw new ApiError(ErrorCode.INVALID_FROM, "'since' is not an ISO-8601 instant such as 2026-11-30T12:00:00Z");
+        }
+        int max = limit == null ? 100 : Math.max(1, Math.min(1000, limit));
+        String id = WebhookEndpoints.id(key);
+        List<WebhookAttempt> found = kafka.attemptsSince(from, a -> a.getMerchantId() == merchantId
+                && (id.equals(a.getEndpointId()) || (a.getEndpointId() == null && key == merchantId)));
+        List<Map<String, Object>> answer = new ArrayList<>();
+        for (int i = found.size() - 1; i >= 0 && answer.size() < max; i--) {
+            answer.add(attemptView(found.get(i)));
+        }
+        return Map.of("ok", true, "endpoint_id", id, "since", from.toString(), "attempts", answer);
+    }
+
+    private static Map<String, Object> attemptView(WebhookAttempt a) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("event_id", a.getEventId());
+        v.put("session_id", a.getSessionId());
+        v.put("attempt", a.getAttempt());
+        v.put("url", a.getUrl());
+        v.put("attempted_at", a.getAttemptedAt().toString());
+        v.put("status_code", a.getStatusCode());
+        v.put("latency_ms", a.getLatencyMs());
+        v.put("outcome", a.getOutcome().name().toLowerCase(Locale.ROOT));
+        v.put("error", a.getError());
+        v.put("next_attempt_at", a.getNextAttemptAt() == null ? null : a.getNextAttemptAt().toString());
+        v.put("redelivery", a.getRedelivery());
+        v.put("response_excerpt", a.getResponseExcerpt());
+        return v;
+    }
+
+    static Map<String, Object> view(WebhookEndpoints.Endpoint e) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("endpoint_id", e.id());
+        v.put("url", e.url());
+        v.put("event_filter", e.eventFilter());
+        v.put("description", e.description());
+        v.put("enabled", e.enabled());
+        v.put("disabled_reason", e.disabledReason());
+        v.put("max_per_second", e.maxPerSecond());
+        v.put("first", e.first());
+        v.put("created_at", e.createdAt() == null ? null : e.createdAt().toString());
+        return v;
+    }
+
+    private Merchant merchant(long merchantId) {
+        Merchant current = kafka.merchantRecord(merchantId);
+        if (current == null) {
+            throw new ApiError(ErrorCode.NOT_FOUND, "no merchant " + merchantId);
+        }
+        return current;
+    }
+
+    private long endpointKey(Merchant merchant, String endpointId) {
+        Long key = WebhookEndpoints.key(endpointId);
+        if (key == null || WebhookEndpoints.find(merchant, key, k -> null) == null) {
+            throw new ApiError(ErrorCode.NOT_FOUND, "merchant " + merchant.getMerchantId() + " has no webhook endpoint " + endpointId);
+        }
+        return key;
+    }
+
+    private void write(Merchant next) throws Exception {
+        if (kafka.putMerchant(next, Duration.ofSeconds(10)) == null) {
+            throw new ApiError(ErrorCode.UNAVAILABLE, "the change was written but is not readable yet; retry the read");
+        }
+    }
+
+    private static String required(JsonNode json, String field) {
+        String value = Json.text(json, field);
+        if (value == null) {
+            throw ApiError.missingField(field);
+        }
+        return value;
+    }
+
+    static List<String> eventFilter(JsonNode json) {
+        JsonNode node = json.get("event_filter");
+        if (node == null || node.isNull()) {
+            return List.of("*");
+        }
+        if (!node.isArray() || node.isEmpty() || node.size() > STATUSES.size() + 1) {
+            throw new ApiError(ErrorCode.INVALID_EVENT_FILTER, "'event_filter' must be a list of statuses (e.g. [\"paid\"]) or [\"*\"]");
+        }
+        List<String> filter = new ArrayList<>();
+        for (JsonNode item : node) {
+            String status = item.isTextual() ? item.asText().toLowerCase(Locale.ROOT) : "";
+            if (!status.equals("*") && !STATUSES.contains(status)) {
+                throw new ApiError(ErrorCode.INVALID_EVENT_FILTER, "'event_filter' names '" + item.asText()
+                        + "', which is not a status; use " + String.join(", ", STATUSES.stream().sorted().toList()) + " or *");
+            }
+            if (!filter.contains(status)) {
+                filter.add(status);
+            }
+        }
+        return filter.contains("*") ? List.of("*") : filter;
+    }
+
+    private static String description(JsonNode json) {
+        JsonNode node = json.get("description");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual() || node.asText().length() > MAX_DESCRIPTION) {
+            throw new ApiError(ErrorCode.INVALID_DESCRIPTION, "'description' must be text of at most " + MAX_DESCRIPTION + " characters");
+        }
+        return node.asText();
+    }
+
+    static Integer maxPerSecond(JsonNode json, Integer current) {
+        JsonNode node = json.get("max_per_second");
+        if (node == null) {
+            return current;
+        }
+        if (node.isNull()) {
+            return null;
+        }
+        if (!node.canConvertToInt() || !node.isIntegralNumber() || node.asInt() < 1 || node.asInt() > 10_000) {
+            throw new ApiError(ErrorCode.INVALID_MAX_PER_SECOND, "'max_per_second' must be a whole number from 1 to 10,000, or null");
+        }
+        return node.asInt();
+    }
+
+    private static boolean enabled(JsonNode json) {
+        JsonNode node = json.get("enabled");
+        if (!node.isBoolean()) {
+            throw new ApiError(ErrorCode.INVALID_ENABLED, "'enabled' must be true or false");
+        }
+        return node.asBoolean();
+    }
+}
