@@ -82,7 +82,8 @@ class OpenApiTest {
         List<String> paths = new ArrayList<>();
         document.get("paths").fieldNames().forEachRemaining(paths::add);
         assertThat(paths).containsExactlyInAnyOrder("/gateway/session.php", "/gateway/status.php", "/gateway/session_status.php",
-                "/gateway/me.php", "/gateway/cancel.php", "/gateway/refund.php", "/gateway/session_events.php");
+                "/gateway/me.php", "/gateway/cancel.php", "/gateway/refund.php", "/gateway/session_events.php",
+                "/gateway/webhook_attempts.php");
         assertThat(document.at("/components/securitySchemes/bearer/scheme").asText()).isEqualTo("bearer");
         assertThat(document.at("/components/securitySchemes/apiKey/name").asText()).isEqualTo("X-API-Key");
     }
