@@ -366,6 +366,10 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         Long named = WebhookEndpoints.key(attempt.getEndpointId());
         Queue queue = new Queue(sessionId, named != null ? named : attempt.getMerchantId());
         watchHealth(attempt, queue.endpointKey());
+        if (attempt.getOutcome() == AttemptOutcome.ENDPOINT_DISABLED && !attempt.getRedelivery()) {
+            tellOtherEndpoints(attempt.getMerchantId(), queue.endpointKey(), attempt.getUrl(),
+                    "410 Gone from " + attempt.getUrl(), attempt.getAttemptedAt());
+        }
         WebhookDelivery head = head(queue);
         DeliveryDecider.Decision decision = decider.decide(view(head), new DeliveryDecider.Recorded(attempt), settings.clock().instant());
         if (decision instanceof DeliveryDecider.Stale) {
@@ -427,11 +431,46 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         }
         if (!attempt.getAttemptedAt().isBefore(failing.plus(settings.disableAfter()))) {
             Instant at = attempt.getAttemptedAt();
-            sink.endpointDisabled(disabledFact(attempt.getMerchantId(), endpointKey, endpoint.url(),
-                    "no successful delivery since " + failing + " (" + settings.disableAfter().toHours() + " h without a success)", at));
+            String reason = "no successful delivery since " + failing + " (" + settings.disableAfter().toHours() + " h without a success)";
+            sink.endpointDisabled(disabledFact(attempt.getMerchantId(), endpointKey, endpoint.url(), reason, at));
             failingSince.put(endpointKey, at.toEpochMilli());
+            tellOtherEndpoints(attempt.getMerchantId(), endpointKey, endpoint.url(), reason, at);
         }
     }
+
+    /**
+     * The operational webhook: the merchant's other enabled endpoints are told, once, signed as any webhook, that this
+     * one was disabled ({@code "type": "webhook_endpoint.disabled"}), so someone learns of it before days of payments go
+     * unheard. Out of band, as a redelivery is: its attempts are recorded (session 0), it moves no queue.
+     */
+    private void tellOtherEndpoints(long merchantId, long disabledKey, String url, String reason, Instant at) {
+        Merchant merchant = merchants.get(merchantId);
+        Map<String, Object> notice = new java.util.LinkedHashMap<>();
+        String eventId = "evt_endpoint_disabled_" + disabledKey + "_" + at.toEpochMilli();
+        notice.put("type", "webhook_endpoint.disabled");
+        notice.put("event_id", eventId);
+        notice.put("merchant_id", merchantId);
+        notice.put("endpoint_id", WebhookEndpoints.id(disabledKey));
+        notice.put("url", url);
+        notice.put("reason", reason);
+        notice.put("disabled_at", at.toString());
+        byte[] body;
+        try {
+            body = JSON.writeValueAsBytes(notice);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        for (WebhookEndpoints.Endpoint other : WebhookEndpoints.of(merchant, endpointStatus::get)) {
+            if (other.key() == disabledKey || !other.enabled()) {
+                continue;
+            }
+            redeliver(RedeliveryRequest.newBuilder().setRequestId(eventId).setEventId(eventId).setSessionId(0).setMerchantId(merchantId)
+                    .setSequence(0).setBody(ByteBuffer.wrap(body)).setRequestedAt(at).setRequestedBy("relay:endpoint-disabled")
+                    .setEndpointId(other.id()).build());
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private static WebhookEndpointStatus disabledFact(long merchantId, long endpointKey, String url, String reason, Instant at) {
         return WebhookEndpointStatus.newBuilder().setMerchantId(merchantId).setUrl(url).setDisabled(true).setReason(reason).setAt(at)

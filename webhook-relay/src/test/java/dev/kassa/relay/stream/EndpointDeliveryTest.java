@@ -93,8 +93,13 @@ class EndpointDeliveryTest {
         relay.runUntil(() -> receiver.received(path).size() > triedWhileDown, Duration.ofSeconds(30));
         assertThat(receiver.received(path)).as("disabled: nothing is sent").hasSize(triedWhileDown);
         assertThat(relay.attempts(300).stream().filter(a -> a.getOutcome() == AttemptOutcome.PARKED)).as("and nothing parked").isEmpty();
-        // The first endpoint went on meanwhile.
-        assertThat(receiver.received("/ok")).hasSize(3);
+        // The first endpoint went on meanwhile, and was told, signed with its own secret, that the other was disabled.
+        assertThat(receiver.received("/ok")).extracting(ScriptedReceiver.Received::webhookId).hasSize(4)
+                .contains("evt_300_1", "evt_300_2", "evt_300_3").anyMatch(id -> id.startsWith("evt_endpoint_disabled_" + SECOND));
+        ScriptedReceiver.Received notice = receiver.received("/ok").stream()
+                .filter(r -> r.webhookId().startsWith("evt_endpoint_disabled_")).findFirst().orElseThrow();
+        assertThat(new String(notice.body())).contains("\"type\":\"webhook_endpoint.disabled\"").contains("\"endpoint_id\":\"we_" + SECOND);
+        assertThat(WebhookSigner.verifyXSignature(notice.body(), RelayDriver.SECRET, notice.xSignature())).isTrue();
 
         // The receiver is back and the operator enables the endpoint: its backlog arrives, in order, once each.
         receiver.up(path, true);
