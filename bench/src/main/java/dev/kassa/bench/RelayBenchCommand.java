@@ -25,12 +25,15 @@ public final class RelayBenchCommand implements Callable<Integer> {
     @Option(names = "--latency-seconds", defaultValue = "20", description = "Length of the latency phase (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
 
+    @Option(names = "--endpoints", defaultValue = "1", description = "Endpoints per merchant in the throughput phase (1-10; each gets every webhook; default: ${DEFAULT-VALUE}).")
+    int endpoints;
+
     @Option(names = "--json", description = "Print one JSON object with the figures instead of the summary.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        if (webhooks < 1 || rate < 1 || latencySeconds < 1 || latencySeconds > 300) {
+        if (webhooks < 1 || rate < 1 || latencySeconds < 1 || latencySeconds > 300 || endpoints < 1 || endpoints > 10) {
             System.err.println("kassa bench: --webhooks and --rate must be at least 1, --latency-seconds from 1 to 300.");
             return 2;
         }
@@ -38,7 +41,7 @@ public final class RelayBenchCommand implements Callable<Integer> {
         // phase must not begin by working off the throughput phase's events.
         RelayBenchmark.Throughput t;
         try (KafkaCluster kafka = LocalKafka.startTemporary()) {
-            t = new RelayBenchmark(kafka).throughput(webhooks, Duration.ofSeconds(90));
+            t = new RelayBenchmark(kafka).throughput(webhooks, Duration.ofSeconds(90), endpoints);
         }
         RelayBenchmark.Latency l;
         try (KafkaCluster kafka = LocalKafka.startTemporary()) {
@@ -48,6 +51,7 @@ public final class RelayBenchCommand implements Callable<Integer> {
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("benchmark", "relay");
             figures.put("machine", Machine.current().toMap());
+            figures.put("endpoints_per_merchant", endpoints);
             figures.put("webhooks_delivered", t.webhooks());
             figures.put("relay_deliveries_per_s", Math.round(t.relayPerSecond()));
             figures.put("plain_httpclient_posts_per_s", Math.round(t.baselinePerSecond()));

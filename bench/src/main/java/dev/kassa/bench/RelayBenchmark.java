@@ -65,6 +65,14 @@ public final class RelayBenchmark {
     }
 
     public Throughput throughput(int webhooks, Duration limit) throws Exception {
+        return throughput(webhooks, limit, 1);
+    }
+
+    /**
+     * The same with {@code endpoints} endpoints for the merchant (the first its webhook_url, the others further
+     * endpoints at the same receiver): every webhook goes to each, so {@code webhooks × endpoints} deliveries.
+     */
+    public Throughput throughput(int webhooks, Duration limit, int endpoints) throws Exception {
         provision();
         long merchant = 7001;
         double baseline;
@@ -72,12 +80,13 @@ public final class RelayBenchmark {
             baseline = plainLoop(plain, webhooks, sampleBody());
         }
         try (LoopbackReceiver receiver = new LoopbackReceiver(b -> { })) {
-            writeMerchant(merchant, receiver.url());
+            writeMerchant(merchant, receiver.url(), endpoints);
             writeCreatedEvents(merchant, webhooks);
+            long deliveries = (long) webhooks * endpoints;
             try (RelayService relay = RelayService.start(fresh(RelayService.Config.defaults(kafka.bootstrapServers(),
                     Files.createTempDirectory("kassa-bench-relay-"), true)))) {
                 long deadline = System.nanoTime() + limit.toNanos();
-                while (receiver.received.get() < webhooks && System.nanoTime() < deadline) {
+                while (receiver.received.get() < deliveries && System.nanoTime() < deadline) {
                     Thread.sleep(50); // sampling a counter the receiver's threads move
                 }
             }
@@ -231,12 +240,22 @@ public final class RelayBenchmark {
     }
 
     private void writeMerchant(long id, String url) throws Exception {
+        writeMerchant(id, url, 1);
+    }
+
+    private void writeMerchant(long id, String url, int endpoints) throws Exception {
+        List<dev.kassa.schemas.avro.WebhookEndpoint> more = new ArrayList<>();
+        for (int i = 1; i < endpoints; i++) {
+            more.add(dev.kassa.schemas.avro.WebhookEndpoint.newBuilder().setEndpointKey(id * 100 + i).setUrl(url + "?endpoint=" + i)
+                    .setSecret("whsec_YmVuY2gtc2VjcmV0").setEventFilter(List.of("*")).setEnabled(true).setCreatedAt(Instant.now()).build());
+        }
         try (KafkaProducer<Long, Merchant> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                 Serdes.Long().serializer(), Topics.MERCHANTS.valueSerde().serializer())) {
             producer.send(new ProducerRecord<>(Topics.MERCHANTS.name(), id, Merchant.newBuilder().setMerchantId(id)
                     .setEmail("bench@example.com").setApiKeyHash("sha256:00").setDomains(List.of("shop.example"))
                     .setPackage$(MerchantPackage.PRO).setCheckoutMode(CheckoutMode.SMART_ROUTER).setWebhookUrl(url)
-                    .setWebhookSecret("whsec_YmVuY2gtc2VjcmV0").setCreatedAt(Instant.now()).setUpdatedAt(Instant.now()).build())).get();
+                    .setWebhookSecret("whsec_YmVuY2gtc2VjcmV0").setWebhookEndpoints(more).setCreatedAt(Instant.now()).setUpdatedAt(Instant.now())
+                    .build())).get();
         }
     }
 

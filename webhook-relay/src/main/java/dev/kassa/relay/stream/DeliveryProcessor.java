@@ -479,7 +479,9 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
 
     /** The same delivery (the same body bytes, not a copy) tried {@code attempts} times and due at {@code next}. */
     private static WebhookDelivery scheduled(WebhookDelivery d, int attempts, Instant next) {
-        return WebhookDelivery.newBuilder(d).setAttempts(attempts).setNextAttemptAt(next).build();
+        // The all-fields constructor, not a builder: a builder deep-copies the body (measured: docs/BENCHMARKS.md).
+        return new WebhookDelivery(d.getEventId(), d.getSessionId(), d.getMerchantId(), d.getSequence(), d.getBody(), attempts,
+                next, d.getCreatedAt(), d.getEndpointKey());
     }
 
     private WebhookDelivery head(Queue queue) {
