@@ -40,6 +40,10 @@ final class RelayCommand implements Callable<Integer> {
             description = "Delays between attempts, e.g. 5s,30s,2m,10m (default: 5s,30s,2m,10m,30m,1h,2h,4h,8h,12h,16h,24h, about 3 days).")
     String retrySchedule;
 
+    @Option(names = "--disable-endpoint-after", paramLabel = "DELAY", defaultValue = "5d",
+            description = "Disable a webhook endpoint after this long without a successful delivery, e.g. 5d, 36h (default: ${DEFAULT-VALUE}).")
+    String disableEndpointAfter;
+
     @Option(names = "--ops-port", defaultValue = "0", description = "Serve GET /metrics (Prometheus) and GET /health (503 "
             + "until the stream is RUNNING) on this port; 0 = off (default: ${DEFAULT-VALUE}).")
     int opsPort;
@@ -66,6 +70,12 @@ final class RelayCommand implements Callable<Integer> {
                 throw new UserError("--retry-schedule: " + e.getMessage() + ".");
             }
         }
+        java.time.Duration disableAfter;
+        try {
+            disableAfter = dev.kassa.model.RetrySchedule.parse(disableEndpointAfter).delays().get(0);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--disable-endpoint-after: " + e.getMessage().replace("retry delay", "delay") + ".");
+        }
         KafkaAccess access = kafka.access(bootstrap);
         SecretKeyring keyring = KafkaClientOptions.keyring(secretsKeyring);
         if (keyring == null) {
@@ -77,7 +87,8 @@ final class RelayCommand implements Callable<Integer> {
         slot.useOwnLogFile();
         Path stateDir = slot.dir();
         RelayService.Config defaults = RelayService.Config.defaults(bootstrap, stateDir, allowLoopback);
-        RelaySettings settings = (schedule == null ? defaults.settings() : defaults.settings().withSchedule(schedule)).withKeyring(keyring);
+        RelaySettings settings = (schedule == null ? defaults.settings() : defaults.settings().withSchedule(schedule)).withKeyring(keyring)
+                .withEndpointHealth(disableAfter, dev.kassa.relay.delivery.DeliveryDecider.DEFAULT_HOLD);
         OpsServer ops = opsPort > 0 ? OpsServers.start(opsPort) : null;
         KassaMetrics.bindJvm("relay");
         RelayService service = RelayService.start(new RelayService.Config(access, applicationId, stateDir, allowLoopback,
