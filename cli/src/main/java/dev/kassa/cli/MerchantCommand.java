@@ -161,6 +161,10 @@ final class MerchantCommand implements Runnable {
         @Option(names = "--rate-limit", description = "Requests a second per gateway for this merchant's key (1 to 10000; 0 for the default).")
         Integer rateLimit;
 
+        @Option(names = "--retry-schedule", paramLabel = "DELAYS", description = "This merchant's webhook retry schedule, e.g. "
+                + "5s,30s,2m,10m (\"default\" for the relay's).")
+        String retrySchedule;
+
         @Spec
         CommandSpec spec;
 
@@ -194,6 +198,13 @@ final class MerchantCommand implements Runnable {
             }
             if (grace != null) {
                 body.put("grace_seconds", grace);
+            }
+            if (retrySchedule != null) {
+                if (retrySchedule.equals("default")) {
+                    body.putNull("webhook_retry_schedule");
+                } else {
+                    body.put("webhook_retry_schedule", retrySchedule);
+                }
             }
             if (rateLimit != null) {
                 if (rateLimit == 0) {
