@@ -33,6 +33,10 @@ public final class GatewayMetrics {
     private static final Map<String, Timer> ROUND_TRIPS = new ConcurrentHashMap<>();
     private static final Map<SessionStatus, AtomicLong> SESSIONS = new EnumMap<>(SessionStatus.class);
     private static final Map<String, Counter> CALLBACKS = new ConcurrentHashMap<>();
+    /** Creates answered once appended whose command the aggregate then did not apply: must stay 0 (an alert). */
+    private static final Counter CREATES_NOT_APPLIED = Counter.builder("kassa.creates.acknowledged.not.applied")
+            .description("Creates answered 200 once appended that the aggregate then refused (a session id taken meanwhile): must stay 0")
+            .register(KassaMetrics.registry());
 
     static {
         for (String command : COMMANDS) {
@@ -41,6 +45,7 @@ public final class GatewayMetrics {
             }
             roundTripTimer(command, "timeout");
         }
+        roundTripTimer("CreateSession", "appended"); // the fast create: answered once durably appended
         for (SessionStatus status : SessionStatus.values()) {
             AtomicLong count = new AtomicLong();
             SESSIONS.put(status, count);
@@ -66,6 +71,11 @@ public final class GatewayMetrics {
     /** A command's round trip, from the send to the aggregate's answer (or the 10 s timeout). */
     public static void roundTrip(String command, String outcome, Duration took) {
         roundTripTimer(command, outcome).record(took);
+    }
+
+    /** An acknowledged create the aggregate did not apply. */
+    public static void createNotApplied() {
+        CREATES_NOT_APPLIED.increment();
     }
 
     /** A session changed status in the replica ({@code before} null for a new one, {@code after} null for an erased one). */

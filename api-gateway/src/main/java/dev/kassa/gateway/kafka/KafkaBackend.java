@@ -64,6 +64,15 @@ public final class KafkaBackend implements AutoCloseable {
      */
     private final Cache<Long, Boolean> createdHere = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofSeconds(30)).build();
+    /**
+     * Creates answered once appended, by command id, until the aggregate's result for them is read: a result that is
+     * not "applied" is an acknowledged create that did not happen, logged and counted (it must never occur).
+     */
+    private final Cache<String, Long> appendedCreates = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMinutes(10)).build();
+    /** Per merchant and order id, the session of a create answered here in the last 30 s (status by order waits for it). */
+    private final Cache<String, Long> appendedOrders = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofSeconds(30)).build();
     private final Replica<Long, Merchant> merchants;
     private final Replica<Long, SessionState> sessions;
     private final Replica<Long, WebhookEndpointStatus> endpointStatus;
@@ -137,6 +146,7 @@ public final class KafkaBackend implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<Long, CommandResult> record : results.poll(Duration.ofMillis(200))) {
+                    checkAppendedCreate(record.value());
                     List<CompletableFuture<CommandResult>> taken = new ArrayList<>(1);
                     waiting.computeIfPresent(record.value().getCommandId(), (id, queue) -> {
                         CompletableFuture<CommandResult> next = queue.poll();
@@ -153,6 +163,51 @@ public final class KafkaBackend implements AutoCloseable {
         } finally {
             results.close(Duration.ofSeconds(5));
         }
+    }
+
+    private void checkAppendedCreate(CommandResult result) {
+        Long session = appendedCreates.getIfPresent(result.getCommandId());
+        if (session == null) {
+            return;
+        }
+        appendedCreates.invalidate(result.getCommandId());
+        if (result.getOutcome() != CommandOutcome.APPLIED) {
+            GatewayMetrics.createNotApplied();
+            LoggerFactory.getLogger(KafkaBackend.class).error("session {}: a create answered 200 was not applied by the aggregate: {} {} ({})",
+                    session, result.getOutcome(), result.getErrorCode(), result.getMessage());
+        }
+    }
+
+    /**
+     * The fast create: appends the command durably ({@code acks=all}: in the log of every in-sync replica) and returns
+     * without waiting for the aggregate, which will apply it (a create of a fresh id has no other outcome: the caller
+     * checked the id is not taken). Reads of the session wait, bounded, for its state ({@link #knownSession}).
+     */
+    public void append(SessionCommand command, Duration timeout) throws InterruptedException, TimeoutException {
+        long started = System.nanoTime();
+        String type = command.getPayload().getClass().getSimpleName();
+        appendedCreates.put(command.getCommandId(), command.getSessionId());
+        createdHere.put(command.getSessionId(), Boolean.TRUE);
+        if (command.getPayload() instanceof CreateSession create) {
+            appendedOrders.put(command.getMerchantId() + "|" + create.getOrderId(), command.getSessionId());
+        }
+        try {
+            producer.send(Topics.SESSION_COMMANDS, command.getSessionId(), command).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            appendedCreates.invalidate(command.getCommandId());
+            throw new IllegalStateException("Kafka refused the command: " + e.getCause().getMessage(), e);
+        } catch (TimeoutException e) {
+            // Not acknowledged: the merchant is told to retry; the command may still arrive, and makes a session nobody
+            // was given (it expires unpaid), never a second one for the same answer.
+            GatewayMetrics.roundTrip(type, "timeout", Duration.ofNanos(System.nanoTime() - started));
+            throw e;
+        }
+        GatewayMetrics.roundTrip(type, "appended", Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Whether a session with this id is known here (a fresh random id is drawn again if so). */
+    public boolean sessionIdTaken(long id) {
+        return sessions.get(id) != null || createdHere.getIfPresent(id) != null;
     }
 
     /** Records a routing decision on kassa.routing-decisions (keyed by session, so it sits beside the session's events). */
@@ -298,6 +353,20 @@ public final class KafkaBackend implements AutoCloseable {
     public SessionState sessionByOrder(long merchantId, String orderId) {
         OrderSession newest = sessionByOrder.get(merchantId + "|" + orderId);
         return newest == null ? null : sessions.get(newest.sessionId());
+    }
+
+    /**
+     * The same, read-your-writes: when this gateway just answered a create of this order (the fast create) whose state
+     * has not reached the replica yet, that session is waited for (at most {@code timeout}): it is the newest.
+     */
+    public SessionState sessionByOrder(long merchantId, String orderId, Duration timeout) throws InterruptedException {
+        Long appended = appendedOrders.getIfPresent(merchantId + "|" + orderId);
+        SessionState known = sessionByOrder(merchantId, orderId);
+        if (appended == null || (known != null && known.getSessionId() == appended)) {
+            return known;
+        }
+        SessionState waited = knownSession(appended, timeout);
+        return waited != null ? waited : known;
     }
 
     /** One session of an order, ordered by creation time, then id (two creates in the same millisecond). */

@@ -46,9 +46,13 @@ import java.util.Map;
 class HistoryController {
 
     private final KafkaAccess access;
+    private final dev.kassa.gateway.kafka.KafkaBackend kafka;
+    private final dev.kassa.gateway.GatewaySettings settings;
 
-    HistoryController(KafkaAccess access) {
+    HistoryController(KafkaAccess access, dev.kassa.gateway.kafka.KafkaBackend kafka, dev.kassa.gateway.GatewaySettings settings) {
         this.access = access;
+        this.kafka = kafka;
+        this.settings = settings;
     }
 
     @Get("/gateway/session_events.php")
@@ -62,6 +66,8 @@ class HistoryController {
     HttpResponse<MerchantApi.PaymentLog> merchantLog(@Parameter(hidden = true) Merchant merchant,
                                                      @QueryValue(value = "session_id", defaultValue = "") String sessionId) throws Exception {
         long id = SessionIds.parse(sessionId);
+        // A session created here a moment ago (answered once appended): its log begins when its state exists.
+        kafka.knownSession(id, settings.sessionWait());
         SessionHistory.SessionLog log = SessionHistory.read(access, id);
         if (log.events().isEmpty() || log.events().get(0).getMerchantId() != merchant.getMerchantId()) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no such session for this merchant");

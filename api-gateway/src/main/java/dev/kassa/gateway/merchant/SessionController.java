@@ -142,6 +142,23 @@ class SessionController {
                             .setProviderHint(smart && !methodHint ? normalizedHint : null)
                             .setSelectedProvider(route.chosen())
                             .build());
+            if (!idempotent) {
+                // The fast create (issue 12): a fresh random id, checked against every session this gateway knows, and a
+                // command the aggregate can only apply; answered once it is durably appended. Reads wait for its state.
+                if (kafka.sessionIdTaken(sessionId)) {
+                    continue;
+                }
+                try {
+                    kafka.append(command, Duration.ofSeconds(10));
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new ApiError(ErrorCode.UNAVAILABLE, "Kafka did not take the session within 10 s; retry");
+                }
+                if (hint != null || route.chosen() != null) {
+                    routing.record(merchant, sessionId, normalizedHint, amountMinor, currency, null, route, "at session create; " + route.reason());
+                }
+                return HttpResponse.ok(new MerchantApi.Created(true, sessionId, settings.publicUrl() + "/pay.php?session=" + sessionId,
+                        routing.directUrl(sessionId, route), route.chosen(), smart, SeedTime.format(now.plusSeconds(merchant.getSessionTtlSeconds()))));
+            }
             CommandResult result = kafka.sendOrUnavailable(command);
             if (result.getOutcome() == CommandOutcome.APPLIED || result.getOutcome() == CommandOutcome.DUPLICATE) {
                 Instant expiresAt = now.plusSeconds(merchant.getSessionTtlSeconds());
@@ -189,7 +206,7 @@ class SessionController {
         String number = numberOrNull == null ? "" : numberOrNull;
         SessionState state;
         if (!orderId.isEmpty()) {
-            state = kafka.sessionByOrder(merchant.getMerchantId(), orderId);
+            state = kafka.sessionByOrder(merchant.getMerchantId(), orderId, settings.sessionWait());
         } else {
             String raw = !sessionId.isEmpty() ? sessionId : number.startsWith("session_") ? number.substring("session_".length()) : number;
             if (raw.isEmpty()) {
