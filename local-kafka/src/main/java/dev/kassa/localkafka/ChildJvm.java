@@ -17,6 +17,12 @@ public final class ChildJvm {
     }
 
     public static Process start(String name, Class<?> mainClass, String... args) throws IOException {
+        return start(name, mainClass, java.util.Map.of(), args);
+    }
+
+    /** The same with more environment variables (e.g. a token a service takes only from its environment). */
+    public static Process start(String name, Class<?> mainClass, java.util.Map<String, String> environment, String... args)
+            throws IOException {
         Path logs = Path.of(System.getProperty("kassa.test.logs", "target/test-logs"));
         Files.createDirectories(logs);
         List<String> command = new ArrayList<>();
@@ -29,6 +35,7 @@ public final class ChildJvm {
         command.add(mainClass.getName());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
         builder.redirectErrorStream(true);
         builder.redirectOutput(new File(logs.toFile(), name + ".out"));
         return builder.start();
