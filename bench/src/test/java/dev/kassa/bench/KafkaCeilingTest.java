@@ -15,7 +15,9 @@ class KafkaCeilingTest {
     void a_short_run_measures_every_phase_and_stays_within_its_bound(KafkaCluster kafka) throws Exception {
         KafkaCeiling.Result result = new KafkaCeiling(kafka, Duration.ofSeconds(10)).run();
         assertThat(result.producedRecords()).isPositive();
-        assertThat(result.consumedRecords()).isEqualTo(result.producedRecords());
+        // The consumer phase stops at its share of the time, like every phase: on a busy machine it reads part of what
+        // was produced (comparing for equality failed then). What it promises: something read, nothing invented.
+        assertThat(result.consumedRecords()).isBetween(1L, result.producedRecords());
         assertThat(result.foldedRecords()).isPositive();
         assertThat(result.producerRecordsPerSecond()).isPositive();
         assertThat(result.consumerRecordsPerSecond()).isPositive();
