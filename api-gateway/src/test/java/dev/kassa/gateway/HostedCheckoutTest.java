@@ -283,6 +283,8 @@ class HostedCheckoutTest {
     @Test
     void the_sandbox_exists_in_sandbox_mode_only() throws Exception {
         long session = create("H-LIVE", null);
+        // A create is answered once appended; another gateway sees the session once the aggregate made it.
+        await().atMost(Duration.ofSeconds(20)).until(() -> eventsOf(session).size() == 1);
         try (GatewayServer live = GatewayServer.start(bootstrap, 0, "hosted-admin-token", "http://localhost:8080", false)) {
             HttpResponse<String> sandbox = HTTP.send(HttpRequest.newBuilder(URI.create(live.url() + "/sandbox/sessions/" + session + "/pay"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"outcome\":\"paid\"}")).build(),
