@@ -1,0 +1,167 @@
+package dev.kassa.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kassa.aggregate.app.AggregateService;
+import dev.kassa.gateway.GatewayServer;
+import dev.kassa.localkafka.KafkaCluster;
+import dev.kassa.localkafka.LocalKafka;
+import dev.kassa.observability.KassaMetrics;
+import dev.kassa.schemas.TopicLayout;
+import dev.kassa.schemas.TopicProvisioner;
+import io.micrometer.core.instrument.Gauge;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gateway under wrk, in one JVM with the aggregate and an embedded broker (what {@code bench/gateway-wrk.sh} does
+ * against {@code kassa dev}, here with the phases separated by the aggregate's catch-up and the heap measured).
+ */
+final class WrkGatewayBenchmark {
+
+    private static final String CREATE_SCRIPT = """
+            local counter = 0
+            local key = os.getenv("KASSA_KEY")
+            wrk.method = "POST"
+            wrk.headers["Content-Type"] = "application/json"
+            wrk.headers["Authorization"] = "Bearer " .. key
+            request = function()
+              counter = counter + 1
+              local body = string.format('{"domain":"bench.example","amount":"49.95","currency":"EUR","order_id":"WRK-%d-%d"}',
+                math.random(1, 1000000000), counter)
+              return wrk.format(nil, "/gateway/session.php", nil, body)
+            end
+            """;
+
+    private final Wrk wrk;
+    private final Duration phase;
+    private final List<Integer> connections;
+    private final long commitIntervalMs;
+    private final boolean json;
+
+    WrkGatewayBenchmark(Wrk wrk, Duration phase, List<Integer> connections, long commitIntervalMs, boolean json) {
+        this.wrk = wrk;
+        this.phase = phase;
+        this.connections = connections;
+        this.commitIntervalMs = commitIntervalMs;
+        this.json = json;
+    }
+
+    int run() throws Exception {
+        try (KafkaCluster kafka = LocalKafka.startTemporary()) {
+            try (var admin = kafka.admin()) {
+                new TopicProvisioner(admin, new TopicLayout(KafkaCeiling.PARTITIONS, (short) 1)).ensure();
+            }
+            AggregateService.Config d = AggregateService.Config.defaults(kafka.bootstrapServers(), Files.createTempDirectory("bench-wrk"));
+            try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(d.kafka(), d.applicationId(),
+                    d.stateDir(), Duration.ofMillis(commitIntervalMs), 0, d.settings(), Map.of()));
+                 GatewayServer gateway = GatewayServer.start(kafka.bootstrapServers(), 0, "bench-admin", "http://localhost", true,
+                         Map.of("kassa.gateway.rate-per-second", 1_000_000, "kassa.gateway.rate-burst", 1_000_000,
+                                 "kassa.gateway.client-rate-per-second", 1_000_000, "kassa.gateway.client-rate-burst", 1_000_000))) {
+                aggregate.awaitRunning(Duration.ofMinutes(2));
+                HttpClient http = HttpClient.newHttpClient();
+                String key = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/admin/merchants"))
+                        .header("Authorization", "Bearer bench-admin").header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"b@bench.example\",\"domains\":[\"bench.example\"],\"package\":\"pro\"}"))
+                        .build(), HttpResponse.BodyHandlers.ofString()).body()).get("api_key").asText();
+                Path script = Files.createTempFile("kassa-create-", ".lua");
+                Files.writeString(script, CREATE_SCRIPT);
+                Map<String, String> env = Map.of("KASSA_KEY", key);
+                String session = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/gateway/session.php"))
+                        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"domain\":\"bench.example\",\"amount\":\"1.00\",\"currency\":\"EUR\",\"order_id\":\"S\"}"))
+                        .build(), HttpResponse.BodyHandlers.ofString()).body()).get("session_id").asText();
+
+                // Warm-up of each path, then let the aggregate fold what the warm-up's creates left.
+                long created = 1;
+                wrk.run(gateway.url() + "/health", 32, Duration.ofSeconds(5), null, Map.of());
+                Wrk.Result warm = wrk.run(gateway.url(), 32, Duration.ofSeconds(5), script, env);
+                created += warm.requests() - warm.non2xx();
+                quiet(created);
+
+                Map<String, Object> figures = new LinkedHashMap<>();
+                figures.put("benchmark", "gateway-wrk");
+                figures.put("machine", Machine.current().toMap());
+                figures.put("commit_interval_ms", commitIntervalMs);
+                List<String> lines = new ArrayList<>();
+                Wrk.Result health = wrk.run(gateway.url() + "/health", 64, phase, null, Map.of());
+                Wrk.Result status = wrk.run(gateway.url() + "/gateway/status.php?session_id=" + session, 64, phase, null, Map.of(),
+                        "X-API-Key: " + key);
+                figures.put("health", view(health, health));
+                figures.put("status_64", view(status, health));
+                lines.add(line("/health, 64 connections (the ceiling)", health, health));
+                lines.add(line("status reads, 64 connections", status, health));
+
+                long sessionsBefore = sessions();
+                long heapBefore = usedHeapAfterGc();
+                for (int c : connections) {
+                    Wrk.Result creates = wrk.run(gateway.url(), c, phase, script, env);
+                    created += creates.requests() - creates.non2xx();
+                    figures.put("creates_" + c, view(creates, health));
+                    lines.add(line("creates, " + c + " connections", creates, health));
+                    quiet(created);
+                }
+                long sessionsAfter = sessions();
+                long heapAfter = usedHeapAfterGc();
+                double perHundredK = sessionsAfter > sessionsBefore
+                        ? (heapAfter - heapBefore) / 1048576.0 / (sessionsAfter - sessionsBefore) * 100_000 : Double.NaN;
+                figures.put("heap_mb_per_100k_sessions", Math.round(perHundredK * 10) / 10.0);
+                figures.put("sessions_measured", sessionsAfter - sessionsBefore);
+                lines.add(String.format("heap growth: %.1f MB per 100,000 sessions (%,d sessions; gateway, aggregate and broker share the JVM)",
+                        perHundredK, sessionsAfter - sessionsBefore));
+                if (json) {
+                    System.out.println(new ObjectMapper().writeValueAsString(figures));
+                } else {
+                    lines.forEach(System.out::println);
+                }
+                Files.deleteIfExists(script);
+            }
+        }
+        return 0;
+    }
+
+    private static Map<String, Object> view(Wrk.Result r, Wrk.Result ceiling) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("requests_per_s", Math.round(r.requestsPerSecond()));
+        v.put("ratio", Math.round(r.requestsPerSecond() / ceiling.requestsPerSecond() * 1000) / 1000.0);
+        v.put("p50_ms", r.p50Ms());
+        v.put("p99_ms", r.p99Ms());
+        v.put("non_2xx", r.non2xx());
+        return v;
+    }
+
+    private static String line(String what, Wrk.Result r, Wrk.Result ceiling) {
+        return String.format("%-40s %,9.0f req/s  ratio %.3f  p50 %7.2f ms  p99 %7.2f ms  non-2xx %d", what, r.requestsPerSecond(),
+                r.requestsPerSecond() / ceiling.requestsPerSecond(), r.p50Ms(), r.p99Ms(), r.non2xx());
+    }
+
+    /** Sessions in the gateway's replica (the sum of its sessions-by-status gauge). */
+    private static long sessions() {
+        return Math.round(KassaMetrics.registry().find("kassa.sessions").gauges().stream().mapToDouble(Gauge::value).sum());
+    }
+
+    /** Waits (at most 5 minutes) until the replica holds every session created so far: the aggregate has folded them. */
+    private static void quiet(long created) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (sessions() < created && System.nanoTime() < deadline) {
+            Thread.sleep(200); // sampling a gauge the replica's thread moves
+        }
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
