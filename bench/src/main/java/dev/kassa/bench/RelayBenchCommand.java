@@ -28,11 +28,19 @@ public final class RelayBenchCommand implements Callable<Integer> {
     @Option(names = "--endpoints", defaultValue = "1", description = "Endpoints per merchant in the throughput phase (1-10; each gets every webhook; default: ${DEFAULT-VALUE}).")
     int endpoints;
 
+    @Option(names = "--receiver", defaultValue = "nginx", description = "nginx (Debian's nginx-light, against wrk POSTing to it: "
+            + "the default) or jdk (a JDK receiver, against a JDK HttpClient loop).")
+    String receiver;
+
     @Option(names = "--json", description = "Print one JSON object with the figures instead of the summary.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
+        if (!receiver.equals("nginx") && !receiver.equals("jdk")) {
+            System.err.println("kassa bench relay: --receiver is nginx or jdk, not " + receiver + ".");
+            return 2;
+        }
         if (webhooks < 1 || rate < 1 || latencySeconds < 1 || latencySeconds > 300 || endpoints < 1 || endpoints > 10) {
             System.err.println("kassa bench: --webhooks and --rate must be at least 1, --latency-seconds from 1 to 300.");
             return 2;
@@ -41,7 +49,18 @@ public final class RelayBenchCommand implements Callable<Integer> {
         // phase must not begin by working off the throughput phase's events.
         RelayBenchmark.Throughput t;
         try (KafkaCluster kafka = LocalKafka.startTemporary()) {
-            t = new RelayBenchmark(kafka).throughput(webhooks, Duration.ofSeconds(90), endpoints);
+            if (receiver.equals("nginx")) {
+                Wrk wrk;
+                try {
+                    wrk = Wrk.find();
+                } catch (IllegalStateException e) {
+                    System.err.println(e.getMessage().replace("kassa bench gateway", "kassa bench relay --receiver nginx"));
+                    return 2;
+                }
+                t = new RelayBenchmark(kafka).throughputToNginx(webhooks, Duration.ofSeconds(120), endpoints, wrk);
+            } else {
+                t = new RelayBenchmark(kafka).throughput(webhooks, Duration.ofSeconds(90), endpoints);
+            }
         }
         RelayBenchmark.Latency l;
         try (KafkaCluster kafka = LocalKafka.startTemporary()) {
@@ -54,7 +73,8 @@ public final class RelayBenchCommand implements Callable<Integer> {
             figures.put("endpoints_per_merchant", endpoints);
             figures.put("webhooks_delivered", t.webhooks());
             figures.put("relay_deliveries_per_s", Math.round(t.relayPerSecond()));
-            figures.put("plain_httpclient_posts_per_s", Math.round(t.baselinePerSecond()));
+            figures.put("receiver", receiver);
+            figures.put(receiver.equals("nginx") ? "wrk_to_nginx_posts_per_s" : "plain_httpclient_posts_per_s", Math.round(t.baselinePerSecond()));
             figures.put("ratio", Math.round(t.relayPerSecond() / t.baselinePerSecond() * 100) / 100.0);
             figures.put("e2e_rate_per_s", rate);
             figures.put("e2e_sent", l.sent());
@@ -66,7 +86,8 @@ public final class RelayBenchCommand implements Callable<Integer> {
                 System.out.println(new ObjectMapper().writeValueAsString(figures));
             } else {
                 System.out.printf("relay:        %,8d deliveries/s  (%,d webhooks)%n", Math.round(t.relayPerSecond()), t.webhooks());
-                System.out.printf("plain loop:   %,8d POSTs/s       (JDK HttpClient, 1,024 in flight, same receiver)%n", Math.round(t.baselinePerSecond()));
+                System.out.printf(receiver.equals("nginx") ? "ceiling:      %,8d POSTs/s       (wrk, 64 connections, to the same nginx)%n"
+                        : "plain loop:   %,8d POSTs/s       (JDK HttpClient, 1,024 in flight, same receiver)%n", Math.round(t.baselinePerSecond()));
                 System.out.printf("ratio:        %8.2f%n", t.relayPerSecond() / t.baselinePerSecond());
                 System.out.printf("provider callback -> merchant webhook at %,d callbacks/s: %,d of %,d received; p50 %d ms, p99 %d ms, max %d ms%n",
                         rate, l.received(), l.sent(), l.p50Ms(), l.p99Ms(), l.maxMs());

@@ -26,6 +26,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,6 +67,37 @@ public final class RelayBenchmark {
 
     public Throughput throughput(int webhooks, Duration limit) throws Exception {
         return throughput(webhooks, limit, 1);
+    }
+
+    /**
+     * Deliveries/s to Debian's nginx as the receiver (counted from its own log), against the ceiling of that same
+     * nginx: {@code wrk} POSTing the same body to it, measured first in the same run.
+     */
+    public Throughput throughputToNginx(int webhooks, Duration limit, int endpoints, Wrk wrk) throws Exception {
+        provision();
+        long merchant = 7003;
+        try (NginxReceiver nginx = NginxReceiver.start()) {
+            Path post = Files.createTempFile("kassa-post-", ".lua");
+            Files.writeString(post, "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [["
+                    + new String(sampleBody(), java.nio.charset.StandardCharsets.UTF_8) + "]]\n");
+            wrk.run(nginx.ceilingUrl(), 64, Duration.ofSeconds(3), post, Map.of()); // warm-up
+            double ceiling = wrk.run(nginx.ceilingUrl(), 64, Duration.ofSeconds(10), post, Map.of()).requestsPerSecond();
+            Files.deleteIfExists(post);
+            nginx.reset();
+            writeMerchant(merchant, nginx.url(), endpoints);
+            writeCreatedEvents(merchant, webhooks);
+            long deliveries = (long) webhooks * endpoints;
+            try (RelayService relay = RelayService.start(fresh(RelayService.Config.defaults(kafka.bootstrapServers(),
+                    Files.createTempDirectory("kassa-bench-relay-"), true)))) {
+                long deadline = System.nanoTime() + limit.toNanos();
+                while (nginx.count().requests() < deliveries && System.nanoTime() < deadline) {
+                    Thread.sleep(250); // sampling nginx's log, flushed every second
+                }
+            }
+            Thread.sleep(1500); // the last second of nginx's buffered log
+            NginxReceiver.Count count = nginx.count();
+            return new Throughput(count.requests(), count.perSecond(), ceiling);
+        }
     }
 
     /**
