@@ -8,6 +8,7 @@ import dev.kassa.localkafka.ChildJvm;
 import dev.kassa.localkafka.FreePorts;
 import dev.kassa.localkafka.KafkaNodeMain;
 import dev.kassa.log.EventLogReplay;
+import dev.kassa.relay.app.RelayService;
 import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.TopicLayout;
 import dev.kassa.schemas.TopicProvisioner;
@@ -70,9 +71,10 @@ final class ChaosCommand implements Callable<Integer> {
     /** What {@link #run} found. */
     record Report(long acknowledged, long failed, long lost, long doubled, String gap, double beforePerSecond, double duringPerSecond,
                   double afterPerSecond, double secondsToRecover, int killedNode, long cancels, long cancelsFailed,
-                  double cancelsBefore, double cancelsDuring, double cancelsAfter, double secondsToRecoverRoundTrip) {
+                  double cancelsBefore, double cancelsDuring, double cancelsAfter, double secondsToRecoverRoundTrip,
+                  long webhooksUndelivered, long webhooksPhantom, long webhookCopies, long webhooksBadlySigned) {
         boolean held() {
-            return lost == 0 && doubled == 0 && gap == null;
+            return lost == 0 && doubled == 0 && gap == null && webhooksUndelivered == 0 && webhooksPhantom == 0 && webhooksBadlySigned == 0;
         }
     }
 
@@ -93,6 +95,8 @@ final class ChaosCommand implements Callable<Integer> {
                 report.acknowledged(), report.failed(), report.cancels(), report.cancelsFailed());
         out.printf("checker: %d acknowledged creates lost, %d doubled, %s%n", report.lost(), report.doubled(),
                 report.gap() == null ? "every session's sequence gapless" : "a gap: " + report.gap());
+        out.printf("webhooks: %d not delivered, %d for events not in the log, %d badly signed, %d copies%n", report.webhooksUndelivered(),
+                report.webhooksPhantom(), report.webhooksBadlySigned(), report.webhookCopies());
         out.println(report.held() ? "HELD" : "BROKEN");
         out.flush();
         return report.held() ? 0 : 1;
@@ -137,14 +141,22 @@ final class ChaosCommand implements Callable<Integer> {
                 new TopicProvisioner(admin, new TopicLayout(6, (short) 3)).ensure();
             }
             AggregateService.Config d = AggregateService.Config.defaults(servers, dir.resolve("aggregate"));
+            RelayService.Config r = RelayService.Config.defaults(servers, dir.resolve("relay"), true);
             try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(d.kafka(), "chaos-aggregate",
                     d.stateDir(), d.commitInterval(), 0, d.settings(), Map.of()));
+                 RelayService relay = RelayService.start(new RelayService.Config(r.kafka(), "chaos-relay", r.stateDir(), true,
+                         Duration.ofSeconds(5), r.settings().withSchedule(new dev.kassa.model.RetrySchedule(
+                                 java.util.Collections.nCopies(30, Duration.ofSeconds(2)))), Map.of()));
+                 WebhookReceiver receiver = new WebhookReceiver();
                  GatewayServer gateway = GatewayServer.start(servers, 0, "chaos-admin-token", "http://localhost", true,
                          Map.of("kassa.gateway.rate-per-second", 1_000_000, "kassa.gateway.rate-burst", 1_000_000))) {
                 if (!aggregate.awaitRunning(Duration.ofMinutes(2))) {
                     throw new UserError("the aggregate did not start within 2 minutes on the 3-node cluster.");
                 }
-                return load(servers, gateway.url(), brokers, nodeArgs, seconds, rate, out);
+                if (!relay.awaitRunning(Duration.ofMinutes(2))) {
+                    throw new UserError("the relay did not start within 2 minutes on the 3-node cluster.");
+                }
+                return load(servers, gateway.url(), receiver, brokers, nodeArgs, seconds, rate, out);
             }
         } finally {
             for (Process broker : brokers) {
@@ -167,14 +179,17 @@ final class ChaosCommand implements Callable<Integer> {
         return ChildJvm.start("kafka-node-" + node, KafkaNodeMain.class, args);
     }
 
-    private static Report load(String servers, String gateway, Process[] brokers, String[] nodeArgs, int seconds, int rate,
-                               PrintWriter out) throws Exception {
+    private static Report load(String servers, String gateway, WebhookReceiver receiver, Process[] brokers, String[] nodeArgs,
+                               int seconds, int rate, PrintWriter out) throws Exception {
         ObjectMapper json = new ObjectMapper();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        String key = json.readTree(http.send(HttpRequest.newBuilder(URI.create(gateway + "/admin/merchants"))
+        JsonNode merchant = json.readTree(http.send(HttpRequest.newBuilder(URI.create(gateway + "/admin/merchants"))
                 .header("Authorization", "Bearer chaos-admin-token").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"c@chaos.example\",\"domains\":[\"chaos.example\"],\"package\":\"pro\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString()).body()).get("api_key").asText();
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"c@chaos.example\",\"domains\":[\"chaos.example\"],\"package\":\"pro\","
+                        + "\"webhook_url\":\"" + receiver.url() + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body());
+        String key = merchant.get("api_key").asText();
+        receiver.secret = merchant.get("webhook_secret").asText();
         AtomicLongArray offered = new AtomicLongArray(seconds + 120);
         AtomicLongArray acknowledged = new AtomicLongArray(seconds + 120);
         AtomicLongArray failed = new AtomicLongArray(seconds + 120);
@@ -291,6 +306,29 @@ final class ChaosCommand implements Callable<Integer> {
         }
         long doubled = creates.values().stream().filter(n -> n > 1).count();
 
+        // Webhooks: every acknowledged create's and cancel's event delivered, signed; none for an event the log does not
+        // hold (an aborted transaction's); copies (at least once) counted.
+        java.util.Set<String> committed = ConcurrentHashMap.newKeySet();
+        EventLogReplay.readToEnd(access, Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
+                Topics.SESSION_EVENTS.valueSerde().deserializer(), (k, e) -> {
+                    if (e != null) {
+                        committed.add(e.getEventId());
+                    }
+                });
+        List<String> expected = new ArrayList<>();
+        answered.keySet().forEach(id -> expected.add("evt_" + id + "_1"));
+        cancelAcknowledged.keySet().forEach(id -> expected.add("evt_" + id + "_2"));
+        long webhookDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < webhookDeadline && !receiver.received.keySet().containsAll(expected)) {
+            Thread.sleep(1000); // the relay is still working off its queues
+        }
+        long undelivered = expected.stream().filter(id -> !receiver.received.containsKey(id)).count();
+        long phantom = receiver.received.keySet().stream().filter(id -> !committed.contains(id)).count();
+        long copies = receiver.received.values().stream().mapToLong(n -> n.get() - 1).sum();
+        out.printf("webhooks: %,d expected, %,d not delivered, %,d for events the log does not hold, %,d copies (same event_id), "
+                + "%,d badly signed%n", expected.size(), undelivered, phantom, copies, receiver.badSignatures.get());
+        out.flush();
+
         List<Second> timeline = new ArrayList<>();
         for (int s = 0; s < seconds; s++) {
             timeline.add(new Second(offered.get(s), acknowledged.get(s), failed.get(s)));
@@ -325,7 +363,43 @@ final class ChaosCommand implements Callable<Integer> {
         return new Report(answered.size(), totalFailed, lost, doubled, gap, rate(timeline, 2, killSecond),
                 rate(timeline, killSecond, restartAt), rate(timeline, restartAt, seconds), recover, killed,
                 cancelAcknowledged.size(), cancelsFailed, rate(rounds, 2, killSecond), rate(rounds, killSecond, restartAt),
-                rate(rounds, restartAt, seconds), recoverRoundTrip);
+                rate(rounds, restartAt, seconds), recoverRoundTrip, undelivered, phantom, copies, receiver.badSignatures.get());
+    }
+
+    /** The merchant's endpoint: counts each event id it receives, checks each signature with the merchant's secret. */
+    private static final class WebhookReceiver implements AutoCloseable {
+        final Map<String, AtomicLong> received = new ConcurrentHashMap<>();
+        final AtomicLong badSignatures = new AtomicLong();
+        volatile String secret;
+        private final com.sun.net.httpserver.HttpServer server;
+
+        WebhookReceiver() throws java.io.IOException {
+            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+            server.setExecutor(Executors.newFixedThreadPool(4));
+            server.createContext("/", exchange -> {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                String signature = exchange.getRequestHeaders().getFirst("X-Signature");
+                if (secret == null || signature == null || !dev.kassa.relay.signing.WebhookSigner.verifyXSignature(body, secret, signature)) {
+                    badSignatures.incrementAndGet();
+                }
+                String eventId = exchange.getRequestHeaders().getFirst("webhook-id");
+                if (eventId != null) {
+                    received.computeIfAbsent(eventId, k -> new AtomicLong()).incrementAndGet();
+                }
+                exchange.sendResponseHeaders(200, -1);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
     }
 
     private static double rate(List<Second> timeline, int from, int to) {
