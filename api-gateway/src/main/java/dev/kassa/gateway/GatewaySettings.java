@@ -12,7 +12,9 @@ import io.micronaut.core.bind.annotation.Bindable;
  * routes (the hosted page, provider callbacks, the operator API). {@code trustForwardedFor}: take the client's address
  * from the last {@code X-Forwarded-For} entry (behind Kassa's own proxy only; anyone can write that header).
  * {@code adminPort}: when set, the operator API and {@code /metrics} answer only on this port, and nothing else does.
- * {@code sessionWait}: how long a read waits for a session this gateway just created and its replica has not seen yet.
+ * {@code sessionWait}: how long a read waits for a session this gateway just created (answered once appended) and its
+ * replica has not seen yet: 5 s, so that a slow aggregate (a three-broker cluster under load: `kassa chaos`) does not turn
+ * a merchant's create-then-status into a 404. An id this gateway did not create is never waited for.
  * {@code kafkaConfig}: a Kafka client properties file (SASL credentials, TLS) every client of the gateway uses.
  * {@code secretsKeyring}: the keyring that seals webhook secrets on {@code kassa.merchants} (none: written in clear).
  */
@@ -21,7 +23,7 @@ public record GatewaySettings(String bootstrapServers, String adminToken, String
                        @Bindable(defaultValue = "50") double ratePerSecond, @Bindable(defaultValue = "100") double rateBurst,
                        @Bindable(defaultValue = "100") double clientRatePerSecond, @Bindable(defaultValue = "200") double clientRateBurst,
                        @Bindable(defaultValue = "false") boolean trustForwardedFor,
-                       @Bindable(defaultValue = "1s") Duration sessionWait,
+                       @Bindable(defaultValue = "5s") Duration sessionWait,
                        @Bindable(defaultValue = "0") int adminPort,
                        @Bindable(defaultValue = "") String kafkaConfig,
                        @Bindable(defaultValue = "") String secretsKeyring) {

@@ -52,6 +52,9 @@ import picocli.CommandLine.Spec;
         description = "Kill -9 a Kafka broker of three under load and check that nothing acknowledged was lost or doubled.")
 final class ChaosCommand implements Callable<Integer> {
 
+    /** Seconds of load before the measured run. */
+    static final int WARM_UP_SECONDS = 15;
+
     @Option(names = "--seconds", defaultValue = "90", description = "Length of the load, 30 to 300 (default: ${DEFAULT-VALUE}).")
     int seconds;
 
@@ -200,24 +203,30 @@ final class ChaosCommand implements Callable<Integer> {
         Map<Long, Boolean> cancelAcknowledged = new ConcurrentHashMap<>();
         Map<String, AtomicLong> answers = new ConcurrentHashMap<>();
         AtomicLong counter = new AtomicLong();
-        long start = System.nanoTime();
+        // A warm-up of the same load first (JIT, connections, the aggregate's first transactions on four JVMs sharing the
+        // cores): not counted, so "before the fault" measures a warm system. Its sessions are checked like the others.
+        long start = System.nanoTime() + TimeUnit.SECONDS.toNanos(WARM_UP_SECONDS);
         int killAt = seconds / 3;
         int restartAt = 2 * seconds / 3;
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
         long periodMicros = 1_000_000L / rate;
         ticks.scheduleAtFixedRate(() -> {
-            int second = (int) ((System.nanoTime() - start) / 1_000_000_000L);
+            long sinceStart = System.nanoTime() - start;
+            int second = (int) (sinceStart / 1_000_000_000L);
             if (second >= seconds) {
                 return;
             }
-            offered.incrementAndGet(second);
+            if (sinceStart >= 0) {
+                offered.incrementAndGet(second);
+            }
             String order = "CHAOS-" + counter.incrementAndGet();
             HttpRequest create = HttpRequest.newBuilder(URI.create(gateway + "/gateway/session.php")).timeout(Duration.ofSeconds(15))
                     .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"domain\":\"chaos.example\",\"amount\":\"10.00\",\"currency\":\"EUR\","
                             + "\"order_id\":\"" + order + "\"}")).build();
             http.sendAsync(create, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-                int at = (int) Math.min(seconds + 119, (System.nanoTime() - start) / 1_000_000_000L);
+                long sinceStartAt = System.nanoTime() - start;
+                int at = sinceStartAt < 0 ? -1 : (int) Math.min(seconds + 119, sinceStartAt / 1_000_000_000L);
                 answers.computeIfAbsent("create " + (error != null ? error.getClass().getSimpleName() : response.statusCode()
                         + (response.statusCode() == 200 ? "" : " " + response.body().replaceAll(".*\"error\":\"([a-z_]+)\".*", "$1"))),
                         k -> new AtomicLong()).incrementAndGet();
@@ -226,34 +235,39 @@ final class ChaosCommand implements Callable<Integer> {
                         JsonNode body = json.readTree(response.body());
                         long session = body.get("session_id").asLong();
                         answered.put(session, order);
-                        acknowledged.incrementAndGet(at);
+                        if (at >= 0) {
+                            acknowledged.incrementAndGet(at);
+                        }
                         HttpRequest cancel = HttpRequest.newBuilder(URI.create(gateway + "/gateway/cancel.php")).timeout(Duration.ofSeconds(15))
                                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString("{\"session_id\":" + session + "}")).build();
                         http.sendAsync(cancel, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-                            int when = (int) Math.min(seconds + 119, (System.nanoTime() - start) / 1_000_000_000L);
+                            long sinceStartWhen = System.nanoTime() - start;
+                            int when = sinceStartWhen < 0 ? -1 : (int) Math.min(seconds + 119, sinceStartWhen / 1_000_000_000L);
                             answers.computeIfAbsent("cancel " + (e != null ? e.getClass().getSimpleName() : r.statusCode()
                                     + (r.statusCode() == 200 ? "" : " " + r.body().replaceAll(".*\"error\":\"([a-z_]+)\".*", "$1"))),
                                     k -> new AtomicLong()).incrementAndGet();
                             if (e == null && r.statusCode() == 200) {
-                                cancelled.incrementAndGet(when);
+                                if (when >= 0) {
+                                    cancelled.incrementAndGet(when);
+                                }
                                 cancelAcknowledged.put(session, true);
                             } else {
-                                cancelFailed.incrementAndGet(when);
+                                cancelFailed.incrementAndGet(Math.max(0, when));
                             }
                         });
                     } catch (Exception e) {
-                        failed.incrementAndGet(at);
+                        failed.incrementAndGet(Math.max(0, at));
                     }
                 } else {
-                    failed.incrementAndGet(at);
+                    failed.incrementAndGet(Math.max(0, at));
                 }
             });
         }, 0, periodMicros, TimeUnit.MICROSECONDS);
 
         int killed = -1;
         double killedAtSecond = 0;
-        Thread.sleep(TimeUnit.SECONDS.toMillis(killAt));
+        Thread.sleep(Math.max(0, TimeUnit.SECONDS.toMillis(killAt) - (System.nanoTime() - start) / 1_000_000));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
             TopicDescription commands = admin.describeTopics(List.of(Topics.SESSION_COMMANDS.name())).allTopicNames()
                     .get(30, TimeUnit.SECONDS).get(Topics.SESSION_COMMANDS.name());

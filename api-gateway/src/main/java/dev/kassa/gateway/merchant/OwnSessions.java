@@ -16,14 +16,14 @@ final class OwnSessions {
     private OwnSessions() {
     }
 
-    static SessionState of(KafkaBackend kafka, Merchant merchant, JsonNode json) throws InterruptedException {
+    static SessionState of(KafkaBackend kafka, Merchant merchant, JsonNode json, Duration wait) throws InterruptedException {
         String raw = Json.text(json, "session_id");
         if (raw == null || raw.isBlank()) {
             throw ApiError.missingField("session_id");
         }
         long id = SessionIds.parse(raw);
         // Read-your-writes: a session created a moment ago may still be on its way to this replica.
-        SessionState state = kafka.knownSession(id, Duration.ofSeconds(1)); // created here a moment ago: wait for it
+        SessionState state = kafka.knownSession(id, wait); // created here a moment ago: wait for it (a guess: not at all)
         if (state == null || state.getMerchantId() != merchant.getMerchantId()) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no such session for this merchant");
         }

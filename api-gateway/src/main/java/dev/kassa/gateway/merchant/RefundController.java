@@ -86,10 +86,12 @@ class RefundController {
 
     private final KafkaBackend kafka;
     private final Refunds refunds;
+    private final dev.kassa.gateway.GatewaySettings settings;
 
-    RefundController(KafkaBackend kafka, Refunds refunds) {
+    RefundController(KafkaBackend kafka, Refunds refunds, dev.kassa.gateway.GatewaySettings settings) {
         this.kafka = kafka;
         this.refunds = refunds;
+        this.settings = settings;
     }
 
     /**
@@ -110,7 +112,7 @@ class RefundController {
                                               @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
         String idempotencyKey = idemKey == null ? "" : idemKey;
         JsonNode json = Json.object(body);
-        SessionState state = OwnSessions.of(kafka, merchant, json);
+        SessionState state = OwnSessions.of(kafka, merchant, json, settings.sessionWait());
         Long amount = null;
         String raw = Json.text(json, "amount");
         if (raw != null) {

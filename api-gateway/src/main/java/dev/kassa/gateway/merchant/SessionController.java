@@ -232,7 +232,7 @@ class SessionController {
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MerchantApi.SessionRef.class)))
     HttpResponse<MerchantApi.Changed> cancel(@Parameter(hidden = true) Merchant merchant,
                                              @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
-        SessionState state = OwnSessions.of(kafka, merchant, Json.object(body));
+        SessionState state = OwnSessions.of(kafka, merchant, Json.object(body), settings.sessionWait());
         CommandResult result = kafka.sendOrUnavailable(commands.of("cancel-" + UUID.randomUUID(), state.getSessionId(), merchant.getMerchantId(),
                 "merchant-api", new CancelSession("cancelled by the merchant")));
         return switch (result.getOutcome()) {
