@@ -127,7 +127,7 @@ final class ChaosCommand implements Callable<Integer> {
                 bootstrap.append(i == 0 ? "" : ",").append("localhost:").append(brokerPorts[i]);
             }
             String servers = bootstrap.toString();
-            out.println("kassa chaos: 3 Kafka nodes (own processes) at " + servers + ", data in " + dir);
+            out.println("kassa chaos: 3 Kafka nodes (own processes) at " + servers + ", data in " + dir + ", their logs in " + dir.resolve("logs"));
             out.flush();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

@@ -30,6 +30,10 @@ public final class ChildJvm {
         command.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.kassa.schemas.avro");
         command.add("-Djdk.httpclient.allowRestrictedHeaders=host");
         command.add("-Dkassa.test.logs=" + logs.resolve(name).toAbsolutePath());
+        // Its own log file beside its output (kassa's logback.xml names the file after kassa.log.name): several
+        // processes of one run (three Kafka nodes in `kassa chaos`) never write one file.
+        command.add("-Dkassa.log.dir=" + logs.toAbsolutePath());
+        command.add("-Dkassa.log.name=" + name);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());
