@@ -148,7 +148,9 @@ public final class DeliveryDecider {
         }
         if (outcome.gone()) {
             // The endpoint is disabled with this head still queued: it is tried again, first, once the endpoint is enabled.
-            return new Outcome(AttemptOutcome.ENDPOINT_DISABLED, answered.redelivery() ? null : now);
+            // Not before a hold: the relay's own "disabled" fact reaches its global store moments later, and until then
+            // the endpoint still looks enabled (a retry at once was a second 410 and a second fact).
+            return new Outcome(AttemptOutcome.ENDPOINT_DISABLED, answered.redelivery() ? null : now.plus(hold));
         }
         // A redelivery is the operator's one try; a queued webhook follows the schedule (Retry-After within its bounds).
         Optional<Duration> delay = answered.redelivery() ? Optional.empty()

@@ -68,7 +68,7 @@ class DeliveryDeciderTableTest {
               1       |        | timed out  |               | false      | RETRY_SCHEDULED    | 0.8-1.2
               3       | 500    |            |               | false      | RETRY_SCHEDULED    | 48-72
               4       | 500    |            |               | false      | PARKED             |
-              1       | 410    |            |               | false      | ENDPOINT_DISABLED  | 0-0
+              1       | 410    |            |               | false      | ENDPOINT_DISABLED  | 30-30
               1       | 410    |            |               | true       | ENDPOINT_DISABLED  |
               1       | 500    |            |               | true       | PARKED             |
               1       | 200    |            |               | true       | DELIVERED          |
