@@ -25,7 +25,7 @@ SESSION=$(curl -s -X POST "localhost:$PORT/gateway/session.php" -H "Authorizatio
   -d '{"domain":"demo-shop.example","amount":"49.95","currency":"EUR","order_id":"WRK-STATUS"}' | python3 -c "import json,sys;print(json.load(sys.stdin)['session_id'])")
 # Warm up the JIT on each path before measuring.
 wrk -t2 -c32 -d5s "http://localhost:$PORT/health" >/dev/null
-wrk -t2 -c32 -d5s -s "$ROOT/bench/wrk/create.lua" "http://localhost:$PORT" >/dev/null
+wrk -t2 -c32 -d5s -s "$ROOT/bench/src/main/resources/wrk/create.lua" "http://localhost:$PORT" >/dev/null
 run() { # name, then wrk arguments
   local name="$1"; shift
   wrk --latency -t2 -c"${WRK_CONNECTIONS:-64}" -d"${SECONDS_PER_PHASE}s" "$@" | awk -v name="$name" '
@@ -34,7 +34,7 @@ run() { # name, then wrk arguments
 }
 HEALTH=$(run health "http://localhost:$PORT/health")
 STATUS=$(run status -H "X-API-Key: $KEY" "http://localhost:$PORT/gateway/status.php?session_id=$SESSION")
-CREATE=$(run create -s "$ROOT/bench/wrk/create.lua" "http://localhost:$PORT")
+CREATE=$(run create -s "$ROOT/bench/src/main/resources/wrk/create.lua" "http://localhost:$PORT")
 CEILING=$(echo "$HEALTH" | awk '{print $2}')
 printf "%-8s %12s %10s %10s %8s %10s\n" phase "requests/s" p50 p99 non-2xx "ratio"
 for line in "$HEALTH" "$STATUS" "$CREATE"; do

@@ -28,20 +28,6 @@ import java.util.Map;
  */
 final class WrkGatewayBenchmark {
 
-    private static final String CREATE_SCRIPT = """
-            local counter = 0
-            local key = os.getenv("KASSA_KEY")
-            wrk.method = "POST"
-            wrk.headers["Content-Type"] = "application/json"
-            wrk.headers["Authorization"] = "Bearer " .. key
-            request = function()
-              counter = counter + 1
-              local body = string.format('{"domain":"bench.example","amount":"49.95","currency":"EUR","order_id":"WRK-%d-%d"}',
-                math.random(1, 1000000000), counter)
-              return wrk.format(nil, "/gateway/session.php", nil, body)
-            end
-            """;
-
     private final Wrk wrk;
     private final Duration phase;
     private final List<Integer> connections;
@@ -74,8 +60,11 @@ final class WrkGatewayBenchmark {
                         .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"b@bench.example\",\"domains\":[\"bench.example\"],\"package\":\"pro\"}"))
                         .build(), HttpResponse.BodyHandlers.ofString()).body()).get("api_key").asText();
                 Path script = Files.createTempFile("kassa-create-", ".lua");
-                Files.writeString(script, CREATE_SCRIPT);
-                Map<String, String> env = Map.of("KASSA_KEY", key);
+                // The same script as bench/gateway-wrk.sh's, from the jar.
+                try (var in = WrkGatewayBenchmark.class.getResourceAsStream("/wrk/create.lua")) {
+                    Files.write(script, in.readAllBytes());
+                }
+                Map<String, String> env = Map.of("KASSA_KEY", key, "KASSA_DOMAIN", "bench.example");
                 String session = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/gateway/session.php"))
                         .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"domain\":\"bench.example\",\"amount\":\"1.00\",\"currency\":\"EUR\",\"order_id\":\"S\"}"))

@@ -92,7 +92,7 @@ final class GatewayCommand implements Callable<Integer> {
             gateway = GatewayServer.start(bootstrap, port, adminToken, publicUrl.replaceAll("/+$", ""), development,
                     Map.of("kassa.gateway.routing-rules", routingRules, "kassa.gateway.unhealthy-providers", unhealthyProviders,
                             "kassa.gateway.admin-port", adminPort,
-                            "kassa.gateway.kafka-config", kafkaConfigPath(),
+                            "kassa.gateway.kafka-config", kafka.file() == null ? "" : kafka.file().toAbsolutePath().toString(),
                             "kassa.gateway.secrets-keyring", keyring == null ? "" : keyring.toAbsolutePath().toString()));
         } catch (RuntimeException e) {
             throw new UserError("the gateway did not start on port " + port + " (" + rootMessage(e) + ").");
@@ -107,12 +107,6 @@ final class GatewayCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
-    }
-
-    private String kafkaConfigPath() {
-        Path file = kafka.kafkaConfig;
-        String env = System.getenv("KASSA_KAFKA_CONFIG");
-        return file != null ? file.toAbsolutePath().toString() : env == null ? "" : env;
     }
 
     private static String rootMessage(Throwable e) {

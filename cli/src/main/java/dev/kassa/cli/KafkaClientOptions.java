@@ -17,14 +17,15 @@ final class KafkaClientOptions {
             + "docs/SECURITY.md shows one per service.")
     Path kafkaConfig;
 
-    KafkaAccess access(String bootstrap) {
-        Path file = kafkaConfig;
+    /** The client properties file: the option, else {@code $KASSA_KAFKA_CONFIG}; null when neither names one. */
+    Path file() {
         String env = System.getenv("KASSA_KAFKA_CONFIG");
-        if (file == null && env != null && !env.isBlank()) {
-            file = Path.of(env);
-        }
+        return kafkaConfig != null ? kafkaConfig : env == null || env.isBlank() ? null : Path.of(env);
+    }
+
+    KafkaAccess access(String bootstrap) {
         try {
-            return KafkaAccess.load(bootstrap, file);
+            return KafkaAccess.load(bootstrap, file());
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

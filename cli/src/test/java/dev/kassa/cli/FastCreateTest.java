@@ -78,23 +78,29 @@ class FastCreateTest {
                 List<Answered> answered = new CopyOnWriteArrayList<>();
                 AtomicInteger failed = new AtomicInteger();
                 ExecutorService clients = Executors.newFixedThreadPool(16);
-                for (int i = 0; i < 600; i++) {
-                    int n = i;
+                AtomicInteger next = new AtomicInteger();
+                for (int t = 0; t < 16; t++) {
+                    // Each client creates until a request of its own goes unanswered: the load is still running when the
+                    // gateway dies however fast this machine is, and every client ends once it has met the dead gateway.
                     clients.submit(() -> {
-                        long amount = 100 + n;
-                        String order = "FAST-" + n;
-                        try {
-                            HttpResponse<String> created = send(url, "POST", "/gateway/session.php", "Bearer " + key,
-                                    "{\"domain\":\"fast.example\",\"amount\":\"" + amount / 100 + "." + String.format("%02d", amount % 100)
-                                            + "\",\"currency\":\"EUR\",\"order_id\":\"" + order + "\"}");
-                            if (created.statusCode() == 200) {
+                        while (true) {
+                            int n = next.getAndIncrement();
+                            long amount = 100 + n % 10_000;
+                            String order = "FAST-" + n;
+                            try {
+                                HttpResponse<String> created = send(url, "POST", "/gateway/session.php", "Bearer " + key,
+                                        "{\"domain\":\"fast.example\",\"amount\":\"" + amount / 100 + "." + String.format("%02d", amount % 100)
+                                                + "\",\"currency\":\"EUR\",\"order_id\":\"" + order + "\"}");
+                                if (created.statusCode() != 200) {
+                                    failed.incrementAndGet();
+                                    return;
+                                }
                                 JsonNode body = JSON.readTree(created.body());
                                 answered.add(new Answered(body.get("session_id").asLong(), order, amount, body.get("expires_at").asText()));
-                            } else {
-                                failed.incrementAndGet();
+                            } catch (Exception e) {
+                                failed.incrementAndGet(); // the gateway is gone: the request was never answered
+                                return;
                             }
-                        } catch (Exception e) {
-                            failed.incrementAndGet(); // the gateway is gone: the request was never answered
                         }
                     });
                 }

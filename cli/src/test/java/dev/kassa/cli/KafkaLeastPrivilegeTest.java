@@ -84,8 +84,7 @@ class KafkaLeastPrivilegeTest {
             clientConfig(user, scram(user, Files.readString(password).strip()));
         }
         StringWriter out = new StringWriter();
-        CommandLineRun run = execute(out, args.toArray(String[]::new));
-        assertThat(run.code).as(out.toString()).isZero();
+        assertThat(execute(out, args.toArray(String[]::new))).as(out.toString()).isZero();
         assertThat(out.toString()).contains("SCRAM-SHA-256 users set: kassa-gateway, kassa-aggregate, kassa-relay")
                 .contains("User:kassa-relay").contains("ACLs applied");
         gatewayConfig = dir.resolve("kassa-gateway.properties");
@@ -185,7 +184,7 @@ class KafkaLeastPrivilegeTest {
     @Test
     void acls_print_lists_each_principal_without_a_cluster() {
         StringWriter out = new StringWriter();
-        assertThat(execute(out, "topics", "--bootstrap", "localhost:1", "--acls", "print").code).isZero();
+        assertThat(execute(out, "topics", "--bootstrap", "localhost:1", "--acls", "print")).isZero();
         assertThat(out.toString()).contains("User:kassa-gateway").contains("WRITE").contains("kassa.session-commands")
                 .contains("User:kassa-aggregate").contains("TRANSACTIONAL_ID").contains("PREFIXED").contains("kassa-aggregate-");
         assertThat(out.toString().lines().filter(l -> l.startsWith("User:kassa-relay") && l.contains("WRITE")
@@ -220,7 +219,7 @@ class KafkaLeastPrivilegeTest {
             for (String user : List.of("kassa-gateway", "kassa-aggregate", "kassa-relay")) {
                 args.addAll(List.of("--scram-user", user + "=" + creds.resolve(user + ".password")));
             }
-            assertThat(execute(out, args.toArray(String[]::new)).code).as(out.toString()).isZero();
+            assertThat(execute(out, args.toArray(String[]::new))).as(out.toString()).isZero();
             KafkaAccess relayOfCompose = KafkaAccess.load(compose.bootstrapServers(), creds.resolve("kassa-relay.properties"));
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(relayOfCompose.config(Map.of()),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -242,14 +241,11 @@ class KafkaLeastPrivilegeTest {
     private record HttpRecord(byte[] body, String signature) {
     }
 
-    private record CommandLineRun(int code) {
-    }
-
-    private static CommandLineRun execute(StringWriter out, String... args) {
+    private static int execute(StringWriter out, String... args) {
         var cli = Kassa.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(out, true));
-        return new CommandLineRun(cli.execute(args));
+        return cli.execute(args);
     }
 
     private static Map<String, String> scram(String user, String password) {

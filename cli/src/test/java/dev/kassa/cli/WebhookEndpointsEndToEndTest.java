@@ -176,7 +176,9 @@ class WebhookEndpointsEndToEndTest {
             JsonNode perEndpoint = json(send(g, "GET", endpoints + "/" + first + "/attempts", "Bearer " + ADMIN, null), 200);
             assertThat(perEndpoint.get("attempts").toString()).contains("ok ping").contains("ok paid");
 
-            // A throttled endpoint: at most its deliveries per second (one relay instance), within 10 %.
+            // A throttled endpoint: at most its deliveries per second (one relay instance), within 10 %, after the one
+            // second's worth an idle limiter may have stored (Guava's RateLimiter; documented): whatever the pace at which
+            // this machine's aggregate hands the webhooks over, never faster than that.
             JsonNode slow = json(send(g, "POST", endpoints, "Bearer " + ADMIN,
                     "{\"url\":\"" + throttled.url() + "\",\"event_filter\":[\"created\"],\"max_per_second\":5}"), 201);
             throttled.secret = slow.get("secret").asText();
@@ -188,7 +190,8 @@ class WebhookEndpointsEndToEndTest {
             double seconds = (at.get(at.size() - 1) - at.get(0)) / 1e9;
             double perSecond = (at.size() - 1) / seconds;
             System.out.printf("throttle: %d deliveries in %.2f s = %.2f/s at max_per_second 5%n", at.size(), seconds, perSecond);
-            assertThat(perSecond).isLessThanOrEqualTo(5 * 1.1);
+            assertThat(at.size() - 1.0).as("deliveries after the first, against 5/s for %.2f s plus one stored second", seconds)
+                    .isLessThanOrEqualTo(5 * 1.1 * seconds + 5);
         }
     }
 
