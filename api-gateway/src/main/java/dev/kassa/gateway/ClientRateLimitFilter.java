@@ -11,22 +11,30 @@ import io.micronaut.http.annotation.ServerFilter;
  * ({@code /pay.php}, {@code /pay/*}, {@code /crypto.php}), provider callbacks ({@code /api/webhook.php}) and the
  * operator API ({@code /admin/*}, whose token check is not a reason to let anyone try it at full speed). Buckets per
  * address in bounded memory ({@link RateLimiter}); 429 {@code rate_limited} with {@code Retry-After}. Each gateway
- * counts on its own: behind a proxy with N gateways, an address gets up to N times the rate.
+ * counts on its own: behind a proxy with N gateways, an address gets up to N times the rate. Reads one gateway
+ * forwards to another ({@code /admin/views/*}, carrying the operator's token) are the gateways' own traffic, not a
+ * client's, and are not limited; a wrong token there is.
  */
 @ServerFilter({"/pay.php", "/pay/**", "/crypto.php", "/api/webhook.php", "/admin/**"})
 final class ClientRateLimitFilter {
 
     private final RateLimiter limiter;
     private final boolean trustForwardedFor;
+    private final String operatorAuthorization;
 
     ClientRateLimitFilter(GatewaySettings settings) {
         this.limiter = new RateLimiter(settings.clientRatePerSecond(), settings.clientRateBurst());
         this.trustForwardedFor = settings.trustForwardedFor();
+        this.operatorAuthorization = "Bearer " + settings.adminToken();
     }
 
     @RequestFilter
     @Nullable
     HttpResponse<?> limit(HttpRequest<?> request) {
+        if (request.getPath().startsWith("/admin/views/")
+                && Secrets.same(request.getHeaders().get("Authorization", String.class).orElse(""), operatorAuthorization)) {
+            return null;
+        }
         long wait = limiter.acquire(ClientAddress.of(request, trustForwardedFor), System.nanoTime());
         return wait > 0 ? new RateLimited(wait, "too many requests from this address").response() : null;
     }

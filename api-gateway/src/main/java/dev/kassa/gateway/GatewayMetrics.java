@@ -31,7 +31,8 @@ public final class GatewayMetrics {
             "invalid_callback", "unavailable");
 
     private static final Map<String, Timer> ROUND_TRIPS = new ConcurrentHashMap<>();
-    private static final Map<SessionStatus, AtomicLong> SESSIONS = new EnumMap<>(SessionStatus.class);
+    /** Where the session counts come from: the views this instance owns (set when they start). */
+    private static volatile java.util.function.Supplier<Map<SessionStatus, Long>> sessionCounts = Map::of;
     private static final Map<String, Counter> CALLBACKS = new ConcurrentHashMap<>();
     /** Creates answered once appended whose command the aggregate then did not apply: must stay 0 (an alert). */
     private static final Counter CREATES_NOT_APPLIED = Counter.builder("kassa.creates.acknowledged.not.applied")
@@ -47,10 +48,9 @@ public final class GatewayMetrics {
         }
         roundTripTimer("CreateSession", "appended"); // the fast create: answered once durably appended
         for (SessionStatus status : SessionStatus.values()) {
-            AtomicLong count = new AtomicLong();
-            SESSIONS.put(status, count);
-            Gauge.builder("kassa.sessions", count, AtomicLong::get)
-                    .description("Sessions by status, as this gateway's replica holds them (every gateway holds all: take max, not sum)")
+            Gauge.builder("kassa.sessions", () -> sessionCounts.get().getOrDefault(status, 0L))
+                    .description("Sessions by status in the views this gateway instance owns (each owns some partitions: take the sum "
+                            + "over instances); terminal sessions older than the views' retention are not counted")
                     .tag("status", lower(status.name())).register(KassaMetrics.registry());
         }
         for (String outcome : CALLBACK_OUTCOMES) {
@@ -78,17 +78,9 @@ public final class GatewayMetrics {
         CREATES_NOT_APPLIED.increment();
     }
 
-    /** A session changed status in the replica ({@code before} null for a new one, {@code after} null for an erased one). */
-    public static void sessionStatus(SessionStatus before, SessionStatus after) {
-        if (before == after) {
-            return;
-        }
-        if (before != null) {
-            SESSIONS.get(before).decrementAndGet();
-        }
-        if (after != null) {
-            SESSIONS.get(after).incrementAndGet();
-        }
+    /** Reads the session counts per status from here on (the views' counts, asked at each scrape). */
+    public static void countSessionsWith(java.util.function.Supplier<Map<SessionStatus, Long>> counts) {
+        sessionCounts = counts;
     }
 
     /** A provider callback and what became of it; a provider outside the catalogue is counted as {@code other}. */

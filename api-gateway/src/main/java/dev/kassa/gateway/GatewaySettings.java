@@ -17,6 +17,12 @@ import io.micronaut.core.bind.annotation.Bindable;
  * a merchant's create-then-status into a 404. An id this gateway did not create is never waited for.
  * {@code kafkaConfig}: a Kafka client properties file (SASL credentials, TLS) every client of the gateway uses.
  * {@code secretsKeyring}: the keyring that seals webhook secrets on {@code kassa.merchants} (none: written in clear).
+ * The read side ({@code dev.kassa.gateway.views}): {@code viewsApplicationId}, the Kafka Streams application the
+ * gateway instances of one deployment share (each owns some partitions of the views, reads of the others are
+ * forwarded); {@code viewsStateDir}, where its RocksDB stores live (none: a temporary directory, restored from Kafka at
+ * every start); {@code viewsHost}, the host name other instances reach this one at (with the admin port, or the HTTP
+ * port without one); {@code viewRetention}, how long a terminal session stays in the views after its last change (90
+ * days; the event log keeps it for good); {@code viewsStandbyReplicas}, warm copies of each view on other instances.
  */
 @ConfigurationProperties("kassa.gateway")
 public record GatewaySettings(String bootstrapServers, String adminToken, String publicUrl, boolean development,
@@ -26,5 +32,10 @@ public record GatewaySettings(String bootstrapServers, String adminToken, String
                        @Bindable(defaultValue = "5s") Duration sessionWait,
                        @Bindable(defaultValue = "0") int adminPort,
                        @Bindable(defaultValue = "") String kafkaConfig,
-                       @Bindable(defaultValue = "") String secretsKeyring) {
+                       @Bindable(defaultValue = "") String secretsKeyring,
+                       @Bindable(defaultValue = "kassa-gateway-views") String viewsApplicationId,
+                       @Bindable(defaultValue = "") String viewsStateDir,
+                       @Bindable(defaultValue = "localhost") String viewsHost,
+                       @Bindable(defaultValue = "90d") Duration viewRetention,
+                       @Bindable(defaultValue = "0") int viewsStandbyReplicas) {
 }

@@ -450,9 +450,10 @@ class GatewayTest {
     @Test
     void an_order_id_answers_its_newest_session_whatever_the_ids() throws Exception {
         for (int i = 0; i < 4; i++) {
-            long id = json(post("/gateway/session.php", "Bearer " + apiKey, null,
-                    "{\"domain\":\"yourshop.com\",\"amount\":\"3.00\",\"currency\":\"EUR\",\"order_id\":\"RETRIED-ORDER\"}"))
-                    .get("session_id").asLong();
+            HttpResponse<String> created = post("/gateway/session.php", "Bearer " + apiKey, null,
+                    "{\"domain\":\"yourshop.com\",\"amount\":\"3.00\",\"currency\":\"EUR\",\"order_id\":\"RETRIED-ORDER\"}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+            long id = json(created).get("session_id").asLong();
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(json(get("/gateway/session_status.php?order_id=RETRIED-ORDER", "Bearer " + apiKey, null))
                             .at("/session/id").asLong()).isEqualTo(id));

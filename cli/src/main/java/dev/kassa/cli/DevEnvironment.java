@@ -67,7 +67,8 @@ final class DevEnvironment implements AutoCloseable {
             GatewayServer gateway;
             try {
                 gateway = GatewayServer.start(kafka.bootstrapServers(), httpPort, adminToken, "http://localhost:" + httpPort, true,
-                        Map.of("kassa.gateway.secrets-keyring", keyring.toAbsolutePath().toString()));
+                        Map.of("kassa.gateway.secrets-keyring", keyring.toAbsolutePath().toString(),
+                                "kassa.gateway.views-state-dir", dataDir.resolve("gateway-views").toAbsolutePath().toString()));
             } catch (RuntimeException e) {
                 relay.close();
                 aggregate.close();

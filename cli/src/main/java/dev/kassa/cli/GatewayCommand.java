@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code kassa gateway}: the merchant API, provider callbacks, operator API, /metrics and /health, until stopped. */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
-        description = "Run the HTTP gateway against a cluster. Instances are independent (each keeps its own replicas): "
-                + "put as many as needed behind a proxy.")
+        description = "Run the HTTP gateway against a cluster. Instances share the session views (each owns some partitions "
+                + "and forwards reads of the others to their owner): put as many as needed behind a proxy.")
 final class GatewayCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap", required = true, description = "The cluster's bootstrap servers, HOST:PORT[,HOST:PORT...].")
@@ -49,6 +49,18 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--secrets-keyring", paramLabel = "FILE", description = "The keyring that seals webhook secrets on "
             + "kassa.merchants (default: $KASSA_SECRETS_KEYRING). Required unless --development; docs/SECURITY.md.")
     Path secretsKeyring;
+
+    @Option(names = "--views-state-dir", paramLabel = "DIR", description = "Where this instance keeps its RocksDB session views "
+            + "(default: a free slot under var/state/kassa-gateway-views; kept across restarts, so a restart restores little).")
+    Path viewsStateDir;
+
+    @Option(names = "--views-host", defaultValue = "localhost", description = "The host name other gateway instances reach this one "
+            + "at, on --admin-port (or --port without one), to read the views it owns (default: ${DEFAULT-VALUE}).")
+    String viewsHost;
+
+    @Option(names = "--view-retention", defaultValue = "90d", description = "How long a terminal session stays in the views after "
+            + "its last change (default: ${DEFAULT-VALUE}); the event log keeps it for good.")
+    String viewRetention;
 
     @Mixin
     KafkaClientOptions kafka;
@@ -85,6 +97,11 @@ final class GatewayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--routing-rules: " + e.getMessage() + ".");
         }
+        if (!viewRetention.matches("[1-9][0-9]*(ms|s|m|h|d)")) {
+            throw new UserError("--view-retention must be a number and a unit (ms, s, m, h, d), e.g. 90d, not '" + viewRetention + "'.");
+        }
+        InstanceSlot slot = viewsStateDir == null ? InstanceSlot.claim(Path.of("var", "state"), "kassa-gateway-views")
+                : InstanceSlot.hold(viewsStateDir, "kassa-gateway-views");
         PrintWriter out = spec.commandLine().getOut();
         GatewayServer gateway;
         try {
@@ -92,6 +109,8 @@ final class GatewayCommand implements Callable<Integer> {
             gateway = GatewayServer.start(bootstrap, port, adminToken, publicUrl.replaceAll("/+$", ""), development,
                     Map.of("kassa.gateway.routing-rules", routingRules, "kassa.gateway.unhealthy-providers", unhealthyProviders,
                             "kassa.gateway.admin-port", adminPort,
+                            "kassa.gateway.views-state-dir", slot.dir().toAbsolutePath().toString(),
+                            "kassa.gateway.views-host", viewsHost, "kassa.gateway.view-retention", viewRetention,
                             "kassa.gateway.kafka-config", kafka.file() == null ? "" : kafka.file().toAbsolutePath().toString(),
                             "kassa.gateway.secrets-keyring", keyring == null ? "" : keyring.toAbsolutePath().toString()));
         } catch (RuntimeException e) {
@@ -100,6 +119,11 @@ final class GatewayCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();
+            try {
+                slot.close();
+            } catch (java.io.IOException e) {
+                // exiting: the lock goes with the process
+            }
             stopped.countDown();
         }, "kassa-gateway-shutdown"));
         out.println("kassa gateway: " + gateway.url() + " on " + access.describe() + (development ? ", DEVELOPMENT mode" : "")

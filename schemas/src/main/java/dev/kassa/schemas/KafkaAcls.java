@@ -22,9 +22,10 @@ import org.apache.kafka.common.resource.ResourceType;
 public final class KafkaAcls {
 
     /** The services' principals (SASL user names) and their Kafka Streams application ids. */
-    public record Accounts(String gateway, String aggregate, String relay, String aggregateApplicationId, String relayApplicationId) {
+    public record Accounts(String gateway, String aggregate, String relay, String aggregateApplicationId, String relayApplicationId,
+                           String gatewayViewsApplicationId) {
         public static final Accounts DEFAULTS = new Accounts("kassa-gateway", "kassa-aggregate", "kassa-relay",
-                "kassa-aggregate", "kassa-relay");
+                "kassa-aggregate", "kassa-relay", "kassa-gateway-views");
     }
 
     private KafkaAcls() {
@@ -39,6 +40,9 @@ public final class KafkaAcls {
         // attempts, routing decisions). The gateway's consumers are assigned partitions: no consumer group.
         reads(acls, gateway, Topics.MERCHANTS, Topics.WEBHOOK_ENDPOINT_STATUS, Topics.SESSION_STATE, Topics.COMMAND_RESULTS,
                 Topics.SESSION_EVENTS, Topics.WEBHOOK_ATTEMPTS, Topics.ROUTING_DECISIONS);
+        // The read side (session views) is a Kafka Streams application of the gateway's: its stores' changelogs and
+        // the repartition by merchant are its own topics.
+        streamsApplication(acls, gateway, accounts.gatewayViewsApplicationId());
 
         String aggregate = accounts.aggregate();
         reads(acls, aggregate, Topics.SESSION_COMMANDS);

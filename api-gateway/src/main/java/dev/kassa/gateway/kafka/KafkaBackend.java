@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.kassa.gateway.GatewayMetrics;
 import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.views.SessionViews;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.model.RefundLedger;
 import dev.kassa.schemas.KafkaAccess;
@@ -55,9 +56,6 @@ public final class KafkaBackend implements AutoCloseable {
     private final Clock clock;
     private final KafkaAccess access;
     private final Map<String, Long> merchantByKeyHash = new ConcurrentHashMap<>();
-    /** Per merchant and order id, the order's newest session: latest created_at, the larger id on a tie. */
-    private final Map<String, OrderSession> sessionByOrder = new ConcurrentHashMap<>();
-    private final Set<Long> reservedRefunds = ConcurrentHashMap.newKeySet();
     /**
      * Sessions this gateway created in the last 30 s: the only unknown ids worth waiting for (the replica may not have
      * them yet). Bounded (Caffeine, a well-kept cache: size and age limits without a hand-rolled map).
@@ -74,7 +72,8 @@ public final class KafkaBackend implements AutoCloseable {
     private final Cache<String, Long> appendedOrders = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterWrite(Duration.ofSeconds(30)).build();
     private final Replica<Long, Merchant> merchants;
-    private final Replica<Long, SessionState> sessions;
+    /** Sessions, orders, timelines: the read side in Kafka Streams stores, owned per partition (not in this heap). */
+    private final SessionViews views;
     private final Replica<Long, WebhookEndpointStatus> endpointStatus;
     private final TopicProducer producer;
     /** Per command id, the requests waiting for a result: concurrent retries share an id and each gets one result. */
@@ -83,8 +82,9 @@ public final class KafkaBackend implements AutoCloseable {
     private final Thread resultsThread;
     private volatile boolean running = true;
 
-    public KafkaBackend(KafkaAccess bootstrap, Clock clock) {
+    public KafkaBackend(KafkaAccess bootstrap, Clock clock, SessionViews views) {
         this.clock = clock;
+        this.views = views;
         this.access = bootstrap;
         GatewayMetrics.register();
         merchants = new Replica<>(bootstrap, Topics.MERCHANTS.name(), Serdes.Long().deserializer(),
@@ -106,23 +106,6 @@ public final class KafkaBackend implements AutoCloseable {
                 });
         endpointStatus = new Replica<>(bootstrap, Topics.WEBHOOK_ENDPOINT_STATUS.name(), Serdes.Long().deserializer(),
                 Topics.WEBHOOK_ENDPOINT_STATUS.valueSerde().deserializer(), (id, before, status) -> { });
-        sessions = new Replica<>(bootstrap, Topics.SESSION_STATE.name(), Serdes.Long().deserializer(),
-                Topics.SESSION_STATE.valueSerde().deserializer(), (id, before, state) -> {
-                    GatewayMetrics.sessionStatus(before == null ? null : before.getStatus(), state == null ? null : state.getStatus());
-                    // Sessions with a refund reserved and not settled: what the refund executor looks at, without
-                    // walking every session.
-                    if (state != null && RefundLedger.reserved(state) > 0) {
-                        reservedRefunds.add(id);
-                    } else {
-                        reservedRefunds.remove(id);
-                    }
-                    if (state != null) {
-                        // The newest session of an order wins (SPEC.md): a merchant that retries an order gets the latest,
-                        // whatever the random ids are.
-                        sessionByOrder.merge(state.getMerchantId() + "|" + state.getOrderId(),
-                                new OrderSession(state.getCreatedAt().toEpochMilli(), id), OrderSession::newer);
-                    }
-                });
         producer = new TopicProducer(bootstrap.config(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -205,9 +188,9 @@ public final class KafkaBackend implements AutoCloseable {
         GatewayMetrics.roundTrip(type, "appended", Duration.ofNanos(System.nanoTime() - started));
     }
 
-    /** Whether a session with this id is known here (a fresh random id is drawn again if so). */
-    public boolean sessionIdTaken(long id) {
-        return sessions.get(id) != null || createdHere.getIfPresent(id) != null;
+    /** Whether a session with this id exists (a fresh random id is drawn again if so); asks the id's owner. */
+    public boolean sessionIdTaken(long id) throws InterruptedException {
+        return createdHere.getIfPresent(id) != null || views.session(id) != null;
     }
 
     /** Records a routing decision on kassa.routing-decisions (keyed by session, so it sits beside the session's events). */
@@ -220,9 +203,9 @@ public final class KafkaBackend implements AutoCloseable {
         });
     }
 
-    /** Whether the merchants and session-state replicas have caught up with what the topics held at start. */
+    /** Whether the merchants' replicas have caught up with what the topics held at start, and the views are up. */
     public boolean replicasLoaded() {
-        return merchants.loaded() && sessions.loaded() && endpointStatus.loaded();
+        return merchants.loaded() && endpointStatus.loaded() && views.ready();
     }
 
     /** Sends a command and waits, bounded, for the aggregate's answer; empty on timeout. */
@@ -257,7 +240,7 @@ public final class KafkaBackend implements AutoCloseable {
                 // Read-your-writes: the result and the new state leave the aggregate in one transaction but reach this
                 // gateway on two consumers; whoever asks next (the merchant's status read, the hosted page) must see
                 // the state this command made. Bounded: after it the state shows up moments later anyway.
-                sessions.await(command.getSessionId(), s -> s.getSequence() >= result.getSequence(), READ_YOUR_WRITES);
+                views.awaitSession(command.getSessionId(), result.getSequence(), READ_YOUR_WRITES);
             }
             return result;
         } catch (ExecutionException e) {
@@ -349,10 +332,10 @@ public final class KafkaBackend implements AutoCloseable {
         return merchants.snapshot();
     }
 
-    /** The newest session of a merchant's order (latest created_at), if this replica has seen one. */
-    public SessionState sessionByOrder(long merchantId, String orderId) {
-        OrderSession newest = sessionByOrder.get(merchantId + "|" + orderId);
-        return newest == null ? null : sessions.get(newest.sessionId());
+    /** The newest session of a merchant's order (latest created_at), if the views have one. */
+    public SessionState sessionByOrder(long merchantId, String orderId) throws InterruptedException {
+        Long newest = views.orderSession(merchantId, orderId);
+        return newest == null ? null : views.session(newest);
     }
 
     /**
@@ -369,41 +352,36 @@ public final class KafkaBackend implements AutoCloseable {
         return waited != null ? waited : known;
     }
 
-    /** One session of an order, ordered by creation time, then id (two creates in the same millisecond). */
-    public record OrderSession(long createdAtMillis, long sessionId) {
-        static OrderSession newer(OrderSession a, OrderSession b) {
-            int byTime = Long.compare(a.createdAtMillis, b.createdAtMillis);
-            return byTime > 0 || (byTime == 0 && a.sessionId > b.sessionId) ? a : b;
-        }
-    }
-
-    /** Sessions that have a refund reserved and not yet confirmed or refused, as this replica sees them. */
+    /**
+     * Sessions that have a refund reserved and not yet confirmed or refused, among those this instance's views own:
+     * each gateway instance executes the refunds of its own partitions.
+     */
     public Set<Long> sessionsWithReservedRefunds() {
-        return Set.copyOf(reservedRefunds);
+        return views.ownedReservedRefunds();
     }
 
-    /** The session as this replica has it now, without waiting. */
-    public SessionState sessionNow(long id) {
-        return sessions.get(id);
+    /** The session as the views have it now, without waiting for a sequence. */
+    public SessionState sessionNow(long id) throws InterruptedException {
+        return views.session(id);
     }
 
-    /** The session's state once the replica has reached {@code sequence} (or whatever it has after {@code timeout}). */
     /**
      * The session with this id, for a read by id that may be a guess (a status read, the hosted page): answered at once
-     * when this gateway has it, and at once with null when the replica is caught up and this gateway did not just create
-     * it, so a random id costs no waiting; only a session created here a moment ago, or a replica still catching up,
-     * is waited for (at most {@code timeout}).
+     * from its view, so a random id costs no waiting; only a session created here a moment ago (answered once
+     * appended, its state not folded yet) is waited for (at most {@code timeout}).
      */
     public SessionState knownSession(long id, Duration timeout) throws InterruptedException {
-        SessionState now = sessions.get(id);
-        if (now != null || (createdHere.getIfPresent(id) == null && sessions.caughtUp())) {
-            return now;
-        }
-        return sessions.await(id, s -> true, timeout);
+        return views.awaitSession(id, 0, createdHere.getIfPresent(id) == null ? Duration.ZERO : timeout);
     }
 
+    /** The session once its view has reached {@code sequence} (or whatever it has after {@code timeout}). */
     public SessionState session(long id, long sequence, Duration timeout) throws InterruptedException {
-        return sessions.await(id, s -> s.getSequence() >= sequence, timeout);
+        return views.awaitSession(id, sequence, timeout);
+    }
+
+    /** Everything recorded about one session (events, answers, webhook attempts, routing decisions), from its view. */
+    public dev.kassa.log.SessionHistory.SessionLog timeline(long id) throws InterruptedException {
+        return views.timeline(id);
     }
 
     @PreDestroy
@@ -412,7 +390,6 @@ public final class KafkaBackend implements AutoCloseable {
         running = false;
         results.wakeup();
         merchants.close();
-        sessions.close();
         endpointStatus.close();
         producer.close(Duration.ofSeconds(5));
     }

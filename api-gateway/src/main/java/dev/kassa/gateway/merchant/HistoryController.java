@@ -68,7 +68,7 @@ class HistoryController {
         long id = SessionIds.parse(sessionId);
         // A session created here a moment ago (answered once appended): its log begins when its state exists.
         kafka.knownSession(id, settings.sessionWait());
-        SessionHistory.SessionLog log = SessionHistory.read(access, id);
+        SessionHistory.SessionLog log = kafka.timeline(id);
         if (log.events().isEmpty() || log.events().get(0).getMerchantId() != merchant.getMerchantId()) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no such session for this merchant");
         }

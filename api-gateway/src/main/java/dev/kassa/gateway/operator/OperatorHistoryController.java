@@ -49,10 +49,12 @@ class OperatorHistoryController {
 
     private final GatewaySettings settings;
     private final KafkaAccess access;
+    private final dev.kassa.gateway.kafka.KafkaBackend kafka;
 
-    OperatorHistoryController(GatewaySettings settings, KafkaAccess access) {
+    OperatorHistoryController(GatewaySettings settings, KafkaAccess access, dev.kassa.gateway.kafka.KafkaBackend kafka) {
         this.settings = settings;
         this.access = access;
+        this.kafka = kafka;
     }
 
     @Get("/admin/sessions/{sessionId}/history")
@@ -60,7 +62,12 @@ class OperatorHistoryController {
                                                       String sessionId, @QueryValue(value = "at", defaultValue = "") String at) throws Exception {
         Operators.require(settings, authorization);
         long id = SessionIds.parse(sessionId);
-        SessionHistory.SessionLog log = SessionHistory.read(access, id);
+        SessionHistory.SessionLog log = kafka.timeline(id);
+        if (log.events().isEmpty()) {
+            // Not in the views: retired (terminal and older than their retention) or never there. The log keeps every
+            // session; reading it means reading the session's partitions from the start, which only operators may ask.
+            log = SessionHistory.read(access, id);
+        }
         if (log.events().isEmpty()) {
             throw new ApiError(ErrorCode.NOT_FOUND, "session " + id + " has no events");
         }

@@ -57,11 +57,20 @@ public final class RefundExecutor implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::finishStaleReservations, 2, 2, TimeUnit.SECONDS);
     }
 
-    /** One pass: cost proportional to the sessions with an open reservation, not to all sessions. */
+    /** One pass over the sessions this instance's views own: cost proportional to those with an open reservation. */
     public void finishStaleReservations() {
         Instant now = clock.instant();
         for (long sessionId : kafka.sessionsWithReservedRefunds()) {
-            SessionState state = kafka.sessionNow(sessionId);
+            SessionState state;
+            try {
+                state = kafka.sessionNow(sessionId);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("session {} not readable now ({}); the next pass tries again", sessionId, e.getMessage());
+                continue;
+            }
             if (state == null || state.getUpdatedAt().plus(delay).isAfter(now)) {
                 continue;
             }

@@ -1,0 +1,316 @@
+package dev.kassa.gateway.views;
+
+import dev.kassa.model.RefundLedger;
+import dev.kassa.schemas.AvroSerde;
+import dev.kassa.schemas.SessionEventKey;
+import dev.kassa.schemas.Topics;
+import dev.kassa.schemas.avro.SessionState;
+import dev.kassa.schemas.avro.SessionStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongConsumer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The gateway's read side: Kafka Streams folds the aggregate's output into RocksDB stores, partitioned like the
+ * sessions, so an instance holds the sessions of the partitions it is assigned and nothing else in its heap.
+ * <ul>
+ *   <li>per session partition: the session's state ({@link #SESSIONS}), its timeline ({@link #TIMELINE}: events, the
+ *   aggregate's answers, webhook attempts, routing decisions, each as the bytes on its topic), the sessions with a
+ *   refund reserved ({@link #RESERVED}), counts per status ({@link #COUNTS}) and the retirement index;</li>
+ *   <li>per merchant partition (after a repartition by merchant id): the merchant's sessions newest first
+ *   ({@link #MERCHANT_SESSIONS}) and the newest session of each order ({@link #ORDERS}).</li>
+ * </ul>
+ * Terminal sessions unchanged for {@code retention} leave every view (the event log keeps them; {@code kassa history}
+ * still reads them); a later change brings a session back. Every store is idempotent under a replay: the guarantee is
+ * at-least-once, and a record read twice writes the same keys.
+ */
+public final class ViewTopology {
+
+    public static final String SESSIONS = "view-sessions";
+    public static final String TIMELINE = "view-timeline";
+    public static final String RESERVED = "view-refunds-reserved";
+    public static final String COUNTS = "view-status-counts";
+    static final String RETIREMENTS = "view-retirements";
+    public static final String MERCHANT_SESSIONS = "view-merchant-sessions";
+    public static final String ORDERS = "view-merchant-orders";
+
+    /** Statuses a session may rest in for good; only these retire (a later change would bring it back anyway). */
+    static final Set<SessionStatus> TERMINAL = EnumSet.of(SessionStatus.PAID, SessionStatus.FAILED, SessionStatus.EXPIRED,
+            SessionStatus.CANCELLED, SessionStatus.REFUNDED);
+
+    /** At most this many sessions retire per check, so that a backlog never stalls the stream thread. */
+    static final int RETIRE_BATCH = 10_000;
+
+    private static final byte UPDATE = 'U';
+    private static final byte RETIRE = 'R';
+
+    /** The session state's Avro encoding (the same bytes as on its topic without a registry). */
+    static final AvroSerde<SessionState> STATES = new AvroSerde<>(SessionState.class);
+
+    /**
+     * How the stores keep a state: plain Avro, never through a schema registry (in registry mode the topics' serdes
+     * would register the stores' internal topics as subjects).
+     */
+    static final Serde<SessionState> STORED_STATES = Serdes.serdeFrom(
+            (topic, state) -> state == null ? null : STATES.encode(state),
+            (topic, bytes) -> bytes == null ? null : STATES.decode(bytes));
+
+    private ViewTopology() {
+    }
+
+    /**
+     * @param retention  how long a terminal session stays after its last change
+     * @param checkEvery how often (wall clock) retirement runs
+     * @param changed    told the id of every session whose state was written (waiters for a sequence wake up)
+     */
+    public static Topology build(Duration retention, Duration checkEvery, Clock clock, LongConsumer changed) {
+        AvroSerde<SessionState> states = STATES;
+        Serde<SessionState> stored = STORED_STATES;
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(store(SESSIONS, Serdes.Long(), stored));
+        builder.addStateStore(store(TIMELINE, Serdes.Bytes(), Serdes.ByteArray()));
+        builder.addStateStore(store(RESERVED, Serdes.Long(), Serdes.ByteArray()));
+        builder.addStateStore(store(COUNTS, Serdes.String(), Serdes.Long()));
+        builder.addStateStore(store(RETIREMENTS, Serdes.Bytes(), Serdes.ByteArray()));
+        builder.addStateStore(store(MERCHANT_SESSIONS, Serdes.Bytes(), stored));
+        builder.addStateStore(store(ORDERS, Serdes.Bytes(), Serdes.ByteArray()));
+
+        builder.stream(Topics.SESSION_STATE.name(), Consumed.with(Serdes.Long(), states).withName("view-state-source"))
+                .process(() -> new SessionView(retention, checkEvery, clock, changed, states), SESSIONS, TIMELINE, RESERVED, COUNTS, RETIREMENTS)
+                .repartition(Repartitioned.<Long, byte[]>as("view-by-merchant").withKeySerde(Serdes.Long()).withValueSerde(Serdes.ByteArray()))
+                .process(() -> new MerchantView(states), MERCHANT_SESSIONS, ORDERS);
+
+        builder.stream(Topics.SESSION_EVENTS.name(), Consumed.with(SessionEventKey.serde(), Serdes.ByteArray()).withName("view-events-source"))
+                .process(() -> new TimelineView<SessionEventKey>(ViewKeys.EVENT, SessionEventKey::sessionId), TIMELINE);
+        timeline(builder, Topics.COMMAND_RESULTS.name(), ViewKeys.RESULT);
+        timeline(builder, Topics.WEBHOOK_ATTEMPTS.name(), ViewKeys.ATTEMPT);
+        timeline(builder, Topics.ROUTING_DECISIONS.name(), ViewKeys.ROUTE);
+        return builder.build();
+    }
+
+    private static void timeline(StreamsBuilder builder, String topic, byte kind) {
+        builder.stream(topic, Consumed.with(Serdes.Long(), Serdes.ByteArray()).withName("view-" + kind + "-source"))
+                .process(() -> new TimelineView<Long>(kind, id -> id), TIMELINE);
+    }
+
+    private static <K, V> StoreBuilder<KeyValueStore<K, V>> store(String name, Serde<K> keys, Serde<V> values) {
+        // No record cache: a write is visible to interactive queries at once, which read-your-writes relies on.
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values).withCachingDisabled();
+    }
+
+    /** The update sent to the merchant's partition: what happened, then the session's state as on its topic. */
+    static byte[] update(byte op, byte[] state) {
+        byte[] out = new byte[state.length + 1];
+        out[0] = op;
+        System.arraycopy(state, 0, out, 1, state.length);
+        return out;
+    }
+
+    /** The session partition's views: state, reserved refunds, counts, and retirement. */
+    static final class SessionView implements Processor<Long, SessionState, Long, byte[]> {
+
+        private final Duration retention;
+        private final Duration checkEvery;
+        private final Clock clock;
+        private final LongConsumer changed;
+        private final AvroSerde<SessionState> states;
+        private ProcessorContext<Long, byte[]> context;
+        private KeyValueStore<Long, SessionState> sessions;
+        private KeyValueStore<Bytes, byte[]> timeline;
+        private KeyValueStore<Long, byte[]> reserved;
+        private KeyValueStore<String, Long> counts;
+        private KeyValueStore<Bytes, byte[]> retirements;
+
+        SessionView(Duration retention, Duration checkEvery, Clock clock, LongConsumer changed, AvroSerde<SessionState> states) {
+            this.retention = retention;
+            this.checkEvery = checkEvery;
+            this.clock = clock;
+            this.changed = changed;
+            this.states = states;
+        }
+
+        @Override
+        public void init(ProcessorContext<Long, byte[]> context) {
+            this.context = context;
+            sessions = context.getStateStore(SESSIONS);
+            timeline = context.getStateStore(TIMELINE);
+            reserved = context.getStateStore(RESERVED);
+            counts = context.getStateStore(COUNTS);
+            retirements = context.getStateStore(RETIREMENTS);
+            context.schedule(checkEvery, PunctuationType.WALL_CLOCK_TIME, now -> retire());
+        }
+
+        @Override
+        public void process(Record<Long, SessionState> record) {
+            long id = record.key();
+            SessionState state = record.value();
+            SessionState before = sessions.get(id);
+            if (state == null) {
+                if (before != null) {
+                    forget(id, before);
+                }
+                return;
+            }
+            if (before != null && before.getSequence() > state.getSequence()) {
+                return; // a replayed older state never overwrites a newer one
+            }
+            sessions.put(id, state);
+            count(before == null ? null : before.getStatus(), state.getStatus());
+            if (RefundLedger.reserved(state) > 0) {
+                reserved.put(id, new byte[0]);
+            } else if (before != null && RefundLedger.reserved(before) > 0) {
+                reserved.delete(id);
+            }
+            if (TERMINAL.contains(state.getStatus())) {
+                retirements.put(Bytes.wrap(ViewKeys.retirement(state.getUpdatedAt().toEpochMilli(), id)), new byte[0]);
+            }
+            changed.accept(id);
+            context.forward(new Record<>(state.getMerchantId(), update(UPDATE, states.encode(state)), record.timestamp()));
+        }
+
+        private void count(SessionStatus before, SessionStatus after) {
+            if (before == after) {
+                return;
+            }
+            if (before != null) {
+                Long n = counts.get(before.name());
+                counts.put(before.name(), Math.max(0, (n == null ? 0 : n) - 1));
+            }
+            if (after != null) {
+                Long n = counts.get(after.name());
+                counts.put(after.name(), (n == null ? 0 : n) + 1);
+            }
+        }
+
+        /** Terminal sessions whose last change is older than the retention leave the views, oldest first. */
+        void retire() {
+            long cutoff = clock.millis() - retention.toMillis();
+            if (cutoff <= 0) {
+                return;
+            }
+            List<KeyValue<Bytes, byte[]>> due = new java.util.ArrayList<>();
+            try (KeyValueIterator<Bytes, byte[]> it = retirements.range(null, Bytes.wrap(ViewKeys.retirement(cutoff, Long.MAX_VALUE)))) {
+                while (it.hasNext() && due.size() < RETIRE_BATCH) {
+                    due.add(it.next());
+                }
+            }
+            for (KeyValue<Bytes, byte[]> entry : due) {
+                retirements.delete(entry.key);
+                long id = ViewKeys.retirementSession(entry.key.get());
+                SessionState state = sessions.get(id);
+                // The index may be older than the session: it changed since (a refund of a paid session) and is
+                // either not terminal or not old enough now. Its newer entry, if any, decides.
+                if (state != null && TERMINAL.contains(state.getStatus()) && state.getUpdatedAt().toEpochMilli() <= cutoff) {
+                    forget(id, state);
+                }
+            }
+        }
+
+        private void forget(long id, SessionState state) {
+            sessions.delete(id);
+            reserved.delete(id);
+            count(state.getStatus(), null);
+            List<Bytes> entries = new java.util.ArrayList<>();
+            try (KeyValueIterator<Bytes, byte[]> it = timeline.range(Bytes.wrap(ViewKeys.timelineFrom(id)), Bytes.wrap(ViewKeys.timelineTo(id)))) {
+                it.forEachRemaining(kv -> entries.add(kv.key));
+            }
+            entries.forEach(timeline::delete);
+            context.forward(new Record<>(state.getMerchantId(), update(RETIRE, states.encode(state)), clock.millis()));
+        }
+    }
+
+    /** A session's timeline: every record about it, as the bytes on its topic, in topic order per kind. */
+    static final class TimelineView<K> implements Processor<K, byte[], Void, Void> {
+
+        private final byte kind;
+        private final java.util.function.ToLongFunction<K> sessionOf;
+        private ProcessorContext<Void, Void> context;
+        private KeyValueStore<Bytes, byte[]> timeline;
+
+        TimelineView(byte kind, java.util.function.ToLongFunction<K> sessionOf) {
+            this.kind = kind;
+            this.sessionOf = sessionOf;
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            this.context = context;
+            timeline = context.getStateStore(TIMELINE);
+        }
+
+        @Override
+        public void process(Record<K, byte[]> record) {
+            if (record.key() == null || record.value() == null) {
+                return; // an erased event (tombstone) or a keyless record: nothing to show
+            }
+            long session = sessionOf.applyAsLong(record.key());
+            // Events by sequence (a re-sent event collapses onto itself), the rest by offset (topic order; a replay
+            // after a crash writes the same key again).
+            long ordinal = record.key() instanceof SessionEventKey k ? k.sequence()
+                    : context.recordMetadata().map(m -> m.offset()).orElse(record.timestamp());
+            timeline.put(Bytes.wrap(ViewKeys.timeline(session, kind, ordinal)), record.value());
+        }
+    }
+
+    /** The merchant partition's views: the merchant's sessions newest first, and each order's newest session. */
+    static final class MerchantView implements Processor<Long, byte[], Void, Void> {
+
+        private final AvroSerde<SessionState> states;
+        private KeyValueStore<Bytes, SessionState> list;
+        private KeyValueStore<Bytes, byte[]> orders;
+
+        MerchantView(AvroSerde<SessionState> states) {
+            this.states = states;
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            list = context.getStateStore(MERCHANT_SESSIONS);
+            orders = context.getStateStore(ORDERS);
+        }
+
+        @Override
+        public void process(Record<Long, byte[]> record) {
+            byte[] bytes = record.value();
+            SessionState state = states.decode(java.util.Arrays.copyOfRange(bytes, 1, bytes.length));
+            long merchant = state.getMerchantId();
+            long created = state.getCreatedAt().toEpochMilli();
+            Bytes listKey = Bytes.wrap(ViewKeys.merchantSession(merchant, created, state.getSessionId()));
+            Bytes orderKey = Bytes.wrap(ViewKeys.order(merchant, state.getOrderId()));
+            byte[] newest = orders.get(orderKey);
+            if (bytes[0] == RETIRE) {
+                list.delete(listKey);
+                if (newest != null && ViewKeys.orderSessionId(newest) == state.getSessionId()) {
+                    orders.delete(orderKey);
+                }
+                return;
+            }
+            // The list shows a summary: the bounded idempotency memory is the aggregate's business, not a reader's.
+            list.put(listKey, SessionState.newBuilder(state).setRecentCommands(List.of()).build());
+            // The newest session of an order wins (SPEC.md): latest created_at, the larger id on a tie.
+            if (newest == null || ViewKeys.orderCreatedAt(newest) < created
+                    || (ViewKeys.orderCreatedAt(newest) == created && ViewKeys.orderSessionId(newest) <= state.getSessionId())) {
+                orders.put(orderKey, ViewKeys.orderSession(created, state.getSessionId()));
+            }
+        }
+    }
+}

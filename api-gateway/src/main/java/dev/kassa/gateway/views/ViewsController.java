@@ -1,0 +1,84 @@
+package dev.kassa.gateway.views;
+
+import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.operator.Operators;
+import dev.kassa.schemas.avro.SessionStatus;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Hidden;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Where gateway instances read each other's views (interactive queries forwarded to a key's owner). On the operator's
+ * port, with the operator's token: not part of the merchant API, and not in the OpenAPI document. The answers are the
+ * stores' bytes (Avro), never forwarded again: 409 when this instance does not own the key (any more), and the asker
+ * looks the owner up anew.
+ */
+@Controller("/admin/views")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Hidden
+class ViewsController {
+
+    /** A forwarded read waits at most this long for a sequence (the asker's own bound is shorter). */
+    private static final long MAX_WAIT_MS = 30_000;
+
+    private final SessionViews views;
+    private final GatewaySettings settings;
+
+    ViewsController(SessionViews views, GatewaySettings settings) {
+        this.views = views;
+        this.settings = settings;
+    }
+
+    @Get(value = "/sessions/{id}", produces = MediaType.APPLICATION_OCTET_STREAM)
+    HttpResponse<byte[]> session(@Header(value = "Authorization", defaultValue = "") String authorization, @PathVariable long id,
+                                 @QueryValue(value = "min_sequence", defaultValue = "-1") long minSequence,
+                                 @QueryValue(value = "wait_ms", defaultValue = "0") long waitMillis) throws InterruptedException {
+        Operators.require(settings, authorization);
+        return answer(views.ownedSession(id, minSequence, Duration.ofMillis(Math.max(0, Math.min(MAX_WAIT_MS, waitMillis)))));
+    }
+
+    @Get(value = "/timeline/{id}", produces = MediaType.APPLICATION_OCTET_STREAM)
+    HttpResponse<byte[]> timeline(@Header(value = "Authorization", defaultValue = "") String authorization, @PathVariable long id)
+            throws InterruptedException {
+        Operators.require(settings, authorization);
+        return answer(views.ownedTimeline(id));
+    }
+
+    @Get(value = "/orders/{merchantId}", produces = MediaType.APPLICATION_OCTET_STREAM)
+    HttpResponse<byte[]> order(@Header(value = "Authorization", defaultValue = "") String authorization, @PathVariable long merchantId,
+                               @QueryValue(value = "order_id", defaultValue = "") String orderId) throws InterruptedException {
+        Operators.require(settings, authorization);
+        return answer(views.ownedOrder(merchantId, orderId));
+    }
+
+    @Get(value = "/merchants/{merchantId}/sessions", produces = MediaType.APPLICATION_OCTET_STREAM)
+    HttpResponse<byte[]> sessions(@Header(value = "Authorization", defaultValue = "") String authorization, @PathVariable long merchantId,
+                                  @QueryValue(value = "after_created", defaultValue = "9223372036854775807") long afterCreated,
+                                  @QueryValue(value = "after_session", defaultValue = "-1") long afterSession,
+                                  @QueryValue(value = "limit", defaultValue = "50") int limit,
+                                  @QueryValue(value = "status", defaultValue = "") String status) throws InterruptedException {
+        Operators.require(settings, authorization);
+        Set<SessionStatus> statuses = EnumSet.noneOf(SessionStatus.class);
+        Arrays.stream(status.split(",")).filter(s -> !s.isBlank()).forEach(s -> statuses.add(SessionStatus.valueOf(s)));
+        return answer(views.ownedPage(merchantId, new SessionViews.Cursor(afterCreated, afterSession), Math.max(1, Math.min(500, limit)), statuses));
+    }
+
+    private static HttpResponse<byte[]> answer(byte[] bytes) {
+        if (bytes == SessionViews.NOT_OWNER) {
+            return HttpResponse.status(HttpStatus.CONFLICT);
+        }
+        return bytes == null ? HttpResponse.notFound() : HttpResponse.ok(bytes);
+    }
+}
