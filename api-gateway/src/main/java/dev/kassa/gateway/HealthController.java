@@ -34,8 +34,11 @@ class HealthController {
     private volatile Health.Check lastKafka;
     private volatile long lastKafkaAt;
 
-    HealthController(KafkaBackend backend, KafkaAccess kafka) {
+    private final dev.kassa.gateway.views.SessionViews views;
+
+    HealthController(KafkaBackend backend, KafkaAccess kafka, dev.kassa.gateway.views.SessionViews views) {
         this.backend = backend;
+        this.views = views;
         this.admin = Admin.create(kafka.config(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000)));
     }
@@ -45,6 +48,8 @@ class HealthController {
         List<Health.Check> checks = new ArrayList<>();
         checks.add(kafka());
         checks.add(new Health.Check("replicas", backend.replicasLoaded(), backend.replicasLoaded() ? "caught up" : "loading"));
+        // The session views: RUNNING once restored; which session partitions this instance answers for.
+        checks.add(new Health.Check("views", views.ready(), views.state() + ", owns session partitions " + views.ownedPartitions()));
         checks.addAll(Health.evaluate());
         Map<String, Object> body = Health.body(checks);
         return Boolean.TRUE.equals(body.get("ok")) ? HttpResponse.ok(body) : HttpResponse.<Map<String, Object>>status(HttpStatus.SERVICE_UNAVAILABLE).body(body);

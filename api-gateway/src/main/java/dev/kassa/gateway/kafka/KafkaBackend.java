@@ -203,9 +203,9 @@ public final class KafkaBackend implements AutoCloseable {
         });
     }
 
-    /** Whether the merchants' replicas have caught up with what the topics held at start, and the views are up. */
+    /** Whether the merchants' replicas have caught up with what the topics held at start. */
     public boolean replicasLoaded() {
-        return merchants.loaded() && endpointStatus.loaded() && views.ready();
+        return merchants.loaded() && endpointStatus.loaded();
     }
 
     /** Sends a command and waits, bounded, for the aggregate's answer; empty on timeout. */

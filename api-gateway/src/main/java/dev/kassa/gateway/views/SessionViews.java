@@ -176,6 +176,16 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
         return s == null ? "not started" : s.state().name();
     }
 
+    /** The partitions of the sessions whose views this instance owns (active, not standby), in order. */
+    public List<Integer> ownedPartitions() {
+        KafkaStreams s = streams;
+        if (s == null) {
+            return List.of();
+        }
+        return s.metadataForLocalThreads().stream().flatMap(t -> t.activeTasks().stream()).flatMap(t -> t.topicPartitions().stream())
+                .filter(tp -> tp.topic().equals(Topics.SESSION_STATE.name())).map(tp -> tp.partition()).sorted().toList();
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // Reads, wherever the key lives
 
