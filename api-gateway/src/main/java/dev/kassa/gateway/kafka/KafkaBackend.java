@@ -384,6 +384,11 @@ public final class KafkaBackend implements AutoCloseable {
         return views.timeline(id);
     }
 
+    /** The same, once it has caught up with {@code state} (waiting at most {@code timeout}); no state: as it is. */
+    public dev.kassa.log.SessionHistory.SessionLog timeline(long id, SessionState state, Duration timeout) throws InterruptedException {
+        return state == null ? views.timeline(id) : views.awaitTimeline(id, state.getSequence(), timeout);
+    }
+
     @PreDestroy
     @Override
     public void close() {

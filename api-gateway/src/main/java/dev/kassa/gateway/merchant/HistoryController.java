@@ -67,8 +67,8 @@ class HistoryController {
                                                      @QueryValue(value = "session_id", defaultValue = "") String sessionId) throws Exception {
         long id = SessionIds.parse(sessionId);
         // A session created here a moment ago (answered once appended): its log begins when its state exists.
-        kafka.knownSession(id, settings.sessionWait());
-        SessionHistory.SessionLog log = kafka.timeline(id);
+        SessionState state = kafka.knownSession(id, settings.sessionWait());
+        SessionHistory.SessionLog log = kafka.timeline(id, state, settings.sessionWait());
         if (log.events().isEmpty() || log.events().get(0).getMerchantId() != merchant.getMerchantId()) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no such session for this merchant");
         }

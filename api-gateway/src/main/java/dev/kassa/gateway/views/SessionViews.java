@@ -125,6 +125,9 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
         // The aggregate's output is written transactionally: read only what it committed.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 20);
+        // The repartition by merchant is on the path of the order index and the list: Streams' default linger (100 ms)
+        // would be most of the lag between a session's state and its order's index.
+        p.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG), 5);
         GroupMembership.consumerSettings(settings.viewsApplicationId(), stateDir)
                 .forEach((key, value) -> p.put(StreamsConfig.mainConsumerPrefix(key), value));
         Duration retention = settings.viewRetention();
@@ -262,6 +265,23 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
             if (frames != NOT_OWNER) {
                 return decodeTimeline(frames == null ? new byte[0] : frames);
             }
+        }
+    }
+
+    /**
+     * The timeline once it holds the event of {@code minSequence} (the state's sequence: the timeline reads the events
+     * topic, which the state can be a moment ahead of), waiting at most {@code wait}; after that, what it has.
+     */
+    public SessionHistory.SessionLog awaitTimeline(long id, long minSequence, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            SessionHistory.SessionLog log = timeline(id);
+            long newest = log.events().isEmpty() ? -1 : log.events().get(log.events().size() - 1).getSequence();
+            long left = deadline - System.nanoTime();
+            if (newest >= minSequence || left <= 0) {
+                return log;
+            }
+            awaitChange(left / 1_000_000 + 1);
         }
     }
 

@@ -100,16 +100,17 @@ public final class ViewTopology {
                 .process(() -> new MerchantView(states), MERCHANT_SESSIONS, ORDERS);
 
         builder.stream(Topics.SESSION_EVENTS.name(), Consumed.with(SessionEventKey.serde(), Serdes.ByteArray()).withName("view-events-source"))
-                .process(() -> new TimelineView<SessionEventKey>(ViewKeys.EVENT, SessionEventKey::sessionId), TIMELINE);
+                .process(() -> new TimelineView<SessionEventKey>(ViewKeys.EVENT, SessionEventKey::sessionId, changed), TIMELINE);
         timeline(builder, Topics.COMMAND_RESULTS.name(), ViewKeys.RESULT);
         timeline(builder, Topics.WEBHOOK_ATTEMPTS.name(), ViewKeys.ATTEMPT);
         timeline(builder, Topics.ROUTING_DECISIONS.name(), ViewKeys.ROUTE);
         return builder.build();
     }
 
-    private static void timeline(StreamsBuilder builder, String topic, byte kind) {
+    private static void timeline(StreamsBuilder builder, String topic, byte kind) { // no waiter needs these
+
         builder.stream(topic, Consumed.with(Serdes.Long(), Serdes.ByteArray()).withName("view-" + kind + "-source"))
-                .process(() -> new TimelineView<Long>(kind, id -> id), TIMELINE);
+                .process(() -> new TimelineView<Long>(kind, id -> id, id -> { }), TIMELINE);
     }
 
     private static <K, V> StoreBuilder<KeyValueStore<K, V>> store(String name, Serde<K> keys, Serde<V> values) {
@@ -243,12 +244,14 @@ public final class ViewTopology {
 
         private final byte kind;
         private final java.util.function.ToLongFunction<K> sessionOf;
+        private final LongConsumer changed;
         private ProcessorContext<Void, Void> context;
         private KeyValueStore<Bytes, byte[]> timeline;
 
-        TimelineView(byte kind, java.util.function.ToLongFunction<K> sessionOf) {
+        TimelineView(byte kind, java.util.function.ToLongFunction<K> sessionOf, LongConsumer changed) {
             this.kind = kind;
             this.sessionOf = sessionOf;
+            this.changed = changed;
         }
 
         @Override
@@ -268,6 +271,7 @@ public final class ViewTopology {
             long ordinal = record.key() instanceof SessionEventKey k ? k.sequence()
                     : context.recordMetadata().map(m -> m.offset()).orElse(record.timestamp());
             timeline.put(Bytes.wrap(ViewKeys.timeline(session, kind, ordinal)), record.value());
+            changed.accept(session);
         }
     }
 
