@@ -46,6 +46,10 @@ public final class GatewayBenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "Length of each phase (default: ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--sessions", defaultValue = "0", description = "After the phases, create until the views hold this many sessions "
+            + "(e.g. 1000000): heap growth from 100,000 on, and the merchant's log and status read again at the end (default: skip).")
+    long scaleTo;
+
     @Option(names = "--json", description = "Print one JSON object with the figures instead of the summary.")
     boolean json;
 
@@ -69,7 +73,7 @@ public final class GatewayBenchCommand implements Callable<Integer> {
                 System.err.println(e.getMessage());
                 return 2;
             }
-            return new WrkGatewayBenchmark(wrk, Duration.ofSeconds(seconds), connections, commitIntervalMs, json).run();
+            return new WrkGatewayBenchmark(wrk, Duration.ofSeconds(seconds), connections, commitIntervalMs, json, scaleTo).run();
         }
         if (!loadGenerator.equals("jdk")) {
             System.err.println("kassa bench gateway: --load-generator is wrk or jdk, not " + loadGenerator + ".");

@@ -33,8 +33,10 @@ final class WrkGatewayBenchmark {
     private final List<Integer> connections;
     private final long commitIntervalMs;
     private final boolean json;
+    private final long scaleTo;
 
-    WrkGatewayBenchmark(Wrk wrk, Duration phase, List<Integer> connections, long commitIntervalMs, boolean json) {
+    WrkGatewayBenchmark(Wrk wrk, Duration phase, List<Integer> connections, long commitIntervalMs, boolean json, long scaleTo) {
+        this.scaleTo = scaleTo;
         this.wrk = wrk;
         this.phase = phase;
         this.connections = connections;
@@ -85,6 +87,12 @@ final class WrkGatewayBenchmark {
                 Wrk.Result health = wrk.run(gateway.url() + "/health", 64, phase, null, Map.of());
                 Wrk.Result status = wrk.run(gateway.url() + "/gateway/status.php?session_id=" + session, 64, phase, null, Map.of(),
                         "X-API-Key: " + key);
+                Wrk.Result log = wrk.run(gateway.url() + "/gateway/session_events.php?session_id=" + session, 8, Duration.ofSeconds(5), null,
+                        Map.of(), "X-API-Key: " + key);
+                long sessionsAtStart = sessions();
+                figures.put("session_events_8", view(log, health));
+                figures.put("session_events_at_sessions", sessionsAtStart);
+                lines.add(line("session_events.php at " + sessionsAtStart + " sessions", log, health));
                 figures.put("health", view(health, health));
                 figures.put("status_64", view(status, health));
                 lines.add(line("/health, 64 connections (the ceiling)", health, health));
@@ -107,6 +115,40 @@ final class WrkGatewayBenchmark {
                 figures.put("sessions_measured", sessionsAfter - sessionsBefore);
                 lines.add(String.format("heap growth: %.1f MB per 100,000 sessions (%,d sessions; gateway, aggregate and broker share the JVM)",
                         perHundredK, sessionsAfter - sessionsBefore));
+                if (scaleTo > 0) {
+                    // The scale phase: create (64 connections, 30 s at a time) until the views hold scaleTo sessions;
+                    // heap growth from the first 100,000 on, and the merchant's log read again at the end.
+                    long heapAt100k = -1;
+                    long sessionsAt100k = 0;
+                    while (sessions() < scaleTo) {
+                        if (heapAt100k < 0 && sessions() >= 100_000) {
+                            sessionsAt100k = sessions();
+                            heapAt100k = usedHeapAfterGc();
+                        }
+                        Wrk.Result more = wrk.run(gateway.url(), 64, Duration.ofSeconds(30), script, env);
+                        created += more.requests() - more.non2xx();
+                        quiet(created);
+                    }
+                    long sessionsAtEnd = sessions();
+                    long heapAtEnd = usedHeapAfterGc();
+                    if (heapAt100k >= 0 && sessionsAtEnd > sessionsAt100k) {
+                        double growth = (heapAtEnd - heapAt100k) / 1048576.0 / (sessionsAtEnd - sessionsAt100k) * 100_000;
+                        figures.put("heap_mb_per_100k_sessions_from_100k", Math.round(growth * 10) / 10.0);
+                        lines.add(String.format("heap growth from %,d to %,d sessions: %.1f MB per 100,000 (%.0f MB to %.0f MB used after GC)",
+                                sessionsAt100k, sessionsAtEnd, growth, heapAt100k / 1048576.0, heapAtEnd / 1048576.0));
+                    }
+                    Wrk.Result logAtEnd = wrk.run(gateway.url() + "/gateway/session_events.php?session_id=" + session, 8, Duration.ofSeconds(5),
+                            null, Map.of(), "X-API-Key: " + key);
+                    Wrk.Result healthAtEnd = wrk.run(gateway.url() + "/health", 64, Duration.ofSeconds(5), null, Map.of());
+                    Wrk.Result statusAtEnd = wrk.run(gateway.url() + "/gateway/status.php?session_id=" + session, 64, Duration.ofSeconds(5), null,
+                            Map.of(), "X-API-Key: " + key);
+                    figures.put("session_events_8_at_end", view(logAtEnd, healthAtEnd));
+                    figures.put("status_64_at_end", view(statusAtEnd, healthAtEnd));
+                    figures.put("sessions_at_end", sessionsAtEnd);
+                    lines.add(line("/health at " + sessionsAtEnd + " sessions", healthAtEnd, healthAtEnd));
+                    lines.add(line("session_events.php at " + sessionsAtEnd + " sessions", logAtEnd, healthAtEnd));
+                    lines.add(line("status reads at " + sessionsAtEnd + " sessions", statusAtEnd, healthAtEnd));
+                }
                 if (json) {
                     System.out.println(new ObjectMapper().writeValueAsString(figures));
                 } else {
@@ -133,16 +175,16 @@ final class WrkGatewayBenchmark {
                 r.requestsPerSecond() / ceiling.requestsPerSecond(), r.p50Ms(), r.p99Ms(), r.non2xx());
     }
 
-    /** Sessions in the gateway's replica (the sum of its sessions-by-status gauge). */
+    /** Sessions in the gateway's views (the sum of its sessions-by-status gauge). */
     private static long sessions() {
         return Math.round(KassaMetrics.registry().find("kassa.sessions").gauges().stream().mapToDouble(Gauge::value).sum());
     }
 
-    /** Waits (at most 5 minutes) until the replica holds every session created so far: the aggregate has folded them. */
+    /** Waits (at most 5 minutes) until the views hold every session created so far: the aggregate has folded them. */
     private static void quiet(long created) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (sessions() < created && System.nanoTime() < deadline) {
-            Thread.sleep(200); // sampling a gauge the replica's thread moves
+            Thread.sleep(200); // sampling a gauge the views' thread moves
         }
     }
 
