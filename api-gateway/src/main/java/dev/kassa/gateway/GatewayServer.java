@@ -55,6 +55,14 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the session views serve (group joined, stores restored: a fresh instance restores its partitions
+     * from Kafka), at most {@code timeout}; whether they do. Until then reads wait and /health says 503.
+     */
+    public boolean awaitReady(java.time.Duration timeout) throws InterruptedException {
+        return server.getApplicationContext().getBean(dev.kassa.gateway.views.SessionViews.class).awaitReady(timeout);
+    }
+
     /** The public port. */
     public int port() {
         return port;

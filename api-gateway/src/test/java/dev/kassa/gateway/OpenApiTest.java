@@ -83,7 +83,7 @@ class OpenApiTest {
         document.get("paths").fieldNames().forEachRemaining(paths::add);
         assertThat(paths).containsExactlyInAnyOrder("/gateway/session.php", "/gateway/status.php", "/gateway/session_status.php",
                 "/gateway/me.php", "/gateway/cancel.php", "/gateway/refund.php", "/gateway/session_events.php",
-                "/gateway/webhook_attempts.php");
+                "/gateway/webhook_attempts.php", "/gateway/sessions.php");
         assertThat(document.at("/components/securitySchemes/bearer/scheme").asText()).isEqualTo("bearer");
         assertThat(document.at("/components/securitySchemes/apiKey/name").asText()).isEqualTo("X-API-Key");
     }
@@ -115,6 +115,10 @@ class OpenApiTest {
         assertConforms("/gateway/cancel.php", "post", merchant("POST", "/gateway/cancel.php", "{\"session_id\": " + id + "}"), 200);
         assertConforms("/gateway/refund.php", "post", merchant("POST", "/gateway/refund.php", "{\"session_id\": " + id + "}"), 409);
         assertConforms("/gateway/session_events.php", "get", merchant("GET", "/gateway/session_events.php?session_id=" + id, null), 200);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                Json.MAPPER.readTree(merchant("GET", "/gateway/sessions.php?limit=5", null).body()).path("sessions").size() > 0);
+        assertConforms("/gateway/sessions.php", "get", merchant("GET", "/gateway/sessions.php?limit=5", null), 200);
+        assertConforms("/gateway/sessions.php", "get", merchant("GET", "/gateway/sessions.php?limit=0", null), 400);
 
         assertConforms("/gateway/session.php", "post", send("POST", "/gateway/session.php", null, "{}"), 401);
         assertConforms("/gateway/session.php", "post", merchant("POST", "/gateway/session.php", "{\"domain\":"), 400);

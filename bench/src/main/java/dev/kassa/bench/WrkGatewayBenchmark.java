@@ -50,11 +50,13 @@ final class WrkGatewayBenchmark {
                 new TopicProvisioner(admin, new TopicLayout(KafkaCeiling.PARTITIONS, (short) 1)).ensure();
             }
             AggregateService.Config d = AggregateService.Config.defaults(kafka.bootstrapServers(), Files.createTempDirectory("bench-wrk"));
+            Path views = Files.createTempDirectory("bench-views");
             try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(d.kafka(), d.applicationId(),
                     d.stateDir(), Duration.ofMillis(commitIntervalMs), 0, d.settings(), Map.of()));
                  GatewayServer gateway = GatewayServer.start(kafka.bootstrapServers(), 0, "bench-admin", "http://localhost", true,
                          Map.of("kassa.gateway.rate-per-second", 1_000_000, "kassa.gateway.rate-burst", 1_000_000,
-                                 "kassa.gateway.client-rate-per-second", 1_000_000, "kassa.gateway.client-rate-burst", 1_000_000))) {
+                                 "kassa.gateway.client-rate-per-second", 1_000_000, "kassa.gateway.client-rate-burst", 1_000_000,
+                                 "kassa.gateway.views-state-dir", views.toString()))) {
                 aggregate.awaitRunning(Duration.ofMinutes(2));
                 HttpClient http = HttpClient.newHttpClient();
                 String key = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/admin/merchants"))
@@ -149,6 +151,11 @@ final class WrkGatewayBenchmark {
                     lines.add(line("session_events.php at " + sessionsAtEnd + " sessions", logAtEnd, healthAtEnd));
                     lines.add(line("status reads at " + sessionsAtEnd + " sessions", statusAtEnd, healthAtEnd));
                 }
+                long sessionsNow = sessions();
+                long viewBytes = directorySize(views);
+                figures.put("views_disk_bytes_per_session", sessionsNow == 0 ? 0 : viewBytes / sessionsNow);
+                lines.add(String.format("session views on disk: %,d bytes for %,d sessions (%,d per session; RocksDB files, before compaction)",
+                        viewBytes, sessionsNow, sessionsNow == 0 ? 0 : viewBytes / sessionsNow));
                 if (json) {
                     System.out.println(new ObjectMapper().writeValueAsString(figures));
                 } else {
@@ -185,6 +192,12 @@ final class WrkGatewayBenchmark {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (sessions() < created && System.nanoTime() < deadline) {
             Thread.sleep(200); // sampling a gauge the views' thread moves
+        }
+    }
+
+    private static long directorySize(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
         }
     }
 

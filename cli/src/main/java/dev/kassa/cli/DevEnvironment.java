@@ -74,6 +74,12 @@ final class DevEnvironment implements AutoCloseable {
                 aggregate.close();
                 throw new UserError("the gateway could not start on port " + httpPort + ": " + e.getMessage());
             }
+            if (!gateway.awaitReady(Duration.ofSeconds(120))) {
+                gateway.close();
+                relay.close();
+                aggregate.close();
+                throw new UserError("the gateway's session views did not start within 120 s; see the log file.");
+            }
             DevCredentials credentials = DevCredentials.ensure(dataDir, adminToken, kafka.bootstrapServers(), gateway.url());
             return new DevEnvironment(kafka, topics, aggregate, relay, gateway, credentials);
         } catch (RuntimeException | InterruptedException | IOException e) {

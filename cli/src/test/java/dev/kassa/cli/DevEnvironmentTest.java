@@ -142,7 +142,7 @@ class DevEnvironmentTest {
             var health = send("GET", env.gateway().url() + "/health", "Accept", "application/json", null);
             assertThat(health.statusCode()).isEqualTo(200);
             var checks = json.readTree(health.body()).get("checks");
-            assertThat(checks.fieldNames()).toIterable().containsExactlyInAnyOrder("kafka", "replicas", "aggregate", "relay");
+            assertThat(checks.fieldNames()).toIterable().containsExactlyInAnyOrder("kafka", "replicas", "views", "aggregate", "relay");
             checks.forEach(c -> assertThat(c.get("up").asBoolean()).as(c.toString()).isTrue());
         } finally {
             receiver.stop(0);

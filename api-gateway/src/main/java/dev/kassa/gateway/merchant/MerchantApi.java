@@ -139,6 +139,14 @@ public final class MerchantApi {
 
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "SessionList", description = "A page of the merchant's sessions, newest first.")
+    public record SessionList(boolean ok, List<Session> sessions,
+                              @JsonProperty("next_cursor") @Schema(nullable = true, description = "pass as starting_after for the next page; null: no more")
+                              String nextCursor) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     @Schema(name = "WebhookAttempts", description = "Every attempt to deliver a session's webhooks, to each endpoint, oldest first.")
     public record WebhookAttempts(boolean ok, @JsonProperty("session_id") long sessionId, List<WebhookAttemptView> attempts) {
     }

@@ -2,10 +2,7 @@ package dev.kassa.gateway.merchant;
 
 import dev.kassa.gateway.ApiError;
 import dev.kassa.gateway.SessionIds;
-import dev.kassa.log.EventLogReplay;
 import dev.kassa.model.ErrorCode;
-import dev.kassa.schemas.KafkaAccess;
-import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.WebhookEndpoints;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.WebhookAttempt;
@@ -29,16 +26,16 @@ import java.util.Locale;
 /**
  * {@code GET /gateway/webhook_attempts.php?session_id=}: every attempt to deliver a session's webhooks, to each of the
  * merchant's endpoints, with its status code, latency and the first 1 KB of the answer. Read from the session's
- * partition of the attempts topic (kept 30 days: docs/TOPICS.md).
+ * timeline view (kept as long as the session is in the views: docs/ARCHITECTURE.md).
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 class WebhookAttemptsController {
 
-    private final KafkaAccess access;
+    private final dev.kassa.gateway.kafka.KafkaBackend kafka;
 
-    WebhookAttemptsController(KafkaAccess access) {
-        this.access = access;
+    WebhookAttemptsController(dev.kassa.gateway.kafka.KafkaBackend kafka) {
+        this.kafka = kafka;
     }
 
     @Get("/gateway/webhook_attempts.php")
@@ -50,15 +47,15 @@ class WebhookAttemptsController {
     @ApiResponse(responseCode = "401", description = "missing_api_key, invalid_api_key", content = @Content(schema = @Schema(implementation = MerchantApi.Failure.class)))
     @ApiResponse(responseCode = "404", description = "not_found", content = @Content(schema = @Schema(implementation = MerchantApi.Failure.class)))
     HttpResponse<MerchantApi.WebhookAttempts> attempts(@Parameter(hidden = true) Merchant merchant,
-                                                       @QueryValue(value = "session_id", defaultValue = "") String sessionId) {
+                                                       @QueryValue(value = "session_id", defaultValue = "") String sessionId)
+            throws InterruptedException {
         long id = SessionIds.parse(sessionId);
         List<MerchantApi.WebhookAttemptView> attempts = new ArrayList<>();
-        EventLogReplay.readSessionPartition(access, Topics.WEBHOOK_ATTEMPTS.name(), id, Topics.WEBHOOK_ATTEMPTS.keySerde().deserializer(),
-                Topics.WEBHOOK_ATTEMPTS.valueSerde().deserializer(), (Long key, WebhookAttempt a) -> {
-                    if (a != null && a.getSessionId() == id && a.getMerchantId() == merchant.getMerchantId()) {
-                        attempts.add(view(a));
-                    }
-                });
+        for (WebhookAttempt a : kafka.timeline(id).attempts()) {
+            if (a.getSessionId() == id && a.getMerchantId() == merchant.getMerchantId()) {
+                attempts.add(view(a));
+            }
+        }
         if (attempts.isEmpty()) {
             // No attempt yet, or another merchant's session: the same answer, so ids cannot be probed.
             throw new ApiError(ErrorCode.NOT_FOUND, "no webhook attempts for this session of this merchant (yet)");

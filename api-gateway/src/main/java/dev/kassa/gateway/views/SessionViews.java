@@ -173,6 +173,19 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
         return s != null && s.state() == KafkaStreams.State.RUNNING;
     }
 
+    /** Waits until the views are queryable here (joined, restored), at most {@code timeout}; whether they are. */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ready()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            awaitChange(left / 1_000_000 + 1); // woken by every state change of the stream
+        }
+        return true;
+    }
+
     /** Kafka Streams' state of the views, for /health. */
     public String state() {
         KafkaStreams s = streams;
