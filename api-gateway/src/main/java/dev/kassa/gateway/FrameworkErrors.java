@@ -30,6 +30,9 @@ class FrameworkErrors {
             // A buyer's browser: a page, not JSON.
             return HostedPage.notFoundPage();
         }
+        if (path.equals("/dashboard") || path.startsWith("/dashboard/")) {
+            return dev.kassa.gateway.dashboard.DashboardNotFound.page(); // a merchant's browser: a page too
+        }
         return new ApiError(ErrorCode.NOT_FOUND, "no such path: " + path).response();
     }
 

@@ -14,8 +14,9 @@ import org.reactivestreams.Publisher;
 import io.micronaut.core.async.publisher.Publishers;
 
 /**
- * A body that says it is not JSON is refused with 415 before any controller sees it; the hosted page's own forms
- * ({@code /pay/…}, form-encoded, posted by buyers' browsers) are the one exception.
+ * A body that says it is not JSON is refused with 415 before any controller sees it; the pages' own forms
+ * (the hosted page's {@code /pay/…} and the dashboard's {@code /dashboard/…}, form-encoded, posted by browsers) are the
+ * exceptions.
  */
 @Filter("/**")
 public class JsonOnlyFilter implements HttpServerFilter {
@@ -24,7 +25,7 @@ public class JsonOnlyFilter implements HttpServerFilter {
     public Publisher<MutableHttpResponse<?>> doFilter(HttpRequest<?> request, ServerFilterChain chain) {
         boolean hasBody = request.getMethod() == HttpMethod.POST || request.getMethod() == HttpMethod.PATCH;
         String type = request.getHeaders().get("Content-Type");
-        boolean hostedForm = request.getPath().startsWith("/pay/");
+        boolean hostedForm = request.getPath().startsWith("/pay/") || request.getPath().startsWith("/dashboard/");
         if (hasBody && !hostedForm && type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             MutableHttpResponse<?> refused = new ApiError(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "send Content-Type: application/json, not " + type).response();

@@ -68,6 +68,8 @@ final class DevCommand implements Callable<Integer> {
                 + " sandbox /sandbox/*, /metrics, /health)");
         out.println("  merchant   demo merchant " + env.credentials().merchantId() + " (pro, smart routing, domain "
                 + env.credentials().domain() + "); key and secrets in " + dataDir.resolve(DevCredentials.FILE).toAbsolutePath());
+        out.println("  dashboard  " + env.gateway().url() + "/dashboard  (sign in as " + env.credentials().dashboardEmail()
+                + "; the password is in " + DevCredentials.FILE + ")");
         out.println("  secrets    webhook secrets sealed on kassa.merchants with " + dataDir.resolve(DevCredentials.KEYRING)
                 + " (keep it with the data)");
         out.println("  logs       " + System.getProperty("kassa.log.dir", "var/log") + "/kassa.log");

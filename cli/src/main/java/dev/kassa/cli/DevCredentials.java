@@ -20,9 +20,12 @@ import java.util.Map;
 
 /**
  * {@code <data-dir>/dev-credentials.json} (SPEC.md): the admin token, the Kafka address, and a demo merchant
- * (package pro, smart routing) created through the gateway's own operator API on first start and kept after.
+ * (package pro, smart routing) created through the gateway's own operator API on first start and kept after, with a
+ * dashboard user whose password is set through the same one-time link an operator would hand out; the sandbox
+ * providers' callback secret.
  */
-record DevCredentials(String adminToken, String kafkaBootstrap, long merchantId, String apiKey, String webhookSecret, String domain) {
+record DevCredentials(String adminToken, String kafkaBootstrap, long merchantId, String apiKey, String webhookSecret, String domain,
+                      String gatewayUrl, String dashboardEmail, String dashboardPassword) {
 
     static final String FILE = "dev-credentials.json";
     static final String KEYRING = "secrets.keyring";
@@ -68,8 +71,13 @@ record DevCredentials(String adminToken, String kafkaBootstrap, long merchantId,
             JsonNode old = JSON.readTree(file.toFile());
             JsonNode merchant = old.get("merchant");
             if (merchant != null && merchant.hasNonNull("api_key")) {
-                DevCredentials kept = new DevCredentials(adminToken, kafkaBootstrap, merchant.get("merchant_id").asLong(),
-                        merchant.get("api_key").asText(), merchant.get("webhook_secret").asText(), merchant.get("domain").asText());
+                long merchantId = merchant.get("merchant_id").asLong();
+                JsonNode dashboard = old.path("dashboard");
+                String password = dashboard.hasNonNull("password") ? dashboard.get("password").asText()
+                        : dashboardUser(gatewayUrl, adminToken, merchantId); // a data directory from before the dashboard
+                DevCredentials kept = new DevCredentials(adminToken, kafkaBootstrap, merchantId,
+                        merchant.get("api_key").asText(), merchant.get("webhook_secret").asText(), merchant.get("domain").asText(),
+                        gatewayUrl, DEMO_USER, password);
                 kept.write(file);
                 return kept;
             }
@@ -85,10 +93,47 @@ record DevCredentials(String adminToken, String kafkaBootstrap, long merchantId,
             throw new UserError("the demo merchant could not be created (HTTP " + created.statusCode() + "); see the log file.");
         }
         JsonNode answer = JSON.readTree(created.body());
-        DevCredentials credentials = new DevCredentials(adminToken, kafkaBootstrap, answer.get("merchant_id").asLong(),
-                answer.get("api_key").asText(), answer.get("webhook_secret").asText(), DEMO_DOMAIN);
+        long merchantId = answer.get("merchant_id").asLong();
+        DevCredentials credentials = new DevCredentials(adminToken, kafkaBootstrap, merchantId,
+                answer.get("api_key").asText(), answer.get("webhook_secret").asText(), DEMO_DOMAIN, gatewayUrl, DEMO_USER,
+                dashboardUser(gatewayUrl, adminToken, merchantId));
         credentials.write(file);
         return credentials;
+    }
+
+    static final String DEMO_USER = "demo@" + DEMO_DOMAIN;
+
+    /**
+     * Makes the demo dashboard user as an operator and a merchant would: the operator's one-time link, then the form
+     * behind it with a random password. Returns the password.
+     */
+    static String dashboardUser(String gatewayUrl, String adminToken, long merchantId) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> invited = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/admin/merchants/" + merchantId + "/users"))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + DEMO_USER + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        if (invited.statusCode() != 201) {
+            throw new UserError("the demo dashboard user could not be created (HTTP " + invited.statusCode() + "); see the log file.");
+        }
+        String link = JSON.readTree(invited.body()).get("set_password_url").asText();
+        String token = link.substring(link.indexOf("token=") + "token=".length());
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/dashboard/set-password?token=" + token))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        String csrf = form.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("kassa_login_csrf="))
+                .map(c -> c.substring("kassa_login_csrf=".length(), c.indexOf(';'))).findFirst()
+                .orElseThrow(() -> new UserError("the set-password page gave no form token (HTTP " + form.statusCode() + ")"));
+        byte[] bytes = new byte[18];
+        new SecureRandom().nextBytes(bytes);
+        String password = "demo-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String body = "csrf=" + csrf + "&token=" + token + "&password=" + password + "&confirm=" + password;
+        HttpResponse<String> set = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/dashboard/set-password"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", "kassa_login_csrf=" + csrf).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (set.statusCode() != 303) {
+            throw new UserError("the demo dashboard user's password could not be set (HTTP " + set.statusCode() + "); see the log file.");
+        }
+        return password;
     }
 
     private void write(Path file) throws IOException {
@@ -101,6 +146,13 @@ record DevCredentials(String adminToken, String kafkaBootstrap, long merchantId,
         all.put("admin_token", adminToken);
         all.put("kafka_bootstrap", kafkaBootstrap);
         all.put("merchant", merchant);
+        Map<String, Object> dashboard = new LinkedHashMap<>();
+        dashboard.put("url", gatewayUrl + "/dashboard");
+        dashboard.put("email", dashboardEmail);
+        dashboard.put("password", dashboardPassword);
+        all.put("dashboard", dashboard);
+        // kassa dev runs in development mode: the sandbox provider's callbacks are signed with this secret.
+        all.put("providers", Map.of("sandbox", Map.of("callback_secret", "sandbox-secret")));
         Files.writeString(file, JSON.writeValueAsString(all) + "\n");
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 /** {@code kassa merchant create|update|list}: the operator API from the shell. */
 @Command(name = "merchant", mixinStandardHelpOptions = true, description = "Create, change or list merchants.",
         subcommands = {MerchantCommand.Create.class, MerchantCommand.Update.class, MerchantCommand.RotateKey.class,
-                MerchantCommand.ListMerchants.class, EndpointsCommand.class})
+                MerchantCommand.ListMerchants.class, MerchantCommand.AddUser.class, EndpointsCommand.class})
 final class MerchantCommand implements Runnable {
 
     @Spec
@@ -38,7 +38,7 @@ final class MerchantCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a subcommand: create, update, rotate-key, list or endpoints");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a subcommand: create, update, rotate-key, list, add-user or endpoints");
     }
 
     /** Where the operator API is and the token for it (default: the dev environment's credentials file). */
@@ -218,6 +218,35 @@ final class MerchantCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             out.println(operator.send("PATCH", "/admin/merchants/" + merchantId, body.toString()));
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "add-user", mixinStandardHelpOptions = true,
+            description = "Give a person a sign-in to a merchant's dashboard: prints the one-time link that sets their password "
+                    + "(valid 72 hours). For an existing user of the merchant, a new link (a forgotten password).")
+    static final class AddUser implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Operator operator = new Operator();
+
+        @Parameters(index = "0", description = "The merchant id.")
+        long merchantId;
+
+        @Parameters(index = "1", description = "The person's e-mail.")
+        String email;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            var body = new ObjectMapper().createObjectNode().put("email", email);
+            var json = new ObjectMapper().readTree(operator.send("POST", "/admin/merchants/" + merchantId + "/users", body.toString()));
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("dashboard user " + json.get("email").asText() + " for merchant " + json.get("merchant_id").asLong());
+            out.println("set-password link (send it to them; valid once, until " + json.get("expires_at").asText() + "):");
+            out.println("  " + json.get("set_password_url").asText());
             out.flush();
             return 0;
         }

@@ -2,6 +2,7 @@ package dev.kassa.schemas;
 
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.MerchantUser;
 import dev.kassa.schemas.avro.RedeliveryRequest;
 import dev.kassa.schemas.avro.RoutingDecision;
 import dev.kassa.schemas.avro.SessionCommand;
@@ -80,13 +81,22 @@ public final class Topics {
             Map.of("cleanup.policy", COMPACT),
             "the relay's facts about merchants' webhook endpoints (disabled after 410 Gone, with reason and time)");
 
+    /**
+     * The people who sign in to merchants' dashboards; key the e-mail (lower case), compacted. Only the gateway writes
+     * it; a password is kept only as a bcrypt hash.
+     */
+    public static final Topic<String, MerchantUser> MERCHANT_USERS = new Topic<>(
+            "kassa.merchant-users", Serdes.String(), new AvroSerde<>(MerchantUser.class),
+            Map.of("cleanup.policy", COMPACT),
+            "dashboard users per merchant (e-mail, bcrypt password hash, one-time set-password token hash)");
+
     private Topics() {
     }
 
     /** All of them, in the order they are created. */
     public static List<Topic<?, ?>> all() {
         return List.of(SESSION_COMMANDS, SESSION_EVENTS, SESSION_STATE, COMMAND_RESULTS, MERCHANTS, WEBHOOK_ATTEMPTS,
-                WEBHOOK_REDELIVERIES, ROUTING_DECISIONS, WEBHOOK_ENDPOINT_STATUS);
+                WEBHOOK_REDELIVERIES, ROUTING_DECISIONS, WEBHOOK_ENDPOINT_STATUS, MERCHANT_USERS);
     }
 
     private static String ms(Duration duration) {

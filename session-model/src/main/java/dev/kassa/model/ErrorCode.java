@@ -83,6 +83,7 @@ public enum ErrorCode {
     INVALID_AT(400, "`at` is not an ISO-8601 instant"),
     INVALID_LIMIT(400, "`limit` is not a whole number from 1 to 100"),
     INVALID_STATUS(400, "`status` names no session status (created, pending, paid, failed, expired, cancelled, review, refunded)"),
+    EMAIL_TAKEN(409, "this e-mail already signs in to another merchant's dashboard"),
     INVALID_CURSOR(400, "`starting_after` is not a cursor this API answered (`next_cursor`)"),
     INVALID_RESOLUTION(400, "a review `resolution` is not approve, reject or refund"),
     INVALID_OUTCOME(400, "a sandbox `outcome` is not paid, failed, review or requires_action"),

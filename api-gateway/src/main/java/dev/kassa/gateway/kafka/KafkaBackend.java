@@ -75,6 +75,8 @@ public final class KafkaBackend implements AutoCloseable {
     /** Sessions, orders, timelines: the read side in Kafka Streams stores, owned per partition (not in this heap). */
     private final SessionViews views;
     private final Replica<Long, WebhookEndpointStatus> endpointStatus;
+    /** Dashboard users by e-mail (few per merchant: a replica like the merchants'). */
+    private final Replica<String, dev.kassa.schemas.avro.MerchantUser> users;
     private final TopicProducer producer;
     /** Per command id, the requests waiting for a result: concurrent retries share an id and each gets one result. */
     private final Map<String, Queue<CompletableFuture<CommandResult>>> waiting = new ConcurrentHashMap<>();
@@ -106,6 +108,8 @@ public final class KafkaBackend implements AutoCloseable {
                 });
         endpointStatus = new Replica<>(bootstrap, Topics.WEBHOOK_ENDPOINT_STATUS.name(), Serdes.Long().deserializer(),
                 Topics.WEBHOOK_ENDPOINT_STATUS.valueSerde().deserializer(), (id, before, status) -> { });
+        users = new Replica<>(bootstrap, Topics.MERCHANT_USERS.name(), Serdes.String().deserializer(),
+                Topics.MERCHANT_USERS.valueSerde().deserializer(), (email, before, user) -> { });
         producer = new TopicProducer(bootstrap.config(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -205,7 +209,23 @@ public final class KafkaBackend implements AutoCloseable {
 
     /** Whether the merchants' replicas have caught up with what the topics held at start. */
     public boolean replicasLoaded() {
-        return merchants.loaded() && endpointStatus.loaded();
+        return merchants.loaded() && endpointStatus.loaded() && users.loaded();
+    }
+
+    /** A dashboard user by e-mail (lower case), or null. */
+    public dev.kassa.schemas.avro.MerchantUser user(String email) {
+        return users.get(email);
+    }
+
+    /** Every dashboard user (a copy; they are few). */
+    public List<dev.kassa.schemas.avro.MerchantUser> users() {
+        return users.snapshot();
+    }
+
+    /** Writes a dashboard user and waits until this gateway's replica has it (read-your-writes). */
+    public dev.kassa.schemas.avro.MerchantUser putUser(dev.kassa.schemas.avro.MerchantUser user, Duration timeout) throws Exception {
+        producer.send(Topics.MERCHANT_USERS, user.getEmail(), user).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return users.await(user.getEmail(), u -> u.getUpdatedAt().equals(user.getUpdatedAt()), timeout);
     }
 
     /** Sends a command and waits, bounded, for the aggregate's answer; empty on timeout. */
@@ -395,6 +415,7 @@ public final class KafkaBackend implements AutoCloseable {
         running = false;
         results.wakeup();
         merchants.close();
+        users.close();
         endpointStatus.close();
         producer.close(Duration.ofSeconds(5));
     }

@@ -50,7 +50,13 @@ class MerchantAdminController {
     private final SessionCommands commands;
     private final SecretKeyring keyring;
 
-    MerchantAdminController(KafkaBackend kafka, GatewaySettings settings, SessionCommands commands, SecretKeyring keyring) {
+    private final MerchantChanges changes;
+    private final dev.kassa.gateway.dashboard.MerchantUsers users;
+
+    MerchantAdminController(KafkaBackend kafka, GatewaySettings settings, SessionCommands commands, SecretKeyring keyring,
+                            MerchantChanges changes, dev.kassa.gateway.dashboard.MerchantUsers users) {
+        this.changes = changes;
+        this.users = users;
         this.commands = commands;
         this.keyring = keyring;
         this.kafka = kafka;
@@ -67,13 +73,13 @@ class MerchantAdminController {
         if (email == null || !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
             throw email == null ? ApiError.missingField("email") : new ApiError(ErrorCode.INVALID_EMAIL, "'email' is not an e-mail address");
         }
-        List<String> domains = domains(json);
-        MerchantPackage pack = enumOf(MerchantPackage.class, Json.text(json, "package"), MerchantPackage.FREE, "package", "free, pro or unlimited");
-        CheckoutMode mode = enumOf(CheckoutMode.class, Json.text(json, "checkout_mode"), CheckoutMode.HOSTED_CHECKOUT,
+        List<String> domains = MerchantChanges.domains(json);
+        MerchantPackage pack = MerchantChanges.enumOf(MerchantPackage.class, Json.text(json, "package"), MerchantPackage.FREE, "package", "free, pro or unlimited");
+        CheckoutMode mode = MerchantChanges.enumOf(CheckoutMode.class, Json.text(json, "checkout_mode"), CheckoutMode.HOSTED_CHECKOUT,
                 "checkout_mode", "hosted_checkout or smart_router");
-        int ttl = intIn(json, "session_ttl_seconds", 900, 1, 86_400);
-        int grace = intIn(json, "grace_seconds", 1800, 0, 7 * 86_400);
-        String webhookUrl = webhookUrl(Json.text(json, "webhook_url"));
+        int ttl = MerchantChanges.intIn(json, "session_ttl_seconds", 900, 1, 86_400);
+        int grace = MerchantChanges.intIn(json, "grace_seconds", 1800, 0, 7 * 86_400);
+        String webhookUrl = changes.webhookUrl(Json.text(json, "webhook_url"));
         Instant now = commands.now();
         String apiKey = Secrets.apiKey();
         String webhookSecret = Secrets.webhookSecret();
@@ -91,9 +97,9 @@ class MerchantAdminController {
                 .setWebhookSecret(keyring.seal(merchantId, webhookSecret))
                 .setSessionTtlSeconds(ttl)
                 .setGraceSeconds(grace)
-                .setRateLimitPerSecond(rateLimit(json, null))
-                .setRoutingAllow(json.has("routing_allow") ? strings(json, "routing_allow") : List.of())
-                .setRoutingBlock(json.has("routing_block") ? strings(json, "routing_block") : List.of())
+                .setRateLimitPerSecond(MerchantChanges.rateLimit(json, null))
+                .setRoutingAllow(json.has("routing_allow") ? MerchantChanges.strings(json, "routing_allow") : List.of())
+                .setRoutingBlock(json.has("routing_block") ? MerchantChanges.strings(json, "routing_block") : List.of())
                 .setCreatedAt(now)
                 .setUpdatedAt(now)
                 .build();
@@ -157,70 +163,27 @@ class MerchantAdminController {
                                              long merchantId, @Nullable @Body String body) throws Exception {
         requireOperator(authorization);
         JsonNode json = Json.object(body);
-        Merchant current = kafka.merchantRecord(merchantId);
-        if (current == null) {
-            throw new ApiError(ErrorCode.NOT_FOUND, "no merchant " + merchantId);
-        }
-        Instant now = commands.now();
-        Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(now);
-        String newSecret = null;
-        if (json.has("webhook_url")) {
-            // A new URL starts enabled: a relay's "disabled" fact about an older URL or time no longer applies.
-            next.setWebhookUrl(webhookUrl(Json.text(json, "webhook_url"))).setWebhookEnabledAt(now).setWebhookDisabledReason(null);
-        }
-        if (json.path("rotate_webhook_secret").asBoolean(false)) {
-            newSecret = Secrets.webhookSecret();
-            next.setPreviousWebhookSecret(current.getWebhookSecret()).setPreviousSecretUntil(now.plus(Duration.ofHours(24)))
-                    .setWebhookSecret(keyring.seal(merchantId, newSecret));
-        }
-        if (json.path("webhook_enabled").asBoolean(false)) {
-            next.setWebhookDisabledReason(null).setWebhookEnabledAt(now);
-        }
-        if (json.has("disabled")) {
-            next.setDisabled(json.get("disabled").asBoolean());
-        }
-        if (json.has("session_ttl_seconds")) {
-            next.setSessionTtlSeconds(intIn(json, "session_ttl_seconds", current.getSessionTtlSeconds(), 1, 86_400));
-        }
-        if (json.has("webhook_retry_schedule")) {
-            next.setWebhookRetrySchedule(retrySchedule(json.get("webhook_retry_schedule")));
-        }
-        if (json.has("rate_limit_per_second")) {
-            next.setRateLimitPerSecond(rateLimit(json, current.getRateLimitPerSecond()));
-        }
-        if (json.has("grace_seconds")) {
-            next.setGraceSeconds(intIn(json, "grace_seconds", current.getGraceSeconds(), 0, 7 * 86_400));
-        }
-        if (json.has("package")) {
-            next.setPackage$(enumOf(MerchantPackage.class, Json.text(json, "package"), current.getPackage$(), "package", "free, pro or unlimited"));
-        }
-        if (json.has("checkout_mode")) {
-            next.setCheckoutMode(enumOf(CheckoutMode.class, Json.text(json, "checkout_mode"), current.getCheckoutMode(),
-                    "checkout_mode", "hosted_checkout or smart_router"));
-        }
-        if (json.has("late_payment_policy")) {
-            next.setLatePaymentPolicy(enumOf(LatePaymentPolicy.class, Json.text(json, "late_payment_policy"),
-                    current.getLatePaymentPolicy(), "late_payment_policy", "review or auto_refund"));
-        }
-        if (json.has("domains")) {
-            next.setDomains(domains(json));
-        }
-        if (json.has("routing_allow")) {
-            next.setRoutingAllow(strings(json, "routing_allow"));
-        }
-        if (json.has("routing_block")) {
-            next.setRoutingBlock(strings(json, "routing_block"));
-        }
-        if (kafka.putMerchant(next.build(), Duration.ofSeconds(10)) == null) {
-            throw new ApiError(ErrorCode.UNAVAILABLE, "the change was written but is not readable yet; retry the read");
-        }
+        return HttpResponse.ok(changes.change(merchantId, json));
+    }
+
+    /**
+     * {@code POST /admin/merchants/{id}/users} {@code {"email"}}: a dashboard user for the merchant, and the one-time link
+     * that sets their password (valid 72 hours; shown once). For an existing user of this merchant, a new link (the old
+     * one stops working): the way to reset a forgotten password.
+     */
+    @Post("/{merchantId}/users")
+    @Consumes(MediaType.ALL)
+    HttpResponse<Map<String, Object>> addUser(@Header(value = "Authorization", defaultValue = "") String authorization,
+                                              long merchantId, @Nullable @Body String body) throws Exception {
+        requireOperator(authorization);
+        dev.kassa.gateway.dashboard.MerchantUsers.Invitation invitation = users.invite(merchantId, Json.text(Json.object(body), "email"));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("ok", true);
-        answer.put("merchant_id", merchantId);
-        if (newSecret != null) {
-            answer.put("webhook_secret", newSecret);
-        }
-        return HttpResponse.ok(answer);
+        answer.put("email", invitation.email());
+        answer.put("merchant_id", invitation.merchantId());
+        answer.put("set_password_url", invitation.setPasswordUrl());
+        answer.put("expires_at", invitation.expiresAt().toString());
+        return HttpResponse.created(answer);
     }
 
     /**
@@ -263,83 +226,8 @@ class MerchantAdminController {
         return HttpResponse.ok(answer);
     }
 
-    /** A merchant's own retry schedule, checked as the relay will read it; null (JSON null) returns to the relay's. */
-    private static String retrySchedule(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        String text = node.isTextual() ? node.asText().strip() : "";
-        try {
-            if (text.length() > 200 || dev.kassa.model.RetrySchedule.parse(text).delays().size() > 20) {
-                throw new IllegalArgumentException("at most 20 delays");
-            }
-        } catch (IllegalArgumentException e) {
-            throw new ApiError(ErrorCode.INVALID_RETRY_SCHEDULE, "'webhook_retry_schedule' " + (text.isEmpty() ? "is empty" : e.getMessage())
-                    + "; write 1 to 20 delays such as \"5s,30s,2m,1h\"");
-        }
-        return text;
-    }
-
     private void requireOperator(String authorization) {
         Operators.require(settings, authorization);
     }
 
-    private String webhookUrl(String webhookUrl) {
-        return webhookUrl == null ? null : WebhookUrls.check(webhookUrl, "webhook_url", settings.development());
-    }
-
-    private static List<String> domains(JsonNode json) {
-        if (json.get("domains") == null || !json.get("domains").isArray() || json.get("domains").isEmpty()) {
-            throw new ApiError(ErrorCode.MISSING_FIELD, "'domains' is required: a list of the merchant's shop domains");
-        }
-        List<String> domains = new ArrayList<>();
-        for (JsonNode d : json.get("domains")) {
-            domains.add(Domains.normalize(d.asText()).orElseThrow(() ->
-                    new ApiError(ErrorCode.INVALID_DOMAIN, "'" + d.asText() + "' is not a domain")));
-        }
-        return domains;
-    }
-
-    private static List<String> strings(JsonNode json, String field) {
-        if (!json.get(field).isArray()) {
-            throw new ApiError(ErrorCode.of("invalid_" + field), "'" + field + "' must be a list of methods or provider slugs");
-        }
-        List<String> values = new ArrayList<>();
-        json.get(field).forEach(v -> values.add(v.asText().trim().toLowerCase(Locale.ROOT)));
-        return values;
-    }
-
-    private static <E extends Enum<E>> E enumOf(Class<E> type, String value, E fallback, String field, String allowed) {
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ApiError(ErrorCode.of("invalid_" + field), "'" + field + "' must be " + allowed + ", not '" + value + "'");
-        }
-    }
-
-    private static int intIn(JsonNode json, String field, int fallback, int min, int max) {
-        JsonNode value = json.get(field);
-        if (value == null || value.isNull()) {
-            return fallback;
-        }
-        if (!value.canConvertToInt() || value.asInt() < min || value.asInt() > max) {
-            throw new ApiError(ErrorCode.of("invalid_" + field), "'" + field + "' must be a whole number from " + min + " to " + max);
-        }
-        return value.asInt();
-    }
-
-    /** {@code rate_limit_per_second}: 1 to 10,000 requests a second per gateway (bursts of twice that); null: the default. */
-    private static Integer rateLimit(JsonNode json, Integer fallback) {
-        JsonNode value = json.get("rate_limit_per_second");
-        if (value == null) {
-            return fallback;
-        }
-        if (value.isNull()) {
-            return null;
-        }
-        return intIn(json, "rate_limit_per_second", 0, 1, 10_000);
-    }
 }

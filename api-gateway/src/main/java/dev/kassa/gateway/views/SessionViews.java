@@ -331,6 +331,44 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
         return owned(merchantId, partition -> localPage(partition, merchantId, after, limit, statuses));
     }
 
+    /** A merchant's figures per day of creation, from day {@code fromDay} to {@code toDay} (days since 1970-01-01, UTC). */
+    public java.util.SortedMap<Long, DayFigures> merchantDays(long merchantId, long fromDay, long toDay) throws InterruptedException {
+        long to = Math.max(fromDay, Math.min(toDay, fromDay + 366)); // a year at most per question
+        byte[] frames = byMerchant(merchantId, "/admin/views/merchants/" + merchantId + "/days?from=" + fromDay + "&to=" + to,
+                partition -> localDays(partition, merchantId, fromDay, to));
+        java.util.SortedMap<Long, DayFigures> days = new java.util.TreeMap<>();
+        for (Map.Entry<Byte, byte[]> frame : frames(frames == null ? new byte[0] : frames)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(frame.getValue());
+            long day = b.getLong();
+            byte[] rest = new byte[b.remaining()];
+            b.get(rest);
+            days.put(day, DayFigures.decode(rest));
+        }
+        return days;
+    }
+
+    /** For the owner's endpoint. */
+    byte[] ownedDays(long merchantId, long fromDay, long toDay) throws InterruptedException {
+        long to = Math.max(fromDay, Math.min(toDay, fromDay + 366));
+        return owned(merchantId, partition -> localDays(partition, merchantId, fromDay, to));
+    }
+
+    private byte[] localDays(int partition, long merchantId, long fromDay, long toDay) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (DataOutputStream data = new DataOutputStream(out);
+             KeyValueIterator<Bytes, byte[]> it = this.<Bytes, byte[]>local(ViewTopology.DAYS, partition)
+                     .range(Bytes.wrap(ViewKeys.merchantDay(merchantId, fromDay)), Bytes.wrap(ViewKeys.merchantDay(merchantId, toDay)))) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                frame(data, (byte) 'D', java.nio.ByteBuffer.allocate(8 + kv.value.length).putLong(ViewKeys.dayOf(kv.key.get()))
+                        .put(kv.value).array());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     /** Sessions with a refund reserved and not settled, among the sessions this instance owns (its refund executor's). */
     public Set<Long> ownedReservedRefunds() {
         Set<Long> ids = new HashSet<>();

@@ -84,4 +84,13 @@ final class ViewKeys {
     static long retirementSession(byte[] key) {
         return ByteBuffer.wrap(key).getLong(8);
     }
+
+    /** A merchant's figures of one day (days since 1970-01-01, UTC): merchant id, day. */
+    static byte[] merchantDay(long merchantId, long day) {
+        return ByteBuffer.allocate(16).putLong(merchantId).putLong(day).array();
+    }
+
+    static long dayOf(byte[] merchantDayKey) {
+        return ByteBuffer.wrap(merchantDayKey).getLong(8);
+    }
 }

@@ -52,6 +52,7 @@ public final class ViewTopology {
     static final String RETIREMENTS = "view-retirements";
     public static final String MERCHANT_SESSIONS = "view-merchant-sessions";
     public static final String ORDERS = "view-merchant-orders";
+    public static final String DAYS = "view-merchant-days";
 
     /** Statuses a session may rest in for good; only these retire (a later change would bring it back anyway). */
     static final Set<SessionStatus> TERMINAL = EnumSet.of(SessionStatus.PAID, SessionStatus.FAILED, SessionStatus.EXPIRED,
@@ -93,11 +94,12 @@ public final class ViewTopology {
         builder.addStateStore(store(RETIREMENTS, Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(store(MERCHANT_SESSIONS, Serdes.Bytes(), stored));
         builder.addStateStore(store(ORDERS, Serdes.Bytes(), Serdes.ByteArray()));
+        builder.addStateStore(store(DAYS, Serdes.Bytes(), Serdes.ByteArray()));
 
         builder.stream(Topics.SESSION_STATE.name(), Consumed.with(Serdes.Long(), states).withName("view-state-source"))
                 .process(() -> new SessionView(retention, checkEvery, clock, changed, states), SESSIONS, TIMELINE, RESERVED, COUNTS, RETIREMENTS)
                 .repartition(Repartitioned.<Long, byte[]>as("view-by-merchant").withKeySerde(Serdes.Long()).withValueSerde(Serdes.ByteArray()))
-                .process(() -> new MerchantView(states), MERCHANT_SESSIONS, ORDERS);
+                .process(() -> new MerchantView(states), MERCHANT_SESSIONS, ORDERS, DAYS);
 
         builder.stream(Topics.SESSION_EVENTS.name(), Consumed.with(SessionEventKey.serde(), Serdes.ByteArray()).withName("view-events-source"))
                 .process(() -> new TimelineView<SessionEventKey>(ViewKeys.EVENT, SessionEventKey::sessionId, changed), TIMELINE);
@@ -275,12 +277,22 @@ public final class ViewTopology {
         }
     }
 
-    /** The merchant partition's views: the merchant's sessions newest first, and each order's newest session. */
+    /** Sessions that were paid: paid, or refunded after it (a refund keeps the day's paid volume: it was received). */
+    static boolean paid(SessionStatus status) {
+        return status == SessionStatus.PAID || status == SessionStatus.REFUNDED;
+    }
+
+    /**
+     * The merchant partition's views: the merchant's sessions newest first, each order's newest session, and figures
+     * per day of creation (sessions, sessions per status now, paid sessions and paid volume per currency) for the
+     * dashboard's overview. The figures are history: a retired session stays counted.
+     */
     static final class MerchantView implements Processor<Long, byte[], Void, Void> {
 
         private final AvroSerde<SessionState> states;
         private KeyValueStore<Bytes, SessionState> list;
         private KeyValueStore<Bytes, byte[]> orders;
+        private KeyValueStore<Bytes, byte[]> days;
 
         MerchantView(AvroSerde<SessionState> states) {
             this.states = states;
@@ -290,6 +302,7 @@ public final class ViewTopology {
         public void init(ProcessorContext<Void, Void> context) {
             list = context.getStateStore(MERCHANT_SESSIONS);
             orders = context.getStateStore(ORDERS);
+            days = context.getStateStore(DAYS);
         }
 
         @Override
@@ -308,6 +321,7 @@ public final class ViewTopology {
                 }
                 return;
             }
+            count(list.get(listKey), state);
             // The list shows a summary: the bounded idempotency memory is the aggregate's business, not a reader's.
             list.put(listKey, SessionState.newBuilder(state).setRecentCommands(List.of()).build());
             // The newest session of an order wins (SPEC.md): latest created_at, the larger id on a tie.
@@ -315,6 +329,32 @@ public final class ViewTopology {
                     || (ViewKeys.orderCreatedAt(newest) == created && ViewKeys.orderSessionId(newest) <= state.getSessionId())) {
                 orders.put(orderKey, ViewKeys.orderSession(created, state.getSessionId()));
             }
+        }
+
+        /** Moves the figures of the session's day of creation from {@code before} (null: new) to {@code after}. */
+        private void count(SessionState before, SessionState after) {
+            if (before != null && before.getStatus() == after.getStatus()) {
+                return; // a replay, or a change that moves no figure
+            }
+            long day = Math.floorDiv(after.getCreatedAt().toEpochMilli(), 86_400_000L);
+            Bytes key = Bytes.wrap(ViewKeys.merchantDay(after.getMerchantId(), day));
+            DayFigures figures = DayFigures.decode(days.get(key));
+            if (before == null) {
+                figures.add("sessions", 1);
+            } else {
+                figures.add("status:" + before.getStatus().name(), -1);
+            }
+            figures.add("status:" + after.getStatus().name(), 1);
+            boolean was = before != null && paid(before.getStatus());
+            if (was != paid(after.getStatus())) {
+                int sign = was ? -1 : 1;
+                boolean otherCurrency = after.getPaidAmountMinor() != null && after.getPaidCurrency() != null
+                        && !after.getPaidCurrency().equals(after.getCurrency());
+                long amount = after.getPaidAmountMinor() != null && !otherCurrency ? after.getPaidAmountMinor() : after.getAmountMinor();
+                figures.add("paid", sign);
+                figures.add("paid_minor:" + after.getCurrency(), sign * amount);
+            }
+            days.put(key, figures.encode());
         }
     }
 }

@@ -75,6 +75,14 @@ class ViewsController {
         return answer(views.ownedPage(merchantId, new SessionViews.Cursor(afterCreated, afterSession), Math.max(1, Math.min(500, limit)), statuses));
     }
 
+    @Get(value = "/merchants/{merchantId}/days", produces = MediaType.APPLICATION_OCTET_STREAM)
+    HttpResponse<byte[]> days(@Header(value = "Authorization", defaultValue = "") String authorization, @PathVariable long merchantId,
+                              @QueryValue(value = "from", defaultValue = "0") long from, @QueryValue(value = "to", defaultValue = "0") long to)
+            throws InterruptedException {
+        Operators.require(settings, authorization);
+        return answer(views.ownedDays(merchantId, from, to));
+    }
+
     private static HttpResponse<byte[]> answer(byte[] bytes) {
         if (bytes == SessionViews.NOT_OWNER) {
             return HttpResponse.status(HttpStatus.CONFLICT);

@@ -1,0 +1,125 @@
+package dev.kassa.gateway.dashboard;
+
+import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.schemas.avro.MerchantUser;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Signed dashboard sessions: the cookie carries who signed in, for which merchant, when, until when, and a random
+ * nonce, with an HMAC-SHA256 over it. Any gateway instance can check it (no shared session store: Kafka stays the only
+ * stateful part); the key is derived from the operator's token, which every instance has (a new token signs everyone
+ * out). A session ends after 8 hours, at sign-out (the cookie is cleared), or when the user's
+ * {@code sessions_valid_after} passes its start (a new password). The CSRF token of a form is an HMAC of the session's
+ * nonce: a page of this session can post, a page elsewhere cannot know it.
+ */
+@Singleton
+final class DashboardSessions {
+
+    static final String COOKIE = "kassa_dashboard";
+    static final String LOGIN_CSRF_COOKIE = "kassa_login_csrf";
+    static final Duration LIFETIME = Duration.ofHours(8);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    private final byte[] key;
+    private final boolean secureCookies;
+
+    DashboardSessions(GatewaySettings settings) {
+        try {
+            this.key = MessageDigest.getInstance("SHA-256").digest(("kassa-dashboard-sessions\n" + settings.adminToken())
+                    .getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        String url = settings.publicUrl() == null ? "" : settings.publicUrl();
+        // Secure everywhere but plain http on localhost (kassa dev), where a Secure cookie would never be sent back.
+        this.secureCookies = !(url.startsWith("http://localhost") || url.startsWith("http://127.0.0.1"));
+    }
+
+    /** Who is signed in. */
+    record Principal(String email, long merchantId, Instant issuedAt, String nonce) {
+    }
+
+    /** A new session's cookie value. */
+    String issue(MerchantUser user, Instant now) {
+        String payload = String.join("|", B64.encodeToString(user.getEmail().getBytes(StandardCharsets.UTF_8)),
+                Long.toString(user.getMerchantId()), Long.toString(now.toEpochMilli()), Long.toString(now.plus(LIFETIME).toEpochMilli()), random());
+        return B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + B64.encodeToString(mac(payload));
+    }
+
+    /** The principal of a cookie value, if it is ours, unexpired, and its user still accepts it. */
+    Optional<Principal> verify(String cookie, Instant now, Function<String, MerchantUser> users) {
+        if (cookie == null || cookie.length() > 1024) {
+            return Optional.empty();
+        }
+        int dot = cookie.indexOf('.');
+        if (dot < 0) {
+            return Optional.empty();
+        }
+        try {
+            String payload = new String(Base64.getUrlDecoder().decode(cookie.substring(0, dot)), StandardCharsets.UTF_8);
+            byte[] given = Base64.getUrlDecoder().decode(cookie.substring(dot + 1));
+            if (!MessageDigest.isEqual(mac(payload), given)) {
+                return Optional.empty();
+            }
+            String[] parts = payload.split("\\|");
+            if (parts.length != 5) {
+                return Optional.empty();
+            }
+            String email = new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8);
+            long merchant = Long.parseLong(parts[1]);
+            Instant issued = Instant.ofEpochMilli(Long.parseLong(parts[2]));
+            Instant expires = Instant.ofEpochMilli(Long.parseLong(parts[3]));
+            MerchantUser user = users.apply(email);
+            if (!now.isBefore(expires) || user == null || user.getMerchantId() != merchant
+                    || issued.isBefore(user.getSessionsValidAfter())) {
+                return Optional.empty();
+            }
+            return Optional.of(new Principal(email, merchant, issued, parts[4]));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The CSRF token of this session's forms. */
+    String csrf(Principal principal) {
+        return B64.encodeToString(mac("csrf|" + principal.nonce()));
+    }
+
+    boolean csrfMatches(Principal principal, String token) {
+        return token != null && MessageDigest.isEqual(csrf(principal).getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A Set-Cookie value: HttpOnly, SameSite=Lax (links from e-mail still open the dashboard), Secure outside localhost. */
+    String cookie(String name, String value, Duration maxAge, String sameSite) {
+        return name + "=" + value + "; Path=/dashboard; Max-Age=" + maxAge.toSeconds() + "; HttpOnly; SameSite=" + sameSite
+                + (secureCookies ? "; Secure" : "");
+    }
+
+    static String random() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return B64.encodeToString(bytes);
+    }
+
+    private byte[] mac(String payload) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

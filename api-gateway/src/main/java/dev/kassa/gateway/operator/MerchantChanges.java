@@ -1,0 +1,192 @@
+package dev.kassa.gateway.operator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.Domains;
+import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.Json;
+import dev.kassa.gateway.Secrets;
+import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.model.ErrorCode;
+import dev.kassa.schemas.SecretKeyring;
+import dev.kassa.schemas.avro.CheckoutMode;
+import dev.kassa.schemas.avro.LatePaymentPolicy;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.MerchantPackage;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A change of a merchant's record, checked field by field: what {@code PATCH /admin/merchants/{id}} does, and what the
+ * merchant's dashboard settings do with the fields a merchant may change (the dashboard never passes the others).
+ */
+@Singleton
+public final class MerchantChanges {
+
+    private final KafkaBackend kafka;
+    private final GatewaySettings settings;
+    private final SessionCommands commands;
+    private final SecretKeyring keyring;
+
+    MerchantChanges(KafkaBackend kafka, GatewaySettings settings, SessionCommands commands, SecretKeyring keyring) {
+        this.kafka = kafka;
+        this.settings = settings;
+        this.commands = commands;
+        this.keyring = keyring;
+    }
+
+    /**
+     * Applies the fields present in {@code json} (webhook URL, null removes it; secret rotation; re-enabling; disable;
+     * ttl; grace; package; checkout mode; late-payment policy; domains; routing lists; retry schedule; rate limit) and
+     * answers as the operator API does; a bad field is an {@link ApiError} and nothing is written.
+     */
+    public Map<String, Object> change(long merchantId, JsonNode json) throws Exception {
+        Merchant current = kafka.merchantRecord(merchantId);
+        if (current == null) {
+            throw new ApiError(ErrorCode.NOT_FOUND, "no merchant " + merchantId);
+        }
+        Instant now = commands.now();
+        Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(now);
+        String newSecret = null;
+        if (json.has("webhook_url")) {
+            // A new URL starts enabled: a relay's "disabled" fact about an older URL or time no longer applies.
+            next.setWebhookUrl(webhookUrl(Json.text(json, "webhook_url"))).setWebhookEnabledAt(now).setWebhookDisabledReason(null);
+        }
+        if (json.path("rotate_webhook_secret").asBoolean(false)) {
+            newSecret = Secrets.webhookSecret();
+            next.setPreviousWebhookSecret(current.getWebhookSecret()).setPreviousSecretUntil(now.plus(Duration.ofHours(24)))
+                    .setWebhookSecret(keyring.seal(merchantId, newSecret));
+        }
+        if (json.path("webhook_enabled").asBoolean(false)) {
+            next.setWebhookDisabledReason(null).setWebhookEnabledAt(now);
+        }
+        if (json.has("disabled")) {
+            next.setDisabled(json.get("disabled").asBoolean());
+        }
+        if (json.has("session_ttl_seconds")) {
+            next.setSessionTtlSeconds(intIn(json, "session_ttl_seconds", current.getSessionTtlSeconds(), 1, 86_400));
+        }
+        if (json.has("webhook_retry_schedule")) {
+            next.setWebhookRetrySchedule(retrySchedule(json.get("webhook_retry_schedule")));
+        }
+        if (json.has("rate_limit_per_second")) {
+            next.setRateLimitPerSecond(rateLimit(json, current.getRateLimitPerSecond()));
+        }
+        if (json.has("grace_seconds")) {
+            next.setGraceSeconds(intIn(json, "grace_seconds", current.getGraceSeconds(), 0, 7 * 86_400));
+        }
+        if (json.has("package")) {
+            next.setPackage$(enumOf(MerchantPackage.class, Json.text(json, "package"), current.getPackage$(), "package", "free, pro or unlimited"));
+        }
+        if (json.has("checkout_mode")) {
+            next.setCheckoutMode(enumOf(CheckoutMode.class, Json.text(json, "checkout_mode"), current.getCheckoutMode(),
+                    "checkout_mode", "hosted_checkout or smart_router"));
+        }
+        if (json.has("late_payment_policy")) {
+            next.setLatePaymentPolicy(enumOf(LatePaymentPolicy.class, Json.text(json, "late_payment_policy"),
+                    current.getLatePaymentPolicy(), "late_payment_policy", "review or auto_refund"));
+        }
+        if (json.has("domains")) {
+            next.setDomains(domains(json));
+        }
+        if (json.has("routing_allow")) {
+            next.setRoutingAllow(strings(json, "routing_allow"));
+        }
+        if (json.has("routing_block")) {
+            next.setRoutingBlock(strings(json, "routing_block"));
+        }
+        if (kafka.putMerchant(next.build(), Duration.ofSeconds(10)) == null) {
+            throw new ApiError(ErrorCode.UNAVAILABLE, "the change was written but is not readable yet; retry the read");
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", true);
+        answer.put("merchant_id", merchantId);
+        if (newSecret != null) {
+            answer.put("webhook_secret", newSecret);
+        }
+        return answer;
+    }
+
+    /** A merchant's own retry schedule, checked as the relay will read it; null (JSON null) returns to the relay's. */
+    static String retrySchedule(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String text = node.isTextual() ? node.asText().strip() : "";
+        try {
+            if (text.length() > 200 || dev.kassa.model.RetrySchedule.parse(text).delays().size() > 20) {
+                throw new IllegalArgumentException("at most 20 delays");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(ErrorCode.INVALID_RETRY_SCHEDULE, "'webhook_retry_schedule' " + (text.isEmpty() ? "is empty" : e.getMessage())
+                    + "; write 1 to 20 delays such as \"5s,30s,2m,1h\"");
+        }
+        return text;
+    }
+
+    String webhookUrl(String webhookUrl) {
+        return webhookUrl == null ? null : WebhookUrls.check(webhookUrl, "webhook_url", settings.development());
+    }
+
+    static List<String> domains(JsonNode json) {
+        if (json.get("domains") == null || !json.get("domains").isArray() || json.get("domains").isEmpty()) {
+            throw new ApiError(ErrorCode.MISSING_FIELD, "'domains' is required: a list of the merchant's shop domains");
+        }
+        List<String> domains = new ArrayList<>();
+        for (JsonNode d : json.get("domains")) {
+            domains.add(Domains.normalize(d.asText()).orElseThrow(() ->
+                    new ApiError(ErrorCode.INVALID_DOMAIN, "'" + d.asText() + "' is not a domain")));
+        }
+        return domains;
+    }
+
+    static List<String> strings(JsonNode json, String field) {
+        if (!json.get(field).isArray()) {
+            throw new ApiError(ErrorCode.of("invalid_" + field), "'" + field + "' must be a list of methods or provider slugs");
+        }
+        List<String> values = new ArrayList<>();
+        json.get(field).forEach(v -> values.add(v.asText().trim().toLowerCase(Locale.ROOT)));
+        return values;
+    }
+
+    static <E extends Enum<E>> E enumOf(Class<E> type, String value, E fallback, String field, String allowed) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(ErrorCode.of("invalid_" + field), "'" + field + "' must be " + allowed + ", not '" + value + "'");
+        }
+    }
+
+    static int intIn(JsonNode json, String field, int fallback, int min, int max) {
+        JsonNode value = json.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.canConvertToInt() || value.asInt() < min || value.asInt() > max) {
+            throw new ApiError(ErrorCode.of("invalid_" + field), "'" + field + "' must be a whole number from " + min + " to " + max);
+        }
+        return value.asInt();
+    }
+
+    /** {@code rate_limit_per_second}: 1 to 10,000 requests a second per gateway (bursts of twice that); null: the default. */
+    static Integer rateLimit(JsonNode json, Integer fallback) {
+        JsonNode value = json.get("rate_limit_per_second");
+        if (value == null) {
+            return fallback;
+        }
+        if (value.isNull()) {
+            return null;
+        }
+        return intIn(json, "rate_limit_per_second", 0, 1, 10_000);
+    }
+}

@@ -1,0 +1,119 @@
+// The merchant dashboard in headless Chromium (Debian's package), JavaScript off: every page must work without it.
+//   node dashboard.mjs BASE_URL SCREENSHOT_DIR EMAIL PASSWORD PAID_ORDER_ID PAID_SESSION_ID FOREIGN_SESSION_ID NEW_WEBHOOK_URL
+// Signs in (a wrong password first), finds the paid session by its order id, opens its timeline, resends its webhook
+// and sees the new attempt, refunds part of it, changes the webhook URL; another merchant's session is a 404 and a form
+// post without its CSRF token a 403. A screenshot of every page.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+
+const [base, shots, email, password, order, session, foreign, newWebhook] = process.argv.slice(2);
+mkdirSync(shots, { recursive: true });
+const browser = await chromium.launch({
+  executablePath: process.env.KASSA_CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+const problems = [];
+const step = (what) => console.log(`browser: dashboard: ${what}`);
+const until = async (page, check, what, seconds = 30) => {
+  const deadline = Date.now() + seconds * 1000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await page.waitForTimeout(500); // the page itself cannot push: poll by reloading, as a person would
+    await page.reload();
+  }
+};
+let page;
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+  page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+
+  await page.goto(`${base}/dashboard`);
+  await page.getByRole('heading', { name: 'Sign in to your Kassa dashboard' }).waitFor();
+  await page.screenshot({ path: `${shots}/dashboard-1-login.png` });
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password + '-wrong');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('Wrong e-mail or password.').waitFor();
+  step('a wrong password is refused');
+
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  await page.getByRole('img', { name: /Sessions and paid sessions per day/ }).waitFor();
+  await page.screenshot({ path: `${shots}/dashboard-2-overview.png`, fullPage: true });
+  step('signed in, overview shown');
+
+  await page.getByRole('link', { name: 'Payments' }).click();
+  await page.getByRole('heading', { name: 'Payments' }).waitFor();
+  await page.getByLabel('Order id').fill(order);
+  await page.getByRole('button', { name: 'Search' }).click();
+  const link = page.getByRole('link', { name: session, exact: true });
+  await link.waitFor();
+  await page.screenshot({ path: `${shots}/dashboard-3-payments.png`, fullPage: true });
+  step(`found order ${order}`);
+
+  await link.click();
+  await page.getByRole('heading', { name: `Session ${session}` }).waitFor();
+  await page.getByText(/Paid 25\.00 EUR through/).waitFor();
+  await page.screenshot({ path: `${shots}/dashboard-4-session.png`, fullPage: true });
+  step('timeline shows the payment');
+
+  const resentBefore = await page.getByText('(resent)').count();
+  await page.getByRole('button', { name: 'Resend webhook' }).click();
+  await page.getByText('The webhook is queued to be sent again').waitFor();
+  await until(page, async () => (await page.getByText('(resent)').count()) > resentBefore, 'the resent attempt');
+  step('the resent webhook\'s attempt is in the timeline');
+
+  await page.getByLabel(/Refund amount in EUR/).fill('2.00');
+  await page.getByRole('button', { name: 'Refund', exact: true }).click();
+  await page.getByText('The refund was asked of the provider').waitFor();
+  await until(page, async () => (await page.getByText(/Refund of 2\.00 EUR (requested|completed)/).count()) > 0, 'the refund in the timeline');
+  await page.screenshot({ path: `${shots}/dashboard-5-refunded.png`, fullPage: true });
+  step('part refunded');
+
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Webhook URL').fill(newWebhook);
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByText('Settings saved.').waitFor();
+  await page.reload();
+  if ((await page.getByLabel('Webhook URL').inputValue()) !== newWebhook) throw new Error('the webhook URL did not stay changed');
+  await page.screenshot({ path: `${shots}/dashboard-6-settings.png`, fullPage: true });
+  step('webhook URL changed');
+
+  // Up to here no page may log an error; the two checks below provoke a 404 and a 403 on purpose.
+  if (problems.length > 0) throw new Error(`the pages logged errors: ${problems.join(' | ')}`);
+  const other = await page.goto(`${base}/dashboard/sessions/${foreign}`);
+  if (other.status() !== 404) throw new Error(`another merchant's session answered ${other.status()}, not 404`);
+  await page.getByText('There is no such session among yours, and no such page.').waitFor();
+  await page.screenshot({ path: `${shots}/dashboard-7-not-found.png` });
+  step('another merchant\'s session is a 404');
+
+  const forged = await page.request.post(`${base}/dashboard/sessions/${session}/cancel`, { form: { reason: 'no token' } });
+  if (forged.status() !== 403) throw new Error(`a post without its CSRF token answered ${forged.status()}, not 403`);
+  step('a post without its CSRF token is a 403');
+
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false,
+    storageState: await context.storageState() })).newPage();
+  await phone.goto(`${base}/dashboard/payments`);
+  await phone.getByRole('heading', { name: 'Payments' }).waitFor();
+  await phone.screenshot({ path: `${shots}/dashboard-8-payments-phone.png`, fullPage: true });
+
+  await page.goto(`${base}/dashboard`);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByText('You are signed out.').waitFor();
+  const after = await page.goto(`${base}/dashboard/payments`);
+  if (!after.url().endsWith('/dashboard/login')) throw new Error('after signing out, the payments page did not send to sign-in');
+  step('signed out');
+  console.log('browser: dashboard passed');
+} catch (e) {
+  console.log(`browser: dashboard FAILED: ${e.message.split('\n')[0]}`);
+  if (page) {
+    console.log(`browser: dashboard: the page was ${page.url()}: ${(await page.locator('main').innerText().catch(() => '?')).slice(0, 600)}`);
+    await page.screenshot({ path: `${shots}/dashboard-failed.png`, fullPage: true }).catch(() => {});
+  }
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

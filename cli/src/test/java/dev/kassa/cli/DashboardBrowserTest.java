@@ -1,0 +1,145 @@
+package dev.kassa.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.kassa.localkafka.FreePorts;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The merchant dashboard in a real browser (Debian's Chromium driven by playwright-core, JavaScript off) against the
+ * whole of {@code kassa dev}, signed in as the demo user {@code dev-credentials.json} names: a wrong password refused;
+ * a paid session found by its order id; its timeline; its webhook resent and the new attempt seen (and received again
+ * with the same event id); part of it refunded; the webhook URL changed; another merchant's session a 404; a post
+ * without its CSRF token a 403; signed out. Screenshots of every page in {@code cli/target/browser-screenshots}.
+ */
+class DashboardBrowserTest {
+
+    private static final Path SCRIPTS = Path.of("src/test/browser").toAbsolutePath();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void a_merchant_signs_in_finds_a_payment_resends_its_webhook_refunds_part_and_changes_settings() throws Exception {
+        String chromium = System.getenv().getOrDefault("KASSA_CHROMIUM", "/usr/bin/chromium");
+        String missing = !new File(chromium).canExecute() ? "Chromium is not installed at " + chromium
+                : onPath("node") == null ? "Node.js is not installed"
+                : !Files.isDirectory(SCRIPTS.resolve("node_modules/playwright-core")) ? "playwright-core is not installed in " + SCRIPTS
+                : null;
+        if (missing != null) {
+            String reason = "SKIPPED DashboardBrowserTest: " + missing + " (./kassa test installs Debian's chromium and "
+                    + "playwright-core from npm when it runs as root with apt-get and npm)";
+            System.out.println(reason);
+            Assumptions.abort(reason);
+        }
+        List<String> received = Collections.synchronizedList(new ArrayList<>());
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/", exchange -> {
+            received.add(exchange.getRequestURI().getPath() + " " + exchange.getRequestHeaders().getFirst("webhook-id"));
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        String hook = "http://127.0.0.1:" + receiver.getAddress().getPort();
+        try (DevEnvironment env = DevEnvironment.start(dataDir, FreePorts.pick(), FreePorts.pick())) {
+            String url = env.gateway().url();
+            JsonNode credentials = JSON.readTree(dataDir.resolve("dev-credentials.json").toFile());
+            String admin = credentials.get("admin_token").asText();
+            String key = credentials.at("/merchant/api_key").asText();
+            long merchantId = credentials.at("/merchant/merchant_id").asLong();
+            assertThat(credentials.at("/dashboard/url").asText()).isEqualTo(url + "/dashboard");
+            send(url, "PATCH", "/admin/merchants/" + merchantId, "Bearer " + admin, "{\"webhook_url\":\"" + hook + "/first\"}", 200);
+
+            long paid = create(url, key, credentials.at("/merchant/domain").asText(), "DASH-PAID-1");
+            send(url, "POST", "/sandbox/sessions/" + paid + "/pay", null, "{\"outcome\":\"paid\"}", 202);
+            await().atMost(Duration.ofSeconds(60)).until(() -> JSON.readTree(send(url, "GET", "/gateway/status.php?session_id=" + paid,
+                    "Bearer " + key, null, 200)).at("/session/status").asText().equals("paid"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> received.stream().anyMatch(r -> r.startsWith("/first ")));
+            String other = JSON.readTree(send(url, "POST", "/admin/merchants", "Bearer " + admin,
+                    "{\"email\":\"other@other.example\",\"domains\":[\"other.example\"],\"package\":\"pro\"}", 201)).get("api_key").asText();
+            long foreign = create(url, other, "other.example", "DASH-PAID-1");
+
+            Path shots = Path.of("target/browser-screenshots").toAbsolutePath();
+            Process node = new ProcessBuilder(onPath("node").getPath(), SCRIPTS.resolve("dashboard.mjs").toString(), url, shots.toString(),
+                    credentials.at("/dashboard/email").asText(), credentials.at("/dashboard/password").asText(), "DASH-PAID-1",
+                    Long.toString(paid), Long.toString(foreign), hook + "/second").redirectErrorStream(true).start();
+            String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(node.waitFor(4, TimeUnit.MINUTES)).isTrue();
+            System.out.print(output);
+            assertThat(node.exitValue()).as(output).isZero();
+            assertThat(output).contains("browser: dashboard passed");
+
+            // The resend reached the receiver with the first delivery's event id; the refund is the merchant's, recorded.
+            List<String> first = received.stream().filter(r -> r.startsWith("/first ")).toList();
+            assertThat(first).as("the paid webhook and its resend").hasSizeGreaterThanOrEqualTo(2);
+            JsonNode status = JSON.readTree(send(url, "GET", "/gateway/status.php?session_id=" + paid, "Bearer " + key, null, 200));
+            await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(send(url, "GET", "/gateway/status.php?session_id=" + paid,
+                    "Bearer " + key, null, 200)).at("/session/refunded_amount").asText().equals("2.00"));
+            assertThat(status.at("/session/status").asText()).isEqualTo("paid");
+            String endpoints = send(url, "GET", "/admin/merchants/" + merchantId + "/webhook-endpoints", "Bearer " + admin, null, 200);
+            assertThat(endpoints).as("the URL the settings page saved").contains(hook + "/second").doesNotContain(hook + "/first");
+            List<String> files = new ArrayList<>();
+            try (var list = Files.list(shots)) {
+                list.forEach(p -> files.add(p.getFileName().toString()));
+            }
+            assertThat(files).contains("dashboard-1-login.png", "dashboard-2-overview.png", "dashboard-3-payments.png",
+                    "dashboard-4-session.png", "dashboard-5-refunded.png", "dashboard-6-settings.png", "dashboard-7-not-found.png",
+                    "dashboard-8-payments-phone.png");
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    private static long create(String url, String key, String domain, String order) throws Exception {
+        String body = "{\"domain\":\"" + domain + "\",\"amount\":\"25.00\",\"currency\":\"EUR\",\"order_id\":\"" + order
+                + "\",\"customer_email\":\"buyer@example.com\"}";
+        return JSON.readTree(send(url, "POST", "/gateway/session.php", "Bearer " + key, body, 200)).get("session_id").asLong();
+    }
+
+    private static String send(String url, String method, String path, String authorization, String body, int expected) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(expected);
+        return response.body();
+    }
+
+    private static File onPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            File candidate = new File(dir, name);
+            if (candidate.canExecute()) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}
