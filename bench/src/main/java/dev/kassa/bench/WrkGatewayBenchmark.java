@@ -59,10 +59,12 @@ final class WrkGatewayBenchmark {
                                  "kassa.gateway.views-state-dir", views.toString()))) {
                 aggregate.awaitRunning(Duration.ofMinutes(2));
                 HttpClient http = HttpClient.newHttpClient();
-                String key = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/admin/merchants"))
+                var merchant = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/admin/merchants"))
                         .header("Authorization", "Bearer bench-admin").header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"b@bench.example\",\"domains\":[\"bench.example\"],\"package\":\"pro\"}"))
-                        .build(), HttpResponse.BodyHandlers.ofString()).body()).get("api_key").asText();
+                        .build(), HttpResponse.BodyHandlers.ofString()).body());
+                String key = merchant.get("api_key").asText();
+                long merchantId = merchant.get("merchant_id").asLong();
                 Path script = Files.createTempFile("kassa-create-", ".lua");
                 // The same script as bench/gateway-wrk.sh's, from the jar.
                 try (var in = WrkGatewayBenchmark.class.getResourceAsStream("/wrk/create.lua")) {
@@ -144,6 +146,15 @@ final class WrkGatewayBenchmark {
                     Wrk.Result healthAtEnd = wrk.run(gateway.url() + "/health", 64, Duration.ofSeconds(5), null, Map.of());
                     Wrk.Result statusAtEnd = wrk.run(gateway.url() + "/gateway/status.php?session_id=" + session, 64, Duration.ofSeconds(5), null,
                             Map.of(), "X-API-Key: " + key);
+                    // The dashboard's payments list for this merchant, which has every session: the first page, a
+                    // status no session has (the bounded walk: 10 pages of the view), and the overview.
+                    String cookie = "Cookie: kassa_dashboard=" + DashboardLogin.cookie(http, gateway.url(), "bench-admin", merchantId);
+                    for (String[] page : new String[][] {{"payments", "/dashboard/payments"}, {"payments_status_filter", "/dashboard/payments?status=paid"},
+                            {"payments_by_order", "/dashboard/payments?order_id=S"}, {"overview", "/dashboard"}}) {
+                        Wrk.Result r = wrk.run(gateway.url() + page[1], 8, Duration.ofSeconds(10), null, Map.of(), cookie);
+                        figures.put("dashboard_" + page[0], view(r, healthAtEnd));
+                        lines.add(line("dashboard " + page[1] + " at " + sessionsAtEnd, r, healthAtEnd));
+                    }
                     figures.put("session_events_8_at_end", view(logAtEnd, healthAtEnd));
                     figures.put("status_64_at_end", view(statusAtEnd, healthAtEnd));
                     figures.put("sessions_at_end", sessionsAtEnd);

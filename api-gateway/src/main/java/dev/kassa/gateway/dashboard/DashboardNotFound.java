@@ -27,6 +27,6 @@ public final class DashboardNotFound {
 
     public static MutableHttpResponse<String> page() {
         return HttpResponse.<String>status(HttpStatus.NOT_FOUND).body(PAGE).contentType(MediaType.TEXT_HTML_TYPE)
-                .header("Content-Security-Policy", DashboardController.PAGE_POLICY).header("Referrer-Policy", "same-origin");
+                .header("Content-Security-Policy", DashboardPages.PAGE_POLICY).header("Referrer-Policy", "same-origin");
     }
 }

@@ -1,0 +1,109 @@
+package dev.kassa.gateway.dashboard;
+
+import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.schemas.avro.Merchant;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.cookie.Cookie;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What every dashboard page shares: who is signed in (the signed cookie), the model every page gets (the user, the
+ * merchant, the CSRF token), rendering (here, not in the views filter: a template that fails is a logged 500 page at
+ * once), and the answers that are the same everywhere (redirects, the 403 and 404 pages).
+ */
+@jakarta.inject.Singleton
+final class DashboardPages {
+
+    /** Pages load their stylesheet from here and nothing else; forms post only here. */
+    public static final String PAGE_POLICY = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+            + "base-uri 'none'; frame-ancestors 'none'";
+    /** What a finished action says on the page it returns to: fixed texts, never the request's words. */
+    static final Map<String, String> DONE = Map.of(
+            "resent", "The webhook is queued to be sent again; its attempt appears below in a moment.",
+            "refund", "The refund was asked of the provider; it appears below.",
+            "refund-refused", "The provider refused the refund; nothing was refunded.",
+            "cancelled", "The session is cancelled.",
+            "settings", "Settings saved.",
+            "password-set", "Your password is set. Sign in with it.",
+            "signed-out", "You are signed out.");
+
+    private final KafkaBackend kafka;
+    private final DashboardSessions sessions;
+    private final Clock clock;
+    private final io.micronaut.views.thymeleaf.ThymeleafViewsRenderer<Map<String, ?>> renderer;
+
+    DashboardPages(KafkaBackend kafka, DashboardSessions sessions, Clock clock,
+                   io.micronaut.views.thymeleaf.ThymeleafViewsRenderer<Map<String, ?>> renderer) {
+        this.kafka = kafka;
+        this.sessions = sessions;
+        this.clock = clock;
+        this.renderer = renderer;
+    }
+
+    /** Whether a signed-in page's form carries this session's CSRF token. */
+    boolean csrf(DashboardSessions.Principal who, Map<String, String> form) {
+        return sessions.csrfMatches(who, form.get("csrf"));
+    }
+
+    Optional<DashboardSessions.Principal> who(HttpRequest<?> request) {
+        String cookie = request.getCookies().findCookie(DashboardSessions.COOKIE).map(Cookie::getValue).orElse(null);
+        return sessions.verify(cookie, clock.instant(), kafka::user);
+    }
+
+    Map<String, Object> base(DashboardSessions.Principal who, String title, String active) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        Merchant m = kafka.merchant(who.merchantId());
+        model.put("title", title);
+        model.put("active", active);
+        model.put("user", who.email());
+        model.put("merchant", m == null ? "" : m.getEmail());
+        model.put("csrf", sessions.csrf(who));
+        return model;
+    }
+
+    HttpResponse<?> notFound(DashboardSessions.Principal who) {
+        return DashboardNotFound.page();
+    }
+
+    MutableHttpResponse<?> forbidden() {
+        return render(HttpStatus.FORBIDDEN, "dashboard/message", Map.of("title", "Refused",
+                "message", "This form was not sent from a page of your dashboard (its security token is missing or old). Go back, reload, and try again."));
+    }
+
+    static MutableHttpResponse<?> redirect(String to) {
+        return HttpResponse.seeOther(URI.create(to));
+    }
+
+    /**
+     * Renders a page here, not in the views filter: a template that fails is a logged 500 page at once, never a
+     * half-written answer.
+     */
+    MutableHttpResponse<?> render(HttpStatus status, String view, Map<String, ?> model) {
+        String html;
+        try {
+            java.io.StringWriter out = new java.io.StringWriter();
+            renderer.render(view, model, null).writeTo(out);
+            html = out.toString();
+        } catch (IOException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(DashboardPages.class).error("dashboard page {} failed to render", view, e);
+            status = HttpStatus.INTERNAL_SERVER_ERROR;
+            html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Kassa dashboard</title>"
+                    + "<link rel=\"stylesheet\" href=\"/dashboard/assets/kassa.css\"></head><body><main id=\"main\" class=\"narrow\">"
+                    + "<h1>Something went wrong</h1><p>This page could not be shown. It is logged; try again, or go "
+                    + "<a href=\"/dashboard\">back to the dashboard</a>.</p></main></body></html>";
+        }
+        // Referrer-Policy same-origin, not the API's no-referrer: with no-referrer the browser sends "Origin: null" on the
+        // page's form posts, which the server refuses as cross-origin.
+        return HttpResponse.status(status).body(html).header("Content-Security-Policy", PAGE_POLICY)
+                .header("Referrer-Policy", "same-origin").contentType(MediaType.TEXT_HTML_TYPE);
+    }
+}

@@ -1,0 +1,202 @@
+package dev.kassa.gateway.dashboard;
+
+import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.payments.Refunds;
+import dev.kassa.gateway.views.SessionViews;
+import dev.kassa.log.Redeliveries;
+import dev.kassa.log.SessionHistory;
+import dev.kassa.model.Money;
+import dev.kassa.schemas.avro.CancelSession;
+import dev.kassa.schemas.avro.CommandOutcome;
+import dev.kassa.schemas.avro.CommandResult;
+import dev.kassa.schemas.avro.RedeliveryRequest;
+import dev.kassa.schemas.avro.SessionState;
+import dev.kassa.schemas.avro.SessionStatus;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Hidden;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A session's page: its summary and timeline in the merchant's words, and the actions, through the same paths as the
+ * API (resend the latest event's webhook with its event id, refund all or part, cancel). Another merchant's session
+ * is the same 404 as none.
+ */
+@Controller("/dashboard")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Hidden
+class SessionPageController {
+
+    private final KafkaBackend kafka;
+    private final SessionViews views;
+    private final Refunds refunds;
+    private final SessionCommands commands;
+    private final DashboardPages pages;
+    private final Clock clock;
+
+    SessionPageController(KafkaBackend kafka, SessionViews views, Refunds refunds, SessionCommands commands, DashboardPages pages, Clock clock) {
+        this.kafka = kafka;
+        this.views = views;
+        this.refunds = refunds;
+        this.commands = commands;
+        this.pages = pages;
+        this.clock = clock;
+    }
+
+    @Get("/sessions/{id}")
+    HttpResponse<?> session(HttpRequest<?> request, @PathVariable String id) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        SessionState state = own(who.get(), id);
+        if (state == null) {
+            return pages.notFound(who.get());
+        }
+        SessionHistory.SessionLog log = kafka.timeline(state.getSessionId(), state, Duration.ofSeconds(2));
+        Map<String, Object> model = pages.base(who.get(), "Session " + state.getSessionId(), "payments");
+        model.put("s", PaymentSearch.row(state));
+        model.put("timeline", MerchantTimeline.of(log, state.getCurrency()));
+        model.put("canCancel", state.getStatus() == SessionStatus.CREATED || state.getStatus() == SessionStatus.PENDING);
+        long refundable = (state.getPaidAmountMinor() != null && state.getPaidCurrency() == null ? state.getPaidAmountMinor() : state.getAmountMinor())
+                - state.getRefundedMinor() - dev.kassa.model.RefundLedger.reserved(state);
+        model.put("canRefund", state.getStatus() == SessionStatus.PAID && refundable > 0);
+        model.put("refundable", Money.toDecimal(Math.max(0, refundable), state.getCurrency()));
+        model.put("canResend", !log.events().isEmpty());
+        model.put("refundKey", UUID.randomUUID().toString().replace("-", ""));
+        String done = request.getParameters().get("done");
+        model.put("done", done == null ? null : DashboardPages.DONE.get(done));
+        return pages.render(HttpStatus.OK, "dashboard/session", model);
+    }
+
+    @Post("/sessions/{id}/resend")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> resend(HttpRequest<?> request, @PathVariable String id, @Body Map<String, String> form) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        if (!pages.csrf(who.get(), form)) {
+            return pages.forbidden();
+        }
+        SessionState state = own(who.get(), id);
+        if (state == null) {
+            return pages.notFound(who.get());
+        }
+        SessionHistory.SessionLog log = kafka.timeline(state.getSessionId(), state, Duration.ofSeconds(2));
+        if (log.events().isEmpty()) {
+            return pages.redirect("/dashboard/sessions/" + state.getSessionId());
+        }
+        // The session's latest event, as its webhook was first sent: the same event id, so the receiver can dedupe.
+        String latest = log.events().get(log.events().size() - 1).getEventId();
+        List<RedeliveryRequest> requests = Redeliveries.select(log.events(), new Redeliveries.Selection(state.getSessionId(), latest, null, null),
+                "merchant-dashboard:" + who.get().email(), clock.instant());
+        for (RedeliveryRequest r : requests) {
+            kafka.redeliver(r);
+        }
+        return pages.redirect("/dashboard/sessions/" + state.getSessionId() + "?done=resent");
+    }
+
+    @Post("/sessions/{id}/refund")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> refund(HttpRequest<?> request, @PathVariable String id, @Body Map<String, String> form) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        if (!pages.csrf(who.get(), form)) {
+            return pages.forbidden();
+        }
+        SessionState state = own(who.get(), id);
+        if (state == null) {
+            return pages.notFound(who.get());
+        }
+        Long amount = null;
+        String raw = form.getOrDefault("amount", "").trim();
+        if (!raw.isEmpty()) {
+            try {
+                amount = Money.toMinor(raw, state.getCurrency());
+            } catch (IllegalArgumentException e) {
+                return sessionWithError(who.get(), state, "The amount must be a positive number with at most the currency's decimals, e.g. 10.00.");
+            }
+        }
+        // The form's own id (a hidden field made with the page) names the refund: a double submit is one refund.
+        String key = form.getOrDefault("refund_key", "");
+        String refundId = key.matches("[A-Za-z0-9_-]{16,64}") ? "rf-dash-" + key : "rf-" + UUID.randomUUID();
+        try {
+            Refunds.Result result = refunds.refund(state, refundId, amount, "refunded in the dashboard", "merchant-dashboard:" + who.get().email());
+            return pages.redirect("/dashboard/sessions/" + state.getSessionId() + "?done=" + (result.refused() ? "refund-refused" : "refund"));
+        } catch (ApiError e) {
+            return sessionWithError(who.get(), state, "The refund was not made: " + e.getMessage());
+        }
+    }
+
+    @Post("/sessions/{id}/cancel")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> cancel(HttpRequest<?> request, @PathVariable String id, @Body Map<String, String> form) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        if (!pages.csrf(who.get(), form)) {
+            return pages.forbidden();
+        }
+        SessionState state = own(who.get(), id);
+        if (state == null) {
+            return pages.notFound(who.get());
+        }
+        CommandResult result = kafka.sendOrUnavailable(commands.of("cancel-" + UUID.randomUUID(), state.getSessionId(), state.getMerchantId(),
+                "merchant-dashboard:" + who.get().email(), new CancelSession("cancelled in the dashboard")));
+        if (result.getOutcome() != CommandOutcome.APPLIED && result.getOutcome() != CommandOutcome.DUPLICATE) {
+            return sessionWithError(who.get(), state, "The session was not cancelled: " + result.getErrorCode());
+        }
+        return pages.redirect("/dashboard/sessions/" + state.getSessionId() + "?done=cancelled");
+    }
+
+    private HttpResponse<?> sessionWithError(DashboardSessions.Principal who, SessionState state, String error) throws Exception {
+        SessionHistory.SessionLog log = kafka.timeline(state.getSessionId());
+        Map<String, Object> model = pages.base(who, "Session " + state.getSessionId(), "payments");
+        model.put("s", PaymentSearch.row(state));
+        model.put("timeline", MerchantTimeline.of(log, state.getCurrency()));
+        model.put("canCancel", false);
+        model.put("canRefund", state.getStatus() == SessionStatus.PAID);
+        model.put("refundable", "");
+        model.put("canResend", !log.events().isEmpty());
+        model.put("refundKey", UUID.randomUUID().toString().replace("-", ""));
+        model.put("error", error);
+        return pages.render(HttpStatus.BAD_REQUEST, "dashboard/session", model);
+    }
+
+    /** The signed-in merchant's session with this id, or null (not a number, not theirs, not there: the same answer). */
+    private SessionState own(DashboardSessions.Principal who, String id) throws InterruptedException {
+        if (id == null || !id.matches("[0-9]{1,19}")) {
+            return null;
+        }
+        long sessionId;
+        try {
+            sessionId = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        SessionState state = views.session(sessionId);
+        return state == null || state.getMerchantId() != who.merchantId() ? null : state;
+    }
+
+}

@@ -1,0 +1,180 @@
+package dev.kassa.gateway.dashboard;
+
+import dev.kassa.gateway.ClientAddress;
+import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.RateLimiter;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.MerchantUser;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.cookie.Cookie;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Hidden;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Signing in and out of the dashboard, and setting a password from the operator's one-time link (SPEC.md, "Merchant
+ * dashboard"): bcrypt checks limited per e-mail and per client, a double-submitted token on these forms, the signed
+ * session cookie on success.
+ */
+@Controller("/dashboard")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Hidden
+class SignInController {
+
+    private final MerchantUsers users;
+    private final DashboardSessions sessions;
+    private final DashboardPages pages;
+    private final GatewaySettings settings;
+    private final Clock clock;
+    /** Sign-in attempts: 5 a minute per e-mail, 20 a minute per client address (bursts of as many). */
+    private final RateLimiter perEmail = new RateLimiter(5.0 / 60, 5);
+    private final RateLimiter perClient = new RateLimiter(20.0 / 60, 20);
+
+    SignInController(MerchantUsers users, DashboardSessions sessions, DashboardPages pages, GatewaySettings settings, Clock clock) {
+        this.users = users;
+        this.sessions = sessions;
+        this.pages = pages;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @Get("/login")
+    HttpResponse<?> loginPage(HttpRequest<?> request, @Nullable @io.micronaut.http.annotation.QueryValue("done") String done) {
+        if (pages.who(request).isPresent()) {
+            return pages.redirect("/dashboard");
+        }
+        return loginForm(HttpStatus.OK, null, done == null ? null : DashboardPages.DONE.get(done), "");
+    }
+
+    @Post("/login")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> login(HttpRequest<?> request, @Body Map<String, String> form) {
+        if (!loginCsrf(request, form)) {
+            return pages.forbidden();
+        }
+        String email = form.getOrDefault("email", "").trim().toLowerCase(Locale.ROOT);
+        long now = System.nanoTime();
+        String client = ClientAddress.of(request, settings.trustForwardedFor());
+        if (perClient.acquire(client, now) > 0 || perEmail.acquire(email.isEmpty() ? "-" : email, now) > 0) {
+            return loginForm(HttpStatus.TOO_MANY_REQUESTS, "Too many sign-in attempts. Wait a minute and try again.", null, email);
+        }
+        MerchantUser user = users.signIn(email, form.get("password"));
+        if (user == null) {
+            // 200 with the form again, not 401: a 401 without an HTTP authentication challenge is an error page in Chromium.
+            return loginForm(HttpStatus.OK, "Wrong e-mail or password.", null, email);
+        }
+        return pages.redirect("/dashboard").header("Set-Cookie",
+                sessions.cookie(DashboardSessions.COOKIE, sessions.issue(user, clock.instant()), DashboardSessions.LIFETIME, "Lax"));
+    }
+
+    @Post("/logout")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> logout(HttpRequest<?> request, @Body Map<String, String> form) {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        if (!pages.csrf(who.get(), form)) {
+            return pages.forbidden();
+        }
+        return pages.redirect("/dashboard/login?done=signed-out")
+                .header("Set-Cookie", sessions.cookie(DashboardSessions.COOKIE, "", Duration.ZERO, "Lax"));
+    }
+
+    @Get("/set-password")
+    HttpResponse<?> setPasswordPage(@Nullable @io.micronaut.http.annotation.QueryValue("token") String token) {
+        MerchantUser user = users.byToken(token);
+        if (user == null) {
+            return pages.render(HttpStatus.GONE, "dashboard/message", Map.of("title", "Link not valid",
+                    "message", "This link is not valid any more (used, or older than 72 hours). Ask your operator for a new one."));
+        }
+        String csrf = DashboardSessions.random();
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("title", "Set your password");
+        model.put("email", user.getEmail());
+        model.put("token", token);
+        model.put("csrf", csrf);
+        model.put("minimum", Passwords.MIN_CHARACTERS);
+        return pages.render(HttpStatus.OK, "dashboard/set-password", model).header("Set-Cookie", loginCsrfCookie(csrf));
+    }
+
+    @Post("/set-password")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> setPassword(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
+        if (!loginCsrf(request, form)) {
+            return pages.forbidden();
+        }
+        MerchantUser user = users.byToken(form.get("token"));
+        if (user == null) {
+            return pages.render(HttpStatus.GONE, "dashboard/message", Map.of("title", "Link not valid",
+                    "message", "This link is not valid any more (used, or older than 72 hours). Ask your operator for a new one."));
+        }
+        String password = form.getOrDefault("password", "");
+        String problem = Passwords.problem(password);
+        if (problem == null && !password.equals(form.get("confirm"))) {
+            problem = "The two passwords differ; type the same one twice.";
+        }
+        if (problem != null) {
+            Map<String, Object> model = new LinkedHashMap<>();
+            model.put("title", "Set your password");
+            model.put("email", user.getEmail());
+            model.put("token", form.get("token"));
+            model.put("csrf", form.get("csrf"));
+            model.put("minimum", Passwords.MIN_CHARACTERS);
+            model.put("error", problem);
+            return pages.render(HttpStatus.BAD_REQUEST, "dashboard/set-password", model);
+        }
+        users.setPassword(user, password);
+        return pages.redirect("/dashboard/login?done=password-set");
+    }
+
+    @Get(value = "/assets/kassa.css", produces = "text/css")
+    HttpResponse<String> stylesheet() throws IOException {
+        try (InputStream in = SignInController.class.getResourceAsStream("/views/dashboard/kassa.css")) {
+            return HttpResponse.ok(new String(in.readAllBytes(), StandardCharsets.UTF_8)).header("Cache-Control", "public, max-age=3600");
+        }
+    }
+
+    private boolean loginCsrf(HttpRequest<?> request, Map<String, String> form) {
+        String cookie = request.getCookies().findCookie(DashboardSessions.LOGIN_CSRF_COOKIE).map(Cookie::getValue).orElse(null);
+        String field = form.get("csrf");
+        return cookie != null && field != null && cookie.length() >= 16
+                && java.security.MessageDigest.isEqual(cookie.getBytes(StandardCharsets.UTF_8), field.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String loginCsrfCookie(String csrf) {
+        return sessions.cookie(DashboardSessions.LOGIN_CSRF_COOKIE, csrf, Duration.ofHours(1), "Strict");
+    }
+
+    private MutableHttpResponse<?> loginForm(HttpStatus status, String error, String done, String email) {
+        String csrf = DashboardSessions.random();
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("title", "Sign in");
+        model.put("csrf", csrf);
+        model.put("error", error);
+        model.put("done", done);
+        model.put("email", email);
+        return pages.render(status, "dashboard/login", model).header("Set-Cookie", loginCsrfCookie(csrf));
+    }
+
+}
