@@ -1,12 +1,12 @@
 // The merchant dashboard in headless Chromium (Debian's package), JavaScript off: every page must work without it.
-//   node dashboard.mjs BASE_URL SCREENSHOT_DIR EMAIL PASSWORD PAID_ORDER_ID PAID_SESSION_ID FOREIGN_SESSION_ID NEW_WEBHOOK_URL
+//   node dashboard.mjs BASE_URL SCREENSHOT_DIR EMAIL PASSWORD PAID_ORDER_ID PAID_SESSION_ID FOREIGN_SESSION_ID NEW_WEBHOOK_URL KEY_FILE
 // Signs in (a wrong password first), finds the paid session by its order id, opens its timeline, resends its webhook
 // and sees the new attempt, refunds part of it, changes the webhook URL; another merchant's session is a 404 and a form
 // post without its CSRF token a 403. A screenshot of every page.
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 
-const [base, shots, email, password, order, session, foreign, newWebhook] = process.argv.slice(2);
+const [base, shots, email, password, order, session, foreign, newWebhook, keyFile] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
 const browser = await chromium.launch({
   executablePath: process.env.KASSA_CHROMIUM || '/usr/bin/chromium',
@@ -81,6 +81,14 @@ try {
   if ((await page.getByLabel('Webhook URL').inputValue()) !== newWebhook) throw new Error('the webhook URL did not stay changed');
   await page.screenshot({ path: `${shots}/dashboard-6-settings.png`, fullPage: true });
   step('webhook URL changed');
+
+  await page.getByRole('button', { name: 'Issue a new API key' }).click();
+  await page.getByRole('heading', { name: 'Your new API key' }).waitFor();
+  const newKey = await page.getByLabel('API key').inputValue();
+  if (!newKey.startsWith('kassa_')) throw new Error(`the new key page showed '${newKey}'`);
+  await page.screenshot({ path: `${shots}/dashboard-9-new-api-key.png` });
+  writeFileSync(keyFile, newKey, { mode: 0o600 }); // for the test to try; a key is never printed
+  step('a new API key was shown once');
 
   // Up to here no page may log an error; the two checks below provoke a 404 and a 403 on purpose.
   if (problems.length > 0) throw new Error(`the pages logged errors: ${problems.join(' | ')}`);

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The merchant dashboard in a real browser (Debian's Chromium driven by playwright-core, JavaScript off) against the
  * whole of {@code kassa dev}, signed in as the demo user {@code dev-credentials.json} names: a wrong password refused;
  * a paid session found by its order id; its timeline; its webhook resent and the new attempt seen (and received again
- * with the same event id); part of it refunded; the webhook URL changed; another merchant's session a 404; a post
+ * with the same event id); part of it refunded; the webhook URL changed; a new API key issued (and working, the old one
+ * too for its overlap); another merchant's session a 404; a post
  * without its CSRF token a 403; signed out. Screenshots of every page in {@code cli/target/browser-screenshots}.
  */
 class DashboardBrowserTest {
@@ -85,7 +86,8 @@ class DashboardBrowserTest {
             Path shots = Path.of("target/browser-screenshots").toAbsolutePath();
             Process node = new ProcessBuilder(onPath("node").getPath(), SCRIPTS.resolve("dashboard.mjs").toString(), url, shots.toString(),
                     credentials.at("/dashboard/email").asText(), credentials.at("/dashboard/password").asText(), "DASH-PAID-1",
-                    Long.toString(paid), Long.toString(foreign), hook + "/second").redirectErrorStream(true).start();
+                    Long.toString(paid), Long.toString(foreign), hook + "/second", dataDir.resolve("new-key").toString())
+                    .redirectErrorStream(true).start();
             String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(node.waitFor(4, TimeUnit.MINUTES)).isTrue();
             System.out.print(output);
@@ -99,6 +101,11 @@ class DashboardBrowserTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(send(url, "GET", "/gateway/status.php?session_id=" + paid,
                     "Bearer " + key, null, 200)).at("/session/refunded_amount").asText().equals("2.00"));
             assertThat(status.at("/session/status").asText()).isEqualTo("paid");
+            // The key issued on the settings page works, and the old one still does for its 24-hour overlap.
+            String newKey = Files.readString(dataDir.resolve("new-key")).trim();
+            assertThat(newKey).isNotEqualTo(key);
+            send(url, "GET", "/gateway/me.php", "Bearer " + newKey, null, 200);
+            send(url, "GET", "/gateway/me.php", "Bearer " + key, null, 200);
             String endpoints = send(url, "GET", "/admin/merchants/" + merchantId + "/webhook-endpoints", "Bearer " + admin, null, 200);
             assertThat(endpoints).as("the URL the settings page saved").contains(hook + "/second").doesNotContain(hook + "/first");
             List<String> files = new ArrayList<>();
@@ -107,7 +114,7 @@ class DashboardBrowserTest {
             }
             assertThat(files).contains("dashboard-1-login.png", "dashboard-2-overview.png", "dashboard-3-payments.png",
                     "dashboard-4-session.png", "dashboard-5-refunded.png", "dashboard-6-settings.png", "dashboard-7-not-found.png",
-                    "dashboard-8-payments-phone.png");
+                    "dashboard-8-payments-phone.png", "dashboard-9-new-api-key.png");
         } finally {
             receiver.stop(0);
         }

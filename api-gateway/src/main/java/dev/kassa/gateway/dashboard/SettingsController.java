@@ -78,12 +78,54 @@ class SettingsController {
         if (form.get("late_payment_policy") != null) {
             change.put("late_payment_policy", form.get("late_payment_policy"));
         }
+        list(change, "routing_allow", form.get("routing_allow"));
+        list(change, "routing_block", form.get("routing_block"));
         try {
             changes.change(who.get().merchantId(), change);
         } catch (ApiError e) {
             return settingsForm(who.get(), HttpStatus.BAD_REQUEST, "Not saved: " + e.getMessage(), null);
         }
         return pages.redirect("/dashboard/settings?done=settings");
+    }
+
+    /**
+     * {@code POST /dashboard/settings/api-key}: a new API key, shown once on the page this answers; the current one keeps
+     * working for the chosen overlap (24 hours, 1 hour, or not at all), as the operator's rotation does.
+     */
+    @Post("/settings/api-key")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> rotateKey(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        if (!pages.csrf(who.get(), form)) {
+            return pages.forbidden();
+        }
+        long overlap = switch (form.getOrDefault("overlap", "")) {
+            case "0" -> 0;
+            case "3600" -> 3600;
+            default -> 86_400;
+        };
+        Map<String, Object> answer = changes.rotateKey(who.get().merchantId(),
+                Json.MAPPER.createObjectNode().put("previous_key_expires_in_seconds", overlap));
+        Map<String, Object> model = pages.base(who.get(), "Your new API key", "settings");
+        model.put("apiKey", answer.get("api_key"));
+        model.put("previousUntil", answer.get("previous_key_expires_at"));
+        return pages.render(HttpStatus.OK, "dashboard/api-key", model);
+    }
+
+    /** A comma- or space-separated list of methods or provider slugs; empty clears it. */
+    private static void list(ObjectNode change, String field, String raw) {
+        if (raw == null) {
+            return;
+        }
+        ArrayNode values = change.putArray(field);
+        for (String v : raw.split("[\\s,]+")) {
+            if (!v.isBlank()) {
+                values.add(v.trim());
+            }
+        }
     }
 
     private static void putInt(ObjectNode change, String field, String raw) {
@@ -105,6 +147,14 @@ class SettingsController {
         model.put("ttl", m.getSessionTtlSeconds());
         model.put("grace", m.getGraceSeconds());
         model.put("policy", m.getLatePaymentPolicy().name().toLowerCase(Locale.ROOT));
+        model.put("allow", String.join(", ", m.getRoutingAllow()));
+        model.put("block", String.join(", ", m.getRoutingBlock()));
+        // Every endpoint, read-only here (the operator API and `kassa merchant endpoints` change them).
+        model.put("endpoints", dev.kassa.schemas.WebhookEndpoints.of(m, key -> kafka.endpointFact(key)).stream()
+                .map(e -> Map.of("url", e.url(), "events", String.join(", ", e.eventFilter()),
+                        "state", e.enabled() ? "enabled" : "disabled: " + e.disabledReason(),
+                        "description", e.description() == null ? "" : e.description())).toList());
+        model.put("keyRotated", m.getPreviousApiKeyUntil() == null ? null : m.getPreviousApiKeyUntil().toString());
         model.put("error", error);
         model.put("done", done);
         return pages.render(status, "dashboard/settings", model);

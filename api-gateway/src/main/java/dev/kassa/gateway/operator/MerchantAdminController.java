@@ -114,9 +114,6 @@ class MerchantAdminController {
         return HttpResponse.created(answer);
     }
 
-    /** The longest overlap of an old key with its successor: 30 days. */
-    private static final long MAX_KEY_OVERLAP_SECONDS = 30L * 86_400;
-
     /**
      * {@code POST /admin/merchants/{id}/api-keys} (SPEC.md, API keys): a new API key, shown once; the previous one keeps
      * working for {@code previous_key_expires_in_seconds} (default 86,400; 0 revokes it at once), then leaves every
@@ -128,28 +125,7 @@ class MerchantAdminController {
                                                 long merchantId, @Nullable @Body String body) throws Exception {
         requireOperator(authorization);
         JsonNode json = body == null || body.isBlank() ? Json.MAPPER.createObjectNode() : Json.object(body);
-        Merchant current = kafka.merchantRecord(merchantId);
-        if (current == null) {
-            throw new ApiError(ErrorCode.NOT_FOUND, "no merchant " + merchantId);
-        }
-        JsonNode overlap = json.get("previous_key_expires_in_seconds");
-        if (overlap != null && !overlap.isNull() && (!overlap.canConvertToLong() || overlap.asLong() < 0 || overlap.asLong() > MAX_KEY_OVERLAP_SECONDS)) {
-            throw new ApiError(ErrorCode.INVALID_PREVIOUS_KEY_EXPIRES_IN_SECONDS,
-                    "'previous_key_expires_in_seconds' must be a whole number from 0 to " + MAX_KEY_OVERLAP_SECONDS);
-        }
-        long seconds = overlap == null || overlap.isNull() ? 86_400 : overlap.asLong();
-        Instant now = commands.now();
-        String apiKey = Secrets.apiKey();
-        Merchant next = Merchant.newBuilder(current).setUpdatedAt(now).setApiKeyHash(Secrets.hash(apiKey))
-                .setPreviousApiKeyHash(seconds == 0 ? null : current.getApiKeyHash())
-                .setPreviousApiKeyUntil(seconds == 0 ? null : now.plusSeconds(seconds)).build();
-        kafka.putMerchant(next, Duration.ofSeconds(10));
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", true);
-        answer.put("merchant_id", merchantId);
-        answer.put("api_key", apiKey);
-        answer.put("previous_key_expires_at", seconds == 0 ? null : now.plusSeconds(seconds).toString());
-        return HttpResponse.created(answer);
+        return HttpResponse.created(changes.rotateKey(merchantId, json));
     }
 
     /**

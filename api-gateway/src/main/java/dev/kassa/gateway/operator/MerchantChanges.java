@@ -42,6 +42,39 @@ public final class MerchantChanges {
         this.keyring = keyring;
     }
 
+    /** The longest overlap of an old key with its successor: 30 days. */
+    static final long MAX_KEY_OVERLAP_SECONDS = 30L * 86_400;
+
+    /**
+     * A new API key for the merchant, shown once (in the answer); the previous one keeps working for
+     * {@code previous_key_expires_in_seconds} (default 86,400; 0 revokes it at once), then leaves every gateway's index.
+     * Only the current and the one previous key ever work: a second rotation ends the first overlap.
+     */
+    public Map<String, Object> rotateKey(long merchantId, JsonNode json) throws Exception {
+        Merchant current = kafka.merchantRecord(merchantId);
+        if (current == null) {
+            throw new ApiError(ErrorCode.NOT_FOUND, "no merchant " + merchantId);
+        }
+        JsonNode overlap = json.get("previous_key_expires_in_seconds");
+        if (overlap != null && !overlap.isNull() && (!overlap.canConvertToLong() || overlap.asLong() < 0 || overlap.asLong() > MAX_KEY_OVERLAP_SECONDS)) {
+            throw new ApiError(ErrorCode.INVALID_PREVIOUS_KEY_EXPIRES_IN_SECONDS,
+                    "'previous_key_expires_in_seconds' must be a whole number from 0 to " + MAX_KEY_OVERLAP_SECONDS);
+        }
+        long seconds = overlap == null || overlap.isNull() ? 86_400 : overlap.asLong();
+        Instant now = commands.now();
+        String apiKey = Secrets.apiKey();
+        Merchant next = Merchant.newBuilder(current).setUpdatedAt(now).setApiKeyHash(Secrets.hash(apiKey))
+                .setPreviousApiKeyHash(seconds == 0 ? null : current.getApiKeyHash())
+                .setPreviousApiKeyUntil(seconds == 0 ? null : now.plusSeconds(seconds)).build();
+        kafka.putMerchant(next, Duration.ofSeconds(10));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", true);
+        answer.put("merchant_id", merchantId);
+        answer.put("api_key", apiKey);
+        answer.put("previous_key_expires_at", seconds == 0 ? null : now.plusSeconds(seconds).toString());
+        return answer;
+    }
+
     /**
      * Applies the fields present in {@code json} (webhook URL, null removes it; secret rotation; re-enabling; disable;
      * ttl; grace; package; checkout mode; late-payment policy; domains; routing lists; retry schedule; rate limit) and
