@@ -151,6 +151,7 @@ final class WrkGatewayBenchmark {
                     String cookie = "Cookie: kassa_dashboard=" + DashboardLogin.cookie(http, gateway.url(), "bench-admin", merchantId);
                     for (String[] page : new String[][] {{"payments", "/dashboard/payments"}, {"payments_status_filter", "/dashboard/payments?status=paid"},
                             {"payments_by_order", "/dashboard/payments?order_id=S"}, {"overview", "/dashboard"}}) {
+                        wrk.run(gateway.url() + page[1], 8, Duration.ofSeconds(5), null, Map.of(), cookie); // warm-up: the JIT
                         Wrk.Result r = wrk.run(gateway.url() + page[1], 8, Duration.ofSeconds(10), null, Map.of(), cookie);
                         figures.put("dashboard_" + page[0], view(r, healthAtEnd));
                         lines.add(line("dashboard " + page[1] + " at " + sessionsAtEnd, r, healthAtEnd));

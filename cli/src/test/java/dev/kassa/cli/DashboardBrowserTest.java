@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DashboardBrowserTest {
 
-    private static final Path SCRIPTS = Path.of("src/test/browser").toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -44,17 +42,7 @@ class DashboardBrowserTest {
 
     @Test
     void a_merchant_signs_in_finds_a_payment_resends_its_webhook_refunds_part_and_changes_settings() throws Exception {
-        String chromium = System.getenv().getOrDefault("KASSA_CHROMIUM", "/usr/bin/chromium");
-        String missing = !new File(chromium).canExecute() ? "Chromium is not installed at " + chromium
-                : onPath("node") == null ? "Node.js is not installed"
-                : !Files.isDirectory(SCRIPTS.resolve("node_modules/playwright-core")) ? "playwright-core is not installed in " + SCRIPTS
-                : null;
-        if (missing != null) {
-            String reason = "SKIPPED DashboardBrowserTest: " + missing + " (./kassa test installs Debian's chromium and "
-                    + "playwright-core from npm when it runs as root with apt-get and npm)";
-            System.out.println(reason);
-            Assumptions.abort(reason);
-        }
+        File nodeJs = BrowserScripts.nodeOrSkip("DashboardBrowserTest");
         List<String> received = Collections.synchronizedList(new ArrayList<>());
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/", exchange -> {
@@ -84,7 +72,7 @@ class DashboardBrowserTest {
             long foreign = create(url, other, "other.example", "DASH-PAID-1");
 
             Path shots = Path.of("target/browser-screenshots").toAbsolutePath();
-            Process node = new ProcessBuilder(onPath("node").getPath(), SCRIPTS.resolve("dashboard.mjs").toString(), url, shots.toString(),
+            Process node = new ProcessBuilder(nodeJs.getPath(), BrowserScripts.DIR.resolve("dashboard.mjs").toString(), url, shots.toString(),
                     credentials.at("/dashboard/email").asText(), credentials.at("/dashboard/password").asText(), "DASH-PAID-1",
                     Long.toString(paid), Long.toString(foreign), hook + "/second", dataDir.resolve("new-key").toString())
                     .redirectErrorStream(true).start();
@@ -138,15 +126,5 @@ class DashboardBrowserTest {
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(expected);
         return response.body();
-    }
-
-    private static File onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File candidate = new File(dir, name);
-            if (candidate.canExecute()) {
-                return candidate;
-            }
-        }
-        return null;
     }
 }

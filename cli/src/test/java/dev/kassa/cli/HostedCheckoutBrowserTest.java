@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostedCheckoutBrowserTest {
 
-    private static final Path SCRIPTS = Path.of("src/test/browser").toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -39,17 +37,7 @@ class HostedCheckoutBrowserTest {
 
     @Test
     void a_buyer_pays_is_declined_and_retries_passes_3ds_and_sees_an_expiry() throws Exception {
-        String chromium = System.getenv().getOrDefault("KASSA_CHROMIUM", "/usr/bin/chromium");
-        String missing = !new File(chromium).canExecute() ? "Chromium is not installed at " + chromium
-                : onPath("node") == null ? "Node.js is not installed"
-                : !Files.isDirectory(SCRIPTS.resolve("node_modules/playwright-core")) ? "playwright-core is not installed in " + SCRIPTS
-                : null;
-        if (missing != null) {
-            String reason = "SKIPPED HostedCheckoutBrowserTest: " + missing + " (./kassa test installs Debian's chromium and "
-                    + "playwright-core from npm when it runs as root with apt-get and npm)";
-            System.out.println(reason);
-            Assumptions.abort(reason);
-        }
+        File nodeJs = BrowserScripts.nodeOrSkip("HostedCheckoutBrowserTest");
         try (DevEnvironment env = DevEnvironment.start(dataDir, FreePorts.pick(), FreePorts.pick())) {
             String url = env.gateway().url();
             String admin = JSON.readTree(dataDir.resolve("dev-credentials.json").toFile()).get("admin_token").asText();
@@ -60,7 +48,7 @@ class HostedCheckoutBrowserTest {
             long threeds = create(url, key, "B-3DS");
             long expiring = create(url, shortKey, "B-ABANDON"); // twenty seconds to live: the script opens it first
             Path shots = Path.of("target/browser-screenshots").toAbsolutePath();
-            Process node = new ProcessBuilder(onPath("node").getPath(), SCRIPTS.resolve("checkout.mjs").toString(), url, shots.toString(),
+            Process node = new ProcessBuilder(nodeJs.getPath(), BrowserScripts.DIR.resolve("checkout.mjs").toString(), url, shots.toString(),
                     "" + card, "" + decline, "" + threeds, "" + expiring).redirectErrorStream(true).start();
             String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(node.waitFor(4, TimeUnit.MINUTES)).isTrue();
@@ -104,15 +92,5 @@ class HostedCheckoutBrowserTest {
         JsonNode answer = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(url + "/gateway/status.php?session_id=" + session))
                 .header("X-API-Key", key).build(), HttpResponse.BodyHandlers.ofString()).body());
         return answer.at("/session/status").asText();
-    }
-
-    private static File onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File candidate = new File(dir, name);
-            if (candidate.canExecute()) {
-                return candidate;
-            }
-        }
-        return null;
     }
 }

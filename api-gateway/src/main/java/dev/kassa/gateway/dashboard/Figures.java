@@ -32,4 +32,10 @@ record Figures(long sessions, long paid, String conversion, List<String> volumes
         String conversion = sessions == 0 ? "–" : String.format(java.util.Locale.ROOT, "%.1f %%", 100.0 * paid / sessions);
         return new Figures(sessions, paid, conversion, volumes);
     }
+
+    /** As the page reads it (a map: see {@link PaymentSearch#row}); the volumes joined, or a dash. */
+    java.util.Map<String, Object> view() {
+        return java.util.Map.of("sessions", sessions, "paid", paid, "conversion", conversion,
+                "volumes", volumes.isEmpty() ? "–" : String.join(", ", volumes));
+    }
 }

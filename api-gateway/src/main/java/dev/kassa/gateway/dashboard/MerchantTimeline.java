@@ -42,6 +42,12 @@ final class MerchantTimeline {
     record Line(Instant at, String when, String kind, String text) {
     }
 
+    /** The lines as the page reads them (maps: see {@link PaymentSearch#row}). */
+    static List<java.util.Map<String, Object>> view(List<Line> lines) {
+        return lines.stream().<java.util.Map<String, Object>>map(l -> java.util.Map.of("at", l.at().toString(), "when", l.when(),
+                "kind", l.kind(), "text", l.text())).toList();
+    }
+
     static List<Line> of(SessionHistory.SessionLog log, String currency) {
         List<Line> lines = new ArrayList<>();
         Set<Long> seen = new HashSet<>();

@@ -51,8 +51,8 @@ class PaymentsController {
         long today = Math.floorDiv(clock.millis(), 86_400_000L);
         SortedMap<Long, DayFigures> days = views.merchantDays(merchantId, today - 29, today);
         Map<String, Object> model = pages.base(who.get(), "Overview", "overview");
-        model.put("week", Figures.of(days.tailMap(today - 6)));
-        model.put("month", Figures.of(days));
+        model.put("week", Figures.of(days.tailMap(today - 6)).view());
+        model.put("month", Figures.of(days).view());
         model.put("chart", Chart.svg(days, today - 29, today));
         return pages.render(HttpStatus.OK, "dashboard/overview", model);
     }
@@ -65,7 +65,7 @@ class PaymentsController {
         }
         PaymentSearch.Filter filter = PaymentSearch.Filter.of(request);
         Map<String, Object> model = pages.base(who.get(), "Payments", "payments");
-        model.put("filter", filter);
+        model.put("filter", filter.view());
         model.put("statuses", List.of("created", "pending", "paid", "failed", "expired", "cancelled", "review", "refunded"));
         if (filter.error() != null) {
             model.put("error", filter.error());
@@ -73,7 +73,7 @@ class PaymentsController {
             return pages.render(HttpStatus.BAD_REQUEST, "dashboard/payments", model);
         }
         PaymentSearch.Found found = search.find(who.get().merchantId(), filter, PAGE_SIZE);
-        List<PaymentSearch.Row> rows = found.sessions().stream().map(PaymentSearch::row).toList();
+        List<Map<String, Object>> rows = found.sessions().stream().map(PaymentSearch::row).toList();
         model.put("rows", rows);
         model.put("next", found.next() == null ? null : "/dashboard/payments?" + filter.query("after", "c_" + found.next().createdAtMillis()
                 + "_" + found.next().sessionId()));

@@ -73,7 +73,7 @@ class SessionPageController {
         SessionHistory.SessionLog log = kafka.timeline(state.getSessionId(), state, Duration.ofSeconds(2));
         Map<String, Object> model = pages.base(who.get(), "Session " + state.getSessionId(), "payments");
         model.put("s", PaymentSearch.row(state));
-        model.put("timeline", MerchantTimeline.of(log, state.getCurrency()));
+        model.put("timeline", MerchantTimeline.view(MerchantTimeline.of(log, state.getCurrency())));
         model.put("canCancel", state.getStatus() == SessionStatus.CREATED || state.getStatus() == SessionStatus.PENDING);
         long refundable = (state.getPaidAmountMinor() != null && state.getPaidCurrency() == null ? state.getPaidAmountMinor() : state.getAmountMinor())
                 - state.getRefundedMinor() - dev.kassa.model.RefundLedger.reserved(state);
@@ -89,68 +89,68 @@ class SessionPageController {
     @Post("/sessions/{id}/resend")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> resend(HttpRequest<?> request, @PathVariable String id, @Body Map<String, String> form) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        if (!pages.csrf(who.get(), form)) {
-            return pages.forbidden();
-        }
-        SessionState state = own(who.get(), id);
-        if (state == null) {
-            return pages.notFound(who.get());
-        }
-        SessionHistory.SessionLog log = kafka.timeline(state.getSessionId(), state, Duration.ofSeconds(2));
-        if (log.events().isEmpty()) {
-            return pages.redirect("/dashboard/sessions/" + state.getSessionId());
-        }
-        // The session's latest event, as its webhook was first sent: the same event id, so the receiver can dedupe.
-        String latest = log.events().get(log.events().size() - 1).getEventId();
-        List<RedeliveryRequest> requests = Redeliveries.select(log.events(), new Redeliveries.Selection(state.getSessionId(), latest, null, null),
-                "merchant-dashboard:" + who.get().email(), clock.instant());
-        for (RedeliveryRequest r : requests) {
-            kafka.redeliver(r);
-        }
-        return pages.redirect("/dashboard/sessions/" + state.getSessionId() + "?done=resent");
+        return act(request, id, form, (who, state) -> {
+            SessionHistory.SessionLog log = kafka.timeline(state.getSessionId(), state, Duration.ofSeconds(2));
+            if (log.events().isEmpty()) {
+                return pages.redirect("/dashboard/sessions/" + state.getSessionId());
+            }
+            // The session's latest event, as its webhook was first sent: the same event id, so the receiver can dedupe.
+            String latest = log.events().get(log.events().size() - 1).getEventId();
+            List<RedeliveryRequest> requests = Redeliveries.select(log.events(), new Redeliveries.Selection(state.getSessionId(), latest, null, null),
+                    "merchant-dashboard:" + who.email(), clock.instant());
+            for (RedeliveryRequest r : requests) {
+                kafka.redeliver(r);
+            }
+            return pages.redirect("/dashboard/sessions/" + state.getSessionId() + "?done=resent");
+        });
     }
 
     @Post("/sessions/{id}/refund")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> refund(HttpRequest<?> request, @PathVariable String id, @Body Map<String, String> form) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        if (!pages.csrf(who.get(), form)) {
-            return pages.forbidden();
-        }
-        SessionState state = own(who.get(), id);
-        if (state == null) {
-            return pages.notFound(who.get());
-        }
-        Long amount = null;
-        String raw = form.getOrDefault("amount", "").trim();
-        if (!raw.isEmpty()) {
-            try {
-                amount = Money.toMinor(raw, state.getCurrency());
-            } catch (IllegalArgumentException e) {
-                return sessionWithError(who.get(), state, "The amount must be a positive number with at most the currency's decimals, e.g. 10.00.");
+        return act(request, id, form, (who, state) -> {
+            Long amount = null;
+            String raw = form.getOrDefault("amount", "").trim();
+            if (!raw.isEmpty()) {
+                try {
+                    amount = Money.toMinor(raw, state.getCurrency());
+                } catch (IllegalArgumentException e) {
+                    return sessionWithError(who, state, "The amount must be a positive number with at most the currency's decimals, e.g. 10.00.");
+                }
             }
-        }
-        // The form's own id (a hidden field made with the page) names the refund: a double submit is one refund.
-        String key = form.getOrDefault("refund_key", "");
-        String refundId = key.matches("[A-Za-z0-9_-]{16,64}") ? "rf-dash-" + key : "rf-" + UUID.randomUUID();
-        try {
-            Refunds.Result result = refunds.refund(state, refundId, amount, "refunded in the dashboard", "merchant-dashboard:" + who.get().email());
-            return pages.redirect("/dashboard/sessions/" + state.getSessionId() + "?done=" + (result.refused() ? "refund-refused" : "refund"));
-        } catch (ApiError e) {
-            return sessionWithError(who.get(), state, "The refund was not made: " + e.getMessage());
-        }
+            // The form's own id (a hidden field made with the page) names the refund: a double submit is one refund.
+            String key = form.getOrDefault("refund_key", "");
+            String refundId = key.matches("[A-Za-z0-9_-]{16,64}") ? "rf-dash-" + key : "rf-" + UUID.randomUUID();
+            try {
+                Refunds.Result result = refunds.refund(state, refundId, amount, "refunded in the dashboard", "merchant-dashboard:" + who.email());
+                return pages.redirect("/dashboard/sessions/" + state.getSessionId() + "?done=" + (result.refused() ? "refund-refused" : "refund"));
+            } catch (ApiError e) {
+                return sessionWithError(who, state, "The refund was not made: " + e.getMessage());
+            }
+        });
     }
 
     @Post("/sessions/{id}/cancel")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> cancel(HttpRequest<?> request, @PathVariable String id, @Body Map<String, String> form) throws Exception {
+        return act(request, id, form, (who, state) -> {
+            CommandResult result = kafka.sendOrUnavailable(commands.of("cancel-" + UUID.randomUUID(), state.getSessionId(), state.getMerchantId(),
+                    "merchant-dashboard:" + who.email(), new CancelSession("cancelled in the dashboard")));
+            if (result.getOutcome() != CommandOutcome.APPLIED && result.getOutcome() != CommandOutcome.DUPLICATE) {
+                return sessionWithError(who, state, "The session was not cancelled: " + result.getErrorCode());
+            }
+            return pages.redirect("/dashboard/sessions/" + state.getSessionId() + "?done=cancelled");
+        });
+    }
+
+    /** What a form on a session's page does, once it is known to be the signed-in merchant's, about their own session. */
+    @FunctionalInterface
+    private interface Action {
+        HttpResponse<?> on(DashboardSessions.Principal who, SessionState state) throws Exception;
+    }
+
+    /** A form posted on a session's page: signed in, with this session's CSRF token, about one of the merchant's sessions. */
+    private HttpResponse<?> act(HttpRequest<?> request, String id, Map<String, String> form, Action action) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
         if (who.isEmpty()) {
             return pages.redirect("/dashboard/login");
@@ -159,22 +159,14 @@ class SessionPageController {
             return pages.forbidden();
         }
         SessionState state = own(who.get(), id);
-        if (state == null) {
-            return pages.notFound(who.get());
-        }
-        CommandResult result = kafka.sendOrUnavailable(commands.of("cancel-" + UUID.randomUUID(), state.getSessionId(), state.getMerchantId(),
-                "merchant-dashboard:" + who.get().email(), new CancelSession("cancelled in the dashboard")));
-        if (result.getOutcome() != CommandOutcome.APPLIED && result.getOutcome() != CommandOutcome.DUPLICATE) {
-            return sessionWithError(who.get(), state, "The session was not cancelled: " + result.getErrorCode());
-        }
-        return pages.redirect("/dashboard/sessions/" + state.getSessionId() + "?done=cancelled");
+        return state == null ? pages.notFound(who.get()) : action.on(who.get(), state);
     }
 
     private HttpResponse<?> sessionWithError(DashboardSessions.Principal who, SessionState state, String error) throws Exception {
         SessionHistory.SessionLog log = kafka.timeline(state.getSessionId());
         Map<String, Object> model = pages.base(who, "Session " + state.getSessionId(), "payments");
         model.put("s", PaymentSearch.row(state));
-        model.put("timeline", MerchantTimeline.of(log, state.getCurrency()));
+        model.put("timeline", MerchantTimeline.view(MerchantTimeline.of(log, state.getCurrency())));
         model.put("canCancel", false);
         model.put("canRefund", state.getStatus() == SessionStatus.PAID);
         model.put("refundable", "");
