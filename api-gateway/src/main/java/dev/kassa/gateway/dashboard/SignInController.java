@@ -80,7 +80,7 @@ class SignInController {
         }
         MerchantUser user = users.signIn(email, form.get("password"));
         if (user == null) {
-            // 200 with the form again, not 401: a 401 without an HTTP authentication challenge is an error page in Chromium.
+            // The form again, with the message (200, as sign-in pages do; 401 belongs to HTTP authentication).
             return loginForm(HttpStatus.OK, "Wrong e-mail or password.", null, email);
         }
         return pages.redirect("/dashboard").header("Set-Cookie",
