@@ -82,6 +82,18 @@ try {
   await page.screenshot({ path: `${shots}/dashboard-6-settings.png`, fullPage: true });
   step('webhook URL changed');
 
+  await page.getByLabel('Endpoint URL').fill(`${newWebhook}-paid-only`);
+  await page.getByLabel('Statuses it gets (empty: all)').fill('paid, refunded');
+  await page.getByRole('button', { name: 'Add endpoint' }).click();
+  await page.getByRole('heading', { name: 'Endpoint added' }).waitFor();
+  if (!(await page.getByLabel('Signing secret').inputValue()).startsWith('whsec_')) throw new Error('no signing secret shown');
+  await page.getByRole('link', { name: 'Back to the settings' }).click();
+  await page.getByRole('cell', { name: `${newWebhook}-paid-only`, exact: true }).waitFor();
+  await page.getByRole('button', { name: `Delete the endpoint ${newWebhook}-paid-only` }).click();
+  await page.getByText('The endpoint is deleted').waitFor();
+  if ((await page.getByRole('cell', { name: `${newWebhook}-paid-only`, exact: true }).count()) !== 0) throw new Error('the deleted endpoint is still listed');
+  step('an endpoint added (its secret shown once) and deleted');
+
   await page.getByRole('button', { name: 'Issue a new API key' }).click();
   await page.getByRole('heading', { name: 'Your new API key' }).waitFor();
   const newKey = await page.getByLabel('API key').inputValue();

@@ -73,7 +73,8 @@ class PrometheusTest {
                     .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
             try {
                 String api = "http://127.0.0.1:" + port + "/api/v1/";
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                // Until Prometheus listens, its port refuses connections: that is waiting, not failing.
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptionsInstanceOf(java.net.ConnectException.class)
                         .until(() -> value(api, "up{job=\"kassa-gateway\"}") == 1.0);
 
                 String key = JSON.readTree(data.resolve("dev-credentials.json").toFile()).at("/merchant/api_key").asText();

@@ -33,6 +33,7 @@ final class DashboardPages {
             "refund-refused", "The provider refused the refund; nothing was refunded.",
             "cancelled", "The session is cancelled.",
             "settings", "Settings saved.",
+            "endpoint-deleted", "The endpoint is deleted: it gets no more webhooks.",
             "password-set", "Your password is set. Sign in with it.",
             "signed-out", "You are signed out.");
 

@@ -31,10 +31,13 @@ class SettingsController {
 
     private final KafkaBackend kafka;
     private final MerchantChanges changes;
+    private final dev.kassa.gateway.operator.WebhookEndpointChanges endpoints;
     private final DashboardPages pages;
 
-    SettingsController(KafkaBackend kafka, MerchantChanges changes, DashboardPages pages) {
+    SettingsController(KafkaBackend kafka, MerchantChanges changes, dev.kassa.gateway.operator.WebhookEndpointChanges endpoints,
+                       DashboardPages pages) {
         this.kafka = kafka;
+        this.endpoints = endpoints;
         this.changes = changes;
         this.pages = pages;
     }
@@ -115,6 +118,59 @@ class SettingsController {
         return pages.render(HttpStatus.OK, "dashboard/api-key", model);
     }
 
+    /**
+     * {@code POST /dashboard/settings/endpoints}: another webhook endpoint (URL, the statuses it wants, a description),
+     * checked as the operator API checks it; its signing secret is shown once on the page this answers.
+     */
+    @Post("/settings/endpoints")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> addEndpoint(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        if (!pages.csrf(who.get(), form)) {
+            return pages.forbidden();
+        }
+        ObjectNode endpoint = Json.MAPPER.createObjectNode().put("url", form.getOrDefault("url", "").trim());
+        String events = form.getOrDefault("events", "").trim();
+        list(endpoint, "event_filter", events.isEmpty() ? "*" : events);
+        String description = form.getOrDefault("description", "").trim();
+        if (!description.isEmpty()) {
+            endpoint.put("description", description);
+        }
+        Map<String, Object> added;
+        try {
+            added = endpoints.add(who.get().merchantId(), endpoint);
+        } catch (ApiError e) {
+            return settingsForm(who.get(), HttpStatus.BAD_REQUEST, "Endpoint not added: " + e.getMessage(), null);
+        }
+        Map<String, Object> model = pages.base(who.get(), "Endpoint added", "settings");
+        model.put("url", endpoint.get("url").asText());
+        model.put("secret", added.get("secret"));
+        return pages.render(HttpStatus.OK, "dashboard/endpoint-added", model);
+    }
+
+    /** {@code POST /dashboard/settings/endpoints/{id}/delete}: the endpoint stops getting webhooks. */
+    @Post("/settings/endpoints/{endpointId}/delete")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> deleteEndpoint(HttpRequest<?> request, @io.micronaut.http.annotation.PathVariable String endpointId,
+                                   @Body Map<String, String> form) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        if (!pages.csrf(who.get(), form)) {
+            return pages.forbidden();
+        }
+        try {
+            endpoints.delete(who.get().merchantId(), endpointId);
+        } catch (ApiError e) {
+            return settingsForm(who.get(), HttpStatus.NOT_FOUND, "No such endpoint: it was deleted already.", null);
+        }
+        return pages.redirect("/dashboard/settings?done=endpoint-deleted");
+    }
+
     /** A comma- or space-separated list of methods or provider slugs; empty clears it. */
     private static void list(ObjectNode change, String field, String raw) {
         if (raw == null) {
@@ -151,7 +207,7 @@ class SettingsController {
         model.put("block", String.join(", ", m.getRoutingBlock()));
         // Every endpoint, read-only here (the operator API and `kassa merchant endpoints` change them).
         model.put("endpoints", dev.kassa.schemas.WebhookEndpoints.of(m, key -> kafka.endpointFact(key)).stream()
-                .map(e -> Map.of("url", e.url(), "events", String.join(", ", e.eventFilter()),
+                .map(e -> Map.of("id", e.id(), "url", e.url(), "events", String.join(", ", e.eventFilter()),
                         "state", e.enabled() ? "enabled" : "disabled: " + e.disabledReason(),
                         "description", e.description() == null ? "" : e.description())).toList());
         model.put("keyRotated", m.getPreviousApiKeyUntil() == null ? null : m.getPreviousApiKeyUntil().toString());

@@ -61,7 +61,11 @@ class WebhookEndpointsController {
     private final SessionCommands commands;
     private final SecretKeyring keyring;
 
-    WebhookEndpointsController(KafkaBackend kafka, GatewaySettings settings, SessionCommands commands, SecretKeyring keyring) {
+    private final WebhookEndpointChanges changes;
+
+    WebhookEndpointsController(KafkaBackend kafka, GatewaySettings settings, SessionCommands commands, SecretKeyring keyring,
+                               WebhookEndpointChanges changes) {
+        this.changes = changes;
         this.kafka = kafka;
         this.settings = settings;
         this.commands = commands;
@@ -73,46 +77,7 @@ class WebhookEndpointsController {
     HttpResponse<Map<String, Object>> add(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
                                           @Nullable @Body String body) throws Exception {
         Operators.require(settings, authorization);
-        JsonNode json = Json.object(body);
-        Merchant current = merchant(merchantId);
-        String url = Json.text(json, "url");
-        if (url == null) {
-            throw ApiError.missingField("url");
-        }
-        url = WebhookUrls.check(url, "url", settings.development());
-        List<String> filter = eventFilter(json);
-        String description = description(json);
-        Integer throttle = maxPerSecond(json, null);
-        boolean hasFirst = current.getWebhookUrl() != null && !current.getWebhookUrl().isBlank();
-        int count = (hasFirst ? 1 : 0) + current.getWebhookEndpoints().size();
-        if (count >= WebhookEndpoints.MAX) {
-            throw new ApiError(ErrorCode.TOO_MANY_WEBHOOK_ENDPOINTS, "merchant " + merchantId + " has " + count
-                    + " endpoints, the most there may be; delete one first");
-        }
-        Instant now = commands.now();
-        String secret = Secrets.webhookSecret();
-        Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(now);
-        long key;
-        if (!hasFirst) {
-            // The first endpoint is the seed's webhook_url: a merchant's integration written against the seeds reads it there.
-            key = merchantId;
-            next.setWebhookUrl(url).setWebhookSecret(keyring.seal(merchantId, secret)).setPreviousWebhookSecret(null)
-                    .setPreviousSecretUntil(null).setWebhookEnabledAt(now).setWebhookDisabledReason(null)
-                    .setWebhookEventFilter(filter).setWebhookDescription(description).setWebhookMaxPerSecond(throttle);
-        } else {
-            key = Secrets.id();
-            List<WebhookEndpoint> endpoints = new ArrayList<>(current.getWebhookEndpoints());
-            endpoints.add(WebhookEndpoint.newBuilder().setEndpointKey(key).setUrl(url).setSecret(keyring.seal(merchantId, secret))
-                    .setEventFilter(filter).setDescription(description).setEnabled(true).setEnabledAt(now).setMaxPerSecond(throttle)
-                    .setCreatedAt(now).build());
-            next.setWebhookEndpoints(endpoints);
-        }
-        write(next.build());
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", true);
-        answer.put("endpoint_id", WebhookEndpoints.id(key));
-        answer.put("secret", secret);
-        return HttpResponse.created(answer);
+        return HttpResponse.created(changes.add(merchantId, Json.object(body)));
     }
 
     @Get
@@ -216,17 +181,7 @@ class WebhookEndpointsController {
     Map<String, Object> delete(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
                                String endpointId) throws Exception {
         Operators.require(settings, authorization);
-        Merchant current = merchant(merchantId);
-        long key = endpointKey(current, endpointId);
-        Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(commands.now());
-        if (key == merchantId) {
-            next.setWebhookUrl(null).setWebhookSecret(null).setPreviousWebhookSecret(null).setPreviousSecretUntil(null)
-                    .setWebhookDescription(null).setWebhookMaxPerSecond(null).setWebhookEventFilter(List.of("*"));
-        } else {
-            next.setWebhookEndpoints(current.getWebhookEndpoints().stream().filter(e -> e.getEndpointKey() != key).toList());
-        }
-        write(next.build());
-        return Map.of("ok", true, "endpoint_id", endpointId);
+        return changes.delete(merchantId, endpointId);
     }
 
     /** A signed {@code ping} to this endpoint, sent once by the relay (the gateway never calls merchants' URLs). */
@@ -364,7 +319,7 @@ class WebhookEndpointsController {
         return filter.contains("*") ? List.of("*") : filter;
     }
 
-    private static String description(JsonNode json) {
+    static String description(JsonNode json) {
         JsonNode node = json.get("description");
         if (node == null || node.isNull()) {
             return null;

@@ -1,0 +1,141 @@
+package dev.kassa.gateway.operator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.Json;
+import dev.kassa.gateway.Secrets;
+import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.model.ErrorCode;
+import dev.kassa.schemas.SecretKeyring;
+import dev.kassa.schemas.WebhookEndpoints;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.RedeliveryRequest;
+import dev.kassa.schemas.avro.WebhookAttempt;
+import dev.kassa.schemas.avro.WebhookEndpoint;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Hidden;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Adding and removing a merchant's webhook endpoints, checked as the operator API checks them: what
+ * {@code POST} and {@code DELETE /admin/merchants/{id}/webhook-endpoints} do, and what the merchant's dashboard does.
+ */
+@jakarta.inject.Singleton
+public final class WebhookEndpointChanges {
+
+    private final KafkaBackend kafka;
+    private final GatewaySettings settings;
+    private final SessionCommands commands;
+    private final SecretKeyring keyring;
+
+    WebhookEndpointChanges(KafkaBackend kafka, GatewaySettings settings, SessionCommands commands, SecretKeyring keyring) {
+        this.kafka = kafka;
+        this.settings = settings;
+        this.commands = commands;
+        this.keyring = keyring;
+    }
+
+    /** A new endpoint ({@code url}, {@code event_filter}, {@code description}, {@code max_per_second}); its secret is in the answer, once. */
+    public Map<String, Object> add(long merchantId, JsonNode json) throws Exception {
+        Merchant current = merchant(merchantId);
+        String url = Json.text(json, "url");
+        if (url == null) {
+            throw ApiError.missingField("url");
+        }
+        url = WebhookUrls.check(url, "url", settings.development());
+        List<String> filter = WebhookEndpointsController.eventFilter(json);
+        String description = WebhookEndpointsController.description(json);
+        Integer throttle = WebhookEndpointsController.maxPerSecond(json, null);
+        boolean hasFirst = current.getWebhookUrl() != null && !current.getWebhookUrl().isBlank();
+        int count = (hasFirst ? 1 : 0) + current.getWebhookEndpoints().size();
+        if (count >= WebhookEndpoints.MAX) {
+            throw new ApiError(ErrorCode.TOO_MANY_WEBHOOK_ENDPOINTS, "merchant " + merchantId + " has " + count
+                    + " endpoints, the most there may be; delete one first");
+        }
+        Instant now = commands.now();
+        String secret = Secrets.webhookSecret();
+        Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(now);
+        long key;
+        if (!hasFirst) {
+            // The first endpoint is the seed's webhook_url: a merchant's integration written against the seeds reads it there.
+            key = merchantId;
+            next.setWebhookUrl(url).setWebhookSecret(keyring.seal(merchantId, secret)).setPreviousWebhookSecret(null)
+                    .setPreviousSecretUntil(null).setWebhookEnabledAt(now).setWebhookDisabledReason(null)
+                    .setWebhookEventFilter(filter).setWebhookDescription(description).setWebhookMaxPerSecond(throttle);
+        } else {
+            key = Secrets.id();
+            List<WebhookEndpoint> endpoints = new ArrayList<>(current.getWebhookEndpoints());
+            endpoints.add(WebhookEndpoint.newBuilder().setEndpointKey(key).setUrl(url).setSecret(keyring.seal(merchantId, secret))
+                    .setEventFilter(filter).setDescription(description).setEnabled(true).setEnabledAt(now).setMaxPerSecond(throttle)
+                    .setCreatedAt(now).build());
+            next.setWebhookEndpoints(endpoints);
+        }
+        write(next.build());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", true);
+        answer.put("endpoint_id", WebhookEndpoints.id(key));
+        answer.put("secret", secret);
+        return answer;
+    }
+
+    /** Removes an endpoint (the first one's URL becomes null: the merchant has no first endpoint until one is added). */
+    public Map<String, Object> delete(long merchantId, String endpointId) throws Exception {
+        Merchant current = merchant(merchantId);
+        long key = endpointKey(current, endpointId);
+        Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(commands.now());
+        if (key == merchantId) {
+            next.setWebhookUrl(null).setWebhookSecret(null).setPreviousWebhookSecret(null).setPreviousSecretUntil(null)
+                    .setWebhookDescription(null).setWebhookMaxPerSecond(null).setWebhookEventFilter(List.of("*"));
+        } else {
+            next.setWebhookEndpoints(current.getWebhookEndpoints().stream().filter(e -> e.getEndpointKey() != key).toList());
+        }
+        write(next.build());
+        return Map.of("ok", true, "endpoint_id", endpointId);
+    }
+
+    private Merchant merchant(long merchantId) {
+        Merchant current = kafka.merchantRecord(merchantId);
+        if (current == null) {
+            throw new ApiError(ErrorCode.NOT_FOUND, "no merchant " + merchantId);
+        }
+        return current;
+    }
+
+    private long endpointKey(Merchant merchant, String endpointId) {
+        Long key = WebhookEndpoints.key(endpointId);
+        if (key == null || WebhookEndpoints.find(merchant, key, k -> null) == null) {
+            throw new ApiError(ErrorCode.NOT_FOUND, "merchant " + merchant.getMerchantId() + " has no webhook endpoint " + endpointId);
+        }
+        return key;
+    }
+
+    private void write(Merchant next) throws Exception {
+        if (kafka.putMerchant(next, Duration.ofSeconds(10)) == null) {
+            throw new ApiError(ErrorCode.UNAVAILABLE, "the change was written but is not readable yet; retry the read");
+        }
+    }
+}
