@@ -71,10 +71,6 @@ final class DashboardPages {
         return model;
     }
 
-    HttpResponse<?> notFound(DashboardSessions.Principal who) {
-        return DashboardNotFound.page();
-    }
-
     MutableHttpResponse<?> forbidden() {
         return render(HttpStatus.FORBIDDEN, "dashboard/message", Map.of("title", "Refused",
                 "message", "This form was not sent from a page of your dashboard (its security token is missing or old). Go back, reload, and try again."));

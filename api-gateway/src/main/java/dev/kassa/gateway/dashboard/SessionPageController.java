@@ -68,7 +68,7 @@ class SessionPageController {
         }
         SessionState state = own(who.get(), id);
         if (state == null) {
-            return pages.notFound(who.get());
+            return DashboardNotFound.page();
         }
         SessionHistory.SessionLog log = kafka.timeline(state.getSessionId(), state, Duration.ofSeconds(2));
         Map<String, Object> model = pages.base(who.get(), "Session " + state.getSessionId(), "payments");
@@ -159,7 +159,7 @@ class SessionPageController {
             return pages.forbidden();
         }
         SessionState state = own(who.get(), id);
-        return state == null ? pages.notFound(who.get()) : action.on(who.get(), state);
+        return state == null ? DashboardNotFound.page() : action.on(who.get(), state);
     }
 
     private HttpResponse<?> sessionWithError(DashboardSessions.Principal who, SessionState state, String error) throws Exception {

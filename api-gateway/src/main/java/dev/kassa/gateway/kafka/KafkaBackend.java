@@ -7,7 +7,6 @@ import dev.kassa.gateway.GatewayMetrics;
 import dev.kassa.gateway.ApiError;
 import dev.kassa.gateway.views.SessionViews;
 import dev.kassa.model.ErrorCode;
-import dev.kassa.model.RefundLedger;
 import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.MerchantView;
 import dev.kassa.schemas.TopicProducer;

@@ -11,34 +11,13 @@ import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.SecretKeyring;
 import dev.kassa.schemas.WebhookEndpoints;
 import dev.kassa.schemas.avro.Merchant;
-import dev.kassa.schemas.avro.RedeliveryRequest;
-import dev.kassa.schemas.avro.WebhookAttempt;
 import dev.kassa.schemas.avro.WebhookEndpoint;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpResponse;
-import io.micronaut.http.MediaType;
-import io.micronaut.http.annotation.Body;
-import io.micronaut.http.annotation.Consumes;
-import io.micronaut.http.annotation.Controller;
-import io.micronaut.http.annotation.Delete;
-import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Header;
-import io.micronaut.http.annotation.Patch;
-import io.micronaut.http.annotation.Post;
-import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
-import io.swagger.v3.oas.annotations.Hidden;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Adding and removing a merchant's webhook endpoints, checked as the operator API checks them: what
@@ -117,7 +96,8 @@ public final class WebhookEndpointChanges {
         return Map.of("ok", true, "endpoint_id", endpointId);
     }
 
-    private Merchant merchant(long merchantId) {
+    /** The merchant record as the gateway wrote it; 404 {@code not_found} for an unknown id. */
+    Merchant merchant(long merchantId) {
         Merchant current = kafka.merchantRecord(merchantId);
         if (current == null) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no merchant " + merchantId);
@@ -125,7 +105,8 @@ public final class WebhookEndpointChanges {
         return current;
     }
 
-    private long endpointKey(Merchant merchant, String endpointId) {
+    /** The key of the merchant's endpoint with this id; 404 {@code not_found} for none. */
+    long endpointKey(Merchant merchant, String endpointId) {
         Long key = WebhookEndpoints.key(endpointId);
         if (key == null || WebhookEndpoints.find(merchant, key, k -> null) == null) {
             throw new ApiError(ErrorCode.NOT_FOUND, "merchant " + merchant.getMerchantId() + " has no webhook endpoint " + endpointId);
@@ -133,7 +114,8 @@ public final class WebhookEndpointChanges {
         return key;
     }
 
-    private void write(Merchant next) throws Exception {
+    /** Writes the merchant record and waits until this gateway reads it back (503 {@code unavailable} if not). */
+    void write(Merchant next) throws Exception {
         if (kafka.putMerchant(next, Duration.ofSeconds(10)) == null) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "the change was written but is not readable yet; retry the read");
         }

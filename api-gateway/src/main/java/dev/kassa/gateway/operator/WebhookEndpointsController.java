@@ -83,7 +83,7 @@ class WebhookEndpointsController {
     @Get
     Map<String, Object> list(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId) {
         Operators.require(settings, authorization);
-        Merchant current = merchant(merchantId);
+        Merchant current = changes.merchant(merchantId);
         List<Map<String, Object>> endpoints = new ArrayList<>();
         for (WebhookEndpoints.Endpoint e : WebhookEndpoints.of(current, kafka::endpointFact)) {
             endpoints.add(view(e));
@@ -102,8 +102,8 @@ class WebhookEndpointsController {
                                              String endpointId, @Nullable @Body String body) throws Exception {
         Operators.require(settings, authorization);
         JsonNode json = Json.object(body);
-        Merchant current = merchant(merchantId);
-        long key = endpointKey(current, endpointId);
+        Merchant current = changes.merchant(merchantId);
+        long key = changes.endpointKey(current, endpointId);
         Instant now = commands.now();
         String newSecret = json.path("rotate_secret").asBoolean(false) ? Secrets.webhookSecret() : null;
         Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(now);
@@ -167,7 +167,7 @@ class WebhookEndpointsController {
             }
             next.setWebhookEndpoints(endpoints);
         }
-        write(next.build());
+        changes.write(next.build());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("ok", true);
         answer.put("endpoint_id", endpointId);
@@ -190,8 +190,8 @@ class WebhookEndpointsController {
     HttpResponse<Map<String, Object>> test(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
                                            String endpointId) throws Exception {
         Operators.require(settings, authorization);
-        Merchant current = merchant(merchantId);
-        endpointKey(current, endpointId);
+        Merchant current = changes.merchant(merchantId);
+        changes.endpointKey(current, endpointId);
         Instant now = commands.now();
         String eventId = "evt_ping_" + Long.toUnsignedString(Secrets.id(), 36);
         Map<String, Object> ping = new LinkedHashMap<>();
@@ -217,8 +217,8 @@ class WebhookEndpointsController {
     Map<String, Object> attempts(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
                                  String endpointId, @Nullable @QueryValue String since, @Nullable @QueryValue Integer limit) {
         Operators.require(settings, authorization);
-        Merchant current = merchant(merchantId);
-        long key = endpointKey(current, endpointId);
+        Merchant current = changes.merchant(merchantId);
+        long key = changes.endpointKey(current, endpointId);
         Instant from;
         try {
             from = since == null ? commands.now().minus(Duration.ofHours(24)) : Instant.parse(since);
@@ -265,28 +265,6 @@ class WebhookEndpointsController {
         v.put("first", e.first());
         v.put("created_at", e.createdAt() == null ? null : e.createdAt().toString());
         return v;
-    }
-
-    private Merchant merchant(long merchantId) {
-        Merchant current = kafka.merchantRecord(merchantId);
-        if (current == null) {
-            throw new ApiError(ErrorCode.NOT_FOUND, "no merchant " + merchantId);
-        }
-        return current;
-    }
-
-    private long endpointKey(Merchant merchant, String endpointId) {
-        Long key = WebhookEndpoints.key(endpointId);
-        if (key == null || WebhookEndpoints.find(merchant, key, k -> null) == null) {
-            throw new ApiError(ErrorCode.NOT_FOUND, "merchant " + merchant.getMerchantId() + " has no webhook endpoint " + endpointId);
-        }
-        return key;
-    }
-
-    private void write(Merchant next) throws Exception {
-        if (kafka.putMerchant(next, Duration.ofSeconds(10)) == null) {
-            throw new ApiError(ErrorCode.UNAVAILABLE, "the change was written but is not readable yet; retry the read");
-        }
     }
 
     private static String required(JsonNode json, String field) {
