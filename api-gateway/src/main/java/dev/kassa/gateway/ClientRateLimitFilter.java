@@ -15,7 +15,7 @@ import io.micronaut.http.annotation.ServerFilter;
  * forwards to another ({@code /admin/views/*}, carrying the operator's token) are the gateways' own traffic, not a
  * client's, and are not limited; a wrong token there is.
  */
-@ServerFilter({"/pay.php", "/pay/**", "/crypto.php", "/api/webhook.php", "/admin/**"})
+@ServerFilter({"/pay.php", "/pay/**", "/crypto.php", "/link/**", "/p/**", "/api/webhook.php", "/admin/**"})
 final class ClientRateLimitFilter {
 
     private final RateLimiter limiter;

@@ -25,7 +25,8 @@ public class JsonOnlyFilter implements HttpServerFilter {
     public Publisher<MutableHttpResponse<?>> doFilter(HttpRequest<?> request, ServerFilterChain chain) {
         boolean hasBody = request.getMethod() == HttpMethod.POST || request.getMethod() == HttpMethod.PATCH;
         String type = request.getHeaders().get("Content-Type");
-        boolean hostedForm = request.getPath().startsWith("/pay/") || request.getPath().startsWith("/dashboard/");
+        boolean hostedForm = request.getPath().startsWith("/pay/") || request.getPath().startsWith("/dashboard/")
+                || request.getPath().startsWith("/link/") || request.getPath().startsWith("/p/");
         if (hasBody && !hostedForm && type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             MutableHttpResponse<?> refused = new ApiError(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "send Content-Type: application/json, not " + type).response();

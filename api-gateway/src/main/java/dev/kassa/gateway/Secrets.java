@@ -81,6 +81,22 @@ public final class Secrets {
         return a != null && b != null && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A payment link's id as the merchant sees it: {@code pl_} and 20 hex digits. */
+    public static String linkId() {
+        return "pl_" + HexFormat.of().formatHex(bytes(10));
+    }
+
+    /** The unguessable part of a link's URL: 128 random bits, URL-safe. */
+    public static String linkCode() {
+        return token(16);
+    }
+
+    private static byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
     private static String token(int bytes) {
         byte[] b = new byte[bytes];
         RANDOM.nextBytes(b);

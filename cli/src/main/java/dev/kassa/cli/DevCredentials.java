@@ -87,7 +87,8 @@ record DevCredentials(String adminToken, String kafkaBootstrap, long merchantId,
                 .header("Authorization", "Bearer " + adminToken)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"demo@" + DEMO_DOMAIN + "\",\"domains\":[\"" + DEMO_DOMAIN
-                        + "\"],\"package\":\"pro\",\"checkout_mode\":\"smart_router\",\"country\":\"NL\"}"))
+                        + "\"],\"package\":\"pro\",\"checkout_mode\":\"smart_router\",\"country\":\"NL\",\"crypto_enabled\":true,"
+                        + "\"payout_wallet\":{\"network\":\"polygon\",\"asset\":\"USDC\",\"address\":\"" + DEMO_WALLET + "\"}}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (created.statusCode() != 201) {
             throw new UserError("the demo merchant could not be created (HTTP " + created.statusCode() + "); see the log file.");
@@ -101,6 +102,8 @@ record DevCredentials(String adminToken, String kafkaBootstrap, long merchantId,
         return credentials;
     }
 
+    /** The demo merchant's payout wallet: EIP-55's own example address (nobody's funds; the sandbox pays nothing out). */
+    static final String DEMO_WALLET = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
     static final String DEMO_USER = "demo@" + DEMO_DOMAIN;
 
     /**

@@ -36,18 +36,22 @@ public final class KafkaAcls {
         List<AclBinding> acls = new ArrayList<>();
         String gateway = accounts.gateway();
         writes(acls, gateway, Topics.SESSION_COMMANDS, Topics.MERCHANTS, Topics.ROUTING_DECISIONS, Topics.WEBHOOK_REDELIVERIES,
-                Topics.MERCHANT_USERS);
+                Topics.MERCHANT_USERS, Topics.PAYMENT_LINK_COMMANDS, Topics.PRODUCTS);
         // Replicas (merchants, endpoint facts, state), command results, and a session's history (events, results,
         // attempts, routing decisions). The gateway's consumers are assigned partitions: no consumer group.
         reads(acls, gateway, Topics.MERCHANTS, Topics.WEBHOOK_ENDPOINT_STATUS, Topics.SESSION_STATE, Topics.COMMAND_RESULTS,
-                Topics.SESSION_EVENTS, Topics.WEBHOOK_ATTEMPTS, Topics.ROUTING_DECISIONS, Topics.MERCHANT_USERS);
+                Topics.SESSION_EVENTS, Topics.WEBHOOK_ATTEMPTS, Topics.ROUTING_DECISIONS, Topics.MERCHANT_USERS, Topics.PAYMENT_LINKS,
+                Topics.PRODUCTS);
         // The read side (session views) is a Kafka Streams application of the gateway's: its stores' changelogs and
         // the repartition by merchant are its own topics.
         streamsApplication(acls, gateway, accounts.gatewayViewsApplicationId());
 
         String aggregate = accounts.aggregate();
-        reads(acls, aggregate, Topics.SESSION_COMMANDS);
-        writes(acls, aggregate, Topics.SESSION_EVENTS, Topics.SESSION_STATE, Topics.COMMAND_RESULTS);
+        // The payment-link fold lives in the aggregate's application: it reads link commands and the session state (its
+        // link sessions' changes), and writes link state, the creates it grants, its refusals and the sessions' changes.
+        reads(acls, aggregate, Topics.SESSION_COMMANDS, Topics.PAYMENT_LINK_COMMANDS, Topics.SESSION_STATE);
+        writes(acls, aggregate, Topics.SESSION_EVENTS, Topics.SESSION_STATE, Topics.COMMAND_RESULTS, Topics.PAYMENT_LINKS,
+                Topics.SESSION_COMMANDS, Topics.PAYMENT_LINK_COMMANDS);
         streamsApplication(acls, aggregate, accounts.aggregateApplicationId());
 
         String relay = accounts.relay();

@@ -3,6 +3,9 @@ package dev.kassa.schemas;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.MerchantUser;
+import dev.kassa.schemas.avro.PaymentLink;
+import dev.kassa.schemas.avro.PaymentLinkCommand;
+import dev.kassa.schemas.avro.Product;
 import dev.kassa.schemas.avro.RedeliveryRequest;
 import dev.kassa.schemas.avro.RoutingDecision;
 import dev.kassa.schemas.avro.SessionCommand;
@@ -90,13 +93,35 @@ public final class Topics {
             Map.of("cleanup.policy", COMPACT),
             "dashboard users per merchant (e-mail, bcrypt password hash, one-time set-password token hash)");
 
+    /**
+     * Requests to the payment-link fold; key link_id. The gateway defines, (de)activates and opens links; the aggregate's
+     * forwarder reports each link session's change. Kept 7 days, like the session commands.
+     */
+    public static final Topic<String, PaymentLinkCommand> PAYMENT_LINK_COMMANDS = new Topic<>(
+            "kassa.payment-link-commands", Serdes.String(), new AvroSerde<>(PaymentLinkCommand.class),
+            Map.of("cleanup.policy", DELETE, "retention.ms", ms(Duration.ofDays(7))),
+            "commands to the payment-link fold (define, activate, open, a link session changed)");
+
+    /** Payment links' state; key link_id, compacted. Only the payment-link fold (in the aggregate) writes it. */
+    public static final Topic<String, PaymentLink> PAYMENT_LINKS = new Topic<>(
+            "kassa.payment-links", Serdes.String(), new AvroSerde<>(PaymentLink.class),
+            Map.of("cleanup.policy", COMPACT),
+            "payment links: amount, description, limits, and the sessions holding their uses");
+
+    /** Products and their hosted pages; key slug, compacted. Only the gateway writes it. */
+    public static final Topic<String, Product> PRODUCTS = new Topic<>(
+            "kassa.products", Serdes.String(), new AvroSerde<>(Product.class),
+            Map.of("cleanup.policy", COMPACT),
+            "merchants' products (name, description, price, active) for the hosted pages /p/{slug}");
+
     private Topics() {
     }
 
     /** All of them, in the order they are created. */
     public static List<Topic<?, ?>> all() {
         return List.of(SESSION_COMMANDS, SESSION_EVENTS, SESSION_STATE, COMMAND_RESULTS, MERCHANTS, WEBHOOK_ATTEMPTS,
-                WEBHOOK_REDELIVERIES, ROUTING_DECISIONS, WEBHOOK_ENDPOINT_STATUS, MERCHANT_USERS);
+                WEBHOOK_REDELIVERIES, ROUTING_DECISIONS, WEBHOOK_ENDPOINT_STATUS, MERCHANT_USERS, PAYMENT_LINK_COMMANDS, PAYMENT_LINKS,
+                PRODUCTS);
     }
 
     private static String ms(Duration duration) {

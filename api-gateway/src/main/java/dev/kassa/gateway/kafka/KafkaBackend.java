@@ -76,6 +76,11 @@ public final class KafkaBackend implements AutoCloseable {
     private final Replica<Long, WebhookEndpointStatus> endpointStatus;
     /** Dashboard users by e-mail (few per merchant: a replica like the merchants'). */
     private final Replica<String, dev.kassa.schemas.avro.MerchantUser> users;
+    /** Payment links by id (the fold's state; few per merchant) and the index from a link page's code to its id. */
+    private final Replica<String, dev.kassa.schemas.avro.PaymentLink> links;
+    private final Map<String, String> linkByCode = new ConcurrentHashMap<>();
+    /** Products by slug (the gateway writes them). */
+    private final Replica<String, dev.kassa.schemas.avro.Product> products;
     private final TopicProducer producer;
     /** Per command id, the requests waiting for a result: concurrent retries share an id and each gets one result. */
     private final Map<String, Queue<CompletableFuture<CommandResult>>> waiting = new ConcurrentHashMap<>();
@@ -109,6 +114,16 @@ public final class KafkaBackend implements AutoCloseable {
                 Topics.WEBHOOK_ENDPOINT_STATUS.valueSerde().deserializer(), (id, before, status) -> { });
         users = new Replica<>(bootstrap, Topics.MERCHANT_USERS.name(), Serdes.String().deserializer(),
                 Topics.MERCHANT_USERS.valueSerde().deserializer(), (email, before, user) -> { });
+        links = new Replica<>(bootstrap, Topics.PAYMENT_LINKS.name(), Serdes.String().deserializer(),
+                Topics.PAYMENT_LINKS.valueSerde().deserializer(), (id, before, link) -> {
+                    if (link != null) {
+                        linkByCode.put(link.getCode(), id);
+                    } else if (before != null) {
+                        linkByCode.remove(before.getCode(), id);
+                    }
+                });
+        products = new Replica<>(bootstrap, Topics.PRODUCTS.name(), Serdes.String().deserializer(),
+                Topics.PRODUCTS.valueSerde().deserializer(), (slug, before, product) -> { });
         producer = new TopicProducer(bootstrap.config(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -208,7 +223,7 @@ public final class KafkaBackend implements AutoCloseable {
 
     /** Whether the merchants' replicas have caught up with what the topics held at start. */
     public boolean replicasLoaded() {
-        return merchants.loaded() && endpointStatus.loaded() && users.loaded();
+        return merchants.loaded() && endpointStatus.loaded() && users.loaded() && links.loaded() && products.loaded();
     }
 
     /** A dashboard user by e-mail (lower case), or null. */
@@ -225,6 +240,79 @@ public final class KafkaBackend implements AutoCloseable {
     public dev.kassa.schemas.avro.MerchantUser putUser(dev.kassa.schemas.avro.MerchantUser user, Duration timeout) throws Exception {
         producer.send(Topics.MERCHANT_USERS, user.getEmail(), user).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return users.await(user.getEmail(), u -> u.getUpdatedAt().equals(user.getUpdatedAt()), timeout);
+    }
+
+    /** A payment link by id, or null. */
+    public dev.kassa.schemas.avro.PaymentLink link(String linkId) {
+        return links.get(linkId);
+    }
+
+    /** A payment link by its page's code, or null. */
+    public dev.kassa.schemas.avro.PaymentLink linkByCode(String code) {
+        String id = code == null ? null : linkByCode.get(code);
+        return id == null ? null : links.get(id);
+    }
+
+    /** The merchant's payment links, newest first. */
+    public List<dev.kassa.schemas.avro.PaymentLink> links(long merchantId) {
+        return links.snapshot().stream().filter(l -> l.getMerchantId() == merchantId)
+                .sorted(java.util.Comparator.comparing(dev.kassa.schemas.avro.PaymentLink::getCreatedAt).reversed()).toList();
+    }
+
+    /**
+     * Sends a command to the payment-link fold and waits until this gateway's replica shows the link as {@code ready}
+     * says (read-your-writes); the link as it then is, or null if it never came.
+     */
+    public dev.kassa.schemas.avro.PaymentLink changeLink(dev.kassa.schemas.avro.PaymentLinkCommand command,
+            java.util.function.Predicate<dev.kassa.schemas.avro.PaymentLink> ready, Duration timeout) throws Exception {
+        producer.send(Topics.PAYMENT_LINK_COMMANDS, command.getLinkId(), command).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return links.await(command.getLinkId(), ready, timeout);
+    }
+
+    /**
+     * A buyer opened a payment link: sends the open to the link fold and waits for the answer to the create it carries
+     * ({@code createCommandId}): the aggregate's (the fold granted a use) or the fold's refusal.
+     */
+    public CommandResult openLink(dev.kassa.schemas.avro.PaymentLinkCommand open, String createCommandId, Duration timeout)
+            throws InterruptedException, TimeoutException {
+        CompletableFuture<CommandResult> future = new CompletableFuture<>();
+        waiting.compute(createCommandId, (id, queue) -> {
+            Queue<CompletableFuture<CommandResult>> q = queue == null ? new ConcurrentLinkedQueue<>() : queue;
+            q.add(future);
+            return q;
+        });
+        try {
+            producer.send(Topics.PAYMENT_LINK_COMMANDS, open.getLinkId(), open).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            CommandResult result = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (result.getOutcome() == CommandOutcome.APPLIED) {
+                createdHere.put(result.getSessionId(), Boolean.TRUE);
+            }
+            return result;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Kafka refused the command: " + e.getCause().getMessage(), e);
+        } finally {
+            waiting.computeIfPresent(createCommandId, (id, q) -> {
+                q.remove(future);
+                return q.isEmpty() ? null : q;
+            });
+        }
+    }
+
+    /** A product by slug, or null. */
+    public dev.kassa.schemas.avro.Product product(String slug) {
+        return slug == null ? null : products.get(slug);
+    }
+
+    /** The merchant's products, by name. */
+    public List<dev.kassa.schemas.avro.Product> products(long merchantId) {
+        return products.snapshot().stream().filter(p -> p.getMerchantId() == merchantId)
+                .sorted(java.util.Comparator.comparing(dev.kassa.schemas.avro.Product::getName)).toList();
+    }
+
+    /** Writes a product and waits until this gateway's replica has it (read-your-writes). */
+    public dev.kassa.schemas.avro.Product putProduct(dev.kassa.schemas.avro.Product product, Duration timeout) throws Exception {
+        producer.send(Topics.PRODUCTS, product.getSlug(), product).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return products.await(product.getSlug(), p -> p.getUpdatedAt().equals(product.getUpdatedAt()), timeout);
     }
 
     /** Sends a command and waits, bounded, for the aggregate's answer; empty on timeout. */
@@ -415,6 +503,8 @@ public final class KafkaBackend implements AutoCloseable {
         results.wakeup();
         merchants.close();
         users.close();
+        links.close();
+        products.close();
         endpointStatus.close();
         producer.close(Duration.ofSeconds(5));
     }

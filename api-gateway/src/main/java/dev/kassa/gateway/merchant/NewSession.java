@@ -101,6 +101,10 @@ record NewSession(String domain, String currency, long amountMinor, String order
             if (Redaction.containsCard(text)) {
                 throw new ApiError(ErrorCode.INVALID_META, "'meta' holds what looks like a card number; card data never goes to Kassa");
             }
+            if (text.contains("\"payment_link\"")) {
+                // The payment-link fold counts the sessions whose meta names its link: only the link page may set it.
+                throw new ApiError(ErrorCode.INVALID_META, "'meta' may not use the key payment_link: Kassa sets it on sessions made through a payment link");
+            }
         }
         for (String hint : new String[] {"method", "provider", "payment_method", "payment_provider"}) {
             String value = Json.text(json, hint);

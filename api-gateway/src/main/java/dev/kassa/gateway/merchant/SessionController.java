@@ -115,6 +115,11 @@ class SessionController {
         String currency = request.currency();
         long amountMinor = request.amountMinor();
         String hint = request.hint();
+        if (routing.asksForCrypto(hint) && !dev.kassa.gateway.payments.PayoutWallets.cryptoReady(merchant)) {
+            throw new ApiError(ErrorCode.MISSING_MERCHANT_PAYOUT_WALLET, merchant.getPayoutWallet() == null
+                    ? "crypto checkout needs a payout wallet: set it in the dashboard's settings (Payout wallet), then turn crypto on"
+                    : "crypto checkout is off for this merchant: turn it on in the dashboard's settings");
+        }
         boolean smart = merchant.getPackage$() != MerchantPackage.FREE && merchant.getCheckoutMode() == CheckoutMode.SMART_ROUTER;
         // The buyer's country is not known yet at create: iDEAL (NL only) is left to the hosted page.
         RouteDecision route = routing.route(merchant, hint, amountMinor, currency, null);

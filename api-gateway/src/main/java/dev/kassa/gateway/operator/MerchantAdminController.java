@@ -77,6 +77,11 @@ class MerchantAdminController {
         int ttl = MerchantChanges.intIn(json, "session_ttl_seconds", 900, 1, 86_400);
         int grace = MerchantChanges.intIn(json, "grace_seconds", 1800, 0, 7 * 86_400);
         String webhookUrl = changes.webhookUrl(Json.text(json, "webhook_url"));
+        var wallet = dev.kassa.gateway.payments.PayoutWallets.parse(json.get("payout_wallet"));
+        boolean crypto = MerchantChanges.cryptoEnabled(json);
+        if (crypto && wallet == null) {
+            throw new ApiError(ErrorCode.MISSING_MERCHANT_PAYOUT_WALLET, "crypto checkout needs a payout wallet: send 'payout_wallet' with 'crypto_enabled'");
+        }
         Instant now = commands.now();
         String apiKey = Secrets.apiKey();
         String webhookSecret = Secrets.webhookSecret();
@@ -97,6 +102,8 @@ class MerchantAdminController {
                 .setRateLimitPerSecond(MerchantChanges.rateLimit(json, null))
                 .setRoutingAllow(json.has("routing_allow") ? MerchantChanges.strings(json, "routing_allow") : List.of())
                 .setRoutingBlock(json.has("routing_block") ? MerchantChanges.strings(json, "routing_block") : List.of())
+                .setPayoutWallet(wallet)
+                .setCryptoEnabled(crypto)
                 .setCreatedAt(now)
                 .setUpdatedAt(now)
                 .build();

@@ -8,6 +8,7 @@ import dev.kassa.gateway.Json;
 import dev.kassa.gateway.Secrets;
 import dev.kassa.gateway.SessionCommands;
 import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.payments.PayoutWallets;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.SecretKeyring;
 import dev.kassa.schemas.avro.CheckoutMode;
@@ -77,7 +78,8 @@ public final class MerchantChanges {
 
     /**
      * Applies the fields present in {@code json} (webhook URL, null removes it; secret rotation; re-enabling; disable;
-     * ttl; grace; package; checkout mode; late-payment policy; domains; routing lists; retry schedule; rate limit) and
+     * ttl; grace; package; checkout mode; late-payment policy; domains; routing lists; retry schedule; rate limit; payout
+     * wallet and crypto checkout, which needs a wallet) and
      * answers as the operator API does; a bad field is an {@link ApiError} and nothing is written.
      */
     public Map<String, Object> change(long merchantId, JsonNode json) throws Exception {
@@ -135,6 +137,16 @@ public final class MerchantChanges {
         if (json.has("routing_block")) {
             next.setRoutingBlock(strings(json, "routing_block"));
         }
+        if (json.has("payout_wallet")) {
+            next.setPayoutWallet(PayoutWallets.parse(json.get("payout_wallet")));
+        }
+        if (json.has("crypto_enabled")) {
+            next.setCryptoEnabled(cryptoEnabled(json));
+        }
+        if (next.getCryptoEnabled() && next.getPayoutWallet() == null) {
+            throw new ApiError(ErrorCode.MISSING_MERCHANT_PAYOUT_WALLET,
+                    "crypto checkout needs a payout wallet: set 'payout_wallet' with 'crypto_enabled' (or turn crypto off first)");
+        }
         if (kafka.putMerchant(next.build(), Duration.ofSeconds(10)) == null) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "the change was written but is not readable yet; retry the read");
         }
@@ -145,6 +157,18 @@ public final class MerchantChanges {
             answer.put("webhook_secret", newSecret);
         }
         return answer;
+    }
+
+    /** {@code crypto_enabled}: true or false. */
+    static boolean cryptoEnabled(JsonNode json) {
+        JsonNode value = json.get("crypto_enabled");
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new ApiError(ErrorCode.INVALID_CRYPTO_ENABLED, "'crypto_enabled' must be true or false");
+        }
+        return value.asBoolean();
     }
 
     /** A merchant's own retry schedule, checked as the relay will read it; null (JSON null) returns to the relay's. */

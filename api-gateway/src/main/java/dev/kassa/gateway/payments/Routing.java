@@ -70,10 +70,30 @@ public final class Routing {
                 .setCheckoutMode(CheckoutMode.SMART_ROUTER).build();
     }
 
+    /**
+     * The merchant's routing policy. Crypto checkout (EPv3) is blocked unless the merchant turned it on with a payout
+     * wallet (seed 003): without one there is nowhere to pay the coins out to.
+     */
     public static MerchantPolicy policy(Merchant merchant) {
+        Set<String> blocked = Set.copyOf(merchant.getRoutingBlock());
+        if (!PayoutWallets.cryptoReady(merchant)) {
+            java.util.HashSet<String> withCrypto = new java.util.HashSet<>(blocked);
+            withCrypto.add(Method.CRYPTO.slug());
+            blocked = Set.copyOf(withCrypto);
+        }
         return new MerchantPolicy(merchant.getPackage$().name().toLowerCase(Locale.ROOT),
                 merchant.getCheckoutMode().name().toLowerCase(Locale.ROOT),
-                Set.copyOf(merchant.getRoutingAllow()), Set.copyOf(merchant.getRoutingBlock()));
+                Set.copyOf(merchant.getRoutingAllow()), blocked);
+    }
+
+    /** Whether a routing hint asks for crypto checkout (the method, or a provider of the EPv3 layer). */
+    public boolean asksForCrypto(String hint) {
+        if (hint == null) {
+            return false;
+        }
+        String h = hint.trim().toLowerCase(Locale.ROOT);
+        return Method.of(h).map(m -> m == Method.CRYPTO).orElse(false)
+                || dev.kassa.router.Catalogue.DEFAULT.stream().anyMatch(p -> p.slug().equals(h) && p.layer() == dev.kassa.router.Layer.EPV3);
     }
 
     /** Decides without recording, with this gateway's operator rules and provider health. */

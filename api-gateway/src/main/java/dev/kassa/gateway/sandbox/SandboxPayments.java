@@ -8,6 +8,7 @@ import dev.kassa.gateway.payments.PaymentConnector;
 import dev.kassa.gateway.payments.ProviderSecrets;
 import dev.kassa.gateway.payments.Routing;
 import dev.kassa.router.Catalogue;
+import dev.kassa.router.Layer;
 import dev.kassa.router.RouteDecision;
 import dev.kassa.router.Router;
 import dev.kassa.schemas.avro.CommandOutcome;
@@ -106,18 +107,20 @@ public final class SandboxPayments implements PaymentConnector {
                     result.getMessage() == null ? "this checkout cannot take a payment now" : result.getMessage());
         }
         tried.add(provider);
+        Map<String, String> refs = Catalogue.bySlug(Catalogue.DEFAULT, provider).map(p -> p.layer() == Layer.EPV3).orElse(false)
+                ? cryptoReferences(session, merchant, attemptId, references) : references;
         List<Map<String, Object>> callbacks = new ArrayList<>();
         switch (outcome) {
-            case PAID -> callbacks.add(callback(session, attemptId, "completed", null, null, references));
-            case FAILED -> callbacks.add(callback(session, attemptId, "declined", failureCode == null ? "card_declined" : failureCode, null, references));
-            case REVIEW -> callbacks.add(callback(session, attemptId, "under_review", null, null, references));
-            case REQUIRES_ACTION -> callbacks.add(callback(session, attemptId, "requires_action", null, "3ds_challenge", references));
-            case PROVIDER_ERROR -> callbacks.add(callback(session, attemptId, "failed", "provider_error", null, references));
+            case PAID -> callbacks.add(callback(session, attemptId, "completed", null, null, refs));
+            case FAILED -> callbacks.add(callback(session, attemptId, "declined", failureCode == null ? "card_declined" : failureCode, null, refs));
+            case REVIEW -> callbacks.add(callback(session, attemptId, "under_review", null, null, refs));
+            case REQUIRES_ACTION -> callbacks.add(callback(session, attemptId, "requires_action", null, "3ds_challenge", refs));
+            case PROVIDER_ERROR -> callbacks.add(callback(session, attemptId, "failed", "provider_error", null, refs));
         }
         List<Map<String, Object>> sequence = new ArrayList<>(callbacks);
         if (options.outOfOrder()) {
             // The final word first, then a stale "processing" that was sent earlier but arrives later.
-            sequence.add(callback(session, attemptId, "processing", null, null, references));
+            sequence.add(callback(session, attemptId, "processing", null, null, refs));
         }
         for (int i = 0; i < options.duplicates(); i++) {
             sequence.add(callbacks.get(0));
@@ -168,6 +171,25 @@ public final class SandboxPayments implements PaymentConnector {
         LOG.info("sandbox provider {}: refund {} of {} {} for payment {}", provider, refundId, amountMinor, session.getCurrency(),
                 session.getProviderPaymentId());
         return new RefundAnswer(true, "rf-" + provider + "-" + Secrets.sha256(refundId).substring(0, 13), null);
+    }
+
+    /**
+     * What a crypto provider reports for a paid session (seed 003): the coin and the value in it (the sandbox's
+     * stablecoin at par with the session's currency), the incoming and payout transaction hashes, and the deposit
+     * address the buyer paid to — made up, but shaped as Polygon's (32-byte hashes, EIP-55 addresses).
+     */
+    static Map<String, String> cryptoReferences(SessionState session, Merchant merchant, String attemptId, Map<String, String> given) {
+        Map<String, String> refs = new LinkedHashMap<>(given);
+        String coin = merchant != null && merchant.getPayoutWallet() != null ? merchant.getPayoutWallet().getAsset() : "USDC";
+        String txIn = "0x" + Secrets.sha256("txid_in\n" + attemptId);
+        refs.putIfAbsent("paid_coin", coin);
+        refs.putIfAbsent("paid_value_coin", dev.kassa.model.Money.toDecimal(session.getAmountMinor(), session.getCurrency()));
+        refs.putIfAbsent("txid", txIn);
+        refs.putIfAbsent("txid_in", txIn);
+        refs.putIfAbsent("txid_out", "0x" + Secrets.sha256("txid_out\n" + attemptId));
+        refs.putIfAbsent("polygon_address_in", dev.kassa.gateway.payments.PayoutWallets.checksummed(
+                "0x" + Secrets.sha256("deposit\n" + attemptId).substring(0, 40)));
+        return Map.copyOf(refs);
     }
 
     /** {@code sandbox} (for scripts and tests) and every sandbox connector of the router's catalogue. */

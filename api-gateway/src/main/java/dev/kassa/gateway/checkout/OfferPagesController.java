@@ -1,0 +1,180 @@
+package dev.kassa.gateway.checkout;
+
+import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.links.PaymentLinks;
+import dev.kassa.gateway.links.Products;
+import dev.kassa.model.ErrorCode;
+import dev.kassa.model.Money;
+import dev.kassa.observability.Redaction;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.PaymentLink;
+import dev.kassa.schemas.avro.Product;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Hidden;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * The platform-hosted pages of seed 003's no-code path: a payment link ({@code /link/{code}}) and a product
+ * ({@code /p/{slug}}). Each shows the seller, what is sold and the price, with one button (and an optional e-mail
+ * field for the receipt); the button creates a checkout session and answers 303 to the hosted checkout. The seller is
+ * named by the merchant's first shop domain (merchants have no display name). Same look as the checkout; no script.
+ */
+@Hidden
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+class OfferPagesController {
+
+    private final KafkaBackend kafka;
+    private final PaymentLinks links;
+    private final Products products;
+
+    OfferPagesController(KafkaBackend kafka, PaymentLinks links, Products products) {
+        this.kafka = kafka;
+        this.links = links;
+        this.products = products;
+    }
+
+    @Get("/link/{code}")
+    @Produces(MediaType.TEXT_HTML)
+    HttpResponse<String> link(String code) {
+        PaymentLink link = kafka.linkByCode(code);
+        Merchant merchant = link == null ? null : kafka.merchant(link.getMerchantId());
+        if (merchant == null) {
+            return HostedPage.notFoundPage();
+        }
+        String state = PaymentLinks.state(link, java.time.Instant.now());
+        String closed = switch (state) {
+            case "inactive" -> "This payment link is no longer active. Please contact the seller.";
+            case "expired" -> "This payment link has expired. Please contact the seller for a new one.";
+            case "used_up" -> link.getReusable() ? "This payment link has been used as often as it may be." : "This payment link has already been paid.";
+            default -> null;
+        };
+        return offerPage(HttpStatus.OK, seller(merchant), link.getDescription(), null, null,
+                Money.toDecimal(link.getAmountMinor(), link.getCurrency()), link.getCurrency(), "/link/" + code, closed, null);
+    }
+
+    @Post("/link/{code}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    HttpResponse<String> openLink(String code, @Body Map<String, String> form) throws Exception {
+        PaymentLink link = kafka.linkByCode(code);
+        Merchant merchant = link == null ? null : kafka.merchant(link.getMerchantId());
+        if (merchant == null) {
+            return HostedPage.notFoundPage();
+        }
+        String amount = Money.toDecimal(link.getAmountMinor(), link.getCurrency());
+        String email = email(form);
+        if (email == null) {
+            return offerPage(HttpStatus.BAD_REQUEST, seller(merchant), link.getDescription(), null, null, amount, link.getCurrency(),
+                    "/link/" + code, null, "That e-mail address does not look right. Correct it, or leave the field empty.");
+        }
+        if (merchant.getDisabled()) {
+            return offerPage(HttpStatus.GONE, seller(merchant), link.getDescription(), null, null, amount, link.getCurrency(), "/link/" + code,
+                    "This seller is not taking payments now.", null);
+        }
+        PaymentLinks.Opened opened = links.open(link, merchant, email.isEmpty() ? null : email);
+        if (opened.checkoutUrl() != null) {
+            return seeOther(opened.checkoutUrl());
+        }
+        ErrorCode error = opened.refusal();
+        return offerPage(HttpStatus.valueOf(error.httpStatus()), seller(merchant), link.getDescription(), null, null, amount,
+                link.getCurrency(), "/link/" + code, opened.message(), null);
+    }
+
+    @Get("/p/{slug}")
+    @Produces(MediaType.TEXT_HTML)
+    HttpResponse<String> product(String slug) {
+        Product product = kafka.product(slug);
+        Merchant merchant = product == null || !product.getActive() ? null : kafka.merchant(product.getMerchantId());
+        if (merchant == null) {
+            return HostedPage.notFoundPage();
+        }
+        return offerPage(HttpStatus.OK, seller(merchant), product.getName(), product.getDescription(), product.getImageUrl(),
+                Money.toDecimal(product.getAmountMinor(), product.getCurrency()), product.getCurrency(), "/p/" + slug, null, null);
+    }
+
+    @Post("/p/{slug}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    HttpResponse<String> buy(String slug, @Body Map<String, String> form) throws Exception {
+        Product product = kafka.product(slug);
+        Merchant merchant = product == null || !product.getActive() ? null : kafka.merchant(product.getMerchantId());
+        if (merchant == null) {
+            return HostedPage.notFoundPage();
+        }
+        String amount = Money.toDecimal(product.getAmountMinor(), product.getCurrency());
+        String email = email(form);
+        if (email == null || merchant.getDisabled()) {
+            return offerPage(email == null ? HttpStatus.BAD_REQUEST : HttpStatus.GONE, seller(merchant), product.getName(), product.getDescription(),
+                    product.getImageUrl(), amount, product.getCurrency(), "/p/" + slug, email == null ? null : "This seller is not taking payments now.",
+                    email == null ? "That e-mail address does not look right. Correct it, or leave the field empty." : null);
+        }
+        String checkout = products.buy(product, merchant, email.isEmpty() ? null : email);
+        if (checkout == null) {
+            return offerPage(HttpStatus.SERVICE_UNAVAILABLE, seller(merchant), product.getName(), product.getDescription(), product.getImageUrl(),
+                    amount, product.getCurrency(), "/p/" + slug, null, "The checkout could not be opened right now. Please try again in a moment.");
+        }
+        return seeOther(checkout);
+    }
+
+    /** The e-mail field: "" when left empty, null when it is not an address (or holds a card number). */
+    static String email(Map<String, String> form) {
+        String email = form.getOrDefault("email", "").strip();
+        if (email.isEmpty()) {
+            return "";
+        }
+        boolean ok = email.length() <= 254 && email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+") && !Redaction.containsCard(email);
+        return ok ? email : null;
+    }
+
+    private static String seller(Merchant merchant) {
+        return merchant.getDomains().isEmpty() ? "the seller" : merchant.getDomains().get(0);
+    }
+
+    private static MutableHttpResponse<String> offerPage(HttpStatus status, String seller, String title, String description, String image,
+                                                         String amount, String currency, String action, String closed, String error) {
+        StringBuilder body = new StringBuilder();
+        body.append("<p class=\"muted\" id=\"seller\">").append(HostedPage.escape(seller)).append("</p>");
+        body.append("<h1 id=\"title\">").append(HostedPage.escape(title)).append("</h1>");
+        if (image != null) {
+            body.append("<img id=\"image\" src=\"").append(HostedPage.escape(image)).append("\" alt=\"").append(HostedPage.escape(title))
+                    .append("\" style=\"max-width:100%;border-radius:.5rem;margin:.5rem 0\">");
+        }
+        if (description != null && !description.isEmpty()) {
+            body.append("<p id=\"description\">").append(HostedPage.escape(description)).append("</p>");
+        }
+        body.append("<p class=\"amount\" id=\"amount\">").append(HostedPage.escape(amount)).append(" ").append(HostedPage.escape(currency)).append("</p>");
+        if (closed != null) {
+            body.append("<p role=\"status\" id=\"outcome\">").append(HostedPage.escape(closed)).append("</p>");
+        } else {
+            if (error != null) {
+                body.append("<p class=\"error\" role=\"alert\" id=\"error\">").append(HostedPage.escape(error)).append("</p>");
+            }
+            body.append("<form method=\"post\" action=\"").append(HostedPage.escape(action)).append("\">")
+                    .append("<label for=\"email\">Your e-mail for the receipt (optional)</label>")
+                    .append("<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" maxlength=\"254\">")
+                    .append("<button type=\"submit\" id=\"pay\">Pay ").append(HostedPage.escape(amount)).append(" ")
+                    .append(HostedPage.escape(currency)).append("</button></form>");
+        }
+        MutableHttpResponse<String> page = HostedPage.html(status, HostedPage.page(title + " — " + seller, body.toString(), null, null));
+        // Product pages may show the merchant's https image; nothing else is loaded.
+        return page.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src https:; form-action 'self'; "
+                + "frame-ancestors 'none'; base-uri 'none'");
+    }
+
+    private static MutableHttpResponse<String> seeOther(String url) {
+        return HttpResponse.<String>status(HttpStatus.SEE_OTHER).headers(h -> h.location(URI.create(url)));
+    }
+}

@@ -1,0 +1,165 @@
+package dev.kassa.gateway.links;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.Json;
+import dev.kassa.gateway.Secrets;
+import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.model.ErrorCode;
+import dev.kassa.model.Money;
+import dev.kassa.model.SeedTime;
+import dev.kassa.schemas.avro.CommandOutcome;
+import dev.kassa.schemas.avro.CommandResult;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.Product;
+import dev.kassa.schemas.avro.SessionCommand;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Products with a hosted page {@code /p/{slug}} (seed 003's product landing pages): made and changed by the merchant
+ * (dashboard) or the operator ({@code /admin/merchants/{id}/products}); the buy button creates a session under the
+ * platform's domain, as a payment link does, with no limit on how many. An inactive product's page is a 404.
+ */
+@Singleton
+public final class Products {
+
+    static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]{1,62})[a-z0-9]");
+    static final int MAX_NAME = 120;
+    static final int MAX_DESCRIPTION = 1000;
+    static final int MAX_URL = 2048;
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final KafkaBackend kafka;
+    private final GatewaySettings settings;
+    private final SessionCommands commands;
+    private final PlatformSessions sessions;
+
+    Products(KafkaBackend kafka, GatewaySettings settings, SessionCommands commands, PlatformSessions sessions) {
+        this.kafka = kafka;
+        this.settings = settings;
+        this.commands = commands;
+        this.sessions = sessions;
+    }
+
+    /** A new product; {@code slug_taken} when any merchant's product has the slug. */
+    public Product create(long merchantId, JsonNode json) throws Exception {
+        String slug = Json.text(json, "slug");
+        if (slug == null || slug.isBlank()) {
+            throw ApiError.missingField("slug");
+        }
+        slug = slug.strip();
+        if (slug.length() > 64 || !SLUG.matcher(slug).matches()) {
+            throw new ApiError(ErrorCode.INVALID_SLUG, "'slug' is 3 to 64 lower-case letters, digits and dashes (not first or last), such as blue-mug");
+        }
+        String name = Offers.text(json, "name", ErrorCode.INVALID_NAME, 1, MAX_NAME);
+        String description = Offers.text(json, "description", ErrorCode.INVALID_DESCRIPTION, 0, MAX_DESCRIPTION);
+        Offers.Price price = Offers.price(json);
+        String image = imageUrl(json);
+        Boolean active = Offers.bool(json, "active", ErrorCode.INVALID_ACTIVE);
+        if (kafka.product(slug) != null) {
+            throw new ApiError(ErrorCode.SLUG_TAKEN, "a product with the slug '" + slug + "' exists; choose another");
+        }
+        Instant now = commands.now();
+        Product product = Product.newBuilder().setSlug(slug).setMerchantId(merchantId).setName(name).setDescription(description)
+                .setAmountMinor(price.amountMinor()).setCurrency(price.currency()).setImageUrl(image)
+                .setActive(active == null || active).setCreatedAt(now).setUpdatedAt(now).build();
+        return stored(product);
+    }
+
+    /** Changes the fields present (name, description, amount with currency, image_url, active); the rest stay. */
+    public Product change(long merchantId, String slug, JsonNode json) throws Exception {
+        Product current = own(merchantId, slug);
+        Product.Builder next = Product.newBuilder(current).setUpdatedAt(commands.now());
+        if (json.has("name")) {
+            next.setName(Offers.text(json, "name", ErrorCode.INVALID_NAME, 1, MAX_NAME));
+        }
+        if (json.has("description")) {
+            next.setDescription(Offers.text(json, "description", ErrorCode.INVALID_DESCRIPTION, 0, MAX_DESCRIPTION));
+        }
+        if (json.has("amount") || json.has("currency")) {
+            Offers.Price price = Offers.price(json);
+            next.setAmountMinor(price.amountMinor()).setCurrency(price.currency());
+        }
+        if (json.has("image_url")) {
+            next.setImageUrl(imageUrl(json));
+        }
+        Boolean active = Offers.bool(json, "active", ErrorCode.INVALID_ACTIVE);
+        if (active != null) {
+            next.setActive(active);
+        }
+        return stored(next.build());
+    }
+
+    /** The merchant's product with this slug, or {@code not_found}. */
+    public Product own(long merchantId, String slug) {
+        Product product = kafka.product(slug);
+        if (product == null || product.getMerchantId() != merchantId) {
+            throw new ApiError(ErrorCode.NOT_FOUND, "no product with this slug for this merchant");
+        }
+        return product;
+    }
+
+    /** The buy button: a session for one of the product at its price; the checkout URL, or null when Kafka did not answer. */
+    public String buy(Product product, Merchant merchant, String customerEmail) throws Exception {
+        long sessionId = Secrets.id();
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("product", product.getSlug());
+        SessionCommand create = sessions.create("product-" + UUID.randomUUID(), sessionId, merchant, "buyer:product-page",
+                "product:" + product.getSlug(), product.getAmountMinor(), product.getCurrency(), customerEmail, meta);
+        CommandResult result;
+        try {
+            result = kafka.send(create, WAIT);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return null;
+        }
+        if (result.getOutcome() != CommandOutcome.APPLIED) {
+            return null;
+        }
+        kafka.knownSession(sessionId, Duration.ofSeconds(2));
+        return sessions.checkoutUrl(sessionId);
+    }
+
+    public Map<String, Object> describe(Product p) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("slug", p.getSlug());
+        out.put("url", settings.publicUrl() + "/p/" + p.getSlug());
+        out.put("name", p.getName());
+        out.put("description", p.getDescription());
+        out.put("amount", Money.toDecimal(p.getAmountMinor(), p.getCurrency()));
+        out.put("currency", p.getCurrency());
+        out.put("image_url", p.getImageUrl());
+        out.put("active", p.getActive());
+        out.put("created_at", SeedTime.format(p.getCreatedAt()));
+        return out;
+    }
+
+    private Product stored(Product product) throws Exception {
+        Product stored = kafka.putProduct(product, WAIT);
+        if (stored == null) {
+            throw new ApiError(ErrorCode.UNAVAILABLE, "the product was written but is not readable yet; retry the read");
+        }
+        return stored;
+    }
+
+    static String imageUrl(JsonNode json) {
+        String url = Json.text(json, "image_url");
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        url = url.strip();
+        if (url.length() > MAX_URL || !url.toLowerCase(Locale.ROOT).startsWith("https://") || url.length() <= "https://".length()
+                || url.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '<' || c == '>')) {
+            throw new ApiError(ErrorCode.INVALID_IMAGE_URL, "'image_url' must be an https URL of at most " + MAX_URL + " characters");
+        }
+        return url;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.kassa.aggregate.links;
+
+import dev.kassa.schemas.avro.DefineLink;
+import dev.kassa.schemas.avro.LinkSessionChanged;
+import dev.kassa.schemas.avro.LinkUse;
+import dev.kassa.schemas.avro.OpenLink;
+import dev.kassa.schemas.avro.PaymentLink;
+import dev.kassa.schemas.avro.PaymentLinkCommand;
+import dev.kassa.schemas.avro.SessionStatus;
+import dev.kassa.schemas.avro.SetLinkActive;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The payment-link fold, pure: a link's state and one command in, the next state and what to do out. It is what makes
+ * {@code max_uses} hold under concurrent buyers: every open of a limited link passes through here, one at a time per
+ * link (the link's partition), and is granted only while fewer than {@code max_uses} sessions hold a use.
+ *
+ * <p>A session holds a use from its create until it can no longer become paid by itself: it is paid (the use is spent),
+ * cancelled, refunded out of review, expired without ever starting a payment attempt (nothing can pay it: SPEC's money
+ * integrity needs an attempt), or past its grace window plus a margin for the clocks (a payment then goes to review, a
+ * person's decision). A paid session keeps its use even when refunded later. A session the fold released that gets
+ * paid anyway (a person approved its review) is counted, never dropped: the counts say what happened.
+ */
+public final class PaymentLinkDecider {
+
+    /** Slack for the aggregate's clock against this one: a release waits this long after the grace window ends. */
+    static final Duration CLOCK_MARGIN = Duration.ofMinutes(1);
+
+    /** Why an open was refused: the error code and, for a single-use link held by an open checkout, that checkout. */
+    public record Refusal(String code, String message, Long heldSession) {
+    }
+
+    /** The outcome of one command: the next state (null: unchanged), and for an open either a grant or a refusal. */
+    public record Decision(PaymentLink next, boolean granted, Refusal refusal) {
+        static Decision unchanged() {
+            return new Decision(null, false, null);
+        }
+    }
+
+    private PaymentLinkDecider() {
+    }
+
+    public static Decision decide(PaymentLink link, PaymentLinkCommand command, Instant now) {
+        Object payload = command.getPayload();
+        if (payload instanceof DefineLink define) {
+            if (link != null) {
+                return Decision.unchanged(); // a link is defined once; a repeat of the define changes nothing
+            }
+            return new Decision(PaymentLink.newBuilder().setLinkId(command.getLinkId()).setMerchantId(command.getMerchantId())
+                    .setCode(define.getCode()).setAmountMinor(define.getAmountMinor()).setCurrency(define.getCurrency())
+                    .setDescription(define.getDescription()).setReusable(define.getReusable()).setMaxUses(define.getMaxUses())
+                    .setExpiresAt(define.getExpiresAt()).setActive(true).setSessionsOpened(0).setPaidCount(0).setUses(List.of())
+                    .setCreatedAt(command.getIssuedAt()).setUpdatedAt(command.getIssuedAt()).build(), false, null);
+        }
+        if (link == null || link.getMerchantId() != command.getMerchantId()) {
+            return payload instanceof OpenLink
+                    ? new Decision(null, false, new Refusal("not_found", "no such payment link", null))
+                    : Decision.unchanged();
+        }
+        if (payload instanceof SetLinkActive active) {
+            return active.getActive() == link.getActive() ? Decision.unchanged()
+                    : new Decision(PaymentLink.newBuilder(link).setActive(active.getActive()).setUpdatedAt(command.getIssuedAt()).build(), false, null);
+        }
+        if (payload instanceof OpenLink open) {
+            return open(link, open, now);
+        }
+        if (payload instanceof LinkSessionChanged changed) {
+            return new Decision(evolve(link, changed, now), false, null);
+        }
+        return Decision.unchanged();
+    }
+
+    private static Decision open(PaymentLink link, OpenLink open, Instant now) {
+        if (!link.getActive()) {
+            return refused("payment_link_inactive", "this payment link was turned off by the merchant", null);
+        }
+        if (link.getExpiresAt() != null && !now.isBefore(link.getExpiresAt())) {
+            return refused("payment_link_expired", "this payment link expired at " + link.getExpiresAt(), null);
+        }
+        Integer max = maxUses(link);
+        List<LinkUse> uses = held(link.getUses(), now);
+        if (max != null) {
+            if (uses.stream().anyMatch(u -> u.getSessionId() == open.getSessionId())) {
+                return Decision.unchanged(); // the same open again (a retried command): already granted
+            }
+            long paid = uses.stream().filter(LinkUse::getPaid).count();
+            if (paid >= max) {
+                return refused("payment_link_used_up", "this payment link has been paid" + (max == 1 ? "" : " " + max + " times"), null);
+            }
+            if (uses.size() >= max) {
+                // A single-use link's one open checkout is where every buyer of it should pay: send them there.
+                Optional<LinkUse> open1 = uses.stream().filter(u -> !u.getPaid() && openCheckout(u, now)).findFirst();
+                return refused("payment_link_in_use", "every use of this payment link is held by an open checkout; try again later",
+                        max == 1 ? open1.map(LinkUse::getSessionId).orElse(null) : null);
+            }
+            uses = new ArrayList<>(uses);
+            uses.add(LinkUse.newBuilder().setSessionId(open.getSessionId()).setPaid(false).setSessionStatus(SessionStatus.CREATED)
+                    .setAttempted(false).setExpiresAt(open.getExpiresAt()).setGraceSeconds(open.getGraceSeconds()).build());
+        }
+        return new Decision(PaymentLink.newBuilder(link).setUses(uses).setSessionsOpened(link.getSessionsOpened() + 1)
+                .setUpdatedAt(now).build(), true, null);
+    }
+
+    /** A link session changed: a held use is spent (paid), kept, or released; a paid session the fold released still counts. */
+    static PaymentLink evolve(PaymentLink link, LinkSessionChanged changed, Instant now) {
+        List<LinkUse> uses = new ArrayList<>(link.getUses());
+        int at = -1;
+        for (int i = 0; i < uses.size(); i++) {
+            if (uses.get(i).getSessionId() == changed.getSessionId()) {
+                at = i;
+            }
+        }
+        boolean paid = changed.getStatus() == SessionStatus.PAID;
+        int paidCount = link.getPaidCount();
+        if (at < 0) {
+            if (!paid) {
+                return null; // a released (or never held) session's change: nothing to keep
+            }
+            // Paid after its use was released (a person approved a late payment): counted as the money says.
+            uses.add(use(changed, true));
+            return PaymentLink.newBuilder(link).setUses(held(uses, now)).setPaidCount(paidCount + 1).setUpdatedAt(now).build();
+        }
+        LinkUse use = uses.get(at);
+        if (use.getPaid()) {
+            return null; // spent: a refund later does not give the use back
+        }
+        LinkUse next = use(changed, paid);
+        uses.set(at, next);
+        return PaymentLink.newBuilder(link).setUses(held(uses, now)).setPaidCount(paid ? paidCount + 1 : paidCount).setUpdatedAt(now).build();
+    }
+
+    private static LinkUse use(LinkSessionChanged changed, boolean paid) {
+        return LinkUse.newBuilder().setSessionId(changed.getSessionId()).setPaid(paid).setSessionStatus(changed.getStatus())
+                .setAttempted(changed.getAttempted()).setExpiresAt(changed.getExpiresAt()).setGraceSeconds(changed.getGraceSeconds()).build();
+    }
+
+    /** The uses still held at {@code now}: paid ones, and open ones that could still become paid by themselves. */
+    static List<LinkUse> held(List<LinkUse> uses, Instant now) {
+        List<LinkUse> kept = new ArrayList<>(uses.size());
+        for (LinkUse use : uses) {
+            if (use.getPaid() || !released(use, now)) {
+                kept.add(use);
+            }
+        }
+        return kept;
+    }
+
+    static boolean released(LinkUse use, Instant now) {
+        return switch (use.getSessionStatus()) {
+            case CANCELLED, REFUNDED -> true;
+            case REVIEW, PAID -> false; // money may have moved: a person decides, the use stays held
+            case EXPIRED -> !use.getAttempted() || pastGrace(use, now);
+            default -> pastGrace(use, now);
+        };
+    }
+
+    private static boolean pastGrace(LinkUse use, Instant now) {
+        return now.isAfter(use.getExpiresAt().plusSeconds(use.getGraceSeconds()).plus(CLOCK_MARGIN));
+    }
+
+    /** A held checkout a buyer can still pay in. */
+    private static boolean openCheckout(LinkUse use, Instant now) {
+        return now.isBefore(use.getExpiresAt()) && switch (use.getSessionStatus()) {
+            case CREATED, PENDING, FAILED -> true;
+            default -> false;
+        };
+    }
+
+    /** How many sessions may hold a use: 1 for a single-use link, max_uses, or null (no limit) for a plain reusable one. */
+    public static Integer maxUses(PaymentLink link) {
+        return link.getReusable() ? link.getMaxUses() : Integer.valueOf(1);
+    }
+
+    private static Decision refused(String code, String message, Long held) {
+        return new Decision(null, false, new Refusal(code, message, held));
+    }
+}

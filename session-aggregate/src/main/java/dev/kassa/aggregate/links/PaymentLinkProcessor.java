@@ -1,0 +1,95 @@
+package dev.kassa.aggregate.links;
+
+import dev.kassa.schemas.Topics;
+import dev.kassa.schemas.avro.CommandOutcome;
+import dev.kassa.schemas.avro.CommandResult;
+import dev.kassa.schemas.avro.CreateSession;
+import dev.kassa.schemas.avro.OpenLink;
+import dev.kassa.schemas.avro.PaymentLink;
+import dev.kassa.schemas.avro.PaymentLinkCommand;
+import dev.kassa.schemas.avro.SessionCommand;
+import java.time.Instant;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka shell around {@link PaymentLinkDecider}, in the aggregate's exactly-once application: the link's new state,
+ * the create it grants and its refusal leave in one transaction with the store's change, so a granted use and its
+ * session exist together or not at all. The decision's clock is the command's {@code issued_at} (replays decide alike).
+ */
+public final class PaymentLinkProcessor implements Processor<String, byte[], Object, Object> {
+
+    public static final String STORE = "payment-links";
+    public static final String LINKS_SINK = "payment-links-sink";
+    public static final String GRANTS_SINK = "payment-link-grants-sink";
+    public static final String RESULTS_SINK = "payment-link-results-sink";
+    private static final Logger LOG = LoggerFactory.getLogger(PaymentLinkProcessor.class);
+
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, PaymentLink> links;
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.links = context.getStateStore(STORE);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        PaymentLinkCommand command;
+        try {
+            command = (PaymentLinkCommand) Topics.PAYMENT_LINK_COMMANDS.valueSerde().deserializer()
+                    .deserialize(Topics.PAYMENT_LINK_COMMANDS.name(), record.value());
+        } catch (SerializationException | ClassCastException e) {
+            LOG.warn("skipped an undecodable payment-link command for key {}: {}", record.key(), e.getMessage());
+            return;
+        }
+        if (command == null || !command.getLinkId().equals(record.key())) {
+            return;
+        }
+        SessionCommand create = null;
+        if (command.getPayload() instanceof OpenLink open) {
+            create = grantable(command, open);
+            if (create == null) {
+                LOG.warn("skipped an open of link {} whose session command is not a create of session {}", command.getLinkId(), open.getSessionId());
+                return;
+            }
+        }
+        PaymentLink before = links.get(command.getLinkId());
+        Instant now = command.getIssuedAt();
+        PaymentLinkDecider.Decision decision = PaymentLinkDecider.decide(before, command, now);
+        if (decision.next() != null) {
+            links.put(command.getLinkId(), decision.next());
+            context.forward(new Record<>(command.getLinkId(), decision.next(), record.timestamp()), LINKS_SINK);
+        }
+        if (decision.granted()) {
+            context.forward(new Record<>(create.getSessionId(), create, record.timestamp()), GRANTS_SINK);
+        } else if (decision.refusal() != null && create != null) {
+            PaymentLinkDecider.Refusal refusal = decision.refusal();
+            // Answered where the gateway awaits the create's own answer: on the results topic, under the create's id.
+            CommandResult result = CommandResult.newBuilder().setCommandId(create.getCommandId())
+                    .setSessionId(refusal.heldSession() != null ? refusal.heldSession() : create.getSessionId())
+                    .setCommandType("OpenLink").setOutcome(CommandOutcome.REJECTED).setErrorCode(refusal.code())
+                    .setMessage(refusal.message()).setDecidedAt(now).build();
+            context.forward(new Record<>(result.getSessionId(), result, record.timestamp()), RESULTS_SINK);
+        }
+    }
+
+    /** The open's session command, when it is a create of the open's session for the link's merchant; else null. */
+    private static SessionCommand grantable(PaymentLinkCommand command, OpenLink open) {
+        try {
+            SessionCommand create = (SessionCommand) Topics.SESSION_COMMANDS.valueSerde().deserializer()
+                    .deserialize(Topics.SESSION_COMMANDS.name(), open.getSessionCommand().array());
+            boolean ok = create != null && create.getPayload() instanceof CreateSession
+                    && create.getSessionId() == open.getSessionId() && create.getMerchantId() == command.getMerchantId();
+            return ok ? create : null;
+        } catch (SerializationException | ClassCastException e) {
+            return null;
+        }
+    }
+}
