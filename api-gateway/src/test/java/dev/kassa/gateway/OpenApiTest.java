@@ -83,7 +83,7 @@ class OpenApiTest {
         document.get("paths").fieldNames().forEachRemaining(paths::add);
         assertThat(paths).containsExactlyInAnyOrder("/gateway/session.php", "/gateway/status.php", "/gateway/session_status.php",
                 "/gateway/me.php", "/gateway/cancel.php", "/gateway/refund.php", "/gateway/session_events.php",
-                "/gateway/webhook_attempts.php", "/gateway/sessions.php");
+                "/gateway/webhook_attempts.php", "/gateway/sessions.php", "/gateway/payment_links.php");
         assertThat(document.at("/components/securitySchemes/bearer/scheme").asText()).isEqualTo("bearer");
         assertThat(document.at("/components/securitySchemes/apiKey/name").asText()).isEqualTo("X-API-Key");
     }

@@ -20,6 +20,27 @@ public final class WebhookPayload {
     private WebhookPayload() {
     }
 
+    /**
+     * The merchant's meta, echoed when not empty (seed 003: "includes ... payment metadata"); a session made through a
+     * payment link also carries {@code payment_link} at the top, as its status answer does (SPEC.md).
+     */
+    private static void meta(String metaJson, Map<String, Object> body) {
+        if (metaJson == null || metaJson.isEmpty() || "{}".equals(metaJson)) {
+            return;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode meta = JSON.readTree(metaJson);
+            if (meta != null && meta.isObject() && !meta.isEmpty()) {
+                body.put("meta", meta);
+                if (meta.path("payment_link").isTextual()) {
+                    body.put("payment_link", meta.get("payment_link").asText());
+                }
+            }
+        } catch (JsonProcessingException e) {
+            // Stored meta is always the JSON the gateway checked; were it not, the webhook goes without it.
+        }
+    }
+
     /** The exact bytes to send. */
     public static byte[] body(SessionEvent event, SessionState state) {
         SessionView view = SessionView.of(state);
@@ -51,6 +72,7 @@ public final class WebhookPayload {
         body.put("created_at", view.createdAt());
         body.put("expires_at", view.expiresAt());
         body.put("sent_at", SeedTime.iso(event.getOccurredAt()));
+        meta(state.getMetaJson(), body);
         try {
             return JSON.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {

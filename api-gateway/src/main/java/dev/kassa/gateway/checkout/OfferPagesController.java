@@ -170,8 +170,9 @@ class OfferPagesController {
         }
         MutableHttpResponse<String> page = HostedPage.html(status, HostedPage.page(title + " — " + seller, body.toString(), null, null));
         // Product pages may show the merchant's https image; nothing else is loaded.
-        return page.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src https:; form-action 'self'; "
+        page.getHeaders().set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src https:; form-action 'self'; "
                 + "frame-ancestors 'none'; base-uri 'none'");
+        return page;
     }
 
     private static MutableHttpResponse<String> seeOther(String url) {

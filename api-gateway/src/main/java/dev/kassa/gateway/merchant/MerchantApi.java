@@ -83,7 +83,15 @@ public final class MerchantApi {
               @JsonProperty("checkout_mode") String checkoutMode,
               @JsonProperty("integration_mode") String integrationMode,
               String country,
-              @JsonProperty("smart_router") SmartRouter smartRouter) {
+              @JsonProperty("smart_router") SmartRouter smartRouter,
+              @Schema(description = "crypto checkout (EPv3): offered only when enabled with a payout wallet") Crypto crypto) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "CryptoCheckout")
+    public record Crypto(boolean enabled, @Schema(description = "enabled and a payout wallet set") boolean available,
+                         @JsonProperty("payout_wallet") @Schema(nullable = true) Map<String, String> payoutWallet) {
     }
 
     @Serdeable

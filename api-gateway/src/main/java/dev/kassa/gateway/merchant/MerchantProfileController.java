@@ -55,6 +55,9 @@ class MerchantProfileController {
         return HttpResponse.ok(new MerchantApi.Me(true, merchant.getMerchantId(), merchant.getEmail(),
                 merchant.getPackage$().name().toLowerCase(Locale.ROOT), merchant.getCheckoutMode().name().toLowerCase(Locale.ROOT),
                 effective ? "smart_router" : "hosted_checkout", merchant.getCountry(),
-                new MerchantApi.SmartRouter(true, allowed, effective, methods)));
+                new MerchantApi.SmartRouter(true, allowed, effective, methods),
+                new MerchantApi.Crypto(merchant.getCryptoEnabled(), dev.kassa.gateway.payments.PayoutWallets.cryptoReady(merchant),
+                        merchant.getPayoutWallet() == null ? null : Map.of("network", merchant.getPayoutWallet().getNetwork(),
+                                "asset", merchant.getPayoutWallet().getAsset(), "address", merchant.getPayoutWallet().getAddress()))));
     }
 }
