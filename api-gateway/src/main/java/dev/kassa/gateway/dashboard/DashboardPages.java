@@ -27,15 +27,20 @@ final class DashboardPages {
     public static final String PAGE_POLICY = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
             + "base-uri 'none'; frame-ancestors 'none'";
     /** What a finished action says on the page it returns to: fixed texts, never the request's words. */
-    static final Map<String, String> DONE = Map.of(
-            "resent", "The webhook is queued to be sent again; its attempt appears below in a moment.",
-            "refund", "The refund was asked of the provider; it appears below.",
-            "refund-refused", "The provider refused the refund; nothing was refunded.",
-            "cancelled", "The session is cancelled.",
-            "settings", "Settings saved.",
-            "endpoint-deleted", "The endpoint is deleted: it gets no more webhooks.",
-            "password-set", "Your password is set. Sign in with it.",
-            "signed-out", "You are signed out.");
+    static final Map<String, String> DONE = Map.ofEntries(
+            Map.entry("link-created", "The payment link is made: copy its address below and share it."),
+            Map.entry("link-changed", "The payment link is changed."),
+            Map.entry("product-created", "The product is made: its page is listed below."),
+            Map.entry("product-changed", "The product is changed."),
+            Map.entry("crypto", "Payout wallet and crypto checkout saved."),
+            Map.entry("resent", "The webhook is queued to be sent again; its attempt appears below in a moment."),
+            Map.entry("refund", "The refund was asked of the provider; it appears below."),
+            Map.entry("refund-refused", "The provider refused the refund; nothing was refunded."),
+            Map.entry("cancelled", "The session is cancelled."),
+            Map.entry("settings", "Settings saved."),
+            Map.entry("endpoint-deleted", "The endpoint is deleted: it gets no more webhooks."),
+            Map.entry("password-set", "Your password is set. Sign in with it."),
+            Map.entry("signed-out", "You are signed out."));
 
     private final KafkaBackend kafka;
     private final DashboardSessions sessions;

@@ -73,7 +73,7 @@ class PaymentsController {
             return pages.render(HttpStatus.BAD_REQUEST, "dashboard/payments", model);
         }
         PaymentSearch.Found found = search.find(who.get().merchantId(), filter, PAGE_SIZE);
-        List<Map<String, Object>> rows = found.sessions().stream().map(PaymentSearch::row).toList();
+        List<Map<String, Object>> rows = found.sessions().stream().map(search::rowOf).toList();
         model.put("rows", rows);
         model.put("next", found.next() == null ? null : "/dashboard/payments?" + filter.query("after", "c_" + found.next().createdAtMillis()
                 + "_" + found.next().sessionId()));

@@ -72,7 +72,7 @@ class SessionPageController {
         }
         SessionHistory.SessionLog log = kafka.timeline(state.getSessionId(), state, Duration.ofSeconds(2));
         Map<String, Object> model = pages.base(who.get(), "Session " + state.getSessionId(), "payments");
-        model.put("s", PaymentSearch.row(state));
+        model.put("s", PaymentSearch.row(state, kafka));
         model.put("timeline", MerchantTimeline.view(MerchantTimeline.of(log, state.getCurrency())));
         model.put("canCancel", state.getStatus() == SessionStatus.CREATED || state.getStatus() == SessionStatus.PENDING);
         long refundable = (state.getPaidAmountMinor() != null && state.getPaidCurrency() == null ? state.getPaidAmountMinor() : state.getAmountMinor())
@@ -165,7 +165,7 @@ class SessionPageController {
     private HttpResponse<?> sessionWithError(DashboardSessions.Principal who, SessionState state, String error) throws Exception {
         SessionHistory.SessionLog log = kafka.timeline(state.getSessionId());
         Map<String, Object> model = pages.base(who, "Session " + state.getSessionId(), "payments");
-        model.put("s", PaymentSearch.row(state));
+        model.put("s", PaymentSearch.row(state, kafka));
         model.put("timeline", MerchantTimeline.view(MerchantTimeline.of(log, state.getCurrency())));
         model.put("canCancel", false);
         model.put("canRefund", state.getStatus() == SessionStatus.PAID);

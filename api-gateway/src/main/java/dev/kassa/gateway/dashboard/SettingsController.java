@@ -23,7 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** The merchant's settings page: webhook URL, domains, checkout settings, written with the operator's own checks. */
+/** The merchant's settings page: webhook URL, domains, checkout settings, payout wallet and crypto, written with the operator's own checks. */
 @Controller("/dashboard")
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Hidden
@@ -171,6 +171,34 @@ class SettingsController {
         return pages.redirect("/dashboard/settings?done=endpoint-deleted");
     }
 
+    /** {@code POST /dashboard/settings/crypto}: the payout wallet (an empty address removes it) and crypto checkout on or off. */
+    @Post("/settings/crypto")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> crypto(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        if (!pages.csrf(who.get(), form)) {
+            return pages.forbidden();
+        }
+        ObjectNode change = Json.MAPPER.createObjectNode();
+        String address = form.getOrDefault("address", "").trim();
+        if (address.isEmpty()) {
+            change.putNull("payout_wallet");
+        } else {
+            change.putObject("payout_wallet").put("network", form.getOrDefault("network", "polygon"))
+                    .put("asset", form.getOrDefault("asset", "USDC")).put("address", address);
+        }
+        change.put("crypto_enabled", "on".equals(form.get("crypto_enabled")) || "true".equals(form.get("crypto_enabled")));
+        try {
+            changes.change(who.get().merchantId(), change);
+        } catch (ApiError e) {
+            return settingsForm(who.get(), HttpStatus.BAD_REQUEST, "Payout wallet not saved: " + e.getMessage(), null);
+        }
+        return pages.redirect("/dashboard/settings?done=crypto");
+    }
+
     /** A comma- or space-separated list of methods or provider slugs; empty clears it. */
     private static void list(ObjectNode change, String field, String raw) {
         if (raw == null) {
@@ -210,6 +238,9 @@ class SettingsController {
                 .map(e -> Map.of("id", e.id(), "url", e.url(), "events", String.join(", ", e.eventFilter()),
                         "state", e.enabled() ? "enabled" : "disabled: " + e.disabledReason(),
                         "description", e.description() == null ? "" : e.description())).toList());
+        model.put("walletAddress", m.getPayoutWallet() == null ? "" : m.getPayoutWallet().getAddress());
+        model.put("walletAsset", m.getPayoutWallet() == null ? "USDC" : m.getPayoutWallet().getAsset());
+        model.put("cryptoEnabled", m.getCryptoEnabled());
         model.put("keyRotated", m.getPreviousApiKeyUntil() == null ? null : m.getPreviousApiKeyUntil().toString());
         model.put("error", error);
         model.put("done", done);

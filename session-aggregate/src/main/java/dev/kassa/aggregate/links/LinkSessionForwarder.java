@@ -5,8 +5,6 @@ import dev.kassa.schemas.avro.LinkSessionChanged;
 import dev.kassa.schemas.avro.PaymentLinkCommand;
 import dev.kassa.schemas.avro.SessionState;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,7 +18,6 @@ public final class LinkSessionForwarder implements Processor<Long, byte[], Strin
 
     public static final String SINK = "link-session-changes-sink";
     private static final byte[] MARK = "\"payment_link\"".getBytes(StandardCharsets.UTF_8);
-    private static final Pattern LINK = Pattern.compile("\"payment_link\"\\s*:\\s*\"(pl_[A-Za-z0-9]{1,64})\"");
 
     private ProcessorContext<String, PaymentLinkCommand> context;
 
@@ -35,7 +32,7 @@ public final class LinkSessionForwarder implements Processor<Long, byte[], Strin
             return;
         }
         SessionState state = (SessionState) Topics.SESSION_STATE.valueSerde().deserializer().deserialize(Topics.SESSION_STATE.name(), record.value());
-        String link = linkOf(state.getMetaJson());
+        String link = dev.kassa.model.PaymentLinkMeta.linkOf(state.getMetaJson());
         if (link == null) {
             return;
         }
@@ -49,11 +46,6 @@ public final class LinkSessionForwarder implements Processor<Long, byte[], Strin
         context.forward(new Record<>(link, changed, record.timestamp()), SINK);
     }
 
-    /** The link id in a session's meta, or null. */
-    public static String linkOf(String metaJson) {
-        Matcher m = LINK.matcher(metaJson == null ? "" : metaJson);
-        return m.find() ? m.group(1) : null;
-    }
 
     static boolean contains(byte[] haystack, byte[] needle) {
         outer:

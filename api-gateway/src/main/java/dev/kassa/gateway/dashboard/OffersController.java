@@ -1,0 +1,197 @@
+package dev.kassa.gateway.dashboard;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.Json;
+import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.links.PaymentLinks;
+import dev.kassa.gateway.links.Products;
+import dev.kassa.schemas.avro.Merchant;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Hidden;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The no-code pages of the dashboard (seed 003, section 8): payment links (make, list with their address to copy, turn
+ * off and on) and products (make, list with their page, turn off and on). The payout wallet is on the settings page.
+ * Every change goes through the same code as the merchant API and the operator API, with the same checks and codes.
+ */
+@Controller("/dashboard")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Hidden
+class OffersController {
+
+    private final KafkaBackend kafka;
+    private final PaymentLinks links;
+    private final Products products;
+    private final DashboardPages pages;
+
+    OffersController(KafkaBackend kafka, PaymentLinks links, Products products, DashboardPages pages) {
+        this.kafka = kafka;
+        this.links = links;
+        this.products = products;
+        this.pages = pages;
+    }
+
+    @Get("/links")
+    HttpResponse<?> linksPage(HttpRequest<?> request) {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        return linksPage(who.get(), HttpStatus.OK, null, done(request), Map.of());
+    }
+
+    @Post("/links")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> createLink(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        if (!pages.csrf(who.get(), form)) {
+            return pages.forbidden();
+        }
+        ObjectNode json = Json.MAPPER.createObjectNode().put("amount", form.getOrDefault("amount", "").trim())
+                .put("currency", form.getOrDefault("currency", "").trim()).put("description", form.getOrDefault("description", ""));
+        boolean reusable = "on".equals(form.get("reusable")) || "true".equals(form.get("reusable"));
+        json.put("reusable", reusable);
+        String max = form.getOrDefault("max_uses", "").trim();
+        if (!max.isEmpty()) {
+            try {
+                json.put("max_uses", Integer.parseInt(max));
+            } catch (NumberFormatException e) {
+                json.put("max_uses", max); // refused with invalid_max_uses and its message
+            }
+        }
+        String expires = form.getOrDefault("expires_at", "").trim();
+        if (!expires.isEmpty()) {
+            // The form's datetime-local is UTC without seconds: 2026-12-31T23:59.
+            json.put("expires_at", expires.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}") ? expires.replace('T', ' ') + ":00" : expires);
+        }
+        Merchant merchant = kafka.merchant(who.get().merchantId());
+        try {
+            links.create(merchant, json);
+        } catch (ApiError e) {
+            return linksPage(who.get(), HttpStatus.BAD_REQUEST, "Not made: " + e.getMessage(), null, form);
+        }
+        return pages.redirect("/dashboard/links?done=link-created");
+    }
+
+    @Post("/links/{linkId}/active")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> linkActive(HttpRequest<?> request, @PathVariable String linkId, @Body Map<String, String> form) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        if (!pages.csrf(who.get(), form)) {
+            return pages.forbidden();
+        }
+        Merchant merchant = kafka.merchant(who.get().merchantId());
+        try {
+            links.setActive(merchant, linkId, "true".equals(form.get("active")));
+        } catch (ApiError e) {
+            return pages.render(HttpStatus.NOT_FOUND, "dashboard/message", message(who.get(), "No such payment link", "links"));
+        }
+        return pages.redirect("/dashboard/links?done=link-changed");
+    }
+
+    @Get("/products")
+    HttpResponse<?> productsPage(HttpRequest<?> request) {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        return productsPage(who.get(), HttpStatus.OK, null, done(request), Map.of());
+    }
+
+    @Post("/products")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> createProduct(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        if (!pages.csrf(who.get(), form)) {
+            return pages.forbidden();
+        }
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        for (String field : List.of("slug", "name", "description", "amount", "currency", "image_url")) {
+            json.put(field, form.getOrDefault(field, "").trim());
+        }
+        try {
+            products.create(who.get().merchantId(), json);
+        } catch (ApiError e) {
+            return productsPage(who.get(), HttpStatus.BAD_REQUEST, "Not made: " + e.getMessage(), null, form);
+        }
+        return pages.redirect("/dashboard/products?done=product-created");
+    }
+
+    @Post("/products/{slug}/active")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> productActive(HttpRequest<?> request, @PathVariable String slug, @Body Map<String, String> form) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        if (!pages.csrf(who.get(), form)) {
+            return pages.forbidden();
+        }
+        try {
+            products.change(who.get().merchantId(), slug, Json.MAPPER.createObjectNode().put("active", "true".equals(form.get("active"))));
+        } catch (ApiError e) {
+            return pages.render(HttpStatus.NOT_FOUND, "dashboard/message", message(who.get(), "No such product", "products"));
+        }
+        return pages.redirect("/dashboard/products?done=product-changed");
+    }
+
+    private HttpResponse<?> linksPage(DashboardSessions.Principal who, HttpStatus status, String error, String done, Map<String, String> form) {
+        Map<String, Object> model = pages.base(who, "Payment links", "links");
+        model.put("links", kafka.links(who.merchantId()).stream().map(l -> {
+            Map<String, Object> row = new LinkedHashMap<>(links.describe(l));
+            Object max = row.get("max_uses");
+            row.put("uses", row.get("paid_count") + " paid" + (max == null ? "" : " of " + max) + ", " + row.get("open_checkouts") + " open");
+            row.put("expires", row.get("expires_at") == null ? "never" : row.get("expires_at") + " UTC");
+            return row;
+        }).toList());
+        model.put("form", form);
+        model.put("error", error);
+        model.put("done", done);
+        return pages.render(status, "dashboard/links", model);
+    }
+
+    private HttpResponse<?> productsPage(DashboardSessions.Principal who, HttpStatus status, String error, String done, Map<String, String> form) {
+        Map<String, Object> model = pages.base(who, "Products", "products");
+        model.put("products", kafka.products(who.merchantId()).stream().map(products::describe).toList());
+        model.put("form", form);
+        model.put("error", error);
+        model.put("done", done);
+        return pages.render(status, "dashboard/products", model);
+    }
+
+    private Map<String, Object> message(DashboardSessions.Principal who, String title, String active) {
+        Map<String, Object> model = pages.base(who, title, active);
+        model.put("message", title + ": it may have been changed in another window.");
+        return model;
+    }
+
+    private static String done(HttpRequest<?> request) {
+        String done = request.getParameters().get("done");
+        return done == null ? null : DashboardPages.DONE.get(done);
+    }
+}
