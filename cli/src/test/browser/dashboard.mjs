@@ -89,6 +89,21 @@ try {
   if (!(await page.getByLabel('Signing secret').inputValue()).startsWith('whsec_')) throw new Error('no signing secret shown');
   await page.getByRole('link', { name: 'Back to the settings' }).click();
   await page.getByRole('cell', { name: `${newWebhook}-paid-only`, exact: true }).waitFor();
+  const firstSecret = await page.getByLabel('Signing secret').count();
+  // Throttle it and turn it off; then a new secret, shown once.
+  await page.getByLabel(`Deliveries a second at most to ${newWebhook}-paid-only`).fill('5');
+  await page.getByLabel(`Send webhooks to ${newWebhook}-paid-only`).uncheck();
+  await page.getByRole('button', { name: `Save the endpoint ${newWebhook}-paid-only` }).click();
+  await page.getByText('The endpoint is changed.').waitFor();
+  const row = page.getByRole('row').filter({ hasText: `${newWebhook}-paid-only` });
+  await row.getByText('disabled: disabled by the operator').waitFor();
+  if (await page.getByLabel(`Deliveries a second at most to ${newWebhook}-paid-only`).inputValue() !== '5') throw new Error('the throttle was not saved');
+  await page.getByRole('button', { name: `New secret for the endpoint ${newWebhook}-paid-only` }).click();
+  await page.getByRole('heading', { name: 'New endpoint secret' }).waitFor();
+  if (!(await page.getByLabel('Signing secret').inputValue()).startsWith('whsec_') || firstSecret !== 0) throw new Error('no new secret shown');
+  await page.screenshot({ path: `${shots}/dashboard-10-endpoint-secret.png`, fullPage: true });
+  await page.getByRole('link', { name: 'Back to the settings' }).click();
+  step('an endpoint throttled, turned off and given a new secret');
   await page.getByRole('button', { name: `Delete the endpoint ${newWebhook}-paid-only` }).click();
   await page.getByText('The endpoint is deleted').waitFor();
   if ((await page.getByRole('cell', { name: `${newWebhook}-paid-only`, exact: true }).count()) !== 0) throw new Error('the deleted endpoint is still listed');

@@ -38,6 +38,7 @@ final class DashboardPages {
             Map.entry("refund-refused", "The provider refused the refund; nothing was refunded."),
             Map.entry("cancelled", "The session is cancelled."),
             Map.entry("settings", "Settings saved."),
+            Map.entry("endpoint-changed", "The endpoint is changed."),
             Map.entry("endpoint-deleted", "The endpoint is deleted: it gets no more webhooks."),
             Map.entry("password-set", "Your password is set. Sign in with it."),
             Map.entry("signed-out", "You are signed out."));

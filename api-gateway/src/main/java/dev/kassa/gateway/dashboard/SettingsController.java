@@ -6,6 +6,7 @@ import dev.kassa.gateway.ApiError;
 import dev.kassa.gateway.Json;
 import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.gateway.operator.MerchantChanges;
+import dev.kassa.schemas.WebhookEndpoints;
 import dev.kassa.schemas.avro.Merchant;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -151,6 +152,57 @@ class SettingsController {
         return pages.render(HttpStatus.OK, "dashboard/endpoint-added", model);
     }
 
+    /**
+     * {@code POST /dashboard/settings/endpoints/{id}}: {@code action=save} sets the endpoint's throttle and turns it on
+     * or off (turning on re-enables one the relay disabled after a 410); {@code action=rotate} gives it a new signing
+     * secret, shown once, the old one signing too for 24 hours. The operator API's {@code PATCH} code.
+     */
+    @Post("/settings/endpoints/{endpointId}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> changeEndpoint(HttpRequest<?> request, @io.micronaut.http.annotation.PathVariable String endpointId,
+                                   @Body Map<String, String> form) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        if (!pages.csrf(who.get(), form)) {
+            return pages.forbidden();
+        }
+        ObjectNode change = Json.MAPPER.createObjectNode();
+        boolean rotate = "rotate".equals(form.get("action"));
+        if (rotate) {
+            change.put("rotate_secret", true);
+        } else {
+            change.put("enabled", "on".equals(form.get("enabled")) || "true".equals(form.get("enabled")));
+            String throttle = form.getOrDefault("max_per_second", "").trim();
+            if (throttle.isEmpty()) {
+                change.putNull("max_per_second");
+            } else {
+                try {
+                    change.put("max_per_second", Integer.parseInt(throttle));
+                } catch (NumberFormatException e) {
+                    change.put("max_per_second", throttle); // refused with invalid_max_per_second and its message
+                }
+            }
+        }
+        Map<String, Object> answer;
+        try {
+            answer = endpoints.update(who.get().merchantId(), endpointId, change);
+        } catch (ApiError e) {
+            return settingsForm(who.get(), "not_found".equals(e.code()) ? HttpStatus.NOT_FOUND : HttpStatus.BAD_REQUEST,
+                    "Endpoint not changed: " + e.getMessage(), null);
+        }
+        if (!rotate) {
+            return pages.redirect("/dashboard/settings?done=endpoint-changed");
+        }
+        Map<String, Object> model = pages.base(who.get(), "New endpoint secret", "settings");
+        model.put("url", WebhookEndpoints.of(kafka.merchant(who.get().merchantId()), key -> kafka.endpointFact(key)).stream()
+                .filter(e -> e.id().equals(endpointId)).map(WebhookEndpoints.Endpoint::url).findFirst().orElse(""));
+        model.put("secret", answer.get("secret"));
+        model.put("rotated", true);
+        return pages.render(HttpStatus.OK, "dashboard/endpoint-added", model);
+    }
+
     /** {@code POST /dashboard/settings/endpoints/{id}/delete}: the endpoint stops getting webhooks. */
     @Post("/settings/endpoints/{endpointId}/delete")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
@@ -233,11 +285,12 @@ class SettingsController {
         model.put("policy", m.getLatePaymentPolicy().name().toLowerCase(Locale.ROOT));
         model.put("allow", String.join(", ", m.getRoutingAllow()));
         model.put("block", String.join(", ", m.getRoutingBlock()));
-        // Every endpoint, read-only here (the operator API and `kassa merchant endpoints` change them).
+        // Every endpoint, with its state and throttle; changed through the operator API's code.
         model.put("endpoints", dev.kassa.schemas.WebhookEndpoints.of(m, key -> kafka.endpointFact(key)).stream()
-                .map(e -> Map.of("id", e.id(), "url", e.url(), "events", String.join(", ", e.eventFilter()),
+                .map(e -> Map.<String, Object>of("id", e.id(), "url", e.url(), "events", String.join(", ", e.eventFilter()),
                         "state", e.enabled() ? "enabled" : "disabled: " + e.disabledReason(),
-                        "description", e.description() == null ? "" : e.description())).toList());
+                        "description", e.description() == null ? "" : e.description(), "enabled", e.enabled(),
+                        "throttle", e.maxPerSecond() == null ? "" : e.maxPerSecond().toString())).toList());
         model.put("walletAddress", m.getPayoutWallet() == null ? "" : m.getPayoutWallet().getAddress());
         model.put("walletAsset", m.getPayoutWallet() == null ? "USDC" : m.getPayoutWallet().getAsset());
         model.put("cryptoEnabled", m.getCryptoEnabled());

@@ -101,80 +101,7 @@ class WebhookEndpointsController {
     HttpResponse<Map<String, Object>> update(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
                                              String endpointId, @Nullable @Body String body) throws Exception {
         Operators.require(settings, authorization);
-        JsonNode json = Json.object(body);
-        Merchant current = changes.merchant(merchantId);
-        long key = changes.endpointKey(current, endpointId);
-        Instant now = commands.now();
-        String newSecret = json.path("rotate_secret").asBoolean(false) ? Secrets.webhookSecret() : null;
-        Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(now);
-        if (key == merchantId) {
-            if (json.has("url")) {
-                next.setWebhookUrl(WebhookUrls.check(required(json, "url"), "url", settings.development()))
-                        .setWebhookEnabledAt(now).setWebhookDisabledReason(null);
-            }
-            if (json.has("event_filter")) {
-                next.setWebhookEventFilter(eventFilter(json));
-            }
-            if (json.has("description")) {
-                next.setWebhookDescription(description(json));
-            }
-            if (json.has("max_per_second")) {
-                next.setWebhookMaxPerSecond(maxPerSecond(json, current.getWebhookMaxPerSecond()));
-            }
-            if (json.has("enabled")) {
-                boolean enabled = enabled(json);
-                next.setWebhookDisabledReason(enabled ? null : "disabled by the operator");
-                if (enabled) {
-                    next.setWebhookEnabledAt(now);
-                }
-            }
-            if (newSecret != null) {
-                next.setPreviousWebhookSecret(current.getWebhookSecret()).setPreviousSecretUntil(now.plus(Duration.ofHours(24)))
-                        .setWebhookSecret(keyring.seal(merchantId, newSecret));
-            }
-        } else {
-            List<WebhookEndpoint> endpoints = new ArrayList<>();
-            for (WebhookEndpoint e : current.getWebhookEndpoints()) {
-                if (e.getEndpointKey() != key) {
-                    endpoints.add(e);
-                    continue;
-                }
-                WebhookEndpoint.Builder changed = WebhookEndpoint.newBuilder(e);
-                if (json.has("url")) {
-                    changed.setUrl(WebhookUrls.check(required(json, "url"), "url", settings.development())).setEnabledAt(now);
-                }
-                if (json.has("event_filter")) {
-                    changed.setEventFilter(eventFilter(json));
-                }
-                if (json.has("description")) {
-                    changed.setDescription(description(json));
-                }
-                if (json.has("max_per_second")) {
-                    changed.setMaxPerSecond(maxPerSecond(json, e.getMaxPerSecond()));
-                }
-                if (json.has("enabled")) {
-                    boolean enabled = enabled(json);
-                    changed.setEnabled(enabled);
-                    if (enabled) {
-                        changed.setEnabledAt(now); // the relay's older "disabled" fact no longer applies
-                    }
-                }
-                if (newSecret != null) {
-                    changed.setPreviousSecret(e.getSecret()).setPreviousSecretUntil(now.plus(Duration.ofHours(24)))
-                            .setSecret(keyring.seal(merchantId, newSecret));
-                }
-                endpoints.add(changed.build());
-            }
-            next.setWebhookEndpoints(endpoints);
-        }
-        changes.write(next.build());
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", true);
-        answer.put("endpoint_id", endpointId);
-        if (newSecret != null) {
-            answer.put("secret", newSecret);
-        }
-        return HttpResponse.ok(answer);
+        return HttpResponse.ok(changes.update(merchantId, endpointId, Json.object(body)));
     }
 
     @Delete("/{endpointId}")
@@ -267,7 +194,7 @@ class WebhookEndpointsController {
         return v;
     }
 
-    private static String required(JsonNode json, String field) {
+    static String required(JsonNode json, String field) {
         String value = Json.text(json, field);
         if (value == null) {
             throw ApiError.missingField(field);
@@ -322,7 +249,7 @@ class WebhookEndpointsController {
         return node.asInt();
     }
 
-    private static boolean enabled(JsonNode json) {
+    static boolean enabled(JsonNode json) {
         JsonNode node = json.get("enabled");
         if (!node.isBoolean()) {
             throw new ApiError(ErrorCode.INVALID_ENABLED, "'enabled' must be true or false");
