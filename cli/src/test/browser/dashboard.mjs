@@ -5,6 +5,26 @@
 // post without its CSRF token a 403. A screenshot of every page.
 import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+
+// RFC 6238 as an authenticator app computes it (SHA-1, 30 s, 6 digits), from the base32 key the page shows.
+function base32(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0; let value = 0; const out = [];
+  for (const c of text) {
+    value = (value << 5) | alphabet.indexOf(c); bits += 5;
+    if (bits >= 8) { out.push((value >>> (bits - 8)) & 255); bits -= 8; value &= (1 << bits) - 1; }
+  }
+  return Buffer.from(out);
+}
+function totp(key, ms) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 30000)));
+  const h = createHmac('sha1', base32(key)).update(counter).digest();
+  const o = h[19] & 15;
+  const n = ((h[o] & 127) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
+  return String(n % 1000000).padStart(6, '0');
+}
 
 const [base, shots, email, password, order, session, foreign, newWebhook, keyFile] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
@@ -134,6 +154,31 @@ try {
   await phone.goto(`${base}/dashboard/payments`);
   await phone.getByRole('heading', { name: 'Payments' }).waitFor();
   await phone.screenshot({ path: `${shots}/dashboard-8-payments-phone.png`, fullPage: true });
+
+  // Two-step sign-in: set up with the key the page shows (as an app would), then signing in asks for a code.
+  await page.goto(`${base}/dashboard/settings`);
+  await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+  await page.getByRole('heading', { name: 'Set up two-step sign-in' }).waitFor();
+  const key = (await page.getByLabel('Key').inputValue()).replace(/\s/g, '');
+  await page.screenshot({ path: `${shots}/dashboard-11-two-step-setup.png`, fullPage: true });
+  await page.getByLabel('2. The 6-digit code the app shows for Kassa').fill(totp(key, Date.now()));
+  await page.getByRole('button', { name: 'Turn two-step sign-in on' }).click();
+  await page.getByText('Two-step sign-in is on').waitFor();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByText('You are signed out.').waitFor();
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Two-step sign-in' }).waitFor();
+  const right = totp(key, Date.now());
+  await page.getByLabel('The 6-digit code from your authenticator app').fill(right.slice(0, 5) + ((Number(right[5]) + 5) % 10));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('That code is not right').waitFor();
+  await page.screenshot({ path: `${shots}/dashboard-12-two-step-code.png`, fullPage: true });
+  await page.getByLabel('The 6-digit code from your authenticator app').fill(totp(key, Date.now()));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  step('two-step sign-in: a wrong code refused, the right one signs in');
 
   await page.goto(`${base}/dashboard`);
   await page.getByRole('button', { name: 'Sign out' }).click();

@@ -38,6 +38,8 @@ final class DashboardPages {
             Map.entry("refund-refused", "The provider refused the refund; nothing was refunded."),
             Map.entry("cancelled", "The session is cancelled."),
             Map.entry("settings", "Settings saved."),
+            Map.entry("two-step-on", "Two-step sign-in is on: from now on, signing in asks for a code from your app."),
+            Map.entry("two-step-off", "Two-step sign-in is off: signing in asks for your password only."),
             Map.entry("endpoint-changed", "The endpoint is changed."),
             Map.entry("endpoint-deleted", "The endpoint is deleted: it gets no more webhooks."),
             Map.entry("password-set", "Your password is set. Sign in with it."),

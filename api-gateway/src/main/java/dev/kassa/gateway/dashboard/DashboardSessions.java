@@ -92,6 +92,34 @@ final class DashboardSessions {
         }
     }
 
+    /** Between the password and the code of a two-step sign-in: who passed the password, valid 5 minutes. */
+    static final Duration TWO_STEP_WINDOW = Duration.ofMinutes(5);
+
+    String passedPassword(MerchantUser user, Instant now) {
+        String payload = "two-step|" + B64.encodeToString(user.getEmail().getBytes(StandardCharsets.UTF_8)) + "|"
+                + now.plus(TWO_STEP_WINDOW).toEpochMilli() + "|" + user.getSessionsValidAfter().toEpochMilli();
+        return B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + B64.encodeToString(mac(payload));
+    }
+
+    /** The e-mail of a {@link #passedPassword} token that is ours and unexpired, else null. */
+    String passedPasswordOf(String token, Instant now) {
+        if (token == null || token.length() > 512 || token.indexOf('.') < 0) {
+            return null;
+        }
+        try {
+            String payload = new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))), StandardCharsets.UTF_8);
+            byte[] given = Base64.getUrlDecoder().decode(token.substring(token.indexOf('.') + 1));
+            String[] parts = payload.split("\\|");
+            if (!MessageDigest.isEqual(mac(payload), given) || parts.length != 4 || !"two-step".equals(parts[0])
+                    || !now.isBefore(Instant.ofEpochMilli(Long.parseLong(parts[2])))) {
+                return null;
+            }
+            return new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** The CSRF token of this session's forms. */
     String csrf(Principal principal) {
         return B64.encodeToString(mac("csrf|" + principal.nonce()));

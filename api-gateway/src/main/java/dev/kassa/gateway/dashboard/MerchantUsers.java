@@ -26,7 +26,10 @@ public final class MerchantUsers {
     private final GatewaySettings settings;
     private final Clock clock;
 
-    MerchantUsers(KafkaBackend kafka, GatewaySettings settings, Clock clock) {
+    private final dev.kassa.schemas.SecretKeyring keyring;
+
+    MerchantUsers(KafkaBackend kafka, GatewaySettings settings, Clock clock, dev.kassa.schemas.SecretKeyring keyring) {
+        this.keyring = keyring;
         this.kafka = kafka;
         this.settings = settings;
         this.clock = clock;
@@ -59,6 +62,11 @@ public final class MerchantUsers {
         return new Invitation(email, merchantId, settings.publicUrl() + "/dashboard/set-password?token=" + token, expires);
     }
 
+    /** The user with this (lower-case) e-mail, or null. */
+    MerchantUser user(String email) {
+        return kafka.user(email);
+    }
+
     /** The user a set-password token opens, if it is valid now; null otherwise. */
     MerchantUser byToken(String token) {
         if (token == null || token.isBlank() || token.length() > 100) {
@@ -76,15 +84,33 @@ public final class MerchantUsers {
         return null;
     }
 
-    /** Sets the password of the token's user, uses the token up, and ends the user's other sessions. */
+    /** Sets the password of the token's user, uses the token up, ends the user's other sessions and turns two-step sign-in off. */
     MerchantUser setPassword(MerchantUser user, String password) throws Exception {
         Instant now = clock.instant();
+        // The operator's link is also the way back for someone who lost their authenticator: it resets the second step.
         MerchantUser changed = MerchantUser.newBuilder(user).setPasswordHash(Passwords.hash(password.toCharArray()))
-                .setSetPasswordTokenHash(null).setSetPasswordExpiresAt(null).setSessionsValidAfter(now).setUpdatedAt(now).build();
+                .setSetPasswordTokenHash(null).setSetPasswordExpiresAt(null).setSessionsValidAfter(now)
+                .setTotpSecret(null).setTotpEnabledAt(null).setUpdatedAt(now).build();
         if (kafka.putUser(changed, Duration.ofSeconds(10)) == null) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "the password was written but is not readable yet; retry");
         }
         return changed;
+    }
+
+    /** Turns two-step sign-in on with this key (sealed with the keyring), or off with null. */
+    MerchantUser setTwoStep(MerchantUser user, String key) throws Exception {
+        Instant now = clock.instant();
+        MerchantUser changed = MerchantUser.newBuilder(user).setTotpSecret(key == null ? null : keyring.seal(user.getMerchantId(), key))
+                .setTotpEnabledAt(key == null ? null : now).setUpdatedAt(now).build();
+        if (kafka.putUser(changed, Duration.ofSeconds(10)) == null) {
+            throw new ApiError(ErrorCode.UNAVAILABLE, "the change was written but is not readable yet; retry");
+        }
+        return changed;
+    }
+
+    /** The user's two-step key in clear, or null when the user signs in with a password only. */
+    String twoStepKey(MerchantUser user) {
+        return user.getTotpSecret() == null ? null : keyring.open(user.getMerchantId(), user.getTotpSecret());
     }
 
     /** The user with this e-mail and password, or null (in about the same time whether or not the e-mail exists). */

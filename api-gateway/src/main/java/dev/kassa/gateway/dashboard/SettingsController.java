@@ -35,8 +35,13 @@ class SettingsController {
     private final dev.kassa.gateway.operator.WebhookEndpointChanges endpoints;
     private final DashboardPages pages;
 
+    private final MerchantUsers users;
+    private final java.time.Clock clock;
+
     SettingsController(KafkaBackend kafka, MerchantChanges changes, dev.kassa.gateway.operator.WebhookEndpointChanges endpoints,
-                       DashboardPages pages) {
+                       DashboardPages pages, MerchantUsers users, java.time.Clock clock) {
+        this.users = users;
+        this.clock = clock;
         this.kafka = kafka;
         this.endpoints = endpoints;
         this.changes = changes;
@@ -251,6 +256,70 @@ class SettingsController {
         return pages.redirect("/dashboard/settings?done=crypto");
     }
 
+    /** {@code POST /dashboard/settings/two-step}: a new key to add to an authenticator app, and the code that proves it is there. */
+    @Post("/settings/two-step")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> twoStepSetup(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        if (!pages.csrf(who.get(), form)) {
+            return pages.forbidden();
+        }
+        return twoStepPage(who.get(), HttpStatus.OK, TwoStep.newKey(), null);
+    }
+
+    /** {@code POST /dashboard/settings/two-step/confirm}: with a right code for the new key, two-step sign-in is on. */
+    @Post("/settings/two-step/confirm")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> twoStepConfirm(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        if (!pages.csrf(who.get(), form)) {
+            return pages.forbidden();
+        }
+        String key = form.getOrDefault("key", "");
+        if (!key.matches("[A-Z2-7]{32}")) {
+            return twoStepPage(who.get(), HttpStatus.BAD_REQUEST, TwoStep.newKey(), "That key is not one this page made; start again with this new one.");
+        }
+        if (!TwoStep.verify(key, form.get("code"), clock.instant())) {
+            return twoStepPage(who.get(), HttpStatus.BAD_REQUEST, key, "That code is not right. Type the 6 digits your app shows now for Kassa.");
+        }
+        users.setTwoStep(users.user(who.get().email()), key);
+        return pages.redirect("/dashboard/settings?done=two-step-on");
+    }
+
+    /** {@code POST /dashboard/settings/two-step/off}: with a right code, back to the password alone. */
+    @Post("/settings/two-step/off")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> twoStepOff(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        if (!pages.csrf(who.get(), form)) {
+            return pages.forbidden();
+        }
+        var user = users.user(who.get().email());
+        if (!TwoStep.verify(users.twoStepKey(user), form.get("code"), clock.instant())) {
+            return settingsForm(who.get(), HttpStatus.BAD_REQUEST, "Two-step sign-in stays on: that code is not right.", null);
+        }
+        users.setTwoStep(user, null);
+        return pages.redirect("/dashboard/settings?done=two-step-off");
+    }
+
+    private HttpResponse<?> twoStepPage(DashboardSessions.Principal who, HttpStatus status, String key, String error) {
+        Map<String, Object> model = pages.base(who, "Two-step sign-in", "settings");
+        model.put("key", key);
+        model.put("grouped", TwoStep.grouped(key));
+        model.put("uri", TwoStep.otpauthUri(who.email(), key));
+        model.put("error", error);
+        return pages.render(status, "dashboard/two-step-setup", model);
+    }
+
     /** A comma- or space-separated list of methods or provider slugs; empty clears it. */
     private static void list(ObjectNode change, String field, String raw) {
         if (raw == null) {
@@ -294,6 +363,8 @@ class SettingsController {
         model.put("walletAddress", m.getPayoutWallet() == null ? "" : m.getPayoutWallet().getAddress());
         model.put("walletAsset", m.getPayoutWallet() == null ? "USDC" : m.getPayoutWallet().getAsset());
         model.put("cryptoEnabled", m.getCryptoEnabled());
+        var user = users.user(who.email());
+        model.put("twoStep", user != null && user.getTotpSecret() != null);
         model.put("keyRotated", m.getPreviousApiKeyUntil() == null ? null : m.getPreviousApiKeyUntil().toString());
         model.put("error", error);
         model.put("done", done);

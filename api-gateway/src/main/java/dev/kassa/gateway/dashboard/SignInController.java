@@ -83,8 +83,50 @@ class SignInController {
             // The form again, with the message (200, as sign-in pages do; 401 belongs to HTTP authentication).
             return loginForm(HttpStatus.OK, "Wrong e-mail or password.", null, email);
         }
+        if (user.getTotpSecret() != null) {
+            // The password was right; the session waits for the code (a signed 5-minute token, no server state).
+            return codeForm(HttpStatus.OK, sessions.passedPassword(user, clock.instant()), null);
+        }
+        return signedIn(user);
+    }
+
+    /** {@code POST /dashboard/login/code}: the second step, the 6-digit code of the user's authenticator app. */
+    @Post("/login/code")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> loginCode(HttpRequest<?> request, @Body Map<String, String> form) {
+        if (!loginCsrf(request, form)) {
+            return pages.forbidden();
+        }
+        String token = form.get("step");
+        String email = sessions.passedPasswordOf(token, clock.instant());
+        MerchantUser user = email == null ? null : users.user(email);
+        if (user == null) {
+            return loginForm(HttpStatus.OK, "That took too long; sign in again.", null, "");
+        }
+        long now = System.nanoTime();
+        String client = ClientAddress.of(request, settings.trustForwardedFor());
+        if (perClient.acquire(client, now) > 0 || perEmail.acquire(email, now) > 0) {
+            return codeForm(HttpStatus.TOO_MANY_REQUESTS, token, "Too many attempts. Wait a minute and try again.");
+        }
+        if (!TwoStep.verify(users.twoStepKey(user), form.get("code"), clock.instant())) {
+            return codeForm(HttpStatus.OK, token, "That code is not right. Type the 6 digits your app shows now.");
+        }
+        return signedIn(user);
+    }
+
+    private MutableHttpResponse<?> signedIn(MerchantUser user) {
         return pages.redirect("/dashboard").header("Set-Cookie",
                 sessions.cookie(DashboardSessions.COOKIE, sessions.issue(user, clock.instant()), DashboardSessions.LIFETIME, "Lax"));
+    }
+
+    private MutableHttpResponse<?> codeForm(HttpStatus status, String token, String error) {
+        String csrf = DashboardSessions.random();
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("title", "Two-step sign-in");
+        model.put("csrf", csrf);
+        model.put("step", token);
+        model.put("error", error);
+        return pages.render(status, "dashboard/two-step", model).header("Set-Cookie", loginCsrfCookie(csrf));
     }
 
     @Post("/logout")
