@@ -14,9 +14,9 @@ import org.apache.kafka.streams.processor.api.Record;
  * link ({@code meta.payment_link}, which only the gateway's link page sets) sends a {@link LinkSessionChanged} keyed by
  * the link. Every other session costs a byte search and no decoding.
  */
-public final class LinkSessionForwarder implements Processor<Long, byte[], String, PaymentLinkCommand> {
+final class LinkSessionForwarder implements Processor<Long, byte[], String, PaymentLinkCommand> {
 
-    public static final String SINK = "link-session-changes-sink";
+    static final String SINK = "link-session-changes-sink";
     private static final byte[] MARK = "\"payment_link\"".getBytes(StandardCharsets.UTF_8);
 
     private ProcessorContext<String, PaymentLinkCommand> context;

@@ -22,12 +22,12 @@ import org.slf4j.LoggerFactory;
  * the create it grants and its refusal leave in one transaction with the store's change, so a granted use and its
  * session exist together or not at all. The decision's clock is the command's {@code issued_at} (replays decide alike).
  */
-public final class PaymentLinkProcessor implements Processor<String, byte[], Object, Object> {
+final class PaymentLinkProcessor implements Processor<String, byte[], Object, Object> {
 
-    public static final String STORE = "payment-links";
-    public static final String LINKS_SINK = "payment-links-sink";
-    public static final String GRANTS_SINK = "payment-link-grants-sink";
-    public static final String RESULTS_SINK = "payment-link-results-sink";
+    static final String STORE = "payment-links";
+    static final String LINKS_SINK = "payment-links-sink";
+    static final String GRANTS_SINK = "payment-link-grants-sink";
+    static final String RESULTS_SINK = "payment-link-results-sink";
     private static final Logger LOG = LoggerFactory.getLogger(PaymentLinkProcessor.class);
 
     private ProcessorContext<Object, Object> context;
