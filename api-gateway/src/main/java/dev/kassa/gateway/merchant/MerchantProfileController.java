@@ -57,7 +57,17 @@ class MerchantProfileController {
                 effective ? "smart_router" : "hosted_checkout", merchant.getCountry(),
                 new MerchantApi.SmartRouter(true, allowed, effective, methods),
                 new MerchantApi.Crypto(merchant.getCryptoEnabled(), dev.kassa.gateway.payments.PayoutWallets.cryptoReady(merchant),
-                        merchant.getPayoutWallet() == null ? null : Map.of("network", merchant.getPayoutWallet().getNetwork(),
-                                "asset", merchant.getPayoutWallet().getAsset(), "address", merchant.getPayoutWallet().getAddress()))));
+                        wallet(merchant))));
+    }
+
+    private static Map<String, String> wallet(Merchant merchant) {
+        if (merchant.getPayoutWallet() == null) {
+            return null;
+        }
+        Map<String, String> wallet = new LinkedHashMap<>();
+        wallet.put("network", merchant.getPayoutWallet().getNetwork());
+        wallet.put("asset", merchant.getPayoutWallet().getAsset());
+        wallet.put("address", merchant.getPayoutWallet().getAddress());
+        return wallet;
     }
 }
