@@ -283,6 +283,9 @@ class PaymentLinksTest {
                 "{\"domain\":\"yourshop.com\",\"amount\":\"79.00\",\"currency\":\"EUR\",\"order_id\":\"C-1\",\"method\":\"crypto\"}");
         assertThat(noWallet.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(noWallet.body()).get("error").asText()).isEqualTo("missing_merchant_payout_wallet");
+        long plain = JSON.readTree(send("POST", "/gateway/session.php", m.key,
+                "{\"domain\":\"yourshop.com\",\"amount\":\"79.00\",\"currency\":\"EUR\",\"order_id\":\"C-0\"}").body()).get("session_id").asLong();
+        assertThat(send("GET", "/pay.php?session=" + plain, null, null).body()).contains("Card").doesNotContain("Pay with crypto");
         HttpResponse<String> onWithout = send("PATCH", "/admin/merchants/" + m.id, "Bearer " + ADMIN, "{\"crypto_enabled\":true}");
         assertThat(JSON.readTree(onWithout.body()).get("error").asText()).isEqualTo("missing_merchant_payout_wallet");
 
@@ -291,6 +294,7 @@ class PaymentLinksTest {
                 "{\"crypto_enabled\":true,\"payout_wallet\":{\"network\":\"polygon\",\"asset\":\"USDC\",\"address\":\"0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed\"}}");
         assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
         assertThat(crypto(m)).isTrue();
+        assertThat(send("GET", "/pay.php?session=" + plain, null, null).body()).contains("Pay with crypto");
         JsonNode me = JSON.readTree(send("GET", "/gateway/me.php", m.key, null).body());
         assertThat(me.at("/crypto/payout_wallet/address").asText()).isEqualTo("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed");
 
