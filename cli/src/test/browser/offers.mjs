@@ -113,6 +113,13 @@ try {
     'the product payment shown paid');
   step(`buyer paid session ${productSession} on the product page`);
   await page.getByRole('link', { name: 'Products' }).click();
+  await page.getByRole('link', { name: 'Edit Blue mug' }).click();
+  await page.getByLabel('Price').fill('12.50');
+  await page.getByRole('button', { name: 'Save the product' }).click();
+  await page.getByText('The product is changed.').waitFor();
+  const repriced = await (await page.request.get(productUrl)).text();
+  if (!repriced.includes('12.50 EUR')) throw new Error('the product page does not show the new price');
+  step('a product repriced');
   await page.getByRole('button', { name: 'Take off sale Blue mug' }).click();
   await page.getByText('The product is changed.').waitFor();
   const gone = await page.request.get(productUrl);

@@ -142,6 +142,60 @@ class OffersController {
         return pages.redirect("/dashboard/products?done=product-created");
     }
 
+    /** {@code GET /dashboard/products/{slug}}: the product's edit form. */
+    @Get("/products/{slug}")
+    HttpResponse<?> productPage(HttpRequest<?> request, @PathVariable String slug) {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        try {
+            return productForm(who.get(), HttpStatus.OK, products.describe(products.own(who.get().merchantId(), slug)), null);
+        } catch (ApiError e) {
+            return DashboardNotFound.page();
+        }
+    }
+
+    /** {@code POST /dashboard/products/{slug}}: name, description, price and image changed (the slug, the page's address, stays). */
+    @Post("/products/{slug}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> editProduct(HttpRequest<?> request, @PathVariable String slug, @Body Map<String, String> form) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        if (who.isEmpty()) {
+            return pages.redirect("/dashboard/login");
+        }
+        if (!pages.csrf(who.get(), form)) {
+            return pages.forbidden();
+        }
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        for (String field : List.of("name", "description", "amount", "currency", "image_url")) {
+            json.put(field, form.getOrDefault(field, "").trim());
+        }
+        try {
+            products.change(who.get().merchantId(), slug, json);
+        } catch (ApiError e) {
+            if ("not_found".equals(e.code())) {
+                return DashboardNotFound.page();
+            }
+            Map<String, Object> shown = new LinkedHashMap<>(products.describe(products.own(who.get().merchantId(), slug)));
+            shown.putAll(form);
+            return productForm(who.get(), HttpStatus.BAD_REQUEST, shown, "Not saved: " + e.getMessage());
+        }
+        return pages.redirect("/dashboard/products?done=product-changed");
+    }
+
+    private HttpResponse<?> productForm(DashboardSessions.Principal who, HttpStatus status, Map<String, Object> product, String error) {
+        Map<String, Object> model = pages.base(who, "Edit " + product.get("name"), "products");
+        Map<String, Object> p = new LinkedHashMap<>(product);
+        p.putIfAbsent("image_url", "");
+        if (p.get("image_url") == null) {
+            p.put("image_url", "");
+        }
+        model.put("p", p);
+        model.put("error", error);
+        return pages.render(status, "dashboard/product", model);
+    }
+
     @Post("/products/{slug}/active")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> productActive(HttpRequest<?> request, @PathVariable String slug, @Body Map<String, String> form) throws Exception {
