@@ -72,6 +72,14 @@ public final class GatewayMetrics {
     }
 
     /** An acknowledged create the aggregate did not apply. */
+    private static final Counter CREATES_UNCHECKED = Counter.builder("kassa.creates.id.unchecked")
+            .description("Creates whose fresh random id was not checked against the views (restoring or moving)")
+            .register(KassaMetrics.registry());
+
+    public static void createUnchecked() {
+        CREATES_UNCHECKED.increment();
+    }
+
     public static void createNotApplied() {
         CREATES_NOT_APPLIED.increment();
     }

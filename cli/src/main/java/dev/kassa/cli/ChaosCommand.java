@@ -2,18 +2,16 @@ package dev.kassa.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kassa.aggregate.app.AggregateService;
-import dev.kassa.gateway.GatewayServer;
 import dev.kassa.localkafka.ChildJvm;
 import dev.kassa.localkafka.FreePorts;
 import dev.kassa.localkafka.KafkaNodeMain;
 import dev.kassa.log.EventLogReplay;
-import dev.kassa.relay.app.RelayService;
 import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.TopicLayout;
 import dev.kassa.schemas.TopicProvisioner;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.SessionState;
+import dev.kassa.schemas.avro.SessionStatus;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,23 +40,30 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kassa chaos}: a 3-node Kafka cluster, each node its own process, with the aggregate and a gateway, under an
- * open-loop load of creates; at a third of the run the node leading {@code kassa.session-commands} partition 0 is
- * killed with SIGKILL, at two thirds it is started again. Then a checker reads the event log and the state: every
- * create that was answered 200 is a session as answered, none is doubled, every session's sequence is gapless. Prints
- * the load held before, during and after the fault, and how long creates took to be answered again.
+ * {@code kassa chaos}: a 3-node Kafka cluster, each node its own process, and every Kassa service in a JVM of its own
+ * (aggregate, relay, gateway), under an open-loop load of creates, each followed by a cancel or by a payment (the
+ * sandbox provider's callbacks sent three times) and a partial refund; on a schedule it injects one fault of each kind:
+ * kill -9 of the broker leading {@code kassa.session-commands-0} (started again half a window later), SIGSTOP of the
+ * broker leading {@code kassa.session-events-0} for up to 20 s (then SIGCONT), kill -9 of the aggregate, of the relay
+ * and of the gateway (each started again at once on its own state), and a webhook receiver that answers 2 s late.
+ * Then a checker reads the log, the state and what the receiver saw: no acknowledged create, cancel, payment or refund
+ * lost; no session created or paid twice, no refund counted twice; every sequence gapless; every event in the log
+ * delivered as a webhook, none for an event the log does not hold, each signed; copies counted. Prints a row per fault:
+ * creates/s before, during and after, errors, and seconds until creates were answered again.
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
-        description = "Kill -9 a Kafka broker of three under load and check that nothing acknowledged was lost or doubled.")
+        description = "Inject broker, process and receiver faults under load and check that nothing acknowledged was lost or doubled.")
 final class ChaosCommand implements Callable<Integer> {
 
     /** Seconds of load before the measured run. */
     static final int WARM_UP_SECONDS = 15;
+    static final String ADMIN = "chaos-admin-token";
 
-    @Option(names = "--seconds", defaultValue = "90", description = "Length of the load, 30 to 300 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "180", description = "Length of the measured load, 60 to 300 (default: ${DEFAULT-VALUE}; "
+            + "with the warm-up and the checks the whole run stays under 5 minutes).")
     int seconds;
 
-    @Option(names = "--rate", defaultValue = "40", description = "Creates a second, open loop (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "5", description = "Creates a second, open loop (default: ${DEFAULT-VALUE}).")
     int rate;
 
     @Option(names = "--data-dir", description = "Where the nodes' data and logs go (default: a new temporary directory).")
@@ -67,73 +72,144 @@ final class ChaosCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** What the load saw in one second of the run. */
-    private record Second(long offered, long acknowledged, long failed) {
+    /** The faults, in the order they are injected. */
+    enum Fault {
+        BROKER_KILL("broker kill -9"), BROKER_PAUSE("broker SIGSTOP"), AGGREGATE_KILL("aggregate kill -9"), RELAY_KILL("relay kill -9"),
+        GATEWAY_KILL("gateway kill -9"), SLOW_RECEIVER("receiver 2 s slow");
+
+        final String label;
+
+        Fault(String label) {
+            this.label = label;
+        }
+    }
+
+    /** One fault's row: creates/s in the 5 s before, during its window, in the 5 s after; errors in the window; recovery. */
+    record FaultRow(Fault fault, String target, double atSecond, double before, double during, double after, long errors,
+                    double secondsToRecover) {
     }
 
     /** What {@link #run} found. */
-    record Report(long acknowledged, long failed, long lost, long doubled, String gap, double beforePerSecond, double duringPerSecond,
-                  double afterPerSecond, double secondsToRecover, int killedNode, long cancels, long cancelsFailed,
-                  double cancelsBefore, double cancelsDuring, double cancelsAfter, double secondsToRecoverRoundTrip,
-                  long webhooksUndelivered, long webhooksPhantom, long webhookCopies, long webhooksBadlySigned) {
+    record Report(List<FaultRow> faults, long acknowledged, long failed, long lost, long doubled, String gap, long cancels, long payments,
+                  long refunds, long paidTwice, long refundsWrong, long webhooksExpected, long webhooksUndelivered, long webhooksPhantom,
+                  long webhookCopies, long webhooksBadlySigned, Map<String, Long> answers) {
         boolean held() {
-            return lost == 0 && doubled == 0 && gap == null && webhooksUndelivered == 0 && webhooksPhantom == 0 && webhooksBadlySigned == 0;
+            return lost == 0 && doubled == 0 && gap == null && paidTwice == 0 && refundsWrong == 0 && webhooksUndelivered == 0
+                    && webhooksPhantom == 0 && webhooksBadlySigned == 0;
         }
     }
 
     @Override
     public Integer call() throws Exception {
-        if (seconds < 30 || seconds > 300 || rate < 1 || rate > 2000) {
-            throw new UserError("--seconds must be from 30 to 300 and --rate from 1 to 2000.");
+        if (seconds < 60 || seconds > 300 || rate < 1 || rate > 200) {
+            throw new UserError("--seconds must be from 60 to 300 and --rate from 1 to 200.");
         }
         PrintWriter out = spec.commandLine().getOut();
         Report report = run(dataDir != null ? dataDir : Files.createTempDirectory("kassa-chaos-"), seconds, rate, out);
-        out.printf("%n%-26s %10s %22s%n", "phase", "creates/s", "cancels/s (round trip)");
-        out.printf("%-26s %10.1f %22.1f%n", "before the fault", report.beforePerSecond(), report.cancelsBefore());
-        out.printf("%-26s %10.1f %22.1f%n", "broker " + report.killedNode() + " killed (-9)", report.duringPerSecond(), report.cancelsDuring());
-        out.printf("%-26s %10.1f %22.1f%n", "broker restarted", report.afterPerSecond(), report.cancelsAfter());
-        out.printf("creates answered again %.1f s after the kill, cancels (the aggregate's round trip) %.1f s after it%n",
-                report.secondsToRecover(), report.secondsToRecoverRoundTrip());
-        out.printf("%,d creates acknowledged, %,d not answered or refused; %,d cancels acknowledged, %,d not%n",
-                report.acknowledged(), report.failed(), report.cancels(), report.cancelsFailed());
-        out.printf("checker: %d acknowledged creates lost, %d doubled, %s%n", report.lost(), report.doubled(),
-                report.gap() == null ? "every session's sequence gapless" : "a gap: " + report.gap());
-        out.printf("webhooks: %d not delivered, %d for events not in the log, %d badly signed, %d copies%n", report.webhooksUndelivered(),
-                report.webhooksPhantom(), report.webhooksBadlySigned(), report.webhookCopies());
-        out.println(report.held() ? "HELD" : "BROKEN");
-        out.flush();
+        print(report, out);
         return report.held() ? 0 : 1;
     }
 
+    static void print(Report report, PrintWriter out) {
+        out.printf("%n%-20s %-12s %8s %11s %11s %10s %7s %11s%n", "fault", "target", "at (s)", "before/s", "during/s", "after/s",
+                "errors", "recovered");
+        for (FaultRow row : report.faults()) {
+            out.printf("%-20s %-12s %8.1f %11.1f %11.1f %10.1f %7d %11s%n", row.fault().label, row.target(), row.atSecond(), row.before(),
+                    row.during(), row.after(), row.errors(), Double.isNaN(row.secondsToRecover()) ? "never" : String.format("%.0f s", row.secondsToRecover()));
+        }
+        out.printf("answers: %s%n", report.answers());
+        out.printf("%,d creates acknowledged (%,d not answered or refused), %,d cancels, %,d payments, %,d refunds acknowledged%n",
+                report.acknowledged(), report.failed(), report.cancels(), report.payments(), report.refunds());
+        out.printf("checker: %d acknowledged lost, %d sessions created twice, %d paid twice, %d refunds counted wrong, %s%n", report.lost(),
+                report.doubled(), report.paidTwice(), report.refundsWrong(),
+                report.gap() == null ? "every session's sequence gapless" : "a gap: " + report.gap());
+        out.printf("webhooks: %,d events in the log, %d not delivered, %d for events not in the log, %d badly signed, %,d copies%n",
+                report.webhooksExpected(), report.webhooksUndelivered(), report.webhooksPhantom(), report.webhooksBadlySigned(),
+                report.webhookCopies());
+        out.println(report.held() ? "HELD" : "BROKEN");
+        out.flush();
+    }
+
+    /** The JVMs of a run, each startable again on its own state (a restart after kill -9). */
+    private static final class Processes implements AutoCloseable {
+        final Process[] brokers = new Process[3];
+        final String[] nodeArgs;
+        final String servers;
+        final Path dir;
+        final int gatewayPort;
+        Process aggregate;
+        Process relay;
+        Process gateway;
+
+        Processes(Path dir, String[] nodeArgs, String servers, int gatewayPort) {
+            this.dir = dir;
+            this.nodeArgs = nodeArgs;
+            this.servers = servers;
+            this.gatewayPort = gatewayPort;
+        }
+
+        void startBroker(int node) throws java.io.IOException {
+            String[] args = new String[nodeArgs.length + 1];
+            args[0] = String.valueOf(node);
+            System.arraycopy(nodeArgs, 0, args, 1, nodeArgs.length);
+            brokers[node - 1] = ChildJvm.start("kafka-node-" + node, KafkaNodeMain.class, args);
+        }
+
+        void startAggregate() throws java.io.IOException {
+            aggregate = ChildJvm.start("aggregate", dev.kassa.aggregate.app.AggregateMain.class, servers,
+                    dir.resolve("aggregate").toString(), "chaos-aggregate");
+        }
+
+        void startRelay() throws java.io.IOException {
+            relay = ChildJvm.start("relay", dev.kassa.relay.app.RelayMain.class, servers, dir.resolve("relay").toString(), "chaos-relay",
+                    "allow-loopback", String.join(",", java.util.Collections.nCopies(40, "2s")));
+        }
+
+        void startGateway() throws java.io.IOException {
+            gateway = ChildJvm.start("gateway", Kassa.class, Map.of("KASSA_ADMIN_TOKEN", ADMIN), "gateway", "--bootstrap", servers,
+                    "--port", String.valueOf(gatewayPort), "--public-url", url(), "--development",
+                    "--views-state-dir", dir.resolve("gateway-views").toString());
+        }
+
+        String url() {
+            return "http://localhost:" + gatewayPort;
+        }
+
+        @Override
+        public void close() {
+            for (Process p : new Process[] {gateway, relay, aggregate, brokers[0], brokers[1], brokers[2]}) {
+                if (p != null) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+    }
+
     static Report run(Path dir, int seconds, int rate, PrintWriter out) throws Exception {
-        int nodes = 3;
-        String[] brokerPorts = new String[nodes];
-        String[] controllerPorts = new String[nodes];
-        for (int i = 0; i < nodes; i++) {
+        String[] brokerPorts = new String[3];
+        String[] controllerPorts = new String[3];
+        for (int i = 0; i < 3; i++) {
             brokerPorts[i] = String.valueOf(FreePorts.pick());
             controllerPorts[i] = String.valueOf(FreePorts.pick());
         }
         String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
         String[] nodeArgs = {clusterId, dir.toAbsolutePath().toString(), String.join(",", brokerPorts), String.join(",", controllerPorts)};
+        String servers = "localhost:" + String.join(",localhost:", brokerPorts);
         String previousLogs = System.getProperty("kassa.test.logs");
         System.setProperty("kassa.test.logs", dir.resolve("logs").toAbsolutePath().toString());
-        Process[] brokers = new Process[nodes];
-        try {
-            for (int i = 0; i < nodes; i++) {
-                brokers[i] = startNode(i + 1, nodeArgs);
+        try (Processes jvms = new Processes(dir, nodeArgs, servers, FreePorts.pick());
+             WebhookReceiver receiver = new WebhookReceiver()) {
+            for (int node = 1; node <= 3; node++) {
+                jvms.startBroker(node);
             }
-            StringBuilder bootstrap = new StringBuilder();
-            for (int i = 0; i < nodes; i++) {
-                bootstrap.append(i == 0 ? "" : ",").append("localhost:").append(brokerPorts[i]);
-            }
-            String servers = bootstrap.toString();
-            out.println("kassa chaos: 3 Kafka nodes (own processes) at " + servers + ", data in " + dir + ", their logs in " + dir.resolve("logs"));
+            out.println("kassa chaos: 3 Kafka nodes at " + servers + ", aggregate, relay and gateway each in its own JVM; data in " + dir
+                    + ", logs in " + dir.resolve("logs"));
             out.flush();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
                 while (System.nanoTime() < deadline) {
                     try {
-                        if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == nodes) {
+                        if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == 3) {
                             break;
                         }
                     } catch (Exception notYet) {
@@ -143,30 +219,15 @@ final class ChaosCommand implements Callable<Integer> {
                 }
                 new TopicProvisioner(admin, new TopicLayout(6, (short) 3)).ensure();
             }
-            AggregateService.Config d = AggregateService.Config.defaults(servers, dir.resolve("aggregate"));
-            RelayService.Config r = RelayService.Config.defaults(servers, dir.resolve("relay"), true);
-            try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(d.kafka(), "chaos-aggregate",
-                    d.stateDir(), d.commitInterval(), 0, d.settings(), Map.of()));
-                 RelayService relay = RelayService.start(new RelayService.Config(r.kafka(), "chaos-relay", r.stateDir(), true,
-                         Duration.ofSeconds(5), r.settings().withSchedule(new dev.kassa.model.RetrySchedule(
-                                 java.util.Collections.nCopies(30, Duration.ofSeconds(2)))), Map.of()));
-                 WebhookReceiver receiver = new WebhookReceiver();
-                 GatewayServer gateway = GatewayServer.start(servers, 0, "chaos-admin-token", "http://localhost", true,
-                         Map.of("kassa.gateway.rate-per-second", 1_000_000, "kassa.gateway.rate-burst", 1_000_000))) {
-                if (!aggregate.awaitRunning(Duration.ofMinutes(2))) {
-                    throw new UserError("the aggregate did not start within 2 minutes on the 3-node cluster.");
-                }
-                if (!relay.awaitRunning(Duration.ofMinutes(2))) {
-                    throw new UserError("the relay did not start within 2 minutes on the 3-node cluster.");
-                }
-                return load(servers, gateway.url(), receiver, brokers, nodeArgs, seconds, rate, out);
+            jvms.startAggregate();
+            jvms.startRelay();
+            jvms.startGateway();
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            if (!healthy(http, jvms.url(), Duration.ofMinutes(3))) {
+                throw new UserError("the gateway did not answer /health within 3 minutes on the 3-node cluster; see " + dir.resolve("logs"));
             }
+            return load(http, jvms, receiver, seconds, rate, out);
         } finally {
-            for (Process broker : brokers) {
-                if (broker != null) {
-                    broker.destroyForcibly();
-                }
-            }
             if (previousLogs == null) {
                 System.clearProperty("kassa.test.logs");
             } else {
@@ -175,221 +236,400 @@ final class ChaosCommand implements Callable<Integer> {
         }
     }
 
-    private static Process startNode(int node, String[] nodeArgs) throws java.io.IOException {
-        String[] args = new String[nodeArgs.length + 1];
-        args[0] = String.valueOf(node);
-        System.arraycopy(nodeArgs, 0, args, 1, nodeArgs.length);
-        return ChildJvm.start("kafka-node-" + node, KafkaNodeMain.class, args);
+    private static boolean healthy(HttpClient http, String url, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(url + "/health")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return true;
+                }
+            } catch (java.io.IOException notYet) {
+                // starting
+            }
+            Thread.sleep(250); // polling a process that is starting; nothing to await on
+        }
+        return false;
     }
 
-    private static Report load(String servers, String gateway, WebhookReceiver receiver, Process[] brokers, String[] nodeArgs,
-                               int seconds, int rate, PrintWriter out) throws Exception {
+    /** Per second of the run: offered creates, acknowledged ones, failed ones (from -WARM_UP to the end plus the checks). */
+    private static final class Counts {
+        final int size;
+        final AtomicLongArray offered;
+        final AtomicLongArray acknowledged;
+        final AtomicLongArray failed;
+
+        Counts(int seconds) {
+            size = seconds + 180;
+            offered = new AtomicLongArray(size);
+            acknowledged = new AtomicLongArray(size);
+            failed = new AtomicLongArray(size);
+        }
+
+        double rate(double from, double to) {
+            long sum = 0;
+            int a = (int) Math.max(0, Math.floor(from));
+            int b = (int) Math.min(size, Math.floor(to));
+            for (int s = a; s < b; s++) {
+                sum += acknowledged.get(s);
+            }
+            return b > a ? (double) sum / (b - a) : 0;
+        }
+
+        long errors(double from, double to) {
+            long sum = 0;
+            for (int s = (int) Math.max(0, from); s < Math.min(size, to); s++) {
+                sum += failed.get(s);
+            }
+            return sum;
+        }
+
+        /** Seconds from {@code at} until a second in which at least half the offered creates were acknowledged. */
+        double recovered(double at, double until) {
+            // From the first whole second after the fault: the second it hit still holds answers from before it.
+            for (int s = (int) at + 1; s < Math.min(size, until + 60); s++) {
+                if (offered.get(s) > 0 && acknowledged.get(s) * 2 >= offered.get(s)) {
+                    return s + 1 - at;
+                }
+            }
+            return Double.NaN;
+        }
+    }
+
+    private static Report load(HttpClient http, Processes jvms, WebhookReceiver receiver, int seconds, int rate, PrintWriter out)
+            throws Exception {
         ObjectMapper json = new ObjectMapper();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String gateway = jvms.url();
         JsonNode merchant = json.readTree(http.send(HttpRequest.newBuilder(URI.create(gateway + "/admin/merchants"))
-                .header("Authorization", "Bearer chaos-admin-token").header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"c@chaos.example\",\"domains\":[\"chaos.example\"],\"package\":\"pro\","
-                        + "\"webhook_url\":\"" + receiver.url() + "\"}"))
+                        + "\"webhook_url\":\"" + receiver.url() + "\",\"rate_limit_per_second\":10000}"))
                 .build(), HttpResponse.BodyHandlers.ofString()).body());
         String key = merchant.get("api_key").asText();
         receiver.secret = merchant.get("webhook_secret").asText();
-        AtomicLongArray offered = new AtomicLongArray(seconds + 120);
-        AtomicLongArray acknowledged = new AtomicLongArray(seconds + 120);
-        AtomicLongArray failed = new AtomicLongArray(seconds + 120);
+        Counts counts = new Counts(seconds);
         Map<Long, String> answered = new ConcurrentHashMap<>();
-        // Every created session is then cancelled: a command that waits for the aggregate's exactly-once answer.
-        AtomicLongArray cancelled = new AtomicLongArray(seconds + 120);
-        AtomicLongArray cancelFailed = new AtomicLongArray(seconds + 120);
         Map<Long, Boolean> cancelAcknowledged = new ConcurrentHashMap<>();
+        Map<Long, Boolean> paidSeen = new ConcurrentHashMap<>();
+        Map<Long, Boolean> refundAcknowledged = new ConcurrentHashMap<>();
         Map<String, AtomicLong> answers = new ConcurrentHashMap<>();
         AtomicLong counter = new AtomicLong();
-        // A warm-up of the same load first (JIT, connections, the aggregate's first transactions on four JVMs sharing the
-        // cores): not counted, so "before the fault" measures a warm system. Its sessions are checked like the others.
+        // A warm-up of the same load first (JIT, connections, the first transactions): not counted. Its sessions are checked.
         long start = System.nanoTime() + TimeUnit.SECONDS.toNanos(WARM_UP_SECONDS);
-        int killAt = seconds / 3;
-        int restartAt = 2 * seconds / 3;
+        java.util.function.LongSupplier now = () -> System.nanoTime() - start;
+        java.util.function.IntSupplier second = () -> {
+            long t = now.getAsLong();
+            return t < 0 ? -1 : (int) Math.min(counts.size - 1, t / 1_000_000_000L);
+        };
+        Client client = new Client(http, gateway, key, answers);
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
-        long periodMicros = 1_000_000L / rate;
+        // Follow-ups block (a payment is polled until paid): enough threads that they never queue behind each other.
+        java.util.concurrent.ExecutorService followUps = Executors.newFixedThreadPool(256);
         ticks.scheduleAtFixedRate(() -> {
-            long sinceStart = System.nanoTime() - start;
-            int second = (int) (sinceStart / 1_000_000_000L);
-            if (second >= seconds) {
+            int s = second.getAsInt();
+            if (s >= seconds) {
                 return;
             }
-            if (sinceStart >= 0) {
-                offered.incrementAndGet(second);
+            if (s >= 0) {
+                counts.offered.incrementAndGet(s);
             }
-            String order = "CHAOS-" + counter.incrementAndGet();
-            HttpRequest create = HttpRequest.newBuilder(URI.create(gateway + "/gateway/session.php")).timeout(Duration.ofSeconds(15))
-                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"domain\":\"chaos.example\",\"amount\":\"10.00\",\"currency\":\"EUR\","
-                            + "\"order_id\":\"" + order + "\"}")).build();
-            http.sendAsync(create, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-                long sinceStartAt = System.nanoTime() - start;
-                int at = sinceStartAt < 0 ? -1 : (int) Math.min(seconds + 119, sinceStartAt / 1_000_000_000L);
-                answers.computeIfAbsent("create " + (error != null ? error.getClass().getSimpleName() : response.statusCode()
-                        + (response.statusCode() == 200 ? "" : " " + response.body().replaceAll(".*\"error\":\"([a-z_]+)\".*", "$1"))),
-                        k -> new AtomicLong()).incrementAndGet();
-                if (error == null && response.statusCode() == 200) {
-                    try {
-                        JsonNode body = json.readTree(response.body());
-                        long session = body.get("session_id").asLong();
+            long n = counter.incrementAndGet();
+            String order = "CHAOS-" + n;
+            client.async("create", "/gateway/session.php", "{\"domain\":\"chaos.example\",\"amount\":\"10.00\",\"currency\":\"EUR\","
+                    + "\"order_id\":\"" + order + "\"}", null).whenComplete((response, error) -> {
+                        int at = second.getAsInt();
+                        if (error != null || response.statusCode() != 200) {
+                            counts.failed.incrementAndGet(Math.max(0, at));
+                            return;
+                        }
+                        long session;
+                        try {
+                            session = json.readTree(response.body()).get("session_id").asLong();
+                        } catch (Exception e) {
+                            counts.failed.incrementAndGet(Math.max(0, at));
+                            return;
+                        }
                         answered.put(session, order);
                         if (at >= 0) {
-                            acknowledged.incrementAndGet(at);
+                            counts.acknowledged.incrementAndGet(at);
                         }
-                        HttpRequest cancel = HttpRequest.newBuilder(URI.create(gateway + "/gateway/cancel.php")).timeout(Duration.ofSeconds(15))
-                                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString("{\"session_id\":" + session + "}")).build();
-                        http.sendAsync(cancel, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-                            long sinceStartWhen = System.nanoTime() - start;
-                            int when = sinceStartWhen < 0 ? -1 : (int) Math.min(seconds + 119, sinceStartWhen / 1_000_000_000L);
-                            answers.computeIfAbsent("cancel " + (e != null ? e.getClass().getSimpleName() : r.statusCode()
-                                    + (r.statusCode() == 200 ? "" : " " + r.body().replaceAll(".*\"error\":\"([a-z_]+)\".*", "$1"))),
-                                    k -> new AtomicLong()).incrementAndGet();
-                            if (e == null && r.statusCode() == 200) {
-                                if (when >= 0) {
-                                    cancelled.incrementAndGet(when);
-                                }
-                                cancelAcknowledged.put(session, true);
-                            } else {
-                                cancelFailed.incrementAndGet(Math.max(0, when));
-                            }
-                        });
-                    } catch (Exception e) {
-                        failed.incrementAndGet(Math.max(0, at));
-                    }
-                } else {
-                    failed.incrementAndGet(Math.max(0, at));
-                }
-            });
-        }, 0, periodMicros, TimeUnit.MICROSECONDS);
+                        // Once the merchant sees the session, every other one is cancelled; the rest are paid (callbacks
+                        // three times) and refunded in part.
+                        followUps.submit(() -> !visible(client, session) ? null : n % 2 == 0 ? cancel(client, session, cancelAcknowledged)
+                                : payAndRefund(client, json, session, paidSeen, refundAcknowledged));
+                    });
+        }, 0, 1_000_000L / rate, TimeUnit.MICROSECONDS);
 
-        int killed = -1;
-        double killedAtSecond = 0;
-        Thread.sleep(Math.max(0, TimeUnit.SECONDS.toMillis(killAt) - (System.nanoTime() - start) / 1_000_000));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
-            TopicDescription commands = admin.describeTopics(List.of(Topics.SESSION_COMMANDS.name())).allTopicNames()
-                    .get(30, TimeUnit.SECONDS).get(Topics.SESSION_COMMANDS.name());
-            killed = commands.partitions().get(0).leader().id();
+        // The schedule: one fault of each kind, evenly spaced; each gets a window of the run.
+        Fault[] faults = Fault.values();
+        double window = (double) seconds / (faults.length + 1);
+        List<FaultRow> rows = new ArrayList<>();
+        for (int i = 0; i < faults.length; i++) {
+            double at = window * (i + 0.6);
+            sleepUntil(start, at);
+            double injectedAt = now.getAsLong() / 1e9;
+            String target = inject(faults[i], jvms, receiver, window, start, at, out);
+            rows.add(new FaultRow(faults[i], target, injectedAt, 0, 0, 0, 0, 0));
         }
-        brokers[killed - 1].destroyForcibly();
-        killedAtSecond = (System.nanoTime() - start) / 1e9;
-        out.printf("t=%.1f s: kill -9 of node %d (leader of %s-0)%n", killedAtSecond, killed, Topics.SESSION_COMMANDS.name());
-        out.flush();
-        Thread.sleep(Math.max(0, TimeUnit.SECONDS.toMillis(restartAt) - (System.nanoTime() - start) / 1_000_000));
-        String[] args = nodeArgs.clone();
-        brokers[killed - 1] = startNode(killed, args);
-        out.printf("t=%.1f s: node %d started again%n", (System.nanoTime() - start) / 1e9, killed);
-        out.flush();
-        Thread.sleep(Math.max(0, TimeUnit.SECONDS.toMillis(seconds) - (System.nanoTime() - start) / 1_000_000));
+        sleepUntil(start, seconds);
         ticks.shutdownNow();
-        Thread.sleep(16_000); // the last requests' 15 s timeout
+        followUps.shutdown();
+        followUps.awaitTermination(90, TimeUnit.SECONDS);
 
-        out.println("answers: " + new java.util.TreeMap<>(answers));
+        List<FaultRow> measured = new ArrayList<>();
+        for (FaultRow row : rows) {
+            double at = row.atSecond();
+            measured.add(new FaultRow(row.fault(), row.target(), at, counts.rate(at - 5, at), counts.rate(at, at + window * 0.8),
+                    counts.rate(at + window * 0.8, at + window * 0.8 + 5), counts.errors(at, at + window), counts.recovered(at, at + window)));
+        }
+        Map<String, Long> answerCounts = new java.util.TreeMap<>();
+        answers.forEach((k, v) -> answerCounts.put(k, v.get()));
+        out.println("answers: " + answerCounts);
         out.flush();
-        // The checker: every answered create is a session with its order, none doubled, sequences gapless.
-        KafkaAccess access = KafkaAccess.of(servers);
-        long lost = Long.MAX_VALUE;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        Map<Long, SessionState> states = Map.of();
+        return check(jvms.servers, receiver, answered, cancelAcknowledged, paidSeen, refundAcknowledged, counts, measured, answerCounts, out);
+    }
+
+    private static void sleepUntil(long start, double second) throws InterruptedException {
+        long wait = (long) (second * 1000) - (System.nanoTime() - start) / 1_000_000;
+        if (wait > 0) {
+            Thread.sleep(wait); // the fault schedule: wall-clock points in the run, nothing to await on
+        }
+    }
+
+    /** Injects one fault and, for the kills, starts the process again; answers what was hit. */
+    private static String inject(Fault fault, Processes jvms, WebhookReceiver receiver, double window, long start, double at,
+                                 PrintWriter out) throws Exception {
+        String target;
+        switch (fault) {
+            case BROKER_KILL -> {
+                int node = leader(jvms.servers, Topics.SESSION_COMMANDS.name());
+                jvms.brokers[node - 1].destroyForcibly().waitFor();
+                target = "node " + node;
+                say(out, start, "kill -9 of Kafka node " + node + " (leader of " + Topics.SESSION_COMMANDS.name() + "-0)");
+                sleepUntil(start, at + window / 2);
+                jvms.startBroker(node);
+                say(out, start, "Kafka node " + node + " started again");
+            }
+            case BROKER_PAUSE -> {
+                int node = leader(jvms.servers, Topics.SESSION_EVENTS.name());
+                long pause = (long) Math.min(20, window * 0.6);
+                signal("STOP", jvms.brokers[node - 1]);
+                target = "node " + node;
+                say(out, start, "SIGSTOP of Kafka node " + node + " (leader of " + Topics.SESSION_EVENTS.name() + "-0) for " + pause + " s");
+                sleepUntil(start, at + pause);
+                signal("CONT", jvms.brokers[node - 1]);
+                say(out, start, "SIGCONT of Kafka node " + node);
+            }
+            case AGGREGATE_KILL -> {
+                jvms.aggregate.destroyForcibly().waitFor();
+                say(out, start, "kill -9 of the aggregate");
+                jvms.startAggregate();
+                target = "aggregate";
+                say(out, start, "the aggregate started again on its state");
+            }
+            case RELAY_KILL -> {
+                jvms.relay.destroyForcibly().waitFor();
+                say(out, start, "kill -9 of the relay");
+                jvms.startRelay();
+                target = "relay";
+                say(out, start, "the relay started again on its state");
+            }
+            case GATEWAY_KILL -> {
+                jvms.gateway.destroyForcibly().waitFor();
+                say(out, start, "kill -9 of the gateway");
+                jvms.startGateway();
+                target = "gateway";
+                say(out, start, "the gateway started again");
+            }
+            default -> {
+                receiver.delayMs = 2000;
+                say(out, start, "the webhook receiver answers 2 s late for " + (long) (window * 0.6) + " s");
+                sleepUntil(start, at + window * 0.6);
+                receiver.delayMs = 0;
+                target = "receiver";
+                say(out, start, "the webhook receiver answers at once again");
+            }
+        }
+        return target;
+    }
+
+    private static void say(PrintWriter out, long start, String what) {
+        out.printf("t=%.1f s: %s%n", (System.nanoTime() - start) / 1e9, what);
+        out.flush();
+    }
+
+    private static void signal(String signal, Process process) throws Exception {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
+
+    private static int leader(String servers, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
+            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+            return d.partitions().get(0).leader().id();
+        }
+    }
+
+    /** The merchant's HTTP calls, counted by answer. */
+    private record Client(HttpClient http, String gateway, String key, Map<String, AtomicLong> answers) {
+
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> async(String what, String path, String body, String idempotencyKey) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofSeconds(15))
+                    .header("Authorization", "Bearer " + key);
+            if (idempotencyKey != null) {
+                request.header("Idempotency-Key", idempotencyKey);
+            }
+            request = body == null ? request.GET() : request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+            return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) ->
+                    answers.computeIfAbsent(what + " " + (e != null ? e.getClass().getSimpleName() : r.statusCode()
+                            + (r.statusCode() < 300 ? "" : " " + r.body().replaceAll("(?s).*\"error\":\"([a-z_]+)\".*", "$1"))),
+                            k -> new AtomicLong()).incrementAndGet());
+        }
+
+        HttpResponse<String> send(String what, String path, String body, String idempotencyKey) {
+            try {
+                return async(what, path, body, idempotencyKey).get(20, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                return null;
+            }
+        }
+    }
+
+    /** Whether the merchant's status read finds the session within a minute (the buyer's checkout page reads it the same way). */
+    private static boolean visible(Client client, long session) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            states = EventLogReplay.readStateTopic(access);
-            Map<Long, SessionState> seen = states;
-            lost = answered.entrySet().stream().filter(e -> seen.get(e.getKey()) == null
-                    || !seen.get(e.getKey()).getOrderId().equals(e.getValue())).count()
-                    + cancelAcknowledged.keySet().stream().filter(id -> seen.get(id) == null
-                    || seen.get(id).getStatus() != dev.kassa.schemas.avro.SessionStatus.CANCELLED).count();
-            if (lost == 0) {
+            HttpResponse<String> status = client.send("status", "/gateway/status.php?session_id=" + session, null, null);
+            if (status != null && status.statusCode() == 200) {
+                return true;
+            }
+            Thread.sleep(1000); // polling as a merchant would
+        }
+        return false;
+    }
+
+    /** A cancel, retried as a merchant would while the gateway is away or has not seen the session yet (404, 503). */
+    private static Void cancel(Client client, long session, Map<Long, Boolean> acknowledged) throws InterruptedException {
+        for (int attempt = 0; attempt < 8; attempt++) {
+            HttpResponse<String> r = client.send("cancel", "/gateway/cancel.php", "{\"session_id\":" + session + "}", null);
+            if (r != null && r.statusCode() == 200) {
+                acknowledged.put(session, true);
+                return null;
+            }
+            if (r != null && r.statusCode() == 409) {
+                return null; // expired before the cancel got through: nothing to acknowledge
+            }
+            Thread.sleep(2000); // the merchant's retry
+        }
+        return null;
+    }
+
+    /**
+     * The sandbox provider reports the payment three times (a duplicate-callback storm); once the merchant sees it paid,
+     * a refund of 4.00 with an Idempotency-Key, retried with the same key until answered (at most five times).
+     */
+    private static Void payAndRefund(Client client, ObjectMapper json, long session, Map<Long, Boolean> paid, Map<Long, Boolean> refunded)
+            throws Exception {
+        for (int attempt = 0; attempt < 8; attempt++) {
+            HttpResponse<String> r = client.send("pay", "/sandbox/sessions/" + session + "/pay", "{\"outcome\":\"paid\",\"duplicates\":2}", null);
+            if (r != null && (r.statusCode() == 202 || r.statusCode() == 409)) {
                 break;
             }
-            Thread.sleep(1000); // the aggregate may still be folding the last creates
+            Thread.sleep(2000); // a dead gateway, or a session it has not seen yet: try again, as a buyer would
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> status = client.send("status", "/gateway/status.php?session_id=" + session, null, null);
+            if (status != null && status.statusCode() == 200 && "paid".equals(json.readTree(status.body()).at("/session/status").asText())) {
+                paid.put(session, true);
+                break;
+            }
+            Thread.sleep(500); // polling as a merchant without webhooks would
+        }
+        if (!paid.containsKey(session)) {
+            return null;
+        }
+        for (int attempt = 0; attempt < 5; attempt++) {
+            HttpResponse<String> r = client.send("refund", "/gateway/refund.php", "{\"session_id\":" + session + ",\"amount\":\"4.00\"}",
+                    "chaos-refund-" + session);
+            if (r != null && r.statusCode() == 200) {
+                refunded.put(session, true);
+                break;
+            }
+            Thread.sleep(1000); // the same refund again, with its key
+        }
+        return null;
+    }
+
+    private static Report check(String servers, WebhookReceiver receiver, Map<Long, String> answered, Map<Long, Boolean> cancels,
+                                Map<Long, Boolean> paid, Map<Long, Boolean> refunds, Counts counts, List<FaultRow> rows,
+                                Map<String, Long> answers, PrintWriter out) throws Exception {
+        KafkaAccess access = KafkaAccess.of(servers);
+        long lost = Long.MAX_VALUE;
+        long refundsWrong = Long.MAX_VALUE;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            Map<Long, SessionState> seen = EventLogReplay.readStateTopic(access);
+            lost = answered.entrySet().stream().filter(e -> seen.get(e.getKey()) == null || !seen.get(e.getKey()).getOrderId().equals(e.getValue())).count()
+                    + cancels.keySet().stream().filter(id -> seen.get(id) == null || seen.get(id).getStatus() != SessionStatus.CANCELLED).count()
+                    + paid.keySet().stream().filter(id -> seen.get(id) == null
+                            || (seen.get(id).getStatus() != SessionStatus.PAID && seen.get(id).getStatus() != SessionStatus.REFUNDED)).count();
+            refundsWrong = refunds.keySet().stream().filter(id -> seen.get(id) == null || seen.get(id).getRefundedMinor() != 400).count();
+            if (lost == 0 && refundsWrong == 0) {
+                break;
+            }
+            Thread.sleep(1000); // the aggregate may still be folding the last commands
         }
         Map<Long, Integer> creates = new HashMap<>();
+        Map<Long, Integer> paidTransitions = new HashMap<>();
+        java.util.Set<String> committed = ConcurrentHashMap.newKeySet();
+        EventLogReplay.readToEnd(access, Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
+                Topics.SESSION_EVENTS.valueSerde().deserializer(), (k, e) -> {
+                    if (e == null) {
+                        return;
+                    }
+                    committed.add(e.getEventId());
+                    if (e.getSequence() == 1) {
+                        creates.merge(e.getSessionId(), 1, Integer::sum);
+                    }
+                    if (e.getStatus() == SessionStatus.PAID && e.getPreviousStatus() != SessionStatus.PAID) {
+                        paidTransitions.merge(e.getSessionId(), 1, Integer::sum);
+                    }
+                });
         String gap = null;
         try {
-            EventLogReplay.readToEnd(access, Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
-                    Topics.SESSION_EVENTS.valueSerde().deserializer(), (k, e) -> {
-                        if (e != null && e.getSequence() == 1) {
-                            creates.merge(e.getSessionId(), 1, Integer::sum);
-                        }
-                    });
             EventLogReplay.foldEventsTopic(access);
         } catch (IllegalStateException e) {
             gap = e.getMessage();
         }
         long doubled = creates.values().stream().filter(n -> n > 1).count();
-
-        // Webhooks: every acknowledged create's and cancel's event delivered, signed; none for an event the log does not
-        // hold (an aborted transaction's); copies (at least once) counted.
-        java.util.Set<String> committed = ConcurrentHashMap.newKeySet();
-        EventLogReplay.readToEnd(access, Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
-                Topics.SESSION_EVENTS.valueSerde().deserializer(), (k, e) -> {
-                    if (e != null) {
-                        committed.add(e.getEventId());
-                    }
-                });
-        List<String> expected = new ArrayList<>();
-        answered.keySet().forEach(id -> expected.add("evt_" + id + "_1"));
-        cancelAcknowledged.keySet().forEach(id -> expected.add("evt_" + id + "_2"));
-        long webhookDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < webhookDeadline && !receiver.received.keySet().containsAll(expected)) {
+        long paidTwice = paidTransitions.values().stream().filter(n -> n > 1).count();
+        // Every event in the log delivered (the relay sends each one), none for an event it does not hold.
+        long webhookDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+        while (System.nanoTime() < webhookDeadline && !receiver.received.keySet().containsAll(committed)) {
             Thread.sleep(1000); // the relay is still working off its queues
         }
-        long undelivered = expected.stream().filter(id -> !receiver.received.containsKey(id)).count();
+        long undelivered = committed.stream().filter(id -> !receiver.received.containsKey(id)).count();
         long phantom = receiver.received.keySet().stream().filter(id -> !committed.contains(id)).count();
         long copies = receiver.received.values().stream().mapToLong(n -> n.get() - 1).sum();
-        out.printf("webhooks: %,d expected, %,d not delivered, %,d for events the log does not hold, %,d copies (same event_id), "
-                + "%,d badly signed%n", expected.size(), undelivered, phantom, copies, receiver.badSignatures.get());
-        out.flush();
-
-        List<Second> timeline = new ArrayList<>();
-        for (int s = 0; s < seconds; s++) {
-            timeline.add(new Second(offered.get(s), acknowledged.get(s), failed.get(s)));
+        long failed = 0;
+        for (int s = 0; s < counts.size; s++) {
+            failed += counts.failed.get(s);
         }
-        int killSecond = (int) killedAtSecond;
-        double recover = Double.NaN;
-        for (int s = killSecond + 1; s < seconds; s++) {
-            if (timeline.get(s).acknowledged() >= timeline.get(s).offered() / 2 && timeline.get(s).offered() > 0) {
-                recover = s - killedAtSecond;
-                break;
-            }
-        }
-        long totalFailed = 0;
-        for (int s = 0; s < seconds + 120; s++) {
-            totalFailed += failed.get(s);
-        }
-        List<Second> rounds = new ArrayList<>();
-        long cancelsFailed = 0;
-        for (int s = 0; s < seconds + 120; s++) {
-            if (s < seconds) {
-                rounds.add(new Second(acknowledged.get(s), cancelled.get(s), cancelFailed.get(s)));
-            }
-            cancelsFailed += cancelFailed.get(s);
-        }
-        double recoverRoundTrip = Double.NaN;
-        for (int s = killSecond + 1; s < seconds; s++) {
-            if (rounds.get(s).acknowledged() >= rounds.get(s).offered() / 2 && rounds.get(s).offered() > 0) {
-                recoverRoundTrip = s - killedAtSecond;
-                break;
-            }
-        }
-        return new Report(answered.size(), totalFailed, lost, doubled, gap, rate(timeline, 2, killSecond),
-                rate(timeline, killSecond, restartAt), rate(timeline, restartAt, seconds), recover, killed,
-                cancelAcknowledged.size(), cancelsFailed, rate(rounds, 2, killSecond), rate(rounds, killSecond, restartAt),
-                rate(rounds, restartAt, seconds), recoverRoundTrip, undelivered, phantom, copies, receiver.badSignatures.get());
+        return new Report(rows, answered.size(), failed, lost, doubled, gap, cancels.size(), paid.size(), refunds.size(), paidTwice,
+                refundsWrong, committed.size(), undelivered, phantom, copies, receiver.badSignatures.get(), answers);
     }
 
-    /** The merchant's endpoint: counts each event id it receives, checks each signature with the merchant's secret. */
+    /** The merchant's endpoint: counts each event id it receives, checks each signature; answers late when told to. */
     private static final class WebhookReceiver implements AutoCloseable {
         final Map<String, AtomicLong> received = new ConcurrentHashMap<>();
         final AtomicLong badSignatures = new AtomicLong();
         volatile String secret;
+        volatile long delayMs;
         private final com.sun.net.httpserver.HttpServer server;
 
         WebhookReceiver() throws java.io.IOException {
             server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
-            server.setExecutor(Executors.newFixedThreadPool(4));
+            server.setExecutor(Executors.newFixedThreadPool(16));
             server.createContext("/", exchange -> {
                 byte[] body = exchange.getRequestBody().readAllBytes();
                 String signature = exchange.getRequestHeaders().getFirst("X-Signature");
@@ -399,6 +639,14 @@ final class ChaosCommand implements Callable<Integer> {
                 String eventId = exchange.getRequestHeaders().getFirst("webhook-id");
                 if (eventId != null) {
                     received.computeIfAbsent(eventId, k -> new AtomicLong()).incrementAndGet();
+                }
+                long delay = delayMs;
+                if (delay > 0) {
+                    try {
+                        Thread.sleep(delay); // the slow receiver is the fault: a network-slow merchant endpoint
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
                 exchange.sendResponseHeaders(200, -1);
                 exchange.close();
@@ -414,13 +662,5 @@ final class ChaosCommand implements Callable<Integer> {
         public void close() {
             server.stop(0);
         }
-    }
-
-    private static double rate(List<Second> timeline, int from, int to) {
-        long sum = 0;
-        for (int s = from; s < to; s++) {
-            sum += timeline.get(s).acknowledged();
-        }
-        return to > from ? (double) sum / (to - from) : 0;
     }
 }

@@ -208,7 +208,21 @@ public final class KafkaBackend implements AutoCloseable {
 
     /** Whether a session with this id exists (a fresh random id is drawn again if so); asks the id's owner. */
     public boolean sessionIdTaken(long id) throws InterruptedException {
-        return createdHere.getIfPresent(id) != null || views.session(id) != null;
+        if (createdHere.getIfPresent(id) != null) {
+            return true;
+        }
+        if (!views.ready()) {
+            // Restoring (a restart) or rebalancing: the check would hold every create for up to 10 s and then refuse it.
+            // A fresh random id below 2^53 is taken with a chance of sessions/2^53; creates go on without the check.
+            GatewayMetrics.createUnchecked();
+            return false;
+        }
+        try {
+            return views.session(id) != null;
+        } catch (ApiError e) {
+            GatewayMetrics.createUnchecked();
+            return false; // the owner of the id's partition is away: as above
+        }
     }
 
     /** Records a routing decision on kassa.routing-decisions (keyed by session, so it sits beside the session's events). */

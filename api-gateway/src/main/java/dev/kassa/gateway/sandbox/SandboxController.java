@@ -112,7 +112,7 @@ class SandboxController {
         } catch (NumberFormatException e) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no session '" + raw + "'");
         }
-        SessionState state = kafka.session(id, 1, Duration.ofSeconds(1));
+        SessionState state = kafka.session(id, 1, settings.sessionWait()); // a session created a moment ago may be on its way
         if (state == null) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no session " + id);
         }
