@@ -412,7 +412,7 @@ final class ChaosCommand implements Callable<Integer> {
             }
             case BROKER_PAUSE -> {
                 int node = leader(jvms.servers, Topics.SESSION_EVENTS.name());
-                long pause = (long) Math.min(20, window * 0.6);
+                long pause = (long) Math.min(20, window * 0.8); // 20 s in a full run (Jepsen's Bufstream pause)
                 signal("STOP", jvms.brokers[node - 1]);
                 target = "node " + node;
                 say(out, start, "SIGSTOP of Kafka node " + node + " (leader of " + Topics.SESSION_EVENTS.name() + "-0) for " + pause + " s");
