@@ -5,22 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kassa.aggregate.app.AggregateService;
 import dev.kassa.localkafka.KafkaCluster;
 import dev.kassa.localkafka.KafkaExtension;
-import dev.kassa.schemas.TopicLayout;
-import dev.kassa.schemas.TopicProvisioner;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -44,25 +39,18 @@ class MerchantUsersTest {
     /** Never follows redirects: the link page's 303 is what is tested. */
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static AggregateService aggregate;
+    private static GatewayStack stack;
     private static GatewayServer gateway;
 
     @BeforeAll
     static void start(KafkaCluster kafka) throws Exception {
-        try (var admin = kafka.admin()) {
-            new TopicProvisioner(admin, TopicLayout.SINGLE_NODE).ensure();
-        }
-        AggregateService.Config d = AggregateService.Config.defaults(kafka.bootstrapServers(), Files.createTempDirectory("users-agg"));
-        aggregate = AggregateService.start(new AggregateService.Config(d.kafka(), "merchant-users-" + System.nanoTime(), d.stateDir(),
-                d.commitInterval(), 0, d.settings(), Map.of()));
-        assertThat(aggregate.awaitRunning(Duration.ofSeconds(60))).isTrue();
-        gateway = GatewayServer.start(kafka.bootstrapServers(), 0, ADMIN, "http://localhost:8080", true, Map.of());
+        stack = GatewayStack.start(kafka, "merchant-users", ADMIN);
+        gateway = stack.gateway;
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
-        aggregate.close();
+        stack.close();
     }
 
     @Test

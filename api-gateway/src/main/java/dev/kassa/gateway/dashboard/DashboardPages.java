@@ -58,6 +58,17 @@ final class DashboardPages {
         this.renderer = renderer;
     }
 
+    /**
+     * The answer to a form post that may not go on — to sign-in when nobody is signed in, 403 without the session's CSRF
+     * token — or null when it may. Every state-changing dashboard form starts with it.
+     */
+    MutableHttpResponse<?> refusal(Optional<DashboardSessions.Principal> who, Map<String, String> form) {
+        if (who.isEmpty()) {
+            return redirect("/dashboard/login");
+        }
+        return csrf(who.get(), form) ? null : forbidden();
+    }
+
     /** Whether a signed-in page's form carries this session's CSRF token. */
     boolean csrf(DashboardSessions.Principal who, Map<String, String> form) {
         return sessions.csrfMatches(who, form.get("csrf"));

@@ -10,6 +10,7 @@ import dev.kassa.schemas.avro.Merchant;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
@@ -60,11 +61,9 @@ class OffersController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> createLink(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        if (!pages.csrf(who.get(), form)) {
-            return pages.forbidden();
+        MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused != null) {
+            return refused;
         }
         ObjectNode json = Json.MAPPER.createObjectNode().put("amount", form.getOrDefault("amount", "").trim())
                 .put("currency", form.getOrDefault("currency", "").trim()).put("description", form.getOrDefault("description", ""));
@@ -96,11 +95,9 @@ class OffersController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> linkActive(HttpRequest<?> request, @PathVariable String linkId, @Body Map<String, String> form) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        if (!pages.csrf(who.get(), form)) {
-            return pages.forbidden();
+        MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused != null) {
+            return refused;
         }
         Merchant merchant = kafka.merchant(who.get().merchantId());
         try {
@@ -124,11 +121,9 @@ class OffersController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> createProduct(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        if (!pages.csrf(who.get(), form)) {
-            return pages.forbidden();
+        MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused != null) {
+            return refused;
         }
         ObjectNode json = Json.MAPPER.createObjectNode();
         for (String field : List.of("slug", "name", "description", "amount", "currency", "image_url")) {
@@ -161,11 +156,9 @@ class OffersController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> editProduct(HttpRequest<?> request, @PathVariable String slug, @Body Map<String, String> form) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        if (!pages.csrf(who.get(), form)) {
-            return pages.forbidden();
+        MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused != null) {
+            return refused;
         }
         ObjectNode json = Json.MAPPER.createObjectNode();
         for (String field : List.of("name", "description", "amount", "currency", "image_url")) {
@@ -200,11 +193,9 @@ class OffersController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> productActive(HttpRequest<?> request, @PathVariable String slug, @Body Map<String, String> form) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        if (!pages.csrf(who.get(), form)) {
-            return pages.forbidden();
+        MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused != null) {
+            return refused;
         }
         try {
             products.change(who.get().merchantId(), slug, Json.MAPPER.createObjectNode().put("active", "true".equals(form.get("active"))));

@@ -17,6 +17,7 @@ import dev.kassa.schemas.avro.SessionStatus;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
@@ -152,11 +153,9 @@ class SessionPageController {
     /** A form posted on a session's page: signed in, with this session's CSRF token, about one of the merchant's sessions. */
     private HttpResponse<?> act(HttpRequest<?> request, String id, Map<String, String> form, Action action) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        if (!pages.csrf(who.get(), form)) {
-            return pages.forbidden();
+        MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused != null) {
+            return refused;
         }
         SessionState state = own(who.get(), id);
         return state == null ? DashboardNotFound.page() : action.on(who.get(), state);

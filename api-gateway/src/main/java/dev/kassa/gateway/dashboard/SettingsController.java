@@ -11,6 +11,7 @@ import dev.kassa.schemas.avro.Merchant;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
@@ -62,11 +63,9 @@ class SettingsController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> saveSettings(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        if (!pages.csrf(who.get(), form)) {
-            return pages.forbidden();
+        MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused != null) {
+            return refused;
         }
         // Only what a merchant may change; the same checks as the operator's PATCH.
         ObjectNode change = Json.MAPPER.createObjectNode();
@@ -105,11 +104,9 @@ class SettingsController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> rotateKey(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        if (!pages.csrf(who.get(), form)) {
-            return pages.forbidden();
+        MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused != null) {
+            return refused;
         }
         long overlap = switch (form.getOrDefault("overlap", "")) {
             case "0" -> 0;
@@ -132,11 +129,9 @@ class SettingsController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> addEndpoint(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        if (!pages.csrf(who.get(), form)) {
-            return pages.forbidden();
+        MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused != null) {
+            return refused;
         }
         ObjectNode endpoint = Json.MAPPER.createObjectNode().put("url", form.getOrDefault("url", "").trim());
         String events = form.getOrDefault("events", "").trim();
@@ -167,11 +162,9 @@ class SettingsController {
     HttpResponse<?> changeEndpoint(HttpRequest<?> request, @io.micronaut.http.annotation.PathVariable String endpointId,
                                    @Body Map<String, String> form) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        if (!pages.csrf(who.get(), form)) {
-            return pages.forbidden();
+        MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused != null) {
+            return refused;
         }
         ObjectNode change = Json.MAPPER.createObjectNode();
         boolean rotate = "rotate".equals(form.get("action"));
@@ -214,11 +207,9 @@ class SettingsController {
     HttpResponse<?> deleteEndpoint(HttpRequest<?> request, @io.micronaut.http.annotation.PathVariable String endpointId,
                                    @Body Map<String, String> form) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        if (!pages.csrf(who.get(), form)) {
-            return pages.forbidden();
+        MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused != null) {
+            return refused;
         }
         try {
             endpoints.delete(who.get().merchantId(), endpointId);
@@ -233,11 +224,9 @@ class SettingsController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> crypto(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        if (!pages.csrf(who.get(), form)) {
-            return pages.forbidden();
+        MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused != null) {
+            return refused;
         }
         ObjectNode change = Json.MAPPER.createObjectNode();
         String address = form.getOrDefault("address", "").trim();
@@ -261,11 +250,9 @@ class SettingsController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> twoStepSetup(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        if (!pages.csrf(who.get(), form)) {
-            return pages.forbidden();
+        MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused != null) {
+            return refused;
         }
         return twoStepPage(who.get(), HttpStatus.OK, TwoStep.newKey(), null);
     }
@@ -275,11 +262,9 @@ class SettingsController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> twoStepConfirm(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        if (!pages.csrf(who.get(), form)) {
-            return pages.forbidden();
+        MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused != null) {
+            return refused;
         }
         String key = form.getOrDefault("key", "");
         if (!key.matches("[A-Z2-7]{32}")) {
@@ -297,11 +282,9 @@ class SettingsController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> twoStepOff(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        if (!pages.csrf(who.get(), form)) {
-            return pages.forbidden();
+        MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused != null) {
+            return refused;
         }
         var user = users.user(who.get().email());
         if (!TwoStep.verify(users.twoStepKey(user), form.get("code"), clock.instant())) {

@@ -133,11 +133,9 @@ class SignInController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> logout(HttpRequest<?> request, @Body Map<String, String> form) {
         Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        if (!pages.csrf(who.get(), form)) {
-            return pages.forbidden();
+        MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused != null) {
+            return refused;
         }
         return pages.redirect("/dashboard/login?done=signed-out")
                 .header("Set-Cookie", sessions.cookie(DashboardSessions.COOKIE, "", Duration.ZERO, "Lax"));
