@@ -58,11 +58,6 @@ final class DevEnvironment implements AutoCloseable {
             RelayService relay = RelayService.start(new RelayService.Config(relayDefaults.kafka(), relayDefaults.applicationId(),
                     relayDefaults.stateDir(), true, relayDefaults.requestTimeout(),
                     relayDefaults.settings().withKeyring(SecretKeyring.load(keyring)), relayDefaults.overrides()));
-            if (!aggregate.awaitRunning(Duration.ofSeconds(120)) || !relay.awaitRunning(Duration.ofSeconds(120))) {
-                relay.close();
-                aggregate.close();
-                throw new UserError("the session aggregate or the webhook relay did not start within 120 s; see the log file.");
-            }
             String adminToken = DevCredentials.adminToken(dataDir);
             GatewayServer gateway;
             try {
@@ -73,6 +68,14 @@ final class DevEnvironment implements AutoCloseable {
                 relay.close();
                 aggregate.close();
                 throw new UserError("the gateway could not start on port " + httpPort + ": " + e.getMessage());
+            }
+            // The three start at once: the gateway takes creates (answered once appended) while the aggregate and the
+            // relay still restore their stores, which after a kill -9 is most of a restart (docs/RELIABILITY.md).
+            if (!aggregate.awaitRunning(Duration.ofSeconds(120)) || !relay.awaitRunning(Duration.ofSeconds(120))) {
+                gateway.close();
+                relay.close();
+                aggregate.close();
+                throw new UserError("the session aggregate or the webhook relay did not start within 120 s; see the log file.");
             }
             if (!gateway.awaitReady(Duration.ofSeconds(120))) {
                 gateway.close();
