@@ -41,11 +41,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code kassa chaos}: a 3-node Kafka cluster, each node its own process, and every Kassa service in a JVM of its own
- * (aggregate, relay, gateway), under an open-loop load of creates, each followed by a cancel or by a payment (the
+ * (aggregate, relay, two gateways sharing the load as behind a proxy), under an open-loop load of creates, each followed by a cancel or by a payment (the
  * sandbox provider's callbacks sent three times) and a partial refund; on a schedule it injects one fault of each kind:
  * kill -9 of the broker leading {@code kassa.session-commands-0} (started again half a window later), SIGSTOP of the
  * broker leading {@code kassa.session-events-0} for up to 20 s (then SIGCONT), kill -9 of the aggregate, of the relay
- * and of the gateway (each started again at once on its own state), and a webhook receiver that answers 2 s late.
+ * and of one gateway (each started again at once on its own state), and a webhook receiver that answers 2 s late.
  * Then a checker reads the log, the state and what the receiver saw: no acknowledged create, cancel, payment or refund
  * lost; no session created or paid twice, no refund counted twice; every sequence gapless; every event in the log
  * delivered as a webhook, none for an event the log does not hold, each signed; copies counted. Prints a row per fault:
@@ -136,16 +136,16 @@ final class ChaosCommand implements Callable<Integer> {
         final String[] nodeArgs;
         final String servers;
         final Path dir;
-        final int gatewayPort;
+        final int[] gatewayPorts;
+        final Process[] gateways = new Process[2];
         Process aggregate;
         Process relay;
-        Process gateway;
 
-        Processes(Path dir, String[] nodeArgs, String servers, int gatewayPort) {
+        Processes(Path dir, String[] nodeArgs, String servers, int[] gatewayPorts) {
             this.dir = dir;
             this.nodeArgs = nodeArgs;
             this.servers = servers;
-            this.gatewayPort = gatewayPort;
+            this.gatewayPorts = gatewayPorts;
         }
 
         void startBroker(int node) throws java.io.IOException {
@@ -165,19 +165,20 @@ final class ChaosCommand implements Callable<Integer> {
                     "allow-loopback", String.join(",", java.util.Collections.nCopies(40, "2s")));
         }
 
-        void startGateway() throws java.io.IOException {
-            gateway = ChildJvm.start("gateway", Kassa.class, Map.of("KASSA_ADMIN_TOKEN", ADMIN), "gateway", "--bootstrap", servers,
-                    "--port", String.valueOf(gatewayPort), "--public-url", url(), "--development",
-                    "--views-state-dir", dir.resolve("gateway-views").toString());
+        /** Gateway {@code i} of two (a merchant's requests go to either, as behind a proxy); they share the session views. */
+        void startGateway(int i) throws java.io.IOException {
+            gateways[i] = ChildJvm.start("gateway-" + i, Kassa.class, Map.of("KASSA_ADMIN_TOKEN", ADMIN), "gateway", "--bootstrap", servers,
+                    "--port", String.valueOf(gatewayPorts[i]), "--public-url", url(i), "--development",
+                    "--views-state-dir", dir.resolve("gateway-views-" + i).toString());
         }
 
-        String url() {
-            return "http://localhost:" + gatewayPort;
+        String url(int i) {
+            return "http://localhost:" + gatewayPorts[i];
         }
 
         @Override
         public void close() {
-            for (Process p : new Process[] {gateway, relay, aggregate, brokers[0], brokers[1], brokers[2]}) {
+            for (Process p : new Process[] {gateways[0], gateways[1], relay, aggregate, brokers[0], brokers[1], brokers[2]}) {
                 if (p != null) {
                     p.destroyForcibly();
                 }
@@ -197,12 +198,12 @@ final class ChaosCommand implements Callable<Integer> {
         String servers = "localhost:" + String.join(",localhost:", brokerPorts);
         String previousLogs = System.getProperty("kassa.test.logs");
         System.setProperty("kassa.test.logs", dir.resolve("logs").toAbsolutePath().toString());
-        try (Processes jvms = new Processes(dir, nodeArgs, servers, FreePorts.pick());
+        try (Processes jvms = new Processes(dir, nodeArgs, servers, new int[] {FreePorts.pick(), FreePorts.pick()});
              WebhookReceiver receiver = new WebhookReceiver()) {
             for (int node = 1; node <= 3; node++) {
                 jvms.startBroker(node);
             }
-            out.println("kassa chaos: 3 Kafka nodes at " + servers + ", aggregate, relay and gateway each in its own JVM; data in " + dir
+            out.println("kassa chaos: 3 Kafka nodes at " + servers + ", aggregate, relay and two gateways each in its own JVM; data in " + dir
                     + ", logs in " + dir.resolve("logs"));
             out.flush();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
@@ -221,10 +222,11 @@ final class ChaosCommand implements Callable<Integer> {
             }
             jvms.startAggregate();
             jvms.startRelay();
-            jvms.startGateway();
+            jvms.startGateway(0);
+            jvms.startGateway(1);
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            if (!healthy(http, jvms.url(), Duration.ofMinutes(3))) {
-                throw new UserError("the gateway did not answer /health within 3 minutes on the 3-node cluster; see " + dir.resolve("logs"));
+            if (!healthy(http, jvms.url(0), Duration.ofMinutes(3)) || !healthy(http, jvms.url(1), Duration.ofMinutes(3))) {
+                throw new UserError("the gateways did not answer /health within 3 minutes on the 3-node cluster; see " + dir.resolve("logs"));
             }
             return load(http, jvms, receiver, seconds, rate, out);
         } finally {
@@ -299,8 +301,7 @@ final class ChaosCommand implements Callable<Integer> {
     private static Report load(HttpClient http, Processes jvms, WebhookReceiver receiver, int seconds, int rate, PrintWriter out)
             throws Exception {
         ObjectMapper json = new ObjectMapper();
-        String gateway = jvms.url();
-        JsonNode merchant = json.readTree(http.send(HttpRequest.newBuilder(URI.create(gateway + "/admin/merchants"))
+        JsonNode merchant = json.readTree(http.send(HttpRequest.newBuilder(URI.create(jvms.url(0) + "/admin/merchants"))
                 .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"c@chaos.example\",\"domains\":[\"chaos.example\"],\"package\":\"pro\","
                         + "\"webhook_url\":\"" + receiver.url() + "\",\"rate_limit_per_second\":10000}"))
@@ -321,7 +322,7 @@ final class ChaosCommand implements Callable<Integer> {
             long t = now.getAsLong();
             return t < 0 ? -1 : (int) Math.min(counts.size - 1, t / 1_000_000_000L);
         };
-        Client client = new Client(http, gateway, key, answers);
+        Client client = new Client(http, List.of(jvms.url(0), jvms.url(1)), key, answers);
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
         // Follow-ups block (a payment is polled until paid): enough threads that they never queue behind each other.
         java.util.concurrent.ExecutorService followUps = Executors.newFixedThreadPool(256);
@@ -435,11 +436,11 @@ final class ChaosCommand implements Callable<Integer> {
                 say(out, start, "the relay started again on its state");
             }
             case GATEWAY_KILL -> {
-                jvms.gateway.destroyForcibly().waitFor();
-                say(out, start, "kill -9 of the gateway");
-                jvms.startGateway();
-                target = "gateway";
-                say(out, start, "the gateway started again");
+                jvms.gateways[0].destroyForcibly().waitFor();
+                say(out, start, "kill -9 of gateway 0 (of two)");
+                jvms.startGateway(0);
+                target = "gateway 0";
+                say(out, start, "gateway 0 started again");
             }
             default -> {
                 receiver.delayMs = 2000;
@@ -469,25 +470,53 @@ final class ChaosCommand implements Callable<Integer> {
         }
     }
 
-    /** The merchant's HTTP calls, counted by answer. */
-    private record Client(HttpClient http, String gateway, String key, Map<String, AtomicLong> answers) {
+    /**
+     * The merchant's HTTP calls, counted by answer, spread over the two gateways as a proxy would, and sent to the other
+     * one when a gateway does not take the connection (refused: nothing was sent, so no create can be made twice).
+     */
+    private record Client(HttpClient http, List<String> gateways, String key, Map<String, AtomicLong> answers, AtomicLong turn) {
+
+        Client(HttpClient http, List<String> gateways, String key, Map<String, AtomicLong> answers) {
+            this(http, gateways, key, answers, new AtomicLong());
+        }
 
         java.util.concurrent.CompletableFuture<HttpResponse<String>> async(String what, String path, String body, String idempotencyKey) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofSeconds(15))
-                    .header("Authorization", "Bearer " + key);
-            if (idempotencyKey != null) {
-                request.header("Idempotency-Key", idempotencyKey);
-            }
-            request = body == null ? request.GET() : request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-            return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) ->
+            int first = (int) (turn.getAndIncrement() % gateways.size());
+            return attempt(what, path, body, idempotencyKey, first).handle((r, e) -> {
+                if (e != null && refused(e)) {
+                    return attempt(what, path, body, idempotencyKey, (first + 1) % gateways.size());
+                }
+                return e != null ? java.util.concurrent.CompletableFuture.<HttpResponse<String>>failedFuture(e)
+                        : java.util.concurrent.CompletableFuture.completedFuture(r);
+            }).thenCompose(f -> f).whenComplete((r, e) ->
                     answers.computeIfAbsent(what + " " + (e != null ? e.getClass().getSimpleName() : r.statusCode()
                             + (r.statusCode() < 300 ? "" : " " + r.body().replaceAll("(?s).*\"error\":\"([a-z_]+)\".*", "$1"))),
                             k -> new AtomicLong()).incrementAndGet());
         }
 
+        private java.util.concurrent.CompletableFuture<HttpResponse<String>> attempt(String what, String path, String body, String idempotencyKey,
+                                                                                     int gateway) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateways.get(gateway) + path)).timeout(Duration.ofSeconds(15))
+                    .header("Authorization", "Bearer " + key);
+            if (idempotencyKey != null) {
+                request.header("Idempotency-Key", idempotencyKey);
+            }
+            request = body == null ? request.GET() : request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+            return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        private static boolean refused(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.net.ConnectException) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         HttpResponse<String> send(String what, String path, String body, String idempotencyKey) {
             try {
-                return async(what, path, body, idempotencyKey).get(20, TimeUnit.SECONDS);
+                return async(what, path, body, idempotencyKey).get(35, TimeUnit.SECONDS);
             } catch (Exception e) {
                 return null;
             }
@@ -609,7 +638,29 @@ final class ChaosCommand implements Callable<Integer> {
             Thread.sleep(1000); // the relay is still working off its queues
         }
         long undelivered = committed.stream().filter(id -> !receiver.received.containsKey(id)).count();
-        long phantom = receiver.received.keySet().stream().filter(id -> !committed.contains(id)).count();
+        // A webhook is a phantom if its event is not in the log even after things settled: events committed while the
+        // checker waited (a late payment report, a refund still being retried) are read again, for up to 30 s; an aborted
+        // transaction's event never shows up.
+        long phantom = Long.MAX_VALUE;
+        long phantomDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            EventLogReplay.readToEnd(access, Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
+                    Topics.SESSION_EVENTS.valueSerde().deserializer(), (k, e) -> {
+                        if (e != null) {
+                            committed.add(e.getEventId());
+                        }
+                    });
+            phantom = receiver.received.keySet().stream().filter(id -> !committed.contains(id)).count();
+            if (phantom == 0 || System.nanoTime() > phantomDeadline) {
+                break;
+            }
+            Thread.sleep(2000); // the last commands may still be committing
+        }
+        if (phantom > 0) {
+            out.println("webhooks for events not in the log: " + receiver.received.keySet().stream().filter(id -> !committed.contains(id))
+                    .sorted().limit(20).toList());
+            out.flush();
+        }
         long copies = receiver.received.values().stream().mapToLong(n -> n.get() - 1).sum();
         long failed = 0;
         for (int s = 0; s < counts.size; s++) {
