@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A short {@code kassa chaos}: three Kafka nodes and the aggregate, the relay and the gateway each in its own process,
+ * A short {@code kassa chaos}: three Kafka nodes and the aggregate, the relay and two gateways each in its own process,
  * creates at a low steady rate, each cancelled or paid (callbacks three times) and partly refunded; one fault of each
  * kind: a broker killed with SIGKILL and started again, a broker paused with SIGSTOP, the aggregate, the relay and the
- * gateway killed with SIGKILL and started again, a webhook receiver answering 2 s late. What it injects and what it found
+ * one gateway of two killed with SIGKILL and started again, a webhook receiver answering 2 s late. What it injects and what it found
  * are printed (a row per fault); it passes when nothing acknowledged was lost, no session created or paid twice, no
  * refund counted twice, every sequence gapless, and every event in the log delivered as a signed webhook, with none for an
  * event the log does not hold. How fast the load recovered is printed, not asserted (timing belongs to benchmarks).
