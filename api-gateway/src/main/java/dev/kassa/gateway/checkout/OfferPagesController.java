@@ -54,13 +54,8 @@ class OfferPagesController {
         if (merchant == null) {
             return HostedPage.notFoundPage();
         }
-        String state = PaymentLinks.state(link, java.time.Instant.now());
-        String closed = switch (state) {
-            case "inactive" -> "This payment link is no longer active. Please contact the seller.";
-            case "expired" -> "This payment link has expired. Please contact the seller for a new one.";
-            case "used_up" -> link.getReusable() ? "This payment link has been used as often as it may be." : "This payment link has already been paid.";
-            default -> null;
-        };
+        // What a buyer would meet on pressing the button, in the same words as the refusal after it.
+        String closed = links.closedBecause(link).map(why -> PaymentLinks.words(why, link)).orElse(null);
         return offerPage(HttpStatus.OK, seller(merchant), link.getDescription(), null, null,
                 Money.toDecimal(link.getAmountMinor(), link.getCurrency()), link.getCurrency(), "/link/" + code, closed, null);
     }

@@ -289,12 +289,7 @@ public final class KafkaBackend implements AutoCloseable {
      */
     public CommandResult openLink(dev.kassa.schemas.avro.PaymentLinkCommand open, String createCommandId, Duration timeout)
             throws InterruptedException, TimeoutException {
-        CompletableFuture<CommandResult> future = new CompletableFuture<>();
-        waiting.compute(createCommandId, (id, queue) -> {
-            Queue<CompletableFuture<CommandResult>> q = queue == null ? new ConcurrentLinkedQueue<>() : queue;
-            q.add(future);
-            return q;
-        });
+        CompletableFuture<CommandResult> future = awaiting(createCommandId);
         try {
             producer.send(Topics.PAYMENT_LINK_COMMANDS, open.getLinkId(), open).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             CommandResult result = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -305,10 +300,7 @@ public final class KafkaBackend implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException("Kafka refused the command: " + e.getCause().getMessage(), e);
         } finally {
-            waiting.computeIfPresent(createCommandId, (id, q) -> {
-                q.remove(future);
-                return q.isEmpty() ? null : q;
-            });
+            stopAwaiting(createCommandId, future);
         }
     }
 
@@ -333,13 +325,7 @@ public final class KafkaBackend implements AutoCloseable {
     private static final Duration READ_YOUR_WRITES = Duration.ofSeconds(2);
 
     public CommandResult send(SessionCommand command, Duration timeout) throws InterruptedException, TimeoutException {
-        CompletableFuture<CommandResult> future = new CompletableFuture<>();
-        // Registered and removed atomically per id, so a concurrent retry never lands in a queue being dropped.
-        waiting.compute(command.getCommandId(), (id, queue) -> {
-            Queue<CompletableFuture<CommandResult>> q = queue == null ? new ConcurrentLinkedQueue<>() : queue;
-            q.add(future);
-            return q;
-        });
+        CompletableFuture<CommandResult> future = awaiting(command.getCommandId());
         long started = System.nanoTime();
         String type = command.getPayload().getClass().getSimpleName();
         try {
@@ -367,11 +353,29 @@ public final class KafkaBackend implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException("Kafka refused the command: " + e.getCause().getMessage(), e);
         } finally {
-            waiting.computeIfPresent(command.getCommandId(), (id, q) -> {
-                q.remove(future);
-                return q.isEmpty() ? null : q;
-            });
+            stopAwaiting(command.getCommandId(), future);
         }
+    }
+
+    /**
+     * A future the results reader completes with the next result for {@code commandId}. Registered and removed atomically
+     * per id, so a concurrent retry never lands in a queue being dropped.
+     */
+    private CompletableFuture<CommandResult> awaiting(String commandId) {
+        CompletableFuture<CommandResult> future = new CompletableFuture<>();
+        waiting.compute(commandId, (id, queue) -> {
+            Queue<CompletableFuture<CommandResult>> q = queue == null ? new ConcurrentLinkedQueue<>() : queue;
+            q.add(future);
+            return q;
+        });
+        return future;
+    }
+
+    private void stopAwaiting(String commandId, CompletableFuture<CommandResult> future) {
+        waiting.computeIfPresent(commandId, (id, q) -> {
+            q.remove(future);
+            return q.isEmpty() ? null : q;
+        });
     }
 
     /** {@link #send} with the merchant API's answer to a timeout: 503 {@code unavailable}, retry with the same key. */

@@ -145,7 +145,7 @@ public final class PaymentLinks {
     }
 
     /** The link page's sentence for a refusal. */
-    static String words(ErrorCode error, PaymentLink link) {
+    public static String words(ErrorCode error, PaymentLink link) {
         return switch (error) {
             case PAYMENT_LINK_INACTIVE -> "This payment link is no longer active. Please contact the seller.";
             case PAYMENT_LINK_EXPIRED -> "This payment link has expired. Please contact the seller for a new one.";
@@ -154,6 +154,16 @@ public final class PaymentLinks {
             case PAYMENT_LINK_IN_USE -> "Someone is paying with this link right now, and it has no use left. Please try again later.";
             case NOT_FOUND -> "There is no payment link at this address.";
             default -> "This payment link cannot be opened right now. Please try again in a moment.";
+        };
+    }
+
+    /** Why a buyer opening the link now would be refused (as far as this replica knows), or empty when it is open. */
+    public java.util.Optional<ErrorCode> closedBecause(PaymentLink link) {
+        return switch (state(link, commands.now())) {
+            case "inactive" -> java.util.Optional.of(ErrorCode.PAYMENT_LINK_INACTIVE);
+            case "expired" -> java.util.Optional.of(ErrorCode.PAYMENT_LINK_EXPIRED);
+            case "used_up" -> java.util.Optional.of(ErrorCode.PAYMENT_LINK_USED_UP);
+            default -> java.util.Optional.empty();
         };
     }
 

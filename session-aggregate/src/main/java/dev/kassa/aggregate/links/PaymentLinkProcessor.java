@@ -80,11 +80,18 @@ final class PaymentLinkProcessor implements Processor<String, byte[], Object, Ob
         }
     }
 
+    /** The buffer's remaining bytes (not its backing array, which may hold more). */
+    private static byte[] bytes(java.nio.ByteBuffer buffer) {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.duplicate().get(out);
+        return out;
+    }
+
     /** The open's session command, when it is a create of the open's session for the link's merchant; else null. */
     private static SessionCommand grantable(PaymentLinkCommand command, OpenLink open) {
         try {
             SessionCommand create = (SessionCommand) Topics.SESSION_COMMANDS.valueSerde().deserializer()
-                    .deserialize(Topics.SESSION_COMMANDS.name(), open.getSessionCommand().array());
+                    .deserialize(Topics.SESSION_COMMANDS.name(), bytes(open.getSessionCommand()));
             boolean ok = create != null && create.getPayload() instanceof CreateSession
                     && create.getSessionId() == open.getSessionId() && create.getMerchantId() == command.getMerchantId();
             return ok ? create : null;
