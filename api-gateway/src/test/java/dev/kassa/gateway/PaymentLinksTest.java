@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -226,14 +227,21 @@ class PaymentLinksTest {
         assertThat(status.get("amount").asText()).isEqualTo("14.90");
         assertThat(status.get("meta").get("product").asText()).isEqualTo("blue-mug");
 
-        assertThat(send("POST", products, "Bearer " + ADMIN,
-                "{\"slug\":\"blue-mug\",\"name\":\"Another\",\"amount\":\"1.00\",\"currency\":\"EUR\"}").statusCode()).isEqualTo(409);
-        for (String bad : List.of("{\"slug\":\"A B\",\"name\":\"x\",\"amount\":\"1.00\",\"currency\":\"EUR\"}",
-                "{\"slug\":\"ok-slug\",\"name\":\"\",\"amount\":\"1.00\",\"currency\":\"EUR\"}",
-                "{\"slug\":\"ok-slug\",\"name\":\"x\",\"amount\":\"0\",\"currency\":\"EUR\"}",
-                "{\"slug\":\"ok-slug\",\"name\":\"x\",\"amount\":\"1.00\",\"currency\":\"EUR\",\"image_url\":\"http://x.example/a.png\"}")) {
-            HttpResponse<String> refused = send("POST", products, "Bearer " + ADMIN, bad);
-            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+        HttpResponse<String> taken = send("POST", products, "Bearer " + ADMIN,
+                "{\"slug\":\"blue-mug\",\"name\":\"Another\",\"amount\":\"1.00\",\"currency\":\"EUR\"}");
+        assertThat(taken.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(taken.body()).get("error").asText()).isEqualTo("slug_taken");
+        Map<String, String> bad = Map.of(
+                "{\"slug\":\"A B\",\"name\":\"x\",\"amount\":\"1.00\",\"currency\":\"EUR\"}", "invalid_slug",
+                "{\"slug\":\"ok-slug\",\"name\":\"\",\"amount\":\"1.00\",\"currency\":\"EUR\"}", "missing_field",
+                "{\"slug\":\"ok-slug\",\"name\":\"" + "n".repeat(121) + "\",\"amount\":\"1.00\",\"currency\":\"EUR\"}", "invalid_name",
+                "{\"slug\":\"ok-slug\",\"name\":\"x\",\"amount\":\"0\",\"currency\":\"EUR\"}", "invalid_amount",
+                "{\"slug\":\"ok-slug\",\"name\":\"x\",\"amount\":\"1.00\",\"currency\":\"EUR\",\"image_url\":\"http://x.example/a.png\"}", "invalid_image_url",
+                "{\"slug\":\"ok-slug\",\"name\":\"x\",\"amount\":\"1.00\",\"currency\":\"EUR\",\"active\":\"yes\"}", "invalid_active");
+        for (Map.Entry<String, String> b : bad.entrySet()) {
+            HttpResponse<String> refused = send("POST", products, "Bearer " + ADMIN, b.getKey());
+            assertThat(refused.statusCode()).as(b.getKey()).isEqualTo(400);
+            assertThat(JSON.readTree(refused.body()).get("error").asText()).as(b.getKey()).isEqualTo(b.getValue());
         }
         assertThat(send("GET", "/p/ok-slug", null, null).statusCode()).isEqualTo(404);
 
@@ -274,6 +282,8 @@ class PaymentLinksTest {
         long plain = JSON.readTree(send("POST", "/gateway/session.php", m.key,
                 "{\"domain\":\"yourshop.com\",\"amount\":\"79.00\",\"currency\":\"EUR\",\"order_id\":\"C-0\"}").body()).get("session_id").asLong();
         assertThat(send("GET", "/pay.php?session=" + plain, null, null).body()).contains("Card").doesNotContain("Pay with crypto");
+        HttpResponse<String> notBoolean = send("PATCH", "/admin/merchants/" + m.id, "Bearer " + ADMIN, "{\"crypto_enabled\":\"yes\"}");
+        assertThat(JSON.readTree(notBoolean.body()).get("error").asText()).isEqualTo("invalid_crypto_enabled");
         HttpResponse<String> onWithout = send("PATCH", "/admin/merchants/" + m.id, "Bearer " + ADMIN, "{\"crypto_enabled\":true}");
         assertThat(JSON.readTree(onWithout.body()).get("error").asText()).isEqualTo("missing_merchant_payout_wallet");
 
