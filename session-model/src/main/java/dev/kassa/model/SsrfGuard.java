@@ -13,8 +13,9 @@ import java.util.Optional;
  * Refuses webhook URLs that would make Kassa reach into its own network: loopback, private, link-local (cloud
  * metadata included), CGNAT, documentation, benchmarking, multicast, reserved and unspecified addresses, in IPv4,
  * IPv6 and IPv4-mapped IPv6. Checked on every address the host name resolves to, at connect time: the
- * {@link HttpDispatcher} connects to exactly the addresses {@link #resolve} checked (plain HTTP by address, HTTPS through
- * the {@link GuardedTunnel}), so a DNS answer that changes between check and connect (rebinding) cannot slip through.
+ * relay's HTTP client resolves host names only through this guard ({@code CheckedDnsResolver}) and connects to exactly
+ * the addresses {@link #resolve} checked, so a DNS answer that changes between check and connect (rebinding) cannot
+ * slip through.
  * Development mode allows loopback, and only loopback, explicitly.
  */
 public final class SsrfGuard {

@@ -32,6 +32,7 @@ public final class AttemptOutcomes {
                 .setRedelivery(request.redelivery())
                 .setEndpointId(request.endpointId())
                 .setResponseExcerpt(outcome.excerpt())
+                .setReason(outcome.reason())
                 .build();
     }
 

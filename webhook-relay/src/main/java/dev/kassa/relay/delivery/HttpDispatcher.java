@@ -1,121 +1,124 @@
 package dev.kassa.relay.delivery;
 
 import dev.kassa.model.SsrfGuard;
-
 import dev.kassa.relay.signing.WebhookSigner;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Proxy;
-import java.net.ProxySelector;
-import java.net.SocketAddress;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.nio.AsyncRequestProducer;
+import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
+import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 
 /**
- * Delivers over HTTP with the JDK's client, asynchronously: many attempts in flight, none on the caller's thread.
- * Each attempt is signed afresh (new {@code webhook-timestamp}), never follows a redirect, and times out after the
- * configured limit.
+ * Delivers over HTTP/1.1 with Apache HttpClient 5's non-blocking client: a few I/O threads carry every attempt, with
+ * keep-alive connections pooled per host (docs/ARCHITECTURE.md, "Webhook dispatch", says why this client).
  *
- * <p>The SSRF check holds at connect time. The host is resolved once, on this dispatcher's own threads, and every
- * address checked by the {@link SsrfGuard}; then plain HTTP is sent to a checked address itself (the URL's host goes
- * in the {@code Host} header), and HTTPS goes through the {@link GuardedTunnel}, which resolves, checks and connects
- * in one step while TLS stays end to end with the merchant's host name. The JDK client never resolves a merchant's
- * host name itself, so no second DNS answer is ever used unchecked.
+ * <p>One deadline per attempt (SPEC.md, "Delivery limits"): resolving, connecting, TLS, the answer's headers and its
+ * body together. When it passes, the attempt is a failure with reason {@code timeout} and its connection is closed.
+ * At most the first kilobyte of an answer is read ({@link WebhookAnswer}). Redirects are not followed, nothing is
+ * retried by the client, no cookies are kept, no compressed answer is inflated.
+ *
+ * <p>The SSRF check holds at connect time: the client resolves host names only through a {@link CheckedDnsResolver},
+ * which hands it addresses the {@link SsrfGuard} checked and nothing else, for HTTP and HTTPS alike (TLS still
+ * verifies the merchant's host name). Host names are resolved on this dispatcher's own threads before an attempt is
+ * handed to the client, so a merchant's slow DNS never holds an I/O thread.
  */
 public final class HttpDispatcher implements Dispatcher {
 
-    static {
-        // The Host header is restricted in the JDK client unless allowed; plain HTTP needs it to connect by address.
-        // Read once, when the client's classes load: the relay's launchers and the test JVMs set it too.
-        if (System.getProperty("jdk.httpclient.allowRestrictedHeaders") == null) {
-            System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
-        }
-    }
-
     static final String USER_AGENT = "Kassa-Webhooks/0.1";
     public static final String REDELIVERY_HEADER = "X-Kassa-Redelivery";
+    /** The longest error text kept on an attempt record (exception messages can quote a receiver's bytes). */
+    private static final int MAX_ERROR = 300;
 
-    private final SsrfGuard guard;
-    private final Duration timeout;
+    private final Duration deadline;
     private final Clock clock;
-    private final ExecutorService executor;
-    private final GuardedTunnel tunnel;
-    private final HttpClient client;
+    private final CheckedDnsResolver dns;
+    private final ExecutorService resolvers;
+    private final ScheduledThreadPoolExecutor deadlines;
+    private final CloseableHttpAsyncClient client;
 
-    public HttpDispatcher(SsrfGuard guard, Duration timeout, Clock clock) {
-        this(guard, timeout, clock, null);
+    public HttpDispatcher(SsrfGuard guard, Duration deadline, Clock clock) {
+        this(guard, deadline, clock, null);
     }
 
     /** @param sslContext the TLS trust to use, or null for the JVM's default (tests pass one that trusts their own CA) */
-    public HttpDispatcher(SsrfGuard guard, Duration timeout, Clock clock, SSLContext sslContext) {
-        this.guard = guard;
-        this.timeout = timeout;
+    public HttpDispatcher(SsrfGuard guard, Duration deadline, Clock clock, SSLContext sslContext) {
+        this.deadline = deadline;
         this.clock = clock;
-        this.executor = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "kassa-webhook-dispatch");
-            t.setDaemon(true);
-            return t;
-        });
-        Duration connectTimeout = Duration.ofSeconds(Math.min(5, Math.max(1, timeout.toSeconds())));
-        try {
-            this.tunnel = new GuardedTunnel(guard, connectTimeout);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the HTTPS webhook tunnel on loopback", e);
-        }
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connectTimeout)
-                .version(HttpClient.Version.HTTP_1_1)
-                .proxy(new TunnelForHttpsSelector(tunnel.address()))
-                .executor(executor);
+        this.dns = new CheckedDnsResolver(guard);
+        // Bounded: a merchant whose DNS hangs holds at most its lane's attempts here, each until its deadline's end.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                daemon("kassa-webhook-resolve"));
+        pool.allowCoreThreadTimeOut(true);
+        this.resolvers = pool;
+        this.deadlines = new ScheduledThreadPoolExecutor(1, daemon("kassa-webhook-deadline"));
+        deadlines.setRemoveOnCancelPolicy(true); // a finished attempt's timer leaves the queue at once
+        Timeout limit = Timeout.of(deadline);
+        ClientTlsStrategyBuilder tls = ClientTlsStrategyBuilder.create();
         if (sslContext != null) {
-            builder.sslContext(sslContext);
+            tls.setSslContext(sslContext);
         }
-        this.client = builder.build();
-        try {
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1/")).header("Host", "probe");
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("the JDK HTTP client was loaded before the relay could allow the Host header; "
-                    + "start the JVM with -Djdk.httpclient.allowRestrictedHeaders=host", e);
-        }
-    }
-
-    /** HTTPS through the guarded tunnel; plain HTTP directly (to an address already checked). */
-    private static final class TunnelForHttpsSelector extends ProxySelector {
-        private final List<Proxy> viaTunnel;
-
-        TunnelForHttpsSelector(InetSocketAddress tunnel) {
-            this.viaTunnel = List.of(new Proxy(Proxy.Type.HTTP, tunnel));
-        }
-
-        @Override
-        public List<Proxy> select(URI uri) {
-            return "https".equalsIgnoreCase(uri.getScheme()) ? viaTunnel : List.of(Proxy.NO_PROXY);
-        }
-
-        @Override
-        public void connectFailed(URI uri, SocketAddress address, IOException e) {
-            // the client reports the failure to the caller; nothing to remember here
-        }
+        this.client = HttpAsyncClients.custom()
+                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                        .setDnsResolver(dns)
+                        .setTlsStrategy(tls.buildAsync())
+                        .setMaxConnTotal(4096)
+                        // Many merchants can share a host (a hosted webhook service): the per-endpoint cap is the
+                        // DeliveryLanes', this only bounds one host's connections.
+                        .setMaxConnPerRoute(512)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(limit).setSocketTimeout(limit)
+                                .setTimeToLive(TimeValue.ofMinutes(5)).setValidateAfterInactivity(TimeValue.ofSeconds(10))
+                                .build())
+                        .setDefaultTlsConfig(TlsConfig.custom().setHandshakeTimeout(limit)
+                                .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
+                        .build())
+                .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(2).setSoTimeout(limit).setTcpNoDelay(true).build())
+                .setUserAgent(USER_AGENT)
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .disableConnectionState()
+                .disableContentCompression()
+                .evictIdleConnections(TimeValue.ofSeconds(30))
+                .build();
+        client.start();
     }
 
     /**
@@ -144,115 +147,128 @@ public final class HttpDispatcher implements Dispatcher {
     @Override
     public CompletionStage<Outcome> send(Request request) {
         long started = System.nanoTime();
-        return CompletableFuture.supplyAsync(() -> target(request.url()), executor).thenCompose(target -> {
-            if (target.refusal() != null) {
-                return CompletableFuture.completedFuture(new Outcome(null, elapsed(started), "refused: " + target.refusal(), null));
+        CompletableFuture<Outcome> result = new CompletableFuture<>();
+        URI uri;
+        try {
+            uri = callable(request.url());
+        } catch (Refused e) {
+            result.complete(new Outcome(null, 0, "refused: " + e.getMessage(), null, null, Reason.REFUSED));
+            return result;
+        }
+        CompletableFuture<Future<?>> exchange = new CompletableFuture<>();
+        ScheduledFuture<?> timer = deadlines.schedule(() -> {
+            if (result.complete(new Outcome(null, elapsed(started), "timeout: no complete answer within " + deadline.toMillis() + " ms",
+                    null, null, Reason.TIMEOUT))) {
+                exchange.thenAccept(f -> f.cancel(true)); // closes its connection
             }
-            HttpRequest.Builder http = HttpRequest.newBuilder(target.uri())
-                    .timeout(timeout)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
-            headers(request, clock.instant().getEpochSecond()).forEach(http::header);
-            if (target.hostHeader() != null) {
-                http.header("Host", target.hostHeader());
+        }, deadline.toNanos(), TimeUnit.NANOSECONDS);
+        result.whenComplete((o, e) -> timer.cancel(false));
+        Runnable call = () -> {
+            SsrfGuard.Resolution checked = dns.check(uri.getHost());
+            if (checked.refused()) {
+                result.complete(new Outcome(null, elapsed(started), "refused: " + checked.refusal(), null, null, Reason.REFUSED));
+            } else if (!result.isDone()) {
+                exchange.complete(execute(request, uri, started, result));
             }
-            return client.sendAsync(http.build(), info -> new Excerpt())
-                    .handle((response, error) -> {
-                        if (error != null) {
-                            Throwable cause = error.getCause() != null ? error.getCause() : error;
-                            String what = cause instanceof HttpTimeoutException ? "timed out after " + timeout.toMillis() + " ms"
-                                    : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-                            return new Outcome(null, elapsed(started), what, null);
-                        }
-                        return new Outcome(response.statusCode(), elapsed(started), null,
-                                retryAfter(response.headers().firstValue("Retry-After")), response.body());
-                    });
+        };
+        if (dns.isKnown(uri.getHost())) {
+            call.run(); // checked moments ago: no DNS, no thread hop
+        } else {
+            resolvers.execute(call);
+        }
+        return result;
+    }
+
+    private Future<?> execute(Request request, URI uri, long started, CompletableFuture<Outcome> result) {
+        AsyncRequestBuilder http = AsyncRequestBuilder.post(uri)
+                .setEntity(AsyncEntityProducers.create(request.body(), ContentType.APPLICATION_JSON));
+        headers(request, clock.instant().getEpochSecond()).forEach((name, value) -> {
+            if (!name.equals("Content-Type")) {
+                http.addHeader(name, value); // the entity carries the content type
+            }
+        });
+        AsyncRequestProducer producer = http.build();
+        WebhookAnswer consumer = new WebhookAnswer();
+        // A long body's answer is known before its end; the exchange is then aborted, which is not a failure here.
+        consumer.answer().thenAccept(answer -> result.complete(outcome(answer, started)));
+        return client.execute(producer, consumer, null, new FutureCallback<WebhookAnswer.Answer>() {
+            @Override
+            public void completed(WebhookAnswer.Answer answer) {
+                result.complete(outcome(answer, started));
+            }
+
+            @Override
+            public void failed(Exception error) {
+                result.complete(failure(error, started));
+            }
+
+            @Override
+            public void cancelled() {
+                result.complete(new Outcome(null, elapsed(started), "timeout: cancelled at the deadline", null, null, Reason.TIMEOUT));
+            }
         });
     }
 
-    /**
-     * Keeps the first {@link Outcome#EXCERPT_BYTES} bytes of an answer and reads past the rest without keeping it: a
-     * receiver that answers a gigabyte costs the relay a kilobyte. Invalid UTF-8 is replaced, not refused.
-     */
-    private static final class Excerpt implements HttpResponse.BodySubscriber<String> {
-        private final byte[] kept = new byte[Outcome.EXCERPT_BYTES];
-        private int length;
-        private final CompletableFuture<String> result = new CompletableFuture<>();
+    private static Outcome outcome(WebhookAnswer.Answer answer, long started) {
+        return new Outcome(answer.status(), elapsed(started), null, retryAfter(Optional.ofNullable(answer.retryAfter())),
+                answer.excerpt());
+    }
 
-        @Override
-        public CompletionStage<String> getBody() {
-            return result;
+    /** A failed exchange as the merchant reads it: the reason code and a short text (never more than 300 characters). */
+    static Outcome failure(Throwable error, long started) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause && !(cause instanceof SSLException)) {
+            cause = cause.getCause();
         }
-
-        @Override
-        public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
-            subscription.request(Long.MAX_VALUE);
+        String text = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        String reason;
+        if (cause instanceof UnknownHostException && String.valueOf(cause.getMessage()).startsWith("refused")) {
+            reason = Reason.REFUSED;
+            text = cause.getMessage();
+        } else if (cause instanceof SocketTimeoutException || cause instanceof InterruptedIOException) {
+            reason = Reason.TIMEOUT;
+        } else if (cause instanceof SSLException) {
+            reason = Reason.TLS_FAILED;
+        } else if (cause instanceof HttpException) {
+            reason = Reason.PROTOCOL_ERROR;
+        } else if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
+            reason = Reason.CONNECTION_FAILED;
+        } else if (cause instanceof IOException) {
+            reason = Reason.CONNECTION_FAILED;
+        } else {
+            reason = Reason.PROTOCOL_ERROR;
         }
-
-        @Override
-        public void onNext(java.util.List<java.nio.ByteBuffer> items) {
-            for (java.nio.ByteBuffer item : items) {
-                int take = Math.min(item.remaining(), kept.length - length);
-                item.get(kept, length, take);
-                length += take;
-            }
+        if (text.length() > MAX_ERROR) {
+            text = text.substring(0, MAX_ERROR) + "…";
         }
+        return new Outcome(null, elapsed(started), text, null, null, reason);
+    }
 
-        @Override
-        public void onError(Throwable error) {
-            result.completeExceptionally(error);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(length == 0 ? null : new String(kept, 0, length, java.nio.charset.StandardCharsets.UTF_8));
+    /** Why a URL is not called at all (before any DNS). */
+    private static final class Refused extends Exception {
+        Refused(String why) {
+            super(why, null, false, false);
         }
     }
 
-    /** Where an attempt goes: the URI to call and the Host header to send with it, or why it must not be made. */
-    private record Target(URI uri, String hostHeader, String refusal) {
-        static Target refused(String why) {
-            return new Target(null, null, why);
-        }
-    }
-
-    /**
-     * Plain HTTP: resolved and checked here, then called at the first checked address with the URL's host in the
-     * {@code Host} header. HTTPS: checked here for a clear refusal message, and checked again where it counts, in the
-     * tunnel, which connects only to the addresses it checked itself.
-     */
-    private Target target(String url) {
+    private static URI callable(String url) throws Refused {
         URI uri;
         try {
             uri = new URI(url);
-        } catch (URISyntaxException e) {
-            return Target.refused("not a URL: " + e.getMessage());
+        } catch (URISyntaxException | NullPointerException e) {
+            throw new Refused("not a URL: " + (e.getMessage() == null ? "empty" : e.getMessage()));
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            return Target.refused("only http and https URLs are called, not '" + scheme + "'");
+            throw new Refused("only http and https URLs are called, not '" + scheme + "'");
         }
-        String host = uri.getHost();
-        if (host == null || host.isEmpty() || uri.getRawUserInfo() != null) {
-            return Target.refused(host == null || host.isEmpty() ? "the URL has no host" : "a URL with user info is not called");
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new Refused("the URL has no host");
         }
-        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        SsrfGuard.Resolution resolution = guard.resolve(bare);
-        if (resolution.refused()) {
-            return Target.refused(resolution.refusal());
+        if (uri.getRawUserInfo() != null) {
+            throw new Refused("a URL with user info is not called");
         }
-        if (scheme.equals("https")) {
-            return new Target(uri, null, null);
-        }
-        InetAddress address = resolution.addresses().get(0);
-        String literal = address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
-        String pathAndQuery = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        try {
-            URI byAddress = URI.create("http://" + literal + (uri.getPort() == -1 ? "" : ":" + uri.getPort()) + pathAndQuery);
-            return new Target(byAddress, uri.getRawAuthority(), null);
-        } catch (IllegalArgumentException e) {
-            return Target.refused("not a URL: " + e.getMessage());
-        }
+        return uri;
     }
 
     /** Retry-After in seconds (the HTTP-date form is not used by webhook receivers in practice and is ignored). */
@@ -272,9 +288,18 @@ public final class HttpDispatcher implements Dispatcher {
         return (System.nanoTime() - started) / 1_000_000;
     }
 
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     @Override
     public void close() {
-        executor.shutdownNow();
-        tunnel.close();
+        client.close(CloseMode.IMMEDIATE);
+        resolvers.shutdownNow();
+        deadlines.shutdownNow();
     }
 }

@@ -4,6 +4,7 @@ import dev.kassa.model.SessionFold;
 import dev.kassa.observability.LogContext;
 import dev.kassa.relay.delivery.AttemptOutcomes;
 import dev.kassa.relay.delivery.DeliveryDecider;
+import dev.kassa.relay.delivery.DeliveryLanes;
 import dev.kassa.relay.delivery.Dispatcher;
 import dev.kassa.model.WebhookPayload;
 import dev.kassa.schemas.avro.AttemptOutcome;
@@ -26,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -48,11 +50,9 @@ import org.slf4j.LoggerFactory;
 final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryProcessor.class);
-    /** How many due entries one scan looks at, at most (throttled and in-flight ones are passed over). */
-    private static final int SCAN_CAP = 20_000;
 
     private final RelaySettings settings;
-    private final Dispatcher dispatcher;
+    private final DeliveryLanes lanes;
     private final AttemptSink sink;
     private final EndpointThrottle throttle;
     private final DeliveryDecider decider;
@@ -60,6 +60,8 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
     private final Map<String, DeliveryDecider> merchantDeciders = new ConcurrentHashMap<>();
     /** Queue → "eventId#attempt" in flight. Not stored: after a crash the due head is simply sent again. */
     private final Map<Queue, String> inFlight = new HashMap<>();
+    /** Queues whose attempt was handed back unsent (the endpoint's circuit opened): no longer in flight. */
+    private final ConcurrentLinkedQueue<Queue> unsent = new ConcurrentLinkedQueue<>();
     private boolean migrated;
 
     private ProcessorContext<Void, Void> context;
@@ -67,18 +69,19 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
     private KeyValueStore<Long, WebhookEndpointStatus> endpointStatus;
     private KeyValueStore<Long, SessionState> sessions;
     private KeyValueStore<Bytes, WebhookDelivery> deliveries;
-    private KeyValueStore<Bytes, Long> due;
+    private DueIndex due;
     private KeyValueStore<Bytes, WebhookDelivery> legacyDeliveries;
     private KeyValueStore<Bytes, Long> legacyDue;
+    private KeyValueStore<Bytes, Long> timeOrderedDue;
     private KeyValueStore<Long, Long> failingSince;
 
     /** One session's queue to one endpoint. */
     record Queue(long sessionId, long endpointKey) {
     }
 
-    DeliveryProcessor(RelaySettings settings, Dispatcher dispatcher, AttemptSink sink, EndpointThrottle throttle) {
+    DeliveryProcessor(RelaySettings settings, DeliveryLanes lanes, AttemptSink sink, EndpointThrottle throttle) {
         this.settings = settings;
-        this.dispatcher = dispatcher;
+        this.lanes = lanes;
         this.sink = sink;
         this.throttle = throttle;
         this.decider = new DeliveryDecider(settings.schedule(), settings.hold());
@@ -91,9 +94,10 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         endpointStatus = context.getStateStore(RelayTopology.ENDPOINT_STATUS_STORE);
         sessions = context.getStateStore(RelayTopology.SESSIONS_STORE);
         deliveries = context.getStateStore(RelayTopology.DELIVERIES_STORE);
-        due = context.getStateStore(RelayTopology.DUE_STORE);
+        due = new DueIndex(context.getStateStore(RelayTopology.DUE_STORE));
         legacyDeliveries = context.getStateStore(RelayTopology.LEGACY_DELIVERIES_STORE);
         legacyDue = context.getStateStore(RelayTopology.LEGACY_DUE_STORE);
+        timeOrderedDue = context.getStateStore(RelayTopology.TIME_ORDERED_DUE_STORE);
         failingSince = context.getStateStore(RelayTopology.HEALTH_STORE);
         // One clock for every decision: the relay's (the punctuation only wakes it up).
         context.schedule(settings.scanInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> dispatchDue(settings.clock().instant()));
@@ -137,8 +141,8 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         request.getBody().duplicate().get(body);
         Dispatcher.Request http = new Dispatcher.Request(request.getEventId(), request.getSessionId(), body, send.attempt(),
                 send.url(), send.secret(), send.previousSecret(), true, WebhookEndpoints.id(endpointKey));
-        dispatcher.send(http).whenComplete((outcome, error) -> sink.attempted(answered(http, request.getMerchantId(), request.getSequence(),
-                outcome, error)));
+        lanes.submit(request.getMerchantId(), endpointKey, http).whenComplete((outcome, error) -> sink.attempted(answered(http,
+                request.getMerchantId(), request.getSequence(), outcome, error)));
     }
 
     /** The record of an answered attempt, as the decider rules on it (the merchant's schedule), at the relay's clock. */
@@ -200,7 +204,7 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
                     event.getSequence(), body, 0, now, now, endpoint.key());
             deliveries.put(deliveryKey(queue, event.getSequence()), delivery);
             if (idle) {
-                due.put(dueKey(now, queue), queue.endpointKey());
+                due.put(now, queue, event.getMerchantId());
             }
         }
     }
@@ -208,6 +212,8 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
     /** How often the backlog is counted for the metrics, and how many queued heads a count looks at, at most. */
     private static final Duration BACKLOG_INTERVAL = Duration.ofSeconds(5);
     private static final int BACKLOG_SCAN_CAP = 10_000;
+    /** How soon a disabled endpoint's heads are looked at again (SPEC.md: resumed within 2 s of re-enabling). */
+    private static final Duration HELD_LOOK_AGAIN = Duration.ofSeconds(1);
 
     /** Counts the due heads, the ones in flight, and the oldest queued webhook, for {@link RelayMetrics}. Bounded. */
     private void countBacklog(Instant now) {
@@ -219,12 +225,12 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
             while (it.hasNext() && seen < BACKLOG_SCAN_CAP) {
                 KeyValue<Bytes, Long> entry = it.next();
                 seen++;
-                Queue queue = queueOf(entry.key);
+                Queue queue = DueIndex.queueOf(entry.key);
                 WebhookDelivery head = head(queue);
                 DeliveryDecider.Endpoint endpoint = head == null ? null : endpoint(head.getMerchantId(), queue.endpointKey(), now);
                 if (endpoint != null && (endpoint.url() == null || endpoint.disabledReason() != null)) {
                     dueToDisabled++; // held for a disabled endpoint, whenever it is next looked at
-                } else if (ByteBuffer.wrap(entry.key.get()).getLong() <= now.toEpochMilli()) { // the key starts with the due time
+                } else if (DueIndex.dueAtMillis(entry.key) <= now.toEpochMilli()) {
                     dueCount++;
                 }
                 if (head != null && (oldest == null || head.getCreatedAt().isBefore(oldest))) {
@@ -240,97 +246,104 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         RelayMetrics.forget(context.taskId().toString());
     }
 
+    /**
+     * Hands due heads to the lanes, endpoint by endpoint (a different one first at each scan): each endpoint gets what
+     * its lane has room for (none while its circuit is open), so one endpoint's backlog never stands in front of
+     * another's. A disabled endpoint's heads stay as they are (no write) and are looked at again within a second.
+     */
     private void dispatchDue(Instant now) {
         if (!migrated) {
-            migrateLegacyQueues();
+            OlderQueues.migrate(legacyDeliveries, legacyDue, timeOrderedDue, deliveries, due, this::head);
             migrated = true;
         }
-        List<KeyValue<Bytes, Long>> ready = new ArrayList<>();
-        int room = settings.maxInFlight() - inFlight.size();
-        int seen = 0;
-        try (KeyValueIterator<Bytes, Long> it = due.range(dueKey(Instant.EPOCH, new Queue(0, 0)), dueKey(now, new Queue(Long.MAX_VALUE, Long.MAX_VALUE)))) {
-            while (it.hasNext() && ready.size() < room && seen++ < SCAN_CAP) {
-                KeyValue<Bytes, Long> entry = it.next();
-                if (!inFlight.containsKey(queueOf(entry.key))) {
-                    ready.add(entry);
-                }
-            }
+        for (Queue queue; (queue = unsent.poll()) != null; ) {
+            inFlight.remove(queue);
         }
-        for (KeyValue<Bytes, Long> entry : ready) {
-            Queue queue = queueOf(entry.key);
-            WebhookDelivery head = head(queue);
-            if (head == null) {
-                due.delete(entry.key);
-                continue;
+        int room = settings.maxInFlight() - inFlight.size();
+        for (Map.Entry<Long, DueIndex.Queued> endpoint : due.dueEndpoints(now)) {
+            if (room <= 0) {
+                return;
             }
-            DeliveryDecider.Endpoint endpoint = endpoint(head.getMerchantId(), queue.endpointKey(), now);
-            DeliveryDecider.Decision decision = decider.decide(view(head), new DeliveryDecider.Due(endpoint), now);
-            String endpointId = WebhookEndpoints.id(queue.endpointKey());
-            if (decision instanceof DeliveryDecider.Hold hold) {
-                // Disabled: the head keeps its place and its attempts, and looks again later.
-                due.delete(entry.key);
-                deliveries.put(deliveryKey(queue, head.getSequence()), scheduled(head, head.getAttempts(), hold.head().nextAttemptAt()));
-                due.put(dueKey(hold.head().nextAttemptAt(), queue), queue.endpointKey());
-                continue;
-            }
-            if (decision instanceof DeliveryDecider.NotAttempted parked) {
-                inFlight.put(queue, head.getEventId() + "#" + parked.attempt());
-                sink.attempted(AttemptOutcomes.notAttempted(head.getEventId(), queue.sessionId(), head.getMerchantId(), head.getSequence(),
-                        parked.attempt(), parked.url(), now, AttemptOutcome.PARKED, parked.why(), endpointId));
-                continue;
-            }
-            if (!throttle.tryAcquire(queue.endpointKey(), endpoint)) {
-                continue; // over the endpoint's deliveries per second: it stays due, and is looked at again at the next scan
-            }
-            DeliveryDecider.Send send = (DeliveryDecider.Send) decision;
-            byte[] body = new byte[head.getBody().remaining()];
-            head.getBody().duplicate().get(body);
-            Dispatcher.Request request = new Dispatcher.Request(head.getEventId(), queue.sessionId(), body, send.attempt(),
-                    send.url(), send.secret(), send.previousSecret(), false, endpointId);
-            inFlight.put(queue, head.getEventId() + "#" + send.attempt());
-            long merchantId = head.getMerchantId();
-            long sequence = head.getSequence();
-            Instant enqueuedAt = head.getCreatedAt();
-            dispatcher.send(request).whenComplete((outcome, error) -> {
-                WebhookAttempt record = answered(request, merchantId, sequence, outcome, error);
-                RelayMetrics.attempt(record.getOutcome(), record.getOutcome() == AttemptOutcome.DELIVERED
-                        ? Duration.between(enqueuedAt, record.getAttemptedAt()) : null);
-                sink.attempted(record);
-                if (record.getOutcome() == AttemptOutcome.ENDPOINT_DISABLED) {
-                    sink.endpointDisabled(disabledFact(merchantId, queue.endpointKey(), request.url(),
-                            "410 Gone from " + request.url() + " at " + record.getAttemptedAt(), record.getAttemptedAt()));
-                }
-            });
+            room -= dispatchDue(endpoint.getKey(), endpoint.getValue().merchantId, now, room);
         }
     }
 
-    /**
-     * Queues written before endpoints (one per session, keyed by session and sequence) become the first endpoint's,
-     * once, on the first scan after an upgrade: nothing queued is lost, nothing is sent twice.
-     */
-    private void migrateLegacyQueues() {
-        Map<Queue, Instant> heads = new HashMap<>();
-        List<Bytes> done = new ArrayList<>();
-        try (KeyValueIterator<Bytes, WebhookDelivery> it = legacyDeliveries.all()) {
-            while (it.hasNext()) {
-                KeyValue<Bytes, WebhookDelivery> entry = it.next();
-                WebhookDelivery d = entry.value;
-                Queue queue = new Queue(d.getSessionId(), d.getMerchantId());
-                deliveries.put(deliveryKey(queue, d.getSequence()), WebhookDelivery.newBuilder(d).setEndpointKey(d.getMerchantId()).build());
-                heads.merge(queue, d.getNextAttemptAt(), (a, b) -> a); // the first (lowest sequence) is the head
-                done.add(entry.key);
+    /** Dispatches up to {@code room} due heads of one endpoint; how many it took. */
+    private int dispatchDue(long endpointKey, long merchantId, Instant now, int room) {
+        int free = lanes.room(merchantId, endpointKey);
+        if (free <= 0) {
+            return 0; // slots full or circuit open: nothing of it is read
+        }
+        DeliveryDecider.Endpoint endpoint = endpoint(merchantId, endpointKey, now);
+        String endpointId = WebhookEndpoints.id(endpointKey);
+        int taken = 0;
+        boolean anyDue = false;
+        List<Bytes> empty = new ArrayList<>();
+        try (KeyValueIterator<Bytes, Long> it = due.due(endpointKey, now)) {
+            while (it.hasNext() && taken < room && free > 0) {
+                KeyValue<Bytes, Long> entry = it.next();
+                anyDue = true;
+                Queue queue = DueIndex.queueOf(entry.key);
+                if (inFlight.containsKey(queue)) {
+                    continue; // this task's own heads in flight: at most its share of the lane
+                }
+                WebhookDelivery head = head(queue);
+                if (head == null) {
+                    empty.add(entry.key);
+                    continue;
+                }
+                DeliveryDecider.Decision decision = deciderFor(merchantId).decide(view(head), new DeliveryDecider.Due(endpoint), now);
+                if (decision instanceof DeliveryDecider.Hold hold) {
+                    // Disabled: every head keeps its place and its attempts; re-enabling resumes them within a second.
+                    due.notBefore(endpointKey, now.plus(HELD_LOOK_AGAIN));
+                    break;
+                }
+                if (decision instanceof DeliveryDecider.NotAttempted parked) {
+                    inFlight.put(queue, head.getEventId() + "#" + parked.attempt());
+                    sink.attempted(AttemptOutcomes.notAttempted(head.getEventId(), queue.sessionId(), head.getMerchantId(), head.getSequence(),
+                            parked.attempt(), parked.url(), now, AttemptOutcome.PARKED, parked.why(), endpointId));
+                    taken++;
+                    continue;
+                }
+                if (!throttle.tryAcquire(endpointKey, endpoint)) {
+                    break; // over the endpoint's deliveries per second: the rest stay due for the next scan
+                }
+                send(queue, head, (DeliveryDecider.Send) decision, endpointId);
+                taken++;
+                free--;
             }
         }
-        done.forEach(legacyDeliveries::delete);
-        heads.forEach((queue, at) -> due.put(dueKey(at, queue), queue.endpointKey()));
-        List<Bytes> stale = new ArrayList<>();
-        try (KeyValueIterator<Bytes, Long> it = legacyDue.all()) {
-            it.forEachRemaining(entry -> stale.add(entry.key));
+        empty.forEach(due::delete);
+        if (!anyDue) {
+            due.nothingDue(endpointKey);
         }
-        stale.forEach(legacyDue::delete);
-        if (!done.isEmpty()) {
-            LOG.info("moved {} queued webhook(s) of {} session queue(s) to per-endpoint queues", done.size(), heads.size());
-        }
+        return taken;
+    }
+
+    private void send(Queue queue, WebhookDelivery head, DeliveryDecider.Send send, String endpointId) {
+        byte[] body = new byte[head.getBody().remaining()];
+        head.getBody().duplicate().get(body);
+        Dispatcher.Request request = new Dispatcher.Request(head.getEventId(), queue.sessionId(), body, send.attempt(),
+                send.url(), send.secret(), send.previousSecret(), false, endpointId);
+        String attemptKey = head.getEventId() + "#" + send.attempt();
+        inFlight.put(queue, attemptKey);
+        long merchantId = head.getMerchantId();
+        long sequence = head.getSequence();
+        Instant enqueuedAt = head.getCreatedAt();
+        lanes.submit(merchantId, queue.endpointKey(), request).whenComplete((outcome, error) -> {
+            if (error == null && !outcome.sent()) {
+                unsent.add(queue); // never attempted: the head stays due, in its place
+                return;
+            }
+            WebhookAttempt record = answered(request, merchantId, sequence, outcome, error);
+            RelayMetrics.attempt(record.getOutcome(), record.getOutcome() == AttemptOutcome.DELIVERED
+                    ? Duration.between(enqueuedAt, record.getAttemptedAt()) : null, error == null ? outcome : null);
+            sink.attempted(record);
+            if (record.getOutcome() == AttemptOutcome.ENDPOINT_DISABLED) {
+                sink.endpointDisabled(disabledFact(merchantId, queue.endpointKey(), request.url(),
+                        "410 Gone from " + request.url() + " at " + record.getAttemptedAt(), record.getAttemptedAt()));
+            }
+        });
     }
 
     /** The endpoint with {@code endpointKey} of {@code merchantId} as the decider sees it, secrets opened. */
@@ -379,10 +392,10 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         if (key.equals(inFlight.get(queue))) {
             inFlight.remove(queue);
         }
-        due.delete(dueKey(head.getNextAttemptAt(), queue));
+        due.delete(head.getNextAttemptAt(), queue);
         if (decision instanceof DeliveryDecider.Advance advance) {
             deliveries.put(deliveryKey(queue, head.getSequence()), scheduled(head, advance.head().attempts(), advance.head().nextAttemptAt()));
-            due.put(dueKey(advance.head().nextAttemptAt(), queue), queue.endpointKey());
+            due.put(advance.head().nextAttemptAt(), queue, head.getMerchantId());
             return;
         }
         if (((DeliveryDecider.Finished) decision).outcome() != AttemptOutcome.DELIVERED) {
@@ -397,7 +410,7 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         if (next != null) {
             Instant now = settings.clock().instant();
             deliveries.put(deliveryKey(queue, next.getSequence()), scheduled(next, next.getAttempts(), now));
-            due.put(dueKey(now, queue), queue.endpointKey());
+            due.put(now, queue, next.getMerchantId());
         }
     }
 
@@ -438,43 +451,15 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         }
     }
 
-    /**
-     * The operational webhook: the merchant's other enabled endpoints are told, once, signed as any webhook, that this
-     * one was disabled ({@code "type": "webhook_endpoint.disabled"}), so someone learns of it before days of payments go
-     * unheard. Out of band, as a redelivery is: its attempts are recorded (session 0), it moves no queue.
-     */
+    /** Tells the merchant's other enabled endpoints that this one was disabled ({@link EndpointDisabledNotice}). */
     private void tellOtherEndpoints(long merchantId, long disabledKey, String url, String reason, Instant at) {
         Merchant merchant = merchants.get(merchantId);
-        Map<String, Object> notice = new java.util.LinkedHashMap<>();
-        String eventId = "evt_endpoint_disabled_" + disabledKey + "_" + at.toEpochMilli();
-        notice.put("type", "webhook_endpoint.disabled");
-        notice.put("event_id", eventId);
-        notice.put("merchant_id", merchantId);
-        notice.put("endpoint_id", WebhookEndpoints.id(disabledKey));
-        notice.put("url", url);
-        notice.put("reason", reason);
-        notice.put("disabled_at", at.toString());
-        byte[] body;
-        try {
-            body = JSON.writeValueAsBytes(notice);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        for (WebhookEndpoints.Endpoint other : WebhookEndpoints.of(merchant, endpointStatus::get)) {
-            if (other.key() == disabledKey || !other.enabled()) {
-                continue;
-            }
-            redeliver(RedeliveryRequest.newBuilder().setRequestId(eventId).setEventId(eventId).setSessionId(0).setMerchantId(merchantId)
-                    .setSequence(0).setBody(ByteBuffer.wrap(body)).setRequestedAt(at).setRequestedBy("relay:endpoint-disabled")
-                    .setEndpointId(other.id()).build());
-        }
+        EndpointDisabledNotice.to(merchantId, WebhookEndpoints.of(merchant, endpointStatus::get), disabledKey, url, reason, at)
+                .forEach(this::redeliver);
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-
     private static WebhookEndpointStatus disabledFact(long merchantId, long endpointKey, String url, String reason, Instant at) {
-        return WebhookEndpointStatus.newBuilder().setMerchantId(merchantId).setUrl(url).setDisabled(true).setReason(reason).setAt(at)
-                .setEndpointKey(endpointKey == merchantId ? null : endpointKey).build();
+        return EndpointDisabledNotice.fact(merchantId, endpointKey, url, reason, at);
     }
 
     /** The same delivery (the same body bytes, not a copy) tried {@code attempts} times and due at {@code next}. */
@@ -492,15 +477,5 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
 
     static Bytes deliveryKey(Queue queue, long sequence) {
         return Bytes.wrap(ByteBuffer.allocate(24).putLong(queue.sessionId()).putLong(queue.endpointKey()).putLong(sequence).array());
-    }
-
-    static Bytes dueKey(Instant at, Queue queue) {
-        return Bytes.wrap(ByteBuffer.allocate(24).putLong(at.toEpochMilli()).putLong(queue.sessionId()).putLong(queue.endpointKey()).array());
-    }
-
-    private static Queue queueOf(Bytes dueKey) {
-        ByteBuffer b = ByteBuffer.wrap(dueKey.get());
-        b.getLong();
-        return new Queue(b.getLong(), b.getLong());
     }
 }

@@ -1,5 +1,6 @@
 package dev.kassa.relay.stream;
 
+import dev.kassa.relay.delivery.DeliveryLanes;
 import dev.kassa.relay.delivery.Dispatcher;
 import dev.kassa.schemas.AvroSerde;
 import dev.kassa.schemas.Topics;
@@ -27,8 +28,10 @@ public final class RelayTopology {
     static final String SESSIONS_STORE = "relay-sessions";
     /** Queues per session and endpoint (key: session, endpoint key, sequence). */
     static final String DELIVERIES_STORE = "relay-endpoint-deliveries";
-    /** Due heads (key: due time, session, endpoint key). */
-    static final String DUE_STORE = "relay-endpoint-due";
+    /** Due heads (key: endpoint key, due time, session → merchant id): {@link DueIndex}. */
+    static final String DUE_STORE = "relay-due-by-endpoint";
+    /** Due heads as an older relay indexed them (key: due time, session, endpoint key): read once after an upgrade. */
+    static final String TIME_ORDERED_DUE_STORE = "relay-endpoint-due";
     /** Since when each endpoint has failed without a success, in this task's partitions (key: endpoint key). */
     static final String HEALTH_STORE = "relay-endpoint-health";
     /** The stores before endpoints (one queue per session): read once after an upgrade, emptied, then idle. */
@@ -56,8 +59,11 @@ public final class RelayTopology {
                 Topics.WEBHOOK_ATTEMPTS.name());
         topology.addSource("redeliveries", Topics.WEBHOOK_REDELIVERIES.keySerde().deserializer(),
                 Topics.WEBHOOK_REDELIVERIES.valueSerde().deserializer(), Topics.WEBHOOK_REDELIVERIES.name());
-        EndpointThrottle throttle = new EndpointThrottle(); // one per relay instance, shared by its tasks
-        topology.addProcessor(PROCESSOR, () -> new DeliveryProcessor(settings, dispatcher, sink, throttle), "events", "attempts",
+        // One throttle and one set of lanes per relay instance, shared by its tasks.
+        EndpointThrottle throttle = new EndpointThrottle();
+        DeliveryLanes lanes = new DeliveryLanes(dispatcher, settings.lanes(), settings.clock());
+        RelayMetrics.watch(lanes);
+        topology.addProcessor(PROCESSOR, () -> new DeliveryProcessor(settings, lanes, sink, throttle), "events", "attempts",
                 "redeliveries");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSIONS_STORE),
                 Serdes.Long(), new AvroSerde<>(SessionState.class)), PROCESSOR);
@@ -70,6 +76,8 @@ public final class RelayTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEGACY_DELIVERIES_STORE),
                 Serdes.Bytes(), new AvroSerde<>(WebhookDelivery.class)), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEGACY_DUE_STORE),
+                Serdes.Bytes(), Serdes.Long()), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIME_ORDERED_DUE_STORE),
                 Serdes.Bytes(), Serdes.Long()), PROCESSOR);
         return topology;
     }

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The SSRF check holds where it matters, at connect time: the relay connects only to addresses it checked, for plain
- * HTTP and for HTTPS (through the guarded tunnel), whatever a second DNS answer would say. Host names are resolved by
+ * The SSRF check holds where it matters, at connect time: the relay's HTTP client resolves only through the checked
+ * resolver, so it connects only to addresses the guard checked, for plain HTTP and for HTTPS, whatever a second DNS
+ * answer would say. Host names are resolved by
  * a table here, so a DNS server that changes its answer (rebinding) can be played without one.
  */
 class ConnectTimeGuardTest {
@@ -108,7 +109,7 @@ class ConnectTimeGuardTest {
     }
 
     @Test
-    void https_goes_through_the_tunnel_with_tls_to_the_merchants_own_name() throws Exception {
+    void https_goes_to_the_checked_address_with_tls_to_the_merchants_own_name() throws Exception {
         int port = startServer(true);
         dispatcher = new HttpDispatcher(new SsrfGuard(true, host -> new InetAddress[] {InetAddress.getByName("127.0.0.1")}),
                 Duration.ofSeconds(5), Clock.systemUTC(), clientTls);
@@ -133,40 +134,43 @@ class ConnectTimeGuardTest {
     }
 
     @Test
-    void https_whose_answer_turns_private_between_check_and_connect_is_refused_by_the_tunnel() throws Exception {
+    void https_is_resolved_once_and_connected_to_that_checked_answer_whatever_dns_says_later() throws Exception {
         int port = startServer(true);
-        // The dispatcher's own check sees loopback (allowed); the tunnel, which connects, gets the second answer.
+        // The first answer is checked (loopback, development mode); a rebinding server answers private from then on.
         Rebinding dns = new Rebinding("127.0.0.1", "10.0.0.1");
         dispatcher = new HttpDispatcher(new SsrfGuard(true, dns), Duration.ofSeconds(5), Clock.systemUTC(), clientTls);
 
-        Dispatcher.Outcome outcome = send("https://merchant.test:" + port + "/hooks");
+        assertThat(send("https://merchant.test:" + port + "/hooks").statusCode()).isEqualTo(200);
+        assertThat(send("https://merchant.test:" + port + "/hooks").statusCode()).isEqualTo(200);
 
-        assertThat(outcome.statusCode()).isNull();
-        assertThat(outcome.error()).contains("403");
+        assertThat(dns.calls.get()).as("the client never resolves on its own: the checked answer is the one connected to").isEqualTo(1);
+        assertThat(hosts).containsExactly("merchant.test:" + port + " /hooks", "merchant.test:" + port + " /hooks");
+    }
+
+    @Test
+    void in_production_a_name_that_resolves_to_loopback_is_refused_for_http_and_https() throws Exception {
+        int port = startServer(false);
+        // The system resolver, as in production: "localhost" is 127.0.0.1 (and ::1).
+        dispatcher = new HttpDispatcher(new SsrfGuard(false), Duration.ofSeconds(5), Clock.systemUTC(), clientTls);
+
+        for (String scheme : List.of("http", "https")) {
+            Dispatcher.Outcome outcome = send(scheme + "://localhost:" + port + "/hooks");
+            assertThat(outcome.statusCode()).isNull();
+            assertThat(outcome.reason()).isEqualTo(Dispatcher.Reason.REFUSED);
+            assertThat(outcome.error()).startsWith("refused: localhost resolves to").contains("loopback");
+        }
         assertThat(hosts).isEmpty();
-        assertThat(dns.calls.get()).isEqualTo(2);
     }
 
     @Test
-    void the_tunnel_serves_nothing_but_connect() throws Exception {
-        try (GuardedTunnel tunnel = new GuardedTunnel(new SsrfGuard(false), Duration.ofSeconds(2));
-             java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(tunnel.address(), 2000);
-            socket.getOutputStream().write("GET http://169.254.169.254/latest/meta-data HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
-            String answer = new String(socket.getInputStream().readAllBytes());
-            assertThat(answer).startsWith("HTTP/1.1 400 Bad Request").endsWith("only CONNECT host:port is served here");
-        }
-    }
+    void the_clients_own_resolver_refuses_what_the_guard_refuses() throws Exception {
+        // Where the connection is made: the connection manager asks this resolver, and only it, for addresses.
+        CheckedDnsResolver resolver = new CheckedDnsResolver(new SsrfGuard(false,
+                host -> new InetAddress[] {InetAddress.getByName(host.equals("metadata.test") ? "169.254.169.254" : "93.184.216.34")}));
 
-    @Test
-    void the_tunnel_refuses_cloud_metadata_even_when_asked_by_address() throws Exception {
-        try (GuardedTunnel tunnel = new GuardedTunnel(new SsrfGuard(false), Duration.ofSeconds(2));
-             java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(tunnel.address(), 2000);
-            socket.getOutputStream().write("CONNECT 169.254.169.254:443 HTTP/1.1\r\nHost: 169.254.169.254:443\r\n\r\n".getBytes());
-            String answer = new String(socket.getInputStream().readAllBytes());
-            assertThat(answer).startsWith("HTTP/1.1 403 Forbidden").contains("link-local");
-        }
+        assertThat(resolver.resolve("shop.test")).extracting(InetAddress::getHostAddress).containsExactly("93.184.216.34");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> resolver.resolve("metadata.test"))
+                .isInstanceOf(UnknownHostException.class).hasMessageContaining("refused").hasMessageContaining("link-local");
     }
 
     private Dispatcher.Outcome send(String url) throws Exception {

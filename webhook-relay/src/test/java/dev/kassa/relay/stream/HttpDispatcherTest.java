@@ -54,7 +54,8 @@ class HttpDispatcherTest {
         Dispatcher.Outcome outcome = send(new Dispatcher.Request("evt_3_1", 3, new byte[] {'{', '}'}, 1, receiver.url("/slow"),
                 RelayDriver.SECRET, null, false));
         assertThat(outcome.statusCode()).isNull();
-        assertThat(outcome.error()).isEqualTo("timed out after 800 ms");
+        assertThat(outcome.error()).isEqualTo("timeout: no complete answer within 800 ms");
+        assertThat(outcome.reason()).isEqualTo(Dispatcher.Reason.TIMEOUT);
     }
 
     @Test
@@ -63,6 +64,7 @@ class HttpDispatcherTest {
                 RelayDriver.SECRET, null, false));
         assertThat(outcome.statusCode()).isEqualTo(302);
         assertThat(outcome.delivered()).isFalse();
+        assertThat(outcome.reason()).isEqualTo(Dispatcher.Reason.HTTP_STATUS);
         assertThat(receiver.received("/steal")).isEmpty();
     }
 
