@@ -39,7 +39,7 @@ public final class DeliveryLanes implements AutoCloseable {
     /** The shares; {@link #DEFAULTS} are SPEC.md's (16 per endpoint) and the documented defaults. */
     public record Limits(int perEndpoint, int perMerchant, int waitingPerEndpoint, int failuresToOpen, Duration firstPause,
                          Duration longestPause) {
-        public static final Limits DEFAULTS = new Limits(16, 64, 48, 5, Duration.ofSeconds(5), Duration.ofMinutes(5));
+        public static final Limits DEFAULTS = new Limits(16, 64, 1024, 5, Duration.ofSeconds(5), Duration.ofMinutes(5));
 
         public Limits {
             if (perEndpoint < 1 || perMerchant < 1 || waitingPerEndpoint < 0 || failuresToOpen < 1) {
@@ -67,6 +67,8 @@ public final class DeliveryLanes implements AutoCloseable {
         long probeAtNanos;
         /** The token of the attempt let through as the half-open probe, or -1. */
         long probe = -1;
+        /** How long its attempts take, smoothed (nanoseconds; 0 before the first): sizes its waiting line. */
+        long typicalNanos;
         /** Start times of the attempts in flight, for the oldest one's age. */
         final Map<Long, Long> started = new HashMap<>();
 
@@ -139,10 +141,27 @@ public final class DeliveryLanes implements AutoCloseable {
                 merchantClaimed += l.active + l.waiting.size();
             }
         }
-        int endpointRoom = limits.perEndpoint() + limits.waitingPerEndpoint() - claimed;
-        int merchantRoom = limits.perMerchant() + limits.waitingPerEndpoint() - merchantClaimed;
+        int waiting = lane == null ? limits.perEndpoint() : waitingLine(lane);
+        int endpointRoom = limits.perEndpoint() + waiting - claimed;
+        int merchantRoom = limits.perMerchant() + waiting - merchantClaimed;
         return Math.max(0, Math.min(endpointRoom, merchantRoom));
     }
+
+    /**
+     * How many attempts may wait in a lane: as many as it finishes before the relay's next scans, by how long its
+     * attempts take (a fast receiver gets up to {@link Limits#waitingPerEndpoint()}, so its wire never runs dry between
+     * scans); a slow or hostile one gets {@link Limits#perEndpoint()}, so it never holds more than its share.
+     */
+    private int waitingLine(Lane lane) {
+        if (lane.typicalNanos <= 0) {
+            return limits.perEndpoint();
+        }
+        long finishedBeforeRefill = limits.perEndpoint() * REFILL.toNanos() / lane.typicalNanos;
+        return (int) Math.max(limits.perEndpoint(), Math.min(limits.waitingPerEndpoint(), finishedBeforeRefill));
+    }
+
+    /** The horizon a lane's waiting line covers: two of the relay's scans, with room to spare. */
+    private static final Duration REFILL = Duration.ofMillis(200);
 
     /**
      * Sends {@code request} to endpoint {@code endpointKey} of {@code merchantId} when a slot is free (at once if one
@@ -187,7 +206,7 @@ public final class DeliveryLanes implements AutoCloseable {
             if (!attempt.redelivery() && lane.open()) {
                 lane.probe = token;
             }
-            long startedAt = nanoClock.getAsLong();
+            long startedAt = System.nanoTime();
             lane.started.put(token, startedAt);
             starts.add(() -> dispatcher.send(attempt.request()).whenComplete((outcome, error) -> {
                 Dispatcher.Outcome answered = error == null ? outcome
@@ -205,7 +224,8 @@ public final class DeliveryLanes implements AutoCloseable {
             lane.active--;
             merchant.active--;
             lane.started.remove(token);
-            long took = nanoClock.getAsLong() - startedAt;
+            long took = Math.max(1, System.nanoTime() - startedAt);
+            lane.typicalNanos = lane.typicalNanos == 0 ? took : (lane.typicalNanos * 7 + took) / 8;
             boolean wasOpen = lane.open();
             boolean probe = token == lane.probe;
             if (outcome.delivered()) {
@@ -263,7 +283,7 @@ public final class DeliveryLanes implements AutoCloseable {
 
     /** How long the oldest attempt in flight has run, or zero. Walks the attempts in flight: for a scrape, not a hot path. */
     public synchronized Duration oldestInFlight() {
-        long now = nanoClock.getAsLong();
+        long now = System.nanoTime();
         long oldest = now;
         for (Merchant merchant : merchants.values()) {
             for (Lane lane : merchant.lanes.values()) {

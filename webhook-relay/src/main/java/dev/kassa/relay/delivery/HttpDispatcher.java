@@ -298,7 +298,8 @@ public final class HttpDispatcher implements Dispatcher {
 
     @Override
     public void close() {
-        client.close(CloseMode.IMMEDIATE);
+        // Graceful: an immediate close makes the client's I/O threads log a ClosedSelectorException at ERROR.
+        client.close(CloseMode.GRACEFUL);
         resolvers.shutdownNow();
         deadlines.shutdownNow();
     }
