@@ -44,6 +44,18 @@ final class RelayCommand implements Callable<Integer> {
             description = "Disable a webhook endpoint after this long without a successful delivery, e.g. 5d, 36h (default: ${DEFAULT-VALUE}).")
     String disableEndpointAfter;
 
+    @Option(names = "--attempt-deadline", paramLabel = "DELAY", defaultValue = "15s",
+            description = "One deadline per webhook attempt: DNS, connect, TLS, the answer's headers and body together (default: ${DEFAULT-VALUE}).")
+    String attemptDeadline;
+
+    @Option(names = "--max-in-flight-per-endpoint", defaultValue = "16",
+            description = "Webhook attempts in flight to one endpoint, at most, per relay instance (default: ${DEFAULT-VALUE}).")
+    int perEndpoint;
+
+    @Option(names = "--max-in-flight-per-merchant", defaultValue = "64",
+            description = "Webhook attempts in flight to one merchant's endpoints together, at most, per relay instance (default: ${DEFAULT-VALUE}).")
+    int perMerchant;
+
     @Option(names = "--ops-port", defaultValue = "0", description = "Serve GET /metrics (Prometheus) and GET /health (503 "
             + "until the stream is RUNNING) on this port; 0 = off (default: ${DEFAULT-VALUE}).")
     int opsPort;
@@ -76,6 +88,15 @@ final class RelayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--disable-endpoint-after: " + e.getMessage().replace("retry delay", "delay") + ".");
         }
+        java.time.Duration deadline;
+        try {
+            deadline = dev.kassa.model.RetrySchedule.parse(attemptDeadline).delays().get(0);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--attempt-deadline: " + e.getMessage().replace("retry delay", "delay") + ".");
+        }
+        if (deadline.isZero() || perEndpoint < 1 || perMerchant < 1) {
+            throw new UserError("--attempt-deadline, --max-in-flight-per-endpoint and --max-in-flight-per-merchant must be above zero.");
+        }
         KafkaAccess access = kafka.access(bootstrap);
         SecretKeyring keyring = KafkaClientOptions.keyring(secretsKeyring);
         if (keyring == null) {
@@ -88,11 +109,12 @@ final class RelayCommand implements Callable<Integer> {
         Path stateDir = slot.dir();
         RelayService.Config defaults = RelayService.Config.defaults(bootstrap, stateDir, allowLoopback);
         RelaySettings settings = (schedule == null ? defaults.settings() : defaults.settings().withSchedule(schedule)).withKeyring(keyring)
-                .withEndpointHealth(disableAfter, dev.kassa.relay.delivery.DeliveryDecider.DEFAULT_HOLD);
+                .withEndpointHealth(disableAfter, dev.kassa.relay.delivery.DeliveryDecider.DEFAULT_HOLD)
+                .withLanes(defaults.settings().lanes().withInFlight(perEndpoint, perMerchant));
         OpsServer ops = opsPort > 0 ? OpsServers.start(opsPort) : null;
         KassaMetrics.bindJvm("relay");
         RelayService service = RelayService.start(new RelayService.Config(access, applicationId, stateDir, allowLoopback,
-                defaults.requestTimeout(), settings, defaults.overrides()));
+                deadline, settings, defaults.overrides()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (ops != null) {

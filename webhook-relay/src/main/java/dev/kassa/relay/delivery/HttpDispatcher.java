@@ -64,6 +64,10 @@ public final class HttpDispatcher implements Dispatcher {
     public static final String REDELIVERY_HEADER = "X-Kassa-Redelivery";
     /** The longest error text kept on an attempt record (exception messages can quote a receiver's bytes). */
     private static final int MAX_ERROR = 300;
+    /** The exchange of an attempt whose deadline passed before it was handed to the client (still resolving). */
+    private static final Future<?> NOT_STARTED = CompletableFuture.completedFuture(null);
+    /** How long after closing an attempt's connection on purpose (its deadline, a long body) its slot is given back. */
+    private static final Duration CLOSE_SEEN = Duration.ofMillis(50);
 
     private final Duration deadline;
     private final Clock clock;
@@ -157,18 +161,25 @@ public final class HttpDispatcher implements Dispatcher {
         }
         CompletableFuture<Future<?>> exchange = new CompletableFuture<>();
         ScheduledFuture<?> timer = deadlines.schedule(() -> {
-            if (result.complete(new Outcome(null, elapsed(started), "timeout: no complete answer within " + deadline.toMillis() + " ms",
-                    null, null, Reason.TIMEOUT))) {
-                exchange.thenAccept(f -> f.cancel(true)); // closes its connection
-            }
+            Outcome late = new Outcome(null, elapsed(started), "timeout: no complete answer within " + deadline.toMillis() + " ms",
+                    null, null, Reason.TIMEOUT);
+            // The connection is closed first (cancelling closes it at once), and the attempt ends a moment later: its
+            // slot in the endpoint's lane is free only once the receiver has seen that connection go, so a receiver
+            // never sees more connections at once than its lane's cap.
+            exchange.getNow(NOT_STARTED).cancel(true);
+            deadlines.schedule(() -> result.complete(late), CLOSE_SEEN.toMillis(), TimeUnit.MILLISECONDS);
         }, deadline.toNanos(), TimeUnit.NANOSECONDS);
-        result.whenComplete((o, e) -> timer.cancel(false));
+        result.whenComplete((o, e) -> timer.cancel(false)); // no-op for the timer that completed it
         Runnable call = () -> {
             SsrfGuard.Resolution checked = dns.check(uri.getHost());
             if (checked.refused()) {
                 result.complete(new Outcome(null, elapsed(started), "refused: " + checked.refusal(), null, null, Reason.REFUSED));
             } else if (!result.isDone()) {
-                exchange.complete(execute(request, uri, started, result));
+                Future<?> handed = execute(request, uri, started, result);
+                exchange.complete(handed);
+                if (result.isDone()) {
+                    handed.cancel(true); // the deadline passed while it was being handed over
+                }
             }
         };
         if (dns.isKnown(uri.getHost())) {
@@ -189,8 +200,6 @@ public final class HttpDispatcher implements Dispatcher {
         });
         AsyncRequestProducer producer = http.build();
         WebhookAnswer consumer = new WebhookAnswer();
-        // A long body's answer is known before its end; the exchange is then aborted, which is not a failure here.
-        consumer.answer().thenAccept(answer -> result.complete(outcome(answer, started)));
         return client.execute(producer, consumer, null, new FutureCallback<WebhookAnswer.Answer>() {
             @Override
             public void completed(WebhookAnswer.Answer answer) {
@@ -199,12 +208,19 @@ public final class HttpDispatcher implements Dispatcher {
 
             @Override
             public void failed(Exception error) {
-                result.complete(failure(error, started));
+                WebhookAnswer.Answer cutShort = consumer.cutShort();
+                if (cutShort == null) {
+                    result.complete(failure(error, started));
+                } else {
+                    // A body longer than a kilobyte: the answer stands, its connection was closed on purpose.
+                    Outcome answered = outcome(cutShort, started);
+                    deadlines.schedule(() -> result.complete(answered), CLOSE_SEEN.toMillis(), TimeUnit.MILLISECONDS);
+                }
             }
 
             @Override
             public void cancelled() {
-                result.complete(new Outcome(null, elapsed(started), "timeout: cancelled at the deadline", null, null, Reason.TIMEOUT));
+                // only the deadline cancels; its own outcome follows at once
             }
         });
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
@@ -17,8 +16,8 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 /**
  * Reads a receiver's answer the way the delivery limits say: its status, {@code Retry-After}, and at most the first
  * {@link Dispatcher.Outcome#EXCERPT_BYTES} bytes of its body. An answer whose body is longer is known as soon as that
- * kilobyte is in: {@link #answer()} completes then, and the exchange is aborted (its connection closed, never reused),
- * so a gigabyte or a never-ending chunked body costs a kilobyte. More than {@value #MAX_INFORMATIONAL} informational
+ * kilobyte is in: the exchange is then aborted (its connection closed, never reused) and {@link #cutShort()} holds the
+ * answer, so a gigabyte or a never-ending chunked body costs a kilobyte. More than {@value #MAX_INFORMATIONAL} informational
  * (1xx) answers before the real one are a protocol error.
  */
 final class WebhookAnswer implements AsyncResponseConsumer<WebhookAnswer.Answer> {
@@ -29,7 +28,7 @@ final class WebhookAnswer implements AsyncResponseConsumer<WebhookAnswer.Answer>
     record Answer(int status, String retryAfter, String excerpt) {
     }
 
-    private final CompletableFuture<Answer> answer = new CompletableFuture<>();
+    private volatile Answer cutShort;
     private final byte[] kept = new byte[Dispatcher.Outcome.EXCERPT_BYTES];
     private int length;
     private int status;
@@ -37,9 +36,9 @@ final class WebhookAnswer implements AsyncResponseConsumer<WebhookAnswer.Answer>
     private int informational;
     private FutureCallback<Answer> callback;
 
-    /** Completes when the answer is known: its body ended, or its first kilobyte is in. */
-    CompletableFuture<Answer> answer() {
-        return answer;
+    /** The answer whose body was longer than a kilobyte (its exchange then failed on purpose), or null. */
+    Answer cutShort() {
+        return cutShort;
     }
 
     @Override
@@ -48,9 +47,7 @@ final class WebhookAnswer implements AsyncResponseConsumer<WebhookAnswer.Answer>
         Header header = response.getFirstHeader("Retry-After");
         retryAfter = header == null ? null : header.getValue();
         if (entity == null) {
-            Answer result = result();
-            answer.complete(result);
-            done.completed(result);
+            done.completed(result());
         } else {
             callback = done;
         }
@@ -75,17 +72,15 @@ final class WebhookAnswer implements AsyncResponseConsumer<WebhookAnswer.Answer>
         length += take;
         if (src.hasRemaining()) {
             // Past the first kilobyte: the answer is known; stop reading and let the connection go.
-            answer.complete(result());
+            cutShort = result();
             throw new IOException("the answer's body is longer than " + kept.length + " bytes: not read further");
         }
     }
 
     @Override
     public void streamEnd(List<? extends Header> trailers) {
-        Answer result = result();
-        answer.complete(result);
         if (callback != null) {
-            callback.completed(result);
+            callback.completed(result());
         }
     }
 

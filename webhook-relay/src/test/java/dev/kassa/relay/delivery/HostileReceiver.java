@@ -115,12 +115,12 @@ public final class HostileReceiver implements AutoCloseable {
                 }
                 requests.computeIfAbsent(requestPath, p -> new AtomicInteger()).incrementAndGet();
                 in.readNBytes(contentLength(head));
-                if (!answer(requestPath, out)) {
+                if (!answer(requestPath, out, threads)) {
                     in.transferTo(OutputStream.nullOutputStream()); // until the relay closes the connection
                     return;
                 }
             }
-        } catch (IOException | InterruptedException e) {
+        } catch (IOException e) {
             // the relay closed it: what it should do with all of these
         } finally {
             if (path != null) {
@@ -129,16 +129,34 @@ public final class HostileReceiver implements AutoCloseable {
         }
     }
 
-    /** Answers one request; false when the connection is done. */
-    private static boolean answer(String path, OutputStream out) throws IOException, InterruptedException {
+    /** A never-ending answer, written on its own thread while the connection's thread watches for the relay's close. */
+    private interface Endless {
+        void write() throws IOException, InterruptedException;
+    }
+
+    private static boolean endless(ExecutorService threads, Endless writer) {
+        threads.execute(() -> {
+            try {
+                writer.write();
+            } catch (IOException | InterruptedException e) {
+                // the relay closed the connection
+            }
+        });
+        return false;
+    }
+
+    /** Answers one request; false when the answer goes on until the relay closes the connection. */
+    private static boolean answer(String path, OutputStream out, ExecutorService threads) throws IOException {
         switch (path) {
             case "/trickle" -> {
                 write(out, "HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n");
-                while (true) {
-                    out.write('.');
-                    out.flush();
-                    Thread.sleep(500);
-                }
+                return endless(threads, () -> {
+                    while (true) {
+                        out.write('.');
+                        out.flush();
+                        Thread.sleep(500);
+                    }
+                });
             }
             case "/silent" -> {
                 return false; // the caller waits for the client to close
@@ -146,9 +164,11 @@ public final class HostileReceiver implements AutoCloseable {
             case "/endless-200", "/endless-503" -> {
                 write(out, "HTTP/1.1 " + (path.endsWith("200") ? "200 OK" : "503 Busy") + "\r\nTransfer-Encoding: chunked\r\n\r\n");
                 byte[] chunk = ("400\r\n" + "x".repeat(1024) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-                while (true) {
-                    out.write(chunk);
-                }
+                return endless(threads, () -> {
+                    while (true) {
+                        out.write(chunk);
+                    }
+                });
             }
             case "/gigabyte" -> {
                 write(out, "HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\n\r\n");
@@ -163,10 +183,12 @@ public final class HostileReceiver implements AutoCloseable {
                 return true;
             }
             case "/informational" -> {
-                while (true) {
-                    write(out, "HTTP/1.1 102 Processing\r\n\r\n");
-                    Thread.sleep(10);
-                }
+                return endless(threads, () -> {
+                    while (true) {
+                        write(out, "HTTP/1.1 102 Processing\r\n\r\n");
+                        Thread.sleep(10);
+                    }
+                });
             }
             case "/garbage" -> {
                 write(out, "SMTP READY, NOT HTTP\r\n\r\n");

@@ -16,7 +16,7 @@ final class Receiver implements AutoCloseable {
 
     /** One request as received: path, the headers that matter, the raw body. */
     record Received(String path, String webhookId, String xSignature, String webhookSignature, String redelivery, byte[] body,
-                    String ecomtrade24Signature, String webhookSignatureSeed002) {
+                    String ecomtrade24Signature, String webhookSignatureSeed002, long receivedAtMillis) {
     }
 
     private final HttpServer server;
@@ -31,7 +31,8 @@ final class Receiver implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             var h = exchange.getRequestHeaders();
             received.add(new Received(path, h.getFirst("webhook-id"), h.getFirst("X-Signature"), h.getFirst("webhook-signature"),
-                    h.getFirst("X-Kassa-Redelivery"), body, h.getFirst("X-Ecomtrade24-Signature"), h.getFirst("X-Webhook-Signature")));
+                    h.getFirst("X-Kassa-Redelivery"), body, h.getFirst("X-Ecomtrade24-Signature"), h.getFirst("X-Webhook-Signature"),
+                    System.currentTimeMillis()));
             int call = calls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             int status = switch (path) {
                 case "/ok" -> 200;
