@@ -425,7 +425,9 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
             return;
         }
         if (attempt.getOutcome() == AttemptOutcome.DELIVERED) {
-            failingSince.delete(endpointKey);
+            if (failingSince.get(endpointKey) != null) {
+                failingSince.delete(endpointKey); // a read, not a changelog write, for every delivery to a healthy endpoint
+            }
             return;
         }
         Long since = failingSince.get(endpointKey);
