@@ -82,7 +82,10 @@ final class NginxReceiver implements AutoCloseable {
     }
 
     /** The POSTs nginx logged so far, and from the first to the last the rate (its log is flushed every second). */
-    record Count(long requests, double perSecond) {
+    record Count(long requests, double perSecond, double firstEpochSeconds) {
+        Count(long requests, double perSecond) {
+            this(requests, perSecond, 0);
+        }
     }
 
     Count count() throws IOException {
@@ -97,7 +100,7 @@ final class NginxReceiver implements AutoCloseable {
         }
         double first = Double.parseDouble(lines.get(0).split(" ")[0]);
         double last = Double.parseDouble(lines.get(lines.size() - 1).split(" ")[0]);
-        return new Count(lines.size(), last > first ? (lines.size() - 1) / (last - first) : 0);
+        return new Count(lines.size(), last > first ? (lines.size() - 1) / (last - first) : 0, first);
     }
 
     /**

@@ -32,6 +32,10 @@ public final class RelayBenchCommand implements Callable<Integer> {
             + "the default) or jdk (a JDK receiver, against a JDK HttpClient loop).")
     String receiver;
 
+    @Option(names = "--held", defaultValue = "0", description = "Also measure a disabled endpoint's held backlog of this many "
+            + "webhooks draining when it is turned back on (nginx; 0 = skip; default: ${DEFAULT-VALUE}).")
+    int held;
+
     @Option(names = "--json", description = "Print one JSON object with the figures instead of the summary.")
     boolean json;
 
@@ -62,6 +66,12 @@ public final class RelayBenchCommand implements Callable<Integer> {
                 t = new RelayBenchmark(kafka).throughput(webhooks, Duration.ofSeconds(90), endpoints);
             }
         }
+        RelayBenchmark.Held h = null;
+        if (held > 0) {
+            try (KafkaCluster kafka = LocalKafka.startTemporary()) {
+                h = new RelayBenchmark(kafka).heldBacklog(held, Duration.ofSeconds(180));
+            }
+        }
         RelayBenchmark.Latency l;
         try (KafkaCluster kafka = LocalKafka.startTemporary()) {
             l = new RelayBenchmark(kafka).latency(rate, Duration.ofSeconds(latencySeconds));
@@ -82,6 +92,12 @@ public final class RelayBenchCommand implements Callable<Integer> {
             figures.put("e2e_p50_ms", l.p50Ms());
             figures.put("e2e_p99_ms", l.p99Ms());
             figures.put("e2e_max_ms", l.maxMs());
+            if (h != null) {
+                figures.put("held_webhooks", h.webhooks());
+                figures.put("held_delivered", h.delivered());
+                figures.put("held_first_after_enable_ms", h.firstAfterMs());
+                figures.put("held_drain_per_s", Math.round(h.drainPerSecond()));
+            }
             if (json) {
                 System.out.println(new ObjectMapper().writeValueAsString(figures));
             } else {
@@ -89,6 +105,10 @@ public final class RelayBenchCommand implements Callable<Integer> {
                 System.out.printf(receiver.equals("nginx") ? "ceiling:      %,8d POSTs/s       (wrk, 64 connections, to the same nginx)%n"
                         : "plain loop:   %,8d POSTs/s       (JDK HttpClient, 1,024 in flight, same receiver)%n", Math.round(t.baselinePerSecond()));
                 System.out.printf("ratio:        %8.2f%n", t.relayPerSecond() / t.baselinePerSecond());
+                if (h != null) {
+                    System.out.printf("held backlog: %,d of %,d delivered after the endpoint was turned back on; first after %,d ms; %,d/s%n",
+                            h.delivered(), h.webhooks(), h.firstAfterMs(), Math.round(h.drainPerSecond()));
+                }
                 System.out.printf("provider callback -> merchant webhook at %,d callbacks/s: %,d of %,d received; p50 %d ms, p99 %d ms, max %d ms%n",
                         rate, l.received(), l.sent(), l.p50Ms(), l.p99Ms(), l.maxMs());
             }

@@ -65,6 +65,70 @@ public final class RelayBenchmark {
     public record Latency(long sent, long received, double ratePerSecond, long p50Ms, long p99Ms, long maxMs) {
     }
 
+    /** A disabled endpoint's held backlog, turned back on: how soon the first arrived, and the drain rate. */
+    public record Held(long webhooks, long delivered, long firstAfterMs, double drainPerSecond) {
+    }
+
+    /**
+     * {@code webhooks} webhooks queued for an endpoint the operator turned off (held, never parked), then the endpoint
+     * turned back on: nginx counts from the first to the last receipt (SPEC.md: resumed within 2 s, in order).
+     */
+    public Held heldBacklog(int webhooks, Duration limit) throws Exception {
+        provision();
+        long merchant = 7004;
+        try (NginxReceiver nginx = NginxReceiver.start()) {
+            writeHeldMerchant(merchant, nginx.url(), false);
+            writeCreatedEvents(merchant, webhooks);
+            RelayService.Config config = fresh(RelayService.Config.defaults(kafka.bootstrapServers(),
+                    Files.createTempDirectory("kassa-bench-held-"), true));
+            try (RelayService relay = RelayService.start(config)) {
+                relay.awaitRunning(Duration.ofMinutes(2));
+                long readBy = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                while (!hasRead(config.applicationId()) && System.nanoTime() < readBy) {
+                    Thread.sleep(200); // sampling the relay's committed offsets until every event is queued (held)
+                }
+                nginx.reset();
+                long enabledAt = System.currentTimeMillis();
+                writeHeldMerchant(merchant, nginx.url(), true);
+                long deadline = System.nanoTime() + limit.toNanos();
+                while (nginx.count().requests() < webhooks && System.nanoTime() < deadline) {
+                    Thread.sleep(250); // sampling nginx's log
+                }
+                Thread.sleep(1500); // the last second of nginx's buffered log
+                NginxReceiver.Count count = nginx.count();
+                return new Held(webhooks, count.requests(), Math.round(count.firstEpochSeconds() * 1000) - enabledAt, count.perSecond());
+            }
+        }
+    }
+
+    /** Whether the relay's group has read the events topic to its end. */
+    private boolean hasRead(String applicationId) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            var read = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ends = new java.util.HashMap<>();
+            for (int p = 0; p < KafkaCeiling.PARTITIONS; p++) {
+                ends.put(new org.apache.kafka.common.TopicPartition(Topics.SESSION_EVENTS.name(), p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            var latest = admin.listOffsets(ends).all().get();
+            return latest.entrySet().stream().allMatch(e -> read.containsKey(e.getKey()) && read.get(e.getKey()).offset() >= e.getValue().offset());
+        }
+    }
+
+    /** A merchant whose one endpoint (not its webhook_url) is turned off, or back on as of now. */
+    private void writeHeldMerchant(long id, String url, boolean enabled) throws Exception {
+        Instant now = Instant.now();
+        var endpoint = dev.kassa.schemas.avro.WebhookEndpoint.newBuilder().setEndpointKey(id * 100 + 1).setUrl(url)
+                .setSecret("whsec_YmVuY2gtc2VjcmV0").setEventFilter(List.of("*")).setEnabled(enabled).setEnabledAt(now)
+                .setCreatedAt(now).build();
+        try (KafkaProducer<Long, Merchant> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                Serdes.Long().serializer(), Topics.MERCHANTS.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(Topics.MERCHANTS.name(), id, Merchant.newBuilder().setMerchantId(id)
+                    .setEmail("bench@example.com").setApiKeyHash("sha256:00").setDomains(List.of("shop.example"))
+                    .setPackage$(MerchantPackage.PRO).setCheckoutMode(CheckoutMode.SMART_ROUTER).setWebhookUrl(null)
+                    .setWebhookSecret(null).setWebhookEndpoints(List.of(endpoint)).setCreatedAt(now).setUpdatedAt(now).build())).get();
+        }
+    }
+
     public Throughput throughput(int webhooks, Duration limit) throws Exception {
         return throughput(webhooks, limit, 1);
     }
