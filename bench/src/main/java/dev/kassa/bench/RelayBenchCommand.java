@@ -85,7 +85,11 @@ public final class RelayBenchCommand implements Callable<Integer> {
             figures.put("relay_deliveries_per_s", Math.round(t.relayPerSecond()));
             figures.put("receiver", receiver);
             figures.put(receiver.equals("nginx") ? "wrk_to_nginx_posts_per_s" : "plain_httpclient_posts_per_s", Math.round(t.baselinePerSecond()));
-            figures.put("ratio", Math.round(t.relayPerSecond() / t.baselinePerSecond() * 100) / 100.0);
+            figures.put("ratio", Math.round(t.relayPerSecond() / t.baselinePerSecond() * 1000) / 1000.0);
+            if (t.apacheLoopPerSecond() > 0) {
+                figures.put("jdk_httpclient_loop_posts_per_s", Math.round(t.jdkLoopPerSecond()));
+                figures.put("apache_httpclient5_loop_posts_per_s", Math.round(t.apacheLoopPerSecond()));
+            }
             figures.put("e2e_rate_per_s", rate);
             figures.put("e2e_sent", l.sent());
             figures.put("e2e_received", l.received());
@@ -104,7 +108,11 @@ public final class RelayBenchCommand implements Callable<Integer> {
                 System.out.printf("relay:        %,8d deliveries/s  (%,d webhooks)%n", Math.round(t.relayPerSecond()), t.webhooks());
                 System.out.printf(receiver.equals("nginx") ? "ceiling:      %,8d POSTs/s       (wrk, 64 connections, to the same nginx)%n"
                         : "plain loop:   %,8d POSTs/s       (JDK HttpClient, 1,024 in flight, same receiver)%n", Math.round(t.baselinePerSecond()));
-                System.out.printf("ratio:        %8.2f%n", t.relayPerSecond() / t.baselinePerSecond());
+                System.out.printf("ratio:        %8.3f%n", t.relayPerSecond() / t.baselinePerSecond());
+                if (t.apacheLoopPerSecond() > 0) {
+                    System.out.printf("clients:      %,8d POSTs/s JDK HttpClient, %,d POSTs/s Apache HttpClient 5 async (bare loops, 64 in flight, same nginx)%n",
+                            Math.round(t.jdkLoopPerSecond()), Math.round(t.apacheLoopPerSecond()));
+                }
                 if (h != null) {
                     System.out.printf("held backlog: %,d of %,d delivered after the endpoint was turned back on; first after %,d ms; %,d/s%n",
                             h.delivered(), h.webhooks(), h.firstAfterMs(), Math.round(h.drainPerSecond()));

@@ -59,7 +59,11 @@ public final class RelayBenchmark {
         this.kafka = kafka;
     }
 
-    public record Throughput(long webhooks, double relayPerSecond, double baselinePerSecond) {
+    public record Throughput(long webhooks, double relayPerSecond, double baselinePerSecond, double jdkLoopPerSecond,
+                             double apacheLoopPerSecond) {
+        public Throughput(long webhooks, double relayPerSecond, double baselinePerSecond) {
+            this(webhooks, relayPerSecond, baselinePerSecond, 0, 0);
+        }
     }
 
     public record Latency(long sent, long received, double ratePerSecond, long p50Ms, long p99Ms, long maxMs) {
@@ -147,6 +151,9 @@ public final class RelayBenchmark {
             wrk.run(nginx.ceilingUrl(), 64, Duration.ofSeconds(3), post, Map.of()); // warm-up
             double ceiling = wrk.run(nginx.ceilingUrl(), 64, Duration.ofSeconds(10), post, Map.of()).requestsPerSecond();
             Files.deleteIfExists(post);
+            // Each client the relay was measured with, alone, to the same nginx (64 in flight).
+            double jdkLoop = HttpClientLoops.jdk(nginx.ceilingUrl(), sampleBody(), Duration.ofSeconds(5));
+            double apacheLoop = HttpClientLoops.apache(nginx.ceilingUrl(), sampleBody(), Duration.ofSeconds(5));
             nginx.reset();
             writeMerchant(merchant, nginx.url(), endpoints);
             writeCreatedEvents(merchant, webhooks);
@@ -160,7 +167,7 @@ public final class RelayBenchmark {
             }
             Thread.sleep(1500); // the last second of nginx's buffered log
             NginxReceiver.Count count = nginx.count();
-            return new Throughput(count.requests(), count.perSecond(), ceiling);
+            return new Throughput(count.requests(), count.perSecond(), ceiling, jdkLoop, apacheLoop);
         }
     }
 

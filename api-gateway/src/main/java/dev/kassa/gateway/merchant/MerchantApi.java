@@ -171,6 +171,10 @@ public final class MerchantApi {
                               @JsonProperty("latency_ms") @Schema(nullable = true, description = "null: not attempted") Long latencyMs,
                               @Schema(allowableValues = {"delivered", "retry_scheduled", "parked", "endpoint_disabled", "unknown"}) String outcome,
                               @Schema(nullable = true) String error,
+                              @Schema(nullable = true, description = "why it failed: timeout (connect, TLS, headers and body within the deadline, default 15 s), "
+                                      + "http_status (not 2xx; redirects are not followed), connection_failed, tls_failed, refused (not a URL Kassa calls), "
+                                      + "protocol_error; null when delivered or not attempted",
+                                      allowableValues = {"timeout", "http_status", "connection_failed", "tls_failed", "refused", "protocol_error"}) String reason,
                               @JsonProperty("next_attempt_at") @Schema(nullable = true) String nextAttemptAt,
                               boolean redelivery,
                               @JsonProperty("response_excerpt") @Schema(nullable = true, description = "the first 1 KB of the answer's body") String responseExcerpt) {

@@ -67,7 +67,7 @@ class WebhookAttemptsController {
         return new MerchantApi.WebhookAttemptView(a.getEventId(),
                 a.getEndpointId() != null ? a.getEndpointId() : WebhookEndpoints.id(a.getMerchantId()), a.getUrl(), a.getAttempt(),
                 a.getAttemptedAt().toString(), a.getStatusCode(), a.getLatencyMs(), a.getOutcome().name().toLowerCase(Locale.ROOT),
-                a.getError(), a.getNextAttemptAt() == null ? null : a.getNextAttemptAt().toString(), a.getRedelivery(),
+                a.getError(), a.getReason(), a.getNextAttemptAt() == null ? null : a.getNextAttemptAt().toString(), a.getRedelivery(),
                 a.getResponseExcerpt());
     }
 }

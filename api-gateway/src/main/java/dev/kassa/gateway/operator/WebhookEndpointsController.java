@@ -174,6 +174,7 @@ class WebhookEndpointsController {
         v.put("latency_ms", a.getLatencyMs());
         v.put("outcome", a.getOutcome().name().toLowerCase(Locale.ROOT));
         v.put("error", a.getError());
+        v.put("reason", a.getReason());
         v.put("next_attempt_at", a.getNextAttemptAt() == null ? null : a.getNextAttemptAt().toString());
         v.put("redelivery", a.getRedelivery());
         v.put("response_excerpt", a.getResponseExcerpt());
