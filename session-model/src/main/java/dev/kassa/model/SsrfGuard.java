@@ -72,7 +72,13 @@ public final class SsrfGuard {
             range("224.0.0.0", 4, "multicast"),
             range("240.0.0.0", 4, "reserved"),
             range("::", 128, "unspecified"),
+            // IPv4-compatible IPv6 (deprecated): ::a.b.c.d reaches a.b.c.d on some stacks.
+            range("::", 96, "IPv4-compatible IPv6"),
             range("64:ff9b::", 96, "NAT64"),
+            range("64:ff9b:1::", 48, "local-use NAT64"),
+            // 6to4 embeds an IPv4 address (2002:0a00:0001:: is 10.0.0.1 behind a relay): never a merchant's endpoint.
+            range("2002::", 16, "6to4"),
+            range("fec0::", 10, "site-local (deprecated)"),
             range("100::", 64, "discard-only"),
             range("2001:db8::", 32, "documentation"),
             range("fc00::", 7, "unique local (private)"),

@@ -40,6 +40,12 @@ class SsrfGuardTest {
             ::,               unspecified
             fd12:3456::1,     unique local
             192.0.0.8,        IETF
+            ::10.0.0.1,       IPv4-compatible
+            ::127.0.0.1,      IPv4-compatible
+            64:ff9b:1::a00:1, local-use NAT64
+            2002:a00:1::1,    6to4
+            2002:7f00:1::1,   6to4
+            fec0::1,          site-local
             """)
     void blocked_addresses(String address, String kind) throws Exception {
         assertThat(production.refusal(InetAddress.getByName(address))).get().asString().contains(kind);
