@@ -148,4 +148,28 @@ class EndpointDeliveryTest {
             assertThat(left.hasNext()).as("the old store is emptied").isFalse();
         }
     }
+
+    @Test
+    void heads_due_in_the_index_by_time_are_moved_to_the_index_by_endpoint_and_delivered_in_order() {
+        relay = new RelayDriver(RetrySchedule.DEFAULT);
+        ScriptedReceiver receiver = relay.receiver();
+        relay.merchant(6, receiver.url("/ok"));
+        // What the relay before the index by endpoint left: a queue per session and endpoint, its head due by time.
+        org.apache.kafka.streams.state.KeyValueStore<Bytes, WebhookDelivery> queues = relay.store(RelayTopology.DELIVERIES_STORE);
+        org.apache.kafka.streams.state.KeyValueStore<Bytes, Long> byTime = relay.store(RelayTopology.TIME_ORDERED_DUE_STORE);
+        for (long sequence = 1; sequence <= 2; sequence++) {
+            queues.put(DeliveryProcessor.deliveryKey(new DeliveryProcessor.Queue(600, 6), sequence),
+                    WebhookDelivery.newBuilder().setEventId("evt_600_" + sequence).setSessionId(600).setMerchantId(6).setSequence(sequence)
+                            .setBody(ByteBuffer.wrap(("{\"sequence\":" + sequence + "}").getBytes())).setAttempts(0)
+                            .setNextAttemptAt(relay.now()).setCreatedAt(relay.now()).setEndpointKey(6L).build());
+        }
+        byTime.put(Bytes.wrap(ByteBuffer.allocate(24).putLong(relay.now().toEpochMilli()).putLong(600).putLong(6).array()), 6L);
+
+        relay.runUntil(() -> receiver.received("/ok").size() == 2, Duration.ofSeconds(10));
+
+        assertThat(receiver.received("/ok")).extracting(ScriptedReceiver.Received::webhookId).containsExactly("evt_600_1", "evt_600_2");
+        try (var left = byTime.all()) {
+            assertThat(left.hasNext()).as("the old index is emptied").isFalse();
+        }
+    }
 }
