@@ -49,7 +49,7 @@ class PrometheusTest {
             System.out.println(reason);
             Assumptions.abort(reason);
         }
-        assertThat(run(null, "/usr/bin/promtool", "check", "rules", ALERTS.toString())).contains("SUCCESS: 6 rules found");
+        assertThat(run(null, "/usr/bin/promtool", "check", "rules", ALERTS.toString())).contains("SUCCESS: 7 rules found");
 
         Path data = Files.createDirectories(dir.resolve("kassa"));
         try (DevEnvironment env = DevEnvironment.start(data, FreePorts.pick(), FreePorts.pick())) {
