@@ -199,7 +199,7 @@ public final class HttpDispatcher implements Dispatcher {
             }
         });
         AsyncRequestProducer producer = http.build();
-        WebhookAnswer consumer = new WebhookAnswer();
+        WebhookAnswer consumer = new WebhookAnswer(result::isDone);
         return client.execute(producer, consumer, null, new FutureCallback<WebhookAnswer.Answer>() {
             @Override
             public void completed(WebhookAnswer.Answer answer) {

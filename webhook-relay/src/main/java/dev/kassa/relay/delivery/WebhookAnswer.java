@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
@@ -29,6 +30,7 @@ final class WebhookAnswer implements AsyncResponseConsumer<WebhookAnswer.Answer>
     }
 
     private volatile Answer cutShort;
+    private final BooleanSupplier over;
     private final byte[] kept = new byte[Dispatcher.Outcome.EXCERPT_BYTES];
     private int length;
     private int status;
@@ -36,13 +38,30 @@ final class WebhookAnswer implements AsyncResponseConsumer<WebhookAnswer.Answer>
     private int informational;
     private FutureCallback<Answer> callback;
 
+    /** @param over whether the attempt is already over (its deadline passed): anything that still arrives ends it */
+    WebhookAnswer(BooleanSupplier over) {
+        this.over = over;
+    }
+
+    /**
+     * A cancelled exchange normally closes its connection at once; one cancelled while it was still being set up can
+     * live on. The first byte it then receives closes it here, so a receiver that trickles can never keep one open.
+     */
+    private void stillWanted() throws IOException {
+        if (over.getAsBoolean()) {
+            throw new IOException("the attempt's deadline has passed: not read further");
+        }
+    }
+
     /** The answer whose body was longer than a kilobyte (its exchange then failed on purpose), or null. */
     Answer cutShort() {
         return cutShort;
     }
 
     @Override
-    public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context, FutureCallback<Answer> done) {
+    public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context, FutureCallback<Answer> done)
+            throws IOException {
+        stillWanted();
         status = response.getCode();
         Header header = response.getFirstHeader("Retry-After");
         retryAfter = header == null ? null : header.getValue();
@@ -54,7 +73,8 @@ final class WebhookAnswer implements AsyncResponseConsumer<WebhookAnswer.Answer>
     }
 
     @Override
-    public void informationResponse(HttpResponse response, HttpContext context) throws ProtocolException {
+    public void informationResponse(HttpResponse response, HttpContext context) throws ProtocolException, IOException {
+        stillWanted();
         if (++informational > MAX_INFORMATIONAL) {
             throw new ProtocolException("more than " + MAX_INFORMATIONAL + " informational (1xx) answers before the answer");
         }
@@ -67,6 +87,7 @@ final class WebhookAnswer implements AsyncResponseConsumer<WebhookAnswer.Answer>
 
     @Override
     public void consume(ByteBuffer src) throws IOException {
+        stillWanted();
         int take = Math.min(src.remaining(), kept.length - length);
         src.get(kept, length, take);
         length += take;
