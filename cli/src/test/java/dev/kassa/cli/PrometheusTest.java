@@ -102,7 +102,7 @@ class PrometheusTest {
                     }
                 }
                 JsonNode rules = JSON.readTree(get(api + "rules"));
-                assertThat(rules.at("/data/groups/0/rules")).hasSize(6)
+                assertThat(rules.at("/data/groups/0/rules")).hasSize(7)
                         .allSatisfy(rule -> assertThat(rule.get("health").asText()).as(rule.get("name").asText()).isEqualTo("ok"));
             } finally {
                 prometheus.destroy();
