@@ -20,6 +20,7 @@ import dev.kassa.schemas.avro.SessionCreated;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionStatus;
 import dev.kassa.schemas.avro.StartPaymentAttempt;
+import dev.kassa.schemas.avro.WebhookEndpoint;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -109,9 +113,9 @@ public final class RelayBenchmark {
     private boolean hasRead(String applicationId) throws Exception {
         try (Admin admin = kafka.admin()) {
             var read = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
-            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ends = new java.util.HashMap<>();
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
             for (int p = 0; p < KafkaCeiling.PARTITIONS; p++) {
-                ends.put(new org.apache.kafka.common.TopicPartition(Topics.SESSION_EVENTS.name(), p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+                ends.put(new TopicPartition(Topics.SESSION_EVENTS.name(), p), OffsetSpec.latest());
             }
             var latest = admin.listOffsets(ends).all().get();
             return latest.entrySet().stream().allMatch(e -> read.containsKey(e.getKey()) && read.get(e.getKey()).offset() >= e.getValue().offset());
@@ -121,7 +125,7 @@ public final class RelayBenchmark {
     /** A merchant whose one endpoint (not its webhook_url) is turned off, or back on as of now. */
     private void writeHeldMerchant(long id, String url, boolean enabled) throws Exception {
         Instant now = Instant.now();
-        var endpoint = dev.kassa.schemas.avro.WebhookEndpoint.newBuilder().setEndpointKey(id * 100 + 1).setUrl(url)
+        var endpoint = WebhookEndpoint.newBuilder().setEndpointKey(id * 100 + 1).setUrl(url)
                 .setSecret("whsec_YmVuY2gtc2VjcmV0").setEventFilter(List.of("*")).setEnabled(enabled).setEnabledAt(now)
                 .setCreatedAt(now).build();
         try (KafkaProducer<Long, Merchant> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
@@ -351,9 +355,9 @@ public final class RelayBenchmark {
     }
 
     private void writeMerchant(long id, String url, int endpoints) throws Exception {
-        List<dev.kassa.schemas.avro.WebhookEndpoint> more = new ArrayList<>();
+        List<WebhookEndpoint> more = new ArrayList<>();
         for (int i = 1; i < endpoints; i++) {
-            more.add(dev.kassa.schemas.avro.WebhookEndpoint.newBuilder().setEndpointKey(id * 100 + i).setUrl(url + "?endpoint=" + i)
+            more.add(WebhookEndpoint.newBuilder().setEndpointKey(id * 100 + i).setUrl(url + "?endpoint=" + i)
                     .setSecret("whsec_YmVuY2gtc2VjcmV0").setEventFilter(List.of("*")).setEnabled(true).setCreatedAt(Instant.now()).build());
         }
         try (KafkaProducer<Long, Merchant> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),

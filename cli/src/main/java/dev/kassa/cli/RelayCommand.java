@@ -10,6 +10,7 @@ import dev.kassa.relay.stream.RelaySettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -88,9 +89,9 @@ final class RelayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--disable-endpoint-after: " + e.getMessage().replace("retry delay", "delay") + ".");
         }
-        java.time.Duration deadline;
+        Duration deadline;
         try {
-            deadline = dev.kassa.model.RetrySchedule.parse(attemptDeadline).delays().get(0);
+            deadline = RetrySchedule.parse(attemptDeadline).delays().get(0);
         } catch (IllegalArgumentException e) {
             throw new UserError("--attempt-deadline: " + e.getMessage().replace("retry delay", "delay") + ".");
         }

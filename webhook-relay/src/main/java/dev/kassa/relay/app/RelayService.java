@@ -4,6 +4,7 @@ import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.relay.stream.RelayMetrics;
 import dev.kassa.observability.Health;
 import dev.kassa.observability.KassaMetrics;
+import dev.kassa.relay.delivery.DeliveryLanes;
 import dev.kassa.relay.delivery.HttpDispatcher;
 import dev.kassa.model.SsrfGuard;
 import dev.kassa.relay.stream.AttemptSink;
@@ -48,14 +49,15 @@ public final class RelayService implements AutoCloseable {
     }
 
     private final KafkaStreams streams;
-    private final HttpDispatcher dispatcher;
+    private final DeliveryLanes lanes;
     private final TopicProducer producer;
     private final CountDownLatch running = new CountDownLatch(1);
     private AutoCloseable streamsMetrics;
     private AutoCloseable health;
 
     private RelayService(Config config) {
-        this.dispatcher = new HttpDispatcher(new SsrfGuard(config.allowLoopback()), config.requestTimeout(), config.settings().clock());
+        this.lanes = new DeliveryLanes(new HttpDispatcher(new SsrfGuard(config.allowLoopback()), config.requestTimeout(),
+                config.settings().clock()), config.settings().lanes(), config.settings().clock());
         this.producer = new TopicProducer(config.kafka().config(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -103,7 +105,7 @@ public final class RelayService implements AutoCloseable {
         // recognised and dropped): process whatever arrives, never wait for an empty partition to catch up.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         p.putAll(config.overrides());
-        this.streams = new KafkaStreams(RelayTopology.build(config.settings(), dispatcher, sink), config.kafka().streams(p));
+        this.streams = new KafkaStreams(RelayTopology.build(config.settings(), lanes, sink), config.kafka().streams(p));
         streams.setStateListener((next, previous) -> {
             if (next == KafkaStreams.State.RUNNING) {
                 running.countDown();
@@ -146,6 +148,7 @@ public final class RelayService implements AutoCloseable {
         streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         producer.close(Duration.ofSeconds(10));
-        dispatcher.close();
+        RelayMetrics.forget(lanes);
+        lanes.close(); // and its HTTP client
     }
 }

@@ -293,7 +293,7 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
                     continue;
                 }
                 DeliveryDecider.Decision decision = deciderFor(merchantId).decide(view(head), new DeliveryDecider.Due(endpoint), now);
-                if (decision instanceof DeliveryDecider.Hold hold) {
+                if (decision instanceof DeliveryDecider.Hold) {
                     // Disabled: every head keeps its place and its attempts; re-enabling resumes them within a second.
                     due.notBefore(endpointKey, now.plus(HELD_LOOK_AGAIN));
                     break;

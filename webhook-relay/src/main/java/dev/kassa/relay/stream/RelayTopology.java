@@ -43,6 +43,11 @@ public final class RelayTopology {
     }
 
     public static Topology build(RelaySettings settings, Dispatcher dispatcher, AttemptSink sink) {
+        return build(settings, new DeliveryLanes(dispatcher, settings.lanes(), settings.clock()), sink);
+    }
+
+    /** With the lanes of the relay that runs it (it closes them, and forgets their meters, when it stops). */
+    public static Topology build(RelaySettings settings, DeliveryLanes lanes, AttemptSink sink) {
         Topology topology = new Topology();
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MERCHANTS_STORE),
                         Serdes.Long(), new AvroSerde<>(Merchant.class)).withLoggingDisabled(),
@@ -61,7 +66,6 @@ public final class RelayTopology {
                 Topics.WEBHOOK_REDELIVERIES.valueSerde().deserializer(), Topics.WEBHOOK_REDELIVERIES.name());
         // One throttle and one set of lanes per relay instance, shared by its tasks.
         EndpointThrottle throttle = new EndpointThrottle();
-        DeliveryLanes lanes = new DeliveryLanes(dispatcher, settings.lanes(), settings.clock());
         RelayMetrics.watch(lanes);
         topology.addProcessor(PROCESSOR, () -> new DeliveryProcessor(settings, lanes, sink, throttle), "events", "attempts",
                 "redeliveries");
