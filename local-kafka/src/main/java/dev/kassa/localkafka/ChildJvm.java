@@ -13,6 +13,15 @@ import java.util.List;
  */
 public final class ChildJvm {
 
+    /**
+     * Several of these share a small machine with their parent (seven in {@code kassa chaos}, on two cores in CI) and live
+     * for minutes: the C2 compiler alone then took a third of each one's CPU, and the processes starved each other (load
+     * average 20-30 on 2 cores; the aggregate's transactions then lagged ~20 s). C1 only, and the serial collector (no
+     * parallel GC threads), keep each one light; their code runs a little slower, which a test at a few requests a second
+     * never notices. Production processes ({@code ./kassa}, the image) keep the JVM's defaults.
+     */
+    static final List<String> LEAN_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     private ChildJvm() {
     }
 
@@ -27,6 +36,7 @@ public final class ChildJvm {
         Files.createDirectories(logs);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(LEAN_JVM);
         command.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.kassa.schemas.avro");
         command.add("-Djdk.httpclient.allowRestrictedHeaders=host");
         command.add("-Dkassa.test.logs=" + logs.resolve(name).toAbsolutePath());
