@@ -70,6 +70,10 @@ public final class KafkaNodeMain {
         p.put("default.replication.factor", String.valueOf(rf));
         p.put("min.insync.replicas", String.valueOf(isr));
         p.put("group.initial.rebalance.delay.ms", "0");
+        // Transactions v2: a produce that meets the previous transaction's markers still being written waits here, on
+        // the broker, retried every 20 ms, rather than going back to the producer and its own back-off (default: only
+        // 100 ms here, then CONCURRENT_TRANSACTIONS to the client). Below request.timeout.ms, as it must be.
+        p.put("add.partitions.to.txn.retry.backoff.max.ms", LocalKafka.ADD_PARTITIONS_RETRY_MAX_MS);
         p.put("auto.create.topics.enable", "false");
         return p;
     }

@@ -29,6 +29,9 @@ public final class LocalKafka implements KafkaCluster {
 
     private static final String META_PROPERTIES = "meta.properties";
 
+    /** How long a broker itself retries a produce that meets a transaction still completing (see the node settings below). */
+    static final String ADD_PARTITIONS_RETRY_MAX_MS = "5000";
+
     private final KafkaRaftServer server;
     private final Path dataDir;
     private final int brokerPort;
@@ -165,6 +168,10 @@ public final class LocalKafka implements KafkaCluster {
         p.put("default.replication.factor", "1");
         p.put("min.insync.replicas", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // Transactions v2: a produce that meets the previous transaction's markers still being written waits here, on
+        // the broker, retried every 20 ms, rather than going back to the producer and its own back-off (default: only
+        // 100 ms here, then CONCURRENT_TRANSACTIONS to the client). Below request.timeout.ms, as it must be.
+        p.put("add.partitions.to.txn.retry.backoff.max.ms", ADD_PARTITIONS_RETRY_MAX_MS);
         // Kassa creates every topic with its declared config; a typo in a topic name must fail, not create a topic.
         p.put("auto.create.topics.enable", "false");
         p.put("log.cleaner.backoff.ms", "1000");

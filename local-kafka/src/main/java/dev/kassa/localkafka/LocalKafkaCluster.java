@@ -43,6 +43,7 @@ public final class LocalKafkaCluster implements KafkaCluster {
                     .setConfigProp("share.coordinator.state.topic.replication.factor", String.valueOf(rf))
                     .setConfigProp("share.coordinator.state.topic.min.isr", String.valueOf(Math.max(1, rf - 1)))
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .setConfigProp("add.partitions.to.txn.retry.backoff.max.ms", LocalKafka.ADD_PARTITIONS_RETRY_MAX_MS)
                     .setConfigProp("auto.create.topics.enable", "false")
                     .build();
             kit.format();

@@ -6,6 +6,7 @@ import dev.kassa.aggregate.stream.AggregateSettings;
 import dev.kassa.aggregate.stream.SessionTopology;
 import dev.kassa.observability.Health;
 import dev.kassa.observability.KassaMetrics;
+import dev.kassa.schemas.ExactlyOnce;
 import dev.kassa.schemas.GroupMembership;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,7 +47,7 @@ public final class AggregateService implements AutoCloseable {
         Properties streamsProperties() {
             Properties p = new Properties();
             p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-            p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+            ExactlyOnce.apply(p);
             // Under exactly-once, results become visible to read_committed readers only at commit: this is the
             // latency floor of every synchronous API answer.
             p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());

@@ -10,6 +10,7 @@ import dev.kassa.model.SsrfGuard;
 import dev.kassa.relay.stream.AttemptSink;
 import dev.kassa.relay.stream.RelaySettings;
 import dev.kassa.relay.stream.RelayTopology;
+import dev.kassa.schemas.ExactlyOnce;
 import dev.kassa.schemas.GroupMembership;
 import dev.kassa.schemas.TopicProducer;
 import dev.kassa.schemas.Topics;
@@ -93,7 +94,7 @@ public final class RelayService implements AutoCloseable {
         // written and the second one's not; the restore then brought back "seen" without the webhook, which was never
         // sent (RelayEndToEndTest caught it, 1 in 600). Transactions make both, and the input offsets, one step. The
         // HTTP calls stay at-least-once: no transaction covers them.
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        ExactlyOnce.apply(p);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Static membership: a restart after kill -9 takes its place back without waiting out the old session.
