@@ -39,9 +39,24 @@ public final class WebhookEndpoints {
             return disabledReason == null;
         }
 
-        /** Whether a webhook about a session now in {@code status} goes here. */
-        public boolean accepts(String status) {
-            return eventFilter.contains("*") || eventFilter.contains(status.toLowerCase(Locale.ROOT));
+        /**
+         * Whether a webhook of {@code type} about a session now in {@code status} goes here. A filter names {@code *}, types
+         * ({@code checkout.session.paid}), families ({@code refund.*}) or statuses; a status is its
+         * {@code checkout.session.<status>} type, so ["paid"] never receives a refund of a paid session. A full refund is
+         * announced as {@code refund.succeeded} with the status {@code refunded}: ["refunded"] and
+         * ["checkout.session.refunded"] receive it.
+         */
+        public boolean accepts(String status, String type) {
+            String refunded = "checkout.session.refunded";
+            for (String entry : eventFilter) {
+                String wanted = entry.contains(".") || entry.equals("*") ? entry : "checkout.session." + entry.toLowerCase(Locale.ROOT);
+                if (wanted.equals("*") || wanted.equals(type)
+                        || (wanted.endsWith(".*") && type.startsWith(wanted.substring(0, wanted.length() - 1)))
+                        || (wanted.equals(refunded) && type.startsWith("refund.") && "refunded".equalsIgnoreCase(status))) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** The previous secret while its overlap lasts, else null. */

@@ -2,6 +2,7 @@ package dev.kassa.log;
 
 import dev.kassa.model.SessionFold;
 import dev.kassa.model.WebhookPayload;
+import dev.kassa.model.WebhookTypes;
 import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.RedeliveryRequest;
@@ -106,7 +107,8 @@ public final class Redeliveries {
         SessionFold.LogFold fold = new SessionFold.LogFold();
         List<RedeliveryRequest> requests = new ArrayList<>();
         for (SessionEvent event : log) {
-            if (fold.accept(event) instanceof SessionFold.Folded folded && selection.matches(event)) {
+            // An event that announced nothing (a refund's reservation) had no webhook, so it has none to send again.
+            if (fold.accept(event) instanceof SessionFold.Folded folded && selection.matches(event) && WebhookTypes.of(event) != null) {
                 requests.add(new RedeliveryRequest("redeliver-" + event.getEventId() + "-" + now.toEpochMilli(), event.getEventId(),
                         event.getSessionId(), event.getMerchantId(), event.getSequence(),
                         ByteBuffer.wrap(WebhookPayload.body(event, folded.after())), now, requestedBy, selection.endpointId()));

@@ -2,6 +2,8 @@ package dev.kassa.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kassa.schemas.avro.RefundPhase;
+import dev.kassa.schemas.avro.RefundRecorded;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
 import java.util.LinkedHashMap;
@@ -41,11 +43,30 @@ public final class WebhookPayload {
         }
     }
 
-    /** The exact bytes to send. */
+    /** The {@code refund} object of a {@code refund.*} webhook: the refund itself, beside the session's totals. */
+    private static Map<String, Object> refund(RefundRecorded refund, String currency) {
+        Map<String, Object> object = new LinkedHashMap<>();
+        object.put("refund_id", refund.getRefundId());
+        object.put("amount", Money.toDecimal(refund.getAmountMinor(), currency));
+        object.put("currency", currency);
+        object.put("status", refund.getPhase() == RefundPhase.REFUSED ? "failed" : "succeeded");
+        object.put("reason", refund.getReason());
+        return object;
+    }
+
+    /**
+     * The exact bytes to send for an event that announces something ({@link WebhookTypes#of(SessionEvent)} not null);
+     * {@code state} is the session after it.
+     */
     public static byte[] body(SessionEvent event, SessionState state) {
+        String type = WebhookTypes.of(event);
+        if (type == null) {
+            throw new IllegalArgumentException("event " + event.getEventId() + " announces nothing; no webhook is sent for it");
+        }
         SessionView view = SessionView.of(state);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("event", "payment.session");
+        body.put("type", type);
         body.put("event_id", event.getEventId());
         body.put("session_id", event.getSessionId());
         body.put("order_id", view.orderId());
@@ -67,6 +88,9 @@ public final class WebhookPayload {
         body.putAll(view.references());
         if (view.refundedMinor() > 0) {
             body.put("refunded_amount", view.refundedAmount());
+        }
+        if (event.getPayload() instanceof RefundRecorded refund) {
+            body.put("refund", refund(refund, state.getCurrency()));
         }
         body.put("late", view.late());
         body.put("created_at", view.createdAt());

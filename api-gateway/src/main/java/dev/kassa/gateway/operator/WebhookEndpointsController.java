@@ -8,6 +8,7 @@ import dev.kassa.gateway.Secrets;
 import dev.kassa.gateway.SessionCommands;
 import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.model.ErrorCode;
+import dev.kassa.model.WebhookTypes;
 import dev.kassa.schemas.SecretKeyring;
 import dev.kassa.schemas.WebhookEndpoints;
 import dev.kassa.schemas.avro.Merchant;
@@ -208,18 +209,20 @@ class WebhookEndpointsController {
         if (node == null || node.isNull()) {
             return List.of("*");
         }
-        if (!node.isArray() || node.isEmpty() || node.size() > STATUSES.size() + 1) {
-            throw new ApiError(ErrorCode.INVALID_EVENT_FILTER, "'event_filter' must be a list of statuses (e.g. [\"paid\"]) or [\"*\"]");
+        if (!node.isArray() || node.isEmpty() || node.size() > WebhookTypes.CATALOGUE.size() + STATUSES.size() + 1) {
+            throw new ApiError(ErrorCode.INVALID_EVENT_FILTER,
+                    "'event_filter' must be a list of event types (e.g. [\"checkout.session.paid\", \"refund.*\"]), statuses, or [\"*\"]");
         }
         List<String> filter = new ArrayList<>();
         for (JsonNode item : node) {
-            String status = item.isTextual() ? item.asText().toLowerCase(Locale.ROOT) : "";
-            if (!status.equals("*") && !STATUSES.contains(status)) {
+            String entry = item.isTextual() ? item.asText().toLowerCase(Locale.ROOT) : "";
+            if (!WebhookTypes.isFilter(entry)) {
                 throw new ApiError(ErrorCode.INVALID_EVENT_FILTER, "'event_filter' names '" + item.asText()
-                        + "', which is not a status; use " + String.join(", ", STATUSES.stream().sorted().toList()) + " or *");
+                        + "', which is neither an event type nor a status; use one of " + String.join(", ", WebhookTypes.CATALOGUE)
+                        + ", a family such as refund.*, a status (" + String.join(", ", STATUSES.stream().sorted().toList()) + ") or *");
             }
-            if (!filter.contains(status)) {
-                filter.add(status);
+            if (!filter.contains(entry)) {
+                filter.add(entry);
             }
         }
         return filter.contains("*") ? List.of("*") : filter;

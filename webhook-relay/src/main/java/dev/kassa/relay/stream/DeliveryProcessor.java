@@ -7,6 +7,7 @@ import dev.kassa.relay.delivery.DeliveryDecider;
 import dev.kassa.relay.delivery.DeliveryLanes;
 import dev.kassa.relay.delivery.Dispatcher;
 import dev.kassa.model.WebhookPayload;
+import dev.kassa.model.WebhookTypes;
 import dev.kassa.schemas.avro.AttemptOutcome;
 import dev.kassa.schemas.WebhookEndpoints;
 import dev.kassa.model.SessionView;
@@ -188,11 +189,15 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         if (endpoints.isEmpty()) {
             return; // the merchant polls instead; nothing to deliver
         }
+        String type = WebhookTypes.of(event);
+        if (type == null) {
+            return; // an internal step (a refund's reservation) or a status the merchant already has: nothing to announce
+        }
         String status = SessionView.status(state.getStatus());
         Instant now = settings.clock().instant();
         ByteBuffer body = null;
         for (WebhookEndpoints.Endpoint endpoint : endpoints) {
-            if (!endpoint.accepts(status)) {
+            if (!endpoint.accepts(status, type)) {
                 continue; // not an event this endpoint asked for
             }
             if (body == null) {
