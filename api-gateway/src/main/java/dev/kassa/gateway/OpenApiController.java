@@ -2,7 +2,10 @@ package dev.kassa.gateway;
 
 import dev.kassa.gateway.merchant.MerchantApi;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kassa.model.ErrorCode;
+import dev.kassa.model.WebhookSchemas;
+import dev.kassa.model.WebhookTypes;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
@@ -89,12 +92,19 @@ class OpenApiController {
                 .header("X-Content-Type-Options", "nosniff");
     }
 
-    /** The generated document and the catalogue, as one YAML text (a top-level {@code x-} key is allowed by OpenAPI). */
+    /**
+     * The generated document, the webhooks Kassa sends and the error catalogue, as one YAML text (a top-level {@code x-}
+     * key is allowed by OpenAPI). The webhooks are OpenAPI 3.1's {@code webhooks}, one per type of
+     * {@link WebhookTypes#CATALOGUE}, each body's schema from {@link WebhookSchemas} (the code the payload is tested
+     * against), written as JSON, which YAML reads as it is; the version line says 3.1 for them.
+     */
     static String document() {
-        StringBuilder yaml = new StringBuilder(new String(read(GENERATED), StandardCharsets.UTF_8));
+        String generated = new String(read(GENERATED), StandardCharsets.UTF_8);
+        StringBuilder yaml = new StringBuilder(generated.replaceFirst("(?m)^openapi: 3\\.0\\.\\d+$", "openapi: 3.1.0"));
         if (yaml.charAt(yaml.length() - 1) != '\n') {
             yaml.append('\n');
         }
+        yaml.append("webhooks: ").append(webhooks()).append('\n');
         yaml.append("x-error-codes:\n");
         for (ErrorCode code : ErrorCode.values()) {
             yaml.append("- code: ").append(code.code()).append('\n')
@@ -102,6 +112,25 @@ class OpenApiController {
                     .append("  meaning: \"").append(code.meaning().replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
         }
         return yaml.toString();
+    }
+
+    /** One path item per webhook type: a POST to the merchant's endpoint with the signed body of that type. */
+    private static String webhooks() {
+        ObjectNode webhooks = Json.MAPPER.createObjectNode();
+        for (String type : WebhookTypes.CATALOGUE) {
+            ObjectNode post = webhooks.putObject(type).putObject("post");
+            post.put("summary", type);
+            post.put("description", WebhookSchemas.describe(type) + " Signed with X-Signature (hex HMAC-SHA256 of the raw body) and the "
+                    + "Standard Webhooks headers; the same event_id on every retry and replay.");
+            post.putObject("requestBody").put("required", true).putObject("content").putObject("application/json")
+                    .set("schema", WebhookSchemas.of(type));
+            post.putObject("responses").putObject("2XX").put("description", "Received; any other answer, or none within 15 s, is retried.");
+        }
+        try {
+            return Json.MAPPER.writeValueAsString(webhooks);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings always serializes", e);
+        }
     }
 
     private static byte[] read(String resource) {

@@ -122,8 +122,12 @@ final class EndpointsCommand implements Runnable {
         Settings settings = new Settings();
         @Option(names = "--enabled", arity = "1", description = "true or false; enabling resumes its held webhooks in order.")
         Boolean enabled;
-        @Option(names = "--rotate-secret", description = "A new secret (printed once); the old one signs too for 24 h.")
+        @Option(names = "--rotate-secret", description = "A new secret (printed once); the old one keeps signing X-Signature "
+                + "(and signs webhook-signature beside the new one) for 24 h.")
         boolean rotateSecret;
+
+        @Option(names = "--end-secret-overlap", description = "The receiver has the new secret: the old one stops signing now.")
+        boolean endSecretOverlap;
         @Spec
         CommandSpec spec;
 
@@ -139,6 +143,12 @@ final class EndpointsCommand implements Runnable {
             }
             if (rotateSecret) {
                 body.put("rotate_secret", true);
+            }
+            if (endSecretOverlap) {
+                if (rotateSecret) {
+                    throw new UserError("--rotate-secret starts an overlap and --end-secret-overlap ends one; use one at a time.");
+                }
+                body.put("end_secret_overlap", true);
             }
             if (body.isEmpty()) {
                 throw new UserError("nothing to change; name at least one option (see --help).");

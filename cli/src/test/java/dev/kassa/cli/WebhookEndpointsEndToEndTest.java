@@ -87,6 +87,10 @@ class WebhookEndpointsEndToEndTest {
             return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
         }
 
+        List<String> types(long session) {
+            return accepted.stream().filter(b -> b.path("session_id").asLong() == session).map(b -> b.path("type").asText()).toList();
+        }
+
         List<String> statuses(long session) {
             return accepted.stream().filter(b -> b.path("session_id").asLong() == session).map(b -> b.path("status").asText()).toList();
         }
@@ -146,6 +150,45 @@ class WebhookEndpointsEndToEndTest {
             assertThat(everything.refused).isEmpty();
             // The failing endpoint is retrying its first webhook meanwhile; it held up nobody.
             assertThat(failing.accepted).allSatisfy(b -> assertThat(b.path("status").asText()).isEqualTo("created"));
+
+            // Refunds are refunds: a partial and then the rest, each announced once as refund.succeeded with its refund;
+            // the paid-only endpoint (a seed receiver that ships on paid) hears nothing more, and nobody hears "paid" again.
+            json(send(g, "POST", "/gateway/refund.php", "Bearer " + key, "{\"session_id\":" + session + ",\"amount\":\"2.50\"}",
+                    "rf-partial"), 200);
+            json(send(g, "POST", "/gateway/refund.php", "Bearer " + key, "{\"session_id\":" + session + "}", "rf-rest"), 200);
+            await().atMost(Duration.ofSeconds(60)).until(() -> everything.types(session).size() >= 5);
+            assertThat(everything.types(session)).containsExactly("checkout.session.created", "checkout.session.pending",
+                    "checkout.session.paid", "refund.succeeded", "refund.succeeded");
+            List<JsonNode> refunds = everything.accepted.stream().filter(b -> b.path("type").asText().startsWith("refund.")).toList();
+            assertThat(refunds.get(0).at("/refund/amount").asText()).isEqualTo("2.50");
+            assertThat(refunds.get(0).path("status").asText()).isEqualTo("paid");
+            assertThat(refunds.get(1).at("/refund/amount").asText()).isEqualTo("10.00");
+            assertThat(refunds.get(1).path("status").asText()).isEqualTo("refunded");
+            assertThat(refunds.get(1).path("refunded_amount").asText()).isEqualTo("12.50");
+            // Every body validates against the schema the OpenAPI document publishes for its type (3.1 webhooks).
+            JsonNode webhooks = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                    .readTree(send(g, "GET", "/openapi.yml", null, null).body()).get("webhooks");
+            for (JsonNode body : everything.accepted) {
+                JsonNode schema = webhooks.at("/" + body.path("type").asText().replace("/", "~1") + "/post/requestBody/content/application~1json/schema");
+                assertThat(schema.isMissingNode()).as("the document has the type of %s", body).isFalse();
+                assertThat(com.networknt.schema.JsonSchemaFactory.getInstance(com.networknt.schema.SpecVersion.VersionFlag.V202012)
+                        .getSchema(schema).validate(body)).as("%s", body).isEmpty();
+            }
+            assertThat(paidOnly.types(session)).containsExactly("checkout.session.paid");
+
+            // A rotation a seed receiver survives: while the old secret overlaps, X-Signature keeps being made with it, so
+            // the deployed receiver (seed 003's check, still holding the old secret) accepts every webhook at once; once
+            // the merchant ends the overlap and deploys the new secret, the new one signs.
+            String ledger = second.get("endpoint_id").asText();
+            String rotatedSecret = json(send(g, "PATCH", endpoints + "/" + ledger, "Bearer " + ADMIN, "{\"rotate_secret\":true}"), 200)
+                    .get("secret").asText();
+            long during = create(g, key, "ROTATE-DURING");
+            await().atMost(Duration.ofSeconds(60)).until(() -> everything.types(during).contains("checkout.session.created"));
+            assertThat(everything.refused).as("refused while the old secret overlaps").isEmpty();
+            json(send(g, "PATCH", endpoints + "/" + ledger, "Bearer " + ADMIN, "{\"end_secret_overlap\":true}"), 200);
+            everything.secret = rotatedSecret;
+            long after = create(g, key, "ROTATE-AFTER");
+            await().atMost(Duration.ofSeconds(60)).until(() -> everything.types(after).contains("checkout.session.created"));
 
             // Every attempt, readable by the merchant with its key.
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -214,11 +257,19 @@ class WebhookEndpointsEndToEndTest {
     }
 
     private static HttpResponse<String> send(String base, String method, String path, String authorization, String body) throws Exception {
+        return send(base, method, path, authorization, body, null);
+    }
+
+    private static HttpResponse<String> send(String base, String method, String path, String authorization, String body,
+                                             String idempotencyKey) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             request.header("Authorization", authorization);
+        }
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
         }
         return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

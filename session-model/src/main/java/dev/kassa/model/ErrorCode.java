@@ -35,7 +35,7 @@ public enum ErrorCode {
     INVALID_SESSION_ID(400, "`session_id` is not a session id"),
     INVALID_WEBHOOK_URL(400, "a webhook URL is not an https URL (http in development), is longer than 2,048 characters, or points to a loopback, private, link-local or metadata address"),
     TOO_MANY_WEBHOOK_ENDPOINTS(400, "the merchant has 10 webhook endpoints, the most there may be"),
-    INVALID_EVENT_FILTER(400, "`event_filter` is not a list of session statuses or [\"*\"]"),
+    INVALID_EVENT_FILTER(400, "`event_filter` is not a list of event types, families (`refund.*`), session statuses, or [\"*\"]"),
     INVALID_DESCRIPTION(400, "`description` is not text of at most 255 characters"),
     INVALID_MAX_PER_SECOND(400, "`max_per_second` is not a whole number from 1 to 10,000 (or null for no throttle)"),
     INVALID_ENABLED(400, "`enabled` is not true or false"),

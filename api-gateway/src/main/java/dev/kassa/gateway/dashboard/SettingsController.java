@@ -155,7 +155,8 @@ class SettingsController {
     /**
      * {@code POST /dashboard/settings/endpoints/{id}}: {@code action=save} sets the endpoint's throttle and turns it on
      * or off (turning on re-enables one the relay disabled after a 410); {@code action=rotate} gives it a new signing
-     * secret, shown once, the old one signing too for 24 hours. The operator API's {@code PATCH} code.
+     * secret, shown once, the old one signing too for 24 hours; {@code action=end-overlap} stops the old one signing now.
+     * The operator API's {@code PATCH} code.
      */
     @Post("/settings/endpoints/{endpointId}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
@@ -168,8 +169,11 @@ class SettingsController {
         }
         ObjectNode change = Json.MAPPER.createObjectNode();
         boolean rotate = "rotate".equals(form.get("action"));
+        boolean endOverlap = "end-overlap".equals(form.get("action"));
         if (rotate) {
             change.put("rotate_secret", true);
+        } else if (endOverlap) {
+            change.put("end_secret_overlap", true);
         } else {
             change.put("enabled", "on".equals(form.get("enabled")) || "true".equals(form.get("enabled")));
             String throttle = form.getOrDefault("max_per_second", "").trim();
@@ -342,7 +346,8 @@ class SettingsController {
                 .map(e -> Map.<String, Object>of("id", e.id(), "url", e.url(), "events", String.join(", ", e.eventFilter()),
                         "state", e.enabled() ? "enabled" : "disabled: " + e.disabledReason(),
                         "description", e.description() == null ? "" : e.description(), "enabled", e.enabled(),
-                        "throttle", e.maxPerSecond() == null ? "" : e.maxPerSecond().toString())).toList());
+                        "throttle", e.maxPerSecond() == null ? "" : e.maxPerSecond().toString(),
+                        "overlap", e.previousSecretAt(java.time.Instant.now()) != null)).toList());
         model.put("walletAddress", m.getPayoutWallet() == null ? "" : m.getPayoutWallet().getAddress());
         model.put("walletAsset", m.getPayoutWallet() == null ? "USDC" : m.getPayoutWallet().getAsset());
         model.put("cryptoEnabled", m.getCryptoEnabled());

@@ -83,15 +83,18 @@ public final class WebhookEndpointChanges {
 
     /**
      * Changes an endpoint: {@code url}, {@code event_filter}, {@code description}, {@code max_per_second},
-     * {@code enabled} (re-enabling makes an older "disabled" fact of the relay's void) and {@code rotate_secret} (the
-     * new secret in the answer, once; the old one signs too for 24 hours). What {@code PATCH} of the operator API and
-     * the dashboard's endpoint forms do.
+     * {@code enabled} (re-enabling makes an older "disabled" fact of the relay's void), {@code rotate_secret} (the
+     * new secret in the answer, once; the old one keeps signing X-Signature, and signs webhook-signature beside the
+     * new one, for 24 hours) and {@code end_secret_overlap} (the merchant's receiver has the new secret: the old one
+     * stops signing now; ignored in the request that rotates). What {@code PATCH} of the operator API and the
+     * dashboard's endpoint forms do.
      */
     public Map<String, Object> update(long merchantId, String endpointId, JsonNode json) throws Exception {
         Merchant current = merchant(merchantId);
         long key = endpointKey(current, endpointId);
         Instant now = commands.now();
         String newSecret = json.path("rotate_secret").asBoolean(false) ? Secrets.webhookSecret() : null;
+        boolean endOverlap = newSecret == null && json.path("end_secret_overlap").asBoolean(false);
         Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(now);
         if (key == merchantId) {
             if (json.has("url")) {
@@ -117,6 +120,9 @@ public final class WebhookEndpointChanges {
             if (newSecret != null) {
                 next.setPreviousWebhookSecret(current.getWebhookSecret()).setPreviousSecretUntil(now.plus(Duration.ofHours(24)))
                         .setWebhookSecret(keyring.seal(merchantId, newSecret));
+            }
+            if (endOverlap) {
+                next.setPreviousWebhookSecret(null).setPreviousSecretUntil(null);
             }
         } else {
             List<WebhookEndpoint> endpoints = new ArrayList<>();
@@ -148,6 +154,9 @@ public final class WebhookEndpointChanges {
                 if (newSecret != null) {
                     changed.setPreviousSecret(e.getSecret()).setPreviousSecretUntil(now.plus(Duration.ofHours(24)))
                             .setSecret(keyring.seal(merchantId, newSecret));
+                }
+                if (endOverlap) {
+                    changed.setPreviousSecret(null).setPreviousSecretUntil(null);
                 }
                 endpoints.add(changed.build());
             }

@@ -30,16 +30,20 @@ public final class WebhookSigner {
     }
 
     /**
-     * Signs {@code body} with the current secret and, during a rotation, the previous one as well (the Standard
-     * Webhooks header then carries two signatures; X-Signature always uses the current secret).
+     * Signs {@code body} with the current secret and, during a rotation's overlap ({@code previousSecret} not null), the
+     * previous one as well. The Standard Webhooks header then carries both signatures (its receivers try each);
+     * {@code X-Signature} and seed 002's other two names carry one value only, so they keep the previous secret's, the
+     * one the deployed seed receiver holds, until the overlap ends (SPEC.md, "Secret rotation a seed receiver survives").
      */
     public static SignedHeaders sign(byte[] body, String eventId, long timestampSeconds, String secret, String previousSecret) {
         List<String> signatures = new ArrayList<>(2);
         signatures.add(standardSignature(eventId, timestampSeconds, body, secret));
-        if (previousSecret != null && !previousSecret.isEmpty()) {
+        boolean overlap = previousSecret != null && !previousSecret.isEmpty();
+        if (overlap) {
             signatures.add(standardSignature(eventId, timestampSeconds, body, previousSecret));
         }
-        return new SignedHeaders(xSignature(body, secret), eventId, Long.toString(timestampSeconds), String.join(" ", signatures));
+        return new SignedHeaders(xSignature(body, overlap ? previousSecret : secret), eventId, Long.toString(timestampSeconds),
+                String.join(" ", signatures));
     }
 
     /** Hex (lower case) HMAC-SHA256 of the raw body, keyed with the secret's UTF-8 bytes. */

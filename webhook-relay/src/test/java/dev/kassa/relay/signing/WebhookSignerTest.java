@@ -26,13 +26,15 @@ class WebhookSignerTest {
     }
 
     @Test
-    void during_a_rotation_both_secrets_sign_and_x_signature_uses_the_current_one() {
+    void during_a_rotation_both_secrets_sign_and_x_signature_keeps_the_previous_one_the_seed_receiver_holds() {
         byte[] body = "{\"status\":\"paid\"}".getBytes(StandardCharsets.UTF_8);
         WebhookSigner.SignedHeaders headers = WebhookSigner.sign(body, "evt_1_3", 1700000000L, "whsec_bmV3LXNlY3JldA==", "whsec_b2xkLXNlY3JldA==");
         assertThat(headers.webhookSignature().split(" ")).containsExactly(
                 WebhookSigner.standardSignature("evt_1_3", 1700000000L, body, "whsec_bmV3LXNlY3JldA=="),
                 WebhookSigner.standardSignature("evt_1_3", 1700000000L, body, "whsec_b2xkLXNlY3JldA=="));
-        assertThat(headers.xSignature()).isEqualTo(WebhookSigner.xSignature(body, "whsec_bmV3LXNlY3JldA=="));
+        assertThat(headers.xSignature()).isEqualTo(WebhookSigner.xSignature(body, "whsec_b2xkLXNlY3JldA=="));
+        assertThat(WebhookSigner.sign(body, "evt_1_3", 1700000000L, "whsec_bmV3LXNlY3JldA==", null).xSignature())
+                .as("after the overlap").isEqualTo(WebhookSigner.xSignature(body, "whsec_bmV3LXNlY3JldA=="));
         assertThat(headers.webhookId()).isEqualTo("evt_1_3");
         assertThat(headers.webhookTimestamp()).isEqualTo("1700000000");
     }
