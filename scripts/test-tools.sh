@@ -20,6 +20,9 @@ command -v docker-compose >/dev/null 2>&1 || want+=(docker-compose)
 # nginx (Debian's nginx-light) and openssl for ProxyTlsTest: the compose proxy's TLS configuration, run for real.
 [ -x /usr/sbin/nginx ] || want+=(nginx-light)
 [ -x /usr/bin/openssl ] || want+=(openssl)
+# kcat and python3-avro for PaymentEventsTopicTest: the public topic read with stock tools and the kept schema alone.
+[ -x /usr/bin/kcat ] || want+=(kcat)
+/usr/bin/python3 -c 'import avro' >/dev/null 2>&1 || want+=(python3-avro)
 
 [ ${#want[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

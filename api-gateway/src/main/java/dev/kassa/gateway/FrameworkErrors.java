@@ -2,6 +2,7 @@ package dev.kassa.gateway;
 
 import dev.kassa.gateway.checkout.CheckoutNotFound;
 import dev.kassa.gateway.checkout.HostedPage;
+import dev.kassa.gateway.dashboard.DashboardBadForm;
 import dev.kassa.model.ErrorCode;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -48,19 +49,42 @@ class FrameworkErrors {
     }
 
     @Error(status = HttpStatus.UNSUPPORTED_MEDIA_TYPE, global = true)
-    HttpResponse<Map<String, Object>> unsupportedMediaType(HttpRequest<?> request) {
+    HttpResponse<?> unsupportedMediaType(HttpRequest<?> request) {
+        if (DashboardBadForm.covers(request.getPath())) {
+            return DashboardBadForm.page(); // a dashboard form posted as something else than a web form
+        }
         return new ApiError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send Content-Type: application/json").response();
     }
 
     @Error(exception = ContentLengthExceededException.class, global = true)
-    HttpResponse<Map<String, Object>> tooLarge(HttpRequest<?> request) {
+    HttpResponse<?> tooLarge(HttpRequest<?> request) {
+        if (DashboardBadForm.covers(request.getPath())) {
+            return DashboardBadForm.page();
+        }
         return new ApiError(ErrorCode.BODY_TOO_LARGE, "the body is larger than 64 KiB").response();
     }
 
+    /** A body the framework could not bind to a route's argument: missing, or not decodable as its type. */
+    private static boolean unreadableBody(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof io.micronaut.web.router.exceptions.UnsatisfiedRouteException
+                    || e instanceof io.micronaut.core.convert.exceptions.ConversionErrorException
+                    || e instanceof io.micronaut.http.codec.CodecException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Error(global = true)
-    HttpResponse<Map<String, Object>> unexpected(HttpRequest<?> request, Throwable error) {
+    HttpResponse<?> unexpected(HttpRequest<?> request, Throwable error) {
         if (error instanceof ApiError api) {
             return api.response();
+        }
+        if (unreadableBody(error)) {
+            // The framework could not bind the body (none, or bytes that do not decode): the sender's mistake, never ours.
+            return DashboardBadForm.covers(request.getPath()) ? DashboardBadForm.page()
+                    : new ApiError(ErrorCode.INVALID_JSON, "the body could not be read; send a JSON object").response();
         }
         if (error instanceof RateLimited limited) {
             return limited.response();

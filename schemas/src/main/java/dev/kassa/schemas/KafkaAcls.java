@@ -51,7 +51,7 @@ public final class KafkaAcls {
         // link sessions' changes), and writes link state, the creates it grants, its refusals and the sessions' changes.
         reads(acls, aggregate, Topics.SESSION_COMMANDS, Topics.PAYMENT_LINK_COMMANDS, Topics.SESSION_STATE);
         writes(acls, aggregate, Topics.SESSION_EVENTS, Topics.SESSION_STATE, Topics.COMMAND_RESULTS, Topics.PAYMENT_LINKS,
-                Topics.SESSION_COMMANDS, Topics.PAYMENT_LINK_COMMANDS);
+                Topics.SESSION_COMMANDS, Topics.PAYMENT_LINK_COMMANDS, Topics.PAYMENT_EVENTS);
         streamsApplication(acls, aggregate, accounts.aggregateApplicationId());
 
         String relay = accounts.relay();

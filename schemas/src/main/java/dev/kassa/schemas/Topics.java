@@ -3,6 +3,7 @@ package dev.kassa.schemas;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.MerchantUser;
+import dev.kassa.schemas.avro.PaymentEvent;
 import dev.kassa.schemas.avro.PaymentLink;
 import dev.kassa.schemas.avro.PaymentLinkCommand;
 import dev.kassa.schemas.avro.Product;
@@ -114,6 +115,16 @@ public final class Topics {
             Map.of("cleanup.policy", COMPACT),
             "merchants' products (name, description, price, active) for the hosted pages /p/{slug}");
 
+    /**
+     * The public stream for downstream systems: one record per merchant-visible event (what its webhook says, typed, and
+     * the webhook's body); key session_id. Written by the aggregate in the event's own transaction, so a read_committed
+     * reader never sees one of an aborted transaction. Kept 30 days by default (the operator's to change).
+     */
+    public static final Topic<Long, PaymentEvent> PAYMENT_EVENTS = new Topic<>(
+            "kassa.payment-events", Serdes.Long(), new AvroSerde<>(PaymentEvent.class),
+            Map.of("cleanup.policy", DELETE, "retention.ms", ms(Duration.ofDays(30))),
+            "merchant-visible payment events, typed as the webhooks are (the public stream; read with read_committed)");
+
     private Topics() {
     }
 
@@ -121,7 +132,7 @@ public final class Topics {
     public static List<Topic<?, ?>> all() {
         return List.of(SESSION_COMMANDS, SESSION_EVENTS, SESSION_STATE, COMMAND_RESULTS, MERCHANTS, WEBHOOK_ATTEMPTS,
                 WEBHOOK_REDELIVERIES, ROUTING_DECISIONS, WEBHOOK_ENDPOINT_STATUS, MERCHANT_USERS, PAYMENT_LINK_COMMANDS, PAYMENT_LINKS,
-                PRODUCTS);
+                PRODUCTS, PAYMENT_EVENTS);
     }
 
     private static String ms(Duration duration) {

@@ -13,6 +13,9 @@ import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.ExpireSession;
 import dev.kassa.schemas.avro.SessionCommand;
+import dev.kassa.model.PaymentEvents;
+import dev.kassa.model.SessionFold;
+import dev.kassa.schemas.avro.PaymentEvent;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
 import java.time.Duration;
@@ -87,10 +90,18 @@ final class SessionCommandProcessor implements Processor<Long, byte[], Object, O
         SessionState before = sessions.get(command.getSessionId());
         Decision decision = SessionTransitions.decide(before, command);
         if (decision instanceof Applied applied) {
+            SessionState folded = before;
             for (SessionEvent event : applied.events()) {
                 AggregateMetrics.transition(event.getStatus());
                 context.forward(new Record<>(new SessionEventKey(event.getSessionId(), event.getSequence()), event,
                         event.getOccurredAt().toEpochMilli()), SessionTopology.EVENTS_SINK);
+                // The public stream: the same transaction, so it holds exactly the events the log holds.
+                folded = SessionFold.evolve(folded, event);
+                PaymentEvent published = PaymentEvents.of(event, folded);
+                if (published != null) {
+                    context.forward(new Record<>(event.getSessionId(), published, event.getOccurredAt().toEpochMilli()),
+                            SessionTopology.PAYMENT_EVENTS_SINK);
+                }
             }
             SessionState after = applied.state();
             sessions.put(after.getSessionId(), after);

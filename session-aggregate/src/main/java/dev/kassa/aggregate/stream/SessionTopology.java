@@ -13,7 +13,7 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The session aggregate: commands in; events, state snapshots and command results out. One processor holds the
+ * The session aggregate: commands in; events, state snapshots, command results and the public payment events out. One processor holds the
  * sessions (RocksDB, changelogged) and the expiry index beside them, so a decision and its outputs commit as one
  * exactly-once transaction.
  */
@@ -24,6 +24,7 @@ public final class SessionTopology {
     static final String EVENTS_SINK = "events-sink";
     static final String STATE_SINK = "state-sink";
     static final String RESULTS_SINK = "results-sink";
+    static final String PAYMENT_EVENTS_SINK = "payment-events-sink";
     static final String SESSIONS_STORE = "sessions";
 
     private SessionTopology() {
@@ -50,6 +51,8 @@ public final class SessionTopology {
                 Topics.SESSION_STATE.valueSerde().serializer(), PROCESSOR);
         topology.addSink(RESULTS_SINK, Topics.COMMAND_RESULTS.name(), Topics.COMMAND_RESULTS.keySerde().serializer(),
                 Topics.COMMAND_RESULTS.valueSerde().serializer(), PROCESSOR);
+        topology.addSink(PAYMENT_EVENTS_SINK, Topics.PAYMENT_EVENTS.name(), Topics.PAYMENT_EVENTS.keySerde().serializer(),
+                Topics.PAYMENT_EVENTS.valueSerde().serializer(), PROCESSOR);
         PaymentLinkTopology.add(topology);
         return topology;
     }
