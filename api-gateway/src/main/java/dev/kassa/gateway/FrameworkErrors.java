@@ -69,7 +69,8 @@ class FrameworkErrors {
         for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
             if (e instanceof io.micronaut.web.router.exceptions.UnsatisfiedRouteException
                     || e instanceof io.micronaut.core.convert.exceptions.ConversionErrorException
-                    || e instanceof io.micronaut.http.codec.CodecException) {
+                    || e instanceof io.micronaut.http.codec.CodecException
+                    || e instanceof io.netty.handler.codec.DecoderException) { // a form body that does not decode ('%zz')
                 return true;
             }
         }

@@ -58,6 +58,17 @@ class DashboardFormsTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> JSON.readTree(send(url, "GET", "/gateway/status.php?session_id=" + session,
                     "Bearer " + key, null, null, null).body()).at("/session/status").asText().equals("paid"));
 
+            // A link, a product and a second webhook endpoint, so that their own forms are on the pages too.
+            String admin = "Bearer " + credentials.get("admin_token").asText();
+            long merchantId = credentials.at("/merchant/merchant_id").asLong();
+            assertThat(send(url, "POST", "/gateway/payment_links.php", "Bearer " + key, "application/json",
+                    "{\"amount\":\"5.00\",\"currency\":\"EUR\",\"description\":\"Forms\"}", null).statusCode()).isEqualTo(201);
+            assertThat(send(url, "POST", "/admin/merchants/" + merchantId + "/products", admin, "application/json",
+                    "{\"slug\":\"forms-mug\",\"name\":\"Mug\",\"description\":\"A mug\",\"amount\":\"9.00\",\"currency\":\"EUR\"}",
+                    null).statusCode()).isEqualTo(201);
+            assertThat(send(url, "POST", "/admin/merchants/" + merchantId + "/webhook-endpoints", admin, "application/json",
+                    "{\"url\":\"http://127.0.0.1:9/forms\"}", null).statusCode()).isEqualTo(201);
+
             // Sign in as a browser does: the login page's token (in its cookie and its form), then the password.
             HttpResponse<String> login = send(url, "GET", "/dashboard/login", null, null, null, null);
             String loginCookie = cookies(login);
@@ -86,7 +97,9 @@ class DashboardFormsTest {
             }
             System.out.printf("dashboard forms: %d pages read, %d form actions: %s%n", visited.size(), actions.size(), actions);
             assertThat(actions).as("the forms found").contains("/dashboard/login", "/dashboard/logout", "/dashboard/settings",
-                    "/dashboard/sessions/" + session + "/refund");
+                    "/dashboard/sessions/" + session + "/refund", "/dashboard/products/forms-mug")
+                    .anySatisfy(a -> assertThat(a).startsWith("/dashboard/settings/endpoints/we_"))
+                    .anySatisfy(a -> assertThat(a).matches("/dashboard/links/.+/active"));
 
             String garbage = "%zz&=&csrf&&%%%=\u00ff\u0000" + "x".repeat(200);
             String big = "csrf=" + "a".repeat(1_000_000);
