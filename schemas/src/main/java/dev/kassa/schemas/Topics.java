@@ -107,7 +107,7 @@ public final class Topics {
     public static final Topic<String, PaymentLink> PAYMENT_LINKS = new Topic<>(
             "kassa.payment-links", Serdes.String(), new AvroSerde<>(PaymentLink.class),
             Map.of("cleanup.policy", COMPACT),
-            "payment links: amount, description, limits, and the sessions holding their uses");
+            "payment links: amount, description, limits, counts, and the open checkouts holding uses");
 
     /** Products and their hosted pages; key slug, compacted. Only the gateway writes it. */
     public static final Topic<String, Product> PRODUCTS = new Topic<>(

@@ -24,8 +24,17 @@ import java.util.Optional;
  * integrity needs an attempt), or past its grace window plus a margin for the clocks (a payment then goes to review, a
  * person's decision). A paid session keeps its use even when refunded later. A session the fold released that gets
  * paid anyway (a person approved its review) is counted, never dropped: the counts say what happened.
+ *
+ * <p>The record stays small whatever the link's traffic: paid uses are counted ({@code paid_count}), never listed; only
+ * open holds are, and at most {@link #MAX_OPEN_HOLDS} of them. Which sessions were already counted paid (a paid
+ * session's later states, its refunds, say PAID again) is the caller's set ({@code counted}, a store of its own, one
+ * small entry per paid session), so counting stays exactly once without the record growing with every payment.
+ * Before 2026-12-06 paid uses were listed; {@link #migrate} moves such a record's paid entries into that set.
  */
 public final class PaymentLinkDecider {
+
+    /** At most this many checkouts hold uses of one link at once; more buyers wait (payment_link_in_use). */
+    static final int MAX_OPEN_HOLDS = 1_000;
 
     /** Slack for the aggregate's clock against this one: a release waits this long after the grace window ends. */
     static final Duration CLOCK_MARGIN = Duration.ofMinutes(1);
@@ -34,17 +43,45 @@ public final class PaymentLinkDecider {
     public record Refusal(String code, String message, Long heldSession) {
     }
 
-    /** The outcome of one command: the next state (null: unchanged), and for an open either a grant or a refusal. */
-    public record Decision(PaymentLink next, boolean granted, Refusal refusal) {
+    /**
+     * The outcome of one command: the next state (null: unchanged), for an open either a grant or a refusal, and the
+     * session now counted paid (null: none), for the caller's {@code counted} set.
+     */
+    public record Decision(PaymentLink next, boolean granted, Refusal refusal, Long countedPaid) {
+        Decision(PaymentLink next, boolean granted, Refusal refusal) {
+            this(next, granted, refusal, null);
+        }
+
         static Decision unchanged() {
             return new Decision(null, false, null);
         }
     }
 
+    /** A record from before 2026-12-06 with its paid uses taken out, and those sessions, to be added to the counted set. */
+    public record Migrated(PaymentLink link, List<Long> paidSessions) {
+    }
+
+    /** Takes listed paid uses (the old shape) out of {@code link}; null when it has none. */
+    public static Migrated migrate(PaymentLink link) {
+        if (link == null || link.getUses().stream().noneMatch(LinkUse::getPaid)) {
+            return null;
+        }
+        List<Long> paid = new ArrayList<>();
+        List<LinkUse> open = new ArrayList<>();
+        for (LinkUse use : link.getUses()) {
+            if (use.getPaid()) {
+                paid.add(use.getSessionId());
+            } else {
+                open.add(use);
+            }
+        }
+        return new Migrated(PaymentLink.newBuilder(link).setUses(open).build(), paid);
+    }
+
     private PaymentLinkDecider() {
     }
 
-    public static Decision decide(PaymentLink link, PaymentLinkCommand command, Instant now) {
+    public static Decision decide(PaymentLink link, PaymentLinkCommand command, Instant now, java.util.function.LongPredicate counted) {
         Object payload = command.getPayload();
         if (payload instanceof DefineLink define) {
             if (link != null) {
@@ -69,7 +106,7 @@ public final class PaymentLinkDecider {
             return open(link, open, now);
         }
         if (payload instanceof LinkSessionChanged changed) {
-            return new Decision(evolve(link, changed, now), false, null);
+            return evolve(link, changed, now, counted);
         }
         return Decision.unchanged();
     }
@@ -87,13 +124,13 @@ public final class PaymentLinkDecider {
             if (uses.stream().anyMatch(u -> u.getSessionId() == open.getSessionId())) {
                 return Decision.unchanged(); // the same open again (a retried command): already granted
             }
-            long paid = uses.stream().filter(LinkUse::getPaid).count();
+            long paid = link.getPaidCount();
             if (paid >= max) {
                 return refused("payment_link_used_up", "this payment link has been paid" + (max == 1 ? "" : " " + max + " times"), null);
             }
-            if (uses.size() >= max) {
+            if (paid + uses.size() >= max || uses.size() >= MAX_OPEN_HOLDS) {
                 // A single-use link's one open checkout is where every buyer of it should pay: send them there.
-                Optional<LinkUse> open1 = uses.stream().filter(u -> !u.getPaid() && openCheckout(u, now)).findFirst();
+                Optional<LinkUse> open1 = uses.stream().filter(u -> openCheckout(u, now)).findFirst();
                 return refused("payment_link_in_use", "every use of this payment link is held by an open checkout; try again later",
                         max == 1 ? open1.map(LinkUse::getSessionId).orElse(null) : null);
             }
@@ -105,8 +142,11 @@ public final class PaymentLinkDecider {
                 .setUpdatedAt(now).build(), true, null);
     }
 
-    /** A link session changed: a held use is spent (paid), kept, or released; a paid session the fold released still counts. */
-    static PaymentLink evolve(PaymentLink link, LinkSessionChanged changed, Instant now) {
+    /**
+     * A link session changed: a held use is spent (paid: counted, and no longer listed), kept, or released; a paid
+     * session the fold released (or never held: a link without a limit) still counts, once.
+     */
+    static Decision evolve(PaymentLink link, LinkSessionChanged changed, Instant now, java.util.function.LongPredicate counted) {
         List<LinkUse> uses = new ArrayList<>(link.getUses());
         int at = -1;
         for (int i = 0; i < uses.size(); i++) {
@@ -114,23 +154,22 @@ public final class PaymentLinkDecider {
                 at = i;
             }
         }
-        boolean paid = changed.getStatus() == SessionStatus.PAID;
-        int paidCount = link.getPaidCount();
-        if (at < 0) {
-            if (!paid) {
-                return null; // a released (or never held) session's change: nothing to keep
+        if (changed.getStatus() == SessionStatus.PAID) {
+            if (counted.test(changed.getSessionId())) {
+                return Decision.unchanged(); // a paid session's later state (a partial refund): counted already
             }
-            // Paid after its use was released (a person approved a late payment): counted as the money says.
-            uses.add(use(changed, true));
-            return PaymentLink.newBuilder(link).setUses(held(uses, now)).setPaidCount(paidCount + 1).setUpdatedAt(now).build();
+            if (at >= 0) {
+                uses.remove(at);
+            }
+            PaymentLink next = PaymentLink.newBuilder(link).setUses(held(uses, now)).setPaidCount(link.getPaidCount() + 1)
+                    .setUpdatedAt(now).build();
+            return new Decision(next, false, null, changed.getSessionId());
         }
-        LinkUse use = uses.get(at);
-        if (use.getPaid()) {
-            return null; // spent: a refund later does not give the use back
+        if (at < 0 || counted.test(changed.getSessionId())) {
+            return Decision.unchanged(); // a released, never held or already spent session: nothing to keep
         }
-        LinkUse next = use(changed, paid);
-        uses.set(at, next);
-        return PaymentLink.newBuilder(link).setUses(held(uses, now)).setPaidCount(paid ? paidCount + 1 : paidCount).setUpdatedAt(now).build();
+        uses.set(at, use(changed, false));
+        return new Decision(PaymentLink.newBuilder(link).setUses(held(uses, now)).setUpdatedAt(now).build(), false, null);
     }
 
     private static LinkUse use(LinkSessionChanged changed, boolean paid) {

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 final class PaymentLinkProcessor implements Processor<String, byte[], Object, Object> {
 
     static final String STORE = "payment-links";
+    static final String COUNTED_STORE = "payment-link-paid-sessions";
+    private static final byte[] COUNTED = {1};
     static final String LINKS_SINK = "payment-links-sink";
     static final String GRANTS_SINK = "payment-link-grants-sink";
     static final String RESULTS_SINK = "payment-link-results-sink";
@@ -32,11 +34,13 @@ final class PaymentLinkProcessor implements Processor<String, byte[], Object, Ob
 
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, PaymentLink> links;
+    private KeyValueStore<String, byte[]> counted;
 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.links = context.getStateStore(STORE);
+        this.counted = context.getStateStore(COUNTED_STORE);
     }
 
     @Override
@@ -60,9 +64,26 @@ final class PaymentLinkProcessor implements Processor<String, byte[], Object, Ob
                 return;
             }
         }
-        PaymentLink before = links.get(command.getLinkId());
+        String linkId = command.getLinkId();
+        PaymentLink before = links.get(linkId);
+        PaymentLinkDecider.Migrated migrated = PaymentLinkDecider.migrate(before);
+        if (migrated != null) {
+            // A record from before paid uses were counted instead of listed: its paid sessions move to the counted set.
+            for (long session : migrated.paidSessions()) {
+                counted.put(countedKey(linkId, session), COUNTED);
+            }
+            before = migrated.link();
+            links.put(linkId, before);
+        }
         Instant now = command.getIssuedAt();
-        PaymentLinkDecider.Decision decision = PaymentLinkDecider.decide(before, command, now);
+        PaymentLinkDecider.Decision decision = PaymentLinkDecider.decide(before, command, now,
+                session -> counted.get(countedKey(linkId, session)) != null);
+        if (decision.countedPaid() != null) {
+            counted.put(countedKey(linkId, decision.countedPaid()), COUNTED);
+        }
+        if (decision.next() == null && migrated != null) {
+            context.forward(new Record<>(linkId, before, record.timestamp()), LINKS_SINK);
+        }
         if (decision.next() != null) {
             links.put(command.getLinkId(), decision.next());
             context.forward(new Record<>(command.getLinkId(), decision.next(), record.timestamp()), LINKS_SINK);
@@ -78,6 +99,10 @@ final class PaymentLinkProcessor implements Processor<String, byte[], Object, Ob
                     .setMessage(refusal.message()).setDecidedAt(now).build();
             context.forward(new Record<>(result.getSessionId(), result, record.timestamp()), RESULTS_SINK);
         }
+    }
+
+    private static String countedKey(String linkId, long session) {
+        return linkId + "/" + session;
     }
 
     /** The buffer's remaining bytes (not its backing array, which may hold more). */

@@ -25,6 +25,9 @@ public final class PaymentLinkTopology {
         topology.addProcessor("payment-link-fold", PaymentLinkProcessor::new, "link-commands");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PaymentLinkProcessor.STORE),
                 Serdes.String(), new AvroSerde<>(PaymentLink.class)), "payment-link-fold");
+        // Which link sessions were counted paid: one small entry per paid session, so a link's own record stays small.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PaymentLinkProcessor.COUNTED_STORE),
+                Serdes.String(), Serdes.ByteArray()), "payment-link-fold");
         topology.addSink(PaymentLinkProcessor.LINKS_SINK, Topics.PAYMENT_LINKS.name(), Topics.PAYMENT_LINKS.keySerde().serializer(),
                 Topics.PAYMENT_LINKS.valueSerde().serializer(), "payment-link-fold");
         topology.addSink(PaymentLinkProcessor.GRANTS_SINK, Topics.SESSION_COMMANDS.name(), Topics.SESSION_COMMANDS.keySerde().serializer(),

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
@@ -22,12 +24,21 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.BeforeTry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The payment-link fold: which opens are granted, which refused and why, and that max_uses holds over any interleaving. */
 class PaymentLinkDeciderTest {
+
+    /** The sessions counted paid so far: the processor keeps them in a store of their own. */
+    final Set<Long> counted = new HashSet<>();
+
+    @BeforeTry
+    void clearCounted() {
+        counted.clear();
+    }
 
     static final Instant T0 = Instant.parse("2026-11-30T12:00:00Z");
     static final long TTL = 900;
@@ -38,7 +49,7 @@ class PaymentLinkDeciderTest {
         PaymentLink link = define(false, null, null);
         assertThat(link.getActive()).isTrue();
         assertThat(link.getUses()).isEmpty();
-        assertThat(PaymentLinkDecider.decide(link, defineCommand(true, 5, null), T0).next()).isNull();
+        assertThat(decide(link, defineCommand(true, 5, null), T0).next()).isNull();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -72,7 +83,7 @@ class PaymentLinkDeciderTest {
             link = apply(link, command(new SetLinkActive(false), T0), T0);
         }
         Instant at = T0.plus(Duration.ofMinutes(atMin));
-        PaymentLinkDecider.Decision d = PaymentLinkDecider.decide(link, open(999, at), at);
+        PaymentLinkDecider.Decision d = decide(link, open(999, at), at);
         if ("granted".equals(expect)) {
             assertThat(d.granted()).as(name).isTrue();
             assertThat(d.refusal()).isNull();
@@ -85,7 +96,7 @@ class PaymentLinkDeciderTest {
     @Test
     void a_second_buyer_of_a_single_use_link_is_sent_to_its_open_checkout() {
         PaymentLink link = apply(define(false, null, null), open(7, T0), T0);
-        PaymentLinkDecider.Decision d = PaymentLinkDecider.decide(link, open(8, T0.plusSeconds(60)), T0.plusSeconds(60));
+        PaymentLinkDecider.Decision d = decide(link, open(8, T0.plusSeconds(60)), T0.plusSeconds(60));
         assertThat(d.refusal().heldSession()).isEqualTo(7L);
     }
 
@@ -114,16 +125,81 @@ class PaymentLinkDeciderTest {
     void a_paid_use_stays_spent_after_a_refund_and_a_duplicate_report_counts_once() {
         PaymentLink link = apply(define(false, null, null), open(5, T0), T0);
         link = apply(link, changed(5, SessionStatus.PAID, true), T0);
-        assertThat(PaymentLinkDecider.decide(link, command(changed(5, SessionStatus.PAID, true), T0), T0).next()).isNull();
-        assertThat(PaymentLinkDecider.decide(link, command(changed(5, SessionStatus.REFUNDED, true), T0), T0).next()).isNull();
+        assertThat(decide(link, command(changed(5, SessionStatus.PAID, true), T0), T0).next()).isNull();
+        assertThat(decide(link, command(changed(5, SessionStatus.REFUNDED, true), T0), T0).next()).isNull();
         assertThat(link.getPaidCount()).isEqualTo(1);
-        assertThat(PaymentLinkDecider.decide(link, open(6, T0), T0).refusal().code()).isEqualTo("payment_link_used_up");
+        assertThat(decide(link, open(6, T0), T0).refusal().code()).isEqualTo("payment_link_used_up");
+    }
+
+    /**
+     * A popular link: 100,000 paid uses, each session paid and then partly refunded (its later state says PAID again).
+     * Its record stays under 2 KB (it once listed every paid use and passed Kafka's 1 MB limit near 50,000), every
+     * payment is counted exactly once, and a limited link with as many uses refuses the next open as used up.
+     */
+    @ParameterizedTest(name = "max_uses {0}")
+    @CsvSource(value = {"-1", "100000"})
+    void a_hundred_thousand_paid_uses_keep_the_record_small_and_each_counted_once(int maxUses) {
+        PaymentLink link = define(true, maxUses < 0 ? null : maxUses, null);
+        int largest = 0;
+        for (long session = 1; session <= 100_000; session++) {
+            link = apply(link, open(session, T0), T0);
+            link = apply(link, changed(session, SessionStatus.PENDING, true), T0);
+            link = apply(link, changed(session, SessionStatus.PAID, true), T0);
+            link = apply(link, changed(session, SessionStatus.PAID, true), T0); // a partial refund's state
+            if (session % 10_000 == 0) {
+                largest = Math.max(largest, bytes(link));
+            }
+        }
+        assertThat(link.getPaidCount()).isEqualTo(100_000);
+        assertThat(link.getSessionsOpened()).isEqualTo(100_000);
+        assertThat(largest).as("the record's size in bytes").isLessThan(2048);
+        if (maxUses > 0) {
+            assertThat(decide(link, open(100_001, T0), T0).refusal().code()).isEqualTo("payment_link_used_up");
+        } else {
+            assertThat(decide(link, open(100_001, T0), T0).granted()).isTrue();
+        }
+    }
+
+    @Test
+    void open_holds_are_capped_whatever_max_uses_says() {
+        PaymentLink link = define(true, 5_000, null);
+        for (long session = 1; session <= PaymentLinkDecider.MAX_OPEN_HOLDS; session++) {
+            link = apply(link, open(session, T0), T0);
+        }
+        assertThat(link.getUses()).hasSize(PaymentLinkDecider.MAX_OPEN_HOLDS);
+        assertThat(decide(link, open(5_000, T0), T0).refusal().code()).isEqualTo("payment_link_in_use");
+        assertThat(bytes(link)).as("the record's size at the cap").isLessThan(64 * 1024);
+    }
+
+    @Test
+    void a_record_that_listed_paid_uses_moves_them_to_the_counted_set_and_counts_none_twice() {
+        PaymentLink old = PaymentLink.newBuilder(define(true, 3, null)).setPaidCount(2).setUses(List.of(
+                dev.kassa.schemas.avro.LinkUse.newBuilder().setSessionId(1).setPaid(true).setSessionStatus(SessionStatus.PAID)
+                        .setAttempted(true).setExpiresAt(T0.plusSeconds(TTL)).setGraceSeconds(GRACE).build(),
+                dev.kassa.schemas.avro.LinkUse.newBuilder().setSessionId(2).setPaid(true).setSessionStatus(SessionStatus.PAID)
+                        .setAttempted(true).setExpiresAt(T0.plusSeconds(TTL)).setGraceSeconds(GRACE).build(),
+                dev.kassa.schemas.avro.LinkUse.newBuilder().setSessionId(3).setPaid(false).setSessionStatus(SessionStatus.PENDING)
+                        .setAttempted(true).setExpiresAt(T0.plusSeconds(TTL)).setGraceSeconds(GRACE).build())).build();
+        PaymentLinkDecider.Migrated migrated = PaymentLinkDecider.migrate(old);
+        assertThat(migrated.paidSessions()).containsExactly(1L, 2L);
+        assertThat(migrated.link().getUses()).extracting(dev.kassa.schemas.avro.LinkUse::getSessionId).containsExactly(3L);
+        assertThat(PaymentLinkDecider.migrate(migrated.link())).isNull();
+        counted.addAll(migrated.paidSessions());
+        PaymentLink link = apply(migrated.link(), changed(1, SessionStatus.PAID, true), T0); // a refund of an old payment
+        assertThat(link.getPaidCount()).isEqualTo(2);
+        link = apply(link, changed(3, SessionStatus.PAID, true), T0);
+        assertThat(link.getPaidCount()).isEqualTo(3);
+        assertThat(decide(link, open(4, T0), T0).refusal().code()).isEqualTo("payment_link_used_up");
+    }
+
+    private static int bytes(PaymentLink link) {
+        return dev.kassa.schemas.Topics.PAYMENT_LINKS.valueSerde().serializer().serialize(dev.kassa.schemas.Topics.PAYMENT_LINKS.name(), link).length;
     }
 
     @Test
     void the_same_open_again_is_granted_once() {
         PaymentLink link = apply(define(true, 2, null), open(5, T0), T0);
-        PaymentLinkDecider.Decision again = PaymentLinkDecider.decide(link, open(5, T0), T0);
+        PaymentLinkDecider.Decision again = decide(link, open(5, T0), T0);
         assertThat(again.granted()).isFalse();
         assertThat(again.refusal()).isNull();
         assertThat(link.getUses()).hasSize(1);
@@ -133,7 +209,7 @@ class PaymentLinkDeciderTest {
     void another_merchants_commands_change_nothing() {
         PaymentLink link = define(true, null, null);
         PaymentLinkCommand foreign = PaymentLinkCommand.newBuilder(open(5, T0)).setMerchantId(99).build();
-        assertThat(PaymentLinkDecider.decide(link, foreign, T0).refusal().code()).isEqualTo("not_found");
+        assertThat(decide(link, foreign, T0).refusal().code()).isEqualTo("not_found");
     }
 
     /**
@@ -157,7 +233,7 @@ class PaymentLinkDeciderTest {
             switch (kind) {
                 case 0 -> { // a buyer opens the link
                     long id = next++;
-                    PaymentLinkDecider.Decision d = PaymentLinkDecider.decide(link, open(id, now), now);
+                    PaymentLinkDecider.Decision d = decide(link, open(id, now), now);
                     if (d.next() != null) {
                         link = d.next();
                     }
@@ -220,12 +296,12 @@ class PaymentLinkDeciderTest {
         }
     }
 
-    private static PaymentLink report(PaymentLink link, Sim s, Instant now) {
+    private PaymentLink report(PaymentLink link, Sim s, Instant now) {
         return apply(link, command(new LinkSessionChanged(s.id, s.status, s.attempted, s.expiresAt, GRACE), now), now);
     }
 
     static PaymentLink define(boolean reusable, Integer max, Instant expiresAt) {
-        return PaymentLinkDecider.decide(null, PaymentLinkCommand.newBuilder(defineCommand(reusable, max, expiresAt)).build(), T0).next();
+        return PaymentLinkDecider.decide(null, PaymentLinkCommand.newBuilder(defineCommand(reusable, max, expiresAt)).build(), T0, id -> false).next();
     }
 
     static PaymentLinkCommand defineCommand(boolean reusable, Integer max, Instant expiresAt) {
@@ -246,9 +322,17 @@ class PaymentLinkDeciderTest {
                 .setIssuedAt(at).setPayload(payload).build();
     }
 
-    static PaymentLink apply(PaymentLink link, Object commandOrPayload, Instant at) {
+    PaymentLink apply(PaymentLink link, Object commandOrPayload, Instant at) {
         PaymentLinkCommand command = commandOrPayload instanceof PaymentLinkCommand c ? c : command(commandOrPayload, at);
-        PaymentLinkDecider.Decision d = PaymentLinkDecider.decide(link, command, at);
+        PaymentLinkDecider.Decision d = decide(link, command, at);
+        if (d.countedPaid() != null) {
+            assertThat(counted.add(d.countedPaid())).as("session %d counted paid once", d.countedPaid()).isTrue();
+        }
         return d.next() == null ? link : d.next();
+    }
+
+    /** The decider with this test's set of sessions counted paid (what the processor's store holds). */
+    PaymentLinkDecider.Decision decide(PaymentLink link, PaymentLinkCommand command, Instant at) {
+        return PaymentLinkDecider.decide(link, command, at, counted::contains);
     }
 }
