@@ -83,7 +83,7 @@ class OpenApiTest {
         document.get("paths").fieldNames().forEachRemaining(paths::add);
         assertThat(paths).containsExactlyInAnyOrder("/gateway/session.php", "/gateway/status.php", "/gateway/session_status.php",
                 "/gateway/me.php", "/gateway/cancel.php", "/gateway/refund.php", "/gateway/session_events.php",
-                "/gateway/webhook_attempts.php", "/gateway/sessions.php", "/gateway/payment_links.php");
+                "/gateway/webhook_attempts.php", "/gateway/sessions.php", "/gateway/payment_links.php", "/gateway/events.php");
         assertThat(document.at("/components/securitySchemes/bearer/scheme").asText()).isEqualTo("bearer");
         assertThat(document.at("/components/securitySchemes/apiKey/name").asText()).isEqualTo("X-API-Key");
     }
@@ -120,6 +120,10 @@ class OpenApiTest {
         assertConforms("/gateway/sessions.php", "get", merchant("GET", "/gateway/sessions.php?limit=5", null), 200);
         assertConforms("/gateway/sessions.php", "get", merchant("GET", "/gateway/sessions.php?limit=0", null), 400);
 
+        assertConforms("/gateway/events.php", "get", merchant("GET", "/gateway/events.php?limit=5", null), 200);
+        assertConforms("/gateway/events.php", "get", merchant("GET", "/gateway/events.php?after=nope", null), 400);
+        assertThat(document.get("webhooks")).as("a webhook per type").hasSize(dev.kassa.model.WebhookTypes.CATALOGUE.size());
+        assertThat(document.get("openapi").asText()).isEqualTo("3.1.0");
         assertConforms("/gateway/session.php", "post", send("POST", "/gateway/session.php", null, "{}"), 401);
         assertConforms("/gateway/session.php", "post", merchant("POST", "/gateway/session.php", "{\"domain\":"), 400);
         assertConforms("/gateway/session.php", "post", merchant("POST", "/gateway/session.php",

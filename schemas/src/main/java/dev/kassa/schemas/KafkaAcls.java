@@ -41,7 +41,7 @@ public final class KafkaAcls {
         // attempts, routing decisions). The gateway's consumers are assigned partitions: no consumer group.
         reads(acls, gateway, Topics.MERCHANTS, Topics.WEBHOOK_ENDPOINT_STATUS, Topics.SESSION_STATE, Topics.COMMAND_RESULTS,
                 Topics.SESSION_EVENTS, Topics.WEBHOOK_ATTEMPTS, Topics.ROUTING_DECISIONS, Topics.MERCHANT_USERS, Topics.PAYMENT_LINKS,
-                Topics.PRODUCTS);
+                Topics.PRODUCTS, Topics.PAYMENT_EVENTS);
         // The read side (session views) is a Kafka Streams application of the gateway's: its stores' changelogs and
         // the repartition by merchant are its own topics.
         streamsApplication(acls, gateway, accounts.gatewayViewsApplicationId());

@@ -155,6 +155,17 @@ public final class MerchantApi {
 
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "EventsPage", description = "The merchant's events, oldest first: each the exact body of its webhook (see `webhooks`).")
+    public record EventsPage(boolean ok,
+                             @Schema(description = "webhook bodies, byte for byte; their shapes are the document's webhooks by `type`")
+                             List<Object> events,
+                             @JsonProperty("next_cursor") @Schema(description = "pass as `after` for the next page (also when has_more is false: "
+                                     + "events that come later follow it)") String nextCursor,
+                             @JsonProperty("has_more") boolean hasMore) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     @Schema(name = "WebhookAttempts", description = "Every attempt to deliver a session's webhooks, to each endpoint, oldest first.")
     public record WebhookAttempts(boolean ok, @JsonProperty("session_id") long sessionId, List<WebhookAttemptView> attempts) {
     }

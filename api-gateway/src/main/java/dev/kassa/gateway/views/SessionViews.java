@@ -404,11 +404,11 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
     static final byte[] NOT_OWNER = new byte[0];
 
     @FunctionalInterface
-    private interface PartitionRead {
+    interface PartitionRead {
         byte[] read(int partition);
     }
 
-    private byte[] byMerchant(long merchantId, String path, PartitionRead local) throws InterruptedException {
+    byte[] byMerchant(long merchantId, String path, PartitionRead local) throws InterruptedException {
         long available = System.nanoTime() + AVAILABILITY.toNanos();
         while (true) {
             KeyQueryMetadata owner = owner(ViewTopology.ORDERS, merchantId, available);
@@ -420,7 +420,7 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
         }
     }
 
-    private byte[] owned(long merchantId, PartitionRead local) throws InterruptedException {
+    byte[] owned(long merchantId, PartitionRead local) throws InterruptedException {
         long available = System.nanoTime() + AVAILABILITY.toNanos();
         KeyQueryMetadata owner = owner(ViewTopology.ORDERS, merchantId, available);
         return owner.activeHost().equals(self) ? readLocal(owner.partition(), local, available) : NOT_OWNER;
@@ -514,7 +514,7 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
         }
     }
 
-    private <K, V> ReadOnlyKeyValueStore<K, V> local(String store, int partition) {
+    <K, V> ReadOnlyKeyValueStore<K, V> local(String store, int partition) {
         return streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<K, V>keyValueStore()).withPartition(partition));
     }
 
@@ -556,13 +556,13 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
         }
     }
 
-    private static void frame(DataOutputStream out, byte kind, byte[] bytes) throws IOException {
+    static void frame(DataOutputStream out, byte kind, byte[] bytes) throws IOException {
         out.writeByte(kind);
         out.writeInt(bytes.length);
         out.write(bytes);
     }
 
-    private static List<Map.Entry<Byte, byte[]>> frames(byte[] bytes) {
+    static List<Map.Entry<Byte, byte[]>> frames(byte[] bytes) {
         List<Map.Entry<Byte, byte[]>> frames = new ArrayList<>();
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
             while (in.available() > 0) {

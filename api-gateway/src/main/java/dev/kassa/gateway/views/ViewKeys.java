@@ -57,6 +57,16 @@ final class ViewKeys {
         return ByteBuffer.allocate(24).putLong(merchantId).putLong(Long.MAX_VALUE).putLong(Long.MAX_VALUE).array();
     }
 
+    /** An entry of a merchant's events feed: merchant id, the offset of its record in the merchant's partition. */
+    static byte[] feed(long merchantId, long offset) {
+        return ByteBuffer.allocate(16).putLong(merchantId).putLong(offset).array();
+    }
+
+    /** The offset of a feed entry's key. */
+    static long feedOffset(byte[] key) {
+        return ByteBuffer.wrap(key, 8, 8).getLong();
+    }
+
     /** A merchant's order: merchant id, the order id's UTF-8 bytes. */
     static byte[] order(long merchantId, String orderId) {
         byte[] order = orderId.getBytes(StandardCharsets.UTF_8);

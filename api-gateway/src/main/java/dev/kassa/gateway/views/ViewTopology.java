@@ -53,6 +53,8 @@ public final class ViewTopology {
     public static final String MERCHANT_SESSIONS = "view-merchant-sessions";
     public static final String ORDERS = "view-merchant-orders";
     public static final String DAYS = "view-merchant-days";
+    /** The merchant's events feed: merchant id, the repartition record's offset (the cursor) -> the payment event's bytes. */
+    public static final String FEED = "view-merchant-events";
 
     /** Statuses a session may rest in for good; only these retire (a later change would bring it back anyway). */
     static final Set<SessionStatus> TERMINAL = EnumSet.of(SessionStatus.PAID, SessionStatus.FAILED, SessionStatus.EXPIRED,
@@ -63,6 +65,7 @@ public final class ViewTopology {
 
     private static final byte UPDATE = 'U';
     private static final byte RETIRE = 'R';
+    private static final byte EVENT = 'E';
 
     /** The session state's Avro encoding (the same bytes as on its topic without a registry). */
     static final AvroSerde<SessionState> STATES = new AvroSerde<>(SessionState.class);
@@ -95,11 +98,19 @@ public final class ViewTopology {
         builder.addStateStore(store(MERCHANT_SESSIONS, Serdes.Bytes(), stored));
         builder.addStateStore(store(ORDERS, Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(store(DAYS, Serdes.Bytes(), Serdes.ByteArray()));
+        builder.addStateStore(store(FEED, Serdes.Bytes(), Serdes.ByteArray()));
 
-        builder.stream(Topics.SESSION_STATE.name(), Consumed.with(Serdes.Long(), states).withName("view-state-source"))
-                .process(() -> new SessionView(retention, checkEvery, clock, changed, states), SESSIONS, TIMELINE, RESERVED, COUNTS, RETIREMENTS)
+        org.apache.kafka.streams.kstream.KStream<Long, byte[]> toMerchants = builder.stream(Topics.SESSION_STATE.name(),
+                        Consumed.with(Serdes.Long(), states).withName("view-state-source"))
+                .process(() -> new SessionView(retention, checkEvery, clock, changed, states), SESSIONS, TIMELINE, RESERVED, COUNTS, RETIREMENTS);
+        // The public payment events go to their merchant's partition too, through the same repartition: the feed is
+        // read where the merchant's other views are, and its cursor is the position in that partition.
+        org.apache.kafka.streams.kstream.KStream<Long, byte[]> events = builder.stream(Topics.PAYMENT_EVENTS.name(),
+                        Consumed.with(Serdes.Long(), Serdes.ByteArray()).withName("view-payment-events-source"))
+                .process(FeedForwarder::new);
+        toMerchants.merge(events)
                 .repartition(Repartitioned.<Long, byte[]>as("view-by-merchant").withKeySerde(Serdes.Long()).withValueSerde(Serdes.ByteArray()))
-                .process(() -> new MerchantView(states), MERCHANT_SESSIONS, ORDERS, DAYS);
+                .process(() -> new MerchantView(states, retention, clock), MERCHANT_SESSIONS, ORDERS, DAYS, FEED);
 
         builder.stream(Topics.SESSION_EVENTS.name(), Consumed.with(SessionEventKey.serde(), Serdes.ByteArray()).withName("view-events-source"))
                 .process(() -> new TimelineView<SessionEventKey>(ViewKeys.EVENT, SessionEventKey::sessionId, changed), TIMELINE);
@@ -277,6 +288,31 @@ public final class ViewTopology {
         }
     }
 
+    /** Sends each payment event to its merchant's partition, marked as an event among the state updates. */
+    static final class FeedForwarder implements Processor<Long, byte[], Long, byte[]> {
+
+        private ProcessorContext<Long, byte[]> context;
+
+        @Override
+        public void init(ProcessorContext<Long, byte[]> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(Record<Long, byte[]> record) {
+            if (record.value() == null) {
+                return;
+            }
+            long merchant;
+            try {
+                merchant = FeedEvents.decode(record.value()).getMerchantId();
+            } catch (RuntimeException e) {
+                return; // not a payment event this version can read: nothing to show
+            }
+            context.forward(new Record<>(merchant, update(EVENT, record.value()), record.timestamp()));
+        }
+    }
+
     /** Sessions that were paid: paid, or refunded after it (a refund keeps the day's paid volume: it was received). */
     static boolean paid(SessionStatus status) {
         return status == SessionStatus.PAID || status == SessionStatus.REFUNDED;
@@ -290,24 +326,39 @@ public final class ViewTopology {
     static final class MerchantView implements Processor<Long, byte[], Void, Void> {
 
         private final AvroSerde<SessionState> states;
+        private final Duration retention;
+        private final Clock clock;
+        private ProcessorContext<Void, Void> context;
         private KeyValueStore<Bytes, SessionState> list;
         private KeyValueStore<Bytes, byte[]> orders;
         private KeyValueStore<Bytes, byte[]> days;
+        private KeyValueStore<Bytes, byte[]> feed;
 
-        MerchantView(AvroSerde<SessionState> states) {
+        MerchantView(AvroSerde<SessionState> states, Duration retention, Clock clock) {
             this.states = states;
+            this.retention = retention;
+            this.clock = clock;
         }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
+            this.context = context;
             list = context.getStateStore(MERCHANT_SESSIONS);
             orders = context.getStateStore(ORDERS);
             days = context.getStateStore(DAYS);
+            feed = context.getStateStore(FEED);
         }
 
         @Override
         public void process(Record<Long, byte[]> record) {
             byte[] bytes = record.value();
+            if (bytes == null || bytes.length < 2) {
+                return;
+            }
+            if (bytes[0] == EVENT) {
+                append(record.key(), java.util.Arrays.copyOfRange(bytes, 1, bytes.length));
+                return;
+            }
             SessionState state = states.decode(java.util.Arrays.copyOfRange(bytes, 1, bytes.length));
             long merchant = state.getMerchantId();
             long created = state.getCreatedAt().toEpochMilli();
@@ -329,6 +380,31 @@ public final class ViewTopology {
                     || (ViewKeys.orderCreatedAt(newest) == created && ViewKeys.orderSessionId(newest) <= state.getSessionId())) {
                 orders.put(orderKey, ViewKeys.orderSession(created, state.getSessionId()));
             }
+        }
+
+        /**
+         * Adds a payment event to its merchant's feed under this record's offset in the merchant's partition (a replay
+         * after a crash writes the same key again), and lets the merchant's oldest events past the retention go, a few
+         * per append: the feed is kept as long as the session views.
+         */
+        private void append(long merchant, byte[] event) {
+            long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
+            if (offset < 0) {
+                return;
+            }
+            feed.put(Bytes.wrap(ViewKeys.feed(merchant, offset)), event);
+            long cutoff = clock.millis() - retention.toMillis();
+            List<Bytes> old = new java.util.ArrayList<>();
+            try (KeyValueIterator<Bytes, byte[]> it = feed.range(Bytes.wrap(ViewKeys.feed(merchant, 0)), Bytes.wrap(ViewKeys.feed(merchant, Long.MAX_VALUE)))) {
+                while (it.hasNext() && old.size() < 8) {
+                    KeyValue<Bytes, byte[]> kv = it.next();
+                    if (FeedEvents.occurredAtMillis(kv.value) >= cutoff) {
+                        break;
+                    }
+                    old.add(kv.key);
+                }
+            }
+            old.forEach(feed::delete);
         }
 
         /** Moves the figures of the session's day of creation from {@code before} (null: new) to {@code after}. */

@@ -83,6 +83,17 @@ class ViewsController {
         return answer(views.ownedDays(merchantId, from, to));
     }
 
+    @Get(value = "/merchants/{merchantId}/events", produces = MediaType.APPLICATION_OCTET_STREAM)
+    HttpResponse<byte[]> events(@Header(value = "Authorization", defaultValue = "") String authorization, @PathVariable long merchantId,
+                                @QueryValue(value = "after", defaultValue = "-1") long after,
+                                @QueryValue(value = "limit", defaultValue = "100") int limit,
+                                @QueryValue(value = "types", defaultValue = "") String types) throws InterruptedException {
+        Operators.require(settings, authorization);
+        Set<String> wanted = new java.util.LinkedHashSet<>();
+        Arrays.stream(types.split(",")).filter(t -> !t.isBlank()).limit(32).forEach(wanted::add);
+        return answer(new MerchantFeed(views).owned(merchantId, after, Math.max(1, Math.min(500, limit)), wanted));
+    }
+
     private static HttpResponse<byte[]> answer(byte[] bytes) {
         if (bytes == SessionViews.NOT_OWNER) {
             return HttpResponse.status(HttpStatus.CONFLICT);
