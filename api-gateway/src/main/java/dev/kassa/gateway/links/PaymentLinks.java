@@ -14,7 +14,6 @@ import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.CreateSession;
 import dev.kassa.schemas.avro.DefineLink;
-import dev.kassa.schemas.avro.LinkUse;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.OpenLink;
 import dev.kassa.schemas.avro.PaymentLink;
@@ -196,8 +195,8 @@ public final class PaymentLinks {
             return "expired";
         }
         Integer max = link.getReusable() ? link.getMaxUses() : Integer.valueOf(1);
-        long paid = link.getUses().stream().filter(LinkUse::getPaid).count();
-        return max != null && paid >= max ? "used_up" : "active";
+        // paid_count: paid uses are counted, not listed (the fold's record stays small however popular the link).
+        return max != null && link.getPaidCount() >= max ? "used_up" : "active";
     }
 
     public String url(PaymentLink link) {
