@@ -93,6 +93,20 @@ try {
   await page.screenshot({ path: `${shots}/dashboard-5-refunded.png`, fullPage: true });
   step('part refunded');
 
+  // The events feed as a page: the payment once, then the refund as a refund, each body to unfold.
+  await page.getByRole('link', { name: 'Events' }).click();
+  const typed = (type) => page.locator('tbody code').filter({ hasText: new RegExp(`^${type.replace(/\./g, '\\.')}$`) });
+  await until(page, async () => (await typed('refund.succeeded').count()) > 0, 'the refund among the events');
+  if ((await typed('checkout.session.paid').count()) !== 1) throw new Error('not exactly one checkout.session.paid event');
+  await page.getByLabel('Type').selectOption('refund.*');
+  await page.getByRole('button', { name: 'Show' }).click();
+  if ((await typed('checkout.session.paid').count()) !== 0) throw new Error('the refund.* filter showed a payment');
+  if ((await typed('refund.succeeded').count()) < 1) throw new Error('the refund.* filter hid the refund');
+  await page.locator('details summary').first().click();
+  await page.getByText('"type" : "refund.succeeded"').first().waitFor();
+  await page.screenshot({ path: `${shots}/dashboard-13-events.png`, fullPage: true });
+  step('events: the payment once, the refund as refund.succeeded, its body');
+
   await page.getByRole('link', { name: 'Settings' }).click();
   await page.getByLabel('Webhook URL').fill(newWebhook);
   await page.getByRole('button', { name: 'Save settings' }).click();

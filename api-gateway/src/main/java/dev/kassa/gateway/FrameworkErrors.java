@@ -48,6 +48,13 @@ class FrameworkErrors {
                 request.getMethodName() + " is not allowed on " + request.getPath()).response();
     }
 
+    @Error(exception = io.micronaut.http.server.exceptions.NotAcceptableException.class, global = true)
+    HttpResponse<Map<String, Object>> notAcceptable(HttpRequest<?> request) {
+        // Answered in JSON whatever was asked for: an error has one shape (a 500 here once hid the client's mistake).
+        return new ApiError(ErrorCode.NOT_ACCEPTABLE, "GET " + request.getPath() + " answers in another type than the Accept header "
+                + "names; send Accept: */* or the type the API reference gives").response();
+    }
+
     @Error(status = HttpStatus.UNSUPPORTED_MEDIA_TYPE, global = true)
     HttpResponse<?> unsupportedMediaType(HttpRequest<?> request) {
         if (DashboardBadForm.covers(request.getPath())) {

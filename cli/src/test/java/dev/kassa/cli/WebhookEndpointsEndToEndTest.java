@@ -167,7 +167,8 @@ class WebhookEndpointsEndToEndTest {
             assertThat(refunds.get(1).path("refunded_amount").asText()).isEqualTo("12.50");
             // Every body validates against the schema the OpenAPI document publishes for its type (3.1 webhooks).
             JsonNode webhooks = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-                    .readTree(send(g, "GET", "/openapi.yml", null, null).body()).get("webhooks");
+                    .readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(g + "/openapi.yml")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body()).get("webhooks");
             for (JsonNode body : everything.accepted) {
                 JsonNode schema = webhooks.at("/" + body.path("type").asText().replace("/", "~1") + "/post/requestBody/content/application~1json/schema");
                 assertThat(schema.isMissingNode()).as("the document has the type of %s", body).isFalse();

@@ -45,6 +45,7 @@ public enum ErrorCode {
     BODY_TOO_LARGE(413, "the body is larger than the server accepts"),
     UNSUPPORTED_MEDIA_TYPE(415, "a body that is not `application/json`"),
     METHOD_NOT_ALLOWED(405, "this path does not take this HTTP method"),
+    NOT_ACCEPTABLE(406, "the `Accept` header names no type this path answers in"),
     NOT_FOUND(404, "no such session (or path) for this merchant"),
     // Commands the aggregate refused (the transition table, SPEC.md's lifecycle).
     INVALID_TRANSITION(409, "the session's status does not allow this command"),
