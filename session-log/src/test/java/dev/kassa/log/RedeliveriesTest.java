@@ -43,6 +43,17 @@ class RedeliveriesTest {
     }
 
     @Test
+    void a_redelivered_event_carries_its_type_and_one_that_announced_nothing_is_not_sent_again() throws Exception {
+        SessionEvent again = SessionEvent.newBuilder(pending(1, T0.plusSeconds(90))).setEventId("evt_1_3").setSequence(3)
+                .setPreviousStatus(SessionStatus.PENDING).setCause(new EventCause("c3", "T", "t", "d")).build(); // a second attempt
+        List<SessionEvent> withRepeat = List.of(log.get(0), log.get(1), again);
+        List<RedeliveryRequest> requests = Redeliveries.select(withRepeat, new Redeliveries.Selection(1L, null, null, null), "ops", T0);
+        assertThat(requests).extracting(RedeliveryRequest::getEventId).containsExactly("evt_1_1", "evt_1_2");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(bytes(requests.get(1).getBody())).get("type").asText())
+                .isEqualTo("checkout.session.pending");
+    }
+
+    @Test
     void a_selection_must_name_something() {
         assertThatThrownBy(() -> new Redeliveries.Selection(null, null, T0, null)).hasMessageContaining("name a session, an event, or a time range");
         assertThatThrownBy(() -> new Redeliveries.Selection(null, null, T0, T0)).hasMessage("--from must be before --to");
