@@ -57,6 +57,12 @@ class PaymentEventsTopicTest {
     @TempDir
     Path dir;
 
+    /**
+     * This test's merchant: the broker is shared with the module's other tests, whose aggregates (other application ids)
+     * replayed their own commands onto the same topics; only this merchant's events are this test's.
+     */
+    private long merchantId;
+
     @Test
     void downstream_reads_exactly_the_announced_events_with_stock_tools_even_across_a_killed_aggregate(KafkaCluster kafka) throws Exception {
         toolsOrSkip();
@@ -71,6 +77,7 @@ class PaymentEventsTopicTest {
             JsonNode merchant = JSON.readTree(send(g, "POST", "/admin/merchants", "Bearer " + ADMIN,
                     "{\"email\":\"d@downstream.example\",\"domains\":[\"downstream.example\"],\"package\":\"pro\"}", null, 201));
             String key = merchant.get("api_key").asText();
+            merchantId = merchant.get("merchant_id").asLong();
             long paid = create(g, key, "DOWN-PAID");
             await().atMost(Duration.ofSeconds(90)).until(() -> send(g, "POST", "/sandbox/sessions/" + paid + "/pay", null,
                     "{\"outcome\":\"paid\"}", null, -1).equals("202"));
@@ -100,7 +107,7 @@ class PaymentEventsTopicTest {
         List<SessionEvent> log = new ArrayList<>();
         EventLogReplay.readToEnd(KafkaAccess.of(bootstrap), Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
                 Topics.SESSION_EVENTS.valueSerde().deserializer(), (k, e) -> {
-                    if (e != null) {
+                    if (e != null && e.getMerchantId() == merchantId) {
                         log.add(e);
                     }
                 });
@@ -112,7 +119,7 @@ class PaymentEventsTopicTest {
             }
         }
 
-        List<JsonNode> published = readWithStockTools(bootstrap);
+        List<JsonNode> published = readWithStockTools(bootstrap).stream().filter(r -> r.get("merchant_id").asLong() == merchantId).toList();
         Map<String, String> seen = new LinkedHashMap<>();
         for (JsonNode record : published) {
             assertThat(seen.put(record.get("event_id").asText(), record.get("webhook_body").asText())).as("a second record of %s", record).isNull();
