@@ -91,12 +91,15 @@ final class SessionCommandProcessor implements Processor<Long, byte[], Object, O
         Decision decision = SessionTransitions.decide(before, command);
         if (decision instanceof Applied applied) {
             SessionState folded = before;
-            for (SessionEvent event : applied.events()) {
+            List<SessionEvent> events = applied.events();
+            for (int i = 0; i < events.size(); i++) {
+                SessionEvent event = events.get(i);
                 AggregateMetrics.transition(event.getStatus());
                 context.forward(new Record<>(new SessionEventKey(event.getSessionId(), event.getSequence()), event,
                         event.getOccurredAt().toEpochMilli()), SessionTopology.EVENTS_SINK);
                 // The public stream: the same transaction, so it holds exactly the events the log holds.
-                folded = SessionFold.evolve(folded, event);
+                // The state after each event; after the last one it is the decision's own (no second fold).
+                folded = i == events.size() - 1 ? applied.state() : SessionFold.evolve(folded, event);
                 PaymentEvent published = PaymentEvents.of(event, folded);
                 if (published != null) {
                     context.forward(new Record<>(event.getSessionId(), published, event.getOccurredAt().toEpochMilli()),
