@@ -51,7 +51,7 @@ class FrameworkErrors {
     @Error(exception = io.micronaut.http.server.exceptions.NotAcceptableException.class, global = true)
     HttpResponse<Map<String, Object>> notAcceptable(HttpRequest<?> request) {
         // Answered in JSON whatever was asked for: an error has one shape (a 500 here once hid the client's mistake).
-        return new ApiError(ErrorCode.NOT_ACCEPTABLE, "GET " + request.getPath() + " answers in another type than the Accept header "
+        return new ApiError(ErrorCode.NOT_ACCEPTABLE, request.getMethodName() + " " + request.getPath() + " answers in another type than the Accept header "
                 + "names; send Accept: */* or the type the API reference gives").response();
     }
 
@@ -74,7 +74,7 @@ class FrameworkErrors {
     /** A body the framework could not bind to a route's argument: missing, or not decodable as its type. */
     private static boolean unreadableBody(Throwable error) {
         for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof io.micronaut.web.router.exceptions.UnsatisfiedRouteException
+            if (e instanceof io.micronaut.web.router.exceptions.UnsatisfiedBodyRouteException
                     || e instanceof io.micronaut.core.convert.exceptions.ConversionErrorException
                     || e instanceof io.micronaut.http.codec.CodecException
                     || e instanceof io.netty.handler.codec.DecoderException) { // a form body that does not decode ('%zz')
