@@ -65,24 +65,23 @@ class EventsFeedTest {
             });
 
             // Two at a time, until has_more is false and every announced event has come.
+            // Two at a time, following next_cursor, until every announced event has come (each poll reads one page on
+            // from where the last one ended, as a reconciling merchant would).
             List<JsonNode> seen = new ArrayList<>();
-            String cursor = "";
-            String firstPageNext = null;
-            int firstCount = 0;
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (seen.size() < 6 && System.nanoTime() < deadline) {
-                JsonNode page = JSON.readTree(ok(send(g, "GET", "/gateway/events.php?limit=2&after=" + cursor, key, null, null)));
+            String[] cursor = {""};
+            String[] firstPageNext = {null};
+            int[] firstCount = {0};
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                JsonNode page = JSON.readTree(ok(send(g, "GET", "/gateway/events.php?limit=2&after=" + cursor[0], key, null, null)));
                 assertThat(page.get("events").size()).isLessThanOrEqualTo(2);
                 page.get("events").forEach(seen::add);
-                cursor = page.get("next_cursor").asText();
-                if (firstPageNext == null && page.get("events").size() > 0) {
-                    firstPageNext = cursor;
-                    firstCount = seen.size();
+                cursor[0] = page.get("next_cursor").asText();
+                if (firstPageNext[0] == null && page.get("events").size() > 0) {
+                    firstPageNext[0] = cursor[0];
+                    firstCount[0] = seen.size();
                 }
-                if (!page.get("has_more").asBoolean() && seen.size() < 6) {
-                    Thread.sleep(200); // the feed is still being fed: poll as a reconciling merchant would
-                }
-            }
+                return seen.size() >= 6;
+            });
             Map<String, String> got = new LinkedHashMap<>();
             for (JsonNode event : seen) {
                 got.put(event.get("event_id").asText(), JSON.writeValueAsString(event));
@@ -95,8 +94,8 @@ class EventsFeedTest {
             JsonNode refunds = JSON.readTree(ok(send(g, "GET", "/gateway/events.php?types=refund.*", key, null, null)));
             assertThat(refunds.get("events")).singleElement().satisfies(e -> assertThat(e.get("type").asText()).isEqualTo("refund.succeeded"));
             try (GatewayServer second = GatewayServer.start(kafka.bootstrapServers(), 0, ADMIN, "http://localhost:8080", true, Map.of())) {
-                String from = firstPageNext;
-                int skip = firstCount;
+                String from = firstPageNext[0];
+                int skip = firstCount[0];
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     JsonNode rest = JSON.readTree(ok(send(second.url(), "GET", "/gateway/events.php?limit=100&after=" + from, key, null, null)));
                     List<String> ids = new ArrayList<>();
