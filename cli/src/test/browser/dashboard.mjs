@@ -43,6 +43,12 @@ const until = async (page, check, what, seconds = 30) => {
     await page.reload();
   }
 };
+// A sensitive action's "Confirm it is you" page: the password again.
+const confirm = async () => {
+  await page.getByRole('heading', { name: 'Confirm it is you' }).waitFor();
+  await page.getByLabel('Your password').fill(password);
+  await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+};
 let page;
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
@@ -119,6 +125,7 @@ try {
   await page.getByLabel('Endpoint URL').fill(`${newWebhook}-paid-only`);
   await page.getByLabel('Statuses it gets (empty: all)').fill('paid, refunded');
   await page.getByRole('button', { name: 'Add endpoint' }).click();
+  await confirm();
   await page.getByRole('heading', { name: 'Endpoint added' }).waitFor();
   if (!(await page.getByLabel('Signing secret').inputValue()).startsWith('whsec_')) throw new Error('no signing secret shown');
   await page.getByRole('link', { name: 'Back to the settings' }).click();
@@ -133,6 +140,7 @@ try {
   await row.getByText('disabled: disabled by the operator').waitFor();
   if (await page.getByLabel(`Deliveries a second at most to ${newWebhook}-paid-only`).inputValue() !== '5') throw new Error('the throttle was not saved');
   await page.getByRole('button', { name: `New secret for the endpoint ${newWebhook}-paid-only` }).click();
+  await confirm();
   await page.getByRole('heading', { name: 'New endpoint secret' }).waitFor();
   if (!(await page.getByLabel('Signing secret').inputValue()).startsWith('whsec_') || firstSecret !== 0) throw new Error('no new secret shown');
   await page.screenshot({ path: `${shots}/dashboard-10-endpoint-secret.png`, fullPage: true });
@@ -144,6 +152,13 @@ try {
   step('an endpoint added (its secret shown once) and deleted');
 
   await page.getByRole('button', { name: 'Issue a new API key' }).click();
+  // A signed-in browser is not enough for a new key: the password is asked again (a wrong one first).
+  await page.getByRole('heading', { name: 'Confirm it is you' }).waitFor();
+  await page.getByLabel('Your password').fill(password + '-wrong');
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await page.getByText('That password is not right.').waitFor();
+  await page.screenshot({ path: `${shots}/dashboard-14-confirm.png` });
+  await confirm();
   await page.getByRole('heading', { name: 'Your new API key' }).waitFor();
   const newKey = await page.getByLabel('API key').inputValue();
   if (!newKey.startsWith('kassa_')) throw new Error(`the new key page showed '${newKey}'`);
@@ -172,6 +187,7 @@ try {
   // Two-step sign-in: set up with the key the page shows (as an app would), then signing in asks for a code.
   await page.goto(`${base}/dashboard/settings`);
   await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+  await confirm();
   await page.getByRole('heading', { name: 'Set up two-step sign-in' }).waitFor();
   const key = (await page.getByLabel('Key').inputValue()).replace(/\s/g, '');
   await page.screenshot({ path: `${shots}/dashboard-11-two-step-setup.png`, fullPage: true });
@@ -189,7 +205,8 @@ try {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByText('That code is not right').waitFor();
   await page.screenshot({ path: `${shots}/dashboard-12-two-step-code.png`, fullPage: true });
-  await page.getByLabel('The 6-digit code from your authenticator app').fill(totp(key, Date.now()));
+  // Each code is taken once: the one that turned two-step on is spent, so the app's next code (a step ahead) signs in.
+  await page.getByLabel('The 6-digit code from your authenticator app').fill(totp(key, Date.now() + 30000));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Overview' }).waitFor();
   step('two-step sign-in: a wrong code refused, the right one signs in');

@@ -126,14 +126,22 @@ try {
   if (gone.status() !== 404) throw new Error(`a product taken off sale answers ${gone.status()}, not 404`);
   step('a product taken off sale is a 404');
 
-  // The payout wallet: a mistyped address (one letter's case) refused, the right one saved.
+  // The payout wallet (the password asked again, as for every change of where money goes): a mistyped address (one
+  // letter's case) refused, the right one saved.
+  const confirm = async () => {
+    await page.getByRole('heading', { name: 'Confirm it is you' }).waitFor();
+    await page.getByLabel('Your password').fill(password);
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+  };
   await page.getByRole('link', { name: 'Settings' }).click();
   await page.getByLabel('Wallet address').fill('0xFB6916095ca1df60bB79Ce92cE3Ea74c37c5d359');
   await page.getByRole('button', { name: 'Save payout wallet' }).click();
+  await confirm();
   await page.getByRole('alert').filter({ hasText: 'fails its EIP-55 checksum' }).waitFor();
   await page.screenshot({ path: `${shots}/offers-8-wallet-refused.png`, fullPage: true });
   await page.getByLabel('Wallet address').fill('0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359');
   await page.getByRole('button', { name: 'Save payout wallet' }).click();
+  await confirm();
   await page.getByText('Payout wallet and crypto checkout saved.').waitFor();
   if (await page.getByLabel('Wallet address').inputValue() !== '0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359') throw new Error('the wallet was not saved');
   await page.screenshot({ path: `${shots}/offers-9-wallet-saved.png`, fullPage: true });

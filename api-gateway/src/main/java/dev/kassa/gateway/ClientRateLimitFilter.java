@@ -35,7 +35,7 @@ final class ClientRateLimitFilter {
                 && Secrets.same(request.getHeaders().get("Authorization", String.class).orElse(""), operatorAuthorization)) {
             return null;
         }
-        long wait = limiter.acquire(ClientAddress.of(request, trustForwardedFor), System.nanoTime());
+        long wait = limiter.acquire(ClientAddress.limitKey(request, trustForwardedFor), System.nanoTime());
         return wait > 0 ? new RateLimited(wait, "too many requests from this address").response() : null;
     }
 }

@@ -26,6 +26,11 @@ final class GatewayStack implements AutoCloseable {
     }
 
     static GatewayStack start(KafkaCluster kafka, String name, String adminToken) throws Exception {
+        return start(kafka, name, adminToken, Map.of());
+    }
+
+    /** The same with more gateway properties ({@code kassa.gateway.trust-forwarded-for}, …). */
+    static GatewayStack start(KafkaCluster kafka, String name, String adminToken, Map<String, Object> gatewayProperties) throws Exception {
         try (var admin = kafka.admin()) {
             new TopicProvisioner(admin, TopicLayout.SINGLE_NODE).ensure();
         }
@@ -33,7 +38,7 @@ final class GatewayStack implements AutoCloseable {
         AggregateService aggregate = AggregateService.start(new AggregateService.Config(d.kafka(), name + "-" + System.nanoTime(), d.stateDir(),
                 d.commitInterval(), 0, d.settings(), Map.of()));
         assertThat(aggregate.awaitRunning(Duration.ofSeconds(60))).isTrue();
-        return new GatewayStack(aggregate, GatewayServer.start(kafka.bootstrapServers(), 0, adminToken, "http://localhost:8080", true, Map.of()));
+        return new GatewayStack(aggregate, GatewayServer.start(kafka.bootstrapServers(), 0, adminToken, "http://localhost:8080", true, gatewayProperties));
     }
 
     @Override

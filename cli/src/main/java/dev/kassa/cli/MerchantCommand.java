@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 /** {@code kassa merchant create|update|list}: the operator API from the shell. */
 @Command(name = "merchant", mixinStandardHelpOptions = true, description = "Create, change or list merchants.",
         subcommands = {MerchantCommand.Create.class, MerchantCommand.Update.class, MerchantCommand.RotateKey.class,
-                MerchantCommand.ListMerchants.class, MerchantCommand.AddUser.class, EndpointsCommand.class})
+                MerchantCommand.ListMerchants.class, MerchantCommand.AddUser.class, MerchantCommand.RemoveUser.class, EndpointsCommand.class})
 final class MerchantCommand implements Runnable {
 
     @Spec
@@ -38,7 +38,7 @@ final class MerchantCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a subcommand: create, update, rotate-key, list, add-user or endpoints");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a subcommand: create, update, rotate-key, list, add-user, remove-user or endpoints");
     }
 
     /** Where the operator API is and the token for it (default: the dev environment's credentials file). */
@@ -247,6 +247,35 @@ final class MerchantCommand implements Runnable {
             out.println("dashboard user " + json.get("email").asText() + " for merchant " + json.get("merchant_id").asLong());
             out.println("set-password link (send it to them; valid once, until " + json.get("expires_at").asText() + "):");
             out.println("  " + json.get("set_password_url").asText());
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "remove-user", mixinStandardHelpOptions = true,
+            description = "Take a person's sign-in to a merchant's dashboard away: their sessions end at once, their password and "
+                    + "set-password link stop working.")
+    static final class RemoveUser implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Operator operator = new Operator();
+
+        @Parameters(index = "0", description = "The merchant id.")
+        long merchantId;
+
+        @Parameters(index = "1", description = "The person's e-mail.")
+        String email;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            String path = "/admin/merchants/" + merchantId + "/users/"
+                    + java.net.URLEncoder.encode(email, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+            var json = new ObjectMapper().readTree(operator.send("DELETE", path, ""));
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("dashboard user " + json.get("email").asText() + " removed from merchant " + json.get("merchant_id").asLong()
+                    + "; their sessions are ended");
             out.flush();
             return 0;
         }

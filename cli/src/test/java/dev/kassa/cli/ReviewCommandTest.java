@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code kassa review} against kassa dev: a sandbox payment sent to review is approved from the shell. */
+/**
+ * {@code kassa review} against kassa dev: a sandbox payment sent to review is approved from the shell; and the
+ * operator's dashboard-user commands, {@code kassa merchant add-user} and {@code remove-user}, on the same environment.
+ */
 class ReviewCommandTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -50,6 +53,20 @@ class ReviewCommandTest {
             StringWriter neither = new StringWriter();
             assertThat(run(neither, "review", "" + session, "--gateway", url, "--admin-token", admin)).isEqualTo(2);
             assertThat(neither.toString()).contains("Missing required argument").doesNotContain("Exception");
+
+            long merchant = credentials.at("/merchant/merchant_id").asLong();
+            StringWriter added = new StringWriter();
+            assertThat(run(added, "merchant", "add-user", "" + merchant, "Clerk@Demo-Shop.example", "--gateway", url, "--admin-token", admin))
+                    .as(added.toString()).isEqualTo(0);
+            assertThat(added.toString()).contains("dashboard user clerk@demo-shop.example").contains("/dashboard/set-password?token=");
+            StringWriter removed = new StringWriter();
+            assertThat(run(removed, "merchant", "remove-user", "" + merchant, "clerk@demo-shop.example", "--gateway", url, "--admin-token", admin))
+                    .as(removed.toString()).isEqualTo(0);
+            assertThat(removed.toString()).contains("clerk@demo-shop.example removed from merchant " + merchant);
+            StringWriter twice = new StringWriter();
+            assertThat(run(twice, "merchant", "remove-user", "" + merchant, "clerk@demo-shop.example", "--gateway", url, "--admin-token", admin))
+                    .isEqualTo(2);
+            assertThat(twice.toString()).contains("404").contains("has no dashboard user").doesNotContain("Exception");
         }
     }
 

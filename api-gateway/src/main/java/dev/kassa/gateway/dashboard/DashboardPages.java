@@ -43,7 +43,8 @@ final class DashboardPages {
             Map.entry("endpoint-changed", "The endpoint is changed."),
             Map.entry("endpoint-deleted", "The endpoint is deleted: it gets no more webhooks."),
             Map.entry("password-set", "Your password is set. Sign in with it."),
-            Map.entry("signed-out", "You are signed out."));
+            Map.entry("signed-out", "You are signed out."),
+            Map.entry("closed", "This dashboard is closed: the operator has disabled its merchant. Ask your operator."));
 
     private final KafkaBackend kafka;
     private final DashboardSessions sessions;
@@ -76,7 +77,11 @@ final class DashboardPages {
 
     Optional<DashboardSessions.Principal> who(HttpRequest<?> request) {
         String cookie = request.getCookies().findCookie(DashboardSessions.COOKIE).map(Cookie::getValue).orElse(null);
-        return sessions.verify(cookie, clock.instant(), kafka::user);
+        // A merchant the operator disabled is turned away at every page and form, whatever cookie its users hold.
+        return sessions.verify(cookie, clock.instant(), kafka::user).filter(p -> {
+            Merchant merchant = kafka.merchant(p.merchantId());
+            return merchant != null && !merchant.getDisabled();
+        });
     }
 
     Map<String, Object> base(DashboardSessions.Principal who, String title, String active) {

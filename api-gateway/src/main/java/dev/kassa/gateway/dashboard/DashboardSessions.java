@@ -120,6 +120,45 @@ final class DashboardSessions {
         }
     }
 
+    /**
+     * A device cookie's value (OWASP's "device cookies" against online guessing): given to a browser at a successful
+     * sign-in, it lets that browser keep trying this e-mail when tries from unknown browsers are held back, so strangers'
+     * wrong passwords cannot lock the user out.
+     */
+    String device(String email) {
+        String payload = "device|" + B64.encodeToString(email.getBytes(StandardCharsets.UTF_8)) + "|" + random();
+        return B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + B64.encodeToString(mac(payload));
+    }
+
+    /** The device id (its nonce) of a {@link #device} cookie that is ours and was given for {@code email}, else null. */
+    String deviceOf(String cookie, String email) {
+        if (cookie == null || cookie.length() > 512 || cookie.indexOf('.') < 0) {
+            return null;
+        }
+        try {
+            String payload = new String(Base64.getUrlDecoder().decode(cookie.substring(0, cookie.indexOf('.'))), StandardCharsets.UTF_8);
+            byte[] given = Base64.getUrlDecoder().decode(cookie.substring(cookie.indexOf('.') + 1));
+            String[] parts = payload.split("\\|");
+            if (!MessageDigest.isEqual(mac(payload), given) || parts.length != 3 || !"device".equals(parts[0])
+                    || !email.equals(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8))) {
+                return null;
+            }
+            return parts[2];
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** A proof that this session's server made {@code value} (a two-step key shown after a confirmation), for a hidden field. */
+    String vouch(Principal principal, String purpose, String value) {
+        return B64.encodeToString(mac("vouch|" + purpose + "|" + principal.nonce() + "|" + value));
+    }
+
+    boolean vouched(Principal principal, String purpose, String value, String proof) {
+        return proof != null && value != null
+                && MessageDigest.isEqual(vouch(principal, purpose, value).getBytes(StandardCharsets.UTF_8), proof.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** The CSRF token of this session's forms. */
     String csrf(Principal principal) {
         return B64.encodeToString(mac("csrf|" + principal.nonce()));
@@ -131,7 +170,11 @@ final class DashboardSessions {
 
     /** A Set-Cookie value: HttpOnly, SameSite=Lax (links from e-mail still open the dashboard), Secure outside localhost. */
     String cookie(String name, String value, Duration maxAge, String sameSite) {
-        return name + "=" + value + "; Path=/dashboard; Max-Age=" + maxAge.toSeconds() + "; HttpOnly; SameSite=" + sameSite
+        return cookie(name, value, "/dashboard", maxAge, sameSite);
+    }
+
+    String cookie(String name, String value, String path, Duration maxAge, String sameSite) {
+        return name + "=" + value + "; Path=" + path + "; Max-Age=" + maxAge.toSeconds() + "; HttpOnly; SameSite=" + sameSite
                 + (secureCookies ? "; Secure" : "");
     }
 

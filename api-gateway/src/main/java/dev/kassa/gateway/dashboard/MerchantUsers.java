@@ -27,9 +27,11 @@ public final class MerchantUsers {
     private final Clock clock;
 
     private final dev.kassa.schemas.SecretKeyring keyring;
+    private final PasswordChecks passwords;
 
-    MerchantUsers(KafkaBackend kafka, GatewaySettings settings, Clock clock, dev.kassa.schemas.SecretKeyring keyring) {
+    MerchantUsers(KafkaBackend kafka, GatewaySettings settings, Clock clock, dev.kassa.schemas.SecretKeyring keyring, PasswordChecks passwords) {
         this.keyring = keyring;
+        this.passwords = passwords;
         this.kafka = kafka;
         this.settings = settings;
         this.clock = clock;
@@ -88,7 +90,7 @@ public final class MerchantUsers {
     MerchantUser setPassword(MerchantUser user, String password) throws Exception {
         Instant now = clock.instant();
         // The operator's link is also the way back for someone who lost their authenticator: it resets the second step.
-        MerchantUser changed = MerchantUser.newBuilder(user).setPasswordHash(Passwords.hash(password.toCharArray()))
+        MerchantUser changed = MerchantUser.newBuilder(user).setPasswordHash(passwords.hash(password))
                 .setSetPasswordTokenHash(null).setSetPasswordExpiresAt(null).setSessionsValidAfter(now)
                 .setTotpSecret(null).setTotpEnabledAt(null).setUpdatedAt(now).build();
         if (kafka.putUser(changed, Duration.ofSeconds(10)) == null) {
@@ -97,11 +99,49 @@ public final class MerchantUsers {
         return changed;
     }
 
-    /** Turns two-step sign-in on with this key (sealed with the keyring), or off with null. */
-    MerchantUser setTwoStep(MerchantUser user, String key) throws Exception {
+    /** Turns two-step sign-in on with this key (sealed with the keyring) and the step of the code that proved it, or off with null. */
+    MerchantUser setTwoStep(MerchantUser user, String key, long step) throws Exception {
         Instant now = clock.instant();
         MerchantUser changed = MerchantUser.newBuilder(user).setTotpSecret(key == null ? null : keyring.seal(user.getMerchantId(), key))
-                .setTotpEnabledAt(key == null ? null : now).setUpdatedAt(now).build();
+                .setTotpEnabledAt(key == null ? null : now).setTotpLastStep(Math.max(step, user.getTotpLastStep())).setUpdatedAt(now).build();
+        return put(changed);
+    }
+
+    /**
+     * Whether {@code code} is a right two-step code of the user that was not used before; if so, its step is recorded
+     * (written and read back before this answers), so the same code cannot open a second session or confirm a second change.
+     */
+    boolean useCode(MerchantUser user, String code) throws Exception {
+        long step = TwoStep.step(twoStepKey(user), code, clock.instant(), user.getTotpLastStep());
+        if (step < 0) {
+            return false;
+        }
+        put(MerchantUser.newBuilder(user).setTotpLastStep(step).setUpdatedAt(clock.instant()).build());
+        return true;
+    }
+
+    /** Ends every dashboard session of the user now (sign-out: a copy of the cookie stops working too). */
+    void endSessions(MerchantUser user) throws Exception {
+        Instant now = clock.instant();
+        put(MerchantUser.newBuilder(user).setSessionsValidAfter(now).setUpdatedAt(now).build());
+    }
+
+    /**
+     * Removes {@code email} from {@code merchantId}'s users (a tombstone on the compacted topic): their sessions end at
+     * once, their password and set-password link stop working. Not found: not this merchant's user.
+     */
+    public void remove(long merchantId, String rawEmail) throws Exception {
+        String email = normalize(rawEmail);
+        MerchantUser user = kafka.user(email);
+        if (user == null || user.getMerchantId() != merchantId) {
+            throw new ApiError(ErrorCode.NOT_FOUND, "merchant " + merchantId + " has no dashboard user " + email);
+        }
+        if (!kafka.removeUser(email, Duration.ofSeconds(10))) {
+            throw new ApiError(ErrorCode.UNAVAILABLE, "the removal was written but is not readable yet; retry");
+        }
+    }
+
+    private MerchantUser put(MerchantUser changed) throws Exception {
         if (kafka.putUser(changed, Duration.ofSeconds(10)) == null) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "the change was written but is not readable yet; retry");
         }
@@ -114,13 +154,18 @@ public final class MerchantUsers {
     }
 
     /** The user with this e-mail and password, or null (in about the same time whether or not the e-mail exists). */
-    MerchantUser signIn(String rawEmail, String password) {
+    MerchantUser signIn(String rawEmail, String password) throws PasswordChecks.Busy {
         MerchantUser user = rawEmail == null ? null : kafka.user(rawEmail.trim().toLowerCase(Locale.ROOT));
-        boolean ok = Passwords.matches(user == null ? null : user.getPasswordHash(), password);
-        return ok ? user : null;
+        return passwords.matches(user == null ? null : user.getPasswordHash(), password) ? user : null;
     }
 
-    static String normalize(String rawEmail) {
+    /** Whether the user's merchant may use its dashboard (not disabled by the operator, and still there). */
+    boolean merchantActive(long merchantId) {
+        var merchant = kafka.merchant(merchantId);
+        return merchant != null && !merchant.getDisabled();
+    }
+
+    public static String normalize(String rawEmail) {
         String email = rawEmail == null ? "" : rawEmail.trim().toLowerCase(Locale.ROOT);
         if (email.length() > 254 || !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
             throw rawEmail == null ? ApiError.missingField("email") : new ApiError(ErrorCode.INVALID_EMAIL, "'email' is not an e-mail address");

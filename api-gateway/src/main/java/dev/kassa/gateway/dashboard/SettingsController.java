@@ -37,12 +37,12 @@ class SettingsController {
     private final DashboardPages pages;
 
     private final MerchantUsers users;
-    private final java.time.Clock clock;
+    private final Confirmations confirmations;
 
     SettingsController(KafkaBackend kafka, MerchantChanges changes, dev.kassa.gateway.operator.WebhookEndpointChanges endpoints,
-                       DashboardPages pages, MerchantUsers users, java.time.Clock clock) {
+                       DashboardPages pages, MerchantUsers users, Confirmations confirmations) {
         this.users = users;
-        this.clock = clock;
+        this.confirmations = confirmations;
         this.kafka = kafka;
         this.endpoints = endpoints;
         this.changes = changes;
@@ -97,31 +97,6 @@ class SettingsController {
     }
 
     /**
-     * {@code POST /dashboard/settings/api-key}: a new API key, shown once on the page this answers; the current one keeps
-     * working for the chosen overlap (24 hours, 1 hour, or not at all), as the operator's rotation does.
-     */
-    @Post("/settings/api-key")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> rotateKey(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        MutableHttpResponse<?> refused = pages.refusal(who, form);
-        if (refused != null) {
-            return refused;
-        }
-        long overlap = switch (form.getOrDefault("overlap", "")) {
-            case "0" -> 0;
-            case "3600" -> 3600;
-            default -> 86_400;
-        };
-        Map<String, Object> answer = changes.rotateKey(who.get().merchantId(),
-                Json.MAPPER.createObjectNode().put("previous_key_expires_in_seconds", overlap));
-        Map<String, Object> model = pages.base(who.get(), "Your new API key", "settings");
-        model.put("apiKey", answer.get("api_key"));
-        model.put("previousUntil", answer.get("previous_key_expires_at"));
-        return pages.render(HttpStatus.OK, "dashboard/api-key", model);
-    }
-
-    /**
      * {@code POST /dashboard/settings/endpoints}: another webhook endpoint (URL, the statuses it wants, a description),
      * checked as the operator API checks it; its signing secret is shown once on the page this answers.
      */
@@ -130,6 +105,10 @@ class SettingsController {
     HttpResponse<?> addEndpoint(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
         MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused != null) {
+            return refused;
+        }
+        refused = confirmations.refusal(who.get(), form, "/dashboard/settings/endpoints", "add a webhook endpoint");
         if (refused != null) {
             return refused;
         }
@@ -170,7 +149,14 @@ class SettingsController {
         ObjectNode change = Json.MAPPER.createObjectNode();
         boolean rotate = "rotate".equals(form.get("action"));
         boolean endOverlap = "end-overlap".equals(form.get("action"));
+        if (!endpointId.matches("[A-Za-z0-9_-]{1,64}")) {
+            return settingsForm(who.get(), HttpStatus.NOT_FOUND, "Endpoint not changed: there is no such endpoint.", null);
+        }
         if (rotate) {
+            refused = confirmations.refusal(who.get(), form, "/dashboard/settings/endpoints/" + endpointId, "give the endpoint a new secret");
+            if (refused != null) {
+                return refused;
+            }
             change.put("rotate_secret", true);
         } else if (endOverlap) {
             change.put("end_secret_overlap", true);
@@ -232,6 +218,10 @@ class SettingsController {
         if (refused != null) {
             return refused;
         }
+        refused = confirmations.refusal(who.get(), form, "/dashboard/settings/crypto", "change the payout wallet");
+        if (refused != null) {
+            return refused;
+        }
         ObjectNode change = Json.MAPPER.createObjectNode();
         String address = form.getOrDefault("address", "").trim();
         if (address.isEmpty()) {
@@ -247,64 +237,6 @@ class SettingsController {
             return settingsForm(who.get(), HttpStatus.BAD_REQUEST, "Payout wallet not saved: " + e.getMessage(), null);
         }
         return pages.redirect("/dashboard/settings?done=crypto");
-    }
-
-    /** {@code POST /dashboard/settings/two-step}: a new key to add to an authenticator app, and the code that proves it is there. */
-    @Post("/settings/two-step")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> twoStepSetup(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        MutableHttpResponse<?> refused = pages.refusal(who, form);
-        if (refused != null) {
-            return refused;
-        }
-        return twoStepPage(who.get(), HttpStatus.OK, TwoStep.newKey(), null);
-    }
-
-    /** {@code POST /dashboard/settings/two-step/confirm}: with a right code for the new key, two-step sign-in is on. */
-    @Post("/settings/two-step/confirm")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> twoStepConfirm(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        MutableHttpResponse<?> refused = pages.refusal(who, form);
-        if (refused != null) {
-            return refused;
-        }
-        String key = form.getOrDefault("key", "");
-        if (!key.matches("[A-Z2-7]{32}")) {
-            return twoStepPage(who.get(), HttpStatus.BAD_REQUEST, TwoStep.newKey(), "That key is not one this page made; start again with this new one.");
-        }
-        if (!TwoStep.verify(key, form.get("code"), clock.instant())) {
-            return twoStepPage(who.get(), HttpStatus.BAD_REQUEST, key, "That code is not right. Type the 6 digits your app shows now for Kassa.");
-        }
-        users.setTwoStep(users.user(who.get().email()), key);
-        return pages.redirect("/dashboard/settings?done=two-step-on");
-    }
-
-    /** {@code POST /dashboard/settings/two-step/off}: with a right code, back to the password alone. */
-    @Post("/settings/two-step/off")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> twoStepOff(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        MutableHttpResponse<?> refused = pages.refusal(who, form);
-        if (refused != null) {
-            return refused;
-        }
-        var user = users.user(who.get().email());
-        if (!TwoStep.verify(users.twoStepKey(user), form.get("code"), clock.instant())) {
-            return settingsForm(who.get(), HttpStatus.BAD_REQUEST, "Two-step sign-in stays on: that code is not right.", null);
-        }
-        users.setTwoStep(user, null);
-        return pages.redirect("/dashboard/settings?done=two-step-off");
-    }
-
-    private HttpResponse<?> twoStepPage(DashboardSessions.Principal who, HttpStatus status, String key, String error) {
-        Map<String, Object> model = pages.base(who, "Two-step sign-in", "settings");
-        model.put("key", key);
-        model.put("grouped", TwoStep.grouped(key));
-        model.put("uri", TwoStep.otpauthUri(who.email(), key));
-        model.put("error", error);
-        return pages.render(status, "dashboard/two-step-setup", model);
     }
 
     /** A comma- or space-separated list of methods or provider slugs; empty clears it. */

@@ -2,8 +2,6 @@ package dev.kassa.gateway.dashboard;
 
 import dev.kassa.gateway.ClientAddress;
 import dev.kassa.gateway.GatewaySettings;
-import dev.kassa.gateway.RateLimiter;
-import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.MerchantUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -41,16 +39,19 @@ import java.util.Set;
 @Hidden
 class SignInController {
 
+    /** The device cookie of a browser that signed in before (its own sign-in limit: see {@link SignInLimits}). */
+    static final String DEVICE_COOKIE = "kassa_device";
+
     private final MerchantUsers users;
     private final DashboardSessions sessions;
     private final DashboardPages pages;
     private final GatewaySettings settings;
     private final Clock clock;
-    /** Sign-in attempts: 5 a minute per e-mail, 20 a minute per client address (bursts of as many). */
-    private final RateLimiter perEmail = new RateLimiter(5.0 / 60, 5);
-    private final RateLimiter perClient = new RateLimiter(20.0 / 60, 20);
+    private final SignInLimits limits;
 
-    SignInController(MerchantUsers users, DashboardSessions sessions, DashboardPages pages, GatewaySettings settings, Clock clock) {
+    SignInController(MerchantUsers users, DashboardSessions sessions, DashboardPages pages, GatewaySettings settings, Clock clock,
+                     SignInLimits limits) {
+        this.limits = limits;
         this.users = users;
         this.sessions = sessions;
         this.pages = pages;
@@ -73,15 +74,27 @@ class SignInController {
             return pages.forbidden();
         }
         String email = form.getOrDefault("email", "").trim().toLowerCase(Locale.ROOT);
-        long now = System.nanoTime();
-        String client = ClientAddress.of(request, settings.trustForwardedFor());
-        if (perClient.acquire(client, now) > 0 || perEmail.acquire(email.isEmpty() ? "-" : email, now) > 0) {
-            return loginForm(HttpStatus.TOO_MANY_REQUESTS, "Too many sign-in attempts. Wait a minute and try again.", null, email);
+        if (email.length() > SignInLimits.MAX_EMAIL) {
+            // No user has such an e-mail: answered before any limit or bcrypt, and never kept as a key.
+            return loginForm(HttpStatus.OK, "Wrong e-mail or password.", null, "");
         }
-        MerchantUser user = users.signIn(email, form.get("password"));
+        long wait = limits.signIn(email.isEmpty() ? "-" : email, client(request), device(request, email));
+        if (wait > 0) {
+            return tooMany(loginForm(HttpStatus.TOO_MANY_REQUESTS, "Too many sign-in attempts. Wait " + wait + " seconds and try again.",
+                    null, email), wait);
+        }
+        MerchantUser user;
+        try {
+            user = users.signIn(email, form.get("password"));
+        } catch (PasswordChecks.Busy e) {
+            return tooMany(loginForm(HttpStatus.SERVICE_UNAVAILABLE, "Sign-in is busy right now. Try again in a few seconds.", null, email), 5);
+        }
         if (user == null) {
             // The form again, with the message (200, as sign-in pages do; 401 belongs to HTTP authentication).
             return loginForm(HttpStatus.OK, "Wrong e-mail or password.", null, email);
+        }
+        if (!users.merchantActive(user.getMerchantId())) {
+            return loginForm(HttpStatus.FORBIDDEN, DashboardPages.DONE.get("closed"), null, email);
         }
         if (user.getTotpSecret() != null) {
             // The password was right; the session waits for the code (a signed 5-minute token, no server state).
@@ -90,10 +103,10 @@ class SignInController {
         return signedIn(user);
     }
 
-    /** {@code POST /dashboard/login/code}: the second step, the 6-digit code of the user's authenticator app. */
+    /** {@code POST /dashboard/login/code}: the second step, the 6-digit code of the user's authenticator app (each code once). */
     @Post("/login/code")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> loginCode(HttpRequest<?> request, @Body Map<String, String> form) {
+    HttpResponse<?> loginCode(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
         if (!loginCsrf(request, form)) {
             return pages.forbidden();
         }
@@ -103,20 +116,36 @@ class SignInController {
         if (user == null) {
             return loginForm(HttpStatus.OK, "That took too long; sign in again.", null, "");
         }
-        long now = System.nanoTime();
-        String client = ClientAddress.of(request, settings.trustForwardedFor());
-        if (perClient.acquire(client, now) > 0 || perEmail.acquire(email, now) > 0) {
-            return codeForm(HttpStatus.TOO_MANY_REQUESTS, token, "Too many attempts. Wait a minute and try again.");
+        long wait = limits.signIn(email, client(request), device(request, email));
+        if (wait > 0) {
+            return tooMany(codeForm(HttpStatus.TOO_MANY_REQUESTS, token, "Too many attempts. Wait " + wait + " seconds and try again."), wait);
         }
-        if (!TwoStep.verify(users.twoStepKey(user), form.get("code"), clock.instant())) {
-            return codeForm(HttpStatus.OK, token, "That code is not right. Type the 6 digits your app shows now.");
+        if (!users.merchantActive(user.getMerchantId())) {
+            return loginForm(HttpStatus.FORBIDDEN, DashboardPages.DONE.get("closed"), null, email);
+        }
+        if (!users.useCode(user, form.get("code"))) {
+            return codeForm(HttpStatus.OK, token, "That code is not right, or was used already. Type the 6 digits your app shows now.");
         }
         return signedIn(user);
     }
 
+    /** A successful sign-in: the session cookie, and the device cookie that keeps this browser's tries its own. */
     private MutableHttpResponse<?> signedIn(MerchantUser user) {
-        return pages.redirect("/dashboard").header("Set-Cookie",
-                sessions.cookie(DashboardSessions.COOKIE, sessions.issue(user, clock.instant()), DashboardSessions.LIFETIME, "Lax"));
+        return pages.redirect("/dashboard")
+                .header("Set-Cookie", sessions.cookie(DashboardSessions.COOKIE, sessions.issue(user, clock.instant()), DashboardSessions.LIFETIME, "Lax"))
+                .header("Set-Cookie", sessions.cookie(DEVICE_COOKIE, sessions.device(user.getEmail()), "/dashboard/login", Duration.ofDays(365), "Strict"));
+    }
+
+    private String client(HttpRequest<?> request) {
+        return ClientAddress.limitKey(request, settings.trustForwardedFor());
+    }
+
+    private String device(HttpRequest<?> request, String email) {
+        return sessions.deviceOf(request.getCookies().findCookie(DEVICE_COOKIE).map(Cookie::getValue).orElse(null), email);
+    }
+
+    private static MutableHttpResponse<?> tooMany(MutableHttpResponse<?> page, long seconds) {
+        return page.header("Retry-After", Long.toString(seconds));
     }
 
     private MutableHttpResponse<?> codeForm(HttpStatus status, String token, String error) {
@@ -131,11 +160,16 @@ class SignInController {
 
     @Post("/logout")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> logout(HttpRequest<?> request, @Body Map<String, String> form) {
+    HttpResponse<?> logout(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
         MutableHttpResponse<?> refused = pages.refusal(who, form);
         if (refused != null) {
             return refused;
+        }
+        // On the server too: every cookie of this user issued until now stops working, copies included.
+        MerchantUser user = users.user(who.get().email());
+        if (user != null) {
+            users.endSessions(user);
         }
         return pages.redirect("/dashboard/login?done=signed-out")
                 .header("Set-Cookie", sessions.cookie(DashboardSessions.COOKIE, "", Duration.ZERO, "Lax"));
@@ -184,7 +218,13 @@ class SignInController {
             model.put("error", problem);
             return pages.render(HttpStatus.BAD_REQUEST, "dashboard/set-password", model);
         }
-        users.setPassword(user, password);
+        try {
+            users.setPassword(user, password);
+        } catch (PasswordChecks.Busy e) {
+            return pages.render(HttpStatus.SERVICE_UNAVAILABLE, "dashboard/message", Map.of("title", "Busy",
+                    "message", "Passwords cannot be set right now (many sign-ins). Go back and try again in a few seconds."))
+                    .header("Retry-After", "5");
+        }
         return pages.redirect("/dashboard/login?done=password-set");
     }
 

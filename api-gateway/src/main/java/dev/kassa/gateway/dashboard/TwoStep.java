@@ -15,7 +15,8 @@ import org.bouncycastle.util.encoders.Base32;
 /**
  * The dashboard's optional second sign-in step: RFC 6238 codes (6 digits, 30 s, HMAC-SHA1 — what every authenticator
  * app reads from an {@code otpauth://} key) computed by java-otp, keys in base32 (Bouncy Castle's encoder). A code is
- * accepted for the step before and after the current one, for a phone's clock that is a little off.
+ * accepted for the step before and after the current one, for a phone's clock that is a little off, and once: the
+ * caller records the step it matched and passes it back (a code seen over a shoulder or in a proxy's log is spent).
  */
 final class TwoStep {
 
@@ -35,20 +36,34 @@ final class TwoStep {
 
     /** Whether {@code code} is the key's code now, a step ago or a step ahead. */
     static boolean verify(String key, String code, Instant now) {
+        return step(key, code, now, Long.MIN_VALUE) >= 0;
+    }
+
+    /**
+     * The RFC 6238 time step {@code code} belongs to (now, a step ago or a step ahead) if it is later than
+     * {@code afterStep}, else -1: a code accepted once (its step recorded) is never accepted again, nor any earlier one.
+     */
+    static long step(String key, String code, Instant now, long afterStep) {
         String digits = code == null ? "" : code.replaceAll("\\s", "");
         if (key == null || !digits.matches("\\d{6}")) {
-            return false;
+            return -1;
         }
         try {
             SecretKeySpec spec = new SecretKeySpec(decode(key), TOTP.getAlgorithm());
-            boolean ok = false;
-            for (int step = -1; step <= 1; step++) {
-                String expected = String.format(Locale.ROOT, "%06d", TOTP.generateOneTimePassword(spec, now.plus(STEP.multipliedBy(step))));
-                ok |= MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), digits.getBytes(StandardCharsets.US_ASCII));
+            long matched = -1;
+            long current = now.getEpochSecond() / STEP.toSeconds();
+            for (int offset = -1; offset <= 1; offset++) {
+                Instant at = now.plus(STEP.multipliedBy(offset));
+                String expected = String.format(Locale.ROOT, "%06d", TOTP.generateOneTimePassword(spec, at));
+                // Every candidate is compared (no early exit): the time taken does not say which step matched.
+                if (MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), digits.getBytes(StandardCharsets.US_ASCII))
+                        && current + offset > afterStep) {
+                    matched = current + offset;
+                }
             }
-            return ok;
+            return matched;
         } catch (InvalidKeyException | IllegalArgumentException e) {
-            return false;
+            return -1;
         }
     }
 

@@ -250,6 +250,12 @@ public final class KafkaBackend implements AutoCloseable {
         return users.snapshot();
     }
 
+    /** Removes a dashboard user (a tombstone) and waits until this gateway's replica has dropped it; false if it did not in time. */
+    public boolean removeUser(String email, Duration timeout) throws Exception {
+        producer.send(Topics.MERCHANT_USERS, email, null).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return users.awaitGone(email, timeout);
+    }
+
     /** Writes a dashboard user and waits until this gateway's replica has it (read-your-writes). */
     public dev.kassa.schemas.avro.MerchantUser putUser(dev.kassa.schemas.avro.MerchantUser user, Duration timeout) throws Exception {
         producer.send(Topics.MERCHANT_USERS, user.getEmail(), user).get(timeout.toMillis(), TimeUnit.MILLISECONDS);

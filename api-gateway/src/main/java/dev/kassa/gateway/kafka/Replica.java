@@ -114,6 +114,21 @@ public final class Replica<K, V> implements AutoCloseable {
         }
     }
 
+    /** Whether {@code key} is gone from the replica (deleted), waiting at most {@code timeout} for it to go. */
+    boolean awaitGone(K key, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (values.containsKey(key)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
     @Override
     public void close() {
         running = false;

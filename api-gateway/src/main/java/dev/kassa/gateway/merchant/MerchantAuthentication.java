@@ -46,7 +46,7 @@ public final class MerchantAuthentication implements TypedRequestArgumentBinder<
     @Override
     public BindingResult<Merchant> bind(ArgumentConversionContext<Merchant> context, HttpRequest<?> source) {
         Merchant merchant = authenticate(source.getHeaders().get("Authorization"), source.getHeaders().get("X-API-Key"),
-                ClientAddress.of(source, settings.trustForwardedFor()));
+                ClientAddress.limitKey(source, settings.trustForwardedFor()));
         return () -> Optional.of(merchant);
     }
 

@@ -167,6 +167,24 @@ class MerchantAdminController {
     }
 
     /**
+     * {@code DELETE /admin/merchants/{id}/users/{email}}: the person no longer signs in to the merchant's dashboard; their
+     * sessions end at once (SPEC.md, "Accounts"). 404 when the e-mail is not one of this merchant's users.
+     */
+    @io.micronaut.http.annotation.Delete("/{merchantId}/users/{email}")
+    @Consumes(MediaType.ALL)
+    HttpResponse<Map<String, Object>> removeUser(@Header(value = "Authorization", defaultValue = "") String authorization,
+                                                 long merchantId, String email) throws Exception {
+        requireOperator(authorization);
+        users.remove(merchantId, email);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", true);
+        answer.put("email", dev.kassa.gateway.dashboard.MerchantUsers.normalize(email));
+        answer.put("merchant_id", merchantId);
+        answer.put("removed", true);
+        return HttpResponse.ok(answer);
+    }
+
+    /**
      * {@code POST /admin/merchants/reseal-secrets}: after a new key was put first in the keyring, every webhook secret
      * (and previous secret) not sealed with it is resealed: its data key is rewrapped, a clear one sealed. Run it until
      * {@code remaining} is 0, then the old key can leave the keyring (docs/SECURITY.md, "Rotating the keyring").

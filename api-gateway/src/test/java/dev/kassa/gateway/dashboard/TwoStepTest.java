@@ -32,6 +32,16 @@ class TwoStepTest {
     }
 
     @Test
+    void a_code_is_accepted_once_and_no_earlier_step_after_it() {
+        Instant at = Instant.ofEpochSecond(59); // step 1: 287082
+        long step = TwoStep.step(RFC_KEY, "287082", at, 0);
+        assertThat(step).isEqualTo(1);
+        assertThat(TwoStep.step(RFC_KEY, "287082", at, step)).as("the same code again").isEqualTo(-1);
+        assertThat(TwoStep.step(RFC_KEY, "287082", at.plusSeconds(30), step)).as("and a step later").isEqualTo(-1);
+        assertThat(TwoStep.step(RFC_KEY, "287082", at, step - 1)).as("a code after the last one used").isEqualTo(1);
+    }
+
+    @Test
     void a_new_key_is_32_base32_characters_and_its_link_names_kassa() {
         String key = TwoStep.newKey();
         assertThat(key).matches("[A-Z2-7]{32}");
