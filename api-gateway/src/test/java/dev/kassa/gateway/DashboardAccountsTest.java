@@ -229,6 +229,39 @@ class DashboardAccountsTest {
     }
 
     @Test
+    void a_crowd_of_new_browsers_meets_a_fixed_page_at_the_door_while_a_known_browser_signs_in() throws Exception {
+        String email = user(merchant("door"), "door");
+        Browser own = new Browser("10.0.8.1");
+        own.signIn(email, PASSWORD);
+
+        // 1,000 tries from 1,000 addresses, 40 at a time (the door lets 100 + 50 a second through: a machine would need 18 s
+        // for them all to pass): past the door they are refused before their body is read.
+        java.util.concurrent.ExecutorService crowd = java.util.concurrent.Executors.newFixedThreadPool(40);
+        java.util.List<java.util.concurrent.Future<HttpResponse<String>>> tries = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            String address = "10.8." + (i / 200) + "." + (i % 200 + 1);
+            int n = i;
+            tries.add(crowd.submit(() -> new Browser(address).postLogin("/dashboard/login",
+                    Map.of("csrf", "crowdcrowdcrowdcrowd", "email", "guess-" + n + "@example.com", "password", "guess"))));
+        }
+        int atTheDoor = 0;
+        for (var answer : tries) {
+            HttpResponse<String> a = answer.get();
+            assertThat(a.statusCode()).as(a.body()).isIn(200, 403, 429, 503);
+            if (a.statusCode() == 503 && a.headers().firstValue("Retry-After").isPresent() && !a.body().contains("name=\"password\"")) {
+                atTheDoor++;
+            }
+        }
+        crowd.shutdown();
+        assertThat(atTheDoor).as("tries refused with the fixed page").isGreaterThan(0);
+        HttpResponse<String> back = own.trySignIn(email, PASSWORD);
+        assertThat(back.statusCode()).as("the known browser, right after the crowd: %s", back.body()).isEqualTo(303);
+        // The door's bucket refills (50 a second): a new browser gets in again, for the tests after this one.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> new Browser("10.0.8.2").trySignIn("nobody@example.com", "whatever password").statusCode() == 200);
+    }
+
+    @Test
     void an_over_long_e_mail_is_answered_before_any_limit_or_password_check() throws Exception {
         Browser browser = new Browser("10.0.7.1");
         for (int i = 0; i < 25; i++) {

@@ -60,7 +60,7 @@ final class Confirmations {
         }
         boolean right;
         try {
-            right = passwords.matches(user.getPasswordHash(), form.get("password"));
+            right = passwords.matches(user.getPasswordHash(), form.get("password"), true); // a signed-in user: the known lane
         } catch (PasswordChecks.Busy e) {
             return page(who, form, action, what, twoStep, HttpStatus.SERVICE_UNAVAILABLE,
                     "Passwords cannot be checked right now (many sign-ins). Try again in a few seconds.").header("Retry-After", "5");

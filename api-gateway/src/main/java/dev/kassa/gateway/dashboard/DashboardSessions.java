@@ -130,6 +130,20 @@ final class DashboardSessions {
         return B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + B64.encodeToString(mac(payload));
     }
 
+    /** Whether a {@link #device} cookie is one of ours (for any e-mail): its MAC only, microseconds. */
+    boolean anyDevice(String cookie) {
+        if (cookie == null || cookie.length() > 512 || cookie.indexOf('.') < 0) {
+            return false;
+        }
+        try {
+            String payload = new String(Base64.getUrlDecoder().decode(cookie.substring(0, cookie.indexOf('.'))), StandardCharsets.UTF_8);
+            return payload.startsWith("device|")
+                    && MessageDigest.isEqual(mac(payload), Base64.getUrlDecoder().decode(cookie.substring(cookie.indexOf('.') + 1)));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** The device id (its nonce) of a {@link #device} cookie that is ours and was given for {@code email}, else null. */
     String deviceOf(String cookie, String email) {
         if (cookie == null || cookie.length() > 512 || cookie.indexOf('.') < 0) {

@@ -154,9 +154,9 @@ public final class MerchantUsers {
     }
 
     /** The user with this e-mail and password, or null (in about the same time whether or not the e-mail exists). */
-    MerchantUser signIn(String rawEmail, String password) throws PasswordChecks.Busy {
+    MerchantUser signIn(String rawEmail, String password, boolean knownBrowser) throws PasswordChecks.Busy {
         MerchantUser user = rawEmail == null ? null : kafka.user(rawEmail.trim().toLowerCase(Locale.ROOT));
-        return passwords.matches(user == null ? null : user.getPasswordHash(), password) ? user : null;
+        return passwords.matches(user == null ? null : user.getPasswordHash(), password, knownBrowser) ? user : null;
     }
 
     /** Whether the user's merchant may use its dashboard (not disabled by the operator, and still there). */

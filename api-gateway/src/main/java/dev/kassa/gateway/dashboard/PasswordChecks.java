@@ -12,10 +12,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Where bcrypt runs: its own few threads (half the cores, at least one) and a short queue, never the pool the API and
- * the checkout pages share. A check costs about a quarter of a second of one core; sign-in tries from any number of
- * addresses can therefore take at most that share of the machine, and a try that finds the queue full is refused at
- * once ({@link Busy}: "try again in a few seconds") instead of waiting in an unbounded line.
+ * Where bcrypt runs: its own few threads and short queues, never the pool the API and the checkout pages share. A check
+ * costs about a quarter of a second of one core. Two lanes: the crowd's (half the cores, at least one thread: sign-in
+ * tries from browsers Kassa does not know) and the known's (one thread: a browser holding a device cookie of the
+ * e-mail it signs in as, or a signed-in user confirming an action). Sign-in tries from any number of addresses can
+ * therefore take at most half the machine, a try that finds its lane full is refused at once ({@link Busy}: "try
+ * again in a few seconds") instead of waiting in an unbounded line, and a guessing crowd cannot fill the lane the
+ * user's own browser signs in through.
  */
 @Singleton
 final class PasswordChecks {
@@ -27,37 +30,52 @@ final class PasswordChecks {
         }
     }
 
-    private final ThreadPoolExecutor pool;
+    private final ThreadPoolExecutor crowd;
+    private final ThreadPoolExecutor known;
 
     PasswordChecks() {
         this(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     }
 
     PasswordChecks(int threads) {
+        crowd = lane("kassa-bcrypt-", threads);
+        known = lane("kassa-bcrypt-known-", 1);
+    }
+
+    /** {@code threads} threads and a queue of four checks each (about a second of waiting). */
+    private static ThreadPoolExecutor lane(String name, int threads) {
         AtomicInteger n = new AtomicInteger();
-        pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(threads * 8), runnable -> {
-            Thread thread = new Thread(runnable, "kassa-bcrypt-" + n.incrementAndGet());
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(threads * 4), runnable -> {
+            Thread thread = new Thread(runnable, name + n.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         }, new ThreadPoolExecutor.AbortPolicy());
     }
 
-    /** Whether {@code password} matches the bcrypt {@code hash} (null: no password set; checked against a decoy in the same time). */
-    boolean matches(String hash, String password) throws Busy {
-        return run(() -> Passwords.matches(hash, password));
+    /**
+     * Whether {@code password} matches the bcrypt {@code hash} (null: no password set; checked against a decoy in the same
+     * time); {@code known}: the caller is a browser Kassa knows (see the class comment), checked in its own lane.
+     */
+    boolean matches(String hash, String password, boolean known) throws Busy {
+        return run(known ? this.known : crowd, () -> Passwords.matches(hash, password));
     }
 
-    /** A new bcrypt hash of {@code password}. */
+    /** A new bcrypt hash of {@code password} (someone holding a valid set-password link: the known lane). */
     String hash(String password) throws Busy {
-        return run(() -> Passwords.hash(password.toCharArray()));
+        return run(known, () -> Passwords.hash(password.toCharArray()));
     }
 
-    /** How many checks wait in the queue now (for tests and metrics). */
+    /** How many checks of the crowd's lane wait in its queue now (for tests). */
     int queued() {
-        return pool.getQueue().size();
+        return crowd.getQueue().size();
     }
 
+    /** Runs {@code check} in the crowd's lane (for tests). */
     <T> T run(java.util.concurrent.Callable<T> check) throws Busy {
+        return run(crowd, check);
+    }
+
+    private static <T> T run(ThreadPoolExecutor pool, java.util.concurrent.Callable<T> check) throws Busy {
         Future<T> result;
         try {
             result = pool.submit(check);
@@ -65,8 +83,8 @@ final class PasswordChecks {
             throw new Busy();
         }
         try {
-            // The queue holds at most eight checks per thread (about two seconds of work): 10 s is never reached unless the
-            // machine is starved, and then the caller is told to come back rather than held.
+            // The queue holds at most four checks per thread (about a second of work): 10 s is reached only when the machine
+            // is starved, and then the caller is told to come back rather than held.
             return result.get(10, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             result.cancel(true);
@@ -81,6 +99,7 @@ final class PasswordChecks {
 
     @PreDestroy
     void close() {
-        pool.shutdownNow();
+        crowd.shutdownNow();
+        known.shutdownNow();
     }
 }

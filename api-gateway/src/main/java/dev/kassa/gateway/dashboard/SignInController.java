@@ -78,16 +78,16 @@ class SignInController {
             // No user has such an e-mail: answered before any limit or bcrypt, and never kept as a key.
             return loginForm(HttpStatus.OK, "Wrong e-mail or password.", null, "");
         }
-        long wait = limits.signIn(email.isEmpty() ? "-" : email, client(request), device(request, email));
+        String device = device(request, email);
+        long wait = limits.signIn(email.isEmpty() ? "-" : email, client(request), device);
         if (wait > 0) {
-            return tooMany(loginForm(HttpStatus.TOO_MANY_REQUESTS, "Too many sign-in attempts. Wait " + wait + " seconds and try again.",
-                    null, email), wait);
+            return refused(HttpStatus.TOO_MANY_REQUESTS, "Too many sign-in attempts. Wait " + wait + " seconds and try again.", wait);
         }
         MerchantUser user;
         try {
-            user = users.signIn(email, form.get("password"));
+            user = users.signIn(email, form.get("password"), device != null);
         } catch (PasswordChecks.Busy e) {
-            return tooMany(loginForm(HttpStatus.SERVICE_UNAVAILABLE, "Sign-in is busy right now. Try again in a few seconds.", null, email), 5);
+            return refused(HttpStatus.SERVICE_UNAVAILABLE, "Sign-in is busy right now. Try again in a few seconds.", 5);
         }
         if (user == null) {
             // The form again, with the message (200, as sign-in pages do; 401 belongs to HTTP authentication).
@@ -146,6 +146,21 @@ class SignInController {
 
     private static MutableHttpResponse<?> tooMany(MutableHttpResponse<?> page, long seconds) {
         return page.header("Retry-After", Long.toString(seconds));
+    }
+
+    /**
+     * A refused sign-in try (a limit, or bcrypt busy): a small fixed page, not the templated form. These are what a
+     * guessing crowd gets by the thousand a second, so each costs no more than a string (docs/BENCHMARKS.md, "Sign-in
+     * under a guessing crowd"); the link leads back to the form.
+     */
+    private static MutableHttpResponse<?> refused(HttpStatus status, String message, long seconds) {
+        String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+                + "content=\"width=device-width, initial-scale=1\"><title>Sign in · Kassa dashboard</title>"
+                + "<link rel=\"stylesheet\" href=\"/dashboard/assets/kassa.css\"></head><body><main id=\"main\" class=\"narrow\">"
+                + "<h1>Sign in to your Kassa dashboard</h1><div class=\"card\"><p class=\"error\" role=\"alert\">" + message
+                + "</p><p><a href=\"/dashboard/login\">Back to sign-in</a></p></div></main></body></html>";
+        return HttpResponse.status(status).body(html).contentType(MediaType.TEXT_HTML_TYPE)
+                .header("Content-Security-Policy", DashboardPages.PAGE_POLICY).header("Retry-After", Long.toString(seconds));
     }
 
     private MutableHttpResponse<?> codeForm(HttpStatus status, String token, String error) {
