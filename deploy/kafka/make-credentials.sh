@@ -52,8 +52,13 @@ done
   echo "# Kassa's secrets keyring: <key id>=<base64 of 32 random bytes>; the first key seals, every key opens."
   echo "compose-1=$(openssl rand -base64 32)"
 } > "$DIR/secrets.keyring"
+# The gateways' shared secret: their dashboard cookie key and the token of their view reads of each other (HKDF).
+{
+  echo "# The secret Kassa's gateways share (docs/SECURITY.md): 256 random bits, hex."
+  openssl rand -hex 32
+} > "$DIR/gateway.secret"
 if [ "$(id -u)" = 0 ]; then
   chown "$KAFKA_UID" "$DIR/server.properties"
-  chown "$KASSA_UID" "$DIR"/*.password "$DIR"/admin.properties "$DIR"/kassa-*.properties "$DIR/secrets.keyring"
+  chown "$KASSA_UID" "$DIR"/*.password "$DIR"/admin.properties "$DIR"/kassa-*.properties "$DIR/secrets.keyring" "$DIR/gateway.secret"
 fi
-echo "make-credentials: made Kafka credentials and a secrets keyring in $DIR"
+echo "make-credentials: made Kafka credentials, a secrets keyring and the gateways' shared secret in $DIR"

@@ -12,7 +12,7 @@ import io.micronaut.http.annotation.ServerFilter;
  * operator API ({@code /admin/*}, whose token check is not a reason to let anyone try it at full speed). Buckets per
  * address in bounded memory ({@link RateLimiter}); 429 {@code rate_limited} with {@code Retry-After}. Each gateway
  * counts on its own: behind a proxy with N gateways, an address gets up to N times the rate. Reads one gateway
- * forwards to another ({@code /admin/views/*}, carrying the operator's token) are the gateways' own traffic, not a
+ * forwards to another ({@code /admin/views/*}, carrying the peers' token) are the gateways' own traffic, not a
  * client's, and are not limited; a wrong token there is.
  */
 @ServerFilter({"/pay.php", "/pay/**", "/crypto.php", "/link/**", "/p/**", "/api/webhook.php", "/admin/**"})
@@ -20,19 +20,19 @@ final class ClientRateLimitFilter {
 
     private final RateLimiter limiter;
     private final boolean trustForwardedFor;
-    private final String operatorAuthorization;
+    private final String peerAuthorization;
 
-    ClientRateLimitFilter(GatewaySettings settings) {
+    ClientRateLimitFilter(GatewaySettings settings, GatewayKeys keys) {
         this.limiter = new RateLimiter(settings.clientRatePerSecond(), settings.clientRateBurst());
         this.trustForwardedFor = settings.trustForwardedFor();
-        this.operatorAuthorization = "Bearer " + settings.adminToken();
+        this.peerAuthorization = "Bearer " + keys.peerToken();
     }
 
     @RequestFilter
     @Nullable
     HttpResponse<?> limit(HttpRequest<?> request) {
         if (request.getPath().startsWith("/admin/views/")
-                && Secrets.same(request.getHeaders().get("Authorization", String.class).orElse(""), operatorAuthorization)) {
+                && Secrets.same(request.getHeaders().get("Authorization", String.class).orElse(""), peerAuthorization)) {
             return null;
         }
         long wait = limiter.acquire(ClientAddress.limitKey(request, trustForwardedFor), System.nanoTime());

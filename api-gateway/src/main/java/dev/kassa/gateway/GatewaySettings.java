@@ -23,6 +23,8 @@ import io.micronaut.core.bind.annotation.Bindable;
  * every start); {@code viewsHost}, the host name other instances reach this one at (with the admin port, or the HTTP
  * port without one); {@code viewRetention}, how long a terminal session stays in the views after its last change (90
  * days; the event log keeps it for good); {@code viewsStandbyReplicas}, warm copies of each view on other instances.
+ * {@code sharedSecret}: the random secret the gateways of a deployment share, from which {@link GatewayKeys} derives the
+ * dashboard's cookie key and the peer token of forwarded view reads (none: a random one for this process).
  */
 @ConfigurationProperties("kassa.gateway")
 public record GatewaySettings(String bootstrapServers, String adminToken, String publicUrl, boolean development,
@@ -37,5 +39,6 @@ public record GatewaySettings(String bootstrapServers, String adminToken, String
                        @Bindable(defaultValue = "") String viewsStateDir,
                        @Bindable(defaultValue = "localhost") String viewsHost,
                        @Bindable(defaultValue = "90d") Duration viewRetention,
-                       @Bindable(defaultValue = "0") int viewsStandbyReplicas) {
+                       @Bindable(defaultValue = "0") int viewsStandbyReplicas,
+                       @Bindable(defaultValue = "") String sharedSecret) {
 }

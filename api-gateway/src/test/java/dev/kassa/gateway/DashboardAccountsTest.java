@@ -41,12 +41,16 @@ class DashboardAccountsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+    private static final String SHARED = "dashboard-accounts-shared-secret-5f0c2a9e77d14b3c";
     private static GatewayStack stack;
+    private static String bootstrap;
 
     @BeforeAll
     static void start(KafkaCluster kafka) throws Exception {
         // Behind Kassa's proxy: the client's address is the last X-Forwarded-For entry, so one test can be many addresses.
-        stack = GatewayStack.start(kafka, "dashboard-accounts", ADMIN, Map.of("kassa.gateway.trust-forwarded-for", true));
+        stack = GatewayStack.start(kafka, "dashboard-accounts", ADMIN, Map.of("kassa.gateway.trust-forwarded-for", true,
+                "kassa.gateway.shared-secret", SHARED));
+        bootstrap = kafka.bootstrapServers();
     }
 
     @AfterAll
@@ -271,6 +275,34 @@ class DashboardAccountsTest {
         }
         // 25 tries from one address would have met the 20-a-minute client bucket had they counted.
         assertThat(browser.trySignIn("nobody@example.com", "whatever password").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void the_cookie_key_and_the_peer_token_come_from_the_gateways_secret_not_the_operator_token() throws Exception {
+        String email = user(merchant("keys"), "keys");
+        Browser browser = new Browser("10.0.9.1");
+        browser.signIn(email, PASSWORD);
+        // A gateway of the same deployment whose operator token was changed: the merchant stays signed in.
+        try (GatewayServer rotated = GatewayServer.start(bootstrap, 0, "a-new-operator-token-after-rotation", "http://localhost:8080", true,
+                Map.of("kassa.gateway.shared-secret", SHARED, "kassa.gateway.views-application-id", "dashboard-accounts-rotated"))) {
+            assertThat(rotated.awaitReady(Duration.ofSeconds(60))).isTrue();
+            HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(rotated.url() + "/dashboard"))
+                    .header("Cookie", "kassa_dashboard=" + browser.cookies.get("kassa_dashboard")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).as("the same cookie on a gateway with a new operator token").isEqualTo(200);
+        }
+        // A gateway with another secret does not take it.
+        try (GatewayServer other = GatewayServer.start(bootstrap, 0, ADMIN, "http://localhost:8080", true,
+                Map.of("kassa.gateway.shared-secret", "another-deployment-secret-9a8b7c6d5e4f3a2b1c", "kassa.gateway.views-application-id",
+                        "dashboard-accounts-other"))) {
+            assertThat(other.awaitReady(Duration.ofSeconds(60))).isTrue();
+            HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(other.url() + "/dashboard"))
+                    .header("Cookie", "kassa_dashboard=" + browser.cookies.get("kassa_dashboard")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(303);
+        }
+        // The operator's token does not open the peers' view reads (it is never sent between gateways any more).
+        HttpResponse<String> views = admin("GET", "/admin/views/sessions/1", "");
+        assertThat(views.statusCode()).isEqualTo(401);
+        assertThat(views.body()).contains("invalid_api_key");
     }
 
     @Test

@@ -57,7 +57,9 @@ final class ChaosCommand implements Callable<Integer> {
 
     /** Seconds of load before the measured run. */
     static final int WARM_UP_SECONDS = 15;
-    static final String ADMIN = "chaos-admin-token";
+    static final String ADMIN = "chaos-admin-token-7f3a9c2e4b1d8e6f5a0c";
+    /** The secret the chaos run's gateways share (their view reads of each other are derived from it). */
+    static final String GATEWAY_SECRET = "chaos-gateway-secret-2b9e6d1f0a8c4e7b3d5f";
 
     @Option(names = "--seconds", defaultValue = "180", description = "Length of the measured load, 60 to 300 (default: ${DEFAULT-VALUE}; "
             + "with the warm-up and the checks the whole run stays under 5 minutes).")
@@ -167,7 +169,7 @@ final class ChaosCommand implements Callable<Integer> {
 
         /** Gateway {@code i} of two (a merchant's requests go to either, as behind a proxy); they share the session views. */
         void startGateway(int i) throws java.io.IOException {
-            gateways[i] = ChildJvm.start("gateway-" + i, Kassa.class, Map.of("KASSA_ADMIN_TOKEN", ADMIN), "gateway", "--bootstrap", servers,
+            gateways[i] = ChildJvm.start("gateway-" + i, Kassa.class, Map.of("KASSA_ADMIN_TOKEN", ADMIN, "KASSA_GATEWAY_SECRET", GATEWAY_SECRET), "gateway", "--bootstrap", servers,
                     "--port", String.valueOf(gatewayPorts[i]), "--public-url", url(i), "--development",
                     "--views-state-dir", dir.resolve("gateway-views-" + i).toString());
         }

@@ -47,6 +47,28 @@ record DevCredentials(String adminToken, String kafkaBootstrap, long merchantId,
         }
         return file;
     }
+    /**
+     * {@code <data-dir>/gateway.secret}: the secret the gateway derives its dashboard cookie key and peer token from
+     * (docs/SECURITY.md), 256 random bits made on the first start (mode 600) and kept, so that a restart keeps the
+     * merchants signed in.
+     */
+    static String gatewaySecret(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("gateway.secret");
+        if (!Files.exists(file)) {
+            byte[] bytes = new byte[32];
+            new SecureRandom().nextBytes(bytes);
+            Files.writeString(file, "# The secret Kassa's gateways share (docs/SECURITY.md): 256 random bits, hex.\n"
+                    + java.util.HexFormat.of().formatHex(bytes) + "\n");
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: permissions are the user's
+            }
+        }
+        return Files.readAllLines(file).stream().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst()
+                .orElseThrow(() -> new UserError(file + " holds no secret: delete it and start again."));
+    }
+
     static final String DEMO_DOMAIN = "demo-shop.example";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -63,6 +63,7 @@ final class DevEnvironment implements AutoCloseable {
             try {
                 gateway = GatewayServer.start(kafka.bootstrapServers(), httpPort, adminToken, "http://localhost:" + httpPort, true,
                         Map.of("kassa.gateway.secrets-keyring", keyring.toAbsolutePath().toString(),
+                                "kassa.gateway.shared-secret", DevCredentials.gatewaySecret(dataDir),
                                 "kassa.gateway.views-state-dir", dataDir.resolve("gateway-views").toAbsolutePath().toString()));
             } catch (RuntimeException e) {
                 relay.close();

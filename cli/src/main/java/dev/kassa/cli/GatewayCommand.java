@@ -50,6 +50,12 @@ final class GatewayCommand implements Callable<Integer> {
             + "kassa.merchants (default: $KASSA_SECRETS_KEYRING). Required unless --development; docs/SECURITY.md.")
     Path secretsKeyring;
 
+    @Option(names = "--shared-secret-file", paramLabel = "FILE", description = "The random secret the gateways of this deployment "
+            + "share (its first line; default: $KASSA_GATEWAY_SECRET): the dashboard's cookie key and the token of their "
+            + "forwarded view reads are derived from it. Required unless --development; at least 128 random bits "
+            + "(openssl rand -hex 32).")
+    Path sharedSecretFile;
+
     @Option(names = "--views-state-dir", paramLabel = "DIR", description = "Where this instance keeps its RocksDB session views "
             + "(default: a free slot under var/state/kassa-gateway-views; kept across restarts, so a restart restores little).")
     Path viewsStateDir;
@@ -68,12 +74,42 @@ final class GatewayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The shared secret from --shared-secret-file or KASSA_GATEWAY_SECRET, or null for none. */
+    private String sharedSecret() {
+        if (sharedSecretFile != null) {
+            try {
+                String line = java.nio.file.Files.readAllLines(sharedSecretFile).stream().map(String::trim)
+                        .filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst().orElse("");
+                if (line.isEmpty()) {
+                    throw new UserError("--shared-secret-file " + sharedSecretFile + " holds no secret (its first line that is not a comment).");
+                }
+                return line;
+            } catch (java.io.IOException e) {
+                throw new UserError("--shared-secret-file " + sharedSecretFile + " cannot be read (" + e.getMessage() + ").");
+            }
+        }
+        String env = System.getenv("KASSA_GATEWAY_SECRET");
+        return env == null || env.isBlank() ? null : env.trim();
+    }
+
     @Override
     public Integer call() throws Exception {
         String adminToken = System.getenv("KASSA_ADMIN_TOKEN");
-        if (adminToken == null || adminToken.length() < 16) {
-            throw new UserError("set KASSA_ADMIN_TOKEN (16 characters or more) in the environment: the operator API's bearer token "
+        if (adminToken == null || adminToken.isEmpty()) {
+            throw new UserError("set KASSA_ADMIN_TOKEN in the environment (openssl rand -hex 32): the operator API's bearer token "
                     + "is not taken on the command line, where other users could read it.");
+        }
+        String weak = dev.kassa.gateway.SecretStrength.problem("KASSA_ADMIN_TOKEN", adminToken);
+        if (weak != null) {
+            throw new UserError(weak + ": it opens every merchant's account.");
+        }
+        String sharedSecret = sharedSecret();
+        if (sharedSecret == null && !development) {
+            throw new UserError("pass --shared-secret-file FILE (or set KASSA_GATEWAY_SECRET): every gateway of the deployment needs the "
+                    + "same random secret (openssl rand -hex 32 > FILE); the dashboard's cookies and the gateways' view reads depend on it.");
+        }
+        if (sharedSecret != null && (weak = dev.kassa.gateway.SecretStrength.problem("the gateways' shared secret", sharedSecret)) != null) {
+            throw new UserError(weak + ".");
         }
         if (port < 1 || port > 65535) {
             throw new UserError("--port must be from 1 to 65535, not " + port + ".");
@@ -112,7 +148,8 @@ final class GatewayCommand implements Callable<Integer> {
                             "kassa.gateway.views-state-dir", slot.dir().toAbsolutePath().toString(),
                             "kassa.gateway.views-host", viewsHost, "kassa.gateway.view-retention", viewRetention,
                             "kassa.gateway.kafka-config", kafka.file() == null ? "" : kafka.file().toAbsolutePath().toString(),
-                            "kassa.gateway.secrets-keyring", keyring == null ? "" : keyring.toAbsolutePath().toString()));
+                            "kassa.gateway.secrets-keyring", keyring == null ? "" : keyring.toAbsolutePath().toString(),
+                            "kassa.gateway.shared-secret", sharedSecret == null ? "" : sharedSecret));
         } catch (RuntimeException e) {
             throw new UserError("the gateway did not start on port " + port + " (" + rootMessage(e) + ").");
         }

@@ -21,7 +21,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Envelope encryption of the webhook signing secrets on {@code kassa.merchants}: each secret is encrypted with its own
  * random data key (AES-256-GCM, bound to its merchant), and the data key is wrapped with the operator's key-encryption
  * key (AES-256-GCM, bound to the key's id). The record holds
- * {@code kassa-sealed:v1:<key id>:<wrapped data key>:<ciphertext>}; whoever reads the topic without the keyring sees no
+ * {@code kassa-sealed:v2:<key id>:<wrapped data key>:<ciphertext>}, the ciphertext bound to its merchant, kind and owner
+ * ({@link Binding}; v1 values, bound to their merchant only, are still read); whoever reads the topic without the keyring sees no
  * secret. Rotation rewraps the data keys only ({@link #reseal}); the ciphertexts never change.
  *
  * <p>The keyring file is the operator's: one key per line, {@code <id>=<base64 of 32 random bytes>}, {@code #} comments;
@@ -31,7 +32,32 @@ import javax.crypto.spec.SecretKeySpec;
 public final class SecretKeyring {
 
     /** What a sealed value starts with; a value without it was written before sealing (or without a keyring). */
-    public static final String PREFIX = "kassa-sealed:v1:";
+    /** What every sealed value starts with (then its version). */
+    public static final String SEALED = "kassa-sealed:";
+    /** Sealed values bound to their merchant only (written before v2; still opened, resealed into v2). */
+    public static final String PREFIX_V1 = "kassa-sealed:v1:";
+    /** Sealed values bound to their merchant, their kind and their owner ({@link Binding}). */
+    public static final String PREFIX = "kassa-sealed:v2:";
+
+    /**
+     * What a sealed secret belongs to, in the additional data of its encryption: its merchant, its kind and its owner. A
+     * sealed value copied to another merchant, another kind of field or another endpoint or user does not open.
+     */
+    public record Binding(long merchantId, String kind, String owner) {
+        /** A webhook endpoint's signing secret, current or previous (the first endpoint's key is the merchant id). */
+        public static Binding endpoint(long merchantId, long endpointKey) {
+            return new Binding(merchantId, "endpoint", Long.toString(endpointKey));
+        }
+
+        /** A dashboard user's two-step key. */
+        public static Binding twoStep(long merchantId, String email) {
+            return new Binding(merchantId, "two-step", email);
+        }
+
+        byte[] aad() {
+            return ("kassa.merchants/" + merchantId + "/" + kind + "/" + owner).getBytes(StandardCharsets.UTF_8);
+        }
+    }
     /** No keyring: secrets are written and read in clear (tests, and a gateway an operator runs without one). */
     public static final SecretKeyring NONE = new SecretKeyring(new LinkedHashMap<>());
 
@@ -115,56 +141,68 @@ public final class SecretKeyring {
         return keys.isEmpty() ? null : keys.keySet().iterator().next();
     }
 
-    /** {@code secret} sealed for {@code merchantId} (in clear when this keyring has no key; null stays null). */
-    public String seal(long merchantId, String secret) {
-        if (secret == null || keys.isEmpty() || secret.startsWith(PREFIX)) {
+    /** {@code secret} sealed for what it belongs to (in clear when this keyring has no key; null stays null). */
+    public String seal(Binding binding, String secret) {
+        if (secret == null || keys.isEmpty() || secret.startsWith(SEALED)) {
             return secret;
         }
         byte[] dataKey = new byte[32];
         RANDOM.nextBytes(dataKey);
-        byte[] ciphertext = gcm(dataKey, null, secret.getBytes(StandardCharsets.UTF_8), merchantAad(merchantId));
-        return wrapped(primaryKeyId(), dataKey, ciphertext);
+        byte[] ciphertext = gcm(dataKey, null, secret.getBytes(StandardCharsets.UTF_8), binding.aad());
+        return wrapped(PREFIX, primaryKeyId(), dataKey, ciphertext);
     }
 
-    /** The secret in clear; a value written before sealing is returned as it is. */
-    public String open(long merchantId, String stored) {
-        if (stored == null || !stored.startsWith(PREFIX)) {
+    /** A value in the v1 format (bound to its merchant only), as gateways before v2 wrote them: for tests of reading them. */
+    String sealV1(long merchantId, String secret) {
+        byte[] dataKey = new byte[32];
+        RANDOM.nextBytes(dataKey);
+        return wrapped(PREFIX_V1, primaryKeyId(), dataKey, gcm(dataKey, null, secret.getBytes(StandardCharsets.UTF_8), merchantAad(merchantId)));
+    }
+
+    /** The secret in clear; a value written before sealing is returned as it is, a v1 value is opened by its merchant. */
+    public String open(Binding binding, String stored) {
+        if (stored == null || !stored.startsWith(SEALED)) {
             return stored;
         }
         Sealed sealed = Sealed.parse(stored);
         byte[] dataKey = unwrap(sealed);
-        byte[] clear = gcmOrUnreadable(dataKey, sealed.ciphertext(), merchantAad(merchantId),
-                "the secret of merchant " + merchantId + " does not open (altered, or sealed for another merchant)");
+        byte[] aad = sealed.version() == 1 ? merchantAad(binding.merchantId()) : binding.aad();
+        byte[] clear = gcmOrUnreadable(dataKey, sealed.ciphertext(), aad, "the " + binding.kind() + " secret of merchant "
+                + binding.merchantId() + " does not open (altered, or sealed for another merchant, field or owner)");
         return new String(clear, StandardCharsets.UTF_8);
     }
 
-    /** Whether {@code stored} is sealed with this keyring's first key (nothing to reseal). */
+    /** Whether {@code stored} needs no reseal: sealed (v2) with this keyring's first key, or nothing to seal. */
     public boolean sealedWithPrimary(String stored) {
-        return stored == null || keys.isEmpty() || (stored.startsWith(PREFIX) && Sealed.parse(stored).keyId().equals(primaryKeyId()));
+        return stored == null || keys.isEmpty()
+                || (stored.startsWith(PREFIX) && Sealed.parse(stored).keyId().equals(primaryKeyId()));
     }
 
     /**
-     * {@code stored} sealed with the first key: a sealed value gets its data key rewrapped (the ciphertext is kept), a
-     * clear one is sealed.
+     * {@code stored} sealed (v2) with the first key: a v2 value gets its data key rewrapped (the ciphertext is kept), a
+     * v1 value is opened and sealed again bound to {@code binding}, a clear one is sealed.
      */
-    public String reseal(long merchantId, String stored) {
+    public String reseal(Binding binding, String stored) {
         if (stored == null || keys.isEmpty()) {
             return stored;
         }
-        if (!stored.startsWith(PREFIX)) {
-            return seal(merchantId, stored);
+        if (!stored.startsWith(SEALED)) {
+            return seal(binding, stored);
         }
         Sealed sealed = Sealed.parse(stored);
+        if (sealed.version() == 1) {
+            return seal(binding, open(binding, stored));
+        }
         if (sealed.keyId().equals(primaryKeyId())) {
             return stored;
         }
-        return wrapped(primaryKeyId(), unwrap(sealed), sealed.ciphertext());
+        return wrapped(PREFIX, primaryKeyId(), unwrap(sealed), sealed.ciphertext());
     }
 
-    private String wrapped(String keyId, byte[] dataKey, byte[] ciphertext) {
+    private String wrapped(String prefix, String keyId, byte[] dataKey, byte[] ciphertext) {
         byte[] wrappedKey = gcm(null, keys.get(keyId), dataKey, keyAad(keyId));
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        return PREFIX + keyId + ":" + b64.encodeToString(wrappedKey) + ":" + b64.encodeToString(ciphertext);
+        return prefix + keyId + ":" + b64.encodeToString(wrappedKey) + ":" + b64.encodeToString(ciphertext);
     }
 
     private byte[] unwrap(Sealed sealed) {
@@ -180,15 +218,23 @@ public final class SecretKeyring {
         }
     }
 
-    private record Sealed(String keyId, byte[] wrappedKey, byte[] ciphertext) {
+    private record Sealed(int version, String keyId, byte[] wrappedKey, byte[] ciphertext) {
         static Sealed parse(String stored) {
+            int version;
+            if (stored.startsWith(PREFIX)) {
+                version = 2;
+            } else if (stored.startsWith(PREFIX_V1)) {
+                version = 1;
+            } else {
+                throw new UnreadableSecret("a sealed secret starts with " + PREFIX + " (or " + PREFIX_V1 + "); this one does not");
+            }
             String[] parts = stored.substring(PREFIX.length()).split(":", -1);
             if (parts.length != 3) {
-                throw new UnreadableSecret("a sealed secret has three parts after " + PREFIX + "; this one has " + parts.length);
+                throw new UnreadableSecret("a sealed secret has three parts after its version; this one has " + parts.length);
             }
             try {
                 Base64.Decoder b64 = Base64.getUrlDecoder();
-                return new Sealed(parts[0], b64.decode(parts[1]), b64.decode(parts[2]));
+                return new Sealed(version, parts[0], b64.decode(parts[1]), b64.decode(parts[2]));
             } catch (IllegalArgumentException e) {
                 throw new UnreadableSecret("a sealed secret's parts are not base64");
             }

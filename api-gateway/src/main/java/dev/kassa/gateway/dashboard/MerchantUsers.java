@@ -102,7 +102,7 @@ public final class MerchantUsers {
     /** Turns two-step sign-in on with this key (sealed with the keyring) and the step of the code that proved it, or off with null. */
     MerchantUser setTwoStep(MerchantUser user, String key, long step) throws Exception {
         Instant now = clock.instant();
-        MerchantUser changed = MerchantUser.newBuilder(user).setTotpSecret(key == null ? null : keyring.seal(user.getMerchantId(), key))
+        MerchantUser changed = MerchantUser.newBuilder(user).setTotpSecret(key == null ? null : keyring.seal(dev.kassa.schemas.SecretKeyring.Binding.twoStep(user.getMerchantId(), user.getEmail()), key))
                 .setTotpEnabledAt(key == null ? null : now).setTotpLastStep(Math.max(step, user.getTotpLastStep())).setUpdatedAt(now).build();
         return put(changed);
     }
@@ -150,7 +150,7 @@ public final class MerchantUsers {
 
     /** The user's two-step key in clear, or null when the user signs in with a password only. */
     String twoStepKey(MerchantUser user) {
-        return user.getTotpSecret() == null ? null : keyring.open(user.getMerchantId(), user.getTotpSecret());
+        return user.getTotpSecret() == null ? null : keyring.open(dev.kassa.schemas.SecretKeyring.Binding.twoStep(user.getMerchantId(), user.getEmail()), user.getTotpSecret());
     }
 
     /** The user with this e-mail and password, or null (in about the same time whether or not the e-mail exists). */

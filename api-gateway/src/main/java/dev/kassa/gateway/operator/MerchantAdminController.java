@@ -96,7 +96,7 @@ class MerchantAdminController {
                 .setCountry(Json.text(json, "country") == null ? null : Json.text(json, "country").toUpperCase(Locale.ROOT))
                 .setWebhookUrl(webhookUrl)
                 .setWebhookEnabledAt(now)
-                .setWebhookSecret(keyring.seal(merchantId, webhookSecret))
+                .setWebhookSecret(keyring.seal(dev.kassa.schemas.SecretKeyring.Binding.endpoint(merchantId, merchantId), webhookSecret))
                 .setSessionTtlSeconds(ttl)
                 .setGraceSeconds(grace)
                 .setRateLimitPerSecond(MerchantChanges.rateLimit(json, null))
@@ -185,9 +185,10 @@ class MerchantAdminController {
     }
 
     /**
-     * {@code POST /admin/merchants/reseal-secrets}: after a new key was put first in the keyring, every webhook secret
-     * (and previous secret) not sealed with it is resealed: its data key is rewrapped, a clear one sealed. Run it until
-     * {@code remaining} is 0, then the old key can leave the keyring (docs/SECURITY.md, "Rotating the keyring").
+     * {@code POST /admin/merchants/reseal-secrets}: after a new key was put first in the keyring, every sealed secret not
+     * sealed (v2) with it is resealed — every endpoint's signing secret and previous secret, every dashboard user's
+     * two-step key — and counted per kind: its data key rewrapped, a v1 or clear one sealed bound to its owner. Run it
+     * until {@code remaining} is 0, then the old key can leave the keyring (docs/SECURITY.md, "Rotating the keyring").
      */
     @Post("/reseal-secrets")
     @Consumes(MediaType.ALL)
@@ -197,30 +198,15 @@ class MerchantAdminController {
         if (!keyring.seals()) {
             throw new ApiError(ErrorCode.NO_KEYRING, "this gateway has no secrets keyring; start it with --secrets-keyring FILE");
         }
-        int resealed = 0;
-        List<Long> unreadable = new ArrayList<>();
-        for (Merchant current : kafka.merchantRecords()) {
-            if (keyring.sealedWithPrimary(current.getWebhookSecret()) && keyring.sealedWithPrimary(current.getPreviousWebhookSecret())) {
-                continue;
-            }
-            long id = current.getMerchantId();
-            try {
-                Merchant next = Merchant.newBuilder(current).setUpdatedAt(commands.now())
-                        .setWebhookSecret(keyring.reseal(id, current.getWebhookSecret()))
-                        .setPreviousWebhookSecret(keyring.reseal(id, current.getPreviousWebhookSecret())).build();
-                if (kafka.putMerchant(next, Duration.ofSeconds(10)) == null) {
-                    throw new ApiError(ErrorCode.UNAVAILABLE, "merchant " + id + " was resealed but is not readable yet; run it again");
-                }
-                resealed++;
-            } catch (SecretKeyring.UnreadableSecret e) {
-                unreadable.add(id);
-            }
-        }
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", unreadable.isEmpty());
         answer.put("key_id", keyring.primaryKeyId());
-        answer.put("resealed", resealed);
-        answer.put("unreadable_merchants", unreadable);
+        SecretReseal.Counts endpoints = new SecretReseal(keyring, kafka, commands).merchants();
+        SecretReseal.Counts twoStep = new SecretReseal(keyring, kafka, commands).users();
+        answer.put("ok", endpoints.unreadable().isEmpty() && twoStep.unreadable().isEmpty() && endpoints.remaining() + twoStep.remaining() == 0);
+        answer.put("resealed", Map.of("endpoint_secrets", endpoints.resealed(), "two_step_keys", twoStep.resealed()));
+        answer.put("remaining", endpoints.remaining() + twoStep.remaining());
+        answer.put("unreadable_merchants", endpoints.unreadable());
+        answer.put("unreadable_users", twoStep.unreadable());
         return HttpResponse.ok(answer);
     }
 

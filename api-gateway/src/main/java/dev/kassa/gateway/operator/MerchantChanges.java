@@ -97,7 +97,7 @@ public final class MerchantChanges {
         if (json.path("rotate_webhook_secret").asBoolean(false)) {
             newSecret = Secrets.webhookSecret();
             next.setPreviousWebhookSecret(current.getWebhookSecret()).setPreviousSecretUntil(now.plus(Duration.ofHours(24)))
-                    .setWebhookSecret(keyring.seal(merchantId, newSecret));
+                    .setWebhookSecret(keyring.seal(dev.kassa.schemas.SecretKeyring.Binding.endpoint(merchantId, merchantId), newSecret));
         }
         if (json.path("webhook_enabled").asBoolean(false)) {
             next.setWebhookDisabledReason(null).setWebhookEnabledAt(now);

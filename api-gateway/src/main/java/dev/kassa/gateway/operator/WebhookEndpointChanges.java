@@ -62,13 +62,13 @@ public final class WebhookEndpointChanges {
         if (!hasFirst) {
             // The first endpoint is the seed's webhook_url: a merchant's integration written against the seeds reads it there.
             key = merchantId;
-            next.setWebhookUrl(url).setWebhookSecret(keyring.seal(merchantId, secret)).setPreviousWebhookSecret(null)
+            next.setWebhookUrl(url).setWebhookSecret(keyring.seal(dev.kassa.schemas.SecretKeyring.Binding.endpoint(merchantId, key), secret)).setPreviousWebhookSecret(null)
                     .setPreviousSecretUntil(null).setWebhookEnabledAt(now).setWebhookDisabledReason(null)
                     .setWebhookEventFilter(filter).setWebhookDescription(description).setWebhookMaxPerSecond(throttle);
         } else {
             key = Secrets.id();
             List<WebhookEndpoint> endpoints = new ArrayList<>(current.getWebhookEndpoints());
-            endpoints.add(WebhookEndpoint.newBuilder().setEndpointKey(key).setUrl(url).setSecret(keyring.seal(merchantId, secret))
+            endpoints.add(WebhookEndpoint.newBuilder().setEndpointKey(key).setUrl(url).setSecret(keyring.seal(dev.kassa.schemas.SecretKeyring.Binding.endpoint(merchantId, key), secret))
                     .setEventFilter(filter).setDescription(description).setEnabled(true).setEnabledAt(now).setMaxPerSecond(throttle)
                     .setCreatedAt(now).build());
             next.setWebhookEndpoints(endpoints);
@@ -119,7 +119,7 @@ public final class WebhookEndpointChanges {
             }
             if (newSecret != null) {
                 next.setPreviousWebhookSecret(current.getWebhookSecret()).setPreviousSecretUntil(now.plus(Duration.ofHours(24)))
-                        .setWebhookSecret(keyring.seal(merchantId, newSecret));
+                        .setWebhookSecret(keyring.seal(dev.kassa.schemas.SecretKeyring.Binding.endpoint(merchantId, merchantId), newSecret));
             }
             if (endOverlap) {
                 next.setPreviousWebhookSecret(null).setPreviousSecretUntil(null);
@@ -153,7 +153,7 @@ public final class WebhookEndpointChanges {
                 }
                 if (newSecret != null) {
                     changed.setPreviousSecret(e.getSecret()).setPreviousSecretUntil(now.plus(Duration.ofHours(24)))
-                            .setSecret(keyring.seal(merchantId, newSecret));
+                            .setSecret(keyring.seal(dev.kassa.schemas.SecretKeyring.Binding.endpoint(merchantId, e.getEndpointKey()), newSecret));
                 }
                 if (endOverlap) {
                     changed.setPreviousSecret(null).setPreviousSecretUntil(null);

@@ -84,7 +84,10 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
     private Path stateDir;
     private boolean temporaryStateDir;
 
-    public SessionViews(GatewaySettings settings, KafkaAccess access, Clock clock) {
+    private final String peerAuthorization;
+
+    public SessionViews(GatewaySettings settings, KafkaAccess access, Clock clock, dev.kassa.gateway.GatewayKeys keys) {
+        this.peerAuthorization = "Bearer " + keys.peerToken();
         this.settings = settings;
         this.access = access;
         this.clock = clock;
@@ -532,7 +535,7 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
      */
     private byte[] remote(HostInfo owner, String path, Duration wait, long availableUntil) throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + path))
-                .header("Authorization", "Bearer " + settings.adminToken())
+                .header("Authorization", peerAuthorization) // the peers' own token, never the operator's
                 .timeout(wait.plus(Duration.ofSeconds(5))).GET().build();
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());

@@ -1,7 +1,5 @@
 package dev.kassa.gateway.views;
 
-import dev.kassa.gateway.GatewaySettings;
-import dev.kassa.gateway.operator.Operators;
 import dev.kassa.schemas.avro.SessionStatus;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -21,7 +19,7 @@ import java.util.Set;
 
 /**
  * Where gateway instances read each other's views (interactive queries forwarded to a key's owner). On the operator's
- * port, with the operator's token: not part of the merchant API, and not in the OpenAPI document. The answers are the
+ * port, with the peers' token ({@link dev.kassa.gateway.GatewayKeys#peerToken()}): not part of the merchant API, and not in the OpenAPI document. The answers are the
  * stores' bytes (Avro), never forwarded again: 409 when this instance does not own the key (any more), and the asker
  * looks the owner up anew.
  */
@@ -34,32 +32,40 @@ class ViewsController {
     private static final long MAX_WAIT_MS = 30_000;
 
     private final SessionViews views;
-    private final GatewaySettings settings;
+    private final String peerAuthorization;
 
-    ViewsController(SessionViews views, GatewaySettings settings) {
+    ViewsController(SessionViews views, dev.kassa.gateway.GatewayKeys keys) {
         this.views = views;
-        this.settings = settings;
+        this.peerAuthorization = "Bearer " + keys.peerToken();
+    }
+
+    /** The peers' token (derived from the gateways' shared secret), not the operator's: it opens these reads and nothing else. */
+    private void requirePeer(String authorization) {
+        if (!dev.kassa.gateway.Secrets.same(authorization, peerAuthorization)) {
+            throw new dev.kassa.gateway.ApiError(authorization.isEmpty() ? dev.kassa.model.ErrorCode.MISSING_API_KEY
+                    : dev.kassa.model.ErrorCode.INVALID_API_KEY, "view reads are for gateways of this deployment only");
+        }
     }
 
     @Get(value = "/sessions/{id}", produces = MediaType.APPLICATION_OCTET_STREAM)
     HttpResponse<byte[]> session(@Header(value = "Authorization", defaultValue = "") String authorization, @PathVariable long id,
                                  @QueryValue(value = "min_sequence", defaultValue = "-1") long minSequence,
                                  @QueryValue(value = "wait_ms", defaultValue = "0") long waitMillis) throws InterruptedException {
-        Operators.require(settings, authorization);
+        requirePeer(authorization);
         return answer(views.ownedSession(id, minSequence, Duration.ofMillis(Math.max(0, Math.min(MAX_WAIT_MS, waitMillis)))));
     }
 
     @Get(value = "/timeline/{id}", produces = MediaType.APPLICATION_OCTET_STREAM)
     HttpResponse<byte[]> timeline(@Header(value = "Authorization", defaultValue = "") String authorization, @PathVariable long id)
             throws InterruptedException {
-        Operators.require(settings, authorization);
+        requirePeer(authorization);
         return answer(views.ownedTimeline(id));
     }
 
     @Get(value = "/orders/{merchantId}", produces = MediaType.APPLICATION_OCTET_STREAM)
     HttpResponse<byte[]> order(@Header(value = "Authorization", defaultValue = "") String authorization, @PathVariable long merchantId,
                                @QueryValue(value = "order_id", defaultValue = "") String orderId) throws InterruptedException {
-        Operators.require(settings, authorization);
+        requirePeer(authorization);
         return answer(views.ownedOrder(merchantId, orderId));
     }
 
@@ -69,7 +75,7 @@ class ViewsController {
                                   @QueryValue(value = "after_session", defaultValue = "-1") long afterSession,
                                   @QueryValue(value = "limit", defaultValue = "50") int limit,
                                   @QueryValue(value = "status", defaultValue = "") String status) throws InterruptedException {
-        Operators.require(settings, authorization);
+        requirePeer(authorization);
         Set<SessionStatus> statuses = EnumSet.noneOf(SessionStatus.class);
         Arrays.stream(status.split(",")).filter(s -> !s.isBlank()).forEach(s -> statuses.add(SessionStatus.valueOf(s)));
         return answer(views.ownedPage(merchantId, new SessionViews.Cursor(afterCreated, afterSession), Math.max(1, Math.min(500, limit)), statuses));
@@ -79,7 +85,7 @@ class ViewsController {
     HttpResponse<byte[]> days(@Header(value = "Authorization", defaultValue = "") String authorization, @PathVariable long merchantId,
                               @QueryValue(value = "from", defaultValue = "0") long from, @QueryValue(value = "to", defaultValue = "0") long to)
             throws InterruptedException {
-        Operators.require(settings, authorization);
+        requirePeer(authorization);
         return answer(views.ownedDays(merchantId, from, to));
     }
 
@@ -88,7 +94,7 @@ class ViewsController {
                                 @QueryValue(value = "after", defaultValue = "-1") long after,
                                 @QueryValue(value = "limit", defaultValue = "100") int limit,
                                 @QueryValue(value = "types", defaultValue = "") String types) throws InterruptedException {
-        Operators.require(settings, authorization);
+        requirePeer(authorization);
         Set<String> wanted = new java.util.LinkedHashSet<>();
         Arrays.stream(types.split(",")).filter(t -> !t.isBlank()).limit(32).forEach(wanted::add);
         return answer(new MerchantFeed(views).owned(merchantId, after, Math.max(1, Math.min(500, limit)), wanted));

@@ -123,7 +123,9 @@ class SessionViewsClusterTest {
     private static GatewayServer start(KafkaCluster kafka, String viewsApplicationId) {
         return GatewayServer.start(kafka.bootstrapServers(), 0, ADMIN, "http://localhost:8080", true,
                 Map.of("kassa.gateway.views-application-id", viewsApplicationId, "kassa.gateway.rate-per-second", "1000",
-                        "kassa.gateway.rate-burst", "1000"));
+                        "kassa.gateway.rate-burst", "1000",
+                        // The instances of one deployment share this secret: their peer token for forwarded reads comes from it.
+                        "kassa.gateway.shared-secret", "views-cluster-shared-secret-0123456789abcdef"));
     }
 
     /** The session partitions an instance's /health says it owns. */

@@ -364,8 +364,8 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         }
         SecretKeyring keyring = settings.keyring();
         try {
-            return new DeliveryDecider.Endpoint(true, endpoint.url(), keyring.open(merchantId, endpoint.secret()),
-                    keyring.open(merchantId, endpoint.previousSecretAt(now)), endpoint.disabledReason(), null, endpoint.maxPerSecond());
+            return new DeliveryDecider.Endpoint(true, endpoint.url(), keyring.open(SecretKeyring.Binding.endpoint(merchantId, endpoint.key()), endpoint.secret()),
+                    keyring.open(SecretKeyring.Binding.endpoint(merchantId, endpoint.key()), endpoint.previousSecretAt(now)), endpoint.disabledReason(), null, endpoint.maxPerSecond());
         } catch (SecretKeyring.UnreadableSecret e) {
             // Never unsigned, never with a wrong key: the webhook is parked until the keyring is fixed and it is redelivered.
             LOG.error("merchant {} endpoint {}: the webhook secret cannot be opened: {}", merchantId, endpoint.id(), e.getMessage());

@@ -1,0 +1,101 @@
+package dev.kassa.gateway.operator;
+
+import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.model.ErrorCode;
+import dev.kassa.schemas.SecretKeyring;
+import dev.kassa.schemas.SecretKeyring.Binding;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.MerchantUser;
+import dev.kassa.schemas.avro.WebhookEndpoint;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One pass of {@code reseal-secrets} over every sealed field Kassa writes: the endpoints' signing secrets (the first
+ * endpoint's on the merchant record, the others' in its endpoint list, each with its previous secret) and the dashboard
+ * users' two-step keys. A value not sealed (v2) with the keyring's first key is resealed bound to its owner and written
+ * back; one that does not open is counted as unreadable and left as it is (its key is missing from the keyring).
+ */
+final class SecretReseal {
+
+    /** What one kind's pass did: values resealed, values left (unreadable), and whose. */
+    record Counts(int resealed, int remaining, List<String> unreadable) {
+    }
+
+    private final SecretKeyring keyring;
+    private final KafkaBackend kafka;
+    private final SessionCommands commands;
+
+    SecretReseal(SecretKeyring keyring, KafkaBackend kafka, SessionCommands commands) {
+        this.keyring = keyring;
+        this.kafka = kafka;
+        this.commands = commands;
+    }
+
+    Counts merchants() throws Exception {
+        int resealed = 0;
+        int remaining = 0;
+        List<String> unreadable = new ArrayList<>();
+        for (Merchant current : kafka.merchantRecords()) {
+            long id = current.getMerchantId();
+            Binding first = Binding.endpoint(id, id);
+            int stale = stale(current.getWebhookSecret()) + stale(current.getPreviousWebhookSecret());
+            for (WebhookEndpoint e : current.getWebhookEndpoints()) {
+                stale += stale(e.getSecret()) + stale(e.getPreviousSecret());
+            }
+            if (stale == 0) {
+                continue;
+            }
+            try {
+                List<WebhookEndpoint> endpoints = new ArrayList<>();
+                for (WebhookEndpoint e : current.getWebhookEndpoints()) {
+                    Binding binding = Binding.endpoint(id, e.getEndpointKey());
+                    endpoints.add(WebhookEndpoint.newBuilder(e).setSecret(keyring.reseal(binding, e.getSecret()))
+                            .setPreviousSecret(keyring.reseal(binding, e.getPreviousSecret())).build());
+                }
+                Merchant next = Merchant.newBuilder(current).setUpdatedAt(commands.now())
+                        .setWebhookSecret(keyring.reseal(first, current.getWebhookSecret()))
+                        .setPreviousWebhookSecret(keyring.reseal(first, current.getPreviousWebhookSecret()))
+                        .setWebhookEndpoints(endpoints).build();
+                if (kafka.putMerchant(next, Duration.ofSeconds(10)) == null) {
+                    throw new ApiError(ErrorCode.UNAVAILABLE, "merchant " + id + " was resealed but is not readable yet; run it again");
+                }
+                resealed += stale;
+            } catch (SecretKeyring.UnreadableSecret e) {
+                unreadable.add(Long.toString(id));
+                remaining += stale;
+            }
+        }
+        return new Counts(resealed, remaining, unreadable);
+    }
+
+    Counts users() throws Exception {
+        int resealed = 0;
+        int remaining = 0;
+        List<String> unreadable = new ArrayList<>();
+        for (MerchantUser user : kafka.users()) {
+            if (stale(user.getTotpSecret()) == 0) {
+                continue;
+            }
+            try {
+                MerchantUser next = MerchantUser.newBuilder(user).setUpdatedAt(commands.now())
+                        .setTotpSecret(keyring.reseal(Binding.twoStep(user.getMerchantId(), user.getEmail()), user.getTotpSecret())).build();
+                if (kafka.putUser(next, Duration.ofSeconds(10)) == null) {
+                    throw new ApiError(ErrorCode.UNAVAILABLE, "user " + user.getEmail() + " was resealed but is not readable yet; run it again");
+                }
+                resealed++;
+            } catch (SecretKeyring.UnreadableSecret e) {
+                unreadable.add(user.getEmail());
+                remaining++;
+            }
+        }
+        return new Counts(resealed, remaining, unreadable);
+    }
+
+    private int stale(String stored) {
+        return stored == null || keyring.sealedWithPrimary(stored) ? 0 : 1;
+    }
+}
