@@ -37,6 +37,11 @@ class FrameworkErrors {
         return new ApiError(ErrorCode.NOT_FOUND, "no such path: " + path).response();
     }
 
+    @Error(exception = dev.kassa.gateway.dashboard.DashboardNotFound.Missing.class, global = true)
+    HttpResponse<?> dashboardNotFound(HttpRequest<?> request) {
+        return dev.kassa.gateway.dashboard.DashboardNotFound.page();
+    }
+
     @Error(exception = CheckoutNotFound.class, global = true)
     HttpResponse<?> checkoutNotFound(HttpRequest<?> request) {
         return HostedPage.notFoundPage();

@@ -22,7 +22,8 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
  * {@code GET /health}: 200 when the gateway can serve, 503 with the parts that cannot: {@code kafka} (the cluster
  * answers within 2 s), {@code replicas} (the merchants and session-state copies have caught up since start), and
  * every Streams service running in this JVM (in {@code kassa dev}: the aggregate and the relay, 503 while they
- * restore). The Kafka answer is kept for a second, so a tight probe does not load the cluster.
+ * restore). The Kafka answer is kept for a second, so a tight probe does not load the cluster. With an admin port, the
+ * public port answers {@code {"ok"}} only: the checks' details (brokers, partitions, services) are the operator's.
  */
 @Hidden // not the merchant API: not in the OpenAPI document
 @Controller("/health")
@@ -36,7 +37,10 @@ class HealthController {
 
     private final dev.kassa.gateway.views.SessionViews views;
 
-    HealthController(KafkaBackend backend, KafkaAccess kafka, dev.kassa.gateway.views.SessionViews views) {
+    private final int adminPort;
+
+    HealthController(KafkaBackend backend, KafkaAccess kafka, dev.kassa.gateway.views.SessionViews views, GatewaySettings settings) {
+        this.adminPort = settings.adminPort();
         this.backend = backend;
         this.views = views;
         this.admin = Admin.create(kafka.config(Map.of(
@@ -44,7 +48,7 @@ class HealthController {
     }
 
     @Get
-    HttpResponse<Map<String, Object>> health() {
+    HttpResponse<Map<String, Object>> health(io.micronaut.http.HttpRequest<?> request) {
         List<Health.Check> checks = new ArrayList<>();
         checks.add(kafka());
         checks.add(new Health.Check("replicas", backend.replicasLoaded(), backend.replicasLoaded() ? "caught up" : "loading"));
@@ -52,6 +56,10 @@ class HealthController {
         checks.add(new Health.Check("views", views.ready(), views.state() + ", owns session partitions " + views.ownedPartitions()));
         checks.addAll(Health.evaluate());
         Map<String, Object> body = Health.body(checks);
+        if (adminPort > 0 && request.getServerAddress().getPort() != adminPort) {
+            // The public port (behind the proxy, reachable by anyone): up or not, never brokers, partitions or services.
+            body = Map.of("ok", body.get("ok"));
+        }
         return Boolean.TRUE.equals(body.get("ok")) ? HttpResponse.ok(body) : HttpResponse.<Map<String, Object>>status(HttpStatus.SERVICE_UNAVAILABLE).body(body);
     }
 

@@ -16,7 +16,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** With an admin port, the operator API and /metrics answer there only, and the public port answers neither. */
+/**
+ * With an admin port, the operator API and /metrics answer there only, and the public port answers neither; /health
+ * has its details on the admin port only.
+ */
 @ExtendWith(KafkaExtension.class)
 class AdminPortTest {
 
@@ -42,9 +45,17 @@ class AdminPortTest {
             assertThat(get(ops + "/metrics")).isEqualTo(200);
             assertThat(get(ops + "/admin/sessions/1/history")).as("there, and asks for the token").isEqualTo(401);
             assertThat(get(ops + "/health")).isIn(200, 503);
+            // /health: the whole story on the admin port, up-or-not only on the public one (no brokers, no partitions).
+            assertThat(body(ops + "/health")).contains("\"checks\"").contains("broker").contains("owns session partitions");
+            assertThat(body(pub + "/health")).matches("\\{\"ok\":(true|false)\\}");
             assertThat(get(ops + "/gateway/me.php")).as("the merchant API is not on the admin port").isEqualTo(404);
             assertThat(get(ops + "/pay.php?session=1")).isEqualTo(404);
         }
+    }
+
+    private static String body(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static int get(String url) throws Exception {

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -303,6 +304,31 @@ class DashboardAccountsTest {
         HttpResponse<String> views = admin("GET", "/admin/views/sessions/1", "");
         assertThat(views.statusCode()).isEqualTo(401);
         assertThat(views.body()).contains("invalid_api_key");
+    }
+
+    @Test
+    void a_session_or_product_not_the_merchants_answers_the_404_page_every_time_also_to_an_http2_upgrade() throws Exception {
+        // The shape that once looped Micronaut (a returned 404 on a fresh HTTP/2-upgrading connection): thrown now, answered once.
+        String email = user(merchant("not-found"), "not-found");
+        Browser browser = new Browser("10.0.10.1");
+        browser.signIn(email, PASSWORD);
+        String csrf = browser.csrf("/dashboard/settings");
+        String cookie = "kassa_dashboard=" + browser.cookies.get("kassa_dashboard");
+        for (int i = 0; i < 20; i++) {
+            for (String path : List.of("/dashboard/sessions/" + (900_000 + i), "/dashboard/sessions/" + (900_000 + i) + "/cancel",
+                    "/dashboard/products/no-such-" + i)) {
+                HttpClient h2c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).followRedirects(HttpClient.Redirect.NEVER).build();
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.gateway.url() + path)).timeout(Duration.ofSeconds(15))
+                        .header("Cookie", cookie).header("X-Forwarded-For", "10.0.10.1");
+                if (path.endsWith("/cancel") || i % 2 == 1) {
+                    request.header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString("csrf=" + URLEncoder.encode(csrf, StandardCharsets.UTF_8) + "&name=x"));
+                }
+                HttpResponse<String> answer = h2c.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as("%s", path).isEqualTo(404);
+                assertThat(answer.body()).contains("There is no such session among yours");
+            }
+        }
     }
 
     @Test

@@ -329,6 +329,25 @@ class HostedCheckoutTest {
         }
     }
 
+    @Test
+    void an_unknown_link_or_product_answers_404_every_time_also_to_an_http2_upgrade() throws Exception {
+        // The same regression for the offer pages: posts and reads of a link code and a product slug nobody has.
+        for (int i = 0; i < 20; i++) {
+            for (String path : List.of("/link/no-such-code-" + i, "/p/no-such-product-" + i)) {
+                HttpClient h2c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).followRedirects(HttpClient.Redirect.NEVER).build();
+                HttpResponse<String> posted = h2c.send(HttpRequest.newBuilder(URI.create(gateway.url() + path))
+                        .timeout(Duration.ofSeconds(15)).header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("email=buyer%40example.com")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(posted.statusCode()).as("POST %s", path).isEqualTo(404);
+                assertThat(posted.body()).contains("Checkout not found");
+                HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+                HttpResponse<String> read = fresh.send(HttpRequest.newBuilder(URI.create(gateway.url() + path)).timeout(Duration.ofSeconds(15))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(read.statusCode()).as("GET %s", path).isEqualTo(404);
+            }
+        }
+    }
+
     private static long create(String order, String cancelUrl) throws Exception {
         HttpResponse<String> created = send("POST", "/gateway/session.php", "Bearer " + apiKey,
                 "{\"domain\":\"hosted.example\",\"amount\":\"49.95\",\"currency\":\"EUR\",\"order_id\":\"" + order + "\""

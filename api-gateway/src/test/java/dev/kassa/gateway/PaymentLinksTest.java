@@ -130,6 +130,42 @@ class PaymentLinksTest {
     }
 
     @Test
+    void a_hammered_link_slows_only_itself_and_its_merchants_other_links_still_open() throws Exception {
+        Merchant m = merchant("hammered@example.com");
+        String hammered = URI.create(JSON.readTree(send("POST", "/gateway/payment_links.php", m.key,
+                "{\"amount\":\"1.00\",\"currency\":\"EUR\",\"description\":\"Popular\",\"reusable\":true}").body()).get("url").asText()).getPath();
+        String quiet = URI.create(JSON.readTree(send("POST", "/gateway/payment_links.php", m.key,
+                "{\"amount\":\"2.00\",\"currency\":\"EUR\",\"description\":\"Quiet\",\"reusable\":true}").body()).get("url").asText()).getPath();
+
+        // 180 opens at once (under the per-address burst of 200): the link's own bucket (20 a second, bursts of 40) lets
+        // about 40 through; a machine would need 7 s for all of them to pass.
+        ExecutorService buyers = Executors.newFixedThreadPool(30);
+        List<Callable<HttpResponse<String>>> opens = new ArrayList<>();
+        for (int i = 0; i < 180; i++) {
+            opens.add(() -> form(hammered, ""));
+        }
+        int granted = 0;
+        int busy = 0;
+        for (Future<HttpResponse<String>> f : buyers.invokeAll(opens)) {
+            HttpResponse<String> answer = f.get();
+            if (answer.statusCode() == 303) {
+                granted++;
+            } else {
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(429);
+                assertThat(answer.body()).contains("Many buyers are opening this page right now");
+                assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+                busy++;
+            }
+        }
+        buyers.shutdown();
+        assertThat(busy).as("opens refused as busy (%d granted)", granted).isGreaterThan(0);
+        assertThat(granted).isGreaterThanOrEqualTo(40);
+        // The merchant's other link, and the hammered one a moment later, open as usual.
+        openLink(quiet, 303);
+        await().atMost(Duration.ofSeconds(10)).until(() -> form(hammered, "").statusCode() == 303);
+    }
+
+    @Test
     void a_cancelled_checkout_gives_its_use_back() throws Exception {
         Merchant m = merchant("cancel-frees@example.com");
         JsonNode link = JSON.readTree(send("POST", "/gateway/payment_links.php", m.key,

@@ -40,7 +40,7 @@ final class GatewayCommand implements Callable<Integer> {
     String routingRules;
 
     @Option(names = "--admin-port", defaultValue = "0", description = "Serve the operator API (/admin/*) and /metrics on this port "
-            + "only, never on --port (0, the default: both on --port).")
+            + "only, never on --port. Required unless --development (0, the default there: both on --port).")
     int adminPort;
 
     @Option(names = "--unhealthy-providers", defaultValue = "", description = "Provider slugs that are down now, e.g. moonpay,paypal.")
@@ -116,6 +116,10 @@ final class GatewayCommand implements Callable<Integer> {
         }
         if (adminPort < 0 || adminPort > 65535 || adminPort == port) {
             throw new UserError("--admin-port must be from 1 to 65535 and not --port (0: no separate port), not " + adminPort + ".");
+        }
+        if (adminPort == 0 && !development) {
+            throw new UserError("pass --admin-port N: outside development the operator API, /metrics and the views' peer reads "
+                    + "answer on a port of their own, never on the public --port (docs/SECURITY.md).");
         }
         KafkaAccess access = kafka.access(bootstrap);
         Path keyring = KafkaClientOptions.keyringPath(secretsKeyring);

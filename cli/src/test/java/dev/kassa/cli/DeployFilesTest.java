@@ -57,6 +57,25 @@ class DeployFilesTest {
     }
 
     @Test
+    void only_the_proxy_is_published_beyond_the_hosts_loopback_and_the_gateways_share_a_secret_and_an_admin_port() throws Exception {
+        String compose = Files.readString(ROOT.resolve("docker-compose.yml"));
+        java.util.regex.Matcher ports = java.util.regex.Pattern.compile("ports: \\[([^\\]]*)\\]").matcher(compose);
+        List<String> published = new java.util.ArrayList<>();
+        while (ports.find()) {
+            for (String port : ports.group(1).split(",")) {
+                published.add(port.trim().replace("\"", ""));
+            }
+        }
+        assertThat(published).as("every published port").isNotEmpty().allSatisfy(port -> assertThat(port)
+                .as("a port on every interface is the proxy's (443, 80); the rest only on 127.0.0.1")
+                .satisfiesAnyOf(p -> assertThat(p).startsWith("127.0.0.1:"), p -> assertThat(p).isIn("8443:443", "8080:80")));
+        // Both gateways: an admin port of their own and the shared secret compose makes (their cookies and peer reads).
+        assertThat(compose.split("\"--admin-port\", \"9080\"", -1)).hasSize(3);
+        assertThat(compose.split("\"--shared-secret-file\", \"/etc/kassa/gateway.secret\"", -1)).hasSize(3);
+        assertThat(Files.readString(ROOT.resolve("deploy/kafka/make-credentials.sh"))).contains("openssl rand -hex 32").contains("gateway.secret");
+    }
+
+    @Test
     void prometheus_scrapes_the_ports_the_services_are_told_to_serve() throws Exception {
         String compose = Files.readString(ROOT.resolve("docker-compose.yml"));
         String prometheus = Files.readString(ROOT.resolve("deploy/prometheus.yml"));

@@ -15,8 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@code kassa gateway} refuses to start with a weak operator token, or without the gateways' shared secret outside
- * development: one sentence and exit code 2, before it touches Kafka (the bootstrap named here answers nothing).
+ * {@code kassa gateway} refuses to start with a weak operator token, or outside development without the gateways'
+ * shared secret or an admin port: one sentence and exit code 2, before it touches Kafka (the bootstrap named here
+ * answers nothing).
  */
 class GatewaySecretsTest {
 
@@ -53,6 +54,16 @@ class GatewaySecretsTest {
                 "--shared-secret-file", weak.toString());
         assertThat(short_.exit).as(short_.output).isEqualTo(2);
         assertThat(short_.output).contains("the gateways' shared secret carries about");
+    }
+
+    @Test
+    void outside_development_the_operator_api_needs_its_own_port() throws Exception {
+        Path keyring = dir.resolve("keyring");
+        Files.writeString(keyring, "k1=" + java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+        Result result = gateway(Map.of("KASSA_ADMIN_TOKEN", STRONG + STRONG, "KASSA_GATEWAY_SECRET", STRONG + STRONG),
+                "--secrets-keyring", keyring.toString());
+        assertThat(result.exit).as(result.output).isEqualTo(2);
+        assertThat(result.output).contains("pass --admin-port N").doesNotContain("Exception");
     }
 
     @Test

@@ -39,6 +39,15 @@ class OfferPagesController {
     private final KafkaBackend kafka;
     private final PaymentLinks links;
     private final Products products;
+    /**
+     * Opens (each a new session, a webhook and maybe a hold) of one link or product, and of one merchant's links and
+     * products together, whatever the buyers' addresses: a popular or hammered link slows only itself and its merchant
+     * (docs/SECURITY.md). Past them the buyer gets "busy, try again in a few seconds" (429 with Retry-After).
+     */
+    private final dev.kassa.gateway.RateLimiter perOffer = new dev.kassa.gateway.RateLimiter(OPENS_PER_OFFER, OPENS_PER_OFFER * 2);
+    private final dev.kassa.gateway.RateLimiter perMerchant = new dev.kassa.gateway.RateLimiter(OPENS_PER_MERCHANT, OPENS_PER_MERCHANT * 2);
+    static final double OPENS_PER_OFFER = 20;
+    static final double OPENS_PER_MERCHANT = 50;
 
     OfferPagesController(KafkaBackend kafka, PaymentLinks links, Products products) {
         this.kafka = kafka;
@@ -52,7 +61,7 @@ class OfferPagesController {
         PaymentLink link = kafka.linkByCode(code);
         Merchant merchant = link == null ? null : kafka.merchant(link.getMerchantId());
         if (merchant == null) {
-            return HostedPage.notFoundPage();
+            throw new CheckoutNotFound(); // thrown, not returned: the one 404 page of FrameworkErrors (HostedPageController.notFound)
         }
         // What a buyer would meet on pressing the button, in the same words as the refusal after it.
         String closed = links.closedBecause(link).map(why -> PaymentLinks.words(why, link)).orElse(null);
@@ -67,7 +76,7 @@ class OfferPagesController {
         PaymentLink link = kafka.linkByCode(code);
         Merchant merchant = link == null ? null : kafka.merchant(link.getMerchantId());
         if (merchant == null) {
-            return HostedPage.notFoundPage();
+            throw new CheckoutNotFound(); // thrown, not returned: the one 404 page of FrameworkErrors (HostedPageController.notFound)
         }
         String amount = Money.toDecimal(link.getAmountMinor(), link.getCurrency());
         String email = email(form);
@@ -78,6 +87,11 @@ class OfferPagesController {
         if (merchant.getDisabled()) {
             return offerPage(HttpStatus.GONE, seller(merchant), link.getDescription(), null, null, amount, link.getCurrency(), "/link/" + code,
                     "This seller is not taking payments now.", null);
+        }
+        long wait = opens("link:" + link.getLinkId(), merchant);
+        if (wait > 0) {
+            return busy(offerPage(HttpStatus.TOO_MANY_REQUESTS, seller(merchant), link.getDescription(), null, null, amount, link.getCurrency(),
+                    "/link/" + code, null, BUSY), wait);
         }
         PaymentLinks.Opened opened = links.open(link, merchant, email.isEmpty() ? null : email);
         if (opened.checkoutUrl() != null) {
@@ -94,7 +108,7 @@ class OfferPagesController {
         Product product = kafka.product(slug);
         Merchant merchant = product == null || !product.getActive() ? null : kafka.merchant(product.getMerchantId());
         if (merchant == null) {
-            return HostedPage.notFoundPage();
+            throw new CheckoutNotFound(); // thrown, not returned: the one 404 page of FrameworkErrors (HostedPageController.notFound)
         }
         return offerPage(HttpStatus.OK, seller(merchant), product.getName(), product.getDescription(), product.getImageUrl(),
                 Money.toDecimal(product.getAmountMinor(), product.getCurrency()), product.getCurrency(), "/p/" + slug, null, null);
@@ -107,7 +121,7 @@ class OfferPagesController {
         Product product = kafka.product(slug);
         Merchant merchant = product == null || !product.getActive() ? null : kafka.merchant(product.getMerchantId());
         if (merchant == null) {
-            return HostedPage.notFoundPage();
+            throw new CheckoutNotFound(); // thrown, not returned: the one 404 page of FrameworkErrors (HostedPageController.notFound)
         }
         String amount = Money.toDecimal(product.getAmountMinor(), product.getCurrency());
         String email = email(form);
@@ -116,12 +130,31 @@ class OfferPagesController {
                     product.getImageUrl(), amount, product.getCurrency(), "/p/" + slug, email == null ? null : "This seller is not taking payments now.",
                     email == null ? "That e-mail address does not look right. Correct it, or leave the field empty." : null);
         }
+        long wait = opens("product:" + product.getSlug(), merchant);
+        if (wait > 0) {
+            return busy(offerPage(HttpStatus.TOO_MANY_REQUESTS, seller(merchant), product.getName(), product.getDescription(),
+                    product.getImageUrl(), amount, product.getCurrency(), "/p/" + slug, null, BUSY), wait);
+        }
         String checkout = products.buy(product, merchant, email.isEmpty() ? null : email);
         if (checkout == null) {
             return offerPage(HttpStatus.SERVICE_UNAVAILABLE, seller(merchant), product.getName(), product.getDescription(), product.getImageUrl(),
                     amount, product.getCurrency(), "/p/" + slug, null, "The checkout could not be opened right now. Please try again in a moment.");
         }
         return seeOther(checkout);
+    }
+
+    private static final String BUSY = "Many buyers are opening this page right now. Please try again in a few seconds.";
+
+    /** 0 when this offer and its merchant may open another checkout now, else the seconds to wait. */
+    private long opens(String offer, Merchant merchant) {
+        long now = System.nanoTime();
+        long wait = perOffer.acquire(offer, now);
+        return wait > 0 ? wait : perMerchant.acquire(Long.toString(merchant.getMerchantId()), now);
+    }
+
+    private static MutableHttpResponse<String> busy(MutableHttpResponse<String> page, long seconds) {
+        page.getHeaders().set("Retry-After", Long.toString(seconds));
+        return page;
     }
 
     /** The e-mail field: "" when left empty, null when it is not an address (or holds a card number). */

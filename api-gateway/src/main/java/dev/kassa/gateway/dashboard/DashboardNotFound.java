@@ -25,6 +25,17 @@ public final class DashboardNotFound {
     private DashboardNotFound() {
     }
 
+    /**
+     * What a dashboard controller throws for a session or product that is not the signed-in merchant's: the global
+     * handler answers {@link #page()} once (a returned 404 goes through the framework's 404 route again, the shape that
+     * once looped Micronaut: see {@code HostedPageController.notFound}).
+     */
+    public static final class Missing extends RuntimeException {
+        public Missing() {
+            super("not found in the dashboard", null, false, false);
+        }
+    }
+
     public static MutableHttpResponse<String> page() {
         return HttpResponse.<String>status(HttpStatus.NOT_FOUND).body(PAGE).contentType(MediaType.TEXT_HTML_TYPE)
                 .header("Content-Security-Policy", DashboardPages.PAGE_POLICY).header("Referrer-Policy", "same-origin");

@@ -147,7 +147,7 @@ class OffersController {
         try {
             return productForm(who.get(), HttpStatus.OK, products.describe(products.own(who.get().merchantId(), slug)), null);
         } catch (ApiError e) {
-            return DashboardNotFound.page();
+            throw new DashboardNotFound.Missing();
         }
     }
 
@@ -168,7 +168,7 @@ class OffersController {
             products.change(who.get().merchantId(), slug, json);
         } catch (ApiError e) {
             if ("not_found".equals(e.code())) {
-                return DashboardNotFound.page();
+                throw new DashboardNotFound.Missing();
             }
             Map<String, Object> shown = new LinkedHashMap<>(products.describe(products.own(who.get().merchantId(), slug)));
             shown.putAll(form);

@@ -69,7 +69,7 @@ class SessionPageController {
         }
         SessionState state = own(who.get(), id);
         if (state == null) {
-            return DashboardNotFound.page();
+            throw new DashboardNotFound.Missing();
         }
         SessionHistory.SessionLog log = kafka.timeline(state.getSessionId(), state, Duration.ofSeconds(2));
         Map<String, Object> model = pages.base(who.get(), "Session " + state.getSessionId(), "payments");
@@ -158,7 +158,10 @@ class SessionPageController {
             return refused;
         }
         SessionState state = own(who.get(), id);
-        return state == null ? DashboardNotFound.page() : action.on(who.get(), state);
+        if (state == null) {
+            throw new DashboardNotFound.Missing();
+        }
+        return action.on(who.get(), state);
     }
 
     private HttpResponse<?> sessionWithError(DashboardSessions.Principal who, SessionState state, String error) throws Exception {

@@ -551,8 +551,9 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
             };
         } catch (IOException e) {
             if (System.nanoTime() - availableUntil > 0) {
-                throw new ApiError(ErrorCode.UNAVAILABLE, "the gateway instance that holds this view (" + owner.host() + ":" + owner.port()
-                        + ") did not answer (" + e.getClass().getSimpleName() + "); retry in a moment");
+                // Where and why in the log (for the operator), not in the answer (the caller needs neither host nor exception).
+                LOG.warn("the views' owner {}:{} did not answer a forwarded read: {}", owner.host(), owner.port(), e.toString());
+                throw new ApiError(ErrorCode.UNAVAILABLE, "the gateway instance that holds this view did not answer; retry in a moment");
             }
             awaitChange(50);
             return NOT_OWNER;
