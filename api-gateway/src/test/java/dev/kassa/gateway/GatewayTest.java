@@ -429,7 +429,7 @@ class GatewayTest {
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(dev.kassa.schemas.Topics.SESSION_COMMANDS.name(), id,
                     dev.kassa.schemas.avro.SessionCommand.newBuilder().setCommandId("orphan-reserve-" + id).setSessionId(id)
                             .setMerchantId(merchantId).setIssuedAt(Instant.now()).setActor("merchant-api")
-                            .setPayload(new dev.kassa.schemas.avro.RefundSession("rf-orphan-" + id, 500L, "left behind", null)).build())).get();
+                            .setPayload(new dev.kassa.schemas.avro.RefundSession("rf-orphan-" + id, 500L, "left behind", null, null)).build())).get();
         }
 
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {

@@ -100,9 +100,9 @@ class HistoryAndReplayTest {
                     command("attempt-2", session, merchant, new StartPaymentAttempt("att-2", "paypal", "sandbox-paypal", "pp-att-2")),
                     command("cb-paid", session, merchant, report("cb-paid", "completed", "h2", "sandbox-paypal", "att-2")),
                     command("cb-paid", session, merchant, report("cb-paid", "completed", "h2", "sandbox-paypal", "att-2")),
-                    command("refund-1", session, merchant, new RefundSession("rf-1", null, "customer asked", null)),
+                    command("refund-1", session, merchant, new RefundSession("rf-1", null, "customer asked", null, null)),
                     command("refund-1-confirmed", session, merchant, new RefundSession("rf-1", null, null,
-                            new dev.kassa.schemas.avro.RefundSettlement(true, "prf-1", null)))));
+                            new dev.kassa.schemas.avro.RefundSettlement(true, "prf-1", null), null))));
             for (SessionCommand c : commands) {
                 producer.send(new ProducerRecord<>(Topics.SESSION_COMMANDS.name(), session, c)).get();
             }

@@ -153,7 +153,7 @@ class WebhookEndpointsEndToEndTest {
 
             // Refunds are refunds: a partial and then the rest, each announced once as refund.succeeded with its refund;
             // the paid-only endpoint (a seed receiver that ships on paid) hears nothing more, and nobody hears "paid" again.
-            json(send(g, "POST", "/gateway/refund.php", "Bearer " + key, "{\"session_id\":" + session + ",\"amount\":\"2.50\"}",
+            JsonNode partial = json(send(g, "POST", "/gateway/refund.php", "Bearer " + key, "{\"session_id\":" + session + ",\"amount\":\"2.50\"}",
                     "rf-partial"), 200);
             json(send(g, "POST", "/gateway/refund.php", "Bearer " + key, "{\"session_id\":" + session + "}", "rf-rest"), 200);
             await().atMost(Duration.ofSeconds(60)).until(() -> everything.types(session).size() >= 5);
@@ -161,6 +161,9 @@ class WebhookEndpointsEndToEndTest {
                     "checkout.session.paid", "refund.succeeded", "refund.succeeded");
             List<JsonNode> refunds = everything.accepted.stream().filter(b -> b.path("type").asText().startsWith("refund.")).toList();
             assertThat(refunds.get(0).at("/refund/amount").asText()).isEqualTo("2.50");
+            // The refund is named in its webhook as refund.php named it: the merchant's Idempotency-Key.
+            assertThat(refunds.get(0).at("/refund/refund_id").asText()).isEqualTo("rf-partial").isEqualTo(partial.path("refund_id").asText());
+            assertThat(refunds.get(1).at("/refund/refund_id").asText()).isEqualTo("rf-rest");
             assertThat(refunds.get(0).path("status").asText()).isEqualTo("paid");
             assertThat(refunds.get(1).at("/refund/amount").asText()).isEqualTo("10.00");
             assertThat(refunds.get(1).path("status").asText()).isEqualTo("refunded");

@@ -26,7 +26,7 @@ public final class PaymentEvents {
         }
         PaymentEventRefund refund = null;
         if (event.getPayload() instanceof RefundRecorded r) {
-            refund = new PaymentEventRefund(r.getRefundId(), r.getAmountMinor(), r.getPhase() == RefundPhase.REFUSED ? "failed" : "succeeded",
+            refund = new PaymentEventRefund(r.getMerchantRefundId() != null ? r.getMerchantRefundId() : r.getRefundId(), r.getAmountMinor(), r.getPhase() == RefundPhase.REFUSED ? "failed" : "succeeded",
                     r.getReason());
         }
         return PaymentEvent.newBuilder().setType(type).setEventId(event.getEventId()).setSessionId(event.getSessionId())

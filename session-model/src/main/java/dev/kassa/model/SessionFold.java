@@ -224,14 +224,15 @@ public final class SessionFold {
                 found = true;
                 after.add(new RefundEntry(entry.getRefundId(), entry.getAmountMinor(), refund.getPhase(),
                         refund.getProviderRefundId() != null ? refund.getProviderRefundId() : entry.getProviderRefundId(),
-                        refund.getReason() != null ? refund.getReason() : entry.getReason()));
+                        refund.getReason() != null ? refund.getReason() : entry.getReason(),
+                        refund.getMerchantRefundId() != null ? refund.getMerchantRefundId() : entry.getMerchantRefundId()));
             } else {
                 after.add(entry);
             }
         }
         if (!found) {
             after.add(new RefundEntry(refund.getRefundId(), refund.getAmountMinor(), refund.getPhase(), refund.getProviderRefundId(),
-                    refund.getReason()));
+                    refund.getReason(), refund.getMerchantRefundId()));
         }
         return after;
     }

@@ -43,10 +43,14 @@ public final class WebhookPayload {
         }
     }
 
-    /** The {@code refund} object of a {@code refund.*} webhook: the refund itself, beside the session's totals. */
+    /**
+     * The {@code refund} object of a {@code refund.*} webhook: the refund itself, beside the session's totals. Its
+     * {@code refund_id} is the one {@code refund.php} answered: the merchant's own (its Idempotency-Key) when it named
+     * the refund, else Kassa's.
+     */
     private static Map<String, Object> refund(RefundRecorded refund, String currency) {
         Map<String, Object> object = new LinkedHashMap<>();
-        object.put("refund_id", refund.getRefundId());
+        object.put("refund_id", refund.getMerchantRefundId() != null ? refund.getMerchantRefundId() : refund.getRefundId());
         object.put("amount", Money.toDecimal(refund.getAmountMinor(), currency));
         object.put("currency", currency);
         object.put("status", refund.getPhase() == RefundPhase.REFUSED ? "failed" : "succeeded");

@@ -128,7 +128,7 @@ class RefundController {
         }
         // Without a key every request is a new refund, as before keys existed; with one, the refund id follows from it.
         String refundId = key == null ? "rf-" + UUID.randomUUID() : "rf-" + Secrets.sha256(merchant.getMerchantId() + "\n" + key).substring(0, 32);
-        Refunds.Result result = refunds.refund(state, refundId, amount, Json.text(json, "reason"), "merchant-api");
+        Refunds.Result result = refunds.refund(state, refundId, key, amount, Json.text(json, "reason"), "merchant-api");
         SessionState after = result.session();
         MerchantApi.Refunded answer = new MerchantApi.Refunded(!result.refused(),
                 result.refused() ? ErrorCode.REFUND_REFUSED.code() : null,

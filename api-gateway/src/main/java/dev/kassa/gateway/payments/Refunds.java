@@ -63,9 +63,15 @@ public final class Refunds {
 
     /** Reserves refund {@code refundId} ({@code amountMinor} null: all that is left), executes it and records the answer. */
     public Result refund(SessionState state, String refundId, Long amountMinor, String reason, String actor) throws InterruptedException {
+        return refund(state, refundId, null, amountMinor, reason, actor);
+    }
+
+    /** The same, with the merchant's own name for the refund ({@code merchantRefundId}: its Idempotency-Key, or null). */
+    public Result refund(SessionState state, String refundId, String merchantRefundId, Long amountMinor, String reason, String actor)
+            throws InterruptedException {
         requireConnector();
         CommandResult reserved = send(command(state, "refund-" + Secrets.sha256(state.getSessionId() + "\n" + refundId), actor,
-                new RefundSession(refundId, amountMinor, reason, null)));
+                new RefundSession(refundId, amountMinor, reason, null, merchantRefundId)));
         if (reserved.getOutcome() == CommandOutcome.FLAGGED) {
             throw new ApiError(ErrorCode.IDEMPOTENCY_CONFLICT,
                     "this refund id (Idempotency-Key) was used before with another amount; use a new key for another refund");
@@ -92,7 +98,7 @@ public final class Refunds {
         requireConnector();
         PaymentConnector.RefundAnswer answer = connector.refund(after, refundId, entry.getAmountMinor());
         CommandResult settled = send(command(after, "settle-" + Secrets.sha256(sessionId + "\n" + refundId), actor,
-                new RefundSession(refundId, null, null, new RefundSettlement(answer.accepted(), answer.providerRefundId(), answer.message()))));
+                new RefundSession(refundId, null, null, new RefundSettlement(answer.accepted(), answer.providerRefundId(), answer.message()), null)));
         if (settled.getOutcome() == CommandOutcome.REJECTED || settled.getOutcome() == CommandOutcome.FLAGGED) {
             throw ApiError.refused(settled);
         }

@@ -165,10 +165,10 @@ class ViewTopologyTest {
         assertThat(reserved.get(1L)).isNull();
 
         states.pipeInput(1L, SessionState.newBuilder(paid).setSequence(3)
-                .setRefunds(List.of(new RefundEntry("rf-1", 500L, RefundPhase.RESERVED, null, null))).build());
+                .setRefunds(List.of(new RefundEntry("rf-1", 500L, RefundPhase.RESERVED, null, null, null))).build());
         assertThat(reserved.get(1L)).isNotNull();
         states.pipeInput(1L, SessionState.newBuilder(paid).setSequence(4).setRefundedMinor(500)
-                .setRefunds(List.of(new RefundEntry("rf-1", 500L, RefundPhase.RECORDED, "p-1", null))).build());
+                .setRefunds(List.of(new RefundEntry("rf-1", 500L, RefundPhase.RECORDED, "p-1", null, null))).build());
         assertThat(reserved.get(1L)).isNull();
     }
 

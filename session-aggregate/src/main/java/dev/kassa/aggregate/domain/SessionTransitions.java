@@ -384,7 +384,7 @@ public final class SessionTransitions {
             // the gateway's refund executor has the provider execute it and records its answer.
             return step.applyAll(List.of(new Transition(REVIEW, review),
                     new Transition(REVIEW, new RefundRecorded(autoRefundId(report.getProviderEventId()), amount, s.getRefundedMinor(), false,
-                            "automatic refund: paid after the grace window (merchant policy)", RefundPhase.RESERVED, null))));
+                            "automatic refund: paid after the grace window (merchant policy)", RefundPhase.RESERVED, null, null))));
         }
         return step.apply(REVIEW, review);
     }
@@ -469,7 +469,7 @@ public final class SessionTransitions {
             return invalid;
         }
         return step.apply(s.getStatus(), new RefundRecorded(refund.getRefundId(), amount, s.getRefundedMinor(), false, refund.getReason(),
-                RefundPhase.RESERVED, null));
+                RefundPhase.RESERVED, null, refund.getMerchantRefundId()));
     }
 
     private static Decision resolveReview(Step step) {
@@ -489,7 +489,7 @@ public final class SessionTransitions {
                 long left = refundable(s) - s.getRefundedMinor();
                 Rejected invalid = step.refundAmount(left, left);
                 yield invalid != null ? invalid : step.apply(REVIEW, new RefundRecorded(reviewRefundId(step.command.getCommandId()), left,
-                        s.getRefundedMinor(), false, resolve.getNote(), RefundPhase.RESERVED, null));
+                        s.getRefundedMinor(), false, resolve.getNote(), RefundPhase.RESERVED, null, null));
             }
         };
     }
@@ -536,12 +536,12 @@ public final class SessionTransitions {
         SessionStatus current = s.getStatus();
         if (!answer.getAccepted()) {
             return step.apply(current, new RefundRecorded(known.getRefundId(), known.getAmountMinor(), s.getRefundedMinor(), false,
-                    answer.getMessage(), RefundPhase.REFUSED, null));
+                    answer.getMessage(), RefundPhase.REFUSED, null, known.getMerchantRefundId()));
         }
         long total = s.getRefundedMinor() + known.getAmountMinor();
         boolean full = total >= refundable(s);
         return step.apply(full ? REFUNDED : current, new RefundRecorded(known.getRefundId(), known.getAmountMinor(), total, full,
-                known.getReason(), RefundPhase.RECORDED, answer.getProviderRefundId()));
+                known.getReason(), RefundPhase.RECORDED, answer.getProviderRefundId(), known.getMerchantRefundId()));
     }
 
     /**
@@ -672,7 +672,7 @@ public final class SessionTransitions {
             }
             boolean full = amount + state.getRefundedMinor() >= refundable(state);
             return apply(full ? REFUNDED : state.getStatus(), new RefundRecorded(refundId, amount, state.getRefundedMinor() + amount, full,
-                    reason, RefundPhase.RECORDED, null));
+                    reason, RefundPhase.RECORDED, null, null));
         }
 
         /** Null when {@code amount} may be refunded with {@code left} still refundable. */

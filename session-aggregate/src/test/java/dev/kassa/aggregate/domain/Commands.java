@@ -92,13 +92,13 @@ public final class Commands {
     }
 
     public static SessionCommand refund(String id, String refundId, long session, Instant at, Long amountMinor) {
-        return command(id, session, at, "merchant-api", new RefundSession(refundId, amountMinor, null, null));
+        return command(id, session, at, "merchant-api", new RefundSession(refundId, amountMinor, null, null, "merchant-" + refundId));
     }
 
     /** The connector's answer for reserved refund {@code refundId}. */
     public static SessionCommand settle(String id, String refundId, long session, Instant at, boolean accepted) {
         return command(id, session, at, "connector", new RefundSession(refundId, null, null,
-                new RefundSettlement(accepted, accepted ? "prf-" + refundId : null, accepted ? null : "refused by the provider")));
+                new RefundSettlement(accepted, accepted ? "prf-" + refundId : null, accepted ? null : "refused by the provider"), null));
     }
 
     public static SessionCommand resolve(String id, long session, Instant at, ReviewResolution resolution) {
