@@ -55,22 +55,19 @@ class AccountController {
     @Post("/api-key")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> rotateKey(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        MutableHttpResponse<?> refused = pages.refusal(who, form);
-        if (refused == null) {
-            refused = confirmations.refusal(who.get(), form, "/dashboard/settings/api-key", "issue a new API key");
+        Confirmations.Guarded guarded = confirmations.guard(request, form, "/dashboard/settings/api-key", "issue a new API key");
+        if (guarded.refusal() != null) {
+            return guarded.refusal();
         }
-        if (refused != null) {
-            return refused;
-        }
+        DashboardSessions.Principal who = guarded.who();
         long overlap = switch (form.getOrDefault("overlap", "")) {
             case "0" -> 0;
             case "3600" -> 3600;
             default -> 86_400;
         };
-        Map<String, Object> answer = changes.rotateKey(who.get().merchantId(),
+        Map<String, Object> answer = changes.rotateKey(who.merchantId(),
                 Json.MAPPER.createObjectNode().put("previous_key_expires_in_seconds", overlap));
-        Map<String, Object> model = pages.base(who.get(), "Your new API key", "settings");
+        Map<String, Object> model = pages.base(who, "Your new API key", "settings");
         model.put("apiKey", answer.get("api_key"));
         model.put("previousUntil", answer.get("previous_key_expires_at"));
         return pages.render(HttpStatus.OK, "dashboard/api-key", model);
@@ -83,15 +80,12 @@ class AccountController {
     @Post("/two-step")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> twoStepSetup(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        MutableHttpResponse<?> refused = pages.refusal(who, form);
-        if (refused == null) {
-            refused = confirmations.refusal(who.get(), form, "/dashboard/settings/two-step", "set up two-step sign-in");
+        Confirmations.Guarded guarded = confirmations.guard(request, form, "/dashboard/settings/two-step", "set up two-step sign-in");
+        if (guarded.refusal() != null) {
+            return guarded.refusal();
         }
-        if (refused != null) {
-            return refused;
-        }
-        return twoStepPage(who.get(), HttpStatus.OK, TwoStep.newKey(), null);
+        DashboardSessions.Principal who = guarded.who();
+        return twoStepPage(who, HttpStatus.OK, TwoStep.newKey(), null);
     }
 
     /** {@code POST /dashboard/settings/two-step/confirm}: with a right code for the key this session was given, two-step sign-in is on. */
@@ -126,15 +120,12 @@ class AccountController {
     @Post("/two-step/off")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> twoStepOff(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        MutableHttpResponse<?> refused = pages.refusal(who, form);
-        if (refused == null) {
-            refused = confirmations.refusal(who.get(), form, "/dashboard/settings/two-step/off", "turn two-step sign-in off");
+        Confirmations.Guarded guarded = confirmations.guard(request, form, "/dashboard/settings/two-step/off", "turn two-step sign-in off");
+        if (guarded.refusal() != null) {
+            return guarded.refusal();
         }
-        if (refused != null) {
-            return refused;
-        }
-        users.setTwoStep(users.user(who.get().email()), null, 0);
+        DashboardSessions.Principal who = guarded.who();
+        users.setTwoStep(users.user(who.email()), null, 0);
         return pages.redirect("/dashboard/settings?done=two-step-off");
     }
 

@@ -37,6 +37,23 @@ final class Confirmations {
         this.pages = pages;
     }
 
+    /** A sensitive form post's gate: who posted it, or the answer that stops it ({@code refusal} not null). */
+    record Guarded(DashboardSessions.Principal who, MutableHttpResponse<?> refusal) {
+    }
+
+    /**
+     * Everything a sensitive form post passes before it may act: a signed-in user, the page's CSRF token, and the
+     * password (and code) confirmed for {@code what}.
+     */
+    Guarded guard(io.micronaut.http.HttpRequest<?> request, Map<String, String> form, String action, String what) throws Exception {
+        java.util.Optional<DashboardSessions.Principal> who = pages.who(request);
+        MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused == null) {
+            refused = refusal(who.get(), form, action, what);
+        }
+        return new Guarded(who.orElse(null), refused);
+    }
+
     /**
      * Null when {@code form} carries the signed-in user's right password (and an unused right code when two-step is on):
      * the action may go on. Otherwise the page to answer: the confirmation form, again with what was wrong.

@@ -50,7 +50,7 @@ final class DashboardSessions {
     String issue(MerchantUser user, Instant now) {
         String payload = String.join("|", B64.encodeToString(user.getEmail().getBytes(StandardCharsets.UTF_8)),
                 Long.toString(user.getMerchantId()), Long.toString(now.toEpochMilli()), Long.toString(now.plus(LIFETIME).toEpochMilli()), random());
-        return B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + B64.encodeToString(mac(payload));
+        return sign(payload);
     }
 
     /** The principal of a cookie value, if it is ours, unexpired, and its user still accepts it. */
@@ -93,20 +93,14 @@ final class DashboardSessions {
     String passedPassword(MerchantUser user, Instant now) {
         String payload = "two-step|" + B64.encodeToString(user.getEmail().getBytes(StandardCharsets.UTF_8)) + "|"
                 + now.plus(TWO_STEP_WINDOW).toEpochMilli() + "|" + user.getSessionsValidAfter().toEpochMilli();
-        return B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + B64.encodeToString(mac(payload));
+        return sign(payload);
     }
 
     /** The e-mail of a {@link #passedPassword} token that is ours and unexpired, else null. */
     String passedPasswordOf(String token, Instant now) {
-        if (token == null || token.length() > 512 || token.indexOf('.') < 0) {
-            return null;
-        }
+        String[] parts = signed(token, "two-step", 4);
         try {
-            String payload = new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))), StandardCharsets.UTF_8);
-            byte[] given = Base64.getUrlDecoder().decode(token.substring(token.indexOf('.') + 1));
-            String[] parts = payload.split("\\|");
-            if (!MessageDigest.isEqual(mac(payload), given) || parts.length != 4 || !"two-step".equals(parts[0])
-                    || !now.isBefore(Instant.ofEpochMilli(Long.parseLong(parts[2])))) {
+            if (parts == null || !now.isBefore(Instant.ofEpochMilli(Long.parseLong(parts[2])))) {
                 return null;
             }
             return new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
@@ -121,38 +115,42 @@ final class DashboardSessions {
      * wrong passwords cannot lock the user out.
      */
     String device(String email) {
-        String payload = "device|" + B64.encodeToString(email.getBytes(StandardCharsets.UTF_8)) + "|" + random();
-        return B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + B64.encodeToString(mac(payload));
+        return sign("device|" + B64.encodeToString(email.getBytes(StandardCharsets.UTF_8)) + "|" + random());
     }
 
     /** Whether a {@link #device} cookie is one of ours (for any e-mail): its MAC only, microseconds. */
     boolean anyDevice(String cookie) {
-        if (cookie == null || cookie.length() > 512 || cookie.indexOf('.') < 0) {
-            return false;
-        }
-        try {
-            String payload = new String(Base64.getUrlDecoder().decode(cookie.substring(0, cookie.indexOf('.'))), StandardCharsets.UTF_8);
-            return payload.startsWith("device|")
-                    && MessageDigest.isEqual(mac(payload), Base64.getUrlDecoder().decode(cookie.substring(cookie.indexOf('.') + 1)));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return signed(cookie, "device", 3) != null;
     }
 
     /** The device id (its nonce) of a {@link #device} cookie that is ours and was given for {@code email}, else null. */
     String deviceOf(String cookie, String email) {
-        if (cookie == null || cookie.length() > 512 || cookie.indexOf('.') < 0) {
+        String[] parts = signed(cookie, "device", 3);
+        try {
+            return parts != null && email.equals(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)) ? parts[2] : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** {@code payload} with its MAC: {@code base64(payload).base64(mac)}. */
+    private String sign(String payload) {
+        return B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + B64.encodeToString(mac(payload));
+    }
+
+    /**
+     * The {@code |}-separated parts of a {@link #sign}ed token whose MAC is ours, whose first part is {@code kind} and
+     * which has {@code parts} parts; null for anything else (bounded in length before any work).
+     */
+    private String[] signed(String token, String kind, int parts) {
+        if (token == null || token.length() > 512 || token.indexOf('.') < 0) {
             return null;
         }
         try {
-            String payload = new String(Base64.getUrlDecoder().decode(cookie.substring(0, cookie.indexOf('.'))), StandardCharsets.UTF_8);
-            byte[] given = Base64.getUrlDecoder().decode(cookie.substring(cookie.indexOf('.') + 1));
-            String[] parts = payload.split("\\|");
-            if (!MessageDigest.isEqual(mac(payload), given) || parts.length != 3 || !"device".equals(parts[0])
-                    || !email.equals(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8))) {
-                return null;
-            }
-            return parts[2];
+            String payload = new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))), StandardCharsets.UTF_8);
+            byte[] given = Base64.getUrlDecoder().decode(token.substring(token.indexOf('.') + 1));
+            String[] split = payload.split("\\|");
+            return MessageDigest.isEqual(mac(payload), given) && split.length == parts && kind.equals(split[0]) ? split : null;
         } catch (IllegalArgumentException e) {
             return null;
         }

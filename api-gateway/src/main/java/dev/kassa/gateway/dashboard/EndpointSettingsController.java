@@ -1,0 +1,157 @@
+package dev.kassa.gateway.dashboard;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.Json;
+import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.operator.WebhookEndpointChanges;
+import dev.kassa.schemas.WebhookEndpoints;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Hidden;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The webhook endpoints on the settings page: add one (its secret shown once), throttle it, turn it on or off, give it
+ * a new secret, end the old secret's overlap, delete it — the operator API's code ({@link WebhookEndpointChanges}), and
+ * the password asked again for a new endpoint or a new secret ({@link Confirmations}).
+ */
+@Controller("/dashboard")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Hidden
+class EndpointSettingsController {
+
+    private final KafkaBackend kafka;
+    private final WebhookEndpointChanges endpoints;
+    private final DashboardPages pages;
+    private final SettingsPage page;
+    private final Confirmations confirmations;
+
+    EndpointSettingsController(KafkaBackend kafka, WebhookEndpointChanges endpoints, DashboardPages pages, SettingsPage page,
+                               Confirmations confirmations) {
+        this.kafka = kafka;
+        this.endpoints = endpoints;
+        this.pages = pages;
+        this.page = page;
+        this.confirmations = confirmations;
+    }
+
+    /**
+     * {@code POST /dashboard/settings/endpoints}: another webhook endpoint (URL, the statuses it wants, a description),
+     * checked as the operator API checks it; its signing secret is shown once on the page this answers.
+     */
+    @Post("/settings/endpoints")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> addEndpoint(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
+        Confirmations.Guarded guarded = confirmations.guard(request, form, "/dashboard/settings/endpoints", "add a webhook endpoint");
+        if (guarded.refusal() != null) {
+            return guarded.refusal();
+        }
+        Optional<DashboardSessions.Principal> who = Optional.of(guarded.who());
+        ObjectNode endpoint = Json.MAPPER.createObjectNode().put("url", form.getOrDefault("url", "").trim());
+        String events = form.getOrDefault("events", "").trim();
+        SettingsPage.list(endpoint, "event_filter", events.isEmpty() ? "*" : events);
+        String description = form.getOrDefault("description", "").trim();
+        if (!description.isEmpty()) {
+            endpoint.put("description", description);
+        }
+        Map<String, Object> added;
+        try {
+            added = endpoints.add(who.get().merchantId(), endpoint);
+        } catch (ApiError e) {
+            return page.render(who.get(), HttpStatus.BAD_REQUEST, "Endpoint not added: " + e.getMessage(), null);
+        }
+        Map<String, Object> model = pages.base(who.get(), "Endpoint added", "settings");
+        model.put("url", endpoint.get("url").asText());
+        model.put("secret", added.get("secret"));
+        return pages.render(HttpStatus.OK, "dashboard/endpoint-added", model);
+    }
+
+    /**
+     * {@code POST /dashboard/settings/endpoints/{id}}: {@code action=save} sets the endpoint's throttle and turns it on
+     * or off (turning on re-enables one the relay disabled after a 410); {@code action=rotate} gives it a new signing
+     * secret, shown once, the old one signing too for 24 hours; {@code action=end-overlap} stops the old one signing now.
+     * The operator API's {@code PATCH} code.
+     */
+    @Post("/settings/endpoints/{endpointId}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> changeEndpoint(HttpRequest<?> request, @io.micronaut.http.annotation.PathVariable String endpointId,
+                                   @Body Map<String, String> form) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused != null) {
+            return refused;
+        }
+        ObjectNode change = Json.MAPPER.createObjectNode();
+        boolean rotate = "rotate".equals(form.get("action"));
+        boolean endOverlap = "end-overlap".equals(form.get("action"));
+        if (!endpointId.matches("[A-Za-z0-9_-]{1,64}")) {
+            return page.render(who.get(), HttpStatus.NOT_FOUND, "Endpoint not changed: there is no such endpoint.", null);
+        }
+        if (rotate) {
+            refused = confirmations.refusal(who.get(), form, "/dashboard/settings/endpoints/" + endpointId, "give the endpoint a new secret");
+            if (refused != null) {
+                return refused;
+            }
+            change.put("rotate_secret", true);
+        } else if (endOverlap) {
+            change.put("end_secret_overlap", true);
+        } else {
+            change.put("enabled", "on".equals(form.get("enabled")) || "true".equals(form.get("enabled")));
+            String throttle = form.getOrDefault("max_per_second", "").trim();
+            if (throttle.isEmpty()) {
+                change.putNull("max_per_second");
+            } else {
+                try {
+                    change.put("max_per_second", Integer.parseInt(throttle));
+                } catch (NumberFormatException e) {
+                    change.put("max_per_second", throttle); // refused with invalid_max_per_second and its message
+                }
+            }
+        }
+        Map<String, Object> answer;
+        try {
+            answer = endpoints.update(who.get().merchantId(), endpointId, change);
+        } catch (ApiError e) {
+            return page.render(who.get(), "not_found".equals(e.code()) ? HttpStatus.NOT_FOUND : HttpStatus.BAD_REQUEST,
+                    "Endpoint not changed: " + e.getMessage(), null);
+        }
+        if (!rotate) {
+            return pages.redirect("/dashboard/settings?done=endpoint-changed");
+        }
+        Map<String, Object> model = pages.base(who.get(), "New endpoint secret", "settings");
+        model.put("url", WebhookEndpoints.of(kafka.merchant(who.get().merchantId()), key -> kafka.endpointFact(key)).stream()
+                .filter(e -> e.id().equals(endpointId)).map(WebhookEndpoints.Endpoint::url).findFirst().orElse(""));
+        model.put("secret", answer.get("secret"));
+        model.put("rotated", true);
+        return pages.render(HttpStatus.OK, "dashboard/endpoint-added", model);
+    }
+
+    /** {@code POST /dashboard/settings/endpoints/{id}/delete}: the endpoint stops getting webhooks. */
+    @Post("/settings/endpoints/{endpointId}/delete")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> deleteEndpoint(HttpRequest<?> request, @io.micronaut.http.annotation.PathVariable String endpointId,
+                                   @Body Map<String, String> form) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
+        MutableHttpResponse<?> refused = pages.refusal(who, form);
+        if (refused != null) {
+            return refused;
+        }
+        try {
+            endpoints.delete(who.get().merchantId(), endpointId);
+        } catch (ApiError e) {
+            return page.render(who.get(), HttpStatus.NOT_FOUND, "No such endpoint: it was deleted already.", null);
+        }
+        return pages.redirect("/dashboard/settings?done=endpoint-deleted");
+    }
+}

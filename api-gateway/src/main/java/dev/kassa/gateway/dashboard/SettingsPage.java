@@ -1,0 +1,67 @@
+package dev.kassa.gateway.dashboard;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.schemas.avro.Merchant;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import jakarta.inject.Singleton;
+import java.util.Locale;
+import java.util.Map;
+
+/** The settings page as every settings form answers it (saved, or with what was wrong): the merchant's settings, endpoints, wallet, two-step state. */
+@Singleton
+final class SettingsPage {
+
+    private final KafkaBackend kafka;
+    private final DashboardPages pages;
+    private final MerchantUsers users;
+
+    SettingsPage(KafkaBackend kafka, DashboardPages pages, MerchantUsers users) {
+        this.kafka = kafka;
+        this.pages = pages;
+        this.users = users;
+    }
+
+    HttpResponse<?> render(DashboardSessions.Principal who, HttpStatus status, String error, String done) {
+        Merchant m = kafka.merchant(who.merchantId());
+        Map<String, Object> model = pages.base(who, "Settings", "settings");
+        model.put("webhookUrl", m.getWebhookUrl() == null ? "" : m.getWebhookUrl());
+        model.put("domains", String.join("\n", m.getDomains()));
+        model.put("ttl", m.getSessionTtlSeconds());
+        model.put("grace", m.getGraceSeconds());
+        model.put("policy", m.getLatePaymentPolicy().name().toLowerCase(Locale.ROOT));
+        model.put("allow", String.join(", ", m.getRoutingAllow()));
+        model.put("block", String.join(", ", m.getRoutingBlock()));
+        // Every endpoint, with its state and throttle; changed through the operator API's code.
+        model.put("endpoints", dev.kassa.schemas.WebhookEndpoints.of(m, key -> kafka.endpointFact(key)).stream()
+                .map(e -> Map.<String, Object>of("id", e.id(), "url", e.url(), "events", String.join(", ", e.eventFilter()),
+                        "state", e.enabled() ? "enabled" : "disabled: " + e.disabledReason(),
+                        "description", e.description() == null ? "" : e.description(), "enabled", e.enabled(),
+                        "throttle", e.maxPerSecond() == null ? "" : e.maxPerSecond().toString(),
+                        "overlap", e.previousSecretAt(java.time.Instant.now()) != null)).toList());
+        model.put("walletAddress", m.getPayoutWallet() == null ? "" : m.getPayoutWallet().getAddress());
+        model.put("walletAsset", m.getPayoutWallet() == null ? "USDC" : m.getPayoutWallet().getAsset());
+        model.put("cryptoEnabled", m.getCryptoEnabled());
+        var user = users.user(who.email());
+        model.put("twoStep", user != null && user.getTotpSecret() != null);
+        model.put("keyRotated", m.getPreviousApiKeyUntil() == null ? null : m.getPreviousApiKeyUntil().toString());
+        model.put("error", error);
+        model.put("done", done);
+        return pages.render(status, "dashboard/settings", model);
+    }
+
+    /** A comma- or space-separated list of methods, provider slugs or event types; empty clears it. */
+    static void list(ObjectNode change, String field, String raw) {
+        if (raw == null) {
+            return;
+        }
+        ArrayNode values = change.putArray(field);
+        for (String v : raw.split("[\\s,]+")) {
+            if (!v.isBlank()) {
+                values.add(v.trim());
+            }
+        }
+    }
+}
