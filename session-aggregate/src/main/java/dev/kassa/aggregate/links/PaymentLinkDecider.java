@@ -19,6 +19,13 @@ import java.util.Optional;
  * {@code max_uses} hold under concurrent buyers: every open of a limited link passes through here, one at a time per
  * link (the link's partition), and is granted only while fewer than {@code max_uses} sessions hold a use.
  *
+ * <p>An open holds a use for a short reservation ({@link #RESERVATION}, at most until the checkout expires): once the
+ * buyer starts a payment attempt the use is held until the checkout can no longer be paid; a reservation that lapses
+ * with no attempt is released and its checkout cancelled ({@link Decision#lapsed()}: the processor sends the cancel), so
+ * anonymous opens cannot keep a limited link's uses for the checkout's whole lifetime, and a released checkout can never
+ * be paid past {@code max_uses} (a cancel that meets an attempt started at that very moment sends its payment to
+ * review: a person decides, and a paid session is counted, never dropped).
+ *
  * <p>A session holds a use from its create until it can no longer become paid by itself: it is paid (the use is spent),
  * cancelled, refunded out of review, expired without ever starting a payment attempt (nothing can pay it: SPEC's money
  * integrity needs an attempt), or past its grace window plus a margin for the clocks (a payment then goes to review, a
@@ -36,6 +43,9 @@ public final class PaymentLinkDecider {
     /** At most this many checkouts hold uses of one link at once; more buyers wait (payment_link_in_use). */
     static final int MAX_OPEN_HOLDS = 1_000;
 
+    /** How long an open holds a use before the buyer starts a payment attempt. */
+    public static final Duration RESERVATION = Duration.ofMinutes(10);
+
     /** Slack for the aggregate's clock against this one: a release waits this long after the grace window ends. */
     static final Duration CLOCK_MARGIN = Duration.ofMinutes(1);
 
@@ -47,9 +57,13 @@ public final class PaymentLinkDecider {
      * The outcome of one command: the next state (null: unchanged), for an open either a grant or a refusal, and the
      * session now counted paid (null: none), for the caller's {@code counted} set.
      */
-    public record Decision(PaymentLink next, boolean granted, Refusal refusal, Long countedPaid) {
+    public record Decision(PaymentLink next, boolean granted, Refusal refusal, Long countedPaid, List<Long> lapsed) {
         Decision(PaymentLink next, boolean granted, Refusal refusal) {
-            this(next, granted, refusal, null);
+            this(next, granted, refusal, null, List.of());
+        }
+
+        Decision(PaymentLink next, boolean granted, Refusal refusal, Long countedPaid) {
+            this(next, granted, refusal, countedPaid, List.of());
         }
 
         static Decision unchanged() {
@@ -81,7 +95,46 @@ public final class PaymentLinkDecider {
     private PaymentLinkDecider() {
     }
 
+    /**
+     * One command, after the uses whose reservation lapsed are released: those leave the record in this decision (its
+     * {@code next} is never null while there are any) and are named in {@link Decision#lapsed()}, once.
+     */
     public static Decision decide(PaymentLink link, PaymentLinkCommand command, Instant now, java.util.function.LongPredicate counted) {
+        List<Long> lapsed = lapsed(link, now);
+        if (command.getPayload() instanceof LinkSessionChanged changed && changed.getAttempted()) {
+            // The news that this checkout's buyer started paying: nobody was given its use meanwhile, so it keeps it.
+            lapsed.remove(Long.valueOf(changed.getSessionId()));
+        }
+        if (lapsed.isEmpty()) {
+            return decideHeld(link, command, now, counted);
+        }
+        List<LinkUse> kept = new ArrayList<>(link.getUses());
+        kept.removeIf(u -> lapsed.contains(u.getSessionId()));
+        PaymentLink released = PaymentLink.newBuilder(link).setUses(kept).setUpdatedAt(now).build();
+        Decision d = decideHeld(released, command, now, counted);
+        return new Decision(d.next() != null ? d.next() : released, d.granted(), d.refusal(), d.countedPaid(), lapsed);
+    }
+
+    /** The sessions of {@code link} whose reservation lapsed at {@code now} with no payment attempt. */
+    static List<Long> lapsed(PaymentLink link, Instant now) {
+        if (link == null) {
+            return List.of();
+        }
+        List<Long> lapsed = new ArrayList<>();
+        for (LinkUse use : link.getUses()) {
+            if (reservationLapsed(use, now)) {
+                lapsed.add(use.getSessionId());
+            }
+        }
+        return lapsed;
+    }
+
+    private static boolean reservationLapsed(LinkUse use, Instant now) {
+        return !use.getPaid() && !use.getAttempted() && use.getSessionStatus() == SessionStatus.CREATED
+                && use.getReservedUntil() != null && now.isAfter(use.getReservedUntil());
+    }
+
+    private static Decision decideHeld(PaymentLink link, PaymentLinkCommand command, Instant now, java.util.function.LongPredicate counted) {
         Object payload = command.getPayload();
         if (payload instanceof DefineLink define) {
             if (link != null) {
@@ -135,8 +188,10 @@ public final class PaymentLinkDecider {
                         max == 1 ? open1.map(LinkUse::getSessionId).orElse(null) : null);
             }
             uses = new ArrayList<>(uses);
+            Instant reserved = now.plus(RESERVATION).isBefore(open.getExpiresAt()) ? now.plus(RESERVATION) : open.getExpiresAt();
             uses.add(LinkUse.newBuilder().setSessionId(open.getSessionId()).setPaid(false).setSessionStatus(SessionStatus.CREATED)
-                    .setAttempted(false).setExpiresAt(open.getExpiresAt()).setGraceSeconds(open.getGraceSeconds()).build());
+                    .setAttempted(false).setExpiresAt(open.getExpiresAt()).setGraceSeconds(open.getGraceSeconds())
+                    .setReservedUntil(reserved).build());
         }
         return new Decision(PaymentLink.newBuilder(link).setUses(uses).setSessionsOpened(link.getSessionsOpened() + 1)
                 .setUpdatedAt(now).build(), true, null);
@@ -168,13 +223,14 @@ public final class PaymentLinkDecider {
         if (at < 0 || counted.test(changed.getSessionId())) {
             return Decision.unchanged(); // a released, never held or already spent session: nothing to keep
         }
-        uses.set(at, use(changed, false));
+        uses.set(at, use(uses.get(at), changed, false));
         return new Decision(PaymentLink.newBuilder(link).setUses(held(uses, now)).setUpdatedAt(now).build(), false, null);
     }
 
-    private static LinkUse use(LinkSessionChanged changed, boolean paid) {
+    private static LinkUse use(LinkUse held, LinkSessionChanged changed, boolean paid) {
         return LinkUse.newBuilder().setSessionId(changed.getSessionId()).setPaid(paid).setSessionStatus(changed.getStatus())
-                .setAttempted(changed.getAttempted()).setExpiresAt(changed.getExpiresAt()).setGraceSeconds(changed.getGraceSeconds()).build();
+                .setAttempted(changed.getAttempted()).setExpiresAt(changed.getExpiresAt()).setGraceSeconds(changed.getGraceSeconds())
+                .setReservedUntil(held.getReservedUntil()).build();
     }
 
     /** The uses still held at {@code now}: paid ones, and open ones that could still become paid by themselves. */

@@ -1,6 +1,7 @@
 package dev.kassa.aggregate.links;
 
 import dev.kassa.schemas.Topics;
+import dev.kassa.schemas.avro.CancelSession;
 import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.CreateSession;
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka shell around {@link PaymentLinkDecider}, in the aggregate's exactly-once application: the link's new state,
- * the create it grants and its refusal leave in one transaction with the store's change, so a granted use and its
- * session exist together or not at all. The decision's clock is the command's {@code issued_at} (replays decide alike).
+ * the create it grants, the cancels of checkouts whose reservation lapsed, and its refusal leave in one transaction
+ * with the store's change, so a granted use and its session exist together or not at all, and a released use's
+ * checkout is cancelled with its release. The decision's clock is the command's {@code issued_at} (replays decide alike).
  */
 final class PaymentLinkProcessor implements Processor<String, byte[], Object, Object> {
 
@@ -87,6 +89,15 @@ final class PaymentLinkProcessor implements Processor<String, byte[], Object, Ob
         if (decision.next() != null) {
             links.put(command.getLinkId(), decision.next());
             context.forward(new Record<>(command.getLinkId(), decision.next(), record.timestamp()), LINKS_SINK);
+        }
+        for (long session : decision.lapsed()) {
+            // The reservation lapsed with no payment attempt: the use is released, so the checkout must not be paid any
+            // more. One id per session: a repeat (a replay) is a duplicate at the aggregate, and a cancel of a session
+            // that moved on meanwhile is refused there without harm.
+            SessionCommand cancel = SessionCommand.newBuilder().setCommandId("link-reservation-lapsed-" + session).setSessionId(session)
+                    .setMerchantId(before.getMerchantId()).setIssuedAt(now).setActor("payment-link")
+                    .setPayload(new CancelSession("the payment link's reservation lapsed before a payment was started")).build();
+            context.forward(new Record<>(session, cancel, record.timestamp()), GRANTS_SINK);
         }
         if (decision.granted()) {
             context.forward(new Record<>(create.getSessionId(), create, record.timestamp()), GRANTS_SINK);

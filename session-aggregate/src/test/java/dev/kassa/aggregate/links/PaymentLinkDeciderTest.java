@@ -34,10 +34,13 @@ class PaymentLinkDeciderTest {
 
     /** The sessions counted paid so far: the processor keeps them in a store of their own. */
     final Set<Long> counted = new HashSet<>();
+    /** The sessions the decisions so far named lapsed (the processor cancels them). */
+    final List<Long> lapsedSeen = new ArrayList<>();
 
     @BeforeTry
     void clearCounted() {
         counted.clear();
+        lapsedSeen.clear();
     }
 
     static final Instant T0 = Instant.parse("2026-11-30T12:00:00Z");
@@ -65,7 +68,8 @@ class PaymentLinkDeciderTest {
             expired link,                                   true,     ,    10,           true,   0,         0,         10,      payment_link_expired
             a minute before it expires,                     true,     ,    10,           true,   0,         0,         9,       granted
             inactive link,                                  true,     ,    ,             false,  0,         0,         1,       payment_link_inactive
-            single-use checkout past its expiry unreported, false,    ,    ,             true,   1,         0,         16,      payment_link_in_use
+            single-use checkout within its reservation,     false,    ,    ,             true,   1,         0,         9,       payment_link_in_use
+            single-use checkout not started in 10 minutes,  false,    ,    ,             true,   1,         0,         11,      granted
             single-use checkout abandoned past its grace,   false,    ,    ,             true,   1,         0,         47,      granted
             """, nullValues = "")
     void opens(String name, boolean reusable, Integer max, Integer expiresMin, boolean active, int heldOpen, int heldPaid, int atMin,
@@ -91,6 +95,33 @@ class PaymentLinkDeciderTest {
             assertThat(d.granted()).as(name).isFalse();
             assertThat(d.refusal().code()).as(name).isEqualTo(expect);
         }
+    }
+
+    @Test
+    void an_open_that_starts_no_payment_holds_its_use_for_the_reservation_only_and_its_checkout_is_named_once_to_cancel() {
+        PaymentLink link = apply(define(true, 2, null), open(1, T0), T0);
+        link = apply(link, open(2, T0), T0);
+        link = apply(link, changed(2, SessionStatus.PENDING, true), T0.plusSeconds(60)); // the buyer of 2 starts paying
+        assertThat(link.getUses().get(0).getReservedUntil()).isEqualTo(T0.plus(PaymentLinkDecider.RESERVATION));
+        assertThat(decide(link, open(3, T0.plusSeconds(540)), T0.plusSeconds(540)).refusal().code()).isEqualTo("payment_link_in_use");
+
+        Instant after = T0.plus(PaymentLinkDecider.RESERVATION).plusSeconds(1);
+        PaymentLinkDecider.Decision d = decide(link, open(3, after), after);
+        assertThat(d.granted()).as("1's reservation lapsed: its use is free").isTrue();
+        assertThat(d.lapsed()).containsExactly(1L);
+        assertThat(d.next().getUses()).extracting(u -> u.getSessionId()).containsExactlyInAnyOrder(2L, 3L);
+        // Named once: the next decision has nothing more to cancel, and 2 (attempted) stays held.
+        PaymentLinkDecider.Decision again = decide(d.next(), open(4, after), after);
+        assertThat(again.lapsed()).isEmpty();
+        assertThat(again.refusal().code()).isEqualTo("payment_link_in_use");
+        // The news that 1's buyer started paying after all, before anyone was given its use: it keeps it.
+        PaymentLinkDecider.Decision late = decide(link, command(changed(1, SessionStatus.PENDING, true), after), after);
+        assertThat(late.lapsed()).isEmpty();
+        assertThat(late.next().getUses()).hasSize(2);
+        // A refusal still releases and names what lapsed (the record changes with it).
+        PaymentLinkDecider.Decision refused = decide(link, command(new SetLinkActive(false), after), after);
+        assertThat(refused.lapsed()).containsExactly(1L);
+        assertThat(refused.next().getUses()).hasSize(1);
     }
 
     @Test
@@ -274,6 +305,16 @@ class PaymentLinkDeciderTest {
                     }
                 }
             }
+            // The processor cancels every checkout whose reservation lapsed; the aggregate applies it as any cancel (from
+            // created, pending or failed: a payment that comes after it goes to review, never paid by itself).
+            for (long lapsed : List.copyOf(lapsedSeen)) {
+                Sim s = sessions.get(lapsed);
+                if (s != null && (s.status == SessionStatus.CREATED || s.status == SessionStatus.PENDING || s.status == SessionStatus.FAILED)) {
+                    s.status = SessionStatus.CANCELLED;
+                    link = report(link, s, now);
+                }
+            }
+            lapsedSeen.clear();
             assertThat(paid).as("paid sessions with max_uses " + maxUses).isLessThanOrEqualTo(maxUses);
         }
         assertThat(link.getPaidCount()).isEqualTo(paid);
@@ -333,6 +374,8 @@ class PaymentLinkDeciderTest {
 
     /** The decider with this test's set of sessions counted paid (what the processor's store holds). */
     PaymentLinkDecider.Decision decide(PaymentLink link, PaymentLinkCommand command, Instant at) {
-        return PaymentLinkDecider.decide(link, command, at, counted::contains);
+        PaymentLinkDecider.Decision d = PaymentLinkDecider.decide(link, command, at, counted::contains);
+        lapsedSeen.addAll(d.lapsed());
+        return d;
     }
 }

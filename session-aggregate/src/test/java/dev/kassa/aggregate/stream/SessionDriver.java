@@ -132,6 +132,13 @@ final class SessionDriver implements AutoCloseable {
         return send(Commands.resolve(id, session, now, resolution));
     }
 
+    /** A payment-link command, as the gateway writes it to kassa.payment-link-commands. */
+    SessionDriver link(dev.kassa.schemas.avro.PaymentLinkCommand command) {
+        driver.createInputTopic(Topics.PAYMENT_LINK_COMMANDS.name(), Serdes.String().serializer(), Topics.PAYMENT_LINK_COMMANDS.valueSerde().serializer())
+                .pipeInput(command.getLinkId(), command, now);
+        return this;
+    }
+
     SessionDriver sendRaw(long key, byte[] bytes) {
         rawCommands.pipeInput(key, bytes, now);
         drain();
