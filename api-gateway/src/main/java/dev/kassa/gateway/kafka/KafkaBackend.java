@@ -88,7 +88,9 @@ public final class KafkaBackend implements AutoCloseable {
     private final Thread resultsThread;
     private volatile boolean running = true;
 
-    public KafkaBackend(KafkaAccess bootstrap, Clock clock, SessionViews views) {
+    private final MerchantChangeFence fence;
+
+    public KafkaBackend(KafkaAccess bootstrap, Clock clock, SessionViews views, dev.kassa.gateway.GatewaySettings settings) {
         this.clock = clock;
         this.views = views;
         this.access = bootstrap;
@@ -124,6 +126,7 @@ public final class KafkaBackend implements AutoCloseable {
                 });
         products = new Replica<>(bootstrap, Topics.PRODUCTS.name(), Serdes.String().deserializer(),
                 Topics.PRODUCTS.valueSerde().deserializer(), (slug, before, product) -> { });
+        fence = new MerchantChangeFence(bootstrap, settings.viewsApplicationId(), merchants);
         producer = new TopicProducer(bootstrap.config(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -395,8 +398,23 @@ public final class KafkaBackend implements AutoCloseable {
         }
     }
 
-    /** Writes a merchant profile and waits until this gateway's replica has it (read-your-writes). */
+    /**
+     * Runs a read-modify-write of one merchant's record fenced against every other change of it ({@link MerchantChangeFence}):
+     * {@code change} reads the record ({@link #merchantRecord}) and writes it once ({@link #putMerchant}); if another
+     * change got in between, it is done again on the newer record.
+     */
+    public <T> T changeMerchant(long merchantId, java.util.concurrent.Callable<T> change) throws Exception {
+        return fence.change(merchantId, change);
+    }
+
+    /**
+     * Writes a merchant profile and waits until this gateway's replica has it (read-your-writes); inside
+     * {@link #changeMerchant}, in the change's transaction.
+     */
     public Merchant putMerchant(Merchant merchant, Duration timeout) throws Exception {
+        if (fence.active()) {
+            return fence.write(merchant, timeout);
+        }
         producer.send(Topics.MERCHANTS, merchant.getMerchantId(), merchant).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return merchants.await(merchant.getMerchantId(), m -> m.getUpdatedAt().equals(merchant.getUpdatedAt()), timeout);
     }
@@ -525,6 +543,7 @@ public final class KafkaBackend implements AutoCloseable {
     public void close() {
         running = false;
         results.wakeup();
+        fence.close();
         merchants.close();
         users.close();
         links.close();

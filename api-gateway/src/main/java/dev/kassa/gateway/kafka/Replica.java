@@ -32,6 +32,8 @@ public final class Replica<K, V> implements AutoCloseable {
     }
 
     private volatile boolean running = true;
+    /** How far the replica has read each partition (the consumer's position after its last poll). */
+    private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> endAtStart;
     private volatile boolean loaded;
     /** Whether the last poll left nothing unread on any partition (as far as the consumer's last fetch knows). */
@@ -64,9 +66,12 @@ public final class Replica<K, V> implements AutoCloseable {
                     loaded = endAtStart.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
                 }
                 caughtUp = loaded && consumer.assignment().stream().allMatch(tp -> consumer.currentLag(tp).orElse(1) == 0);
-                if (!records.isEmpty()) {
+                for (TopicPartition tp : consumer.assignment()) {
+                    positions.put(tp, consumer.position(tp));
+                }
+                if (!records.isEmpty() || catchUpWaiters > 0) {
                     synchronized (this) {
-                        notifyAll(); // only when something arrived: an idle poll wakes nobody
+                        notifyAll(); // when something arrived, or someone waits for a position: an idle poll wakes nobody else
                     }
                 }
             }
@@ -110,6 +115,28 @@ public final class Replica<K, V> implements AutoCloseable {
                     return value;
                 }
                 wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
+    private volatile int catchUpWaiters;
+
+    /** Whether the replica has read every partition up to {@code ends} (offsets from {@link #endOffsets}), waiting at most {@code timeout}. */
+    boolean awaitPositions(Map<TopicPartition, Long> ends, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            catchUpWaiters++;
+            try {
+                while (!ends.entrySet().stream().allMatch(e -> positions.getOrDefault(e.getKey(), -1L) >= e.getValue())) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    wait(Math.max(1, Math.min(200, left / 1_000_000)));
+                }
+                return true;
+            } finally {
+                catchUpWaiters--;
             }
         }
     }

@@ -52,6 +52,10 @@ public final class MerchantChanges {
      * Only the current and the one previous key ever work: a second rotation ends the first overlap.
      */
     public Map<String, Object> rotateKey(long merchantId, JsonNode json) throws Exception {
+        return kafka.changeMerchant(merchantId, () -> rotateKeyNow(merchantId, json));
+    }
+
+    private Map<String, Object> rotateKeyNow(long merchantId, JsonNode json) throws Exception {
         Merchant current = kafka.merchantRecord(merchantId);
         if (current == null) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no merchant " + merchantId);
@@ -67,7 +71,9 @@ public final class MerchantChanges {
         Merchant next = Merchant.newBuilder(current).setUpdatedAt(now).setApiKeyHash(Secrets.hash(apiKey))
                 .setPreviousApiKeyHash(seconds == 0 ? null : current.getApiKeyHash())
                 .setPreviousApiKeyUntil(seconds == 0 ? null : now.plusSeconds(seconds)).build();
-        kafka.putMerchant(next, Duration.ofSeconds(10));
+        if (kafka.putMerchant(next, Duration.ofSeconds(10)) == null) {
+            throw new ApiError(ErrorCode.UNAVAILABLE, "the new key was written but is not readable yet; retry the read");
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("ok", true);
         answer.put("merchant_id", merchantId);
@@ -83,6 +89,10 @@ public final class MerchantChanges {
      * answers as the operator API does; a bad field is an {@link ApiError} and nothing is written.
      */
     public Map<String, Object> change(long merchantId, JsonNode json) throws Exception {
+        return kafka.changeMerchant(merchantId, () -> changeNow(merchantId, json));
+    }
+
+    private Map<String, Object> changeNow(long merchantId, JsonNode json) throws Exception {
         Merchant current = kafka.merchantRecord(merchantId);
         if (current == null) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no merchant " + merchantId);

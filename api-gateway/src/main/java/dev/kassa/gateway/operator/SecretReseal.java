@@ -39,37 +39,53 @@ final class SecretReseal {
         int resealed = 0;
         int remaining = 0;
         List<String> unreadable = new ArrayList<>();
-        for (Merchant current : kafka.merchantRecords()) {
-            long id = current.getMerchantId();
-            Binding first = Binding.endpoint(id, id);
-            int stale = stale(current.getWebhookSecret()) + stale(current.getPreviousWebhookSecret());
-            for (WebhookEndpoint e : current.getWebhookEndpoints()) {
-                stale += stale(e.getSecret()) + stale(e.getPreviousSecret());
-            }
-            if (stale == 0) {
+        for (Merchant listed : kafka.merchantRecords()) {
+            long id = listed.getMerchantId();
+            if (stale(listed) == 0) {
                 continue;
             }
             try {
-                List<WebhookEndpoint> endpoints = new ArrayList<>();
-                for (WebhookEndpoint e : current.getWebhookEndpoints()) {
-                    Binding binding = Binding.endpoint(id, e.getEndpointKey());
-                    endpoints.add(WebhookEndpoint.newBuilder(e).setSecret(keyring.reseal(binding, e.getSecret()))
-                            .setPreviousSecret(keyring.reseal(binding, e.getPreviousSecret())).build());
-                }
-                Merchant next = Merchant.newBuilder(current).setUpdatedAt(commands.now())
-                        .setWebhookSecret(keyring.reseal(first, current.getWebhookSecret()))
-                        .setPreviousWebhookSecret(keyring.reseal(first, current.getPreviousWebhookSecret()))
-                        .setWebhookEndpoints(endpoints).build();
-                if (kafka.putMerchant(next, Duration.ofSeconds(10)) == null) {
-                    throw new ApiError(ErrorCode.UNAVAILABLE, "merchant " + id + " was resealed but is not readable yet; run it again");
-                }
-                resealed += stale;
+                // Fenced like every change of a merchant record: a concurrent change is not lost, and not resealed twice.
+                resealed += kafka.changeMerchant(id, () -> resealNow(id));
             } catch (SecretKeyring.UnreadableSecret e) {
                 unreadable.add(Long.toString(id));
-                remaining += stale;
+                remaining += stale(listed);
             }
         }
         return new Counts(resealed, remaining, unreadable);
+    }
+
+    /** Reseals the merchant's stale secrets (read now, inside the fence); how many. */
+    private int resealNow(long id) throws Exception {
+        Merchant current = kafka.merchantRecord(id);
+        int stale = current == null ? 0 : stale(current);
+        if (stale == 0) {
+            return 0;
+        }
+        Binding first = Binding.endpoint(id, id);
+        List<WebhookEndpoint> endpoints = new ArrayList<>();
+        for (WebhookEndpoint e : current.getWebhookEndpoints()) {
+            Binding binding = Binding.endpoint(id, e.getEndpointKey());
+            endpoints.add(WebhookEndpoint.newBuilder(e).setSecret(keyring.reseal(binding, e.getSecret()))
+                    .setPreviousSecret(keyring.reseal(binding, e.getPreviousSecret())).build());
+        }
+        Merchant next = Merchant.newBuilder(current).setUpdatedAt(commands.now())
+                .setWebhookSecret(keyring.reseal(first, current.getWebhookSecret()))
+                .setPreviousWebhookSecret(keyring.reseal(first, current.getPreviousWebhookSecret()))
+                .setWebhookEndpoints(endpoints).build();
+        if (kafka.putMerchant(next, Duration.ofSeconds(10)) == null) {
+            throw new ApiError(ErrorCode.UNAVAILABLE, "merchant " + id + " was resealed but is not readable yet; run it again");
+        }
+        return stale;
+    }
+
+    /** How many of the merchant's sealed values are not sealed (v2) with the first key. */
+    private int stale(Merchant merchant) {
+        int stale = stale(merchant.getWebhookSecret()) + stale(merchant.getPreviousWebhookSecret());
+        for (WebhookEndpoint e : merchant.getWebhookEndpoints()) {
+            stale += stale(e.getSecret()) + stale(e.getPreviousSecret());
+        }
+        return stale;
     }
 
     Counts users() throws Exception {

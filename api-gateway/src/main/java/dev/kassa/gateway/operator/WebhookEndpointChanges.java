@@ -40,6 +40,10 @@ public final class WebhookEndpointChanges {
 
     /** A new endpoint ({@code url}, {@code event_filter}, {@code description}, {@code max_per_second}); its secret is in the answer, once. */
     public Map<String, Object> add(long merchantId, JsonNode json) throws Exception {
+        return kafka.changeMerchant(merchantId, () -> addNow(merchantId, json));
+    }
+
+    private Map<String, Object> addNow(long merchantId, JsonNode json) throws Exception {
         Merchant current = merchant(merchantId);
         String url = Json.text(json, "url");
         if (url == null) {
@@ -90,6 +94,10 @@ public final class WebhookEndpointChanges {
      * dashboard's endpoint forms do.
      */
     public Map<String, Object> update(long merchantId, String endpointId, JsonNode json) throws Exception {
+        return kafka.changeMerchant(merchantId, () -> updateNow(merchantId, endpointId, json));
+    }
+
+    private Map<String, Object> updateNow(long merchantId, String endpointId, JsonNode json) throws Exception {
         Merchant current = merchant(merchantId);
         long key = endpointKey(current, endpointId);
         Instant now = commands.now();
@@ -174,6 +182,10 @@ public final class WebhookEndpointChanges {
 
     /** Removes an endpoint (the first one's URL becomes null: the merchant has no first endpoint until one is added). */
     public Map<String, Object> delete(long merchantId, String endpointId) throws Exception {
+        return kafka.changeMerchant(merchantId, () -> deleteNow(merchantId, endpointId));
+    }
+
+    private Map<String, Object> deleteNow(long merchantId, String endpointId) throws Exception {
         Merchant current = merchant(merchantId);
         long key = endpointKey(current, endpointId);
         Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(commands.now());
