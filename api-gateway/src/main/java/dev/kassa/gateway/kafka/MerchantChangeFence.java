@@ -71,6 +71,9 @@ final class MerchantChangeFence {
                 if (attempt >= ATTEMPTS) {
                     throw new ApiError(ErrorCode.UNAVAILABLE, "merchant " + merchantId + " is being changed by others right now; retry");
                 }
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                // The cluster did not answer in time (a broker lost, a coordinator moving): nothing was written.
+                throw new ApiError(ErrorCode.UNAVAILABLE, "the change could not be written now (Kafka did not answer in time); retry");
             } finally {
                 current.remove();
                 producer.close(Duration.ofSeconds(5)); // an uncommitted transaction (a refused change) is aborted
