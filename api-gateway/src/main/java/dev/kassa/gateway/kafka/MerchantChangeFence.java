@@ -72,7 +72,8 @@ final class MerchantChangeFence {
                     throw new ApiError(ErrorCode.UNAVAILABLE, "merchant " + merchantId + " is being changed by others right now; retry");
                 }
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                // The cluster did not answer in time (a broker lost, a coordinator moving): nothing was written.
+                // The cluster did not answer in time (a broker lost, a coordinator moving): the change was written whole or
+                // not at all (a transaction); the caller's retry redoes it on whatever the record is then.
                 throw new ApiError(ErrorCode.UNAVAILABLE, "the change could not be written now (Kafka did not answer in time); retry");
             } finally {
                 current.remove();
