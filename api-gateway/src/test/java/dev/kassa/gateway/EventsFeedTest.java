@@ -104,6 +104,27 @@ class EventsFeedTest {
                 });
             }
 
+            // Read-your-writes: a feed read right after creates and cancels answered on this gateway holds their events
+            // (without the wait the aggregate's commit and the views' two hops make a read at once miss them).
+            String own = merchant(g, "ryw-feed@example.com");
+            String from = "";
+            for (int round = 0; round < 5; round++) {
+                List<Long> made = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    made.add(create(g, own, "RYW-" + round + "-" + i));
+                }
+                JsonNode page = JSON.readTree(ok(send(g, "GET", "/gateway/events.php?limit=500&after=" + from, own, null, null)));
+                assertThat(types(page, made)).as("round " + round).containsExactlyInAnyOrderElementsOf(
+                        made.stream().map(id -> id + " checkout.session.created").toList());
+                from = page.get("next_cursor").asText();
+                long cancel = made.get(0);
+                await().atMost(Duration.ofSeconds(60)).until(() -> send(g, "POST", "/gateway/cancel.php", own,
+                        "{\"session_id\":" + cancel + "}", null).statusCode() == 200);
+                page = JSON.readTree(ok(send(g, "GET", "/gateway/events.php?limit=500&after=" + from, own, null, null)));
+                assertThat(types(page, made)).as("round " + round).contains(made.get(0) + " checkout.session.cancelled");
+                from = page.get("next_cursor").asText();
+            }
+
             // Bad input: a malformed cursor, another merchant's, a limit out of range, a type that is none.
             String foreign = JSON.readTree(ok(send(g, "GET", "/gateway/events.php", other, null, null))).get("next_cursor").asText();
             assertError(send(g, "GET", "/gateway/events.php?after=" + foreign, key, null, null), "invalid_cursor");
@@ -113,6 +134,17 @@ class EventsFeedTest {
             assertError(send(g, "GET", "/gateway/events.php?types=charge.succeeded", key, null, null), "invalid_event_types");
             assertThat(send(g, "GET", "/gateway/events.php", null, null, null).statusCode()).isEqualTo(401);
         }
+    }
+
+    /** "session type" of each event of a page that belongs to one of {@code sessions}. */
+    private static List<String> types(JsonNode page, List<Long> sessions) {
+        List<String> found = new ArrayList<>();
+        page.get("events").forEach(e -> {
+            if (sessions.contains(e.get("session_id").asLong())) {
+                found.add(e.get("session_id").asLong() + " " + e.get("type").asText());
+            }
+        });
+        return found;
     }
 
     /** The events of these sessions that announce something, and the body each one's webhook has. */

@@ -5,12 +5,14 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.kassa.gateway.GatewayMetrics;
 import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.views.FeedWrites;
 import dev.kassa.gateway.views.SessionViews;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.MerchantView;
 import dev.kassa.schemas.TopicProducer;
 import dev.kassa.schemas.Topics;
+import dev.kassa.schemas.avro.CancelSession;
 import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.CreateSession;
@@ -89,9 +91,11 @@ public final class KafkaBackend implements AutoCloseable {
     private volatile boolean running = true;
 
     private final MerchantChangeFence fence;
+    private final FeedWrites feedWrites;
 
-    public KafkaBackend(KafkaAccess bootstrap, Clock clock, SessionViews views, dev.kassa.gateway.GatewaySettings settings) {
+    public KafkaBackend(KafkaAccess bootstrap, Clock clock, SessionViews views, dev.kassa.gateway.GatewaySettings settings, FeedWrites feedWrites) {
         this.clock = clock;
+        this.feedWrites = feedWrites;
         this.views = views;
         this.access = bootstrap;
         GatewayMetrics.register();
@@ -196,7 +200,8 @@ public final class KafkaBackend implements AutoCloseable {
             appendedOrders.put(command.getMerchantId() + "|" + create.getOrderId(), command.getSessionId());
         }
         try {
-            producer.send(Topics.SESSION_COMMANDS, command.getSessionId(), command).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            int partition = producer.send(Topics.SESSION_COMMANDS, command.getSessionId(), command).get(timeout.toMillis(), TimeUnit.MILLISECONDS).partition();
+            feedWrites.wrote(command.getMerchantId(), partition, command.getSessionId(), 0);
         } catch (ExecutionException e) {
             appendedCreates.invalidate(command.getCommandId());
             throw new IllegalStateException("Kafka refused the command: " + e.getCause().getMessage(), e);
@@ -338,7 +343,7 @@ public final class KafkaBackend implements AutoCloseable {
         long started = System.nanoTime();
         String type = command.getPayload().getClass().getSimpleName();
         try {
-            producer.send(Topics.SESSION_COMMANDS, command.getSessionId(), command).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            int partition = producer.send(Topics.SESSION_COMMANDS, command.getSessionId(), command).get(timeout.toMillis(), TimeUnit.MILLISECONDS).partition();
             CommandResult result;
             try {
                 result = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -357,6 +362,12 @@ public final class KafkaBackend implements AutoCloseable {
                 // gateway on two consumers; whoever asks next (the merchant's status read, the hosted page) must see
                 // the state this command made. Bounded: after it the state shows up moments later anyway.
                 views.awaitSession(command.getSessionId(), result.getSequence(), READ_YOUR_WRITES);
+            }
+            if (result.getOutcome() == CommandOutcome.APPLIED && result.getSequence() != null
+                    && (command.getPayload() instanceof CreateSession || command.getPayload() instanceof CancelSession)) {
+                // The merchant's writes that always announce an event: its next feed read here waits for it. The
+                // command's partition is its events' too (every topic has the layout's count, keyed by session id).
+                feedWrites.wrote(command.getMerchantId(), partition, command.getSessionId(), result.getSequence());
             }
             return result;
         } catch (ExecutionException e) {

@@ -1,6 +1,7 @@
 package dev.kassa.gateway.merchant;
 
 import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.views.FeedWrites;
 import dev.kassa.gateway.views.MerchantFeed;
 import dev.kassa.gateway.views.SessionViews;
 import dev.kassa.model.ErrorCode;
@@ -22,6 +23,7 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -40,10 +42,15 @@ class EventsController {
 
     private static final Pattern CURSOR = Pattern.compile("ev_([0-9]{1,19})_([0-9]{1,19})");
 
-    private final MerchantFeed feed;
+    /** How long a read waits for the merchant's own writes to reach the feed (as a status read waits for its session). */
+    private static final Duration READ_YOUR_WRITES = Duration.ofSeconds(2);
 
-    EventsController(SessionViews views) {
+    private final MerchantFeed feed;
+    private final FeedWrites written;
+
+    EventsController(SessionViews views, FeedWrites written) {
         this.feed = new MerchantFeed(views);
+        this.written = written;
     }
 
     @Get(value = "/gateway/events.php", produces = MediaType.APPLICATION_JSON)
@@ -66,7 +73,8 @@ class EventsController {
         int pageSize = limit(limit);
         Set<String> wanted = types(types);
         long position = cursor(after, merchant.getMerchantId());
-        MerchantFeed.Page page = feed.after(merchant.getMerchantId(), position, pageSize, wanted);
+        MerchantFeed.Page page = feed.after(merchant.getMerchantId(), position, pageSize, wanted,
+                written.newest(merchant.getMerchantId()), READ_YOUR_WRITES);
         ByteArrayOutputStream json = new ByteArrayOutputStream();
         json.writeBytes("{\"ok\":true,\"events\":[".getBytes(StandardCharsets.UTF_8));
         for (int i = 0; i < page.events().size(); i++) {

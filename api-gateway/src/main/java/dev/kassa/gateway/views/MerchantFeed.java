@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,17 +42,73 @@ public final class MerchantFeed {
         this.views = views;
     }
 
-    /** Up to {@code limit} events after {@code after} (-1: from the first) whose type {@code types} accepts (empty: all). */
-    public Page after(long merchantId, long after, int limit, Set<String> types) throws InterruptedException {
+    /**
+     * Up to {@code limit} events after {@code after} (-1: from the first) whose type {@code types} accepts (empty: all),
+     * once the feed holds the events of {@code written} (read-your-writes), waiting for them at most {@code wait}.
+     */
+    public Page after(long merchantId, long after, int limit, Set<String> types, List<FeedWrites.Written> written, Duration wait)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
         String path = "/admin/views/merchants/" + merchantId + "/events?after=" + after + "&limit=" + limit + "&types="
-                + URLEncoder.encode(String.join(",", types), StandardCharsets.UTF_8);
-        byte[] frames = views.byMerchant(merchantId, path, partition -> local(partition, merchantId, after, limit, types));
+                + URLEncoder.encode(String.join(",", types), StandardCharsets.UTF_8) + "&written=" + encode(written)
+                + "&wait_ms=" + wait.toMillis();
+        byte[] frames = views.byMerchant(merchantId, path, partition -> {
+            awaitWritten(partition, merchantId, written, deadline);
+            return local(partition, merchantId, after, limit, types);
+        });
         return decode(frames == null ? new byte[0] : frames, after);
     }
 
     /** For the owner's endpoint. */
-    byte[] owned(long merchantId, long after, int limit, Set<String> types) throws InterruptedException {
-        return views.owned(merchantId, partition -> local(partition, merchantId, after, limit, types));
+    byte[] owned(long merchantId, long after, int limit, Set<String> types, String written, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        List<FeedWrites.Written> writes = decodeWritten(written);
+        return views.owned(merchantId, partition -> {
+            awaitWritten(partition, merchantId, writes, deadline);
+            return local(partition, merchantId, after, limit, types);
+        });
+    }
+
+    /** Waits until every write's session has reached its sequence in the merchant's feed, or the deadline passes. */
+    private void awaitWritten(int partition, long merchantId, List<FeedWrites.Written> written, long deadline) {
+        try {
+            for (FeedWrites.Written w : written) {
+                while (true) {
+                    Long reached = views.<Bytes, Long>local(ViewTopology.FEED_MARKS, partition).get(Bytes.wrap(ViewKeys.feedMark(merchantId, w.sessionId())));
+                    long left = deadline - System.nanoTime();
+                    if ((reached != null && reached >= w.sequence()) || left <= 0) {
+                        break;
+                    }
+                    views.awaitChange(left / 1_000_000 + 1);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code session:sequence,...} for the owner's endpoint. */
+    private static String encode(List<FeedWrites.Written> written) {
+        StringBuilder out = new StringBuilder();
+        for (FeedWrites.Written w : written) {
+            out.append(out.length() == 0 ? "" : ",").append(w.sessionId()).append(':').append(w.sequence());
+        }
+        return out.toString();
+    }
+
+    private static List<FeedWrites.Written> decodeWritten(String raw) {
+        List<FeedWrites.Written> writes = new ArrayList<>();
+        for (String entry : raw.split(",")) {
+            String[] parts = entry.split(":");
+            if (parts.length == 2 && parts[0].matches("-?[0-9]{1,19}") && parts[1].matches("[0-9]{1,19}") && writes.size() < 256) {
+                try {
+                    writes.add(new FeedWrites.Written(Long.parseLong(parts[0]), Long.parseLong(parts[1])));
+                } catch (NumberFormatException e) {
+                    // beyond a long: not a write of ours
+                }
+            }
+        }
+        return writes;
     }
 
     /** Whether a feed filter ({@code refund.*}, {@code checkout.session.paid}) takes {@code type}; empty takes all. */

@@ -156,7 +156,7 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
     }
 
     /** Waits for a change of any view, at most {@code millis} (a missed wake-up costs at most that). */
-    private void awaitChange(long millis) throws InterruptedException {
+    void awaitChange(long millis) throws InterruptedException {
         if (millis <= 0) {
             return;
         }

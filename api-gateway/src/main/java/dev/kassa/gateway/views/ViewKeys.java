@@ -62,6 +62,11 @@ final class ViewKeys {
         return ByteBuffer.allocate(16).putLong(merchantId).putLong(offset).array();
     }
 
+    /** A session's mark in its merchant's feed: merchant id, session id. */
+    static byte[] feedMark(long merchantId, long sessionId) {
+        return ByteBuffer.allocate(16).putLong(merchantId).putLong(sessionId).array();
+    }
+
     /** The offset of a feed entry's key. */
     static long feedOffset(byte[] key) {
         return ByteBuffer.wrap(key, 8, 8).getLong();

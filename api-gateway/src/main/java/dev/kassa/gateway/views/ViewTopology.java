@@ -4,6 +4,7 @@ import dev.kassa.model.RefundLedger;
 import dev.kassa.schemas.AvroSerde;
 import dev.kassa.schemas.SessionEventKey;
 import dev.kassa.schemas.Topics;
+import dev.kassa.schemas.avro.PaymentEvent;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.SessionStatus;
 import java.time.Clock;
@@ -55,6 +56,11 @@ public final class ViewTopology {
     public static final String DAYS = "view-merchant-days";
     /** The merchant's events feed: merchant id, the repartition record's offset (the cursor) -> the payment event's bytes. */
     public static final String FEED = "view-merchant-events";
+    /**
+     * How far each session has reached in its merchant's feed: merchant id, session id -> the sequence of its newest
+     * event there. What a feed read waits on for read-your-writes; an entry goes with the session's last feed event.
+     */
+    static final String FEED_MARKS = "view-merchant-event-marks";
 
     /** Statuses a session may rest in for good; only these retire (a later change would bring it back anyway). */
     static final Set<SessionStatus> TERMINAL = EnumSet.of(SessionStatus.PAID, SessionStatus.FAILED, SessionStatus.EXPIRED,
@@ -99,6 +105,7 @@ public final class ViewTopology {
         builder.addStateStore(store(ORDERS, Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(store(DAYS, Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(store(FEED, Serdes.Bytes(), Serdes.ByteArray()));
+        builder.addStateStore(store(FEED_MARKS, Serdes.Bytes(), Serdes.Long()));
 
         org.apache.kafka.streams.kstream.KStream<Long, byte[]> toMerchants = builder.stream(Topics.SESSION_STATE.name(),
                         Consumed.with(Serdes.Long(), states).withName("view-state-source"))
@@ -110,7 +117,7 @@ public final class ViewTopology {
                 .process(FeedForwarder::new);
         toMerchants.merge(events)
                 .repartition(Repartitioned.<Long, byte[]>as("view-by-merchant").withKeySerde(Serdes.Long()).withValueSerde(Serdes.ByteArray()))
-                .process(() -> new MerchantView(states, retention, clock), MERCHANT_SESSIONS, ORDERS, DAYS, FEED);
+                .process(() -> new MerchantView(states, retention, clock, changed), MERCHANT_SESSIONS, ORDERS, DAYS, FEED, FEED_MARKS);
 
         builder.stream(Topics.SESSION_EVENTS.name(), Consumed.with(SessionEventKey.serde(), Serdes.ByteArray()).withName("view-events-source"))
                 .process(() -> new TimelineView<SessionEventKey>(ViewKeys.EVENT, SessionEventKey::sessionId, changed), TIMELINE);
@@ -332,12 +339,15 @@ public final class ViewTopology {
         private KeyValueStore<Bytes, SessionState> list;
         private KeyValueStore<Bytes, byte[]> orders;
         private KeyValueStore<Bytes, byte[]> days;
+        private final LongConsumer changed;
         private KeyValueStore<Bytes, byte[]> feed;
+        private KeyValueStore<Bytes, Long> marks;
 
-        MerchantView(AvroSerde<SessionState> states, Duration retention, Clock clock) {
+        MerchantView(AvroSerde<SessionState> states, Duration retention, Clock clock, LongConsumer changed) {
             this.states = states;
             this.retention = retention;
             this.clock = clock;
+            this.changed = changed;
         }
 
         @Override
@@ -347,6 +357,7 @@ public final class ViewTopology {
             orders = context.getStateStore(ORDERS);
             days = context.getStateStore(DAYS);
             feed = context.getStateStore(FEED);
+            marks = context.getStateStore(FEED_MARKS);
         }
 
         @Override
@@ -393,18 +404,51 @@ public final class ViewTopology {
                 return;
             }
             feed.put(Bytes.wrap(ViewKeys.feed(merchant, offset)), event);
+            PaymentEvent appended = readable(event);
+            if (appended != null) {
+                Bytes mark = Bytes.wrap(ViewKeys.feedMark(merchant, appended.getSessionId()));
+                Long reached = marks.get(mark);
+                if (reached == null || reached < appended.getSequence()) {
+                    marks.put(mark, appended.getSequence());
+                }
+            }
             long cutoff = clock.millis() - retention.toMillis();
-            List<Bytes> old = new java.util.ArrayList<>();
+            List<KeyValue<Bytes, byte[]>> old = new java.util.ArrayList<>();
             try (KeyValueIterator<Bytes, byte[]> it = feed.range(Bytes.wrap(ViewKeys.feed(merchant, 0)), Bytes.wrap(ViewKeys.feed(merchant, Long.MAX_VALUE)))) {
                 while (it.hasNext() && old.size() < 8) {
                     KeyValue<Bytes, byte[]> kv = it.next();
                     if (FeedEvents.occurredAtMillis(kv.value) >= cutoff) {
                         break;
                     }
-                    old.add(kv.key);
+                    old.add(kv);
                 }
             }
-            old.forEach(feed::delete);
+            for (KeyValue<Bytes, byte[]> kv : old) {
+                feed.delete(kv.key);
+                forget(merchant, kv.value);
+            }
+            changed.accept(appended == null ? -1 : appended.getSessionId());
+        }
+
+        /** Drops a session's mark when its newest feed event leaves the feed. */
+        private void forget(long merchant, byte[] event) {
+            PaymentEvent gone = readable(event);
+            if (gone == null) {
+                return; // unreadable: it set no mark
+            }
+            Bytes mark = Bytes.wrap(ViewKeys.feedMark(merchant, gone.getSessionId()));
+            Long reached = marks.get(mark);
+            if (reached != null && reached <= gone.getSequence()) {
+                marks.delete(mark);
+            }
+        }
+
+        private static PaymentEvent readable(byte[] event) {
+            try {
+                return FeedEvents.decode(event);
+            } catch (RuntimeException e) {
+                return null; // written by a newer version this one cannot read
+            }
         }
 
         /** Moves the figures of the session's day of creation from {@code before} (null: new) to {@code after}. */

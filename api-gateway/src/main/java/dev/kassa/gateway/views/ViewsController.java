@@ -93,11 +93,14 @@ class ViewsController {
     HttpResponse<byte[]> events(@Header(value = "Authorization", defaultValue = "") String authorization, @PathVariable long merchantId,
                                 @QueryValue(value = "after", defaultValue = "-1") long after,
                                 @QueryValue(value = "limit", defaultValue = "100") int limit,
-                                @QueryValue(value = "types", defaultValue = "") String types) throws InterruptedException {
+                                @QueryValue(value = "types", defaultValue = "") String types,
+                                @QueryValue(value = "written", defaultValue = "") String written,
+                                @QueryValue(value = "wait_ms", defaultValue = "0") long waitMillis) throws InterruptedException {
         requirePeer(authorization);
         Set<String> wanted = new java.util.LinkedHashSet<>();
         Arrays.stream(types.split(",")).filter(t -> !t.isBlank()).limit(32).forEach(wanted::add);
-        return answer(new MerchantFeed(views).owned(merchantId, after, Math.max(1, Math.min(500, limit)), wanted));
+        return answer(new MerchantFeed(views).owned(merchantId, after, Math.max(1, Math.min(500, limit)), wanted, written,
+                Duration.ofMillis(Math.max(0, Math.min(2_000, waitMillis)))));
     }
 
     private static HttpResponse<byte[]> answer(byte[] bytes) {
