@@ -12,6 +12,13 @@ if command -v npm >/dev/null 2>&1 && [ ! -d "$BROWSER_TESTS/node_modules/playwri
     || echo "kassa test: npm ci in $BROWSER_TESTS failed (see /tmp/kassa-test-npm.log); the browser test will skip and say so." >&2
 fi
 
+# express, standardwebhooks and svix for WebhookReceiversTest: the receivers merchants deploy, run against Kassa.
+RECEIVERS="$ROOT/cli/src/test/receivers"
+if command -v npm >/dev/null 2>&1 && [ ! -d "$RECEIVERS/node_modules/standardwebhooks" ]; then
+  (cd "$RECEIVERS" && npm ci --no-audit --no-fund >/tmp/kassa-test-npm-receivers.log 2>&1) \
+    || echo "kassa test: npm ci in $RECEIVERS failed (see /tmp/kassa-test-npm-receivers.log); WebhookReceiversTest will skip and say so." >&2
+fi
+
 want=()
 command -v docker-compose >/dev/null 2>&1 || want+=(docker-compose)
 [ -x /usr/bin/chromium ] || want+=(chromium)
