@@ -36,6 +36,10 @@ public final class RelayBenchCommand implements Callable<Integer> {
             + "webhooks draining when it is turned back on (nginx; 0 = skip; default: ${DEFAULT-VALUE}).")
     int held;
 
+    @Option(names = "--warm-up", defaultValue = "20000", description = "Webhooks a relay delivers (on its own broker) before the "
+            + "throughput phase, so that the measured relay runs compiled code; 0: none (default: ${DEFAULT-VALUE}).")
+    int warmUp;
+
     @Option(names = "--json", description = "Print one JSON object with the figures instead of the summary.")
     boolean json;
 
@@ -51,6 +55,11 @@ public final class RelayBenchCommand implements Callable<Integer> {
         }
         // Each phase on a broker of its own: a fresh relay reads the events topic from the start, and the latency
         // phase must not begin by working off the throughput phase's events.
+        if (warmUp > 0) {
+            try (KafkaCluster kafka = LocalKafka.startTemporary()) {
+                new RelayBenchmark(kafka).warmUp(warmUp, Duration.ofSeconds(120));
+            }
+        }
         RelayBenchmark.Throughput t;
         try (KafkaCluster kafka = LocalKafka.startTemporary()) {
             if (receiver.equals("nginx")) {
@@ -81,6 +90,7 @@ public final class RelayBenchCommand implements Callable<Integer> {
             figures.put("benchmark", "relay");
             figures.put("machine", Machine.current().toMap());
             figures.put("endpoints_per_merchant", endpoints);
+            figures.put("warm_up_webhooks", warmUp);
             figures.put("webhooks_delivered", t.webhooks());
             figures.put("relay_deliveries_per_s", Math.round(t.relayPerSecond()));
             figures.put("receiver", receiver);

@@ -176,6 +176,28 @@ public final class RelayBenchmark {
     }
 
     /**
+     * The relay's code made hot before it is measured: {@code webhooks} webhooks delivered to an nginx of their own by a
+     * relay that is then closed (on its own broker: the measured relay must not find these events). A relay in service
+     * runs compiled code; without this the first phase measured the JIT compiling Streams, RocksDB's bindings and the
+     * relay (C2 took half a core through it).
+     */
+    public void warmUp(int webhooks, Duration limit) throws Exception {
+        provision();
+        long merchant = 7006;
+        try (NginxReceiver nginx = NginxReceiver.start()) {
+            writeMerchant(merchant, nginx.url(), 1);
+            writeCreatedEvents(merchant, webhooks);
+            try (RelayService relay = RelayService.start(fresh(RelayService.Config.defaults(kafka.bootstrapServers(),
+                    Files.createTempDirectory("kassa-bench-warm-"), true)))) {
+                long deadline = System.nanoTime() + limit.toNanos();
+                while (nginx.count().requests() < webhooks && System.nanoTime() < deadline) {
+                    Thread.sleep(250); // sampling nginx's log, flushed every second
+                }
+            }
+        }
+    }
+
+    /**
      * The same with {@code endpoints} endpoints for the merchant (the first its webhook_url, the others further
      * endpoints at the same receiver): every webhook goes to each, so {@code webhooks × endpoints} deliveries.
      */
