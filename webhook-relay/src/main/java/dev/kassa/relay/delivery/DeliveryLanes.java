@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -76,6 +77,8 @@ public final class DeliveryLanes implements AutoCloseable {
             this.merchantId = merchantId;
             this.endpointKey = endpointKey;
             this.breaker = CircuitBreaker.of("we_" + endpointKey, breakerConfig);
+            Long remembered = pace.get(endpointKey);
+            this.typicalNanos = remembered == null ? 0 : remembered;
         }
 
         boolean open() {
@@ -99,6 +102,18 @@ public final class DeliveryLanes implements AutoCloseable {
     private final IntervalFunction pauses;
     private final LongSupplier nanoClock;
     private final Map<Long, Merchant> merchants = new HashMap<>();
+    /**
+     * How long each endpoint's attempts took when its lane last went idle. A fast endpoint's lane empties between two
+     * scans (it finishes its line in a millisecond or two) and is dropped; without this its next lane started with no
+     * estimate, so with the short line of an unknown endpoint, emptied again at once, and a fast endpoint was held to
+     * its slots per scan (~350/s) for as long as that repeated. Bounded: the endpoints seen most recently, LRU.
+     */
+    private final Map<Long, Long> pace = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+            return size() > PACE_REMEMBERED;
+        }
+    };
     private long nextToken;
 
     /** @param clock the relay's clock: pauses are measured on it (the system clock; tests pass the one they move) */
@@ -141,7 +156,7 @@ public final class DeliveryLanes implements AutoCloseable {
                 merchantClaimed += l.active + l.waiting.size();
             }
         }
-        int waiting = lane == null ? limits.perEndpoint() : waitingLine(lane);
+        int waiting = lane == null ? waitingLine(pace.getOrDefault(endpointKey, 0L)) : waitingLine(lane.typicalNanos);
         int endpointRoom = limits.perEndpoint() + waiting - claimed;
         int merchantRoom = limits.perMerchant() + waiting - merchantClaimed;
         return Math.max(0, Math.min(endpointRoom, merchantRoom));
@@ -152,13 +167,16 @@ public final class DeliveryLanes implements AutoCloseable {
      * attempts take (a fast receiver gets up to {@link Limits#waitingPerEndpoint()}, so its wire never runs dry between
      * scans); a slow or hostile one gets {@link Limits#perEndpoint()}, so it never holds more than its share.
      */
-    private int waitingLine(Lane lane) {
-        if (lane.typicalNanos <= 0) {
+    private int waitingLine(long typicalNanos) {
+        if (typicalNanos <= 0) {
             return limits.perEndpoint();
         }
-        long finishedBeforeRefill = limits.perEndpoint() * REFILL.toNanos() / lane.typicalNanos;
+        long finishedBeforeRefill = limits.perEndpoint() * REFILL.toNanos() / typicalNanos;
         return (int) Math.max(limits.perEndpoint(), Math.min(limits.waitingPerEndpoint(), finishedBeforeRefill));
     }
+
+    /** How many endpoints' paces are remembered after their lanes went idle. */
+    static final int PACE_REMEMBERED = 100_000;
 
     /** The horizon a lane's waiting line covers: two of the relay's scans, with room to spare. */
     private static final Duration REFILL = Duration.ofMillis(200);
@@ -251,6 +269,7 @@ public final class DeliveryLanes implements AutoCloseable {
             }
             startWaiting(merchant, lane, starts);
             if (lane.idle()) {
+                pace.put(lane.endpointKey, lane.typicalNanos);
                 merchant.lanes.remove(lane.endpointKey);
                 if (merchant.lanes.isEmpty()) {
                     merchants.remove(lane.merchantId);

@@ -41,6 +41,23 @@ class DeliveryLanesTest {
     }
 
     @Test
+    void a_fast_endpoint_keeps_its_long_line_after_its_lane_went_idle() {
+        assertThat(lanes.room(SHOP, 10)).as("an endpoint never seen: its slots and a line as long").isEqualTo(32);
+        for (int i = 0; i < 16; i++) {
+            lanes.submit(SHOP, 10, request(i));
+        }
+        for (int i = 0; i < 16; i++) {
+            wire.answer(i, 200); // answered at once: a fast receiver
+        }
+        assertThat(lanes.inFlight(SHOP, 10)).isZero();
+
+        // Its lane is gone (idle), its pace is not: the next scan may hand it a line for the whole refill horizon, not
+        // the unknown endpoint's 16 (which a fast receiver empties at once, forever: ~350/s measured).
+        assertThat(lanes.room(SHOP, 10)).isEqualTo(16 + 1024);
+        assertThat(lanes.room(SHOP, 11)).as("another endpoint is still unknown").isEqualTo(32);
+    }
+
+    @Test
     void a_full_endpoint_does_not_hold_another_merchants_endpoint_and_a_merchant_has_its_own_bound() {
         for (int i = 0; i < 16; i++) {
             lanes.submit(SHOP, 10, request(i));
