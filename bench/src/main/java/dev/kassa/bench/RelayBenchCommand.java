@@ -40,6 +40,11 @@ public final class RelayBenchCommand implements Callable<Integer> {
             + "throughput phase, so that the measured relay runs compiled code; 0: none (default: ${DEFAULT-VALUE}).")
     int warmUp;
 
+    @Option(names = "--latency-warm-up-seconds", defaultValue = "5", description = "Seconds of callbacks at --rate (on a broker "
+            + "of their own, not counted) before the latency phase, so that the gateway and the aggregate run compiled code; "
+            + "0: none (default: ${DEFAULT-VALUE}).")
+    int latencyWarmUp;
+
     @Option(names = "--json", description = "Print one JSON object with the figures instead of the summary.")
     boolean json;
 
@@ -49,8 +54,10 @@ public final class RelayBenchCommand implements Callable<Integer> {
             System.err.println("kassa bench relay: --receiver is nginx or jdk, not " + receiver + ".");
             return 2;
         }
-        if (webhooks < 1 || rate < 1 || latencySeconds < 1 || latencySeconds > 300 || endpoints < 1 || endpoints > 10) {
-            System.err.println("kassa bench: --webhooks and --rate must be at least 1, --latency-seconds from 1 to 300.");
+        if (webhooks < 1 || rate < 1 || latencySeconds < 1 || latencySeconds > 300 || endpoints < 1 || endpoints > 10
+                || warmUp < 0 || latencyWarmUp < 0 || latencyWarmUp > 300) {
+            System.err.println("kassa bench: --webhooks and --rate must be at least 1, --latency-seconds from 1 to 300, "
+                    + "--warm-up and --latency-warm-up-seconds at least 0 (the latter at most 300).");
             return 2;
         }
         // Each phase on a broker of its own: a fresh relay reads the events topic from the start, and the latency
@@ -81,6 +88,11 @@ public final class RelayBenchCommand implements Callable<Integer> {
                 h = new RelayBenchmark(kafka).heldBacklog(held, Duration.ofSeconds(180));
             }
         }
+        if (latencyWarmUp > 0) {
+            try (KafkaCluster kafka = LocalKafka.startTemporary()) {
+                new RelayBenchmark(kafka).latency(rate, Duration.ofSeconds(latencyWarmUp));
+            }
+        }
         RelayBenchmark.Latency l;
         try (KafkaCluster kafka = LocalKafka.startTemporary()) {
             l = new RelayBenchmark(kafka).latency(rate, Duration.ofSeconds(latencySeconds));
@@ -100,6 +112,7 @@ public final class RelayBenchCommand implements Callable<Integer> {
                 figures.put("jdk_httpclient_loop_posts_per_s", Math.round(t.jdkLoopPerSecond()));
                 figures.put("apache_httpclient5_loop_posts_per_s", Math.round(t.apacheLoopPerSecond()));
             }
+            figures.put("e2e_warm_up_seconds", latencyWarmUp);
             figures.put("e2e_rate_per_s", rate);
             figures.put("e2e_sent", l.sent());
             figures.put("e2e_received", l.received());
