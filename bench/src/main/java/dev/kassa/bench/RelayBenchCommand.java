@@ -119,6 +119,7 @@ public final class RelayBenchCommand implements Callable<Integer> {
             figures.put("e2e_p50_ms", l.p50Ms());
             figures.put("e2e_p99_ms", l.p99Ms());
             figures.put("e2e_max_ms", l.maxMs());
+            figures.put("e2e_callback_answers", l.answers());
             if (h != null) {
                 figures.put("held_webhooks", h.webhooks());
                 figures.put("held_delivered", h.delivered());
@@ -142,6 +143,7 @@ public final class RelayBenchCommand implements Callable<Integer> {
                 }
                 System.out.printf("provider callback -> merchant webhook at %,d callbacks/s: %,d of %,d received; p50 %d ms, p99 %d ms, max %d ms%n",
                         rate, l.received(), l.sent(), l.p50Ms(), l.p99Ms(), l.maxMs());
+                System.out.println("callback answers (HTTP status or failure: count): " + l.answers());
             }
         }
         return 0;

@@ -70,7 +70,7 @@ public final class RelayBenchmark {
         }
     }
 
-    public record Latency(long sent, long received, double ratePerSecond, long p50Ms, long p99Ms, long maxMs) {
+    public record Latency(long sent, long received, double ratePerSecond, long p50Ms, long p99Ms, long maxMs, Map<String, Long> answers) {
     }
 
     /** A disabled endpoint's held backlog, turned back on: how soon the first arrived, and the drain rate. */
@@ -234,6 +234,7 @@ public final class RelayBenchmark {
         long total = perSecond * duration.toSeconds();
         long firstSession = 3_000_000_000L + (System.nanoTime() % 1_000_000L) * 10_000L;
         Map<Long, Long> sentAt = new ConcurrentHashMap<>();
+        Map<String, Long> answers = new ConcurrentHashMap<>();
         List<Long> lags = Collections.synchronizedList(new ArrayList<>());
         AtomicLong created = new AtomicLong();
         AtomicLong pending = new AtomicLong();
@@ -265,7 +266,10 @@ public final class RelayBenchmark {
                          0, aggregateDefaults.settings(), Map.of()));
                  RelayService relay = RelayService.start(fresh(RelayService.Config.defaults(kafka.bootstrapServers(), dir.resolve("r"), true)));
                  GatewayServer gateway = GatewayServer.start(kafka.bootstrapServers(), 0, "bench-admin", "http://localhost", true,
-                         Map.of("kassa.gateway.rate-per-second", 1_000_000, "kassa.gateway.rate-burst", 1_000_000));
+                         // The load generator is one address standing in for a provider: the per-client limit on
+                         // unauthenticated routes (100/s by default) turned 7,458 of 10,000 callbacks at 1,000/s into 429s.
+                         Map.of("kassa.gateway.rate-per-second", 1_000_000, "kassa.gateway.rate-burst", 1_000_000,
+                                 "kassa.gateway.client-rate-per-second", 1_000_000, "kassa.gateway.client-rate-burst", 1_000_000));
                  KafkaProducer<Long, SessionCommand> producer = new KafkaProducer<>(Map.of(
                          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 5),
                          Topics.SESSION_COMMANDS.keySerde().serializer(), Topics.SESSION_COMMANDS.valueSerde().serializer())) {
@@ -313,7 +317,10 @@ public final class RelayBenchmark {
                     http.sendAsync(HttpRequest.newBuilder(callbackUrl).header("Content-Type", "application/json")
                                     .header("X-Provider", "sandbox").header("X-Provider-Signature", "t=" + t + ",v1=" + hmacHex(t + "." + new String(body, StandardCharsets.UTF_8)))
                                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding())
-                            .whenComplete((r, e) -> inFlight.release());
+                            .whenComplete((r, e) -> {
+                                inFlight.release();
+                                answers.merge(e != null ? e.getClass().getSimpleName() : Integer.toString(r.statusCode()), 1L, Long::sum);
+                            });
                 }
                 long wait = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (lags.size() < total && System.nanoTime() < wait) {
@@ -325,7 +332,7 @@ public final class RelayBenchmark {
                 }
                 Collections.sort(sorted);
                 return new Latency(total, sorted.size(), perSecond, pct(sorted, 0.5), pct(sorted, 0.99),
-                        sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1));
+                        sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1), new java.util.TreeMap<>(answers));
             }
         }
     }
