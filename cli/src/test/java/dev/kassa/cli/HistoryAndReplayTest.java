@@ -121,7 +121,7 @@ class HistoryAndReplayTest {
                     .contains("did not exist yet");
 
             StringWriter out = new StringWriter();
-            assertThat(execute(out, "replay", "--verify", "--bootstrap", bootstrap)).isEqualTo(0);
+            assertThat(execute(out, "replay", "--verify", "--bootstrap", bootstrap)).as(out.toString()).isEqualTo(0);
             assertThat(out.toString()).contains(" 0 mismatch(es)");
 
             // A corrupted state record (an amount nobody paid) is found and named.

@@ -12,7 +12,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.kassa.aggregate.app.AggregateService;
 import dev.kassa.gateway.GatewayServer;
 import dev.kassa.localkafka.KafkaCluster;
-import dev.kassa.localkafka.KafkaExtension;
+import dev.kassa.localkafka.LocalKafka;
 import dev.kassa.model.RetrySchedule;
 import dev.kassa.relay.app.RelayService;
 import dev.kassa.relay.stream.RelaySettings;
@@ -45,7 +45,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -55,8 +54,11 @@ import org.junit.jupiter.api.io.TempDir;
  * pays a session and refunds it in part and then in full, cancels one, lets one expire and has one approved from
  * review. Each receiver verifies every webhook and sees exactly the types the catalogue promises for each session, in
  * order, one {@code checkout.session.paid} per payment, and every body validates against the OpenAPI schema of its type.
+ *
+ * <p>On a broker of its own: the other tests of this module share one and each starts an aggregate that folds every
+ * command on it from the start; a one-second session folded again later expires at that later time, and the replay
+ * tests then see two expiries of one session (as two aggregate deployments on one cluster would write).
  */
-@ExtendWith(KafkaExtension.class)
 class WebhookReceiversTest {
 
     private static final String ADMIN = "receivers-admin-token";
@@ -111,7 +113,7 @@ class WebhookReceiversTest {
     }
 
     @Test
-    void every_receiver_sees_exactly_the_catalogue_for_a_payment_refunds_a_cancel_an_expiry_and_a_review(KafkaCluster kafka) throws Exception {
+    void every_receiver_sees_exactly_the_catalogue_for_a_payment_refunds_a_cancel_an_expiry_and_a_review() throws Exception {
         File node = BrowserScripts.onPath("node");
         String missing = node == null ? "Node.js is not installed"
                 : !Files.isDirectory(RECEIVERS.resolve("node_modules/standardwebhooks")) ? "the receivers' npm packages are not installed in " + RECEIVERS
@@ -121,6 +123,12 @@ class WebhookReceiversTest {
             System.out.println(reason);
             Assumptions.abort(reason);
         }
+        try (KafkaCluster kafka = LocalKafka.startTemporary()) {
+            run(node, kafka);
+        }
+    }
+
+    private void run(File node, KafkaCluster kafka) throws Exception {
         try (var admin = kafka.admin()) {
             new TopicProvisioner(admin, TopicLayout.SINGLE_NODE).ensure();
         }
