@@ -146,7 +146,14 @@ class WebhookReceiversTest {
                      new RetrySchedule(Collections.nCopies(10, Duration.ofSeconds(1))), java.time.Clock.systemUTC()), Map.of()));
              GatewayServer gateway = GatewayServer.start(bootstrap, 0, ADMIN, "http://localhost:8080", true)) {
             BufferedReader nodeOut = new BufferedReader(new InputStreamReader(nodeReceivers.getInputStream(), StandardCharsets.UTF_8));
-            String first = nodeOut.readLine();
+            // Bounded: a receiver that never starts (a missing package, a broken script) fails the test, never hangs it.
+            String first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return nodeOut.readLine();
+                } catch (java.io.IOException e) {
+                    return null;
+                }
+            }).completeOnTimeout(null, 60, TimeUnit.SECONDS).join();
             assertThat(first).as("the receivers' first line").isNotNull().startsWith("listening ");
             String receivers = "http://127.0.0.1:" + first.substring("listening ".length()).trim();
             aggregate.awaitRunning(Duration.ofSeconds(60));

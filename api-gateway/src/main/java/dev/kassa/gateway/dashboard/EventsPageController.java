@@ -62,8 +62,7 @@ class EventsPageController {
             return pages.render(HttpStatus.BAD_REQUEST, "dashboard/events", model);
         }
         long from = after.isEmpty() ? -1 : Long.parseLong(after);
-        MerchantFeed.Page page = feed.after(who.get().merchantId(), from, PAGE_SIZE, type.isEmpty() ? Set.of() : Set.of(type),
-                java.util.List.of(), java.time.Duration.ZERO);
+        MerchantFeed.Page page = feed.after(who.get().merchantId(), from, PAGE_SIZE, type.isEmpty() ? Set.of() : Set.of(type));
         List<Map<String, Object>> rows = new ArrayList<>();
         for (MerchantFeed.Entry entry : page.events()) {
             Map<String, Object> row = new LinkedHashMap<>();

@@ -42,9 +42,13 @@ public final class MerchantFeed {
         this.views = views;
     }
 
+    /** Up to {@code limit} events after {@code after} (-1: from the first) whose type {@code types} accepts (empty: all). */
+    public Page after(long merchantId, long after, int limit, Set<String> types) throws InterruptedException {
+        return after(merchantId, after, limit, types, List.of(), Duration.ZERO);
+    }
+
     /**
-     * Up to {@code limit} events after {@code after} (-1: from the first) whose type {@code types} accepts (empty: all),
-     * once the feed holds the events of {@code written} (read-your-writes), waiting for them at most {@code wait}.
+     * The same, once the feed holds the events of {@code written} (read-your-writes), waiting for them at most {@code wait}.
      */
     public Page after(long merchantId, long after, int limit, Set<String> types, List<FeedWrites.Written> written, Duration wait)
             throws InterruptedException {
