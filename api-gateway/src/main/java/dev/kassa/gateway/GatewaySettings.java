@@ -14,7 +14,8 @@ import io.micronaut.core.bind.annotation.Bindable;
  * {@code adminPort}: when set, the operator API and {@code /metrics} answer only on this port, and nothing else does.
  * {@code sessionWait}: how long a read waits for a session this gateway just created (answered once appended) and its
  * replica has not seen yet: 5 s, so that a slow aggregate (a three-broker cluster under load: `kassa chaos`) does not turn
- * a merchant's create-then-status into a 404. An id this gateway did not create is never waited for.
+ * a merchant's create-then-status into a 404. An id this gateway did not create is never waited for. The events feed
+ * waits as long for the creates and cancels answered here.
  * {@code kafkaConfig}: a Kafka client properties file (SASL credentials, TLS) every client of the gateway uses.
  * {@code secretsKeyring}: the keyring that seals webhook secrets on {@code kassa.merchants} (none: written in clear).
  * The read side ({@code dev.kassa.gateway.views}): {@code viewsApplicationId}, the Kafka Streams application the

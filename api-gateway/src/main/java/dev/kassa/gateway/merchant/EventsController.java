@@ -1,6 +1,7 @@
 package dev.kassa.gateway.merchant;
 
 import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.GatewaySettings;
 import dev.kassa.gateway.views.FeedWrites;
 import dev.kassa.gateway.views.MerchantFeed;
 import dev.kassa.gateway.views.SessionViews;
@@ -42,15 +43,16 @@ class EventsController {
 
     private static final Pattern CURSOR = Pattern.compile("ev_([0-9]{1,19})_([0-9]{1,19})");
 
-    /** How long a read waits for the merchant's own writes to reach the feed (as a status read waits for its session). */
-    private static final Duration READ_YOUR_WRITES = Duration.ofSeconds(2);
 
     private final MerchantFeed feed;
     private final FeedWrites written;
+    /** How long a read waits for the merchant's own writes to reach the feed: as long as a status read waits for its session. */
+    private final Duration readYourWrites;
 
-    EventsController(SessionViews views, FeedWrites written) {
+    EventsController(SessionViews views, FeedWrites written, GatewaySettings settings) {
         this.feed = new MerchantFeed(views);
         this.written = written;
+        this.readYourWrites = settings.sessionWait();
     }
 
     @Get(value = "/gateway/events.php", produces = MediaType.APPLICATION_JSON)
@@ -74,7 +76,7 @@ class EventsController {
         Set<String> wanted = types(types);
         long position = cursor(after, merchant.getMerchantId());
         MerchantFeed.Page page = feed.after(merchant.getMerchantId(), position, pageSize, wanted,
-                written.newest(merchant.getMerchantId()), READ_YOUR_WRITES);
+                written.newest(merchant.getMerchantId()), readYourWrites);
         ByteArrayOutputStream json = new ByteArrayOutputStream();
         json.writeBytes("{\"ok\":true,\"events\":[".getBytes(StandardCharsets.UTF_8));
         for (int i = 0; i < page.events().size(); i++) {
