@@ -71,6 +71,7 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
     private KeyValueStore<Long, SessionState> sessions;
     private KeyValueStore<Bytes, WebhookDelivery> deliveries;
     private DueIndex due;
+    private QueueLengths lengths;
     private KeyValueStore<Bytes, WebhookDelivery> legacyDeliveries;
     private KeyValueStore<Bytes, Long> legacyDue;
     private KeyValueStore<Bytes, Long> timeOrderedDue;
@@ -96,6 +97,7 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         sessions = context.getStateStore(RelayTopology.SESSIONS_STORE);
         deliveries = context.getStateStore(RelayTopology.DELIVERIES_STORE);
         due = new DueIndex(context.getStateStore(RelayTopology.DUE_STORE));
+        lengths = new QueueLengths(context.getStateStore(RelayTopology.QUEUE_LENGTHS_STORE));
         legacyDeliveries = context.getStateStore(RelayTopology.LEGACY_DELIVERIES_STORE);
         legacyDue = context.getStateStore(RelayTopology.LEGACY_DUE_STORE);
         timeOrderedDue = context.getStateStore(RelayTopology.TIME_ORDERED_DUE_STORE);
@@ -208,6 +210,7 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
             WebhookDelivery delivery = new WebhookDelivery(event.getEventId(), event.getSessionId(), event.getMerchantId(),
                     event.getSequence(), body, 0, now, now, endpoint.key());
             deliveries.put(deliveryKey(queue, event.getSequence()), delivery);
+            lengths.added(queue);
             if (idle) {
                 due.put(now, queue, event.getMerchantId());
             }
@@ -259,6 +262,7 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
     private void dispatchDue(Instant now) {
         if (!migrated) {
             OlderQueues.migrate(legacyDeliveries, legacyDue, timeOrderedDue, deliveries, due, this::head);
+            lengths.countOnce(deliveries);
             migrated = true;
         }
         for (Queue queue; (queue = unsent.poll()) != null; ) {
@@ -287,6 +291,9 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
         try (KeyValueIterator<Bytes, Long> it = due.due(endpointKey, now)) {
             while (it.hasNext() && taken < room && free > 0) {
                 KeyValue<Bytes, Long> entry = it.next();
+                if (!anyDue) {
+                    due.firstAt(endpointKey, DueIndex.dueAtMillis(entry.key));
+                }
                 anyDue = true;
                 Queue queue = DueIndex.queueOf(entry.key);
                 if (inFlight.containsKey(queue)) {
@@ -411,6 +418,7 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
                     "event_id", attempt.getEventId());
         }
         deliveries.delete(deliveryKey(queue, head.getSequence()));
+        lengths.removed(queue);
         WebhookDelivery next = head(queue);
         if (next != null) {
             Instant now = settings.clock().instant();
@@ -477,6 +485,9 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
     }
 
     private WebhookDelivery head(Queue queue) {
+        if (!lengths.maybeQueued(queue)) {
+            return null; // a point lookup: a range read of an empty queue is a long seek (QueueLengths)
+        }
         try (KeyValueIterator<Bytes, WebhookDelivery> it = deliveries.range(deliveryKey(queue, 0), deliveryKey(queue, Long.MAX_VALUE))) {
             return it.hasNext() ? it.next().value : null;
         }

@@ -20,14 +20,21 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class DueIndex {
 
-    /** An endpoint with queued heads: its merchant, and no head of it is due before {@code dueHint}. */
+    /**
+     * An endpoint with queued heads: its merchant, and no head of it is due before {@code dueHint}. {@code floor}: no
+     * entry of it is earlier (a true lower bound, which a held endpoint's {@code dueHint} is not); reads start there,
+     * not at zero, because a RocksDB seek steps over every deleted entry before the first live one, and every delivered
+     * head is one until compaction.
+     */
     static final class Queued {
         final long merchantId;
         long dueHint;
+        long floor;
 
         Queued(long merchantId, long dueHint) {
             this.merchantId = merchantId;
             this.dueHint = dueHint;
+            this.floor = dueHint;
         }
     }
 
@@ -61,6 +68,7 @@ final class DueIndex {
         store.put(key(queue.endpointKey(), at.toEpochMilli(), queue.sessionId()), merchantId);
         Queued queued = endpoints.computeIfAbsent(queue.endpointKey(), k -> new Queued(merchantId, at.toEpochMilli()));
         queued.dueHint = Math.min(queued.dueHint, at.toEpochMilli());
+        queued.floor = Math.min(queued.floor, at.toEpochMilli());
     }
 
     void delete(Instant at, DeliveryProcessor.Queue queue) {
@@ -88,7 +96,20 @@ final class DueIndex {
 
     /** One endpoint's heads due by {@code now}, earliest first; the caller closes it. */
     KeyValueIterator<Bytes, Long> due(long endpointKey, Instant now) {
-        return store.range(key(endpointKey, 0, 0), key(endpointKey, now.toEpochMilli(), Long.MAX_VALUE));
+        return store.range(key(endpointKey, floor(endpointKey), 0), key(endpointKey, now.toEpochMilli(), Long.MAX_VALUE));
+    }
+
+    /** A read from the floor met its first entry due at {@code atMillis}: nothing of the endpoint is earlier. */
+    void firstAt(long endpointKey, long atMillis) {
+        Queued queued = endpoints.get(endpointKey);
+        if (queued != null) {
+            queued.floor = Math.max(queued.floor, atMillis);
+        }
+    }
+
+    private long floor(long endpointKey) {
+        Queued queued = endpoints.get(endpointKey);
+        return queued == null ? 0 : queued.floor;
     }
 
     /** Nothing of {@code endpointKey} is due before {@code at} (a disabled endpoint looks again then). */
@@ -101,9 +122,12 @@ final class DueIndex {
 
     /** After a scan found nothing due: the earliest later head sets the hint, or the endpoint has nothing queued. */
     void nothingDue(long endpointKey) {
-        try (KeyValueIterator<Bytes, Long> it = store.range(key(endpointKey, 0, 0), key(endpointKey, Long.MAX_VALUE, Long.MAX_VALUE))) {
+        try (KeyValueIterator<Bytes, Long> it = store.range(key(endpointKey, floor(endpointKey), 0),
+                key(endpointKey, Long.MAX_VALUE, Long.MAX_VALUE))) {
             if (it.hasNext()) {
-                endpoints.get(endpointKey).dueHint = ByteBuffer.wrap(it.next().key.get()).getLong(8);
+                long first = ByteBuffer.wrap(it.next().key.get()).getLong(8);
+                endpoints.get(endpointKey).dueHint = first;
+                endpoints.get(endpointKey).floor = first;
             } else {
                 endpoints.remove(endpointKey);
             }

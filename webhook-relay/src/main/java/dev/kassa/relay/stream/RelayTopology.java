@@ -28,6 +28,8 @@ public final class RelayTopology {
     static final String SESSIONS_STORE = "relay-sessions";
     /** Queues per session and endpoint (key: session, endpoint key, sequence). */
     static final String DELIVERIES_STORE = "relay-endpoint-deliveries";
+    /** (session, endpoint) → how many webhooks its queue holds (QueueLengths). */
+    static final String QUEUE_LENGTHS_STORE = "relay-queue-lengths";
     /** Due heads (key: endpoint key, due time, session → merchant id): {@link DueIndex}. */
     static final String DUE_STORE = "relay-due-by-endpoint";
     /** Due heads as an older relay indexed them (key: due time, session, endpoint key): read once after an upgrade. */
@@ -75,6 +77,8 @@ public final class RelayTopology {
                 Serdes.Bytes(), new AvroSerde<>(WebhookDelivery.class)), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_STORE),
                 Serdes.Bytes(), Serdes.Long()), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_LENGTHS_STORE),
+                Serdes.Bytes(), Serdes.Integer()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_STORE),
                 Serdes.Long(), Serdes.Long()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEGACY_DELIVERIES_STORE),

@@ -172,4 +172,37 @@ class EndpointDeliveryTest {
             assertThat(left.hasNext()).as("the old index is emptied").isFalse();
         }
     }
+
+    @Test
+    void queues_written_before_their_lengths_were_kept_are_counted_once_and_each_count_leaves_with_its_last_webhook() {
+        relay = new RelayDriver(RetrySchedule.DEFAULT);
+        ScriptedReceiver receiver = relay.receiver();
+        relay.merchant(7, receiver.url("/ok"));
+        // A queue as the relay before QueueLengths left it: two webhooks, no count (uncounted, the second would never go).
+        org.apache.kafka.streams.state.KeyValueStore<Bytes, WebhookDelivery> queues = relay.store(RelayTopology.DELIVERIES_STORE);
+        org.apache.kafka.streams.state.KeyValueStore<Bytes, Long> byTime = relay.store(RelayTopology.TIME_ORDERED_DUE_STORE);
+        for (long sequence = 1; sequence <= 2; sequence++) {
+            queues.put(DeliveryProcessor.deliveryKey(new DeliveryProcessor.Queue(700, 7), sequence),
+                    WebhookDelivery.newBuilder().setEventId("evt_700_" + sequence).setSessionId(700).setMerchantId(7).setSequence(sequence)
+                            .setBody(ByteBuffer.wrap(("{\"sequence\":" + sequence + "}").getBytes())).setAttempts(0)
+                            .setNextAttemptAt(relay.now()).setCreatedAt(relay.now()).setEndpointKey(7L).build());
+        }
+        byTime.put(Bytes.wrap(ByteBuffer.allocate(24).putLong(relay.now().toEpochMilli()).putLong(700).putLong(7).array()), 7L);
+
+        relay.runUntil(() -> receiver.received("/ok").size() == 2, Duration.ofSeconds(10));
+        // Counted from now on: a new session's webhooks come and go with their counts.
+        relay.created(7, 701).pending(7, 701, 2);
+        relay.runUntil(() -> receiver.received("/ok").size() == 4, Duration.ofSeconds(10));
+        relay.step(Duration.ofSeconds(5));
+
+        assertThat(receiver.received("/ok")).extracting(ScriptedReceiver.Received::webhookId)
+                .containsExactly("evt_700_1", "evt_700_2", "evt_701_1", "evt_701_2");
+        org.apache.kafka.streams.state.KeyValueStore<Bytes, Integer> lengths = relay.store(RelayTopology.QUEUE_LENGTHS_STORE);
+        java.util.List<Bytes> left = new java.util.ArrayList<>();
+        try (var all = lengths.all()) {
+            all.forEachRemaining(entry -> left.add(entry.key));
+        }
+        assertThat(left).as("only the marker that the queues were counted: no count outlives its queue")
+                .containsExactly(Bytes.wrap(new byte[0]));
+    }
 }
