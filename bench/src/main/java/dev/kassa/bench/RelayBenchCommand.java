@@ -40,16 +40,27 @@ public final class RelayBenchCommand implements Callable<Integer> {
             + "throughput phase, so that the measured relay runs compiled code; 0: none (default: ${DEFAULT-VALUE}).")
     int warmUp;
 
-    @Option(names = "--latency-warm-up-seconds", defaultValue = "5", description = "Seconds of callbacks at --rate (on a broker "
+    // 60 s, not 5: with the broker and every service in one JVM, C2 still took 40-60 % of a core after 20 s of the leg,
+    // and the figure measured the compiler (p50 730 ms at 1,000/s after 20 s of warm-up, 135 ms after 60 s).
+    @Option(names = "--latency-warm-up-seconds", defaultValue = "60", description = "Seconds of callbacks at --rate (on a broker "
             + "of their own, not counted) before the latency phase, so that the gateway and the aggregate run compiled code; "
             + "0: none (default: ${DEFAULT-VALUE}).")
     int latencyWarmUp;
+
+    @Option(names = "--e2e-from", defaultValue = "callback", description = "Where the end-to-end leg starts: callback (a signed "
+            + "provider callback over HTTP at the gateway) or command (the provider's report appended to the commands topic "
+            + "by the bench, no gateway running) (default: ${DEFAULT-VALUE}).")
+    String e2eFrom;
 
     @Option(names = "--json", description = "Print one JSON object with the figures instead of the summary.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
+        if (!e2eFrom.equals("callback") && !e2eFrom.equals("command")) {
+            System.err.println("kassa bench relay: --e2e-from is callback or command, not " + e2eFrom + ".");
+            return 2;
+        }
         if (!receiver.equals("nginx") && !receiver.equals("jdk")) {
             System.err.println("kassa bench relay: --receiver is nginx or jdk, not " + receiver + ".");
             return 2;
@@ -90,12 +101,12 @@ public final class RelayBenchCommand implements Callable<Integer> {
         }
         if (latencyWarmUp > 0) {
             try (KafkaCluster kafka = LocalKafka.startTemporary()) {
-                new RelayBenchmark(kafka).latency(rate, Duration.ofSeconds(latencyWarmUp));
+                new RelayBenchmark(kafka).latency(rate, Duration.ofSeconds(latencyWarmUp), e2eFrom.equals("callback"));
             }
         }
         RelayBenchmark.Latency l;
         try (KafkaCluster kafka = LocalKafka.startTemporary()) {
-            l = new RelayBenchmark(kafka).latency(rate, Duration.ofSeconds(latencySeconds));
+            l = new RelayBenchmark(kafka).latency(rate, Duration.ofSeconds(latencySeconds), e2eFrom.equals("callback"));
         }
         {
             Map<String, Object> figures = new LinkedHashMap<>();
@@ -113,6 +124,7 @@ public final class RelayBenchCommand implements Callable<Integer> {
                 figures.put("apache_httpclient5_loop_posts_per_s", Math.round(t.apacheLoopPerSecond()));
             }
             figures.put("e2e_warm_up_seconds", latencyWarmUp);
+            figures.put("e2e_from", e2eFrom);
             figures.put("e2e_rate_per_s", rate);
             figures.put("e2e_sent", l.sent());
             figures.put("e2e_received", l.received());
@@ -141,9 +153,11 @@ public final class RelayBenchCommand implements Callable<Integer> {
                     System.out.printf("held backlog: %,d of %,d delivered after the endpoint was turned back on; first after %,d ms; %,d/s%n",
                             h.delivered(), h.webhooks(), h.firstAfterMs(), Math.round(h.drainPerSecond()));
                 }
-                System.out.printf("provider callback -> merchant webhook at %,d callbacks/s: %,d of %,d received; p50 %d ms, p99 %d ms, max %d ms%n",
+                System.out.printf("%s -> merchant webhook at %,d/s: %,d of %,d received; p50 %d ms, p99 %d ms, max %d ms%n",
+                        e2eFrom.equals("callback") ? "provider callback (HTTP)" : "provider report (appended command)",
                         rate, l.received(), l.sent(), l.p50Ms(), l.p99Ms(), l.maxMs());
-                System.out.println("callback answers (HTTP status or failure: count): " + l.answers());
+                System.out.println((e2eFrom.equals("callback") ? "callback answers (HTTP status or failure: count): "
+                        : "appends (outcome: count): ") + l.answers());
             }
         }
         return 0;

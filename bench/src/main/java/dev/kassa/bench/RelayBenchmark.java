@@ -15,6 +15,8 @@ import dev.kassa.schemas.avro.CreateSession;
 import dev.kassa.schemas.avro.EventCause;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.MerchantPackage;
+import dev.kassa.schemas.avro.ProviderReport;
+import dev.kassa.schemas.avro.ReportedStatus;
 import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionCreated;
 import dev.kassa.schemas.avro.SessionEvent;
@@ -229,6 +231,16 @@ public final class RelayBenchmark {
      * sessions are created first (outside the measurement); then callbacks are sent at {@code perSecond}, open loop.
      */
     public Latency latency(int perSecond, Duration duration) throws Exception {
+        return latency(perSecond, duration, true);
+    }
+
+    /**
+     * The same leg; with {@code throughGateway} false the provider's report is appended to the commands topic by the
+     * bench itself (as the gateway's callback would append it), and no gateway runs: the lag of the pipeline behind the
+     * HTTP edge (the aggregate's exactly-once commit, the relay's, the delivery), without the gateway's HTTP work and
+     * the JDK load generator on the same two cores.
+     */
+    public Latency latency(int perSecond, Duration duration, boolean throughGateway) throws Exception {
         provision();
         long merchant = 7002;
         long total = perSecond * duration.toSeconds();
@@ -265,7 +277,7 @@ public final class RelayBenchmark {
                          "bench-e2e-aggregate-" + System.nanoTime(), aggregateDefaults.stateDir(), aggregateDefaults.commitInterval(),
                          0, aggregateDefaults.settings(), Map.of()));
                  RelayService relay = RelayService.start(fresh(RelayService.Config.defaults(kafka.bootstrapServers(), dir.resolve("r"), true)));
-                 GatewayServer gateway = GatewayServer.start(kafka.bootstrapServers(), 0, "bench-admin", "http://localhost", true,
+                 GatewayServer gateway = !throughGateway ? null : GatewayServer.start(kafka.bootstrapServers(), 0, "bench-admin", "http://localhost", true,
                          // The load generator is one address standing in for a provider: the per-client limit on
                          // unauthenticated routes (100/s by default) turned 7,458 of 10,000 callbacks at 1,000/s into 429s.
                          Map.of("kassa.gateway.rate-per-second", 1_000_000, "kassa.gateway.rate-burst", 1_000_000,
@@ -296,7 +308,7 @@ public final class RelayBenchmark {
                     Thread.sleep(100); // sampling the receiver's counters while the set-up webhooks drain
                 }
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                URI callbackUrl = URI.create(gateway.url() + "/api/webhook.php");
+                URI callbackUrl = throughGateway ? URI.create(gateway.url() + "/api/webhook.php") : null;
                 Semaphore inFlight = new Semaphore(512);
                 long start = System.nanoTime();
                 for (long i = 0; i < total; i++) {
@@ -311,6 +323,12 @@ public final class RelayBenchmark {
                             + ",\"status\":\"completed\",\"amount_minor\":1000,\"currency\":\"EUR\",\"attempt_id\":\"att-" + session
                             + "\",\"payment_id\":\"pay-" + session + "\"}")
                             .getBytes(StandardCharsets.UTF_8);
+                    if (!throughGateway) {
+                        sentAt.put(session, System.currentTimeMillis());
+                        producer.send(new ProducerRecord<>(Topics.SESSION_COMMANDS.name(), session, report(session, body)),
+                                (m, e) -> answers.merge(e == null ? "appended" : e.getClass().getSimpleName(), 1L, Long::sum));
+                        continue;
+                    }
                     long t = Instant.now().getEpochSecond();
                     inFlight.acquire();
                     sentAt.put(session, System.currentTimeMillis());
@@ -335,6 +353,18 @@ public final class RelayBenchmark {
                         sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1), new java.util.TreeMap<>(answers));
             }
         }
+    }
+
+    /** The command the gateway's {@code /api/webhook.php} appends for the callback {@code body} of {@code session}. */
+    private static SessionCommand report(long session, byte[] body) throws Exception {
+        return SessionCommand.newBuilder().setCommandId("provider:sandbox:pe-" + session).setSessionId(session).setMerchantId(0)
+                .setIssuedAt(Instant.now()).setActor("provider:sandbox")
+                .setPayload(ProviderReport.newBuilder().setProvider("sandbox").setProviderEventId("pe-" + session)
+                        .setProviderStatus("completed").setStatus(ReportedStatus.UNKNOWN).setAttemptId("att-" + session)
+                        .setProviderPaymentId("pay-" + session).setReferences(Map.of()).setAmountMinor(1000L).setCurrency("EUR")
+                        .setPayloadSha256(HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body)))
+                        .setReportedAt(Instant.now()).build())
+                .build();
     }
 
     /** The development-mode sandbox provider's signature: hex HMAC-SHA256 of {@code t.body}. */
