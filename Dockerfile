@@ -1,14 +1,18 @@
 # One image for every Kassa service: the kassa command with its dependencies. Built from this repository:
 #   docker build -t kassa .
 # and run as e.g. `kassa gateway --bootstrap kafka-1:9092 --public-url https://pay.example.com`.
-FROM maven:3.9-eclipse-temurin-17 AS build
+# The base images are build arguments: the public ones by default; scripts/local-images.sh passes images it built
+# from Debian's packages where no registry is reachable.
+ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
+ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
+FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
 COPY . .
 RUN mvn -B -q -DskipTests package \
  && mvn -B -q -pl cli dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=/opt/kassa/lib \
  && cp cli/target/kassa-cli-*.jar /opt/kassa/lib/
 
-FROM eclipse-temurin:17-jre
+FROM ${RUNTIME_IMAGE}
 # A fixed uid: deploy/kafka/make-credentials.sh gives this user its credential files.
 RUN useradd --system --uid 10001 --home /var/lib/kassa --create-home kassa
 COPY --from=build /opt/kassa/lib /opt/kassa/lib

@@ -30,8 +30,22 @@ command -v docker-compose >/dev/null 2>&1 || want+=(docker-compose)
 # kcat and python3-avro for PaymentEventsTopicTest: the public topic read with stock tools and the kept schema alone.
 [ -x /usr/bin/kcat ] || want+=(kcat)
 /usr/bin/python3 -c 'import avro' >/dev/null 2>&1 || want+=(python3-avro)
+# Docker for TestcontainersKafkaTest (on images scripts/local-images.sh builds here: no registry is reachable).
+command -v dockerd >/dev/null 2>&1 || want+=(docker.io)
 
-[ ${#want[@]} -eq 0 ] && exit 0
+local_images() {
+  if [ "$(id -u)" != 0 ] || ! command -v dockerd >/dev/null 2>&1; then
+    echo "kassa test: no local Docker images (needs root and dockerd); the Docker tests will skip and say so." >&2
+    return 0
+  fi
+  "$ROOT/scripts/local-images.sh" \
+    || echo "kassa test: the local Docker images could not be built; the Docker tests will skip and say so." >&2
+}
+
+if [ ${#want[@]} -eq 0 ]; then
+  local_images
+  exit 0
+fi
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "kassa test: not installing ${want[*]} (needs root and apt-get); the tests that use them will skip and say so." >&2
   exit 0
@@ -43,4 +57,5 @@ if ! apt-get install -y -q "${want[@]}" >/tmp/kassa-test-tools.log 2>&1; then
   apt-get install -y -q "${want[@]}" >>/tmp/kassa-test-tools.log 2>&1 \
     || echo "kassa test: could not install ${want[*]} (see /tmp/kassa-test-tools.log); the tests that use them will skip and say so." >&2
 fi
+local_images
 exit 0

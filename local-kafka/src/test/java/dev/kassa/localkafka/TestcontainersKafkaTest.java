@@ -12,7 +12,12 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** The Testcontainers path: runs only where a Docker engine answers; elsewhere it says why it skipped. */
+/**
+ * The Testcontainers path: runs where a Docker engine answers and a Kafka image is at hand — on the suite's machines the
+ * local stand-in {@code kassa-kafka:local} that scripts/local-images.sh builds (no registry is reachable there); with
+ * Ryuk and Testcontainers' start-up checks off (both need public images), the container stopped by the test itself.
+ * Elsewhere it says why it skipped.
+ */
 @ExtendWith(TestcontainersKafkaTest.RequiresDocker.class)
 class TestcontainersKafkaTest {
 

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Builds local stand-ins for the public images Kassa's Docker tests use, from Debian's packages and this repository
+# only: no image registry is reachable on the machines the suite runs on (docs/DEPLOY.md, "Images built here").
+#   kassa-base:bookworm   debootstrap --variant=minbase bookworm, imported
+#   kassa-jre:local       Debian's OpenJDK 17 JRE over it
+#   kassa-kafka:local     the broker from the Kafka jars the build already uses, started as apache/kafka's image is
+# Each image carries a label with the hash of its inputs and is rebuilt only when they change. Needs root (dockerd,
+# debootstrap); starts dockerd in the background when none answers. Exits non-zero when an image could not be made:
+# the caller (scripts/test-tools.sh) then lets the Docker tests skip and say so.
+set -eEuo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CONTEXT="$ROOT/deploy/local-images"
+MIRROR="${KASSA_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+LOG="${KASSA_LOCAL_IMAGES_LOG:-/tmp/kassa-local-images.log}"
+
+say() { echo "local-images: $*" >&2; }
+
+maven() { if command -v mvn >/dev/null 2>&1; then mvn "$@"; else "$ROOT/mvnw" "$@"; fi; }
+
+start_dockerd() {
+  docker info >/dev/null 2>&1 && return 0
+  command -v dockerd >/dev/null 2>&1 || { say "no dockerd on this machine"; return 1; }
+  rm -f /var/run/docker.pid
+  say "starting dockerd (log: /tmp/kassa-dockerd.log)"
+  nohup dockerd >/tmp/kassa-dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  say "dockerd did not answer within 30 s (see /tmp/kassa-dockerd.log)"
+  return 1
+}
+
+# The label an image was built with, or nothing.
+built_from() { docker image inspect -f '{{ index .Config.Labels "dev.kassa.inputs" }}' "$1" 2>/dev/null || true; }
+
+hash_of() { sha256sum | cut -c1-16; }
+
+base_image() {
+  local inputs
+  inputs="$(printf 'bookworm minbase %s v1' "$MIRROR" | hash_of)"
+  [ "$(built_from kassa-base:bookworm)" = "$inputs" ] && return 0
+  command -v debootstrap >/dev/null 2>&1 || { say "installing debootstrap"; apt-get install -y -q debootstrap >>"$LOG" 2>&1 \
+    || { apt-get update -q >>"$LOG" 2>&1 && apt-get install -y -q debootstrap >>"$LOG" 2>&1; }; }
+  local dir
+  dir="$(mktemp -d /tmp/kassa-rootfs.XXXXXX)"
+  say "debootstrap bookworm (minbase) from $MIRROR"
+  debootstrap --variant=minbase bookworm "$dir" "$MIRROR" >>"$LOG" 2>&1
+  # Debian's mirror for apt inside the images (the Dockerfiles apt-get install over the host's network).
+  echo "deb $MIRROR bookworm main" > "$dir/etc/apt/sources.list"
+  tar -C "$dir" -c . | docker import --change "LABEL dev.kassa.inputs=$inputs" - kassa-base:bookworm >>"$LOG"
+  rm -rf "$dir"
+}
+
+build() { # image dockerfile inputs-hash [build args...]
+  local image="$1" dockerfile="$2" inputs="$3"
+  shift 3
+  [ "$(built_from "$image")" = "$inputs" ] && { say "$image is up to date"; return 0; }
+  say "building $image"
+  docker build --network host -q -f "$CONTEXT/$dockerfile" --label "dev.kassa.inputs=$inputs" -t "$image" "$@" "$CONTEXT" >>"$LOG" 2>&1
+}
+
+kafka_libs() {
+  # The jars of local-kafka (Kafka's broker, its dependencies, and logback as the SLF4J binding, which the module has
+  # for its tests) without the Testcontainers client and the test libraries.
+  rm -rf "$CONTEXT/libs"
+  (cd "$ROOT" && maven -B -q -pl local-kafka dependency:copy-dependencies -DincludeScope=test \
+      -DexcludeGroupIds=org.testcontainers,com.github.docker-java,org.junit.jupiter,org.junit.platform,org.assertj,net.bytebuddy,org.opentest4j,org.apiguardian \
+      -DoutputDirectory="$CONTEXT/libs" >>"$LOG" 2>&1)
+}
+
+main() {
+  : > "$LOG"
+  start_dockerd
+  base_image
+  build kassa-jre:local jre.Dockerfile "$( (built_from kassa-base:bookworm; cat "$CONTEXT/jre.Dockerfile") | hash_of)"
+  kafka_libs
+  build kassa-kafka:local kafka.Dockerfile "$( (built_from kassa-jre:local; cat "$CONTEXT/kafka.Dockerfile" "$CONTEXT/kafka-run.sh" \
+      "$CONTEXT/kafka-logback.xml"; ls "$CONTEXT/libs") | hash_of)"
+  rm -rf "$CONTEXT/libs"
+}
+
+start=$(date +%s)
+trap 'say "failed after $(( $(date +%s) - start )) s; the last lines of $LOG:"; tail -n 20 "$LOG" >&2; rm -rf "$CONTEXT/libs"' ERR
+main
+say "images ready in $(( $(date +%s) - start )) s"
