@@ -155,15 +155,7 @@ class EndpointDeliveryTest {
         ScriptedReceiver receiver = relay.receiver();
         relay.merchant(6, receiver.url("/ok"));
         // What the relay before the index by endpoint left: a queue per session and endpoint, its head due by time.
-        org.apache.kafka.streams.state.KeyValueStore<Bytes, WebhookDelivery> queues = relay.store(RelayTopology.DELIVERIES_STORE);
-        org.apache.kafka.streams.state.KeyValueStore<Bytes, Long> byTime = relay.store(RelayTopology.TIME_ORDERED_DUE_STORE);
-        for (long sequence = 1; sequence <= 2; sequence++) {
-            queues.put(DeliveryProcessor.deliveryKey(new DeliveryProcessor.Queue(600, 6), sequence),
-                    WebhookDelivery.newBuilder().setEventId("evt_600_" + sequence).setSessionId(600).setMerchantId(6).setSequence(sequence)
-                            .setBody(ByteBuffer.wrap(("{\"sequence\":" + sequence + "}").getBytes())).setAttempts(0)
-                            .setNextAttemptAt(relay.now()).setCreatedAt(relay.now()).setEndpointKey(6L).build());
-        }
-        byTime.put(Bytes.wrap(ByteBuffer.allocate(24).putLong(relay.now().toEpochMilli()).putLong(600).putLong(6).array()), 6L);
+        org.apache.kafka.streams.state.KeyValueStore<Bytes, Long> byTime = queueBeforeTheIndexByEndpoint(600, 6);
 
         relay.runUntil(() -> receiver.received("/ok").size() == 2, Duration.ofSeconds(10));
 
@@ -179,15 +171,7 @@ class EndpointDeliveryTest {
         ScriptedReceiver receiver = relay.receiver();
         relay.merchant(7, receiver.url("/ok"));
         // A queue as the relay before QueueLengths left it: two webhooks, no count (uncounted, the second would never go).
-        org.apache.kafka.streams.state.KeyValueStore<Bytes, WebhookDelivery> queues = relay.store(RelayTopology.DELIVERIES_STORE);
-        org.apache.kafka.streams.state.KeyValueStore<Bytes, Long> byTime = relay.store(RelayTopology.TIME_ORDERED_DUE_STORE);
-        for (long sequence = 1; sequence <= 2; sequence++) {
-            queues.put(DeliveryProcessor.deliveryKey(new DeliveryProcessor.Queue(700, 7), sequence),
-                    WebhookDelivery.newBuilder().setEventId("evt_700_" + sequence).setSessionId(700).setMerchantId(7).setSequence(sequence)
-                            .setBody(ByteBuffer.wrap(("{\"sequence\":" + sequence + "}").getBytes())).setAttempts(0)
-                            .setNextAttemptAt(relay.now()).setCreatedAt(relay.now()).setEndpointKey(7L).build());
-        }
-        byTime.put(Bytes.wrap(ByteBuffer.allocate(24).putLong(relay.now().toEpochMilli()).putLong(700).putLong(7).array()), 7L);
+        queueBeforeTheIndexByEndpoint(700, 7);
 
         relay.runUntil(() -> receiver.received("/ok").size() == 2, Duration.ofSeconds(10));
         // Counted from now on: a new session's webhooks come and go with their counts.
@@ -204,5 +188,19 @@ class EndpointDeliveryTest {
         }
         assertThat(left).as("only the marker that the queues were counted: no count outlives its queue")
                 .containsExactly(Bytes.wrap(new byte[0]));
+    }
+
+    /** Two webhooks of {@code session} queued for merchant {@code merchant}'s first endpoint, their head due by time. */
+    private org.apache.kafka.streams.state.KeyValueStore<Bytes, Long> queueBeforeTheIndexByEndpoint(long session, long merchant) {
+        org.apache.kafka.streams.state.KeyValueStore<Bytes, WebhookDelivery> queues = relay.store(RelayTopology.DELIVERIES_STORE);
+        org.apache.kafka.streams.state.KeyValueStore<Bytes, Long> byTime = relay.store(RelayTopology.TIME_ORDERED_DUE_STORE);
+        for (long sequence = 1; sequence <= 2; sequence++) {
+            queues.put(DeliveryProcessor.deliveryKey(new DeliveryProcessor.Queue(session, merchant), sequence),
+                    WebhookDelivery.newBuilder().setEventId("evt_" + session + "_" + sequence).setSessionId(session).setMerchantId(merchant)
+                            .setSequence(sequence).setBody(ByteBuffer.wrap(("{\"sequence\":" + sequence + "}").getBytes())).setAttempts(0)
+                            .setNextAttemptAt(relay.now()).setCreatedAt(relay.now()).setEndpointKey(merchant).build());
+        }
+        byTime.put(Bytes.wrap(ByteBuffer.allocate(24).putLong(relay.now().toEpochMilli()).putLong(session).putLong(merchant).array()), merchant);
+        return byTime;
     }
 }
