@@ -27,10 +27,18 @@ class PasswordChecksTest {
             assertThat(checks.matches(null, "anything at all", false)).as("no password set").isFalse();
 
             // One thread, a queue of 4: one check running and 4 waiting (held on a latch), the next caller is refused at once.
+            // The first is running before the others are sent: sent together, on a busy machine all five could reach
+            // the queue before its thread took the first, and the fifth was refused (CI saw it).
             CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch running = new CountDownLatch(1);
             ExecutorService callers = Executors.newFixedThreadPool(5);
             List<Future<Boolean>> held = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
+            held.add(callers.submit(() -> checks.run(() -> {
+                running.countDown();
+                return release.await(60, TimeUnit.SECONDS);
+            })));
+            assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < 4; i++) {
                 held.add(callers.submit(() -> checks.run(() -> release.await(60, TimeUnit.SECONDS))));
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> checks.queued() == 4);
