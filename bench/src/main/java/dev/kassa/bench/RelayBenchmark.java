@@ -229,13 +229,7 @@ public final class RelayBenchmark {
      * The goal's leg: a signed provider callback at the gateway's {@code POST /api/webhook.php} reporting a payment,
      * through the gateway, the aggregate and the relay, to the merchant's receipt of the {@code paid} webhook. The
      * sessions are created first (outside the measurement); then callbacks are sent at {@code perSecond}, open loop.
-     */
-    public Latency latency(int perSecond, Duration duration) throws Exception {
-        return latency(perSecond, duration, true);
-    }
-
-    /**
-     * The same leg; with {@code throughGateway} false the provider's report is appended to the commands topic by the
+     * With {@code throughGateway} false the provider's report is appended to the commands topic by the
      * bench itself (as the gateway's callback would append it), and no gateway runs: the lag of the pipeline behind the
      * HTTP edge (the aggregate's exactly-once commit, the relay's, the delivery), without the gateway's HTTP work and
      * the JDK load generator on the same two cores.

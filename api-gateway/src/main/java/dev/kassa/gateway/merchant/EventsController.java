@@ -43,7 +43,6 @@ class EventsController {
 
     private static final Pattern CURSOR = Pattern.compile("ev_([0-9]{1,19})_([0-9]{1,19})");
 
-
     private final MerchantFeed feed;
     private final FeedWrites written;
     /** How long a read waits for the merchant's own writes to reach the feed: as long as a status read waits for its session. */

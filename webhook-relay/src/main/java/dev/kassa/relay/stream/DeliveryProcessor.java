@@ -206,11 +206,11 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
                 body = ByteBuffer.wrap(WebhookPayload.body(event, state)); // one body, the same bytes for every endpoint
             }
             Queue queue = new Queue(event.getSessionId(), endpoint.key());
-            boolean idle = head(queue) == null;
+            int length = lengths.added(queue); // 0: not counted yet (the first scan after an upgrade counts them)
+            boolean idle = length == 0 ? firstQueued(queue) == null : length == 1;
             WebhookDelivery delivery = new WebhookDelivery(event.getEventId(), event.getSessionId(), event.getMerchantId(),
                     event.getSequence(), body, 0, now, now, endpoint.key());
             deliveries.put(deliveryKey(queue, event.getSequence()), delivery);
-            lengths.added(queue);
             if (idle) {
                 due.put(now, queue, event.getMerchantId());
             }
@@ -418,8 +418,7 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
                     "event_id", attempt.getEventId());
         }
         deliveries.delete(deliveryKey(queue, head.getSequence()));
-        lengths.removed(queue);
-        WebhookDelivery next = head(queue);
+        WebhookDelivery next = lengths.removed(queue) == 0 ? null : firstQueued(queue);
         if (next != null) {
             Instant now = settings.clock().instant();
             deliveries.put(deliveryKey(queue, next.getSequence()), scheduled(next, next.getAttempts(), now));
@@ -484,10 +483,12 @@ final class DeliveryProcessor implements Processor<Object, Object, Void, Void> {
                 next, d.getCreatedAt(), d.getEndpointKey());
     }
 
-    private WebhookDelivery head(Queue queue) {
-        if (!lengths.maybeQueued(queue)) {
-            return null; // a point lookup: a range read of an empty queue is a long seek (QueueLengths)
-        }
+    private WebhookDelivery head(Queue queue) { // a point lookup first: a range read of an empty queue is a long seek
+        return lengths.maybeQueued(queue) ? firstQueued(queue) : null;
+    }
+
+    /** The queue's lowest webhook, read as a range: quick when the queue holds one, a long seek when it is empty. */
+    private WebhookDelivery firstQueued(Queue queue) {
         try (KeyValueIterator<Bytes, WebhookDelivery> it = deliveries.range(deliveryKey(queue, 0), deliveryKey(queue, Long.MAX_VALUE))) {
             return it.hasNext() ? it.next().value : null;
         }

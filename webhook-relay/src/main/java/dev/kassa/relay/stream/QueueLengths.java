@@ -37,26 +37,31 @@ final class QueueLengths {
         return !counted || store.get(key(queue)) != null;
     }
 
-    /** One webhook added to the queue. */
-    void added(DeliveryProcessor.Queue queue) {
-        if (counted) {
-            Bytes key = key(queue);
-            Integer n = store.get(key);
-            store.put(key, n == null ? 1 : n + 1);
+    /** One webhook added to the queue: its length with it, or 0 while the queues are not counted yet. */
+    int added(DeliveryProcessor.Queue queue) {
+        if (!counted) {
+            return 0;
         }
+        Bytes key = key(queue);
+        Integer n = store.get(key);
+        int length = n == null ? 1 : n + 1;
+        store.put(key, length);
+        return length;
     }
 
-    /** The queue's head left it (delivered or parked for good). */
-    void removed(DeliveryProcessor.Queue queue) {
-        if (counted) {
-            Bytes key = key(queue);
-            Integer n = store.get(key);
-            if (n == null || n <= 1) {
-                store.delete(key);
-            } else {
-                store.put(key, n - 1);
-            }
+    /** The queue's head left it (delivered or parked for good): how many are left, or -1 while not counted yet. */
+    int removed(DeliveryProcessor.Queue queue) {
+        if (!counted) {
+            return -1;
         }
+        Bytes key = key(queue);
+        Integer n = store.get(key);
+        if (n == null || n <= 1) {
+            store.delete(key);
+            return 0;
+        }
+        store.put(key, n - 1);
+        return n - 1;
     }
 
     /** Counts every queue of {@code deliveries}, once per store (bounded by what is queued, read in key order). */
