@@ -2,6 +2,8 @@ package dev.kassa.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.aggregate.app.AggregateService;
 import dev.kassa.localkafka.FreePorts;
 import dev.kassa.localkafka.KafkaCluster;
 import dev.kassa.localkafka.KafkaExtension;
@@ -11,14 +13,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * With an admin port, the operator API and /metrics answer there only, and the public port answers neither; /health
- * has its details on the admin port only.
+ * has its details on the admin port only; the sandbox provider's callbacks still reach the public routes.
  */
 @ExtendWith(KafkaExtension.class)
 class AdminPortTest {
@@ -51,6 +55,50 @@ class AdminPortTest {
             assertThat(get(ops + "/gateway/me.php")).as("the merchant API is not on the admin port").isEqualTo(404);
             assertThat(get(ops + "/pay.php?session=1")).isEqualTo(404);
         }
+    }
+
+    @Test
+    void the_sandbox_providers_callbacks_reach_the_public_port_not_the_admin_one(KafkaCluster kafka) throws Exception {
+        try (var admin = kafka.admin()) {
+            new TopicProvisioner(admin, TopicLayout.SINGLE_NODE).ensure();
+        }
+        AggregateService.Config defaults = AggregateService.Config.defaults(kafka.bootstrapServers(), Files.createTempDirectory("admin-port-agg"));
+        int adminPort = FreePorts.pick();
+        String token = "admin-port-token";
+        try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(defaults.kafka(), "admin-port-" + System.nanoTime(),
+                     defaults.stateDir(), defaults.commitInterval(), 0, defaults.settings(), Map.of()));
+             GatewayServer gateway = GatewayServer.start(kafka.bootstrapServers(), 0, token, "http://localhost", true,
+                     Map.of("kassa.gateway.admin-port", adminPort))) {
+            aggregate.awaitRunning(Duration.ofSeconds(60));
+            String ops = "http://localhost:" + adminPort;
+            JsonNode merchant = Json.MAPPER.readTree(send(ops + "/admin/merchants", "Bearer " + token,
+                    "{\"email\":\"a@shop.example\",\"domains\":[\"shop.example\"],\"package\":\"pro\"}"));
+            String key = "Bearer " + merchant.get("api_key").asText();
+            long id = Json.MAPPER.readTree(send(gateway.url() + "/gateway/session.php", key,
+                    "{\"domain\":\"shop.example\",\"amount\":\"5.00\",\"currency\":\"EUR\",\"order_id\":\"AP-1\"}")).get("session_id").asLong();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> Json.MAPPER.readTree(
+                    body(gateway.url() + "/gateway/status.php?session_id=" + id, key)).at("/session/status").asText().equals("created"));
+            send(gateway.url() + "/sandbox/sessions/" + id + "/pay", null, "{\"outcome\":\"paid\"}");
+            // Before the fix the sandbox posted to the admin port, which answered 404: the session stayed pending.
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Json.MAPPER.readTree(
+                    body(gateway.url() + "/gateway/status.php?session_id=" + id, key)).at("/session/status").asText().equals("paid"));
+        }
+    }
+
+    private static String send(String url, String authorization, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<String> answer = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isBetween(200, 202);
+        return answer.body();
+    }
+
+    private static String body(String url, String authorization) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).header("Authorization", authorization).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static String body(String url) throws Exception {

@@ -18,6 +18,7 @@ import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.StartPaymentAttempt;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.runtime.server.EmbeddedServer;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Provider;
@@ -75,7 +76,12 @@ public final class SandboxPayments implements PaymentConnector {
 
     private final SessionCommands commands;
 
-    public SandboxPayments(KafkaBackend kafka, Routing routing, Provider<EmbeddedServer> server, SessionCommands commands) {
+    /** The public listener's port when the gateway has an admin port too (0: one listener, the server's). */
+    private final int publicPort;
+
+    public SandboxPayments(KafkaBackend kafka, Routing routing, Provider<EmbeddedServer> server, SessionCommands commands,
+                           @Value("${micronaut.server.netty.listeners.public.port:0}") int publicPort) {
+        this.publicPort = publicPort;
         this.commands = commands;
         this.kafka = kafka;
         this.routing = routing;
@@ -261,7 +267,9 @@ public final class SandboxPayments implements PaymentConnector {
 
     /** Sends each callback in order, signed as the provider signs, then runs {@code after}. */
     private void deliver(String provider, List<Map<String, Object>> callbacks, Runnable after) {
-        String url = "http://127.0.0.1:" + server.get().getPort() + "/api/webhook.php";
+        // Never the admin port: it answers only the operator's routes (docker-compose's gateways have one).
+        int port = publicPort > 0 ? publicPort : server.get().getPort();
+        String url = "http://127.0.0.1:" + port + "/api/webhook.php";
         String secret = sandboxSecretOf(provider);
         try {
             for (Map<String, Object> callback : callbacks) {
