@@ -81,7 +81,6 @@ final class AggregateCommand implements Callable<Integer> {
                 + ", log in " + System.getProperty("kassa.log.dir", "var/log") + "/" + slot.name() + ".log"
                 + "; Ctrl-C stops it.");
         out.flush();
-        stopped.await();
-        return 0;
+        return StreamsProcess.await(stopped, service::state, "aggregate", out);
     }
 }

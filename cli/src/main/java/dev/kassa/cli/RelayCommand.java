@@ -133,7 +133,6 @@ final class RelayCommand implements Callable<Integer> {
                 + ", log in " + System.getProperty("kassa.log.dir", "var/log") + "/" + slot.name() + ".log"
                 + (allowLoopback ? ", loopback webhooks ALLOWED (development)" : "") + "; Ctrl-C stops it.");
         out.flush();
-        stopped.await();
-        return 0;
+        return StreamsProcess.await(stopped, service::state, "relay", out);
     }
 }

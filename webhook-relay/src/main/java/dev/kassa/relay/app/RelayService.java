@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,6 +108,12 @@ public final class RelayService implements AutoCloseable {
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         p.putAll(config.overrides());
         this.streams = new KafkaStreams(RelayTopology.build(config.settings(), lanes, sink), config.kafka().streams(p));
+        // A stream thread that fails (a transaction timed out while a broker was lost, say) is replaced, as the aggregate's
+        // is; the default would shut the whole client down and stop every webhook until someone restarts the relay.
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("relay stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
         streams.setStateListener((next, previous) -> {
             if (next == KafkaStreams.State.RUNNING) {
                 running.countDown();
