@@ -4,6 +4,12 @@
 #   kassa-base:bookworm   debootstrap --variant=minbase bookworm, imported
 #   kassa-jre:local       Debian's OpenJDK 17 JRE over it
 #   kassa-kafka:local     the broker from the Kafka jars the build already uses, started as apache/kafka's image is
+#   kassa-nginx:local, kassa-openssl:local, kassa-prometheus:local   Debian's packages, standing in for nginx,
+#                         alpine/openssl and prom/prometheus in deploy/compose-test.yml
+#   kassa-receiver:local  a merchant's webhook receiver for the compose test (receiver.py)
+# and, when called as `local-images.sh kassa LIBDIR` (by the Docker tests, once the build has made the jars):
+#   kassa-app:local       the kassa image from LIBDIR's jars (kassa.Dockerfile)
+# Grafana and Apicurio Registry have no Debian package: the test profile leaves them out.
 # Each image carries a label with the hash of its inputs and is rebuilt only when they change. Needs root (dockerd,
 # debootstrap); starts dockerd in the background when none answers. Exits non-zero when an image could not be made:
 # the caller (scripts/test-tools.sh) then lets the Docker tests skip and say so.
@@ -79,9 +85,41 @@ main() {
   build kassa-kafka:local kafka.Dockerfile "$( (built_from kassa-jre:local; cat "$CONTEXT/kafka.Dockerfile" "$CONTEXT/kafka-run.sh" \
       "$CONTEXT/kafka-logback.xml"; ls "$CONTEXT/libs") | hash_of)"
   rm -rf "$CONTEXT/libs"
+  # Side by side: each is mostly apt waiting on the mirror.
+  local pids=() tool pid
+  for tool in nginx openssl prometheus receiver; do
+    build "kassa-$tool:local" "$tool.Dockerfile" "$( (built_from kassa-base:bookworm; cat "$CONTEXT/$tool.Dockerfile"; \
+        [ "$tool" != receiver ] || cat "$CONTEXT/receiver.py") | hash_of)" &
+    pids+=("$!")
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid"
+  done
+}
+
+# kassa-app:local from a directory of jars (the kassa command's and its runtime dependencies').
+kassa_image() {
+  local libs="$1" dir
+  [ -n "$(ls "$libs"/*.jar 2>/dev/null)" ] || { say "no jars in $libs"; return 1; }
+  : > "$LOG"
+  start_dockerd
+  local inputs
+  inputs="$( (built_from kassa-jre:local; cat "$CONTEXT/kassa.Dockerfile"; (cd "$libs" && sha256sum -- *.jar)) | hash_of)"
+  [ "$(built_from kassa-app:local)" = "$inputs" ] && { say "kassa-app:local is up to date"; return 0; }
+  dir="$(mktemp -d /tmp/kassa-app-image.XXXXXX)"
+  cp "$CONTEXT/kassa.Dockerfile" "$dir/Dockerfile"
+  cp -r "$libs" "$dir/lib"
+  say "building kassa-app:local"
+  docker build -q --label "dev.kassa.inputs=$inputs" -t kassa-app:local "$dir" >>"$LOG" 2>&1 || { rm -rf "$dir"; return 1; }
+  rm -rf "$dir"
 }
 
 start=$(date +%s)
 trap 'say "failed after $(( $(date +%s) - start )) s; the last lines of $LOG:"; tail -n 20 "$LOG" >&2; rm -rf "$CONTEXT/libs"' ERR
+if [ "${1:-}" = kassa ]; then
+  kassa_image "${2:?usage: local-images.sh kassa LIBDIR}"
+  say "kassa-app:local ready in $(( $(date +%s) - start )) s"
+  exit 0
+fi
 main
 say "images ready in $(( $(date +%s) - start )) s"

@@ -68,7 +68,8 @@ class DeployFilesTest {
         }
         assertThat(published).as("every published port").isNotEmpty().allSatisfy(port -> assertThat(port)
                 .as("a port on every interface is the proxy's (443, 80); the rest only on 127.0.0.1")
-                .satisfiesAnyOf(p -> assertThat(p).startsWith("127.0.0.1:"), p -> assertThat(p).isIn("8443:443", "8080:80")));
+                .satisfiesAnyOf(p -> assertThat(p).startsWith("127.0.0.1:"),
+                        p -> assertThat(p).isIn("${KASSA_HTTPS_PORT:-8443}:443", "${KASSA_HTTP_PORT:-8080}:80")));
         // Both gateways: an admin port of their own and the shared secret compose makes (their cookies and peer reads).
         assertThat(compose.split("\"--admin-port\", \"9080\"", -1)).hasSize(3);
         assertThat(compose.split("\"--shared-secret-file\", \"/etc/kassa/gateway.secret\"", -1)).hasSize(3);
@@ -83,7 +84,7 @@ class DeployFilesTest {
         assertThat(prometheus).contains("aggregate:9464").contains("relay:9465").contains("gateway-1:9080").contains("gateway-2:9080");
         // The operator API and /metrics: on the gateways' admin port only, never through the public proxy.
         assertThat(compose).contains("\"--admin-port\", \"9080\"").contains("KASSA_GATEWAY_TRUST_FORWARDED_FOR: \"true\"")
-                .contains("\"8443:443\"").contains("make-cert.sh");
+                .contains("\"${KASSA_HTTPS_PORT:-8443}:443\"").contains("make-cert.sh");
         String nginx = Files.readString(ROOT.resolve("deploy/nginx.conf"));
         assertThat(nginx).contains("location ^~ /metrics { return 404; }").contains("location ^~ /admin { return 404; }")
                 .doesNotContain(":9080");
@@ -112,6 +113,44 @@ class DeployFilesTest {
         }
         assertThat(names).isNotEmpty().allMatch(n -> known.contains(n.replaceAll("_(bucket|count|sum|max)$", "")) || known.contains(n),
                 "a series docs/OPERATIONS.md documents");
+    }
+
+    @Test
+    void the_test_profile_runs_the_same_commands_with_only_the_sandbox_and_loopback_flags_added() throws Exception {
+        var yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        JsonNode main = yaml.readTree(ROOT.resolve("docker-compose.yml").toFile()).get("services");
+        JsonNode test = yaml.readTree(ROOT.resolve("deploy/compose-test.yml").toFile()).get("services");
+        for (String gateway : List.of("gateway-1", "gateway-2")) {
+            List<String> expected = new ArrayList<>(commandOf(main.get(gateway)));
+            expected.add("--development");
+            assertThat(commandOf(test.get(gateway))).as(gateway).isEqualTo(expected);
+        }
+        List<String> relay = new ArrayList<>(commandOf(main.get("relay")));
+        relay.add("--allow-loopback-webhooks");
+        assertThat(commandOf(test.get("relay"))).isEqualTo(relay);
+        assertThat(test.get("receiver").get("network_mode").asText()).isEqualTo("service:relay");
+    }
+
+    @Test
+    void the_local_kassa_image_runs_as_the_projects_dockerfile_does() throws Exception {
+        // The runtime stage of ./Dockerfile and deploy/local-images/kassa.Dockerfile: the same user, directory,
+        // environment and entrypoint (only where the jars come from differs).
+        assertThat(runtimeLines(Files.readString(ROOT.resolve("deploy/local-images/kassa.Dockerfile"))))
+                .isEqualTo(runtimeLines(Files.readString(ROOT.resolve("Dockerfile"))))
+                .anyMatch(l -> l.startsWith("ENTRYPOINT")).anyMatch(l -> l.startsWith("USER kassa"));
+    }
+
+    private static List<String> runtimeLines(String dockerfile) {
+        String stage = dockerfile.substring(dockerfile.lastIndexOf("\nFROM "));
+        return stage.lines().map(String::trim)
+                .filter(l -> l.startsWith("RUN") || l.startsWith("USER") || l.startsWith("WORKDIR") || l.startsWith("ENV") || l.startsWith("ENTRYPOINT"))
+                .toList();
+    }
+
+    private static List<String> commandOf(JsonNode service) {
+        List<String> command = new ArrayList<>();
+        service.get("command").forEach(part -> command.add(part.asText()));
+        return command;
     }
 
     private record Result(int exit, String output) {
