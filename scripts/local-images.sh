@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds local stand-ins for the public images Kassa's Docker tests use, from Debian's packages and this repository
-# only: no image registry is reachable on the machines the suite runs on (docs/DEPLOY.md, "Images built here").
+# only: no image registry is reachable on the machines the suite runs on (README.md, "Running with Docker").
 #   kassa-base:bookworm   debootstrap --variant=minbase bookworm, imported
 #   kassa-jre:local       Debian's OpenJDK 17 JRE over it
 #   kassa-kafka:local     the broker from the Kafka jars the build already uses, started as apache/kafka's image is
