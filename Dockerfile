@@ -8,8 +8,11 @@ ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
 FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
 COPY . .
+# The kassa command's runtime classpath as its own build wrote it (sibling modules as their reactor jars; a second
+# `mvn -pl cli` could not resolve them: they are not installed in this image).
 RUN mvn -B -q -DskipTests package \
- && mvn -B -q -pl cli dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=/opt/kassa/lib \
+ && mkdir -p /opt/kassa/lib \
+ && tr ':' '\n' < cli/target/launcher.classpath | xargs -I{} cp {} /opt/kassa/lib/ \
  && cp cli/target/kassa-cli-*.jar /opt/kassa/lib/
 
 FROM ${RUNTIME_IMAGE}
