@@ -9,6 +9,8 @@
 #   kassa-receiver:local  a merchant's webhook receiver for the compose test (receiver.py)
 # and, when called as `local-images.sh kassa LIBDIR` (by the Docker tests, once the build has made the jars):
 #   kassa-app:local       the kassa image from LIBDIR's jars (kassa.Dockerfile)
+# or as `local-images.sh kassa-from-source` (by hand):
+#   kassa:local           the project's Dockerfile on kassa-maven:local (Debian's Maven and JDK) and kassa-jre:local
 # Grafana and Apicurio Registry have no Debian package: the test profile leaves them out.
 # Each image carries a label with the hash of its inputs and is rebuilt only when they change. Needs root (dockerd,
 # debootstrap); starts dockerd in the background when none answers. Exits non-zero when an image could not be made:
@@ -114,8 +116,31 @@ kassa_image() {
   rm -rf "$dir"
 }
 
+# The project's own Dockerfile, its base images as build arguments: kassa:local, as `docker-compose up --build` would
+# make it. Not run by the suite (it compiles everything again and downloads every dependency).
+kassa_from_source() {
+  : > "$LOG"
+  start_dockerd
+  base_image
+  build kassa-jre:local jre.Dockerfile "$( (built_from kassa-base:bookworm; cat "$CONTEXT/jre.Dockerfile") | hash_of)"
+  local ca
+  ca="$(mktemp -d /tmp/kassa-maven-image.XXXXXX)"
+  mkdir "$ca/extra-ca" && cp "$CONTEXT/maven.Dockerfile" "$ca/"
+  cp /usr/local/share/ca-certificates/*.crt "$ca/extra-ca/" 2>/dev/null || true
+  CONTEXT="$ca" build kassa-maven:local maven.Dockerfile "$( (built_from kassa-base:bookworm; cat "$ca/maven.Dockerfile"; cat "$ca"/extra-ca/*.crt 2>/dev/null || true) | hash_of)"
+  rm -rf "$ca"
+  say "building kassa:local from $ROOT/Dockerfile (log: $LOG)"
+  docker build --network host --build-arg BUILD_IMAGE=kassa-maven:local --build-arg RUNTIME_IMAGE=kassa-jre:local \
+      -t kassa:local "$ROOT" >>"$LOG" 2>&1
+}
+
 start=$(date +%s)
 trap 'say "failed after $(( $(date +%s) - start )) s; the last lines of $LOG:"; tail -n 20 "$LOG" >&2; rm -rf "$CONTEXT/libs"' ERR
+if [ "${1:-}" = kassa-from-source ]; then
+  kassa_from_source
+  say "kassa:local ready in $(( $(date +%s) - start )) s"
+  exit 0
+fi
 if [ "${1:-}" = kassa ]; then
   kassa_image "${2:?usage: local-images.sh kassa LIBDIR}"
   say "kassa-app:local ready in $(( $(date +%s) - start )) s"
