@@ -49,6 +49,12 @@ class ComposeTest {
             "gateway-1", "gateway-2", "proxy", "prometheus"};
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START = Duration.ofMinutes(4);
+    private static final long T0 = System.nanoTime();
+
+    /** Each step's time in the output: where the test's minutes go (the suite's budget is 25 minutes in all). */
+    private static void step(String what) {
+        System.out.printf("ComposeTest %5.1f s: %s%n", (System.nanoTime() - T0) / 1e9, what);
+    }
 
     @Test
     void a_session_is_created_over_tls_paid_and_its_webhook_received_and_a_lost_broker_stops_nothing() throws Exception {
@@ -67,7 +73,9 @@ class ComposeTest {
         try {
             List<String> up = new ArrayList<>(List.of("up", "-d"));
             up.addAll(List.of(SERVICES));
+            step("kassa-app:local ready");
             compose.run(START, up.toArray(String[]::new)).orFail("docker-compose up");
+            step("docker-compose up -d returned");
             new Scenario(compose, dir, https, admin, token).run();
             passed = true;
         } finally {
@@ -80,6 +88,7 @@ class ComposeTest {
                 }
             }
             System.out.println(compose.run(Duration.ofMinutes(3), "down", "-v", "--remove-orphans", "-t", "5").output());
+            step("down -v returned");
             // The one-shots wrote credentials and the certificate as root and uid 10001: the engine's user removes them.
             Docker.run(dir, Map.of(), Duration.ofMinutes(1), "rm", "-rf", dir.toString());
         }
@@ -98,6 +107,7 @@ class ComposeTest {
             Awaitility.await("the proxy answering over TLS with both gateways up").atMost(START).pollInterval(Duration.ofSeconds(2))
                     .ignoreExceptions().until(() -> get(buyer, pub + "/health", null).body().equals("{\"ok\":true}"));
 
+            step("both gateways answer through the proxy");
             JsonNode merchant = json(post(ops, opsUrl + "/admin/merchants", "Bearer " + token, null,
                     "{\"email\":\"shop@yourshop.com\",\"domains\":[\"yourshop.com\"],\"package\":\"pro\","
                             + "\"webhook_url\":\"http://127.0.0.1:8090/hook\"}"), 201);
@@ -115,6 +125,7 @@ class ComposeTest {
             json(post(buyer, pub + "/sandbox/sessions/" + id + "/pay", null, null, "{\"outcome\":\"paid\"}"), 202);
             awaitStatus(buyer, pub, key, id, "paid");
             JsonNode paid = awaitWebhook(id, "checkout.session.paid", secret);
+            step("paid, and its webhook received");
             assertThat(paid.get("amount").asText()).isEqualTo("79.00");
             assertThat(paid.at("/meta/cart_id").asText()).isEqualTo("CART_55");
 
@@ -124,6 +135,7 @@ class ComposeTest {
                     .ignoreExceptions().until(() -> prometheus(ops, "sum(kassa_webhook_attempts_total)") >= 3
                             && prometheus(ops, "count(up == 1)") == 4);
 
+            step("Prometheus has scraped every service");
             compose.run(Duration.ofMinutes(1), "kill", "kafka-2").orFail("docker-compose kill kafka-2");
             for (int i = 0; i < 5; i++) {
                 long next = createRetrying(buyer, pub, key, "AFTER-KILL-" + i);
@@ -133,6 +145,7 @@ class ComposeTest {
                     awaitWebhook(next, "checkout.session.paid", secret);
                 }
             }
+            step("five creates and a payment after the broker was killed");
         }
 
         private double prometheus(HttpClient http, String query) throws Exception {
