@@ -21,6 +21,8 @@ import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Version-checked changes of a merchant record (issue 27: a concurrent save could bring back a revoked key's hash).
@@ -32,6 +34,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * again on the newer record: a stale write is refused, and retried, never applied.
  */
 final class MerchantChangeFence {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MerchantChangeFence.class);
 
     /** How often a change is redone when others keep fencing it. */
     static final int ATTEMPTS = 5;
@@ -75,6 +79,13 @@ final class MerchantChangeFence {
                 // The cluster did not answer in time (a broker lost, a coordinator moving): the change was written whole or
                 // not at all (a transaction); the caller's retry redoes it on whatever the record is then.
                 throw new ApiError(ErrorCode.UNAVAILABLE, "the change could not be written now (Kafka did not answer in time); retry");
+            } catch (KafkaException e) {
+                // Any other refusal of the transaction (e.g. TransactionAbortableException when another gateway fenced it
+                // mid-send): nothing was committed, so the change is redone on the newer record, as a fenced one is.
+                LOG.warn("merchant {}: change attempt {} refused by Kafka ({}); redone", merchantId, attempt, e.toString());
+                if (attempt >= ATTEMPTS) {
+                    throw new ApiError(ErrorCode.UNAVAILABLE, "merchant " + merchantId + " could not be changed right now; retry");
+                }
             } finally {
                 if (current.get() != null) {
                     // A refused change (bad input) began a transaction and wrote nothing: end it here. Left open, it made
@@ -90,8 +101,9 @@ final class MerchantChangeFence {
     private static void abort(KafkaProducer<byte[], byte[]> producer) {
         try {
             producer.abortTransaction();
-        } catch (KafkaException e) {
-            // fenced or timed out: close() ends it, and the broker aborts what it holds at the transaction timeout
+        } catch (RuntimeException e) {
+            // fenced, timed out or in an error state: close() ends it, and the broker aborts what it holds at the
+            // transaction timeout
         }
     }
 
