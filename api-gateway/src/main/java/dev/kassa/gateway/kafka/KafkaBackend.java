@@ -137,8 +137,7 @@ public final class KafkaBackend implements AutoCloseable {
                 ProducerConfig.LINGER_MS_CONFIG, 0)));
         results = new KafkaConsumer<>(bootstrap.config(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10)),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
                 Serdes.Long().deserializer(), Topics.COMMAND_RESULTS.valueSerde().deserializer());
         List<TopicPartition> partitions = results.partitionsFor(Topics.COMMAND_RESULTS.name()).stream()
                 .map(p -> new TopicPartition(Topics.COMMAND_RESULTS.name(), p.partition())).toList();

@@ -43,8 +43,7 @@ public final class Replica<K, V> implements AutoCloseable {
         this.onChange = onChange;
         this.consumer = new KafkaConsumer<>(bootstrap.config(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20)), keys, vals);
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)), keys, vals);
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);

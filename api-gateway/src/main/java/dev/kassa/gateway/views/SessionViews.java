@@ -127,7 +127,9 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // The aggregate's output is written transactionally: read only what it committed.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 20);
+        // fetch.max.wait.ms stays at its default (500 ms), as for every consumer of the gateway: a broker answers a fetch
+        // as soon as a record (read_committed: a commit) arrives, so a short wait adds no freshness, only empty fetches
+        // (at 10-20 ms they were half of an idle `kassa dev`'s CPU, and took cores from everything else under load).
         // The repartition by merchant is on the path of the order index and the list: Streams' default linger (100 ms)
         // would be most of the lag between a session's state and its order's index.
         p.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG), 5);
