@@ -63,6 +63,11 @@ public final class GatewayServer implements AutoCloseable {
         return server.getApplicationContext().getBean(dev.kassa.gateway.views.SessionViews.class).awaitReady(timeout);
     }
 
+    /** One of the running gateway's beans (tests reach inside with it). */
+    public <T> T bean(Class<T> type) {
+        return server.getApplicationContext().getBean(type);
+    }
+
     /** The public port. */
     public int port() {
         return port;

@@ -1,11 +1,13 @@
 package dev.kassa.gateway.views;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kassa.aggregate.app.AggregateService;
+import dev.kassa.gateway.ApiError;
 import dev.kassa.gateway.GatewayServer;
 import dev.kassa.localkafka.KafkaCluster;
 import dev.kassa.localkafka.KafkaExtension;
@@ -110,6 +112,12 @@ class SessionViewsClusterTest {
                             assertThat(json(status).at("/session/order_id").asText()).isEqualTo(order.getValue());
                         });
                     }
+                    // A read that races the instance's shutdown (its HTTP server still answering while its views close)
+                    // is told to retry: 503 unavailable, not a NullPointerException's 500.
+                    SessionViews closing = c.bean(SessionViews.class);
+                    closing.close();
+                    assertThatThrownBy(() -> closing.local(ViewTopology.SESSIONS, 0)).isInstanceOfSatisfying(ApiError.class,
+                            e -> assertThat(e.code()).isEqualTo("unavailable"));
                 } finally {
                     c.close();
                 }
