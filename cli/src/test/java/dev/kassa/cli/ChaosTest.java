@@ -34,18 +34,20 @@ class ChaosTest {
         ChaosCommand.Report report = ChaosCommand.run(dir, 90, 3, out);
         ChaosCommand.print(report, out);
         System.out.println(text);
+        // CI shows a failing assertion's message, not always the test's output: each one carries the run's report.
+        String run = "\n" + text;
         assertThat(report.faults()).extracting(ChaosCommand.FaultRow::fault).containsExactly(ChaosCommand.Fault.values());
-        assertThat(report.acknowledged()).as("creates acknowledged").isPositive();
-        assertThat(report.payments()).as("payments seen paid").isPositive();
-        assertThat(report.refunds()).as("refunds acknowledged").isPositive();
-        assertThat(report.cancels()).as("cancels acknowledged").isPositive();
-        assertThat(report.lost()).as("acknowledged creates, cancels or payments lost").isZero();
-        assertThat(report.doubled()).as("sessions created twice").isZero();
-        assertThat(report.paidTwice()).as("sessions paid twice (the duplicate callbacks)").isZero();
-        assertThat(report.refundsWrong()).as("acknowledged refunds not recorded exactly once").isZero();
-        assertThat(report.gap()).as("a gap in a session's sequence").isNull();
-        assertThat(report.webhooksUndelivered()).as("events in the log whose webhook never arrived").isZero();
-        assertThat(report.webhooksPhantom()).as("webhooks for events the log does not hold (aborted transactions)").isZero();
-        assertThat(report.webhooksBadlySigned()).as("webhooks whose signature does not verify").isZero();
+        assertThat(report.acknowledged()).as("creates acknowledged" + run).isPositive();
+        assertThat(report.payments()).as("payments seen paid" + run).isPositive();
+        assertThat(report.refunds()).as("refunds acknowledged" + run).isPositive();
+        assertThat(report.cancels()).as("cancels acknowledged" + run).isPositive();
+        assertThat(report.lost()).as("acknowledged creates, cancels or payments lost" + run).isZero();
+        assertThat(report.doubled()).as("sessions created twice" + run).isZero();
+        assertThat(report.paidTwice()).as("sessions paid twice (the duplicate callbacks)" + run).isZero();
+        assertThat(report.refundsWrong()).as("acknowledged refunds not recorded exactly once" + run).isZero();
+        assertThat(report.gap()).as("a gap in a session's sequence" + run).isNull();
+        assertThat(report.webhooksUndelivered()).as("events in the log whose webhook never arrived" + run).isZero();
+        assertThat(report.webhooksPhantom()).as("webhooks for events the log does not hold (aborted transactions)" + run).isZero();
+        assertThat(report.webhooksBadlySigned()).as("webhooks whose signature does not verify" + run).isZero();
     }
 }
