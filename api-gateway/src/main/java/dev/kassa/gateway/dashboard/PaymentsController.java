@@ -1,6 +1,7 @@
 package dev.kassa.gateway.dashboard;
 
 import dev.kassa.gateway.views.DayFigures;
+import dev.kassa.gateway.views.MerchantDays;
 import dev.kassa.gateway.views.SessionViews;
 import dev.kassa.model.Money;
 import dev.kassa.schemas.avro.SessionState;
@@ -49,7 +50,7 @@ class PaymentsController {
         }
         long merchantId = who.get().merchantId();
         long today = Math.floorDiv(clock.millis(), 86_400_000L);
-        SortedMap<Long, DayFigures> days = views.merchantDays(merchantId, today - 29, today);
+        SortedMap<Long, DayFigures> days = new MerchantDays(views).between(merchantId, today - 29, today);
         Map<String, Object> model = pages.base(who.get(), "Overview", "overview");
         model.put("week", Figures.of(days.tailMap(today - 6)).view());
         model.put("month", Figures.of(days).view());

@@ -153,11 +153,11 @@ public final class MerchantFeed {
                 byte[] type = event.getType().getBytes(StandardCharsets.UTF_8);
                 byte[] body = new byte[event.getWebhookBody().remaining()];
                 event.getWebhookBody().duplicate().get(body);
-                SessionViews.frame(data, ENTRY, ByteBuffer.allocate(8 + 2 + type.length + body.length).putLong(last)
+                ViewFrames.frame(data, ENTRY, ByteBuffer.allocate(8 + 2 + type.length + body.length).putLong(last)
                         .putShort((short) type.length).put(type).put(body).array());
                 found++;
             }
-            SessionViews.frame(data, END, ByteBuffer.allocate(9).putLong(last).put((byte) (it.hasNext() ? 1 : 0)).array());
+            ViewFrames.frame(data, END, ByteBuffer.allocate(9).putLong(last).put((byte) (it.hasNext() ? 1 : 0)).array());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -168,7 +168,7 @@ public final class MerchantFeed {
         List<Entry> events = new ArrayList<>();
         long next = after;
         boolean more = false;
-        for (Map.Entry<Byte, byte[]> frame : SessionViews.frames(frames)) {
+        for (Map.Entry<Byte, byte[]> frame : ViewFrames.frames(frames)) {
             ByteBuffer b = ByteBuffer.wrap(frame.getValue());
             if (frame.getKey() == ENTRY) {
                 long position = b.getLong();

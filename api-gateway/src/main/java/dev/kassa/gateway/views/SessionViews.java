@@ -4,7 +4,6 @@ import dev.kassa.gateway.ApiError;
 import dev.kassa.gateway.GatewaySettings;
 import dev.kassa.log.SessionHistory;
 import dev.kassa.model.ErrorCode;
-import dev.kassa.schemas.GroupMembership;
 import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.SessionState;
@@ -14,21 +13,15 @@ import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +30,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -45,7 +37,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
@@ -76,7 +67,6 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
     private final GatewaySettings settings;
     private final KafkaAccess access;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Object changed = new Object();
     private final AtomicInteger waiters = new AtomicInteger();
     private volatile KafkaStreams streams;
@@ -84,10 +74,10 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
     private Path stateDir;
     private boolean temporaryStateDir;
 
-    private final String peerAuthorization;
+    private final PeerReads peers;
 
     public SessionViews(GatewaySettings settings, KafkaAccess access, Clock clock, dev.kassa.gateway.GatewayKeys keys) {
-        this.peerAuthorization = "Bearer " + keys.peerToken();
+        this.peers = new PeerReads("Bearer " + keys.peerToken(), this::awaitChange);
         this.settings = settings;
         this.access = access;
         this.clock = clock;
@@ -115,26 +105,7 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
             throw new UncheckedIOException("cannot make the views' state directory: " + e.getMessage(), e);
         }
         self = new HostInfo(settings.viewsHost(), port);
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.viewsApplicationId());
-        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
-        // At-least-once: every view is idempotent under a replay, so exactly-once would only add commit latency.
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
-        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.viewsStandbyReplicas());
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        // The aggregate's output is written transactionally: read only what it committed.
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
-        // fetch.max.wait.ms stays at its default (500 ms), as for every consumer of the gateway: a broker answers a fetch
-        // as soon as a record (read_committed: a commit) arrives, so a short wait adds no freshness, only empty fetches
-        // (at 10-20 ms they were half of an idle `kassa dev`'s CPU, and took cores from everything else under load).
-        // The repartition by merchant is on the path of the order index and the list: Streams' default linger (100 ms)
-        // would be most of the lag between a session's state and its order's index.
-        p.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG), 5);
-        GroupMembership.consumerSettings(settings.viewsApplicationId(), stateDir)
-                .forEach((key, value) -> p.put(StreamsConfig.mainConsumerPrefix(key), value));
+        Properties p = ViewsConfig.streams(settings, self, stateDir);
         Duration retention = settings.viewRetention();
         Duration checkEvery = Duration.ofMillis(Math.max(100, Math.min(Duration.ofMinutes(10).toMillis(), retention.toMillis() / 10)));
         KafkaStreams started = new KafkaStreams(ViewTopology.build(retention, checkEvery, clock, this::changed), access.streams(p));
@@ -233,7 +204,7 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
                 awaitChange(left / 1_000_000 + 1);
             } else {
                 long left = Math.max(0, deadline - System.nanoTime()) / 1_000_000;
-                byte[] bytes = remote(owner.activeHost(), "/admin/views/sessions/" + id + "?min_sequence=" + minSequence + "&wait_ms=" + left,
+                byte[] bytes = peers.get(owner.activeHost(), "/admin/views/sessions/" + id + "?min_sequence=" + minSequence + "&wait_ms=" + left,
                         Duration.ofMillis(left), available);
                 if (bytes != NOT_OWNER) {
                     return bytes == null ? null : ViewTopology.STATES.decode(bytes);
@@ -279,9 +250,9 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
         while (true) {
             KeyQueryMetadata owner = owner(ViewTopology.TIMELINE, id, available);
             byte[] frames = owner.activeHost().equals(self) ? localTimeline(owner.partition(), id, available)
-                    : remote(owner.activeHost(), "/admin/views/timeline/" + id, Duration.ZERO, available);
+                    : peers.get(owner.activeHost(), "/admin/views/timeline/" + id, Duration.ZERO, available);
             if (frames != NOT_OWNER) {
-                return decodeTimeline(frames == null ? new byte[0] : frames);
+                return ViewFrames.decodeTimeline(frames == null ? new byte[0] : frames);
             }
         }
     }
@@ -328,50 +299,12 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
         String query = "/admin/views/merchants/" + merchantId + "/sessions?after_created=" + after.createdAtMillis() + "&after_session="
                 + after.sessionId() + "&limit=" + limit + "&status=" + String.join(",", statuses.stream().map(Enum::name).toList());
         byte[] frames = byMerchant(merchantId, query, partition -> localPage(partition, merchantId, after, limit, statuses));
-        return decodePage(frames == null ? new byte[0] : frames);
+        return ViewFrames.decodePage(frames == null ? new byte[0] : frames);
     }
 
     /** For the owner's endpoint. */
     byte[] ownedPage(long merchantId, Cursor after, int limit, Set<SessionStatus> statuses) throws InterruptedException {
         return owned(merchantId, partition -> localPage(partition, merchantId, after, limit, statuses));
-    }
-
-    /** A merchant's figures per day of creation, from day {@code fromDay} to {@code toDay} (days since 1970-01-01, UTC). */
-    public java.util.SortedMap<Long, DayFigures> merchantDays(long merchantId, long fromDay, long toDay) throws InterruptedException {
-        long to = Math.max(fromDay, Math.min(toDay, fromDay + 366)); // a year at most per question
-        byte[] frames = byMerchant(merchantId, "/admin/views/merchants/" + merchantId + "/days?from=" + fromDay + "&to=" + to,
-                partition -> localDays(partition, merchantId, fromDay, to));
-        java.util.SortedMap<Long, DayFigures> days = new java.util.TreeMap<>();
-        for (Map.Entry<Byte, byte[]> frame : frames(frames == null ? new byte[0] : frames)) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(frame.getValue());
-            long day = b.getLong();
-            byte[] rest = new byte[b.remaining()];
-            b.get(rest);
-            days.put(day, DayFigures.decode(rest));
-        }
-        return days;
-    }
-
-    /** For the owner's endpoint. */
-    byte[] ownedDays(long merchantId, long fromDay, long toDay) throws InterruptedException {
-        long to = Math.max(fromDay, Math.min(toDay, fromDay + 366));
-        return owned(merchantId, partition -> localDays(partition, merchantId, fromDay, to));
-    }
-
-    private byte[] localDays(int partition, long merchantId, long fromDay, long toDay) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DataOutputStream data = new DataOutputStream(out);
-             KeyValueIterator<Bytes, byte[]> it = this.<Bytes, byte[]>local(ViewTopology.DAYS, partition)
-                     .range(Bytes.wrap(ViewKeys.merchantDay(merchantId, fromDay)), Bytes.wrap(ViewKeys.merchantDay(merchantId, toDay)))) {
-            while (it.hasNext()) {
-                KeyValue<Bytes, byte[]> kv = it.next();
-                frame(data, (byte) 'D', java.nio.ByteBuffer.allocate(8 + kv.value.length).putLong(ViewKeys.dayOf(kv.key.get()))
-                        .put(kv.value).array());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     /** Sessions with a refund reserved and not settled, among the sessions this instance owns (its refund executor's). */
@@ -418,7 +351,7 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
         while (true) {
             KeyQueryMetadata owner = owner(ViewTopology.ORDERS, merchantId, available);
             byte[] answer = owner.activeHost().equals(self) ? readLocal(owner.partition(), local, available)
-                    : remote(owner.activeHost(), path, Duration.ZERO, available);
+                    : peers.get(owner.activeHost(), path, Duration.ZERO, available);
             if (answer != NOT_OWNER) {
                 return answer;
             }
@@ -461,7 +394,7 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
                          .range(Bytes.wrap(ViewKeys.timelineFrom(id)), Bytes.wrap(ViewKeys.timelineTo(id)))) {
                 while (it.hasNext()) {
                     KeyValue<Bytes, byte[]> kv = it.next();
-                    frame(data, ViewKeys.kindOf(kv.key.get()), kv.value);
+                    ViewFrames.frame(data, ViewKeys.kindOf(kv.key.get()), kv.value);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -484,12 +417,12 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
                 looked++;
                 last = state;
                 if (statuses.isEmpty() || statuses.contains(state.getStatus())) {
-                    frame(data, (byte) 'S', ViewTopology.STATES.encode(state));
+                    ViewFrames.frame(data, (byte) 'S', ViewTopology.STATES.encode(state));
                     found++;
                 }
             }
             if (last != null && it.hasNext()) {
-                frame(data, (byte) 'N', java.nio.ByteBuffer.allocate(16).putLong(last.getCreatedAt().toEpochMilli())
+                ViewFrames.frame(data, (byte) 'N', java.nio.ByteBuffer.allocate(16).putLong(last.getCreatedAt().toEpochMilli())
                         .putLong(last.getSessionId()).array());
             }
         } catch (IOException e) {
@@ -537,92 +470,6 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
             throw new ApiError(ErrorCode.UNAVAILABLE, "this gateway instance is stopping; retry (another instance answers)");
         }
         return s;
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Forwarding
-
-    /**
-     * GETs a view from its owner: the bytes, null for 404, NOT_OWNER for 409 (the owner moved) or for an owner that
-     * does not answer (killed: the group gives its partitions to the others once its session times out), until
-     * {@code availableUntil}; then 503.
-     */
-    private byte[] remote(HostInfo owner, String path, Duration wait, long availableUntil) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + path))
-                .header("Authorization", peerAuthorization) // the peers' own token, never the operator's
-                .timeout(wait.plus(Duration.ofSeconds(5))).GET().build();
-        try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            return switch (response.statusCode()) {
-                case 200 -> response.body();
-                case 404 -> null;
-                case 409 -> {
-                    awaitChange(20); // the owner moved: metadata will say where, in a moment
-                    yield NOT_OWNER;
-                }
-                default -> throw new ApiError(ErrorCode.UNAVAILABLE, "the gateway instance that holds this view answered "
-                        + response.statusCode() + "; retry in a moment");
-            };
-        } catch (IOException e) {
-            if (System.nanoTime() - availableUntil > 0) {
-                // Where and why in the log (for the operator), not in the answer (the caller needs neither host nor exception).
-                LOG.warn("the views' owner {}:{} did not answer a forwarded read: {}", owner.host(), owner.port(), e.toString());
-                throw new ApiError(ErrorCode.UNAVAILABLE, "the gateway instance that holds this view did not answer; retry in a moment");
-            }
-            awaitChange(50);
-            return NOT_OWNER;
-        }
-    }
-
-    static void frame(DataOutputStream out, byte kind, byte[] bytes) throws IOException {
-        out.writeByte(kind);
-        out.writeInt(bytes.length);
-        out.write(bytes);
-    }
-
-    static List<Map.Entry<Byte, byte[]>> frames(byte[] bytes) {
-        List<Map.Entry<Byte, byte[]>> frames = new ArrayList<>();
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
-            while (in.available() > 0) {
-                byte kind = in.readByte();
-                byte[] value = new byte[in.readInt()];
-                in.readFully(value);
-                frames.add(Map.entry(kind, value));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return frames;
-    }
-
-    static SessionHistory.SessionLog decodeTimeline(byte[] bytes) {
-        SessionHistory.SessionLog log = new SessionHistory.SessionLog(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        for (Map.Entry<Byte, byte[]> frame : frames(bytes)) {
-            switch (frame.getKey()) {
-                case ViewKeys.EVENT -> log.events().add(Topics.SESSION_EVENTS.valueSerde().deserializer().deserialize(Topics.SESSION_EVENTS.name(), frame.getValue()));
-                case ViewKeys.RESULT -> log.results().add(Topics.COMMAND_RESULTS.valueSerde().deserializer().deserialize(Topics.COMMAND_RESULTS.name(), frame.getValue()));
-                case ViewKeys.ATTEMPT -> log.attempts().add(Topics.WEBHOOK_ATTEMPTS.valueSerde().deserializer().deserialize(Topics.WEBHOOK_ATTEMPTS.name(), frame.getValue()));
-                case ViewKeys.ROUTE -> log.routes().add(Topics.ROUTING_DECISIONS.valueSerde().deserializer().deserialize(Topics.ROUTING_DECISIONS.name(), frame.getValue()));
-                default -> { }
-            }
-        }
-        // Attempts and answers in the order they happened (their keys order them by offset, which is the same per partition).
-        log.events().sort(Comparator.comparingLong(e -> e.getSequence()));
-        return log;
-    }
-
-    private static Page decodePage(byte[] bytes) {
-        List<SessionState> sessions = new ArrayList<>();
-        Cursor next = null;
-        for (Map.Entry<Byte, byte[]> frame : frames(bytes)) {
-            if (frame.getKey() == 'S') {
-                sessions.add(ViewTopology.STATES.decode(frame.getValue()));
-            } else if (frame.getKey() == 'N') {
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(frame.getValue());
-                next = new Cursor(b.getLong(), b.getLong());
-            }
-        }
-        return new Page(sessions, next);
     }
 
     @PreDestroy

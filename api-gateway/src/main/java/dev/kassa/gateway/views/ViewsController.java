@@ -86,7 +86,7 @@ class ViewsController {
                               @QueryValue(value = "from", defaultValue = "0") long from, @QueryValue(value = "to", defaultValue = "0") long to)
             throws InterruptedException {
         requirePeer(authorization);
-        return answer(views.ownedDays(merchantId, from, to));
+        return answer(new MerchantDays(views).owned(merchantId, from, to));
     }
 
     @Get(value = "/merchants/{merchantId}/events", produces = MediaType.APPLICATION_OCTET_STREAM)
