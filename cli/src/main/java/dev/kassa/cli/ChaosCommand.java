@@ -2,16 +2,15 @@ package dev.kassa.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kassa.cli.ChaosChecker.WebhookReceiver;
+import dev.kassa.cli.ChaosMerchant.Client;
+import dev.kassa.cli.ChaosMerchant.Lags;
 import dev.kassa.localkafka.ChildJvm;
 import dev.kassa.localkafka.FreePorts;
 import dev.kassa.localkafka.KafkaNodeMain;
-import dev.kassa.log.EventLogReplay;
-import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.TopicLayout;
 import dev.kassa.schemas.TopicProvisioner;
 import dev.kassa.schemas.Topics;
-import dev.kassa.schemas.avro.SessionState;
-import dev.kassa.schemas.avro.SessionStatus;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -263,7 +261,7 @@ final class ChaosCommand implements Callable<Integer> {
     }
 
     /** Per second of the run: offered creates, acknowledged ones, failed ones (from -WARM_UP to the end plus the checks). */
-    private static final class Counts {
+    static final class Counts {
         final int size;
         final AtomicLongArray offered;
         final AtomicLongArray acknowledged;
@@ -366,9 +364,9 @@ final class ChaosCommand implements Callable<Integer> {
                         }
                         // Once the merchant sees the session, every other one is cancelled; the rest are paid (callbacks
                         // three times) and refunded in part.
-                        followUps.submit(() -> !visible(client, session, followUpsEnd, visibleAfter) ? null
-                                : n % 2 == 0 ? cancel(client, session, cancelAcknowledged, followUpsEnd)
-                                : payAndRefund(client, json, session, paidSeen, refundAcknowledged, followUpsEnd));
+                        followUps.submit(() -> !ChaosMerchant.visible(client, session, followUpsEnd, visibleAfter) ? null
+                                : n % 2 == 0 ? ChaosMerchant.cancel(client, session, cancelAcknowledged, followUpsEnd)
+                                : ChaosMerchant.payAndRefund(client, json, session, paidSeen, refundAcknowledged, followUpsEnd));
                     });
         }, 0, 1_000_000L / rate, TimeUnit.MICROSECONDS);
 
@@ -401,7 +399,7 @@ final class ChaosCommand implements Callable<Integer> {
         out.println("answers: " + answerCounts);
         out.println("a new session was found by the merchant's status reads (polled every 2 s) " + visibleAfter);
         out.flush();
-        return check(jvms.servers, receiver, answered, cancelAcknowledged, paidSeen, refundAcknowledged, counts, measured, answerCounts, out);
+        return ChaosChecker.check(jvms.servers, receiver, answered, cancelAcknowledged, paidSeen, refundAcknowledged, counts, measured, answerCounts, out);
     }
 
     private static void sleepUntil(long start, double second) throws InterruptedException {
@@ -481,277 +479,6 @@ final class ChaosCommand implements Callable<Integer> {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
             TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
             return d.partitions().get(0).leader().id();
-        }
-    }
-
-    /**
-     * The merchant's HTTP calls, counted by answer, spread over the two gateways as a proxy would, and sent to the other
-     * one when a gateway does not take the connection (refused: nothing was sent, so no create can be made twice).
-     */
-    private record Client(HttpClient http, List<String> gateways, String key, Map<String, AtomicLong> answers, AtomicLong turn) {
-
-        Client(HttpClient http, List<String> gateways, String key, Map<String, AtomicLong> answers) {
-            this(http, gateways, key, answers, new AtomicLong());
-        }
-
-        java.util.concurrent.CompletableFuture<HttpResponse<String>> async(String what, String path, String body, String idempotencyKey) {
-            int first = (int) (turn.getAndIncrement() % gateways.size());
-            return attempt(what, path, body, idempotencyKey, first).handle((r, e) -> {
-                if (e != null && refused(e)) {
-                    return attempt(what, path, body, idempotencyKey, (first + 1) % gateways.size());
-                }
-                return e != null ? java.util.concurrent.CompletableFuture.<HttpResponse<String>>failedFuture(e)
-                        : java.util.concurrent.CompletableFuture.completedFuture(r);
-            }).thenCompose(f -> f).whenComplete((r, e) ->
-                    answers.computeIfAbsent(what + " " + (e != null ? e.getClass().getSimpleName() : r.statusCode()
-                            + (r.statusCode() < 300 ? "" : " " + r.body().replaceAll("(?s).*\"error\":\"([a-z_]+)\".*", "$1"))),
-                            k -> new AtomicLong()).incrementAndGet());
-        }
-
-        private java.util.concurrent.CompletableFuture<HttpResponse<String>> attempt(String what, String path, String body, String idempotencyKey,
-                                                                                     int gateway) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateways.get(gateway) + path)).timeout(Duration.ofSeconds(15))
-                    .header("Authorization", "Bearer " + key);
-            if (idempotencyKey != null) {
-                request.header("Idempotency-Key", idempotencyKey);
-            }
-            request = body == null ? request.GET() : request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-            return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        private static boolean refused(Throwable e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof java.net.ConnectException) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        HttpResponse<String> send(String what, String path, String body, String idempotencyKey) {
-            try {
-                return async(what, path, body, idempotencyKey).get(35, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                return null;
-            }
-        }
-    }
-
-    /** How long after its create the merchant's status read first found a session, over a run; and how many never. */
-    private static final class Lags {
-        private final java.util.concurrent.ConcurrentLinkedQueue<Long> millis = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        private final AtomicLong never = new AtomicLong();
-
-        @Override
-        public String toString() {
-            List<Long> sorted = millis.stream().sorted().toList();
-            if (sorted.isEmpty()) {
-                return "never (" + never.get() + " sessions)";
-            }
-            return String.format("after p50 %.1f s, p99 %.1f s, max %.1f s; %d never within the run", sorted.get(sorted.size() / 2) / 1e3,
-                    sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(sorted.size() * 0.99) - 1)) / 1e3, sorted.get(sorted.size() - 1) / 1e3,
-                    never.get());
-        }
-    }
-
-    /** Whether the merchant's status read finds the session before {@code until} (the buyer's checkout page reads it the same way). */
-    private static boolean visible(Client client, long session, long until, Lags lags) throws InterruptedException {
-        long from = System.nanoTime();
-        while (System.nanoTime() - until < 0) {
-            HttpResponse<String> status = client.send("status", "/gateway/status.php?session_id=" + session, null, null);
-            if (status != null && status.statusCode() == 200) {
-                lags.millis.add((System.nanoTime() - from) / 1_000_000);
-                return true;
-            }
-            // Polling as a merchant would. Not faster: every poll is a read the gateways answer or forward, and on two
-            // cores hundreds of pollers a second took CPU from the services they waited for.
-            Thread.sleep(2000);
-        }
-        lags.never.incrementAndGet();
-        return false;
-    }
-
-    /** A cancel, retried as a merchant would while the gateway is away or has not seen the session yet (404, 503). */
-    private static Void cancel(Client client, long session, Map<Long, Boolean> acknowledged, long until) throws InterruptedException {
-        while (System.nanoTime() - until < 0) {
-            HttpResponse<String> r = client.send("cancel", "/gateway/cancel.php", "{\"session_id\":" + session + "}", null);
-            if (r != null && r.statusCode() == 200) {
-                acknowledged.put(session, true);
-                return null;
-            }
-            if (r != null && r.statusCode() == 409) {
-                return null; // expired before the cancel got through: nothing to acknowledge
-            }
-            Thread.sleep(2000); // the merchant's retry
-        }
-        return null;
-    }
-
-    /**
-     * The sandbox provider reports the payment three times (a duplicate-callback storm); once the merchant sees it paid,
-     * a refund of 4.00 with an Idempotency-Key, retried with the same key until answered. Each step retries until
-     * {@code until}.
-     */
-    private static Void payAndRefund(Client client, ObjectMapper json, long session, Map<Long, Boolean> paid, Map<Long, Boolean> refunded,
-                                     long until) throws Exception {
-        boolean reported = false;
-        while (!reported && System.nanoTime() - until < 0) {
-            HttpResponse<String> r = client.send("pay", "/sandbox/sessions/" + session + "/pay", "{\"outcome\":\"paid\",\"duplicates\":2}", null);
-            reported = r != null && (r.statusCode() == 202 || r.statusCode() == 409);
-            if (!reported) {
-                Thread.sleep(2000); // a dead gateway, or a session it has not seen yet: try again, as a buyer would
-            }
-        }
-        while (System.nanoTime() - until < 0) {
-            HttpResponse<String> status = client.send("status", "/gateway/status.php?session_id=" + session, null, null);
-            if (status != null && status.statusCode() == 200 && "paid".equals(json.readTree(status.body()).at("/session/status").asText())) {
-                paid.put(session, true);
-                break;
-            }
-            Thread.sleep(1000); // polling as a merchant without webhooks would
-        }
-        if (!paid.containsKey(session)) {
-            return null;
-        }
-        while (System.nanoTime() - until < 0) {
-            HttpResponse<String> r = client.send("refund", "/gateway/refund.php", "{\"session_id\":" + session + ",\"amount\":\"4.00\"}",
-                    "chaos-refund-" + session);
-            if (r != null && r.statusCode() == 200) {
-                refunded.put(session, true);
-                break;
-            }
-            Thread.sleep(2000); // the same refund again, with its key
-        }
-        return null;
-    }
-
-    private static Report check(String servers, WebhookReceiver receiver, Map<Long, String> answered, Map<Long, Boolean> cancels,
-                                Map<Long, Boolean> paid, Map<Long, Boolean> refunds, Counts counts, List<FaultRow> rows,
-                                Map<String, Long> answers, PrintWriter out) throws Exception {
-        KafkaAccess access = KafkaAccess.of(servers);
-        long lost = Long.MAX_VALUE;
-        long refundsWrong = Long.MAX_VALUE;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            Map<Long, SessionState> seen = EventLogReplay.readStateTopic(access);
-            lost = answered.entrySet().stream().filter(e -> seen.get(e.getKey()) == null || !seen.get(e.getKey()).getOrderId().equals(e.getValue())).count()
-                    + cancels.keySet().stream().filter(id -> seen.get(id) == null || seen.get(id).getStatus() != SessionStatus.CANCELLED).count()
-                    + paid.keySet().stream().filter(id -> seen.get(id) == null
-                            || (seen.get(id).getStatus() != SessionStatus.PAID && seen.get(id).getStatus() != SessionStatus.REFUNDED)).count();
-            refundsWrong = refunds.keySet().stream().filter(id -> seen.get(id) == null || seen.get(id).getRefundedMinor() != 400).count();
-            if (lost == 0 && refundsWrong == 0) {
-                break;
-            }
-            Thread.sleep(1000); // the aggregate may still be folding the last commands
-        }
-        Map<Long, Integer> creates = new HashMap<>();
-        Map<Long, Integer> paidTransitions = new HashMap<>();
-        java.util.Set<String> committed = ConcurrentHashMap.newKeySet();
-        java.util.Set<String> announced = ConcurrentHashMap.newKeySet();
-        EventLogReplay.readToEnd(access, Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
-                Topics.SESSION_EVENTS.valueSerde().deserializer(), (k, e) -> {
-                    if (e == null) {
-                        return;
-                    }
-                    committed.add(e.getEventId());
-                    if (dev.kassa.model.WebhookTypes.of(e) != null) {
-                        announced.add(e.getEventId()); // a refund's reservation, or a repeated status, sends no webhook
-                    }
-                    if (e.getSequence() == 1) {
-                        creates.merge(e.getSessionId(), 1, Integer::sum);
-                    }
-                    if (e.getStatus() == SessionStatus.PAID && e.getPreviousStatus() != SessionStatus.PAID) {
-                        paidTransitions.merge(e.getSessionId(), 1, Integer::sum);
-                    }
-                });
-        String gap = null;
-        try {
-            EventLogReplay.foldEventsTopic(access);
-        } catch (IllegalStateException e) {
-            gap = e.getMessage();
-        }
-        long doubled = creates.values().stream().filter(n -> n > 1).count();
-        long paidTwice = paidTransitions.values().stream().filter(n -> n > 1).count();
-        // Every event in the log that announces something delivered, none for an event the log does not hold.
-        long webhookDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
-        while (System.nanoTime() < webhookDeadline && !receiver.received.keySet().containsAll(announced)) {
-            Thread.sleep(1000); // the relay is still working off its queues
-        }
-        long undelivered = announced.stream().filter(id -> !receiver.received.containsKey(id)).count();
-        // A webhook is a phantom if its event is not in the log even after things settled: events committed while the
-        // checker waited (a late payment report, a refund still being retried) are read again, for up to 30 s; an aborted
-        // transaction's event never shows up.
-        long phantom = Long.MAX_VALUE;
-        long phantomDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            EventLogReplay.readToEnd(access, Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
-                    Topics.SESSION_EVENTS.valueSerde().deserializer(), (k, e) -> {
-                        if (e != null) {
-                            committed.add(e.getEventId());
-                        }
-                    });
-            phantom = receiver.received.keySet().stream().filter(id -> !committed.contains(id)).count();
-            if (phantom == 0 || System.nanoTime() > phantomDeadline) {
-                break;
-            }
-            Thread.sleep(2000); // the last commands may still be committing
-        }
-        if (phantom > 0) {
-            out.println("webhooks for events not in the log: " + receiver.received.keySet().stream().filter(id -> !committed.contains(id))
-                    .sorted().limit(20).toList());
-            out.flush();
-        }
-        long copies = receiver.received.values().stream().mapToLong(n -> n.get() - 1).sum();
-        long failed = 0;
-        for (int s = 0; s < counts.size; s++) {
-            failed += counts.failed.get(s);
-        }
-        return new Report(rows, answered.size(), failed, lost, doubled, gap, cancels.size(), paid.size(), refunds.size(), paidTwice,
-                refundsWrong, announced.size(), undelivered, phantom, copies, receiver.badSignatures.get(), answers);
-    }
-
-    /** The merchant's endpoint: counts each event id it receives, checks each signature; answers late when told to. */
-    private static final class WebhookReceiver implements AutoCloseable {
-        final Map<String, AtomicLong> received = new ConcurrentHashMap<>();
-        final AtomicLong badSignatures = new AtomicLong();
-        volatile String secret;
-        volatile long delayMs;
-        private final com.sun.net.httpserver.HttpServer server;
-
-        WebhookReceiver() throws java.io.IOException {
-            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
-            server.setExecutor(Executors.newFixedThreadPool(16));
-            server.createContext("/", exchange -> {
-                byte[] body = exchange.getRequestBody().readAllBytes();
-                String signature = exchange.getRequestHeaders().getFirst("X-Signature");
-                if (secret == null || signature == null || !dev.kassa.relay.signing.WebhookSigner.verifyXSignature(body, secret, signature)) {
-                    badSignatures.incrementAndGet();
-                }
-                String eventId = exchange.getRequestHeaders().getFirst("webhook-id");
-                if (eventId != null) {
-                    received.computeIfAbsent(eventId, k -> new AtomicLong()).incrementAndGet();
-                }
-                long delay = delayMs;
-                if (delay > 0) {
-                    try {
-                        Thread.sleep(delay); // the slow receiver is the fault: a network-slow merchant endpoint
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                exchange.sendResponseHeaders(200, -1);
-                exchange.close();
-            });
-            server.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
         }
     }
 }
