@@ -40,6 +40,11 @@ public final class RelayBenchCommand implements Callable<Integer> {
             + "throughput phase, so that the measured relay runs compiled code; 0: none (default: ${DEFAULT-VALUE}).")
     int warmUp;
 
+    @Option(names = "--in-service", defaultValue = "0", description = "Measure a relay in service: it first delivers this many "
+            + "webhooks of another merchant, then the measured events arrive while it runs; 0: a fresh relay on the measured "
+            + "events as a backlog (default: ${DEFAULT-VALUE}).")
+    int inService;
+
     // 60 s, not 5: with the broker and every service in one JVM, C2 still took 40-60 % of a core after 20 s of the leg,
     // and the figure measured the compiler (p50 730 ms at 1,000/s after 20 s of warm-up, 135 ms after 60 s).
     @Option(names = "--latency-warm-up-seconds", defaultValue = "60", description = "Seconds of callbacks at --rate (on a broker "
@@ -66,7 +71,7 @@ public final class RelayBenchCommand implements Callable<Integer> {
             return 2;
         }
         if (webhooks < 1 || rate < 1 || latencySeconds < 1 || latencySeconds > 300 || endpoints < 1 || endpoints > 10
-                || warmUp < 0 || latencyWarmUp < 0 || latencyWarmUp > 300) {
+                || warmUp < 0 || inService < 0 || latencyWarmUp < 0 || latencyWarmUp > 300) {
             System.err.println("kassa bench: --webhooks and --rate must be at least 1, --latency-seconds from 1 to 300, "
                     + "--warm-up and --latency-warm-up-seconds at least 0 (the latter at most 300).");
             return 2;
@@ -88,7 +93,7 @@ public final class RelayBenchCommand implements Callable<Integer> {
                     System.err.println(e.getMessage().replace("kassa bench gateway", "kassa bench relay --receiver nginx"));
                     return 2;
                 }
-                t = new RelayBenchmark(kafka).throughputToNginx(webhooks, Duration.ofSeconds(120), endpoints, wrk);
+                t = new RelayBenchmark(kafka).throughputToNginx(webhooks, Duration.ofSeconds(120), endpoints, wrk, inService);
             } else {
                 t = new RelayBenchmark(kafka).throughput(webhooks, Duration.ofSeconds(90), endpoints);
             }
@@ -114,6 +119,7 @@ public final class RelayBenchCommand implements Callable<Integer> {
             figures.put("machine", Machine.current().toMap());
             figures.put("endpoints_per_merchant", endpoints);
             figures.put("warm_up_webhooks", warmUp);
+            figures.put("in_service_webhooks", inService);
             figures.put("webhooks_delivered", t.webhooks());
             figures.put("relay_deliveries_per_s", Math.round(t.relayPerSecond()));
             figures.put("receiver", receiver);

@@ -148,6 +148,16 @@ public final class RelayBenchmark {
      * nginx: {@code wrk} POSTing the same body to it, measured first in the same run.
      */
     public Throughput throughputToNginx(int webhooks, Duration limit, int endpoints, Wrk wrk) throws Exception {
+        return throughputToNginx(webhooks, limit, endpoints, wrk, 0);
+    }
+
+    /**
+     * With {@code inService} above 0 the measured relay is one in service: it starts first, delivers {@code inService}
+     * webhooks of another merchant to the same nginx, and only then are the measured events appended (while it runs,
+     * as a merchant's traffic arrives). Without it a fresh relay starts on the measured events as a backlog, and its
+     * own start (Streams, RocksDB, the first compilations of what differs from the warm-up) is inside the measurement.
+     */
+    public Throughput throughputToNginx(int webhooks, Duration limit, int endpoints, Wrk wrk, int inService) throws Exception {
         provision();
         long merchant = 7003;
         try (NginxReceiver nginx = NginxReceiver.start()) {
@@ -162,10 +172,23 @@ public final class RelayBenchmark {
             double apacheLoop = HttpClientLoops.apache(nginx.ceilingUrl(), sampleBody(), Duration.ofSeconds(5));
             nginx.reset();
             writeMerchant(merchant, nginx.url(), endpoints);
-            writeCreatedEvents(merchant, webhooks);
+            if (inService == 0) {
+                writeCreatedEvents(merchant, webhooks, 0);
+            }
             long deliveries = (long) webhooks * endpoints;
             try (RelayService relay = RelayService.start(fresh(RelayService.Config.defaults(kafka.bootstrapServers(),
                     Files.createTempDirectory("kassa-bench-relay-"), true)))) {
+                if (inService > 0) {
+                    long warm = 7007;
+                    writeMerchant(warm, nginx.url(), 1);
+                    writeCreatedEvents(warm, inService, 10_000_000L);
+                    long warmBy = System.nanoTime() + limit.toNanos();
+                    while (nginx.count().requests() < inService && System.nanoTime() < warmBy) {
+                        Thread.sleep(250); // sampling nginx's log while the relay in service warms
+                    }
+                    nginx.reset();
+                    writeCreatedEvents(merchant, webhooks, 0);
+                }
                 long deadline = System.nanoTime() + limit.toNanos();
                 while (nginx.count().requests() < deliveries && System.nanoTime() < deadline) {
                     Thread.sleep(250); // sampling nginx's log, flushed every second
@@ -426,6 +449,11 @@ public final class RelayBenchmark {
     }
 
     private void writeCreatedEvents(long merchant, int count) {
+        writeCreatedEvents(merchant, count, 0);
+    }
+
+    /** {@code count} created events of sessions numbered from {@code 4_000_000_000 + offset}. */
+    private void writeCreatedEvents(long merchant, int count, long offset) {
         Instant now = Instant.now();
         try (KafkaProducer<SessionEventKey, SessionEvent> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -433,7 +461,7 @@ public final class RelayBenchmark {
                 ProducerConfig.LINGER_MS_CONFIG, 5),
                 Topics.SESSION_EVENTS.keySerde().serializer(), Topics.SESSION_EVENTS.valueSerde().serializer())) {
             for (long i = 0; i < count; i++) {
-                long session = 4_000_000_000L + i;
+                long session = 4_000_000_000L + offset + i;
                 producer.send(new ProducerRecord<>(Topics.SESSION_EVENTS.name(), new SessionEventKey(session, 1), SessionEvent.newBuilder()
                         .setEventId("evt_" + session + "_1").setSessionId(session).setMerchantId(merchant).setSequence(1)
                         .setOccurredAt(now).setStatus(SessionStatus.CREATED).setPreviousStatus(null)
