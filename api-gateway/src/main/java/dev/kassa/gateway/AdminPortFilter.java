@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.model.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;

@@ -1,5 +1,11 @@
 package dev.kassa.gateway;
 
+import dev.kassa.gateway.shared.ClientAddress;
+import dev.kassa.gateway.shared.GatewayKeys;
+import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.shared.RateLimited;
+import dev.kassa.gateway.shared.RateLimiter;
+import dev.kassa.gateway.shared.Secrets;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;

@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.RateLimited;
 import dev.kassa.gateway.checkout.CheckoutNotFound;
 import dev.kassa.gateway.checkout.HostedPage;
 import dev.kassa.gateway.dashboard.DashboardBadForm;

@@ -1,5 +1,6 @@
 package dev.kassa.gateway;
 
+import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.observability.Health;
 import dev.kassa.schemas.KafkaAccess;

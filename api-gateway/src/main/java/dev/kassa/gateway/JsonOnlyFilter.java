@@ -1,5 +1,6 @@
 package dev.kassa.gateway;
 
+import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.model.ErrorCode;
 
 import io.micronaut.http.HttpMethod;

@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.merchant.MerchantApi;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;

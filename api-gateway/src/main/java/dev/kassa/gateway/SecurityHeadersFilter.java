@@ -1,5 +1,6 @@
 package dev.kassa.gateway;
 
+import dev.kassa.gateway.shared.GatewaySettings;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpHeaders;
 import io.micronaut.http.MutableHttpResponse;

@@ -1,5 +1,6 @@
 package dev.kassa.gateway;
 
+import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.sandbox.SandboxPayments;
 
 import dev.kassa.gateway.payments.ProviderSecrets;

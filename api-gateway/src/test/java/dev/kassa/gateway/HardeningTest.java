@@ -1,5 +1,7 @@
 package dev.kassa.gateway;
 
+import dev.kassa.gateway.shared.Json;
+import dev.kassa.gateway.shared.RateLimiter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package dev.kassa.gateway;
 
+import dev.kassa.gateway.shared.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

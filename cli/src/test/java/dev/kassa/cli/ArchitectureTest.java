@@ -2,6 +2,7 @@ package dev.kassa.cli;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
@@ -81,6 +82,13 @@ class ArchitectureTest {
         classes().that().implement("org.apache.kafka.streams.processor.api.Processor")
                 .should().notHaveModifier(JavaModifier.PUBLIC)
                 .because("a processor is wired by its topology's builder, never called from elsewhere")
+                .check(kassa);
+    }
+
+    @Test
+    void no_package_imports_itself_back_through_another() {
+        slices().matching("dev.kassa.(**)").should().beFreeOfCycles()
+                .because("a package cycle is one room with several doors: nothing in it can be understood or tested alone")
                 .check(kassa);
     }
 }

@@ -1,6 +1,6 @@
 package dev.kassa.gateway.checkout;
 
-import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.shared.SessionCommands;
 
 import dev.kassa.gateway.sandbox.TestCards;
 
@@ -12,7 +12,7 @@ import dev.kassa.gateway.payments.PaymentConnector;
 
 import dev.kassa.gateway.kafka.KafkaBackend;
 
-import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.shared.GatewaySettings;
 
 
 import io.swagger.v3.oas.annotations.Hidden;

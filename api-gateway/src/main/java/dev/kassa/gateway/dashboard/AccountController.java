@@ -1,6 +1,6 @@
 package dev.kassa.gateway.dashboard;
 
-import dev.kassa.gateway.Json;
+import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.operator.MerchantChanges;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;

@@ -1,6 +1,6 @@
 package dev.kassa.gateway.dashboard;
 
-import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.schemas.avro.MerchantUser;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
  * Signed dashboard sessions: the cookie carries who signed in, for which merchant, when, until when, and a random
  * nonce, with an HMAC-SHA256 over it. Any gateway instance can check it (no shared session store: Kafka stays the only
  * stateful part); the key is derived (HKDF) from the gateways' shared secret, never from the operator's token
- * ({@link dev.kassa.gateway.GatewayKeys}). A session ends after 8 hours, at sign-out (the cookie is cleared), or when the user's
+ * ({@link dev.kassa.gateway.shared.GatewayKeys}). A session ends after 8 hours, at sign-out (the cookie is cleared), or when the user's
  * {@code sessions_valid_after} passes its start (a new password). The CSRF token of a form is an HMAC of the session's
  * nonce: a page of this session can post, a page elsewhere cannot know it.
  */
@@ -35,7 +35,7 @@ final class DashboardSessions {
     private final byte[] key;
     private final boolean secureCookies;
 
-    DashboardSessions(GatewaySettings settings, dev.kassa.gateway.GatewayKeys keys) {
+    DashboardSessions(GatewaySettings settings, dev.kassa.gateway.shared.GatewayKeys keys) {
         this.key = keys.dashboardSessions();
         String url = settings.publicUrl() == null ? "" : settings.publicUrl();
         // Secure everywhere but plain http on localhost (kassa dev), where a Secure cookie would never be sent back.

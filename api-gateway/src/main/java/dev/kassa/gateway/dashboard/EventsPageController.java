@@ -66,12 +66,12 @@ class EventsPageController {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (MerchantFeed.Entry entry : page.events()) {
             Map<String, Object> row = new LinkedHashMap<>();
-            com.fasterxml.jackson.databind.JsonNode body = dev.kassa.gateway.Json.MAPPER.readTree(entry.body());
+            com.fasterxml.jackson.databind.JsonNode body = dev.kassa.gateway.shared.Json.MAPPER.readTree(entry.body());
             row.put("type", entry.type());
             row.put("session", body.path("session_id").asText());
             row.put("href", "/dashboard/sessions/" + body.path("session_id").asText());
             row.put("at", body.path("sent_at").asText());
-            row.put("body", dev.kassa.gateway.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(body));
+            row.put("body", dev.kassa.gateway.shared.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(body));
             row.put("bytes", entry.body().length);
             rows.add(row);
         }

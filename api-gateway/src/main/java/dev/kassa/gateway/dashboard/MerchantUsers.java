@@ -1,8 +1,8 @@
 package dev.kassa.gateway.dashboard;
 
-import dev.kassa.gateway.ApiError;
-import dev.kassa.gateway.GatewaySettings;
-import dev.kassa.gateway.Secrets;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.MerchantUser;

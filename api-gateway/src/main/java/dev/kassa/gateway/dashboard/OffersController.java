@@ -1,8 +1,8 @@
 package dev.kassa.gateway.dashboard;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kassa.gateway.ApiError;
-import dev.kassa.gateway.Json;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.gateway.links.PaymentLinks;
 import dev.kassa.gateway.links.Products;

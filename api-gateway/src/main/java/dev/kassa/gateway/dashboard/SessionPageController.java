@@ -1,7 +1,7 @@
 package dev.kassa.gateway.dashboard;
 
-import dev.kassa.gateway.ApiError;
-import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.gateway.payments.Refunds;
 import dev.kassa.gateway.views.SessionViews;

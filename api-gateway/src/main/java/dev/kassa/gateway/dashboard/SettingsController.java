@@ -2,8 +2,8 @@ package dev.kassa.gateway.dashboard;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kassa.gateway.ApiError;
-import dev.kassa.gateway.Json;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.operator.MerchantChanges;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;

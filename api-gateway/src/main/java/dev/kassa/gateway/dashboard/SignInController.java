@@ -1,7 +1,7 @@
 package dev.kassa.gateway.dashboard;
 
-import dev.kassa.gateway.ClientAddress;
-import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.shared.ClientAddress;
+import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.schemas.avro.MerchantUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;

@@ -1,6 +1,6 @@
 package dev.kassa.gateway.dashboard;
 
-import dev.kassa.gateway.RateLimiter;
+import dev.kassa.gateway.shared.RateLimiter;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;

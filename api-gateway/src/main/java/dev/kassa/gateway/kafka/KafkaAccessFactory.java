@@ -1,6 +1,6 @@
 package dev.kassa.gateway.kafka;
 
-import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.SecretKeyring;
 import io.micronaut.context.annotation.Factory;

@@ -3,8 +3,8 @@ package dev.kassa.gateway.kafka;
 import java.util.Locale;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.kassa.gateway.GatewayMetrics;
-import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.shared.GatewayMetrics;
+import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.views.FeedWrites;
 import dev.kassa.gateway.views.SessionViews;
 import dev.kassa.model.ErrorCode;
@@ -93,7 +93,7 @@ public final class KafkaBackend implements AutoCloseable {
     private final MerchantChangeFence fence;
     private final FeedWrites feedWrites;
 
-    public KafkaBackend(KafkaAccess bootstrap, Clock clock, SessionViews views, dev.kassa.gateway.GatewaySettings settings, FeedWrites feedWrites) {
+    public KafkaBackend(KafkaAccess bootstrap, Clock clock, SessionViews views, dev.kassa.gateway.shared.GatewaySettings settings, FeedWrites feedWrites) {
         this.clock = clock;
         this.feedWrites = feedWrites;
         this.views = views;

@@ -1,6 +1,6 @@
 package dev.kassa.gateway.kafka;
 
-import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.Topics;

@@ -1,8 +1,8 @@
 package dev.kassa.gateway.links;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kassa.gateway.ApiError;
-import dev.kassa.gateway.Json;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.Json;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.model.Money;
 import dev.kassa.observability.Redaction;

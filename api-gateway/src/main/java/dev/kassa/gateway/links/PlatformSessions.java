@@ -1,8 +1,8 @@
 package dev.kassa.gateway.links;
 
-import dev.kassa.gateway.GatewaySettings;
-import dev.kassa.gateway.Json;
-import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.shared.Json;
+import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.schemas.avro.CreateSession;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.SessionCommand;

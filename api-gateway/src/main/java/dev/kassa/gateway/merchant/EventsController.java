@@ -1,7 +1,7 @@
 package dev.kassa.gateway.merchant;
 
-import dev.kassa.gateway.ApiError;
-import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.views.FeedWrites;
 import dev.kassa.gateway.views.MerchantFeed;
 import dev.kassa.gateway.views.SessionViews;

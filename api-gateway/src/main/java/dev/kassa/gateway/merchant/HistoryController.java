@@ -1,10 +1,10 @@
 package dev.kassa.gateway.merchant;
 
-import dev.kassa.gateway.SessionIds;
+import dev.kassa.gateway.shared.SessionIds;
 
 import dev.kassa.schemas.KafkaAccess;
 
-import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.shared.ApiError;
 
 import dev.kassa.model.ErrorCode;
 
@@ -40,9 +40,9 @@ class HistoryController {
 
     private final KafkaAccess access;
     private final dev.kassa.gateway.kafka.KafkaBackend kafka;
-    private final dev.kassa.gateway.GatewaySettings settings;
+    private final dev.kassa.gateway.shared.GatewaySettings settings;
 
-    HistoryController(KafkaAccess access, dev.kassa.gateway.kafka.KafkaBackend kafka, dev.kassa.gateway.GatewaySettings settings) {
+    HistoryController(KafkaAccess access, dev.kassa.gateway.kafka.KafkaBackend kafka, dev.kassa.gateway.shared.GatewaySettings settings) {
         this.access = access;
         this.kafka = kafka;
         this.settings = settings;

@@ -1,11 +1,11 @@
 package dev.kassa.gateway.merchant;
 
-import dev.kassa.gateway.RateLimited;
-import dev.kassa.gateway.RateLimiter;
-import dev.kassa.gateway.ApiError;
-import dev.kassa.gateway.ClientAddress;
-import dev.kassa.gateway.GatewaySettings;
-import dev.kassa.gateway.Secrets;
+import dev.kassa.gateway.shared.RateLimited;
+import dev.kassa.gateway.shared.RateLimiter;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.ClientAddress;
+import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.Merchant;

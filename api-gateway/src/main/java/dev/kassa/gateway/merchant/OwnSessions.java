@@ -1,9 +1,9 @@
 package dev.kassa.gateway.merchant;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kassa.gateway.ApiError;
-import dev.kassa.gateway.Json;
-import dev.kassa.gateway.SessionIds;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.Json;
+import dev.kassa.gateway.shared.SessionIds;
 import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.Merchant;

@@ -6,19 +6,19 @@ import dev.kassa.gateway.payments.Refunds;
 
 import dev.kassa.gateway.kafka.KafkaBackend;
 
-import dev.kassa.gateway.SessionIds;
+import dev.kassa.gateway.shared.SessionIds;
 
-import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.shared.SessionCommands;
 
-import dev.kassa.gateway.Secrets;
+import dev.kassa.gateway.shared.Secrets;
 
-import dev.kassa.gateway.Json;
+import dev.kassa.gateway.shared.Json;
 
-import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.shared.GatewaySettings;
 
-import dev.kassa.gateway.Domains;
+import dev.kassa.gateway.shared.Domains;
 
-import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.shared.ApiError;
 
 import dev.kassa.model.ErrorCode;
 
@@ -86,9 +86,9 @@ class RefundController {
 
     private final KafkaBackend kafka;
     private final Refunds refunds;
-    private final dev.kassa.gateway.GatewaySettings settings;
+    private final dev.kassa.gateway.shared.GatewaySettings settings;
 
-    RefundController(KafkaBackend kafka, Refunds refunds, dev.kassa.gateway.GatewaySettings settings) {
+    RefundController(KafkaBackend kafka, Refunds refunds, dev.kassa.gateway.shared.GatewaySettings settings) {
         this.kafka = kafka;
         this.refunds = refunds;
         this.settings = settings;

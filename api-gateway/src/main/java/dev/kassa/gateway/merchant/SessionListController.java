@@ -1,8 +1,8 @@
 package dev.kassa.gateway.merchant;
 
-import dev.kassa.gateway.ApiError;
-import dev.kassa.gateway.GatewaySettings;
-import dev.kassa.gateway.Json;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.views.SessionViews;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.model.SessionView;

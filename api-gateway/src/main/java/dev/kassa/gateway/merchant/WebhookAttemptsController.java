@@ -1,7 +1,7 @@
 package dev.kassa.gateway.merchant;
 
-import dev.kassa.gateway.ApiError;
-import dev.kassa.gateway.SessionIds;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.SessionIds;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.WebhookEndpoints;
 import dev.kassa.schemas.avro.Merchant;

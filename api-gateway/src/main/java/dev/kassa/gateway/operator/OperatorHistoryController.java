@@ -1,11 +1,11 @@
 package dev.kassa.gateway.operator;
 
-import dev.kassa.gateway.SessionIds;
+import dev.kassa.gateway.shared.SessionIds;
 
-import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.schemas.KafkaAccess;
 
-import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.shared.ApiError;
 
 import dev.kassa.model.ErrorCode;
 

@@ -1,10 +1,10 @@
 package dev.kassa.gateway.operator;
 
-import dev.kassa.gateway.Secrets;
+import dev.kassa.gateway.shared.Secrets;
 
-import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.shared.GatewaySettings;
 
-import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.shared.ApiError;
 
 import dev.kassa.model.ErrorCode;
 

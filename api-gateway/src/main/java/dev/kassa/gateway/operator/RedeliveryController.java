@@ -1,15 +1,15 @@
 package dev.kassa.gateway.operator;
 
-import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.shared.SessionCommands;
 
 import dev.kassa.gateway.kafka.KafkaBackend;
 
-import dev.kassa.gateway.Json;
+import dev.kassa.gateway.shared.Json;
 
-import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.schemas.KafkaAccess;
 
-import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.shared.ApiError;
 
 import io.swagger.v3.oas.annotations.Hidden;
 

@@ -1,7 +1,7 @@
 package dev.kassa.gateway.operator;
 
-import dev.kassa.gateway.ApiError;
-import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.SecretKeyring;

@@ -1,11 +1,11 @@
 package dev.kassa.gateway.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kassa.gateway.ApiError;
-import dev.kassa.gateway.GatewaySettings;
-import dev.kassa.gateway.Json;
-import dev.kassa.gateway.Secrets;
-import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.shared.Json;
+import dev.kassa.gateway.shared.Secrets;
+import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.SecretKeyring;

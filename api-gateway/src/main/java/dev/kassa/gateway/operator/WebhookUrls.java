@@ -1,6 +1,6 @@
 package dev.kassa.gateway.operator;
 
-import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.model.SsrfGuard;
 import java.net.InetAddress;

@@ -1,7 +1,7 @@
 package dev.kassa.gateway.payments;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.PayoutWallet;

@@ -1,12 +1,12 @@
 package dev.kassa.gateway.payments;
 
-import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.shared.SessionCommands;
 
 import dev.kassa.gateway.kafka.KafkaBackend;
 
-import dev.kassa.gateway.Secrets;
+import dev.kassa.gateway.shared.Secrets;
 
-import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.shared.ApiError;
 
 import dev.kassa.model.ErrorCode;
 

@@ -1,7 +1,7 @@
 package dev.kassa.gateway.payments;
 
-import dev.kassa.gateway.GatewaySettings;
-import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.router.MerchantPolicy;
 import dev.kassa.router.Method;

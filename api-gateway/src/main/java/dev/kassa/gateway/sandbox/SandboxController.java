@@ -1,9 +1,9 @@
 package dev.kassa.gateway.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kassa.gateway.ApiError;
-import dev.kassa.gateway.GatewaySettings;
-import dev.kassa.gateway.Json;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.gateway.payments.PaymentConnector;
 import dev.kassa.gateway.payments.Routing;

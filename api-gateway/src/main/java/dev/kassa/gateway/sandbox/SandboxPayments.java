@@ -1,8 +1,8 @@
 package dev.kassa.gateway.sandbox;
 
-import dev.kassa.gateway.Json;
-import dev.kassa.gateway.Secrets;
-import dev.kassa.gateway.SessionCommands;
+import dev.kassa.gateway.shared.Json;
+import dev.kassa.gateway.shared.Secrets;
+import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.gateway.payments.PaymentConnector;
 import dev.kassa.gateway.payments.ProviderSecrets;

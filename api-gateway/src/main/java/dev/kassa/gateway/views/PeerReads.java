@@ -1,6 +1,6 @@
 package dev.kassa.gateway.views;
 
-import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.model.ErrorCode;
 import java.io.IOException;
 import java.net.URI;

@@ -1,7 +1,7 @@
 package dev.kassa.gateway.views;
 
-import dev.kassa.gateway.ApiError;
-import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.log.SessionHistory;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.KafkaAccess;
@@ -76,7 +76,7 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
 
     private final PeerReads peers;
 
-    public SessionViews(GatewaySettings settings, KafkaAccess access, Clock clock, dev.kassa.gateway.GatewayKeys keys) {
+    public SessionViews(GatewaySettings settings, KafkaAccess access, Clock clock, dev.kassa.gateway.shared.GatewayKeys keys) {
         this.peers = new PeerReads("Bearer " + keys.peerToken(), this::awaitChange);
         this.settings = settings;
         this.access = access;
@@ -116,7 +116,7 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
         started.setStateListener((next, previous) -> changed(-1));
         started.start();
         streams = started;
-        dev.kassa.gateway.GatewayMetrics.countSessionsWith(this::ownedStatusCounts);
+        dev.kassa.gateway.shared.GatewayMetrics.countSessionsWith(this::ownedStatusCounts);
         LOG.info("session views: {} at {}, state in {}", settings.viewsApplicationId(), self, stateDir);
     }
 

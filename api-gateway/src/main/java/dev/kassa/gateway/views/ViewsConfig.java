@@ -1,6 +1,6 @@
 package dev.kassa.gateway.views;
 
-import dev.kassa.gateway.GatewaySettings;
+import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.schemas.GroupMembership;
 import java.nio.file.Path;
 import java.util.Properties;

@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * Where gateway instances read each other's views (interactive queries forwarded to a key's owner). On the operator's
- * port, with the peers' token ({@link dev.kassa.gateway.GatewayKeys#peerToken()}): not part of the merchant API, and not in the OpenAPI document. The answers are the
+ * port, with the peers' token ({@link dev.kassa.gateway.shared.GatewayKeys#peerToken()}): not part of the merchant API, and not in the OpenAPI document. The answers are the
  * stores' bytes (Avro), never forwarded again: 409 when this instance does not own the key (any more), and the asker
  * looks the owner up anew.
  */
@@ -34,15 +34,15 @@ class ViewsController {
     private final SessionViews views;
     private final String peerAuthorization;
 
-    ViewsController(SessionViews views, dev.kassa.gateway.GatewayKeys keys) {
+    ViewsController(SessionViews views, dev.kassa.gateway.shared.GatewayKeys keys) {
         this.views = views;
         this.peerAuthorization = "Bearer " + keys.peerToken();
     }
 
     /** The peers' token (derived from the gateways' shared secret), not the operator's: it opens these reads and nothing else. */
     private void requirePeer(String authorization) {
-        if (!dev.kassa.gateway.Secrets.same(authorization, peerAuthorization)) {
-            throw new dev.kassa.gateway.ApiError(authorization.isEmpty() ? dev.kassa.model.ErrorCode.MISSING_API_KEY
+        if (!dev.kassa.gateway.shared.Secrets.same(authorization, peerAuthorization)) {
+            throw new dev.kassa.gateway.shared.ApiError(authorization.isEmpty() ? dev.kassa.model.ErrorCode.MISSING_API_KEY
                     : dev.kassa.model.ErrorCode.INVALID_API_KEY, "view reads are for gateways of this deployment only");
         }
     }

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kassa.aggregate.app.AggregateService;
-import dev.kassa.gateway.ApiError;
+import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.GatewayServer;
 import dev.kassa.localkafka.KafkaCluster;
 import dev.kassa.localkafka.KafkaExtension;

@@ -1,4 +1,4 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.shared;
 
 
 import dev.kassa.model.ErrorCode;

@@ -1,4 +1,4 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.shared;
 
 import io.micronaut.http.HttpRequest;
 import java.net.InetSocketAddress;

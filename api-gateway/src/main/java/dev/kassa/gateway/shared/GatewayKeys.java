@@ -1,4 +1,4 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.shared;
 
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;

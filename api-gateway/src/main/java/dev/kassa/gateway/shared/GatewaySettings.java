@@ -1,4 +1,4 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.shared;
 
 import java.time.Duration;
 import io.micronaut.context.annotation.ConfigurationProperties;

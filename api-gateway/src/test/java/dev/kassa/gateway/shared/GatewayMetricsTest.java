@@ -1,4 +1,4 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.shared;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

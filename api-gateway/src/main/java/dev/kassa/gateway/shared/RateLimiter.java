@@ -1,4 +1,4 @@
-package dev.kassa.gateway;
+package dev.kassa.gateway.shared;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
