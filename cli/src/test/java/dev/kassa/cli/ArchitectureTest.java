@@ -1,5 +1,7 @@
 package dev.kassa.cli;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -70,6 +72,20 @@ class ArchitectureTest {
                         "dev.kassa.gateway.checkout..", "dev.kassa.gateway.sandbox..")
                 .because("payments (routing, connectors, refunds) are used by the routes, never the other way round; the sandbox is "
                         + "one connector behind the interface")
+                .check(kassa);
+    }
+
+    @Test
+    void what_every_room_uses_and_the_merchant_accounts_sit_below_the_routes() {
+        noClasses().that().resideInAPackage("dev.kassa.gateway.shared..")
+                .should().dependOnClassesThat(resideInAPackage("dev.kassa.gateway..").and(not(resideInAPackage("dev.kassa.gateway.shared.."))))
+                .because("gateway.shared is what every room of the gateway uses; it knows none of them")
+                .check(kassa);
+        noClasses().that().resideInAPackage("dev.kassa.gateway.accounts..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.kassa.gateway.dashboard..", "dev.kassa.gateway.operator..",
+                        "dev.kassa.gateway.merchant..", "dev.kassa.gateway.checkout..", "io.micronaut.http..")
+                .because("merchant accounts (the merchant record, its endpoints, its users) are changed by the dashboard and the "
+                        + "operator API alike, and know neither, nor HTTP")
                 .check(kassa);
     }
 

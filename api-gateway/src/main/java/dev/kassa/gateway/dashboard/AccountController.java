@@ -1,7 +1,9 @@
 package dev.kassa.gateway.dashboard;
 
+import dev.kassa.gateway.accounts.MerchantUsers;
+import dev.kassa.gateway.accounts.TwoStep;
 import dev.kassa.gateway.shared.Json;
-import dev.kassa.gateway.operator.MerchantChanges;
+import dev.kassa.gateway.accounts.MerchantChanges;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;

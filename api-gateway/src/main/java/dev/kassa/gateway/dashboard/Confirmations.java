@@ -1,5 +1,8 @@
 package dev.kassa.gateway.dashboard;
 
+import dev.kassa.gateway.accounts.MerchantUsers;
+import dev.kassa.gateway.accounts.PasswordChecks;
+import dev.kassa.gateway.accounts.Passwords;
 import dev.kassa.schemas.avro.MerchantUser;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;

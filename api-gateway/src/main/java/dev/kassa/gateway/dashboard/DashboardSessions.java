@@ -1,12 +1,12 @@
 package dev.kassa.gateway.dashboard;
 
 import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.schemas.avro.MerchantUser;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -29,7 +29,6 @@ final class DashboardSessions {
     static final String COOKIE = "kassa_dashboard";
     static final String LOGIN_CSRF_COOKIE = "kassa_login_csrf";
     static final Duration LIFETIME = Duration.ofHours(8);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final byte[] key;
@@ -49,7 +48,7 @@ final class DashboardSessions {
     /** A new session's cookie value. */
     String issue(MerchantUser user, Instant now) {
         String payload = String.join("|", B64.encodeToString(user.getEmail().getBytes(StandardCharsets.UTF_8)),
-                Long.toString(user.getMerchantId()), Long.toString(now.toEpochMilli()), Long.toString(now.plus(LIFETIME).toEpochMilli()), random());
+                Long.toString(user.getMerchantId()), Long.toString(now.toEpochMilli()), Long.toString(now.plus(LIFETIME).toEpochMilli()), Secrets.randomToken());
         return sign(payload);
     }
 
@@ -115,7 +114,7 @@ final class DashboardSessions {
      * wrong passwords cannot lock the user out.
      */
     String device(String email) {
-        return sign("device|" + B64.encodeToString(email.getBytes(StandardCharsets.UTF_8)) + "|" + random());
+        return sign("device|" + B64.encodeToString(email.getBytes(StandardCharsets.UTF_8)) + "|" + Secrets.randomToken());
     }
 
     /** Whether a {@link #device} cookie is one of ours (for any e-mail): its MAC only, microseconds. */
@@ -183,12 +182,6 @@ final class DashboardSessions {
     String cookie(String name, String value, String path, Duration maxAge, String sameSite) {
         return name + "=" + value + "; Path=" + path + "; Max-Age=" + maxAge.toSeconds() + "; HttpOnly; SameSite=" + sameSite
                 + (secureCookies ? "; Secure" : "");
-    }
-
-    static String random() {
-        byte[] bytes = new byte[24];
-        RANDOM.nextBytes(bytes);
-        return B64.encodeToString(bytes);
     }
 
     private byte[] mac(String payload) {

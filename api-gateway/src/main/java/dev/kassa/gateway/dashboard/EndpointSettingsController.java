@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.kafka.KafkaBackend;
-import dev.kassa.gateway.operator.WebhookEndpointChanges;
+import dev.kassa.gateway.accounts.WebhookEndpointChanges;
 import dev.kassa.schemas.WebhookEndpoints;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;

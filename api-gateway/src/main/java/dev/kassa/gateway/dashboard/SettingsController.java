@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.Json;
-import dev.kassa.gateway.operator.MerchantChanges;
+import dev.kassa.gateway.accounts.MerchantChanges;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;

@@ -1,5 +1,6 @@
 package dev.kassa.gateway.dashboard;
 
+import dev.kassa.gateway.accounts.MerchantUsers;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kassa.gateway.kafka.KafkaBackend;

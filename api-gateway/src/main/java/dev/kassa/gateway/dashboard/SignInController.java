@@ -1,7 +1,11 @@
 package dev.kassa.gateway.dashboard;
 
+import dev.kassa.gateway.accounts.MerchantUsers;
+import dev.kassa.gateway.accounts.PasswordChecks;
+import dev.kassa.gateway.accounts.Passwords;
 import dev.kassa.gateway.shared.ClientAddress;
 import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.schemas.avro.MerchantUser;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -164,7 +168,7 @@ class SignInController {
     }
 
     private MutableHttpResponse<?> codeForm(HttpStatus status, String token, String error) {
-        String csrf = DashboardSessions.random();
+        String csrf = Secrets.randomToken();
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("title", "Two-step sign-in");
         model.put("csrf", csrf);
@@ -197,7 +201,7 @@ class SignInController {
             return pages.render(HttpStatus.GONE, "dashboard/message", Map.of("title", "Link not valid",
                     "message", "This link is not valid any more (used, or older than 72 hours). Ask your operator for a new one."));
         }
-        String csrf = DashboardSessions.random();
+        String csrf = Secrets.randomToken();
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("title", "Set your password");
         model.put("email", user.getEmail());
@@ -262,7 +266,7 @@ class SignInController {
     }
 
     private MutableHttpResponse<?> loginForm(HttpStatus status, String error, String done, String email) {
-        String csrf = DashboardSessions.random();
+        String csrf = Secrets.randomToken();
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("title", "Sign in");
         model.put("csrf", csrf);

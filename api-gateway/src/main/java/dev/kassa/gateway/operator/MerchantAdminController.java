@@ -1,5 +1,7 @@
 package dev.kassa.gateway.operator;
 
+import dev.kassa.gateway.accounts.MerchantChanges;
+import dev.kassa.gateway.accounts.MerchantUsers;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
@@ -48,10 +50,10 @@ class MerchantAdminController {
     private final SecretKeyring keyring;
 
     private final MerchantChanges changes;
-    private final dev.kassa.gateway.dashboard.MerchantUsers users;
+    private final dev.kassa.gateway.accounts.MerchantUsers users;
 
     MerchantAdminController(KafkaBackend kafka, GatewaySettings settings, SessionCommands commands, SecretKeyring keyring,
-                            MerchantChanges changes, dev.kassa.gateway.dashboard.MerchantUsers users) {
+                            MerchantChanges changes, dev.kassa.gateway.accounts.MerchantUsers users) {
         this.changes = changes;
         this.users = users;
         this.commands = commands;
@@ -156,7 +158,7 @@ class MerchantAdminController {
     HttpResponse<Map<String, Object>> addUser(@Header(value = "Authorization", defaultValue = "") String authorization,
                                               long merchantId, @Nullable @Body String body) throws Exception {
         requireOperator(authorization);
-        dev.kassa.gateway.dashboard.MerchantUsers.Invitation invitation = users.invite(merchantId, Json.text(Json.object(body), "email"));
+        dev.kassa.gateway.accounts.MerchantUsers.Invitation invitation = users.invite(merchantId, Json.text(Json.object(body), "email"));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("ok", true);
         answer.put("email", invitation.email());
@@ -178,7 +180,7 @@ class MerchantAdminController {
         users.remove(merchantId, email);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("ok", true);
-        answer.put("email", dev.kassa.gateway.dashboard.MerchantUsers.normalize(email));
+        answer.put("email", dev.kassa.gateway.accounts.MerchantUsers.normalize(email));
         answer.put("merchant_id", merchantId);
         answer.put("removed", true);
         return HttpResponse.ok(answer);

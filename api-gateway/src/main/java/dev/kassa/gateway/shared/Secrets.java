@@ -91,6 +91,11 @@ public final class Secrets {
         return token(16);
     }
 
+    /** 24 random bytes, URL-safe: a session's id, a CSRF token, a one-time link's token. */
+    public static String randomToken() {
+        return token(24);
+    }
+
     private static byte[] bytes(int n) {
         byte[] b = new byte[n];
         RANDOM.nextBytes(b);

@@ -1,4 +1,4 @@
-package dev.kassa.gateway.dashboard;
+package dev.kassa.gateway.accounts;
 
 import com.eatthepath.otp.TimeBasedOneTimePasswordGenerator;
 import java.net.URLEncoder;
@@ -18,7 +18,7 @@ import org.bouncycastle.util.encoders.Base32;
  * accepted for the step before and after the current one, for a phone's clock that is a little off, and once: the
  * caller records the step it matched and passes it back (a code seen over a shoulder or in a proxy's log is spent).
  */
-final class TwoStep {
+public final class TwoStep {
 
     static final Duration STEP = Duration.ofSeconds(30);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -28,7 +28,7 @@ final class TwoStep {
     }
 
     /** A new key: 160 random bits, base32 without padding (32 characters). */
-    static String newKey() {
+    public static String newKey() {
         byte[] key = new byte[20];
         RANDOM.nextBytes(key);
         return Base32.toBase32String(key).replace("=", "");
@@ -43,7 +43,7 @@ final class TwoStep {
      * The RFC 6238 time step {@code code} belongs to (now, a step ago or a step ahead) if it is later than
      * {@code afterStep}, else -1: a code accepted once (its step recorded) is never accepted again, nor any earlier one.
      */
-    static long step(String key, String code, Instant now, long afterStep) {
+    public static long step(String key, String code, Instant now, long afterStep) {
         String digits = code == null ? "" : code.replaceAll("\\s", "");
         if (key == null || !digits.matches("\\d{6}")) {
             return -1;
@@ -68,13 +68,13 @@ final class TwoStep {
     }
 
     /** The key as an authenticator app takes it from a link or a QR code. */
-    static String otpauthUri(String email, String key) {
+    public static String otpauthUri(String email, String key) {
         String label = URLEncoder.encode("Kassa:" + email, StandardCharsets.UTF_8).replace("+", "%20");
         return "otpauth://totp/" + label + "?secret=" + key + "&issuer=Kassa&algorithm=SHA1&digits=6&period=30";
     }
 
     /** The key in groups of four, for typing by hand. */
-    static String grouped(String key) {
+    public static String grouped(String key) {
         return key.replaceAll("(.{4})(?!$)", "$1 ");
     }
 

@@ -1,4 +1,4 @@
-package dev.kassa.gateway.dashboard;
+package dev.kassa.gateway.accounts;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -9,12 +9,12 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
  * standard {@code $2y$} format, salted per password). Cost 12: about a quarter of a second per check here, slow
  * enough for a stolen hash and cheap enough for a sign-in that is rate-limited anyway.
  */
-final class Passwords {
+public final class Passwords {
 
     static final int COST = 12;
     /** bcrypt reads at most 72 bytes: a longer password would be cut silently, so it is refused instead. */
     static final int MAX_BYTES = 72;
-    static final int MIN_CHARACTERS = 12;
+    public static final int MIN_CHARACTERS = 12;
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Checked when the e-mail is unknown, so that a wrong e-mail costs as long as a wrong password. */
     private static final String DECOY = hash("decoy password nobody has".toCharArray());
@@ -23,7 +23,7 @@ final class Passwords {
     }
 
     /** Why this password cannot be set, or null if it can. */
-    static String problem(String password) {
+    public static String problem(String password) {
         if (password == null || password.codePointCount(0, password.length()) < MIN_CHARACTERS) {
             return "Choose a password of at least " + MIN_CHARACTERS + " characters.";
         }

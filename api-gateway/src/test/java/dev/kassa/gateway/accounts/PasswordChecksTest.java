@@ -1,4 +1,4 @@
-package dev.kassa.gateway.dashboard;
+package dev.kassa.gateway.accounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.kassa.gateway.operator;
+package dev.kassa.gateway.accounts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.gateway.shared.ApiError;
@@ -50,9 +50,9 @@ public final class WebhookEndpointChanges {
             throw ApiError.missingField("url");
         }
         url = WebhookUrls.check(url, "url", settings.development());
-        List<String> filter = WebhookEndpointsController.eventFilter(json);
-        String description = WebhookEndpointsController.description(json);
-        Integer throttle = WebhookEndpointsController.maxPerSecond(json, null);
+        List<String> filter = EndpointFields.eventFilter(json);
+        String description = EndpointFields.description(json);
+        Integer throttle = EndpointFields.maxPerSecond(json, null);
         boolean hasFirst = current.getWebhookUrl() != null && !current.getWebhookUrl().isBlank();
         int count = (hasFirst ? 1 : 0) + current.getWebhookEndpoints().size();
         if (count >= WebhookEndpoints.MAX) {
@@ -106,20 +106,20 @@ public final class WebhookEndpointChanges {
         Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(now);
         if (key == merchantId) {
             if (json.has("url")) {
-                next.setWebhookUrl(WebhookUrls.check(WebhookEndpointsController.required(json, "url"), "url", settings.development()))
+                next.setWebhookUrl(WebhookUrls.check(EndpointFields.required(json, "url"), "url", settings.development()))
                         .setWebhookEnabledAt(now).setWebhookDisabledReason(null);
             }
             if (json.has("event_filter")) {
-                next.setWebhookEventFilter(WebhookEndpointsController.eventFilter(json));
+                next.setWebhookEventFilter(EndpointFields.eventFilter(json));
             }
             if (json.has("description")) {
-                next.setWebhookDescription(WebhookEndpointsController.description(json));
+                next.setWebhookDescription(EndpointFields.description(json));
             }
             if (json.has("max_per_second")) {
-                next.setWebhookMaxPerSecond(WebhookEndpointsController.maxPerSecond(json, current.getWebhookMaxPerSecond()));
+                next.setWebhookMaxPerSecond(EndpointFields.maxPerSecond(json, current.getWebhookMaxPerSecond()));
             }
             if (json.has("enabled")) {
-                boolean enabled = WebhookEndpointsController.enabled(json);
+                boolean enabled = EndpointFields.enabled(json);
                 next.setWebhookDisabledReason(enabled ? null : "disabled by the operator");
                 if (enabled) {
                     next.setWebhookEnabledAt(now);
@@ -141,19 +141,19 @@ public final class WebhookEndpointChanges {
                 }
                 WebhookEndpoint.Builder changed = WebhookEndpoint.newBuilder(e);
                 if (json.has("url")) {
-                    changed.setUrl(WebhookUrls.check(WebhookEndpointsController.required(json, "url"), "url", settings.development())).setEnabledAt(now);
+                    changed.setUrl(WebhookUrls.check(EndpointFields.required(json, "url"), "url", settings.development())).setEnabledAt(now);
                 }
                 if (json.has("event_filter")) {
-                    changed.setEventFilter(WebhookEndpointsController.eventFilter(json));
+                    changed.setEventFilter(EndpointFields.eventFilter(json));
                 }
                 if (json.has("description")) {
-                    changed.setDescription(WebhookEndpointsController.description(json));
+                    changed.setDescription(EndpointFields.description(json));
                 }
                 if (json.has("max_per_second")) {
-                    changed.setMaxPerSecond(WebhookEndpointsController.maxPerSecond(json, e.getMaxPerSecond()));
+                    changed.setMaxPerSecond(EndpointFields.maxPerSecond(json, e.getMaxPerSecond()));
                 }
                 if (json.has("enabled")) {
-                    boolean enabled = WebhookEndpointsController.enabled(json);
+                    boolean enabled = EndpointFields.enabled(json);
                     changed.setEnabled(enabled);
                     if (enabled) {
                         changed.setEnabledAt(now); // the relay's older "disabled" fact no longer applies
@@ -200,7 +200,7 @@ public final class WebhookEndpointChanges {
     }
 
     /** The merchant record as the gateway wrote it; 404 {@code not_found} for an unknown id. */
-    Merchant merchant(long merchantId) {
+    public Merchant merchant(long merchantId) {
         Merchant current = kafka.merchantRecord(merchantId);
         if (current == null) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no merchant " + merchantId);
@@ -209,7 +209,7 @@ public final class WebhookEndpointChanges {
     }
 
     /** The key of the merchant's endpoint with this id; 404 {@code not_found} for none. */
-    long endpointKey(Merchant merchant, String endpointId) {
+    public long endpointKey(Merchant merchant, String endpointId) {
         Long key = WebhookEndpoints.key(endpointId);
         if (key == null || WebhookEndpoints.find(merchant, key, k -> null) == null) {
             throw new ApiError(ErrorCode.NOT_FOUND, "merchant " + merchant.getMerchantId() + " has no webhook endpoint " + endpointId);

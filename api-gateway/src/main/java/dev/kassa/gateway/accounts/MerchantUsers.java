@@ -1,4 +1,4 @@
-package dev.kassa.gateway.dashboard;
+package dev.kassa.gateway.accounts;
 
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
@@ -52,7 +52,7 @@ public final class MerchantUsers {
             throw new ApiError(ErrorCode.EMAIL_TAKEN, "this e-mail signs in to another merchant's dashboard; use another address");
         }
         Instant now = clock.instant();
-        String token = DashboardSessions.random();
+        String token = Secrets.randomToken();
         Instant expires = now.plus(LINK_LIFETIME);
         MerchantUser user = (existing == null
                 ? MerchantUser.newBuilder().setEmail(email).setMerchantId(merchantId).setCreatedAt(now).setSessionsValidAfter(now)
@@ -65,12 +65,12 @@ public final class MerchantUsers {
     }
 
     /** The user with this (lower-case) e-mail, or null. */
-    MerchantUser user(String email) {
+    public MerchantUser user(String email) {
         return kafka.user(email);
     }
 
     /** The user a set-password token opens, if it is valid now; null otherwise. */
-    MerchantUser byToken(String token) {
+    public MerchantUser byToken(String token) {
         if (token == null || token.isBlank() || token.length() > 100) {
             return null;
         }
@@ -87,7 +87,7 @@ public final class MerchantUsers {
     }
 
     /** Sets the password of the token's user, uses the token up, ends the user's other sessions and turns two-step sign-in off. */
-    MerchantUser setPassword(MerchantUser user, String password) throws Exception {
+    public MerchantUser setPassword(MerchantUser user, String password) throws Exception {
         Instant now = clock.instant();
         // The operator's link is also the way back for someone who lost their authenticator: it resets the second step.
         MerchantUser changed = MerchantUser.newBuilder(user).setPasswordHash(passwords.hash(password))
@@ -100,7 +100,7 @@ public final class MerchantUsers {
     }
 
     /** Turns two-step sign-in on with this key (sealed with the keyring) and the step of the code that proved it, or off with null. */
-    MerchantUser setTwoStep(MerchantUser user, String key, long step) throws Exception {
+    public MerchantUser setTwoStep(MerchantUser user, String key, long step) throws Exception {
         Instant now = clock.instant();
         MerchantUser changed = MerchantUser.newBuilder(user).setTotpSecret(key == null ? null : keyring.seal(dev.kassa.schemas.SecretKeyring.Binding.twoStep(user.getMerchantId(), user.getEmail()), key))
                 .setTotpEnabledAt(key == null ? null : now).setTotpLastStep(Math.max(step, user.getTotpLastStep())).setUpdatedAt(now).build();
@@ -111,7 +111,7 @@ public final class MerchantUsers {
      * Whether {@code code} is a right two-step code of the user that was not used before; if so, its step is recorded
      * (written and read back before this answers), so the same code cannot open a second session or confirm a second change.
      */
-    boolean useCode(MerchantUser user, String code) throws Exception {
+    public boolean useCode(MerchantUser user, String code) throws Exception {
         long step = TwoStep.step(twoStepKey(user), code, clock.instant(), user.getTotpLastStep());
         if (step < 0) {
             return false;
@@ -121,7 +121,7 @@ public final class MerchantUsers {
     }
 
     /** Ends every dashboard session of the user now (sign-out: a copy of the cookie stops working too). */
-    void endSessions(MerchantUser user) throws Exception {
+    public void endSessions(MerchantUser user) throws Exception {
         Instant now = clock.instant();
         put(MerchantUser.newBuilder(user).setSessionsValidAfter(now).setUpdatedAt(now).build());
     }
@@ -154,13 +154,13 @@ public final class MerchantUsers {
     }
 
     /** The user with this e-mail and password, or null (in about the same time whether or not the e-mail exists). */
-    MerchantUser signIn(String rawEmail, String password, boolean knownBrowser) throws PasswordChecks.Busy {
+    public MerchantUser signIn(String rawEmail, String password, boolean knownBrowser) throws PasswordChecks.Busy {
         MerchantUser user = rawEmail == null ? null : kafka.user(rawEmail.trim().toLowerCase(Locale.ROOT));
         return passwords.matches(user == null ? null : user.getPasswordHash(), password, knownBrowser) ? user : null;
     }
 
     /** Whether the user's merchant may use its dashboard (not disabled by the operator, and still there). */
-    boolean merchantActive(long merchantId) {
+    public boolean merchantActive(long merchantId) {
         var merchant = kafka.merchant(merchantId);
         return merchant != null && !merchant.getDisabled();
     }

@@ -1,4 +1,4 @@
-package dev.kassa.gateway.operator;
+package dev.kassa.gateway.accounts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.gateway.shared.ApiError;
@@ -170,7 +170,7 @@ public final class MerchantChanges {
     }
 
     /** {@code crypto_enabled}: true or false. */
-    static boolean cryptoEnabled(JsonNode json) {
+    public static boolean cryptoEnabled(JsonNode json) {
         JsonNode value = json.get("crypto_enabled");
         if (value == null || value.isNull()) {
             return false;
@@ -198,11 +198,11 @@ public final class MerchantChanges {
         return text;
     }
 
-    String webhookUrl(String webhookUrl) {
+    public String webhookUrl(String webhookUrl) {
         return webhookUrl == null ? null : WebhookUrls.check(webhookUrl, "webhook_url", settings.development());
     }
 
-    static List<String> domains(JsonNode json) {
+    public static List<String> domains(JsonNode json) {
         if (json.get("domains") == null || !json.get("domains").isArray() || json.get("domains").isEmpty()) {
             throw new ApiError(ErrorCode.MISSING_FIELD, "'domains' is required: a list of the merchant's shop domains");
         }
@@ -214,7 +214,7 @@ public final class MerchantChanges {
         return domains;
     }
 
-    static List<String> strings(JsonNode json, String field) {
+    public static List<String> strings(JsonNode json, String field) {
         if (!json.get(field).isArray()) {
             throw new ApiError(ErrorCode.of("invalid_" + field), "'" + field + "' must be a list of methods or provider slugs");
         }
@@ -223,7 +223,7 @@ public final class MerchantChanges {
         return values;
     }
 
-    static <E extends Enum<E>> E enumOf(Class<E> type, String value, E fallback, String field, String allowed) {
+    public static <E extends Enum<E>> E enumOf(Class<E> type, String value, E fallback, String field, String allowed) {
         if (value == null) {
             return fallback;
         }
@@ -234,7 +234,7 @@ public final class MerchantChanges {
         }
     }
 
-    static int intIn(JsonNode json, String field, int fallback, int min, int max) {
+    public static int intIn(JsonNode json, String field, int fallback, int min, int max) {
         JsonNode value = json.get(field);
         if (value == null || value.isNull()) {
             return fallback;
@@ -246,7 +246,7 @@ public final class MerchantChanges {
     }
 
     /** {@code rate_limit_per_second}: 1 to 10,000 requests a second per gateway (bursts of twice that); null: the default. */
-    static Integer rateLimit(JsonNode json, Integer fallback) {
+    public static Integer rateLimit(JsonNode json, Integer fallback) {
         JsonNode value = json.get("rate_limit_per_second");
         if (value == null) {
             return fallback;

@@ -1,4 +1,4 @@
-package dev.kassa.gateway.dashboard;
+package dev.kassa.gateway.accounts;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -21,10 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * user's own browser signs in through.
  */
 @Singleton
-final class PasswordChecks {
+public final class PasswordChecks {
 
     /** Thrown when the bcrypt threads and their queue are full. */
-    static final class Busy extends Exception {
+    public static final class Busy extends Exception {
         Busy() {
             super("password checks are busy", null, false, false);
         }
@@ -56,7 +56,7 @@ final class PasswordChecks {
      * Whether {@code password} matches the bcrypt {@code hash} (null: no password set; checked against a decoy in the same
      * time); {@code known}: the caller is a browser Kassa knows (see the class comment), checked in its own lane.
      */
-    boolean matches(String hash, String password, boolean known) throws Busy {
+    public boolean matches(String hash, String password, boolean known) throws Busy {
         return run(known ? this.known : crowd, () -> Passwords.matches(hash, password));
     }
 

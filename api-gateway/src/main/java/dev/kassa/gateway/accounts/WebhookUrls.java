@@ -1,4 +1,4 @@
-package dev.kassa.gateway.operator;
+package dev.kassa.gateway.accounts;
 
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.model.ErrorCode;
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * host is an IP literal or localhost. Names are not resolved here (a name's addresses can change): the relay checks
  * every address at connect time, with the same {@link SsrfGuard}.
  */
-final class WebhookUrls {
+public final class WebhookUrls {
 
     static final int MAX_LENGTH = 2048;
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
