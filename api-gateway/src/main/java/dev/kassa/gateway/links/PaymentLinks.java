@@ -1,11 +1,11 @@
 package dev.kassa.gateway.links;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.gateway.shared.SessionCommands;
-import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.model.Money;
 import dev.kassa.model.SeedTime;
@@ -29,7 +29,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 
@@ -157,13 +159,25 @@ public final class PaymentLinks {
     }
 
     /** Why a buyer opening the link now would be refused (as far as this replica knows), or empty when it is open. */
-    public java.util.Optional<ErrorCode> closedBecause(PaymentLink link) {
-        return switch (state(link, commands.now())) {
-            case "inactive" -> java.util.Optional.of(ErrorCode.PAYMENT_LINK_INACTIVE);
-            case "expired" -> java.util.Optional.of(ErrorCode.PAYMENT_LINK_EXPIRED);
-            case "used_up" -> java.util.Optional.of(ErrorCode.PAYMENT_LINK_USED_UP);
-            default -> java.util.Optional.empty();
-        };
+    public Optional<ErrorCode> closedBecause(PaymentLink link) {
+        return Optional.ofNullable(state(link, commands.now()).refusal);
+    }
+
+    /** What a buyer opening a link now would meet: its {@code state} in the API, and the refusal if it is closed. */
+    public enum LinkState {
+        ACTIVE(null), INACTIVE(ErrorCode.PAYMENT_LINK_INACTIVE), EXPIRED(ErrorCode.PAYMENT_LINK_EXPIRED),
+        USED_UP(ErrorCode.PAYMENT_LINK_USED_UP);
+
+        private final ErrorCode refusal;
+
+        LinkState(ErrorCode refusal) {
+            this.refusal = refusal;
+        }
+
+        /** The state as the API writes it: active, inactive, expired or used_up. */
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /** What the link page and the API show of a link. */
@@ -178,7 +192,7 @@ public final class PaymentLinks {
         out.put("max_uses", link.getReusable() ? link.getMaxUses() : Integer.valueOf(1));
         out.put("expires_at", link.getExpiresAt() == null ? null : SeedTime.format(link.getExpiresAt()));
         out.put("active", link.getActive());
-        out.put("state", state(link, commands.now()));
+        out.put("state", state(link, commands.now()).wire());
         out.put("sessions_opened", link.getSessionsOpened());
         out.put("paid_count", link.getPaidCount());
         out.put("open_checkouts", link.getUses().stream().filter(u -> !u.getPaid()).count());
@@ -186,17 +200,17 @@ public final class PaymentLinks {
         return out;
     }
 
-    /** active, inactive, expired or used_up: what a buyer opening it now would meet (as far as this replica knows). */
-    public static String state(PaymentLink link, Instant now) {
+    /** What a buyer opening it now would meet (as far as this replica knows). */
+    public static LinkState state(PaymentLink link, Instant now) {
         if (!link.getActive()) {
-            return "inactive";
+            return LinkState.INACTIVE;
         }
         if (link.getExpiresAt() != null && !now.isBefore(link.getExpiresAt())) {
-            return "expired";
+            return LinkState.EXPIRED;
         }
         Integer max = link.getReusable() ? link.getMaxUses() : Integer.valueOf(1);
         // paid_count: paid uses are counted, not listed (the fold's record stays small however popular the link).
-        return max != null && link.getPaidCount() >= max ? "used_up" : "active";
+        return max != null && link.getPaidCount() >= max ? LinkState.USED_UP : LinkState.ACTIVE;
     }
 
     public String url(PaymentLink link) {

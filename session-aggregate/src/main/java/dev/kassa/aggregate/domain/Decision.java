@@ -1,5 +1,6 @@
 package dev.kassa.aggregate.domain;
 
+import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
 import java.util.List;
@@ -19,10 +20,10 @@ public sealed interface Decision {
     }
 
     /** Not allowed in the session's state, or not valid at all: nothing changes; {@code code} is a stable error code. */
-    record Rejected(String code, String message, SessionState state) implements Decision {
+    record Rejected(ErrorCode code, String message, SessionState state) implements Decision {
     }
 
     /** Suspicious and recorded for a person (an id reused with another payload, a second payment): nothing changes. */
-    record Flagged(String code, String message, SessionState state) implements Decision {
+    record Flagged(ErrorCode code, String message, SessionState state) implements Decision {
     }
 }

@@ -1,5 +1,22 @@
 package dev.kassa.aggregate.domain;
 
+import static dev.kassa.model.ErrorCode.AMOUNT_MISMATCH;
+import static dev.kassa.model.ErrorCode.COMMAND_ID_REUSED;
+import static dev.kassa.model.ErrorCode.CURRENCY_MISMATCH;
+import static dev.kassa.model.ErrorCode.IDEMPOTENCY_CONFLICT;
+import static dev.kassa.model.ErrorCode.INVALID_AMOUNT;
+import static dev.kassa.model.ErrorCode.INVALID_TRANSITION;
+import static dev.kassa.model.ErrorCode.NOT_DUE;
+import static dev.kassa.model.ErrorCode.NOT_FOUND;
+import static dev.kassa.model.ErrorCode.REFUND_IN_PROGRESS;
+import static dev.kassa.model.ErrorCode.SECOND_PAYMENT;
+import static dev.kassa.model.ErrorCode.SESSION_EXISTS;
+import static dev.kassa.model.ErrorCode.SESSION_EXPIRED;
+import static dev.kassa.model.ErrorCode.TOO_MANY_ATTEMPTS;
+import static dev.kassa.model.ErrorCode.TOO_MANY_REFUNDS;
+import static dev.kassa.model.ErrorCode.UNEXPECTED_PROVIDER;
+import static dev.kassa.model.ErrorCode.UNKNOWN_ATTEMPT;
+import static dev.kassa.model.ErrorCode.UNKNOWN_PROVIDER_STATUS;
 import static dev.kassa.schemas.avro.SessionStatus.CANCELLED;
 import static dev.kassa.schemas.avro.SessionStatus.CREATED;
 import static dev.kassa.schemas.avro.SessionStatus.EXPIRED;
@@ -13,6 +30,7 @@ import dev.kassa.aggregate.domain.Decision.Applied;
 import dev.kassa.aggregate.domain.Decision.Duplicate;
 import dev.kassa.aggregate.domain.Decision.Flagged;
 import dev.kassa.aggregate.domain.Decision.Rejected;
+import dev.kassa.model.ErrorCode;
 import dev.kassa.model.RefundLedger;
 import dev.kassa.model.SessionFold;
 import dev.kassa.schemas.avro.AppliedCommand;
@@ -59,25 +77,11 @@ import java.util.Set;
  */
 public final class SessionTransitions {
 
-    /** Rejection and flag codes, stable: they reach the command-results topic and the merchant API. */
-    public static final String INVALID_TRANSITION = "invalid_transition";
-    public static final String NOT_FOUND = "not_found";
-    public static final String SESSION_EXISTS = "session_exists";
-    public static final String SESSION_EXPIRED = "session_expired";
-    public static final String INVALID_AMOUNT = "invalid_amount";
-    public static final String NOT_DUE = "not_due";
-    public static final String UNKNOWN_PROVIDER_STATUS = "unknown_provider_status";
-    public static final String COMMAND_ID_REUSED = "command_id_reused";
-    public static final String SECOND_PAYMENT = "second_payment";
-    /** Money integrity (SPEC.md): why a payment report did not make the session paid. */
-    public static final String AMOUNT_MISMATCH = "amount_mismatch";
-    public static final String CURRENCY_MISMATCH = "currency_mismatch";
-    public static final String UNEXPECTED_PROVIDER = "unexpected_provider";
-    public static final String UNKNOWN_ATTEMPT = "unknown_attempt";
-    public static final String TOO_MANY_ATTEMPTS = "too_many_attempts";
-    public static final String TOO_MANY_REFUNDS = "too_many_refunds";
-    public static final String REFUND_IN_PROGRESS = "refund_in_progress";
-    public static final String IDEMPOTENCY_CONFLICT = "idempotency_conflict";
+    /**
+     * Every code the decider refuses or flags a command with (stable: they reach the command-results topic and the
+     * merchant API), so that its meters exist at zero from the start.
+     */
+    public static final Set<ErrorCode> CODES = Collections.unmodifiableSet(EnumSet.of(INVALID_TRANSITION, NOT_FOUND, SESSION_EXISTS, SESSION_EXPIRED, INVALID_AMOUNT, NOT_DUE, UNKNOWN_PROVIDER_STATUS, COMMAND_ID_REUSED, SECOND_PAYMENT, AMOUNT_MISMATCH, CURRENCY_MISMATCH, UNEXPECTED_PROVIDER, UNKNOWN_ATTEMPT, TOO_MANY_ATTEMPTS, TOO_MANY_REFUNDS, REFUND_IN_PROGRESS, IDEMPOTENCY_CONFLICT));
 
     /**
      * A session keeps every attempt it started, so that a late success of any of them still matches; a buyer who
@@ -360,7 +364,7 @@ public final class SessionTransitions {
         if (mismatch != null) {
             return s.getStatus() == REVIEW
                     ? new Flagged(mismatch.reason(), mismatch.detail() + "; recorded, the session stays in review", s)
-                    : step.apply(REVIEW, review(mismatch.reason(), report, mismatch.detail()));
+                    : step.apply(REVIEW, review(mismatch.reason().code(), report, mismatch.detail()));
         }
         return step.apply(PAID, succeeded(report, report.getAmountMinor(), s.getCurrency(), step.now.isAfter(s.getExpiresAt())));
     }
@@ -371,7 +375,7 @@ public final class SessionTransitions {
         ProviderReport report = step.report();
         Mismatch mismatch = Mismatch.of(s, report);
         if (mismatch != null) {
-            return step.apply(REVIEW, review(mismatch.reason(), report, mismatch.detail()));
+            return step.apply(REVIEW, review(mismatch.reason().code(), report, mismatch.detail()));
         }
         long amount = report.getAmountMinor();
         Instant graceEnd = s.getExpiresAt().plusSeconds(s.getGraceSeconds());
@@ -392,7 +396,7 @@ public final class SessionTransitions {
     private static Decision paidAfterCancel(Step step) {
         ProviderReport report = step.report();
         Mismatch mismatch = Mismatch.of(step.state, report);
-        return mismatch != null ? step.apply(REVIEW, review(mismatch.reason(), report, mismatch.detail()))
+        return mismatch != null ? step.apply(REVIEW, review(mismatch.reason().code(), report, mismatch.detail()))
                 : step.apply(REVIEW, review("paid_after_cancel", report, "paid after the session was cancelled"));
     }
 
@@ -427,7 +431,7 @@ public final class SessionTransitions {
     private static Decision reviewReported(Step step) {
         ProviderReport report = step.report();
         Mismatch unbound = Mismatch.ofAttempt(step.state, report);
-        return step.apply(REVIEW, review(unbound == null ? "provider_review" : unbound.reason(), report,
+        return step.apply(REVIEW, review(unbound == null ? "provider_review" : unbound.reason().code(), report,
                 unbound == null ? report.getFailureMessage() : unbound.detail()));
     }
 
@@ -435,7 +439,7 @@ public final class SessionTransitions {
     private static Decision unboundReviewOfFailed(Step step) {
         Mismatch unbound = Mismatch.ofAttempt(step.state, step.report());
         return unbound == null ? step.invalid(Kind.REPORT_REVIEW.verb)
-                : step.apply(REVIEW, review(unbound.reason(), step.report(), unbound.detail()));
+                : step.apply(REVIEW, review(unbound.reason().code(), step.report(), unbound.detail()));
     }
 
     private static Decision refundReported(Step step) {
@@ -548,7 +552,7 @@ public final class SessionTransitions {
      * Why a report may not move money for this session (SPEC.md, Money integrity), or null when it may. The checks run
      * in a fixed order, so a report that fails several gets the first reason: attempt, provider, currency, amount.
      */
-    record Mismatch(String reason, String detail) {
+    record Mismatch(ErrorCode reason, String detail) {
 
         /** The report must name an attempt this session started, come from that attempt's provider and name its payment. */
         static Mismatch ofAttempt(SessionState s, ProviderReport report) {

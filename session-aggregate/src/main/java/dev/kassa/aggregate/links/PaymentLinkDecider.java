@@ -1,5 +1,6 @@
 package dev.kassa.aggregate.links;
 
+import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.DefineLink;
 import dev.kassa.schemas.avro.LinkSessionChanged;
 import dev.kassa.schemas.avro.LinkUse;
@@ -50,7 +51,7 @@ public final class PaymentLinkDecider {
     static final Duration CLOCK_MARGIN = Duration.ofMinutes(1);
 
     /** Why an open was refused: the error code and, for a single-use link held by an open checkout, that checkout. */
-    public record Refusal(String code, String message, Long heldSession) {
+    public record Refusal(ErrorCode code, String message, Long heldSession) {
     }
 
     /**
@@ -148,7 +149,7 @@ public final class PaymentLinkDecider {
         }
         if (link == null || link.getMerchantId() != command.getMerchantId()) {
             return payload instanceof OpenLink
-                    ? new Decision(null, false, new Refusal("not_found", "no such payment link", null))
+                    ? new Decision(null, false, new Refusal(ErrorCode.NOT_FOUND, "no such payment link", null))
                     : Decision.unchanged();
         }
         if (payload instanceof SetLinkActive active) {
@@ -166,10 +167,10 @@ public final class PaymentLinkDecider {
 
     private static Decision open(PaymentLink link, OpenLink open, Instant now) {
         if (!link.getActive()) {
-            return refused("payment_link_inactive", "this payment link was turned off by the merchant", null);
+            return refused(ErrorCode.PAYMENT_LINK_INACTIVE, "this payment link was turned off by the merchant", null);
         }
         if (link.getExpiresAt() != null && !now.isBefore(link.getExpiresAt())) {
-            return refused("payment_link_expired", "this payment link expired at " + link.getExpiresAt(), null);
+            return refused(ErrorCode.PAYMENT_LINK_EXPIRED, "this payment link expired at " + link.getExpiresAt(), null);
         }
         Integer max = maxUses(link);
         List<LinkUse> uses = held(link.getUses(), now);
@@ -179,12 +180,12 @@ public final class PaymentLinkDecider {
             }
             long paid = link.getPaidCount();
             if (paid >= max) {
-                return refused("payment_link_used_up", "this payment link has been paid" + (max == 1 ? "" : " " + max + " times"), null);
+                return refused(ErrorCode.PAYMENT_LINK_USED_UP, "this payment link has been paid" + (max == 1 ? "" : " " + max + " times"), null);
             }
             if (paid + uses.size() >= max || uses.size() >= MAX_OPEN_HOLDS) {
                 // A single-use link's one open checkout is where every buyer of it should pay: send them there.
                 Optional<LinkUse> open1 = uses.stream().filter(u -> openCheckout(u, now)).findFirst();
-                return refused("payment_link_in_use", "every use of this payment link is held by an open checkout; try again later",
+                return refused(ErrorCode.PAYMENT_LINK_IN_USE, "every use of this payment link is held by an open checkout; try again later",
                         max == 1 ? open1.map(LinkUse::getSessionId).orElse(null) : null);
             }
             uses = new ArrayList<>(uses);
@@ -270,7 +271,7 @@ public final class PaymentLinkDecider {
         return link.getReusable() ? link.getMaxUses() : Integer.valueOf(1);
     }
 
-    private static Decision refused(String code, String message, Long held) {
+    private static Decision refused(ErrorCode code, String message, Long held) {
         return new Decision(null, false, new Refusal(code, message, held));
     }
 }

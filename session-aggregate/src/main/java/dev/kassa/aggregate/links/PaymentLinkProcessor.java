@@ -106,7 +106,7 @@ final class PaymentLinkProcessor implements Processor<String, byte[], Object, Ob
             // Answered where the gateway awaits the create's own answer: on the results topic, under the create's id.
             CommandResult result = CommandResult.newBuilder().setCommandId(create.getCommandId())
                     .setSessionId(refusal.heldSession() != null ? refusal.heldSession() : create.getSessionId())
-                    .setCommandType("OpenLink").setOutcome(CommandOutcome.REJECTED).setErrorCode(refusal.code())
+                    .setCommandType("OpenLink").setOutcome(CommandOutcome.REJECTED).setErrorCode(refusal.code().code())
                     .setMessage(refusal.message()).setDecidedAt(now).build();
             context.forward(new Record<>(result.getSessionId(), result, record.timestamp()), RESULTS_SINK);
         }

@@ -1,16 +1,19 @@
 package dev.kassa.aggregate.stream;
 
+import dev.kassa.aggregate.domain.SessionTransitions;
+import dev.kassa.model.ErrorCode;
 import dev.kassa.observability.KassaMetrics;
 import dev.kassa.schemas.avro.SessionStatus;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import io.micrometer.core.instrument.Gauge;
-import java.time.Clock;
-import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -18,10 +21,6 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import java.util.concurrent.ConcurrentHashMap;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import dev.kassa.aggregate.domain.SessionTransitions;
 
 /** The aggregate's meters: transitions per status ({@code kassa_transitions_total}) and expiry lag. */
 public final class AggregateMetrics {
@@ -37,14 +36,8 @@ public final class AggregateMetrics {
                     .tag("status", status.name().toLowerCase(Locale.ROOT)).register(KassaMetrics.registry()));
         }
         // Every code the decider and the processor answer, at zero from the start.
-        for (Field field : SessionTransitions.class.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
-                try {
-                    rejected((String) field.get(null), 0);
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
+        for (ErrorCode code : SessionTransitions.CODES) {
+            rejected(code, 0);
         }
         rejected(SessionCommandProcessor.UNDECODABLE, 0);
         rejected(SessionCommandProcessor.KEY_MISMATCH, 0);
@@ -55,12 +48,12 @@ public final class AggregateMetrics {
     }
 
     /** A command the aggregate refused or flagged, by its code. */
-    static void rejected(String code) {
+    static void rejected(ErrorCode code) {
         rejected(code, 1);
     }
 
-    private static void rejected(String code, int count) {
-        REJECTED.computeIfAbsent(code, c -> Counter.builder("kassa.commands.rejected")
+    private static void rejected(ErrorCode code, int count) {
+        REJECTED.computeIfAbsent(code.code(), c -> Counter.builder("kassa.commands.rejected")
                 .description("Commands the aggregate refused or flagged, by code").tag("code", c).register(KassaMetrics.registry()))
                 .increment(count);
     }

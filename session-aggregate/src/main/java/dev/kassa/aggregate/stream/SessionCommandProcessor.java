@@ -6,16 +6,17 @@ import dev.kassa.aggregate.domain.Decision.Flagged;
 import dev.kassa.aggregate.domain.Decision.Rejected;
 import dev.kassa.aggregate.domain.Decision;
 import dev.kassa.aggregate.domain.SessionTransitions;
+import dev.kassa.model.ErrorCode;
+import dev.kassa.model.PaymentEvents;
+import dev.kassa.model.SessionFold;
 import dev.kassa.observability.LogContext;
 import dev.kassa.schemas.SessionEventKey;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.ExpireSession;
-import dev.kassa.schemas.avro.SessionCommand;
-import dev.kassa.model.PaymentEvents;
-import dev.kassa.model.SessionFold;
 import dev.kassa.schemas.avro.PaymentEvent;
+import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
 import java.time.Duration;
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
 final class SessionCommandProcessor implements Processor<Long, byte[], Object, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionCommandProcessor.class);
-    static final String UNDECODABLE = "undecodable_command";
-    static final String KEY_MISMATCH = "key_mismatch";
+    static final ErrorCode UNDECODABLE = ErrorCode.UNDECODABLE_COMMAND;
+    static final ErrorCode KEY_MISMATCH = ErrorCode.KEY_MISMATCH;
 
     private final AggregateSettings settings;
     private ProcessorContext<Object, Object> context;
@@ -69,7 +70,7 @@ final class SessionCommandProcessor implements Processor<Long, byte[], Object, O
                     record.value() == null ? 0 : record.value().length, e.getMessage());
             long session = record.key() == null ? -1 : record.key();
             AggregateMetrics.rejected(UNDECODABLE);
-            forwardResult(new CommandResult("", session, "unknown", CommandOutcome.REJECTED, UNDECODABLE,
+            forwardResult(new CommandResult("", session, "unknown", CommandOutcome.REJECTED, UNDECODABLE.code(),
                     "the command could not be decoded: " + e.getMessage(), null, null, Instant.ofEpochMilli(record.timestamp())),
                     record.timestamp());
             return;
@@ -171,13 +172,13 @@ final class SessionCommandProcessor implements Processor<Long, byte[], Object, O
         context.forward(new Record<>(result.getSessionId(), result, timestamp), SessionTopology.RESULTS_SINK);
     }
 
-    private static CommandResult result(SessionCommand command, CommandOutcome outcome, String code, String message, SessionState state) {
+    private static CommandResult result(SessionCommand command, CommandOutcome outcome, ErrorCode code, String message, SessionState state) {
         return CommandResult.newBuilder()
                 .setCommandId(command.getCommandId())
                 .setSessionId(command.getSessionId())
                 .setCommandType(command.getPayload().getClass().getSimpleName())
                 .setOutcome(outcome)
-                .setErrorCode(code)
+                .setErrorCode(code == null ? null : code.code())
                 .setMessage(message)
                 .setStatus(state == null ? null : state.getStatus())
                 .setSequence(state == null ? null : state.getSequence())

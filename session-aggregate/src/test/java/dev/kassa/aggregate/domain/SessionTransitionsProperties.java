@@ -1,10 +1,10 @@
 package dev.kassa.aggregate.domain;
 
-import dev.kassa.model.SessionFold;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kassa.aggregate.domain.Decision.Applied;
+import dev.kassa.model.ErrorCode;
+import dev.kassa.model.SessionFold;
 import dev.kassa.schemas.avro.LatePaymentPolicy;
 import dev.kassa.schemas.avro.PaymentSucceeded;
 import dev.kassa.schemas.avro.ProviderReport;
@@ -83,7 +83,7 @@ class SessionTransitionsProperties {
     void regression_a_report_for_an_attempt_started_at_another_provider_never_pays() {
         SessionState s = run(List.of(new Step(0, 1, 0, 0, -1), new Step(1, 1, 0, 0, -1), new Step(2, 1, 7, 0, -1))).states.get(1L);
         assertThat(s.getStatus()).isEqualTo(SessionStatus.REVIEW);
-        assertThat(s.getReviewReason()).isEqualTo(SessionTransitions.UNEXPECTED_PROVIDER);
+        assertThat(s.getReviewReason()).isEqualTo(ErrorCode.UNEXPECTED_PROVIDER.code());
     }
 
     @Example

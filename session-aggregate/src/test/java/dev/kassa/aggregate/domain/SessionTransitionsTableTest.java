@@ -7,6 +7,7 @@ import dev.kassa.aggregate.domain.Decision.Applied;
 import dev.kassa.aggregate.domain.Decision.Duplicate;
 import dev.kassa.aggregate.domain.Decision.Flagged;
 import dev.kassa.aggregate.domain.Decision.Rejected;
+import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.ReviewResolution;
 import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionEvent;
@@ -159,11 +160,11 @@ class SessionTransitionsTableTest {
             }
         } else if (expected.equals("duplicate")) {
             assertThat(decision).isInstanceOf(Duplicate.class);
-        } else if (expected.equals(SessionTransitions.SECOND_PAYMENT)) {
-            assertThat(decision).isInstanceOfSatisfying(Flagged.class, f -> assertThat(f.code()).isEqualTo(expected));
+        } else if (expected.equals(ErrorCode.SECOND_PAYMENT.code())) {
+            assertThat(decision).isInstanceOfSatisfying(Flagged.class, f -> assertThat(f.code().code()).isEqualTo(expected));
         } else {
             assertThat(decision).isInstanceOfSatisfying(Rejected.class, r -> {
-                assertThat(r.code()).isEqualTo(expected);
+                assertThat(r.code().code()).isEqualTo(expected);
                 assertThat(r.message()).isNotBlank();
                 assertThat(r.state()).isEqualTo(state);
             });

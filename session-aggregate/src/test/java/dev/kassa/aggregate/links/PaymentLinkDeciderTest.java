@@ -93,7 +93,7 @@ class PaymentLinkDeciderTest {
             assertThat(d.refusal()).isNull();
         } else {
             assertThat(d.granted()).as(name).isFalse();
-            assertThat(d.refusal().code()).as(name).isEqualTo(expect);
+            assertThat(d.refusal().code().code()).as(name).isEqualTo(expect);
         }
     }
 
@@ -103,7 +103,7 @@ class PaymentLinkDeciderTest {
         link = apply(link, open(2, T0), T0);
         link = apply(link, changed(2, SessionStatus.PENDING, true), T0.plusSeconds(60)); // the buyer of 2 starts paying
         assertThat(link.getUses().get(0).getReservedUntil()).isEqualTo(T0.plus(PaymentLinkDecider.RESERVATION));
-        assertThat(decide(link, open(3, T0.plusSeconds(540)), T0.plusSeconds(540)).refusal().code()).isEqualTo("payment_link_in_use");
+        assertThat(decide(link, open(3, T0.plusSeconds(540)), T0.plusSeconds(540)).refusal().code().code()).isEqualTo("payment_link_in_use");
 
         Instant after = T0.plus(PaymentLinkDecider.RESERVATION).plusSeconds(1);
         PaymentLinkDecider.Decision d = decide(link, open(3, after), after);
@@ -113,7 +113,7 @@ class PaymentLinkDeciderTest {
         // Named once: the next decision has nothing more to cancel, and 2 (attempted) stays held.
         PaymentLinkDecider.Decision again = decide(d.next(), open(4, after), after);
         assertThat(again.lapsed()).isEmpty();
-        assertThat(again.refusal().code()).isEqualTo("payment_link_in_use");
+        assertThat(again.refusal().code().code()).isEqualTo("payment_link_in_use");
         // The news that 1's buyer started paying after all, before anyone was given its use: it keeps it.
         PaymentLinkDecider.Decision late = decide(link, command(changed(1, SessionStatus.PENDING, true), after), after);
         assertThat(late.lapsed()).isEmpty();
@@ -159,7 +159,7 @@ class PaymentLinkDeciderTest {
         assertThat(decide(link, command(changed(5, SessionStatus.PAID, true), T0), T0).next()).isNull();
         assertThat(decide(link, command(changed(5, SessionStatus.REFUNDED, true), T0), T0).next()).isNull();
         assertThat(link.getPaidCount()).isEqualTo(1);
-        assertThat(decide(link, open(6, T0), T0).refusal().code()).isEqualTo("payment_link_used_up");
+        assertThat(decide(link, open(6, T0), T0).refusal().code().code()).isEqualTo("payment_link_used_up");
     }
 
     /**
@@ -185,7 +185,7 @@ class PaymentLinkDeciderTest {
         assertThat(link.getSessionsOpened()).isEqualTo(100_000);
         assertThat(largest).as("the record's size in bytes").isLessThan(2048);
         if (maxUses > 0) {
-            assertThat(decide(link, open(100_001, T0), T0).refusal().code()).isEqualTo("payment_link_used_up");
+            assertThat(decide(link, open(100_001, T0), T0).refusal().code().code()).isEqualTo("payment_link_used_up");
         } else {
             assertThat(decide(link, open(100_001, T0), T0).granted()).isTrue();
         }
@@ -198,7 +198,7 @@ class PaymentLinkDeciderTest {
             link = apply(link, open(session, T0), T0);
         }
         assertThat(link.getUses()).hasSize(PaymentLinkDecider.MAX_OPEN_HOLDS);
-        assertThat(decide(link, open(5_000, T0), T0).refusal().code()).isEqualTo("payment_link_in_use");
+        assertThat(decide(link, open(5_000, T0), T0).refusal().code().code()).isEqualTo("payment_link_in_use");
         assertThat(bytes(link)).as("the record's size at the cap").isLessThan(64 * 1024);
     }
 
@@ -220,7 +220,7 @@ class PaymentLinkDeciderTest {
         assertThat(link.getPaidCount()).isEqualTo(2);
         link = apply(link, changed(3, SessionStatus.PAID, true), T0);
         assertThat(link.getPaidCount()).isEqualTo(3);
-        assertThat(decide(link, open(4, T0), T0).refusal().code()).isEqualTo("payment_link_used_up");
+        assertThat(decide(link, open(4, T0), T0).refusal().code().code()).isEqualTo("payment_link_used_up");
     }
 
     private static int bytes(PaymentLink link) {
@@ -240,7 +240,7 @@ class PaymentLinkDeciderTest {
     void another_merchants_commands_change_nothing() {
         PaymentLink link = define(true, null, null);
         PaymentLinkCommand foreign = PaymentLinkCommand.newBuilder(open(5, T0)).setMerchantId(99).build();
-        assertThat(decide(link, foreign, T0).refusal().code()).isEqualTo("not_found");
+        assertThat(decide(link, foreign, T0).refusal().code().code()).isEqualTo("not_found");
     }
 
     /**
