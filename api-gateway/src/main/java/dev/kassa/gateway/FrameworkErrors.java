@@ -1,17 +1,23 @@
 package dev.kassa.gateway;
 
-import dev.kassa.gateway.shared.ApiError;
-import dev.kassa.gateway.shared.RateLimited;
 import dev.kassa.gateway.checkout.CheckoutNotFound;
 import dev.kassa.gateway.checkout.HostedPage;
 import dev.kassa.gateway.dashboard.DashboardBadForm;
+import dev.kassa.gateway.dashboard.DashboardNotFound;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.RateLimited;
 import dev.kassa.model.ErrorCode;
+import io.micronaut.core.convert.exceptions.ConversionErrorException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Error;
+import io.micronaut.http.codec.CodecException;
 import io.micronaut.http.exceptions.ContentLengthExceededException;
+import io.micronaut.http.server.exceptions.NotAcceptableException;
+import io.micronaut.web.router.exceptions.UnsatisfiedBodyRouteException;
+import io.netty.handler.codec.DecoderException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,14 +40,14 @@ class FrameworkErrors {
             return HostedPage.notFoundPage();
         }
         if (path.equals("/dashboard") || path.startsWith("/dashboard/")) {
-            return dev.kassa.gateway.dashboard.DashboardNotFound.page(); // a merchant's browser: a page too
+            return DashboardNotFound.page(); // a merchant's browser: a page too
         }
         return new ApiError(ErrorCode.NOT_FOUND, "no such path: " + path).response();
     }
 
-    @Error(exception = dev.kassa.gateway.dashboard.DashboardNotFound.Missing.class, global = true)
+    @Error(exception = DashboardNotFound.Missing.class, global = true)
     HttpResponse<?> dashboardNotFound(HttpRequest<?> request) {
-        return dev.kassa.gateway.dashboard.DashboardNotFound.page();
+        return DashboardNotFound.page();
     }
 
     @Error(exception = CheckoutNotFound.class, global = true)
@@ -55,7 +61,7 @@ class FrameworkErrors {
                 request.getMethodName() + " is not allowed on " + request.getPath()).response();
     }
 
-    @Error(exception = io.micronaut.http.server.exceptions.NotAcceptableException.class, global = true)
+    @Error(exception = NotAcceptableException.class, global = true)
     HttpResponse<Map<String, Object>> notAcceptable(HttpRequest<?> request) {
         // Answered in JSON whatever was asked for: an error has one shape (a 500 here once hid the client's mistake).
         return new ApiError(ErrorCode.NOT_ACCEPTABLE, request.getMethodName() + " " + request.getPath() + " answers in another type than the Accept header "
@@ -81,10 +87,10 @@ class FrameworkErrors {
     /** A body the framework could not bind to a route's argument: missing, or not decodable as its type. */
     private static boolean unreadableBody(Throwable error) {
         for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof io.micronaut.web.router.exceptions.UnsatisfiedBodyRouteException
-                    || e instanceof io.micronaut.core.convert.exceptions.ConversionErrorException
-                    || e instanceof io.micronaut.http.codec.CodecException
-                    || e instanceof io.netty.handler.codec.DecoderException) { // a form body that does not decode ('%zz')
+            if (e instanceof UnsatisfiedBodyRouteException
+                    || e instanceof ConversionErrorException
+                    || e instanceof CodecException
+                    || e instanceof DecoderException) { // a form body that does not decode ('%zz')
                 return true;
             }
         }

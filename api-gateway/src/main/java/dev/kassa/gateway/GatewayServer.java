@@ -1,11 +1,13 @@
 package dev.kassa.gateway;
 
+import dev.kassa.gateway.views.SessionViews;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
-import java.util.HashMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 /** Starts the gateway's HTTP server in this JVM (for {@code kassa dev}, {@code kassa gateway} and tests). */
@@ -59,8 +61,8 @@ public final class GatewayServer implements AutoCloseable {
      * Waits until the session views serve (group joined, stores restored: a fresh instance restores its partitions
      * from Kafka), at most {@code timeout}; whether they do. Until then reads wait and /health says 503.
      */
-    public boolean awaitReady(java.time.Duration timeout) throws InterruptedException {
-        return server.getApplicationContext().getBean(dev.kassa.gateway.views.SessionViews.class).awaitReady(timeout);
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        return server.getApplicationContext().getBean(SessionViews.class).awaitReady(timeout);
     }
 
     /** One of the running gateway's beans (tests reach inside with it). */

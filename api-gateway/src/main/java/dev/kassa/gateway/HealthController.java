@@ -1,9 +1,11 @@
 package dev.kassa.gateway;
 
-import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.views.SessionViews;
 import dev.kassa.observability.Health;
 import dev.kassa.schemas.KafkaAccess;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
@@ -36,11 +38,11 @@ class HealthController {
     private volatile Health.Check lastKafka;
     private volatile long lastKafkaAt;
 
-    private final dev.kassa.gateway.views.SessionViews views;
+    private final SessionViews views;
 
     private final int adminPort;
 
-    HealthController(KafkaBackend backend, KafkaAccess kafka, dev.kassa.gateway.views.SessionViews views, GatewaySettings settings) {
+    HealthController(KafkaBackend backend, KafkaAccess kafka, SessionViews views, GatewaySettings settings) {
         this.adminPort = settings.adminPort();
         this.backend = backend;
         this.views = views;
@@ -49,7 +51,7 @@ class HealthController {
     }
 
     @Get
-    HttpResponse<Map<String, Object>> health(io.micronaut.http.HttpRequest<?> request) {
+    HttpResponse<Map<String, Object>> health(HttpRequest<?> request) {
         List<Health.Check> checks = new ArrayList<>();
         checks.add(kafka());
         checks.add(new Health.Check("replicas", backend.replicasLoaded(), backend.replicasLoaded() ? "caught up" : "loading"));

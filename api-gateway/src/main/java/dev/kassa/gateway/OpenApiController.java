@@ -1,10 +1,10 @@
 package dev.kassa.gateway;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kassa.gateway.merchant.MerchantApi;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.Json;
-import dev.kassa.gateway.merchant.MerchantApi;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.model.WebhookSchemas;
 import dev.kassa.model.WebhookTypes;
@@ -130,7 +130,7 @@ class OpenApiController {
         }
         try {
             return Json.MAPPER.writeValueAsString(webhooks);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("a tree of strings always serializes", e);
         }
     }

@@ -1,5 +1,8 @@
 package dev.kassa.gateway;
 
+import java.util.HashSet;
+import java.util.Set;
+
 /**
  * An estimate of how many random bits a configured secret carries (the operator token, the gateways' shared secret):
  * its length times log2 of the alphabet its character classes span (digits 10, lower case 26, upper case 26, other 33),
@@ -22,7 +25,7 @@ public final class SecretStrength {
         boolean lower = false;
         boolean upper = false;
         boolean other = false;
-        java.util.Set<Integer> distinct = new java.util.HashSet<>();
+        Set<Integer> distinct = new HashSet<>();
         for (int i = 0; i < secret.length(); i++) {
             char c = secret.charAt(i);
             distinct.add((int) c);

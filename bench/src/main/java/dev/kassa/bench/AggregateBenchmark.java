@@ -3,6 +3,7 @@ package dev.kassa.bench;
 import dev.kassa.aggregate.app.AggregateService;
 import dev.kassa.aggregate.stream.AggregateSettings;
 import dev.kassa.localkafka.KafkaCluster;
+import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.TopicLayout;
 import dev.kassa.schemas.TopicProvisioner;
 import dev.kassa.schemas.Topics;
@@ -52,7 +53,7 @@ public final class AggregateBenchmark {
         }
         long commands = writeCommands(sessions);
         Path stateDir = Files.createTempDirectory("kassa-bench-aggregate-");
-        AggregateService.Config config = new AggregateService.Config(dev.kassa.schemas.KafkaAccess.of(kafka.bootstrapServers()), "bench-aggregate-" + System.nanoTime(),
+        AggregateService.Config config = new AggregateService.Config(KafkaAccess.of(kafka.bootstrapServers()), "bench-aggregate-" + System.nanoTime(),
                 stateDir, Duration.ofMillis(100), 0, AggregateSettings.DEFAULTS, Map.of());
         long results = 0;
         long expired = 0;

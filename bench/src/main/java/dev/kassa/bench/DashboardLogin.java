@@ -1,11 +1,13 @@
 package dev.kassa.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Signs a bench user in to the dashboard the way a person does (invite, set password, sign in): its session cookie. */
 final class DashboardLogin {
@@ -28,7 +30,7 @@ final class DashboardLogin {
         String loginCsrf = csrf(http.send(HttpRequest.newBuilder(URI.create(base + "/dashboard/login")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()));
         HttpResponse<String> signedIn = http.send(form(base + "/dashboard/login", loginCsrf,
-                "email=" + java.net.URLEncoder.encode(email, java.nio.charset.StandardCharsets.UTF_8) + "&password=" + password),
+                "email=" + URLEncoder.encode(email, StandardCharsets.UTF_8) + "&password=" + password),
                 HttpResponse.BodyHandlers.ofString());
         return signedIn.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("kassa_dashboard="))
                 .map(c -> c.substring("kassa_dashboard=".length(), c.indexOf(';'))).findFirst()

@@ -3,6 +3,7 @@ package dev.kassa.bench;
 import dev.kassa.aggregate.app.AggregateService;
 import dev.kassa.aggregate.stream.AggregateSettings;
 import dev.kassa.localkafka.KafkaCluster;
+import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.SessionEventKey;
 import dev.kassa.schemas.TopicLayout;
 import dev.kassa.schemas.TopicProvisioner;
@@ -61,7 +62,7 @@ public final class ExpiryBenchmark {
         }
         Path stateDir = Files.createTempDirectory("kassa-bench-expiry-");
         long deadline = System.nanoTime() + limit.toNanos();
-        try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(dev.kassa.schemas.KafkaAccess.of(kafka.bootstrapServers()),
+        try (AggregateService aggregate = AggregateService.start(new AggregateService.Config(KafkaAccess.of(kafka.bootstrapServers()),
                 "bench-expiry-" + System.nanoTime(), stateDir, Duration.ofMillis(100), 0, AggregateSettings.DEFAULTS, Map.of()));
              KafkaConsumer<Long, CommandResult> results = consumer(Topics.COMMAND_RESULTS.keySerde().deserializer(),
                      Topics.COMMAND_RESULTS.valueSerde().deserializer(), Topics.COMMAND_RESULTS.name());

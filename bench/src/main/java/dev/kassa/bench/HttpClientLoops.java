@@ -1,5 +1,6 @@
 package dev.kassa.bench;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,7 +42,7 @@ final class HttpClientLoops {
     }
 
     /** POSTs/s of Apache HttpClient 5's async client (the relay's settings: 2 I/O threads, keep-alive) over {@code duration}. */
-    static double apache(String url, byte[] body, Duration duration) throws InterruptedException, java.io.IOException {
+    static double apache(String url, byte[] body, Duration duration) throws InterruptedException, IOException {
         try (CloseableHttpAsyncClient client = HttpAsyncClients.custom()
                 .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create().setMaxConnPerRoute(IN_FLIGHT).setMaxConnTotal(IN_FLIGHT).build())
                 .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(2).setTcpNoDelay(true).build())

@@ -30,6 +30,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,18 +39,20 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
@@ -163,7 +166,7 @@ public final class RelayBenchmark {
         try (NginxReceiver nginx = NginxReceiver.start()) {
             Path post = Files.createTempFile("kassa-post-", ".lua");
             Files.writeString(post, "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [["
-                    + new String(sampleBody(), java.nio.charset.StandardCharsets.UTF_8) + "]]\n");
+                    + new String(sampleBody(), StandardCharsets.UTF_8) + "]]\n");
             wrk.run(nginx.ceilingUrl(), 64, Duration.ofSeconds(3), post, Map.of()); // warm-up
             double ceiling = wrk.run(nginx.ceilingUrl(), 64, Duration.ofSeconds(10), post, Map.of()).requestsPerSecond();
             Files.deleteIfExists(post);
@@ -333,7 +336,7 @@ public final class RelayBenchmark {
                     // Parked until just before the send is due: spinning here took one of the two cores from the
                     // services being measured (100 % of a core at 100 callbacks/s).
                     for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(Math.max(left - 100_000, 10_000));
+                        LockSupport.parkNanos(Math.max(left - 100_000, 10_000));
                     }
                     long session = firstSession + i;
                     byte[] body = ("{\"event_id\":\"pe-" + session + "\",\"session_id\":" + session
@@ -367,7 +370,7 @@ public final class RelayBenchmark {
                 }
                 Collections.sort(sorted);
                 return new Latency(total, sorted.size(), perSecond, pct(sorted, 0.5), pct(sorted, 0.99),
-                        sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1), new java.util.TreeMap<>(answers));
+                        sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1), new TreeMap<>(answers));
             }
         }
     }
@@ -379,7 +382,7 @@ public final class RelayBenchmark {
                 .setPayload(ProviderReport.newBuilder().setProvider("sandbox").setProviderEventId("pe-" + session)
                         .setProviderStatus("completed").setStatus(ReportedStatus.UNKNOWN).setAttemptId("att-" + session)
                         .setProviderPaymentId("pay-" + session).setReferences(Map.of()).setAmountMinor(1000L).setCurrency("EUR")
-                        .setPayloadSha256(HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body)))
+                        .setPayloadSha256(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)))
                         .setReportedAt(Instant.now()).build())
                 .build();
     }

@@ -9,6 +9,7 @@ import dev.kassa.observability.KassaMetrics;
 import dev.kassa.schemas.TopicLayout;
 import dev.kassa.schemas.TopicProvisioner;
 import io.micrometer.core.instrument.Gauge;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -207,7 +208,7 @@ final class WrkGatewayBenchmark {
         }
     }
 
-    private static long directorySize(Path dir) throws java.io.IOException {
+    private static long directorySize(Path dir) throws IOException {
         try (var files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
         }

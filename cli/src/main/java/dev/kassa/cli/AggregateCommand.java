@@ -1,9 +1,10 @@
 package dev.kassa.cli;
 
-import dev.kassa.observability.KassaMetrics;
 import dev.kassa.aggregate.app.AggregateService;
 import dev.kassa.aggregate.stream.AggregateSettings;
+import dev.kassa.observability.KassaMetrics;
 import dev.kassa.observability.OpsServer;
+import dev.kassa.schemas.KafkaAccess;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ final class AggregateCommand implements Callable<Integer> {
             throw new UserError("--standby-replicas must be 0 or more and --commit-interval-ms at least 1.");
         }
         PrintWriter out = spec.commandLine().getOut();
-        dev.kassa.schemas.KafkaAccess access = kafka.access(bootstrap);
+        KafkaAccess access = kafka.access(bootstrap);
         InstanceSlot slot = stateDir == null ? InstanceSlot.claim(Path.of("var", "state"), applicationId)
                 : InstanceSlot.hold(stateDir, applicationId);
         slot.useOwnLogFile();

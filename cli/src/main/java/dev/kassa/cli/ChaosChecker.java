@@ -1,17 +1,24 @@
 package dev.kassa.cli;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.kassa.cli.ChaosCommand.Counts;
 import dev.kassa.cli.ChaosCommand.FaultRow;
 import dev.kassa.cli.ChaosCommand.Report;
 import dev.kassa.log.EventLogReplay;
+import dev.kassa.model.WebhookTypes;
+import dev.kassa.relay.signing.WebhookSigner;
 import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.SessionStatus;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -47,15 +54,15 @@ final class ChaosChecker {
         }
         Map<Long, Integer> creates = new HashMap<>();
         Map<Long, Integer> paidTransitions = new HashMap<>();
-        java.util.Set<String> committed = ConcurrentHashMap.newKeySet();
-        java.util.Set<String> announced = ConcurrentHashMap.newKeySet();
+        Set<String> committed = ConcurrentHashMap.newKeySet();
+        Set<String> announced = ConcurrentHashMap.newKeySet();
         EventLogReplay.readToEnd(access, Topics.SESSION_EVENTS.name(), Topics.SESSION_EVENTS.keySerde().deserializer(),
                 Topics.SESSION_EVENTS.valueSerde().deserializer(), (k, e) -> {
                     if (e == null) {
                         return;
                     }
                     committed.add(e.getEventId());
-                    if (dev.kassa.model.WebhookTypes.of(e) != null) {
+                    if (WebhookTypes.of(e) != null) {
                         announced.add(e.getEventId()); // a refund's reservation, or a repeated status, sends no webhook
                     }
                     if (e.getSequence() == 1) {
@@ -117,15 +124,15 @@ final class ChaosChecker {
         final AtomicLong badSignatures = new AtomicLong();
         volatile String secret;
         volatile long delayMs;
-        private final com.sun.net.httpserver.HttpServer server;
+        private final HttpServer server;
 
-        WebhookReceiver() throws java.io.IOException {
-            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        WebhookReceiver() throws IOException {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             server.setExecutor(Executors.newFixedThreadPool(16));
             server.createContext("/", exchange -> {
                 byte[] body = exchange.getRequestBody().readAllBytes();
                 String signature = exchange.getRequestHeaders().getFirst("X-Signature");
-                if (secret == null || signature == null || !dev.kassa.relay.signing.WebhookSigner.verifyXSignature(body, secret, signature)) {
+                if (secret == null || signature == null || !WebhookSigner.verifyXSignature(body, secret, signature)) {
                     badSignatures.incrementAndGet();
                 }
                 String eventId = exchange.getRequestHeaders().getFirst("webhook-id");

@@ -2,15 +2,18 @@ package dev.kassa.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kassa.aggregate.app.AggregateMain;
 import dev.kassa.cli.ChaosChecker.WebhookReceiver;
 import dev.kassa.cli.ChaosMerchant.Client;
 import dev.kassa.cli.ChaosMerchant.Lags;
 import dev.kassa.localkafka.ChildJvm;
 import dev.kassa.localkafka.FreePorts;
 import dev.kassa.localkafka.KafkaNodeMain;
+import dev.kassa.relay.app.RelayMain;
 import dev.kassa.schemas.TopicLayout;
 import dev.kassa.schemas.TopicProvisioner;
 import dev.kassa.schemas.Topics;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,18 +23,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Uuid;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -154,25 +163,25 @@ final class ChaosCommand implements Callable<Integer> {
             this.gatewayPorts = gatewayPorts;
         }
 
-        void startBroker(int node) throws java.io.IOException {
+        void startBroker(int node) throws IOException {
             String[] args = new String[nodeArgs.length + 1];
             args[0] = String.valueOf(node);
             System.arraycopy(nodeArgs, 0, args, 1, nodeArgs.length);
             brokers[node - 1] = ChildJvm.start("kafka-node-" + node, KafkaNodeMain.class, args);
         }
 
-        void startAggregate() throws java.io.IOException {
-            aggregate = ChildJvm.start("aggregate", dev.kassa.aggregate.app.AggregateMain.class, servers,
+        void startAggregate() throws IOException {
+            aggregate = ChildJvm.start("aggregate", AggregateMain.class, servers,
                     dir.resolve("aggregate").toString(), "chaos-aggregate");
         }
 
-        void startRelay() throws java.io.IOException {
-            relay = ChildJvm.start("relay", dev.kassa.relay.app.RelayMain.class, servers, dir.resolve("relay").toString(), "chaos-relay",
-                    "allow-loopback", String.join(",", java.util.Collections.nCopies(40, "2s")));
+        void startRelay() throws IOException {
+            relay = ChildJvm.start("relay", RelayMain.class, servers, dir.resolve("relay").toString(), "chaos-relay",
+                    "allow-loopback", String.join(",", Collections.nCopies(40, "2s")));
         }
 
         /** Gateway {@code i} of two (a merchant's requests go to either, as behind a proxy); they share the session views. */
-        void startGateway(int i) throws java.io.IOException {
+        void startGateway(int i) throws IOException {
             gateways[i] = ChildJvm.start("gateway-" + i, Kassa.class, Map.of("KASSA_ADMIN_TOKEN", ADMIN, "KASSA_GATEWAY_SECRET", GATEWAY_SECRET), "gateway", "--bootstrap", servers,
                     "--port", String.valueOf(gatewayPorts[i]), "--public-url", url(i), "--development",
                     "--views-state-dir", dir.resolve("gateway-views-" + i).toString());
@@ -199,7 +208,7 @@ final class ChaosCommand implements Callable<Integer> {
             brokerPorts[i] = String.valueOf(FreePorts.pick());
             controllerPorts[i] = String.valueOf(FreePorts.pick());
         }
-        String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
+        String clusterId = Uuid.randomUuid().toString();
         String[] nodeArgs = {clusterId, dir.toAbsolutePath().toString(), String.join(",", brokerPorts), String.join(",", controllerPorts)};
         String servers = "localhost:" + String.join(",localhost:", brokerPorts);
         String previousLogs = System.getProperty("kassa.test.logs");
@@ -252,7 +261,7 @@ final class ChaosCommand implements Callable<Integer> {
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return true;
                 }
-            } catch (java.io.IOException notYet) {
+            } catch (IOException notYet) {
                 // starting
             }
             Thread.sleep(250); // polling a process that is starting; nothing to await on
@@ -323,15 +332,15 @@ final class ChaosCommand implements Callable<Integer> {
         AtomicLong counter = new AtomicLong();
         // A warm-up of the same load first (JIT, connections, the first transactions): not counted. Its sessions are checked.
         long start = System.nanoTime() + TimeUnit.SECONDS.toNanos(WARM_UP_SECONDS);
-        java.util.function.LongSupplier now = () -> System.nanoTime() - start;
-        java.util.function.IntSupplier second = () -> {
+        LongSupplier now = () -> System.nanoTime() - start;
+        IntSupplier second = () -> {
             long t = now.getAsLong();
             return t < 0 ? -1 : (int) Math.min(counts.size - 1, t / 1_000_000_000L);
         };
         Client client = new Client(http, List.of(jvms.url(0), jvms.url(1)), key, answers);
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
         // Follow-ups block (a payment is polled until paid): enough threads that they never queue behind each other.
-        java.util.concurrent.ExecutorService followUps = Executors.newFixedThreadPool(512);
+        ExecutorService followUps = Executors.newFixedThreadPool(512);
         long followUpsEnd = start + TimeUnit.SECONDS.toNanos(seconds + FOLLOW_UP_DRAIN_SECONDS);
         Lags visibleAfter = new Lags();
         ticks.scheduleAtFixedRate(() -> {
@@ -394,7 +403,7 @@ final class ChaosCommand implements Callable<Integer> {
             measured.add(new FaultRow(row.fault(), row.target(), at, counts.rate(at - 5, at), counts.rate(at, at + window * 0.8),
                     counts.rate(at + window * 0.8, at + window * 0.8 + 5), counts.errors(at, at + window), counts.recovered(at, at + window)));
         }
-        Map<String, Long> answerCounts = new java.util.TreeMap<>();
+        Map<String, Long> answerCounts = new TreeMap<>();
         answers.forEach((k, v) -> answerCounts.put(k, v.get()));
         out.println("answers: " + answerCounts);
         out.println("a new session was found by the merchant's status reads (polled every 2 s) " + visibleAfter);

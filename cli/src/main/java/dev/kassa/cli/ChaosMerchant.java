@@ -1,6 +1,7 @@
 package dev.kassa.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,21 +34,21 @@ final class ChaosMerchant {
             this(http, gateways, key, answers, new AtomicLong());
         }
 
-        java.util.concurrent.CompletableFuture<HttpResponse<String>> async(String what, String path, String body, String idempotencyKey) {
+        CompletableFuture<HttpResponse<String>> async(String what, String path, String body, String idempotencyKey) {
             int first = (int) (turn.getAndIncrement() % gateways.size());
             return attempt(what, path, body, idempotencyKey, first).handle((r, e) -> {
                 if (e != null && refused(e)) {
                     return attempt(what, path, body, idempotencyKey, (first + 1) % gateways.size());
                 }
-                return e != null ? java.util.concurrent.CompletableFuture.<HttpResponse<String>>failedFuture(e)
-                        : java.util.concurrent.CompletableFuture.completedFuture(r);
+                return e != null ? CompletableFuture.<HttpResponse<String>>failedFuture(e)
+                        : CompletableFuture.completedFuture(r);
             }).thenCompose(f -> f).whenComplete((r, e) ->
                     answers.computeIfAbsent(what + " " + (e != null ? e.getClass().getSimpleName() : r.statusCode()
                             + (r.statusCode() < 300 ? "" : " " + r.body().replaceAll("(?s).*\"error\":\"([a-z_]+)\".*", "$1"))),
                             k -> new AtomicLong()).incrementAndGet());
         }
 
-        private java.util.concurrent.CompletableFuture<HttpResponse<String>> attempt(String what, String path, String body, String idempotencyKey,
+        private CompletableFuture<HttpResponse<String>> attempt(String what, String path, String body, String idempotencyKey,
                                                                                      int gateway) {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateways.get(gateway) + path)).timeout(Duration.ofSeconds(15))
                     .header("Authorization", "Bearer " + key);
@@ -58,7 +61,7 @@ final class ChaosMerchant {
 
         private static boolean refused(Throwable e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof java.net.ConnectException) {
+                if (t instanceof ConnectException) {
                     return true;
                 }
             }
@@ -76,7 +79,7 @@ final class ChaosMerchant {
 
     /** How long after its create the merchant's status read first found a session, over a run; and how many never. */
     static final class Lags {
-        private final java.util.concurrent.ConcurrentLinkedQueue<Long> millis = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<Long> millis = new ConcurrentLinkedQueue<>();
         private final AtomicLong never = new AtomicLong();
 
         @Override

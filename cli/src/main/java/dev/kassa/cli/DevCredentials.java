@@ -1,9 +1,9 @@
 package dev.kassa.cli;
 
-import dev.kassa.schemas.SecretKeyring;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.kassa.schemas.SecretKeyring;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -58,7 +59,7 @@ record DevCredentials(String adminToken, String kafkaBootstrap, long merchantId,
             byte[] bytes = new byte[32];
             new SecureRandom().nextBytes(bytes);
             Files.writeString(file, "# The secret Kassa's gateways share (docs/SECURITY.md): 256 random bits, hex.\n"
-                    + java.util.HexFormat.of().formatHex(bytes) + "\n");
+                    + HexFormat.of().formatHex(bytes) + "\n");
             try {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             } catch (UnsupportedOperationException e) {

@@ -3,6 +3,8 @@ package dev.kassa.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -200,7 +202,7 @@ final class EndpointsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            String query = since == null ? "" : "?since=" + java.net.URLEncoder.encode(since, java.nio.charset.StandardCharsets.UTF_8);
+            String query = since == null ? "" : "?since=" + URLEncoder.encode(since, StandardCharsets.UTF_8);
             return print(spec, target.operator.send("GET", target.path() + "/" + endpointId + "/attempts" + query, ""));
         }
     }

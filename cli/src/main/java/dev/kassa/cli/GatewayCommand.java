@@ -1,10 +1,13 @@
 package dev.kassa.cli;
 
-import dev.kassa.observability.KassaMetrics;
 import dev.kassa.gateway.GatewayServer;
+import dev.kassa.gateway.SecretStrength;
+import dev.kassa.observability.KassaMetrics;
 import dev.kassa.router.OperatorRules;
 import dev.kassa.schemas.KafkaAccess;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -78,13 +81,13 @@ final class GatewayCommand implements Callable<Integer> {
     private String sharedSecret() {
         if (sharedSecretFile != null) {
             try {
-                String line = java.nio.file.Files.readAllLines(sharedSecretFile).stream().map(String::trim)
+                String line = Files.readAllLines(sharedSecretFile).stream().map(String::trim)
                         .filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst().orElse("");
                 if (line.isEmpty()) {
                     throw new UserError("--shared-secret-file " + sharedSecretFile + " holds no secret (its first line that is not a comment).");
                 }
                 return line;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new UserError("--shared-secret-file " + sharedSecretFile + " cannot be read (" + e.getMessage() + ").");
             }
         }
@@ -99,7 +102,7 @@ final class GatewayCommand implements Callable<Integer> {
             throw new UserError("set KASSA_ADMIN_TOKEN in the environment (openssl rand -hex 32): the operator API's bearer token "
                     + "is not taken on the command line, where other users could read it.");
         }
-        String weak = dev.kassa.gateway.SecretStrength.problem("KASSA_ADMIN_TOKEN", adminToken);
+        String weak = SecretStrength.problem("KASSA_ADMIN_TOKEN", adminToken);
         if (weak != null) {
             throw new UserError(weak + ": it opens every merchant's account.");
         }
@@ -108,7 +111,7 @@ final class GatewayCommand implements Callable<Integer> {
             throw new UserError("pass --shared-secret-file FILE (or set KASSA_GATEWAY_SECRET): every gateway of the deployment needs the "
                     + "same random secret (openssl rand -hex 32 > FILE); the dashboard's cookies and the gateways' view reads depend on it.");
         }
-        if (sharedSecret != null && (weak = dev.kassa.gateway.SecretStrength.problem("the gateways' shared secret", sharedSecret)) != null) {
+        if (sharedSecret != null && (weak = SecretStrength.problem("the gateways' shared secret", sharedSecret)) != null) {
             throw new UserError(weak + ".");
         }
         if (port < 1 || port > 65535) {
@@ -162,7 +165,7 @@ final class GatewayCommand implements Callable<Integer> {
             gateway.close();
             try {
                 slot.close();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // exiting: the lock goes with the process
             }
             stopped.countDown();

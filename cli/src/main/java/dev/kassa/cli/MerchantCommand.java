@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -271,7 +273,7 @@ final class MerchantCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             String path = "/admin/merchants/" + merchantId + "/users/"
-                    + java.net.URLEncoder.encode(email, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+                    + URLEncoder.encode(email, StandardCharsets.UTF_8).replace("+", "%20");
             var json = new ObjectMapper().readTree(operator.send("DELETE", path, ""));
             PrintWriter out = spec.commandLine().getOut();
             out.println("dashboard user " + json.get("email").asText() + " removed from merchant " + json.get("merchant_id").asLong()

@@ -1,12 +1,13 @@
 package dev.kassa.cli;
 
-import dev.kassa.schemas.KafkaAccess;
-import dev.kassa.schemas.SecretKeyring;
+import dev.kassa.model.RetrySchedule;
 import dev.kassa.observability.KassaMetrics;
 import dev.kassa.observability.OpsServer;
 import dev.kassa.relay.app.RelayService;
-import dev.kassa.model.RetrySchedule;
+import dev.kassa.relay.delivery.DeliveryDecider;
 import dev.kassa.relay.stream.RelaySettings;
+import dev.kassa.schemas.KafkaAccess;
+import dev.kassa.schemas.SecretKeyring;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -83,9 +84,9 @@ final class RelayCommand implements Callable<Integer> {
                 throw new UserError("--retry-schedule: " + e.getMessage() + ".");
             }
         }
-        java.time.Duration disableAfter;
+        Duration disableAfter;
         try {
-            disableAfter = dev.kassa.model.RetrySchedule.parse(disableEndpointAfter).delays().get(0);
+            disableAfter = RetrySchedule.parse(disableEndpointAfter).delays().get(0);
         } catch (IllegalArgumentException e) {
             throw new UserError("--disable-endpoint-after: " + e.getMessage().replace("retry delay", "delay") + ".");
         }
@@ -110,7 +111,7 @@ final class RelayCommand implements Callable<Integer> {
         Path stateDir = slot.dir();
         RelayService.Config defaults = RelayService.Config.defaults(bootstrap, stateDir, allowLoopback);
         RelaySettings settings = (schedule == null ? defaults.settings() : defaults.settings().withSchedule(schedule)).withKeyring(keyring)
-                .withEndpointHealth(disableAfter, dev.kassa.relay.delivery.DeliveryDecider.DEFAULT_HOLD)
+                .withEndpointHealth(disableAfter, DeliveryDecider.DEFAULT_HOLD)
                 .withLanes(defaults.settings().lanes().withInFlight(perEndpoint, perMerchant));
         OpsServer ops = opsPort > 0 ? OpsServers.start(opsPort) : null;
         KassaMetrics.bindJvm("relay");

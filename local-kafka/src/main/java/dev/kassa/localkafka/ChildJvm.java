@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Starts a Kassa service in a JVM of its own, on this JVM's classpath, so that a test can kill it with SIGKILL
@@ -26,11 +27,11 @@ public final class ChildJvm {
     }
 
     public static Process start(String name, Class<?> mainClass, String... args) throws IOException {
-        return start(name, mainClass, java.util.Map.of(), args);
+        return start(name, mainClass, Map.of(), args);
     }
 
     /** The same with more environment variables (e.g. a token a service takes only from its environment). */
-    public static Process start(String name, Class<?> mainClass, java.util.Map<String, String> environment, String... args)
+    public static Process start(String name, Class<?> mainClass, Map<String, String> environment, String... args)
             throws IOException {
         Path logs = Path.of(System.getProperty("kassa.test.logs", "target/test-logs"));
         Files.createDirectories(logs);

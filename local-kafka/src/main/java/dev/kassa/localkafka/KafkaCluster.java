@@ -1,5 +1,6 @@
 package dev.kassa.localkafka;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -23,7 +24,7 @@ public interface KafkaCluster extends AutoCloseable {
 
     /** A new admin client for this cluster, as its super user; the caller closes it. */
     default Admin admin() {
-        Map<String, Object> config = new java.util.HashMap<>(superUserClientProperties());
+        Map<String, Object> config = new HashMap<>(superUserClientProperties());
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         return Admin.create(config);
     }

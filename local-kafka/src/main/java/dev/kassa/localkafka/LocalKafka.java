@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -71,7 +72,7 @@ public final class LocalKafka implements KafkaCluster {
      * {@value #ADMIN_USER}), and Kafka's {@code StandardAuthorizer} denies whatever no ACL allows.
      */
     public static LocalKafka startTemporarySecured() {
-        String password = java.util.UUID.randomUUID().toString();
+        String password = UUID.randomUUID().toString();
         return startTemporarySecured(securityProperties(password), Map.of("security.protocol", "SASL_PLAINTEXT",
                 "sasl.mechanism", "PLAIN", "sasl.jaas.config", plainLogin(password) + ";"));
     }

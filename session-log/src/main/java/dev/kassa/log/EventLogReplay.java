@@ -8,6 +8,7 @@ import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -86,7 +87,7 @@ public final class EventLogReplay {
      * Reads every partition of a topic from the first record at or after {@code since} to its end as of now: the cost
      * is the records of that window, not the topic's.
      */
-    public static <K, V> void readSince(KafkaAccess access, String topic, java.time.Instant since, Deserializer<K> keys,
+    public static <K, V> void readSince(KafkaAccess access, String topic, Instant since, Deserializer<K> keys,
                                         Deserializer<V> values, BiConsumer<K, V> sink) {
         read(access, topic, keys, values, sink, partitions -> partitions, since);
     }
@@ -97,7 +98,7 @@ public final class EventLogReplay {
     }
 
     private static <K, V> void read(KafkaAccess access, String topic, Deserializer<K> keys, Deserializer<V> values, BiConsumer<K, V> sink,
-                                    UnaryOperator<List<TopicPartition>> choose, java.time.Instant since) {
+                                    UnaryOperator<List<TopicPartition>> choose, Instant since) {
         Map<String, Object> config = access.config(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -110,7 +111,7 @@ public final class EventLogReplay {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             consumer.seekToBeginning(partitions);
             if (since != null) {
-                Map<TopicPartition, Long> at = new java.util.HashMap<>();
+                Map<TopicPartition, Long> at = new HashMap<>();
                 partitions.forEach(p -> at.put(p, since.toEpochMilli()));
                 consumer.offsetsForTimes(at).forEach((p, found) -> {
                     if (found == null) {

@@ -6,6 +6,7 @@ import dev.kassa.schemas.avro.RefundPhase;
 import dev.kassa.schemas.avro.RefundRecorded;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
+import dev.kassa.schemas.avro.SessionStatus;
 import java.nio.ByteBuffer;
 
 /**
@@ -36,7 +37,7 @@ public final class PaymentEvents {
                 .setCurrency(after.getCurrency()).setPaidAmountMinor(after.getPaidAmountMinor()).setPaidCurrency(after.getPaidCurrency())
                 .setRefundedMinor(after.getRefundedMinor()).setRefund(refund).setProvider(after.getProvider())
                 .setProviderPaymentId(after.getProviderPaymentId())
-                .setReviewReason(after.getStatus() == dev.kassa.schemas.avro.SessionStatus.REVIEW ? after.getReviewReason() : null)
+                .setReviewReason(after.getStatus() == SessionStatus.REVIEW ? after.getReviewReason() : null)
                 .setLate(after.getLate()).setWebhookBody(ByteBuffer.wrap(WebhookPayload.body(event, after))).build();
     }
 }

@@ -1,6 +1,7 @@
 package dev.kassa.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kassa.schemas.avro.RefundPhase;
 import dev.kassa.schemas.avro.RefundRecorded;
@@ -31,7 +32,7 @@ public final class WebhookPayload {
             return;
         }
         try {
-            com.fasterxml.jackson.databind.JsonNode meta = JSON.readTree(metaJson);
+            JsonNode meta = JSON.readTree(metaJson);
             if (meta != null && meta.isObject() && !meta.isEmpty()) {
                 body.put("meta", meta);
                 if (meta.path("payment_link").isTextual()) {

@@ -3,6 +3,8 @@ package dev.kassa.model;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kassa.schemas.avro.SessionStatus;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,7 @@ public final class WebhookSchemas {
             case WebhookTypes.ENDPOINT_DISABLED -> "One of the merchant's other endpoints was disabled after failing for days; sent to the "
                     + "merchant's enabled endpoints.";
             case WebhookTypes.PING -> "A test delivery an operator or the merchant asked for (`POST .../webhook-endpoints/{id}/test`).";
-            default -> type.equals(WebhookTypes.of(dev.kassa.schemas.avro.SessionStatus.REFUNDED))
+            default -> type.equals(WebhookTypes.of(SessionStatus.REFUNDED))
                     ? "Listed for filters only: a full refund is announced as `refund.succeeded` with `status: refunded`, "
                     + "which an endpoint filtering `checkout.session.refunded` or `refunded` receives."
                     : "The session moved to `" + type.substring(WebhookTypes.PREFIX.length()) + "`. Sent once per transition; "
@@ -89,7 +91,7 @@ public final class WebhookSchemas {
         properties.put("sent_at", string());
         properties.put("meta", F.objectNode().put("type", "object"));
         properties.put("payment_link", string());
-        List<String> required = new java.util.ArrayList<>(List.of("event", "type", "event_id", "session_id", "order_id", "status",
+        List<String> required = new ArrayList<>(List.of("event", "type", "event_id", "session_id", "order_id", "status",
                 "previous_status", "sequence", "amount", "currency", "paid_amount", "shop_domain", "email"));
         required.addAll(SessionView.REFERENCE_FIELDS);
         required.addAll(List.of("late", "created_at", "expires_at", "sent_at"));

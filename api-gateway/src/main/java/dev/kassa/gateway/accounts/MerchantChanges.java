@@ -1,15 +1,16 @@
 package dev.kassa.gateway.accounts;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.payments.PayoutWallets;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.Domains;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.gateway.shared.SessionCommands;
-import dev.kassa.gateway.kafka.KafkaBackend;
-import dev.kassa.gateway.payments.PayoutWallets;
 import dev.kassa.model.ErrorCode;
+import dev.kassa.model.RetrySchedule;
 import dev.kassa.schemas.SecretKeyring;
 import dev.kassa.schemas.avro.CheckoutMode;
 import dev.kassa.schemas.avro.LatePaymentPolicy;
@@ -107,7 +108,7 @@ public final class MerchantChanges {
         if (json.path("rotate_webhook_secret").asBoolean(false)) {
             newSecret = Secrets.webhookSecret();
             next.setPreviousWebhookSecret(current.getWebhookSecret()).setPreviousSecretUntil(now.plus(Duration.ofHours(24)))
-                    .setWebhookSecret(keyring.seal(dev.kassa.schemas.SecretKeyring.Binding.endpoint(merchantId, merchantId), newSecret));
+                    .setWebhookSecret(keyring.seal(SecretKeyring.Binding.endpoint(merchantId, merchantId), newSecret));
         }
         if (json.path("webhook_enabled").asBoolean(false)) {
             next.setWebhookDisabledReason(null).setWebhookEnabledAt(now);
@@ -188,7 +189,7 @@ public final class MerchantChanges {
         }
         String text = node.isTextual() ? node.asText().strip() : "";
         try {
-            if (text.length() > 200 || dev.kassa.model.RetrySchedule.parse(text).delays().size() > 20) {
+            if (text.length() > 200 || RetrySchedule.parse(text).delays().size() > 20) {
                 throw new IllegalArgumentException("at most 20 delays");
             }
         } catch (IllegalArgumentException e) {

@@ -1,10 +1,11 @@
 package dev.kassa.gateway.accounts;
 
+import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Secrets;
-import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.model.ErrorCode;
+import dev.kassa.schemas.SecretKeyring;
 import dev.kassa.schemas.avro.MerchantUser;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -26,10 +27,10 @@ public final class MerchantUsers {
     private final GatewaySettings settings;
     private final Clock clock;
 
-    private final dev.kassa.schemas.SecretKeyring keyring;
+    private final SecretKeyring keyring;
     private final PasswordChecks passwords;
 
-    MerchantUsers(KafkaBackend kafka, GatewaySettings settings, Clock clock, dev.kassa.schemas.SecretKeyring keyring, PasswordChecks passwords) {
+    MerchantUsers(KafkaBackend kafka, GatewaySettings settings, Clock clock, SecretKeyring keyring, PasswordChecks passwords) {
         this.keyring = keyring;
         this.passwords = passwords;
         this.kafka = kafka;
@@ -102,7 +103,7 @@ public final class MerchantUsers {
     /** Turns two-step sign-in on with this key (sealed with the keyring) and the step of the code that proved it, or off with null. */
     public MerchantUser setTwoStep(MerchantUser user, String key, long step) throws Exception {
         Instant now = clock.instant();
-        MerchantUser changed = MerchantUser.newBuilder(user).setTotpSecret(key == null ? null : keyring.seal(dev.kassa.schemas.SecretKeyring.Binding.twoStep(user.getMerchantId(), user.getEmail()), key))
+        MerchantUser changed = MerchantUser.newBuilder(user).setTotpSecret(key == null ? null : keyring.seal(SecretKeyring.Binding.twoStep(user.getMerchantId(), user.getEmail()), key))
                 .setTotpEnabledAt(key == null ? null : now).setTotpLastStep(Math.max(step, user.getTotpLastStep())).setUpdatedAt(now).build();
         return put(changed);
     }
@@ -150,7 +151,7 @@ public final class MerchantUsers {
 
     /** The user's two-step key in clear, or null when the user signs in with a password only. */
     String twoStepKey(MerchantUser user) {
-        return user.getTotpSecret() == null ? null : keyring.open(dev.kassa.schemas.SecretKeyring.Binding.twoStep(user.getMerchantId(), user.getEmail()), user.getTotpSecret());
+        return user.getTotpSecret() == null ? null : keyring.open(SecretKeyring.Binding.twoStep(user.getMerchantId(), user.getEmail()), user.getTotpSecret());
     }
 
     /** The user with this e-mail and password, or null (in about the same time whether or not the e-mail exists). */

@@ -3,6 +3,7 @@ package dev.kassa.gateway.accounts;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -71,11 +72,11 @@ public final class PasswordChecks {
     }
 
     /** Runs {@code check} in the crowd's lane (for tests). */
-    <T> T run(java.util.concurrent.Callable<T> check) throws Busy {
+    <T> T run(Callable<T> check) throws Busy {
         return run(crowd, check);
     }
 
-    private static <T> T run(ThreadPoolExecutor pool, java.util.concurrent.Callable<T> check) throws Busy {
+    private static <T> T run(ThreadPoolExecutor pool, Callable<T> check) throws Busy {
         Future<T> result;
         try {
             result = pool.submit(check);

@@ -1,17 +1,18 @@
 package dev.kassa.gateway.accounts;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.gateway.shared.SessionCommands;
-import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.SecretKeyring;
 import dev.kassa.schemas.WebhookEndpoints;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.WebhookEndpoint;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import java.util.Map;
  * Adding and removing a merchant's webhook endpoints, checked as the operator API checks them: what
  * {@code POST} and {@code DELETE /admin/merchants/{id}/webhook-endpoints} do, and what the merchant's dashboard does.
  */
-@jakarta.inject.Singleton
+@Singleton
 public final class WebhookEndpointChanges {
 
     private final KafkaBackend kafka;
@@ -66,13 +67,13 @@ public final class WebhookEndpointChanges {
         if (!hasFirst) {
             // The first endpoint is the seed's webhook_url: a merchant's integration written against the seeds reads it there.
             key = merchantId;
-            next.setWebhookUrl(url).setWebhookSecret(keyring.seal(dev.kassa.schemas.SecretKeyring.Binding.endpoint(merchantId, key), secret)).setPreviousWebhookSecret(null)
+            next.setWebhookUrl(url).setWebhookSecret(keyring.seal(SecretKeyring.Binding.endpoint(merchantId, key), secret)).setPreviousWebhookSecret(null)
                     .setPreviousSecretUntil(null).setWebhookEnabledAt(now).setWebhookDisabledReason(null)
                     .setWebhookEventFilter(filter).setWebhookDescription(description).setWebhookMaxPerSecond(throttle);
         } else {
             key = Secrets.id();
             List<WebhookEndpoint> endpoints = new ArrayList<>(current.getWebhookEndpoints());
-            endpoints.add(WebhookEndpoint.newBuilder().setEndpointKey(key).setUrl(url).setSecret(keyring.seal(dev.kassa.schemas.SecretKeyring.Binding.endpoint(merchantId, key), secret))
+            endpoints.add(WebhookEndpoint.newBuilder().setEndpointKey(key).setUrl(url).setSecret(keyring.seal(SecretKeyring.Binding.endpoint(merchantId, key), secret))
                     .setEventFilter(filter).setDescription(description).setEnabled(true).setEnabledAt(now).setMaxPerSecond(throttle)
                     .setCreatedAt(now).build());
             next.setWebhookEndpoints(endpoints);
@@ -127,7 +128,7 @@ public final class WebhookEndpointChanges {
             }
             if (newSecret != null) {
                 next.setPreviousWebhookSecret(current.getWebhookSecret()).setPreviousSecretUntil(now.plus(Duration.ofHours(24)))
-                        .setWebhookSecret(keyring.seal(dev.kassa.schemas.SecretKeyring.Binding.endpoint(merchantId, merchantId), newSecret));
+                        .setWebhookSecret(keyring.seal(SecretKeyring.Binding.endpoint(merchantId, merchantId), newSecret));
             }
             if (endOverlap) {
                 next.setPreviousWebhookSecret(null).setPreviousSecretUntil(null);
@@ -161,7 +162,7 @@ public final class WebhookEndpointChanges {
                 }
                 if (newSecret != null) {
                     changed.setPreviousSecret(e.getSecret()).setPreviousSecretUntil(now.plus(Duration.ofHours(24)))
-                            .setSecret(keyring.seal(dev.kassa.schemas.SecretKeyring.Binding.endpoint(merchantId, e.getEndpointKey()), newSecret));
+                            .setSecret(keyring.seal(SecretKeyring.Binding.endpoint(merchantId, e.getEndpointKey()), newSecret));
                 }
                 if (endOverlap) {
                     changed.setPreviousSecret(null).setPreviousSecretUntil(null);

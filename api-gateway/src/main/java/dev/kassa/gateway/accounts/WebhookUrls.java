@@ -5,6 +5,7 @@ import dev.kassa.model.ErrorCode;
 import dev.kassa.model.SsrfGuard;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
@@ -32,7 +33,7 @@ public final class WebhookUrls {
         URI uri;
         try {
             uri = new URI(url);
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new ApiError(ErrorCode.INVALID_WEBHOOK_URL, "'" + field + "' is not a URL");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);

@@ -3,6 +3,7 @@ package dev.kassa.gateway.checkout;
 import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.gateway.links.PaymentLinks;
 import dev.kassa.gateway.links.Products;
+import dev.kassa.gateway.shared.RateLimiter;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.model.Money;
 import dev.kassa.observability.Redaction;
@@ -44,8 +45,8 @@ class OfferPagesController {
      * products together, whatever the buyers' addresses: a popular or hammered link slows only itself and its merchant
      * (docs/SECURITY.md). Past them the buyer gets "busy, try again in a few seconds" (429 with Retry-After).
      */
-    private final dev.kassa.gateway.shared.RateLimiter perOffer = new dev.kassa.gateway.shared.RateLimiter(OPENS_PER_OFFER, OPENS_PER_OFFER * 2);
-    private final dev.kassa.gateway.shared.RateLimiter perMerchant = new dev.kassa.gateway.shared.RateLimiter(OPENS_PER_MERCHANT, OPENS_PER_MERCHANT * 2);
+    private final RateLimiter perOffer = new RateLimiter(OPENS_PER_OFFER, OPENS_PER_OFFER * 2);
+    private final RateLimiter perMerchant = new RateLimiter(OPENS_PER_MERCHANT, OPENS_PER_MERCHANT * 2);
     static final double OPENS_PER_OFFER = 20;
     static final double OPENS_PER_MERCHANT = 50;
 

@@ -4,6 +4,7 @@ import dev.kassa.gateway.accounts.MerchantUsers;
 import dev.kassa.gateway.accounts.PasswordChecks;
 import dev.kassa.gateway.accounts.Passwords;
 import dev.kassa.schemas.avro.MerchantUser;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import jakarta.inject.Singleton;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -48,8 +50,8 @@ final class Confirmations {
      * Everything a sensitive form post passes before it may act: a signed-in user, the page's CSRF token, and the
      * password (and code) confirmed for {@code what}.
      */
-    Guarded guard(io.micronaut.http.HttpRequest<?> request, Map<String, String> form, String action, String what) throws Exception {
-        java.util.Optional<DashboardSessions.Principal> who = pages.who(request);
+    Guarded guard(HttpRequest<?> request, Map<String, String> form, String action, String what) throws Exception {
+        Optional<DashboardSessions.Principal> who = pages.who(request);
         MutableHttpResponse<?> refused = pages.refusal(who, form);
         if (refused == null) {
             refused = refusal(who.get(), form, action, what);

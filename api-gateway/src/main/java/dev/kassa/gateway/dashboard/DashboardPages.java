@@ -8,19 +8,23 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.cookie.Cookie;
+import io.micronaut.views.thymeleaf.ThymeleafViewsRenderer;
+import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.net.URI;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every dashboard page shares: who is signed in (the signed cookie), the model every page gets (the user, the
  * merchant, the CSRF token), rendering (here, not in the views filter: a template that fails is a logged 500 page at
  * once), and the answers that are the same everywhere (redirects, the 403 and 404 pages).
  */
-@jakarta.inject.Singleton
+@Singleton
 final class DashboardPages {
 
     /** Pages load their stylesheet from here and nothing else; forms post only here. */
@@ -49,10 +53,10 @@ final class DashboardPages {
     private final KafkaBackend kafka;
     private final DashboardSessions sessions;
     private final Clock clock;
-    private final io.micronaut.views.thymeleaf.ThymeleafViewsRenderer<Map<String, ?>> renderer;
+    private final ThymeleafViewsRenderer<Map<String, ?>> renderer;
 
     DashboardPages(KafkaBackend kafka, DashboardSessions sessions, Clock clock,
-                   io.micronaut.views.thymeleaf.ThymeleafViewsRenderer<Map<String, ?>> renderer) {
+                   ThymeleafViewsRenderer<Map<String, ?>> renderer) {
         this.kafka = kafka;
         this.sessions = sessions;
         this.clock = clock;
@@ -111,11 +115,11 @@ final class DashboardPages {
     MutableHttpResponse<?> render(HttpStatus status, String view, Map<String, ?> model) {
         String html;
         try {
-            java.io.StringWriter out = new java.io.StringWriter();
+            StringWriter out = new StringWriter();
             renderer.render(view, model, null).writeTo(out);
             html = out.toString();
         } catch (IOException | RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(DashboardPages.class).error("dashboard page {} failed to render", view, e);
+            LoggerFactory.getLogger(DashboardPages.class).error("dashboard page {} failed to render", view, e);
             status = HttpStatus.INTERNAL_SERVER_ERROR;
             html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Kassa dashboard</title>"
                     + "<link rel=\"stylesheet\" href=\"/dashboard/assets/kassa.css\"></head><body><main id=\"main\" class=\"narrow\">"

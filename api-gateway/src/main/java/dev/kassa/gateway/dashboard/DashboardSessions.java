@@ -1,5 +1,6 @@
 package dev.kassa.gateway.dashboard;
 
+import dev.kassa.gateway.shared.GatewayKeys;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.schemas.avro.MerchantUser;
@@ -34,7 +35,7 @@ final class DashboardSessions {
     private final byte[] key;
     private final boolean secureCookies;
 
-    DashboardSessions(GatewaySettings settings, dev.kassa.gateway.shared.GatewayKeys keys) {
+    DashboardSessions(GatewaySettings settings, GatewayKeys keys) {
         this.key = keys.dashboardSessions();
         String url = settings.publicUrl() == null ? "" : settings.publicUrl();
         // Secure everywhere but plain http on localhost (kassa dev), where a Secure cookie would never be sent back.

@@ -1,10 +1,10 @@
 package dev.kassa.gateway.dashboard;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kassa.gateway.accounts.WebhookEndpointChanges;
+import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.Json;
-import dev.kassa.gateway.kafka.KafkaBackend;
-import dev.kassa.gateway.accounts.WebhookEndpointChanges;
 import dev.kassa.schemas.WebhookEndpoints;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -14,6 +14,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -85,7 +86,7 @@ class EndpointSettingsController {
      */
     @Post("/settings/endpoints/{endpointId}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> changeEndpoint(HttpRequest<?> request, @io.micronaut.http.annotation.PathVariable String endpointId,
+    HttpResponse<?> changeEndpoint(HttpRequest<?> request, @PathVariable String endpointId,
                                    @Body Map<String, String> form) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
         MutableHttpResponse<?> refused = pages.refusal(who, form);
@@ -140,7 +141,7 @@ class EndpointSettingsController {
     /** {@code POST /dashboard/settings/endpoints/{id}/delete}: the endpoint stops getting webhooks. */
     @Post("/settings/endpoints/{endpointId}/delete")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> deleteEndpoint(HttpRequest<?> request, @io.micronaut.http.annotation.PathVariable String endpointId,
+    HttpResponse<?> deleteEndpoint(HttpRequest<?> request, @PathVariable String endpointId,
                                    @Body Map<String, String> form) throws Exception {
         Optional<DashboardSessions.Principal> who = pages.who(request);
         MutableHttpResponse<?> refused = pages.refusal(who, form);

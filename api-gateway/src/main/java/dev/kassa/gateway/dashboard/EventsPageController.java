@@ -1,5 +1,7 @@
 package dev.kassa.gateway.dashboard;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.views.MerchantFeed;
 import dev.kassa.gateway.views.SessionViews;
 import dev.kassa.model.WebhookTypes;
@@ -11,6 +13,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Hidden;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,12 +69,12 @@ class EventsPageController {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (MerchantFeed.Entry entry : page.events()) {
             Map<String, Object> row = new LinkedHashMap<>();
-            com.fasterxml.jackson.databind.JsonNode body = dev.kassa.gateway.shared.Json.MAPPER.readTree(entry.body());
+            JsonNode body = Json.MAPPER.readTree(entry.body());
             row.put("type", entry.type());
             row.put("session", body.path("session_id").asText());
             row.put("href", "/dashboard/sessions/" + body.path("session_id").asText());
             row.put("at", body.path("sent_at").asText());
-            row.put("body", dev.kassa.gateway.shared.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(body));
+            row.put("body", Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(body));
             row.put("bytes", entry.body().length);
             rows.add(row);
         }
@@ -82,6 +85,6 @@ class EventsPageController {
     }
 
     private static String enc(String value) {
-        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -4,6 +4,7 @@ import dev.kassa.gateway.views.DayFigures;
 import dev.kassa.model.Money;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -29,13 +30,13 @@ record Figures(long sessions, long paid, String conversion, List<String> volumes
                 volumes.add(Money.toDecimal(minor, currency) + " " + currency);
             }
         });
-        String conversion = sessions == 0 ? "–" : String.format(java.util.Locale.ROOT, "%.1f %%", 100.0 * paid / sessions);
+        String conversion = sessions == 0 ? "–" : String.format(Locale.ROOT, "%.1f %%", 100.0 * paid / sessions);
         return new Figures(sessions, paid, conversion, volumes);
     }
 
     /** As the page reads it (a map: see {@link PaymentSearch#row}); the volumes joined, or a dash. */
-    java.util.Map<String, Object> view() {
-        return java.util.Map.of("sessions", sessions, "paid", paid, "conversion", conversion,
+    Map<String, Object> view() {
+        return Map.of("sessions", sessions, "paid", paid, "conversion", conversion,
                 "volumes", volumes.isEmpty() ? "–" : String.join(", ", volumes));
     }
 }

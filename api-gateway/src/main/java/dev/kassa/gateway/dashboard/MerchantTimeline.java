@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -43,8 +44,8 @@ final class MerchantTimeline {
     }
 
     /** The lines as the page reads them (maps: see {@link PaymentSearch#row}). */
-    static List<java.util.Map<String, Object>> view(List<Line> lines) {
-        return lines.stream().<java.util.Map<String, Object>>map(l -> java.util.Map.of("at", l.at().toString(), "when", l.when(),
+    static List<Map<String, Object>> view(List<Line> lines) {
+        return lines.stream().<Map<String, Object>>map(l -> Map.of("at", l.at().toString(), "when", l.when(),
                 "kind", l.kind(), "text", l.text())).toList();
     }
 

@@ -3,9 +3,12 @@ package dev.kassa.gateway.dashboard;
 import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.gateway.views.SessionViews;
 import dev.kassa.model.Money;
+import dev.kassa.model.PaymentLinkMeta;
+import dev.kassa.schemas.avro.PaymentLink;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.SessionStatus;
 import io.micronaut.http.HttpRequest;
+import jakarta.inject.Singleton;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -14,17 +17,20 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The payments list's search: filters from the query, and the walk over the merchant's list view that serves them
  * (an order id is one lookup in the order index; a status is filtered in the view; e-mail and dates here, over at most
  * one page of the view (5,000 sessions) per request, so a filter that matches little costs a bounded walk and a link on).
  */
-@jakarta.inject.Singleton
+@Singleton
 final class PaymentSearch {
 
     /**
@@ -49,10 +55,10 @@ final class PaymentSearch {
      * record's accessors cost a reflective miss per field and row (measured: a 50-row page took ~16 ms of CPU).
      */
     static Map<String, Object> row(SessionState s, KafkaBackend kafka) {
-        Map<String, Object> row = new java.util.HashMap<>();
+        Map<String, Object> row = new HashMap<>();
         // A session made through a payment link or a product page is named by what was sold, not its generated order id.
-        String linkId = dev.kassa.model.PaymentLinkMeta.linkOf(s.getMetaJson());
-        dev.kassa.schemas.avro.PaymentLink link = linkId == null ? null : kafka.link(linkId);
+        String linkId = PaymentLinkMeta.linkOf(s.getMetaJson());
+        PaymentLink link = linkId == null ? null : kafka.link(linkId);
         row.put("orderLabel", link != null && link.getMerchantId() == s.getMerchantId() ? "Payment link: " + link.getDescription()
                 : s.getOrderId().startsWith("product:") && s.getMetaJson().contains("\"product\"") ? "Product: " + s.getOrderId().substring("product:".length())
                 : s.getOrderId());
@@ -95,7 +101,7 @@ final class PaymentSearch {
             }
             SessionViews.Cursor cursor = SessionViews.Cursor.FIRST;
             if (!after.isEmpty()) {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("c_([0-9]{1,18})_([0-9]{1,18})").matcher(after);
+                Matcher m = Pattern.compile("c_([0-9]{1,18})_([0-9]{1,18})").matcher(after);
                 if (m.matches()) {
                     cursor = new SessionViews.Cursor(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
                 } else {

@@ -1,13 +1,14 @@
 package dev.kassa.gateway.dashboard;
 
-import dev.kassa.gateway.shared.ApiError;
-import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.gateway.payments.Refunds;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.gateway.views.SessionViews;
 import dev.kassa.log.Redeliveries;
 import dev.kassa.log.SessionHistory;
 import dev.kassa.model.Money;
+import dev.kassa.model.RefundLedger;
 import dev.kassa.schemas.avro.CancelSession;
 import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
@@ -17,8 +18,8 @@ import dev.kassa.schemas.avro.SessionStatus;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
@@ -77,7 +78,7 @@ class SessionPageController {
         model.put("timeline", MerchantTimeline.view(MerchantTimeline.of(log, state.getCurrency())));
         model.put("canCancel", state.getStatus() == SessionStatus.CREATED || state.getStatus() == SessionStatus.PENDING);
         long refundable = (state.getPaidAmountMinor() != null && state.getPaidCurrency() == null ? state.getPaidAmountMinor() : state.getAmountMinor())
-                - state.getRefundedMinor() - dev.kassa.model.RefundLedger.reserved(state);
+                - state.getRefundedMinor() - RefundLedger.reserved(state);
         model.put("canRefund", state.getStatus() == SessionStatus.PAID && refundable > 0);
         model.put("refundable", Money.toDecimal(Math.max(0, refundable), state.getCurrency()));
         model.put("canResend", !log.events().isEmpty());

@@ -1,13 +1,15 @@
 package dev.kassa.gateway.dashboard;
 
-import dev.kassa.gateway.accounts.MerchantUsers;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kassa.gateway.accounts.MerchantUsers;
 import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.schemas.WebhookEndpoints;
 import dev.kassa.schemas.avro.Merchant;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 
@@ -36,12 +38,12 @@ final class SettingsPage {
         model.put("allow", String.join(", ", m.getRoutingAllow()));
         model.put("block", String.join(", ", m.getRoutingBlock()));
         // Every endpoint, with its state and throttle; changed through the operator API's code.
-        model.put("endpoints", dev.kassa.schemas.WebhookEndpoints.of(m, key -> kafka.endpointFact(key)).stream()
+        model.put("endpoints", WebhookEndpoints.of(m, key -> kafka.endpointFact(key)).stream()
                 .map(e -> Map.<String, Object>of("id", e.id(), "url", e.url(), "events", String.join(", ", e.eventFilter()),
                         "state", e.enabled() ? "enabled" : "disabled: " + e.disabledReason(),
                         "description", e.description() == null ? "" : e.description(), "enabled", e.enabled(),
                         "throttle", e.maxPerSecond() == null ? "" : e.maxPerSecond().toString(),
-                        "overlap", e.previousSecretAt(java.time.Instant.now()) != null)).toList());
+                        "overlap", e.previousSecretAt(Instant.now()) != null)).toList());
         model.put("walletAddress", m.getPayoutWallet() == null ? "" : m.getPayoutWallet().getAddress());
         model.put("walletAsset", m.getPayoutWallet() == null ? "USDC" : m.getPayoutWallet().getAsset());
         model.put("cryptoEnabled", m.getCryptoEnabled());

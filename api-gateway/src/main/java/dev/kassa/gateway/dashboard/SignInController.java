@@ -18,6 +18,7 @@ import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.cookie.Cookie;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -25,6 +26,7 @@ import io.swagger.v3.oas.annotations.Hidden;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -64,7 +66,7 @@ class SignInController {
     }
 
     @Get("/login")
-    HttpResponse<?> loginPage(HttpRequest<?> request, @Nullable @io.micronaut.http.annotation.QueryValue("done") String done) {
+    HttpResponse<?> loginPage(HttpRequest<?> request, @Nullable @QueryValue("done") String done) {
         if (pages.who(request).isPresent()) {
             return pages.redirect("/dashboard");
         }
@@ -195,7 +197,7 @@ class SignInController {
     }
 
     @Get("/set-password")
-    HttpResponse<?> setPasswordPage(@Nullable @io.micronaut.http.annotation.QueryValue("token") String token) {
+    HttpResponse<?> setPasswordPage(@Nullable @QueryValue("token") String token) {
         MerchantUser user = users.byToken(token);
         if (user == null) {
             return pages.render(HttpStatus.GONE, "dashboard/message", Map.of("title", "Link not valid",
@@ -258,7 +260,7 @@ class SignInController {
         String cookie = request.getCookies().findCookie(DashboardSessions.LOGIN_CSRF_COOKIE).map(Cookie::getValue).orElse(null);
         String field = form.get("csrf");
         return cookie != null && field != null && cookie.length() >= 16
-                && java.security.MessageDigest.isEqual(cookie.getBytes(StandardCharsets.UTF_8), field.getBytes(StandardCharsets.UTF_8));
+                && MessageDigest.isEqual(cookie.getBytes(StandardCharsets.UTF_8), field.getBytes(StandardCharsets.UTF_8));
     }
 
     private String loginCsrfCookie(String csrf) {

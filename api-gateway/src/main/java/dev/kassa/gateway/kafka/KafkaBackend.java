@@ -1,12 +1,14 @@
 package dev.kassa.gateway.kafka;
 
-import java.util.Locale;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.kassa.gateway.shared.GatewayMetrics;
 import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.GatewayMetrics;
+import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.views.FeedWrites;
 import dev.kassa.gateway.views.SessionViews;
+import dev.kassa.log.EventLogReplay;
+import dev.kassa.log.SessionHistory;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.MerchantView;
@@ -17,10 +19,15 @@ import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.CreateSession;
 import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.MerchantUser;
+import dev.kassa.schemas.avro.PaymentLink;
+import dev.kassa.schemas.avro.PaymentLinkCommand;
+import dev.kassa.schemas.avro.Product;
 import dev.kassa.schemas.avro.RedeliveryRequest;
 import dev.kassa.schemas.avro.RoutingDecision;
 import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionState;
+import dev.kassa.schemas.avro.WebhookAttempt;
 import dev.kassa.schemas.avro.WebhookEndpointStatus;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -28,16 +35,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -77,12 +88,12 @@ public final class KafkaBackend implements AutoCloseable {
     private final SessionViews views;
     private final Replica<Long, WebhookEndpointStatus> endpointStatus;
     /** Dashboard users by e-mail (few per merchant: a replica like the merchants'). */
-    private final Replica<String, dev.kassa.schemas.avro.MerchantUser> users;
+    private final Replica<String, MerchantUser> users;
     /** Payment links by id (the fold's state; few per merchant) and the index from a link page's code to its id. */
-    private final Replica<String, dev.kassa.schemas.avro.PaymentLink> links;
+    private final Replica<String, PaymentLink> links;
     private final Map<String, String> linkByCode = new ConcurrentHashMap<>();
     /** Products by slug (the gateway writes them). */
-    private final Replica<String, dev.kassa.schemas.avro.Product> products;
+    private final Replica<String, Product> products;
     private final TopicProducer producer;
     /** Per command id, the requests waiting for a result: concurrent retries share an id and each gets one result. */
     private final Map<String, Queue<CompletableFuture<CommandResult>>> waiting = new ConcurrentHashMap<>();
@@ -93,7 +104,7 @@ public final class KafkaBackend implements AutoCloseable {
     private final MerchantChangeFence fence;
     private final FeedWrites feedWrites;
 
-    public KafkaBackend(KafkaAccess bootstrap, Clock clock, SessionViews views, dev.kassa.gateway.shared.GatewaySettings settings, FeedWrites feedWrites) {
+    public KafkaBackend(KafkaAccess bootstrap, Clock clock, SessionViews views, GatewaySettings settings, FeedWrites feedWrites) {
         this.clock = clock;
         this.feedWrites = feedWrites;
         this.views = views;
@@ -248,12 +259,12 @@ public final class KafkaBackend implements AutoCloseable {
     }
 
     /** A dashboard user by e-mail (lower case), or null. */
-    public dev.kassa.schemas.avro.MerchantUser user(String email) {
+    public MerchantUser user(String email) {
         return users.get(email);
     }
 
     /** Every dashboard user (a copy; they are few). */
-    public List<dev.kassa.schemas.avro.MerchantUser> users() {
+    public List<MerchantUser> users() {
         return users.snapshot();
     }
 
@@ -264,34 +275,34 @@ public final class KafkaBackend implements AutoCloseable {
     }
 
     /** Writes a dashboard user and waits until this gateway's replica has it (read-your-writes). */
-    public dev.kassa.schemas.avro.MerchantUser putUser(dev.kassa.schemas.avro.MerchantUser user, Duration timeout) throws Exception {
+    public MerchantUser putUser(MerchantUser user, Duration timeout) throws Exception {
         producer.send(Topics.MERCHANT_USERS, user.getEmail(), user).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return users.await(user.getEmail(), u -> u.getUpdatedAt().equals(user.getUpdatedAt()), timeout);
     }
 
     /** A payment link by id, or null. */
-    public dev.kassa.schemas.avro.PaymentLink link(String linkId) {
+    public PaymentLink link(String linkId) {
         return links.get(linkId);
     }
 
     /** A payment link by its page's code, or null. */
-    public dev.kassa.schemas.avro.PaymentLink linkByCode(String code) {
+    public PaymentLink linkByCode(String code) {
         String id = code == null ? null : linkByCode.get(code);
         return id == null ? null : links.get(id);
     }
 
     /** The merchant's payment links, newest first. */
-    public List<dev.kassa.schemas.avro.PaymentLink> links(long merchantId) {
+    public List<PaymentLink> links(long merchantId) {
         return links.snapshot().stream().filter(l -> l.getMerchantId() == merchantId)
-                .sorted(java.util.Comparator.comparing(dev.kassa.schemas.avro.PaymentLink::getCreatedAt).reversed()).toList();
+                .sorted(Comparator.comparing(PaymentLink::getCreatedAt).reversed()).toList();
     }
 
     /**
      * Sends a command to the payment-link fold and waits until this gateway's replica shows the link as {@code ready}
      * says (read-your-writes); the link as it then is, or null if it never came.
      */
-    public dev.kassa.schemas.avro.PaymentLink changeLink(dev.kassa.schemas.avro.PaymentLinkCommand command,
-            java.util.function.Predicate<dev.kassa.schemas.avro.PaymentLink> ready, Duration timeout) throws Exception {
+    public PaymentLink changeLink(PaymentLinkCommand command,
+            Predicate<PaymentLink> ready, Duration timeout) throws Exception {
         producer.send(Topics.PAYMENT_LINK_COMMANDS, command.getLinkId(), command).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return links.await(command.getLinkId(), ready, timeout);
     }
@@ -300,7 +311,7 @@ public final class KafkaBackend implements AutoCloseable {
      * A buyer opened a payment link: sends the open to the link fold and waits for the answer to the create it carries
      * ({@code createCommandId}): the aggregate's (the fold granted a use) or the fold's refusal.
      */
-    public CommandResult openLink(dev.kassa.schemas.avro.PaymentLinkCommand open, String createCommandId, Duration timeout)
+    public CommandResult openLink(PaymentLinkCommand open, String createCommandId, Duration timeout)
             throws InterruptedException, TimeoutException {
         CompletableFuture<CommandResult> future = awaiting(createCommandId);
         try {
@@ -318,18 +329,18 @@ public final class KafkaBackend implements AutoCloseable {
     }
 
     /** A product by slug, or null. */
-    public dev.kassa.schemas.avro.Product product(String slug) {
+    public Product product(String slug) {
         return slug == null ? null : products.get(slug);
     }
 
     /** The merchant's products, by name. */
-    public List<dev.kassa.schemas.avro.Product> products(long merchantId) {
+    public List<Product> products(long merchantId) {
         return products.snapshot().stream().filter(p -> p.getMerchantId() == merchantId)
-                .sorted(java.util.Comparator.comparing(dev.kassa.schemas.avro.Product::getName)).toList();
+                .sorted(Comparator.comparing(Product::getName)).toList();
     }
 
     /** Writes a product and waits until this gateway's replica has it (read-your-writes). */
-    public dev.kassa.schemas.avro.Product putProduct(dev.kassa.schemas.avro.Product product, Duration timeout) throws Exception {
+    public Product putProduct(Product product, Duration timeout) throws Exception {
         producer.send(Topics.PRODUCTS, product.getSlug(), product).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return products.await(product.getSlug(), p -> p.getUpdatedAt().equals(product.getUpdatedAt()), timeout);
     }
@@ -413,7 +424,7 @@ public final class KafkaBackend implements AutoCloseable {
      * {@code change} reads the record ({@link #merchantRecord}) and writes it once ({@link #putMerchant}); if another
      * change got in between, it is done again on the newer record.
      */
-    public <T> T changeMerchant(long merchantId, java.util.concurrent.Callable<T> change) throws Exception {
+    public <T> T changeMerchant(long merchantId, Callable<T> change) throws Exception {
         return fence.change(merchantId, change);
     }
 
@@ -473,16 +484,16 @@ public final class KafkaBackend implements AutoCloseable {
     }
 
     /** The webhook attempts recorded since {@code since} that {@code wanted} accepts, in topic order per partition. */
-    public List<dev.kassa.schemas.avro.WebhookAttempt> attemptsSince(Instant since,
-                                                                    java.util.function.Predicate<dev.kassa.schemas.avro.WebhookAttempt> wanted) {
-        List<dev.kassa.schemas.avro.WebhookAttempt> found = new ArrayList<>();
-        dev.kassa.log.EventLogReplay.readSince(access, Topics.WEBHOOK_ATTEMPTS.name(), since, Topics.WEBHOOK_ATTEMPTS.keySerde().deserializer(),
-                Topics.WEBHOOK_ATTEMPTS.valueSerde().deserializer(), (Long key, dev.kassa.schemas.avro.WebhookAttempt a) -> {
+    public List<WebhookAttempt> attemptsSince(Instant since,
+                                                                    Predicate<WebhookAttempt> wanted) {
+        List<WebhookAttempt> found = new ArrayList<>();
+        EventLogReplay.readSince(access, Topics.WEBHOOK_ATTEMPTS.name(), since, Topics.WEBHOOK_ATTEMPTS.keySerde().deserializer(),
+                Topics.WEBHOOK_ATTEMPTS.valueSerde().deserializer(), (Long key, WebhookAttempt a) -> {
                     if (a != null && wanted.test(a)) {
                         found.add(a);
                     }
                 });
-        found.sort(java.util.Comparator.comparing(dev.kassa.schemas.avro.WebhookAttempt::getAttemptedAt));
+        found.sort(Comparator.comparing(WebhookAttempt::getAttemptedAt));
         return found;
     }
 
@@ -539,12 +550,12 @@ public final class KafkaBackend implements AutoCloseable {
     }
 
     /** Everything recorded about one session (events, answers, webhook attempts, routing decisions), from its view. */
-    public dev.kassa.log.SessionHistory.SessionLog timeline(long id) throws InterruptedException {
+    public SessionHistory.SessionLog timeline(long id) throws InterruptedException {
         return views.timeline(id);
     }
 
     /** The same, once it has caught up with {@code state} (waiting at most {@code timeout}); no state: as it is. */
-    public dev.kassa.log.SessionHistory.SessionLog timeline(long id, SessionState state, Duration timeout) throws InterruptedException {
+    public SessionHistory.SessionLog timeline(long id, SessionState state, Duration timeout) throws InterruptedException {
         return state == null ? views.timeline(id) : views.awaitTimeline(id, state.getSequence(), timeout);
     }
 

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,6 +20,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -75,7 +77,7 @@ final class MerchantChangeFence {
                 if (attempt >= ATTEMPTS) {
                     throw new ApiError(ErrorCode.UNAVAILABLE, "merchant " + merchantId + " is being changed by others right now; retry");
                 }
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            } catch (TimeoutException e) {
                 // The cluster did not answer in time (a broker lost, a coordinator moving): the change was written whole or
                 // not at all (a transaction); the caller's retry redoes it on whatever the record is then.
                 throw new ApiError(ErrorCode.UNAVAILABLE, "the change could not be written now (Kafka did not answer in time); retry");
@@ -120,7 +122,7 @@ final class MerchantChangeFence {
         try {
             producer.send(new ProducerRecord<>(Topics.MERCHANTS.name(), key, value)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             producer.commitTransaction();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof KafkaException k ? k : e;
         } finally {
             current.remove(); // one write per change

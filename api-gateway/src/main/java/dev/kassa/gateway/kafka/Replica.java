@@ -1,11 +1,11 @@
 package dev.kassa.gateway.kafka;
 
+import dev.kassa.schemas.KafkaAccess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
-import dev.kassa.schemas.KafkaAccess;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -96,8 +96,8 @@ public final class Replica<K, V> implements AutoCloseable {
     }
 
     /** Every value now (a copy). */
-    java.util.List<V> snapshot() {
-        return java.util.List.copyOf(values.values());
+    List<V> snapshot() {
+        return List.copyOf(values.values());
     }
 
     /** The value for {@code key} once the replica has it, waiting at most {@code timeout}; null if it never came. */

@@ -1,12 +1,12 @@
 package dev.kassa.gateway.links;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.gateway.shared.SessionCommands;
-import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.model.Money;
 import dev.kassa.model.SeedTime;
@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -118,7 +119,7 @@ public final class Products {
         CommandResult result;
         try {
             result = kafka.send(create, WAIT);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             return null;
         }
         if (result.getOutcome() != CommandOutcome.APPLIED) {

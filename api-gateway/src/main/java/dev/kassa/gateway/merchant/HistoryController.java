@@ -1,17 +1,21 @@
 package dev.kassa.gateway.merchant;
 
-import dev.kassa.gateway.shared.SessionIds;
-
-import dev.kassa.schemas.KafkaAccess;
-
+import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.gateway.shared.ApiError;
-
-import dev.kassa.model.ErrorCode;
-
+import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.shared.SessionIds;
 import dev.kassa.log.SessionHistory;
+import dev.kassa.model.ErrorCode;
+import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -19,12 +23,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import io.micronaut.http.HttpResponse;
-import io.micronaut.http.annotation.Controller;
-import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,10 +37,10 @@ import java.util.Map;
 class HistoryController {
 
     private final KafkaAccess access;
-    private final dev.kassa.gateway.kafka.KafkaBackend kafka;
-    private final dev.kassa.gateway.shared.GatewaySettings settings;
+    private final KafkaBackend kafka;
+    private final GatewaySettings settings;
 
-    HistoryController(KafkaAccess access, dev.kassa.gateway.kafka.KafkaBackend kafka, dev.kassa.gateway.shared.GatewaySettings settings) {
+    HistoryController(KafkaAccess access, KafkaBackend kafka, GatewaySettings settings) {
         this.access = access;
         this.kafka = kafka;
         this.settings = settings;

@@ -1,5 +1,6 @@
 package dev.kassa.gateway.merchant;
 
+import dev.kassa.gateway.payments.PayoutWallets;
 import dev.kassa.gateway.payments.Routing;
 import dev.kassa.router.Method;
 import dev.kassa.schemas.avro.CheckoutMode;
@@ -56,7 +57,7 @@ class MerchantProfileController {
                 merchant.getPackage$().name().toLowerCase(Locale.ROOT), merchant.getCheckoutMode().name().toLowerCase(Locale.ROOT),
                 effective ? "smart_router" : "hosted_checkout", merchant.getCountry(),
                 new MerchantApi.SmartRouter(true, allowed, effective, methods),
-                new MerchantApi.Crypto(merchant.getCryptoEnabled(), dev.kassa.gateway.payments.PayoutWallets.cryptoReady(merchant),
+                new MerchantApi.Crypto(merchant.getCryptoEnabled(), PayoutWallets.cryptoReady(merchant),
                         wallet(merchant))));
     }
 

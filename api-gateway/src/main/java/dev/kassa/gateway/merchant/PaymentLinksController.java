@@ -1,9 +1,11 @@
 package dev.kassa.gateway.merchant;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.gateway.links.PaymentLinks;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.Json;
+import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.PaymentLink;
 import io.micronaut.core.annotation.Nullable;
@@ -98,7 +100,7 @@ class PaymentLinksController {
         PaymentLink link = links.own(merchant, linkId);
         var active = json.get("active");
         if (active == null || !active.isBoolean()) {
-            throw new dev.kassa.gateway.shared.ApiError(dev.kassa.model.ErrorCode.INVALID_ACTIVE, "send {\"active\": false} to turn the link off, true to turn it on");
+            throw new ApiError(ErrorCode.INVALID_ACTIVE, "send {\"active\": false} to turn the link off, true to turn it on");
         }
         return HttpResponse.ok(answer(links.describe(links.setActive(merchant, link.getLinkId(), active.asBoolean()))));
     }

@@ -1,50 +1,32 @@
 package dev.kassa.gateway.merchant;
 
-import dev.kassa.gateway.payments.Routing;
-
-import dev.kassa.gateway.payments.Refunds;
-
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.gateway.kafka.KafkaBackend;
-
-import dev.kassa.gateway.shared.SessionIds;
-
-import dev.kassa.gateway.shared.SessionCommands;
-
-import dev.kassa.gateway.shared.Secrets;
-
-import dev.kassa.gateway.shared.Json;
-
-import dev.kassa.gateway.shared.GatewaySettings;
-
-import dev.kassa.gateway.shared.Domains;
-
+import dev.kassa.gateway.payments.Refunds;
+import dev.kassa.gateway.payments.Routing;
 import dev.kassa.gateway.shared.ApiError;
-
+import dev.kassa.gateway.shared.Domains;
+import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.shared.Json;
+import dev.kassa.gateway.shared.Secrets;
+import dev.kassa.gateway.shared.SessionCommands;
+import dev.kassa.gateway.shared.SessionIds;
 import dev.kassa.model.ErrorCode;
-
 import dev.kassa.model.Money;
 import dev.kassa.model.SeedTime;
 import dev.kassa.model.SessionView;
-
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.router.Method;
+import dev.kassa.router.RouteDecision;
 import dev.kassa.schemas.avro.CancelSession;
-import io.micronaut.core.annotation.Nullable;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.parameters.RequestBody;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
-import io.swagger.v3.oas.annotations.tags.Tag;
+import dev.kassa.schemas.avro.CheckoutMode;
 import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.CreateSession;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.MerchantPackage;
-import dev.kassa.schemas.avro.CheckoutMode;
 import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionState;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -57,15 +39,21 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.List;
-import dev.kassa.router.Method;
-import dev.kassa.router.RouteDecision;
 
 /** {@code POST /gateway/refund.php}: a merchant's refund, reserved by the aggregate and executed by the provider that took the payment. */
 @Controller("/gateway")
@@ -86,9 +74,9 @@ class RefundController {
 
     private final KafkaBackend kafka;
     private final Refunds refunds;
-    private final dev.kassa.gateway.shared.GatewaySettings settings;
+    private final GatewaySettings settings;
 
-    RefundController(KafkaBackend kafka, Refunds refunds, dev.kassa.gateway.shared.GatewaySettings settings) {
+    RefundController(KafkaBackend kafka, Refunds refunds, GatewaySettings settings) {
         this.kafka = kafka;
         this.refunds = refunds;
         this.settings = settings;

@@ -1,50 +1,33 @@
 package dev.kassa.gateway.merchant;
 
-import dev.kassa.gateway.payments.Routing;
-
-import dev.kassa.gateway.payments.Refunds;
-
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.gateway.kafka.KafkaBackend;
-
-import dev.kassa.gateway.shared.SessionIds;
-
-import dev.kassa.gateway.shared.SessionCommands;
-
-import dev.kassa.gateway.shared.Secrets;
-
-import dev.kassa.gateway.shared.Json;
-
-import dev.kassa.gateway.shared.GatewaySettings;
-
-import dev.kassa.gateway.shared.Domains;
-
+import dev.kassa.gateway.payments.PayoutWallets;
+import dev.kassa.gateway.payments.Refunds;
+import dev.kassa.gateway.payments.Routing;
 import dev.kassa.gateway.shared.ApiError;
-
+import dev.kassa.gateway.shared.Domains;
+import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.shared.Json;
+import dev.kassa.gateway.shared.Secrets;
+import dev.kassa.gateway.shared.SessionCommands;
+import dev.kassa.gateway.shared.SessionIds;
 import dev.kassa.model.ErrorCode;
-
 import dev.kassa.model.Money;
 import dev.kassa.model.SeedTime;
 import dev.kassa.model.SessionView;
-
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.router.Method;
+import dev.kassa.router.RouteDecision;
 import dev.kassa.schemas.avro.CancelSession;
-import io.micronaut.core.annotation.Nullable;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.parameters.RequestBody;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
-import io.swagger.v3.oas.annotations.tags.Tag;
+import dev.kassa.schemas.avro.CheckoutMode;
 import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.CreateSession;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.MerchantPackage;
-import dev.kassa.schemas.avro.CheckoutMode;
 import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionState;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -57,15 +40,22 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.List;
-import dev.kassa.router.Method;
-import dev.kassa.router.RouteDecision;
+import java.util.concurrent.TimeoutException;
 
 /** The seed-compatible merchant API: create a checkout session, read its status, cancel, refund. */
 @Controller("/gateway")
@@ -115,7 +105,7 @@ class SessionController {
         String currency = request.currency();
         long amountMinor = request.amountMinor();
         String hint = request.hint();
-        if (routing.asksForCrypto(hint) && !dev.kassa.gateway.payments.PayoutWallets.cryptoReady(merchant)) {
+        if (routing.asksForCrypto(hint) && !PayoutWallets.cryptoReady(merchant)) {
             throw new ApiError(ErrorCode.MISSING_MERCHANT_PAYOUT_WALLET, merchant.getPayoutWallet() == null
                     ? "crypto checkout needs a payout wallet: set it in the dashboard's settings (Payout wallet), then turn crypto on"
                     : "crypto checkout is off for this merchant: turn it on in the dashboard's settings");
@@ -155,7 +145,7 @@ class SessionController {
                 }
                 try {
                     kafka.append(command, Duration.ofSeconds(10));
-                } catch (java.util.concurrent.TimeoutException e) {
+                } catch (TimeoutException e) {
                     throw new ApiError(ErrorCode.UNAVAILABLE, "Kafka did not take the session within 10 s; retry");
                 }
                 if (hint != null || route.chosen() != null) {

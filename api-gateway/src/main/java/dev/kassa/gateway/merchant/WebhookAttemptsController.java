@@ -1,5 +1,6 @@
 package dev.kassa.gateway.merchant;
 
+import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.SessionIds;
 import dev.kassa.model.ErrorCode;
@@ -32,9 +33,9 @@ import java.util.Locale;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class WebhookAttemptsController {
 
-    private final dev.kassa.gateway.kafka.KafkaBackend kafka;
+    private final KafkaBackend kafka;
 
-    WebhookAttemptsController(dev.kassa.gateway.kafka.KafkaBackend kafka) {
+    WebhookAttemptsController(KafkaBackend kafka) {
         this.kafka = kafka;
     }
 

@@ -1,14 +1,15 @@
 package dev.kassa.gateway.operator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.gateway.accounts.MerchantChanges;
 import dev.kassa.gateway.accounts.MerchantUsers;
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.payments.PayoutWallets;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.gateway.shared.SessionCommands;
-import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.SecretKeyring;
 import dev.kassa.schemas.avro.CheckoutMode;
@@ -20,6 +21,7 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.Post;
@@ -50,10 +52,10 @@ class MerchantAdminController {
     private final SecretKeyring keyring;
 
     private final MerchantChanges changes;
-    private final dev.kassa.gateway.accounts.MerchantUsers users;
+    private final MerchantUsers users;
 
     MerchantAdminController(KafkaBackend kafka, GatewaySettings settings, SessionCommands commands, SecretKeyring keyring,
-                            MerchantChanges changes, dev.kassa.gateway.accounts.MerchantUsers users) {
+                            MerchantChanges changes, MerchantUsers users) {
         this.changes = changes;
         this.users = users;
         this.commands = commands;
@@ -79,7 +81,7 @@ class MerchantAdminController {
         int ttl = MerchantChanges.intIn(json, "session_ttl_seconds", 900, 1, 86_400);
         int grace = MerchantChanges.intIn(json, "grace_seconds", 1800, 0, 7 * 86_400);
         String webhookUrl = changes.webhookUrl(Json.text(json, "webhook_url"));
-        var wallet = dev.kassa.gateway.payments.PayoutWallets.parse(json.get("payout_wallet"));
+        var wallet = PayoutWallets.parse(json.get("payout_wallet"));
         boolean crypto = MerchantChanges.cryptoEnabled(json);
         if (crypto && wallet == null) {
             throw new ApiError(ErrorCode.MISSING_MERCHANT_PAYOUT_WALLET, "crypto checkout needs a payout wallet: send 'payout_wallet' with 'crypto_enabled'");
@@ -98,7 +100,7 @@ class MerchantAdminController {
                 .setCountry(Json.text(json, "country") == null ? null : Json.text(json, "country").toUpperCase(Locale.ROOT))
                 .setWebhookUrl(webhookUrl)
                 .setWebhookEnabledAt(now)
-                .setWebhookSecret(keyring.seal(dev.kassa.schemas.SecretKeyring.Binding.endpoint(merchantId, merchantId), webhookSecret))
+                .setWebhookSecret(keyring.seal(SecretKeyring.Binding.endpoint(merchantId, merchantId), webhookSecret))
                 .setSessionTtlSeconds(ttl)
                 .setGraceSeconds(grace)
                 .setRateLimitPerSecond(MerchantChanges.rateLimit(json, null))
@@ -158,7 +160,7 @@ class MerchantAdminController {
     HttpResponse<Map<String, Object>> addUser(@Header(value = "Authorization", defaultValue = "") String authorization,
                                               long merchantId, @Nullable @Body String body) throws Exception {
         requireOperator(authorization);
-        dev.kassa.gateway.accounts.MerchantUsers.Invitation invitation = users.invite(merchantId, Json.text(Json.object(body), "email"));
+        MerchantUsers.Invitation invitation = users.invite(merchantId, Json.text(Json.object(body), "email"));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("ok", true);
         answer.put("email", invitation.email());
@@ -172,7 +174,7 @@ class MerchantAdminController {
      * {@code DELETE /admin/merchants/{id}/users/{email}}: the person no longer signs in to the merchant's dashboard; their
      * sessions end at once (SPEC.md, "Accounts"). 404 when the e-mail is not one of this merchant's users.
      */
-    @io.micronaut.http.annotation.Delete("/{merchantId}/users/{email}")
+    @Delete("/{merchantId}/users/{email}")
     @Consumes(MediaType.ALL)
     HttpResponse<Map<String, Object>> removeUser(@Header(value = "Authorization", defaultValue = "") String authorization,
                                                  long merchantId, String email) throws Exception {
@@ -180,7 +182,7 @@ class MerchantAdminController {
         users.remove(merchantId, email);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("ok", true);
-        answer.put("email", dev.kassa.gateway.accounts.MerchantUsers.normalize(email));
+        answer.put("email", MerchantUsers.normalize(email));
         answer.put("merchant_id", merchantId);
         answer.put("removed", true);
         return HttpResponse.ok(answer);

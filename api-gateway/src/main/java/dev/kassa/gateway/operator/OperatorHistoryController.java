@@ -1,17 +1,13 @@
 package dev.kassa.gateway.operator;
 
-import dev.kassa.gateway.shared.SessionIds;
-
-import dev.kassa.gateway.shared.GatewaySettings;
-import dev.kassa.schemas.KafkaAccess;
-
+import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.gateway.shared.ApiError;
-
-import dev.kassa.model.ErrorCode;
-
+import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.shared.SessionIds;
 import dev.kassa.log.SessionHistory;
+import dev.kassa.model.ErrorCode;
+import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.avro.SessionState;
-import io.swagger.v3.oas.annotations.Hidden;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -19,6 +15,7 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Hidden;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -38,9 +35,9 @@ class OperatorHistoryController {
 
     private final GatewaySettings settings;
     private final KafkaAccess access;
-    private final dev.kassa.gateway.kafka.KafkaBackend kafka;
+    private final KafkaBackend kafka;
 
-    OperatorHistoryController(GatewaySettings settings, KafkaAccess access, dev.kassa.gateway.kafka.KafkaBackend kafka) {
+    OperatorHistoryController(GatewaySettings settings, KafkaAccess access, KafkaBackend kafka) {
         this.settings = settings;
         this.access = access;
         this.kafka = kafka;

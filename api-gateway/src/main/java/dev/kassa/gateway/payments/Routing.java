@@ -1,8 +1,10 @@
 package dev.kassa.gateway.payments;
 
+import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.SessionCommands;
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.router.Catalogue;
+import dev.kassa.router.Layer;
 import dev.kassa.router.MerchantPolicy;
 import dev.kassa.router.Method;
 import dev.kassa.router.OperatorRules;
@@ -20,6 +22,7 @@ import io.micronaut.http.HttpRequest;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -77,7 +80,7 @@ public final class Routing {
     public static MerchantPolicy policy(Merchant merchant) {
         Set<String> blocked = Set.copyOf(merchant.getRoutingBlock());
         if (!PayoutWallets.cryptoReady(merchant)) {
-            java.util.HashSet<String> withCrypto = new java.util.HashSet<>(blocked);
+            HashSet<String> withCrypto = new HashSet<>(blocked);
             withCrypto.add(Method.CRYPTO.slug());
             blocked = Set.copyOf(withCrypto);
         }
@@ -93,7 +96,7 @@ public final class Routing {
         }
         String h = hint.trim().toLowerCase(Locale.ROOT);
         return Method.of(h).map(m -> m == Method.CRYPTO).orElse(false)
-                || dev.kassa.router.Catalogue.DEFAULT.stream().anyMatch(p -> p.slug().equals(h) && p.layer() == dev.kassa.router.Layer.EPV3);
+                || Catalogue.DEFAULT.stream().anyMatch(p -> p.slug().equals(h) && p.layer() == Layer.EPV3);
     }
 
     /** Decides without recording, with this gateway's operator rules and provider health. */

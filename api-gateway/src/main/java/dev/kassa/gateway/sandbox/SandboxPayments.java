@@ -1,12 +1,14 @@
 package dev.kassa.gateway.sandbox;
 
+import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.payments.PaymentConnector;
+import dev.kassa.gateway.payments.PayoutWallets;
+import dev.kassa.gateway.payments.ProviderSecrets;
+import dev.kassa.gateway.payments.Routing;
 import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.gateway.shared.SessionCommands;
-import dev.kassa.gateway.kafka.KafkaBackend;
-import dev.kassa.gateway.payments.PaymentConnector;
-import dev.kassa.gateway.payments.ProviderSecrets;
-import dev.kassa.gateway.payments.Routing;
+import dev.kassa.model.Money;
 import dev.kassa.router.Catalogue;
 import dev.kassa.router.Layer;
 import dev.kassa.router.RouteDecision;
@@ -189,11 +191,11 @@ public final class SandboxPayments implements PaymentConnector {
         String coin = merchant != null && merchant.getPayoutWallet() != null ? merchant.getPayoutWallet().getAsset() : "USDC";
         String txIn = "0x" + Secrets.sha256("txid_in\n" + attemptId);
         refs.putIfAbsent("paid_coin", coin);
-        refs.putIfAbsent("paid_value_coin", dev.kassa.model.Money.toDecimal(session.getAmountMinor(), session.getCurrency()));
+        refs.putIfAbsent("paid_value_coin", Money.toDecimal(session.getAmountMinor(), session.getCurrency()));
         refs.putIfAbsent("txid", txIn);
         refs.putIfAbsent("txid_in", txIn);
         refs.putIfAbsent("txid_out", "0x" + Secrets.sha256("txid_out\n" + attemptId));
-        refs.putIfAbsent("polygon_address_in", dev.kassa.gateway.payments.PayoutWallets.checksummed(
+        refs.putIfAbsent("polygon_address_in", PayoutWallets.checksummed(
                 "0x" + Secrets.sha256("deposit\n" + attemptId).substring(0, 40)));
         return Map.copyOf(refs);
     }

@@ -1,7 +1,9 @@
 package dev.kassa.gateway.shared;
 
 import io.micronaut.http.HttpRequest;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
 /** Who is asking, for limits per client: the peer's address, or behind Kassa's own proxy the last X-Forwarded-For entry. */
@@ -22,7 +24,7 @@ public final class ClientAddress {
         }
         try {
             // A literal with ':' is parsed, never looked up (InetAddress resolves names only for strings without one).
-            java.net.InetAddress parsed = java.net.InetAddress.getByName(address);
+            InetAddress parsed = InetAddress.getByName(address);
             byte[] bytes = parsed.getAddress();
             if (bytes.length != 16) {
                 return parsed.getHostAddress(); // an IPv4-mapped address is its IPv4 address
@@ -32,7 +34,7 @@ public final class ClientAddress {
                 prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
             }
             return prefix.append(":/64").toString();
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return address;
         }
     }

@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
+import org.slf4j.LoggerFactory;
 
 /**
  * The keys the gateways of one deployment share, each derived with HKDF-SHA256 (RFC 5869, Bouncy Castle's generator)
@@ -32,7 +33,7 @@ public final class GatewayKeys {
     public GatewayKeys(GatewaySettings settings) {
         byte[] secret;
         if (settings.sharedSecret() == null || settings.sharedSecret().isEmpty()) {
-            org.slf4j.LoggerFactory.getLogger(GatewayKeys.class).warn("no kassa.gateway.shared-secret: the dashboard's cookie key and "
+            LoggerFactory.getLogger(GatewayKeys.class).warn("no kassa.gateway.shared-secret: the dashboard's cookie key and "
                     + "the peer token are derived from the operator token (for development and tests only; docs/SECURITY.md)");
             secret = ("operator token\n" + settings.adminToken()).getBytes(StandardCharsets.UTF_8);
         } else {

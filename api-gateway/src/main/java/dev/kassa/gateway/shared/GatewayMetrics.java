@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The gateway's own meters, registered when the class loads (every series at zero from the start): a command's round
@@ -30,7 +31,7 @@ public final class GatewayMetrics {
 
     private static final Map<String, Timer> ROUND_TRIPS = new ConcurrentHashMap<>();
     /** Where the session counts come from: the views this instance owns (set when they start). */
-    private static volatile java.util.function.Supplier<Map<SessionStatus, Long>> sessionCounts = Map::of;
+    private static volatile Supplier<Map<SessionStatus, Long>> sessionCounts = Map::of;
     private static final Map<String, Counter> CALLBACKS = new ConcurrentHashMap<>();
     /** Creates answered once appended whose command the aggregate then did not apply: must stay 0 (an alert). */
     private static final Counter CREATES_NOT_APPLIED = Counter.builder("kassa.creates.acknowledged.not.applied")
@@ -85,7 +86,7 @@ public final class GatewayMetrics {
     }
 
     /** Reads the session counts per status from here on (the views' counts, asked at each scrape). */
-    public static void countSessionsWith(java.util.function.Supplier<Map<SessionStatus, Long>> counts) {
+    public static void countSessionsWith(Supplier<Map<SessionStatus, Long>> counts) {
         sessionCounts = counts;
     }
 

@@ -1,5 +1,6 @@
 package dev.kassa.gateway.views;
 
+import dev.kassa.schemas.avro.PaymentEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -141,7 +142,7 @@ public final class MerchantFeed {
                 KeyValue<Bytes, byte[]> kv = it.next();
                 looked++;
                 last = ViewKeys.feedOffset(kv.key.get());
-                dev.kassa.schemas.avro.PaymentEvent event;
+                PaymentEvent event;
                 try {
                     event = FeedEvents.decode(kv.value);
                 } catch (RuntimeException e) {

@@ -1,6 +1,8 @@
 package dev.kassa.gateway.views;
 
 import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.GatewayKeys;
+import dev.kassa.gateway.shared.GatewayMetrics;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.log.SessionHistory;
 import dev.kassa.model.ErrorCode;
@@ -17,6 +19,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
@@ -76,7 +80,7 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
 
     private final PeerReads peers;
 
-    public SessionViews(GatewaySettings settings, KafkaAccess access, Clock clock, dev.kassa.gateway.shared.GatewayKeys keys) {
+    public SessionViews(GatewaySettings settings, KafkaAccess access, Clock clock, GatewayKeys keys) {
         this.peers = new PeerReads("Bearer " + keys.peerToken(), this::awaitChange);
         this.settings = settings;
         this.access = access;
@@ -116,7 +120,7 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
         started.setStateListener((next, previous) -> changed(-1));
         started.start();
         streams = started;
-        dev.kassa.gateway.shared.GatewayMetrics.countSessionsWith(this::ownedStatusCounts);
+        GatewayMetrics.countSessionsWith(this::ownedStatusCounts);
         LOG.info("session views: {} at {}, state in {}", settings.viewsApplicationId(), self, stateDir);
     }
 
@@ -422,7 +426,7 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
                 }
             }
             if (last != null && it.hasNext()) {
-                ViewFrames.frame(data, (byte) 'N', java.nio.ByteBuffer.allocate(16).putLong(last.getCreatedAt().toEpochMilli())
+                ViewFrames.frame(data, (byte) 'N', ByteBuffer.allocate(16).putLong(last.getCreatedAt().toEpochMilli())
                         .putLong(last.getSessionId()).array());
             }
         } catch (IOException e) {
@@ -480,8 +484,8 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
         if (s != null) {
             // Leave the group now (static members otherwise keep their partitions until their session times out, and
             // reads of those keys would be forwarded to an instance that is gone).
-            s.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
-                    org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(10)));
+            s.close(CloseOptions.groupMembershipOperation(
+                    CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(10)));
             if (temporaryStateDir) {
                 s.cleanUp();
                 deleteQuietly(stateDir);

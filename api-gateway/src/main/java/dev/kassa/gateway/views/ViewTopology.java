@@ -9,10 +9,13 @@ import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.SessionStatus;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.LongConsumer;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -20,6 +23,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -107,12 +111,12 @@ public final class ViewTopology {
         builder.addStateStore(store(FEED, Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(store(FEED_MARKS, Serdes.Bytes(), Serdes.Long()));
 
-        org.apache.kafka.streams.kstream.KStream<Long, byte[]> toMerchants = builder.stream(Topics.SESSION_STATE.name(),
+        KStream<Long, byte[]> toMerchants = builder.stream(Topics.SESSION_STATE.name(),
                         Consumed.with(Serdes.Long(), states).withName("view-state-source"))
                 .process(() -> new SessionView(retention, checkEvery, clock, changed, states), SESSIONS, TIMELINE, RESERVED, COUNTS, RETIREMENTS);
         // The public payment events go to their merchant's partition too, through the same repartition: the feed is
         // read where the merchant's other views are, and its cursor is the position in that partition.
-        org.apache.kafka.streams.kstream.KStream<Long, byte[]> events = builder.stream(Topics.PAYMENT_EVENTS.name(),
+        KStream<Long, byte[]> events = builder.stream(Topics.PAYMENT_EVENTS.name(),
                         Consumed.with(Serdes.Long(), Serdes.ByteArray()).withName("view-payment-events-source"))
                 .process(FeedForwarder::new);
         toMerchants.merge(events)
@@ -228,7 +232,7 @@ public final class ViewTopology {
             if (cutoff <= 0) {
                 return;
             }
-            List<KeyValue<Bytes, byte[]>> due = new java.util.ArrayList<>();
+            List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
             try (KeyValueIterator<Bytes, byte[]> it = retirements.range(null, Bytes.wrap(ViewKeys.retirement(cutoff, Long.MAX_VALUE)))) {
                 while (it.hasNext() && due.size() < RETIRE_BATCH) {
                     due.add(it.next());
@@ -250,7 +254,7 @@ public final class ViewTopology {
             sessions.delete(id);
             reserved.delete(id);
             count(state.getStatus(), null);
-            List<Bytes> entries = new java.util.ArrayList<>();
+            List<Bytes> entries = new ArrayList<>();
             try (KeyValueIterator<Bytes, byte[]> it = timeline.range(Bytes.wrap(ViewKeys.timelineFrom(id)), Bytes.wrap(ViewKeys.timelineTo(id)))) {
                 it.forEachRemaining(kv -> entries.add(kv.key));
             }
@@ -263,12 +267,12 @@ public final class ViewTopology {
     static final class TimelineView<K> implements Processor<K, byte[], Void, Void> {
 
         private final byte kind;
-        private final java.util.function.ToLongFunction<K> sessionOf;
+        private final ToLongFunction<K> sessionOf;
         private final LongConsumer changed;
         private ProcessorContext<Void, Void> context;
         private KeyValueStore<Bytes, byte[]> timeline;
 
-        TimelineView(byte kind, java.util.function.ToLongFunction<K> sessionOf, LongConsumer changed) {
+        TimelineView(byte kind, ToLongFunction<K> sessionOf, LongConsumer changed) {
             this.kind = kind;
             this.sessionOf = sessionOf;
             this.changed = changed;
@@ -367,10 +371,10 @@ public final class ViewTopology {
                 return;
             }
             if (bytes[0] == EVENT) {
-                append(record.key(), java.util.Arrays.copyOfRange(bytes, 1, bytes.length));
+                append(record.key(), Arrays.copyOfRange(bytes, 1, bytes.length));
                 return;
             }
-            SessionState state = states.decode(java.util.Arrays.copyOfRange(bytes, 1, bytes.length));
+            SessionState state = states.decode(Arrays.copyOfRange(bytes, 1, bytes.length));
             long merchant = state.getMerchantId();
             long created = state.getCreatedAt().toEpochMilli();
             Bytes listKey = Bytes.wrap(ViewKeys.merchantSession(merchant, created, state.getSessionId()));
@@ -413,7 +417,7 @@ public final class ViewTopology {
                 }
             }
             long cutoff = clock.millis() - retention.toMillis();
-            List<KeyValue<Bytes, byte[]>> old = new java.util.ArrayList<>();
+            List<KeyValue<Bytes, byte[]>> old = new ArrayList<>();
             try (KeyValueIterator<Bytes, byte[]> it = feed.range(Bytes.wrap(ViewKeys.feed(merchant, 0)), Bytes.wrap(ViewKeys.feed(merchant, Long.MAX_VALUE)))) {
                 while (it.hasNext() && old.size() < 8) {
                     KeyValue<Bytes, byte[]> kv = it.next();

@@ -1,5 +1,9 @@
 package dev.kassa.gateway.views;
 
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.GatewayKeys;
+import dev.kassa.gateway.shared.Secrets;
+import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.SessionStatus;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -15,6 +19,7 @@ import io.swagger.v3.oas.annotations.Hidden;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
@@ -34,16 +39,16 @@ class ViewsController {
     private final SessionViews views;
     private final String peerAuthorization;
 
-    ViewsController(SessionViews views, dev.kassa.gateway.shared.GatewayKeys keys) {
+    ViewsController(SessionViews views, GatewayKeys keys) {
         this.views = views;
         this.peerAuthorization = "Bearer " + keys.peerToken();
     }
 
     /** The peers' token (derived from the gateways' shared secret), not the operator's: it opens these reads and nothing else. */
     private void requirePeer(String authorization) {
-        if (!dev.kassa.gateway.shared.Secrets.same(authorization, peerAuthorization)) {
-            throw new dev.kassa.gateway.shared.ApiError(authorization.isEmpty() ? dev.kassa.model.ErrorCode.MISSING_API_KEY
-                    : dev.kassa.model.ErrorCode.INVALID_API_KEY, "view reads are for gateways of this deployment only");
+        if (!Secrets.same(authorization, peerAuthorization)) {
+            throw new ApiError(authorization.isEmpty() ? ErrorCode.MISSING_API_KEY
+                    : ErrorCode.INVALID_API_KEY, "view reads are for gateways of this deployment only");
         }
     }
 
@@ -97,7 +102,7 @@ class ViewsController {
                                 @QueryValue(value = "written", defaultValue = "") String written,
                                 @QueryValue(value = "wait_ms", defaultValue = "0") long waitMillis) throws InterruptedException {
         requirePeer(authorization);
-        Set<String> wanted = new java.util.LinkedHashSet<>();
+        Set<String> wanted = new LinkedHashSet<>();
         Arrays.stream(types.split(",")).filter(t -> !t.isBlank()).limit(32).forEach(wanted::add);
         return answer(new MerchantFeed(views).owned(merchantId, after, Math.max(1, Math.min(500, limit)), wanted, written,
                 Duration.ofMillis(Math.max(0, Math.min(2_000, waitMillis)))));

@@ -1,5 +1,6 @@
 package dev.kassa.aggregate.links;
 
+import dev.kassa.model.PaymentLinkMeta;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.LinkSessionChanged;
 import dev.kassa.schemas.avro.PaymentLinkCommand;
@@ -32,7 +33,7 @@ final class LinkSessionForwarder implements Processor<Long, byte[], String, Paym
             return;
         }
         SessionState state = (SessionState) Topics.SESSION_STATE.valueSerde().deserializer().deserialize(Topics.SESSION_STATE.name(), record.value());
-        String link = dev.kassa.model.PaymentLinkMeta.linkOf(state.getMetaJson());
+        String link = PaymentLinkMeta.linkOf(state.getMetaJson());
         if (link == null) {
             return;
         }

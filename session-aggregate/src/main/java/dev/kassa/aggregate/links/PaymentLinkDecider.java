@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 
 /**
  * The payment-link fold, pure: a link's state and one command in, the next state and what to do out. It is what makes
@@ -100,7 +101,7 @@ public final class PaymentLinkDecider {
      * One command, after the uses whose reservation lapsed are released: those leave the record in this decision (its
      * {@code next} is never null while there are any) and are named in {@link Decision#lapsed()}, once.
      */
-    public static Decision decide(PaymentLink link, PaymentLinkCommand command, Instant now, java.util.function.LongPredicate counted) {
+    public static Decision decide(PaymentLink link, PaymentLinkCommand command, Instant now, LongPredicate counted) {
         List<Long> lapsed = lapsed(link, now);
         if (command.getPayload() instanceof LinkSessionChanged changed && changed.getAttempted()) {
             // The news that this checkout's buyer started paying: nobody was given its use meanwhile, so it keeps it.
@@ -135,7 +136,7 @@ public final class PaymentLinkDecider {
                 && use.getReservedUntil() != null && now.isAfter(use.getReservedUntil());
     }
 
-    private static Decision decideHeld(PaymentLink link, PaymentLinkCommand command, Instant now, java.util.function.LongPredicate counted) {
+    private static Decision decideHeld(PaymentLink link, PaymentLinkCommand command, Instant now, LongPredicate counted) {
         Object payload = command.getPayload();
         if (payload instanceof DefineLink define) {
             if (link != null) {
@@ -202,7 +203,7 @@ public final class PaymentLinkDecider {
      * A link session changed: a held use is spent (paid: counted, and no longer listed), kept, or released; a paid
      * session the fold released (or never held: a link without a limit) still counts, once.
      */
-    static Decision evolve(PaymentLink link, LinkSessionChanged changed, Instant now, java.util.function.LongPredicate counted) {
+    static Decision evolve(PaymentLink link, LinkSessionChanged changed, Instant now, LongPredicate counted) {
         List<LinkUse> uses = new ArrayList<>(link.getUses());
         int at = -1;
         for (int i = 0; i < uses.size(); i++) {

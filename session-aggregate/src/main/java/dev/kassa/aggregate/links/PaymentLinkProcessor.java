@@ -9,6 +9,7 @@ import dev.kassa.schemas.avro.OpenLink;
 import dev.kassa.schemas.avro.PaymentLink;
 import dev.kassa.schemas.avro.PaymentLinkCommand;
 import dev.kassa.schemas.avro.SessionCommand;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -117,7 +118,7 @@ final class PaymentLinkProcessor implements Processor<String, byte[], Object, Ob
     }
 
     /** The buffer's remaining bytes (not its backing array, which may hold more). */
-    private static byte[] bytes(java.nio.ByteBuffer buffer) {
+    private static byte[] bytes(ByteBuffer buffer) {
         byte[] out = new byte[buffer.remaining()];
         buffer.duplicate().get(out);
         return out;
