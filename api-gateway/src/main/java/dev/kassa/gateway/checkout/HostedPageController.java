@@ -14,7 +14,6 @@ import dev.kassa.gateway.kafka.KafkaBackend;
 
 import dev.kassa.gateway.shared.GatewaySettings;
 
-
 import io.swagger.v3.oas.annotations.Hidden;
 
 import dev.kassa.model.Money;
@@ -95,7 +94,7 @@ class HostedPageController {
     HttpResponse<String> card(HttpRequest<?> request, @Body Map<String, String> form) throws InterruptedException {
         SessionState session = connector == null ? null : session(form.get("session"));
         if (session == null) {
-            return notFound();
+            throw new CheckoutNotFound();
         }
         String provider = form.getOrDefault("provider", "");
         Optional<String> number = TestCards.normalize(form.get("number"));
@@ -114,7 +113,7 @@ class HostedPageController {
     HttpResponse<String> approve(HttpRequest<?> request, @Body Map<String, String> form) throws InterruptedException {
         SessionState session = connector == null ? null : session(form.get("session"));
         if (session == null) {
-            return notFound();
+            throw new CheckoutNotFound();
         }
         return start(request, session, form.getOrDefault("method", ""), form.getOrDefault("provider", ""),
                 Map.of("decision", "approve".equals(form.get("decision")) ? "approve" : "decline"));
@@ -126,7 +125,7 @@ class HostedPageController {
     HttpResponse<String> challenge(HttpRequest<?> request, @Body Map<String, String> form) throws InterruptedException {
         SessionState session = sandbox == null ? null : session(form.get("session"));
         if (session == null) {
-            return notFound();
+            throw new CheckoutNotFound();
         }
         if (session.getStatus() == SessionStatus.PENDING && "3ds_challenge".equals(session.getNextAction())
                 && form.getOrDefault("attempt", "").equals(session.getAttemptId())) {
@@ -167,7 +166,7 @@ class HostedPageController {
             throws InterruptedException {
         SessionState s = session(sessionId);
         if (s == null) {
-            return notFound();
+            throw new CheckoutNotFound();
         }
         String query = keptQuery(request);
         String amount = Money.toDecimal(s.getAmountMinor(), s.getCurrency());
@@ -226,7 +225,6 @@ class HostedPageController {
         return (s.getStatus() == SessionStatus.CREATED || s.getStatus() == SessionStatus.FAILED) && commands.now().isBefore(s.getExpiresAt());
     }
 
-
     private SessionState session(String raw) throws InterruptedException {
         if (raw == null || !raw.trim().matches("\\d{1,16}")) {
             return null;
@@ -240,20 +238,8 @@ class HostedPageController {
         return country != null && country.matches("[A-Za-z]{2}") ? "&country=" + country : "";
     }
 
-    /**
-     * Thrown, never returned: a 404 response returned by a controller is routed again through the global NOT_FOUND
-     * error route, and Micronaut 4.10 can then loop forever in its execution flow, allocating until the heap is gone
-     * (seen here with the JDK client's HTTP/2 upgrade on a form post; kestra-io/kestra#17620 is the same race). An
-     * exception goes through {@code FrameworkErrors} once.
-     */
-    private static HttpResponse<String> notFound() {
-        throw new CheckoutNotFound();
-    }
-
-    /** The buyer's checkout does not exist (or is not offered here): answered with the HTML 404 page. */
+    /** A 303 to {@code location}: the buyer's next page after a form. */
     private static HttpResponse<String> seeOther(String location) {
         return HttpResponse.<String>status(HttpStatus.SEE_OTHER).header("Location", location);
     }
-
-
 }

@@ -4,6 +4,8 @@ import dev.kassa.gateway.shared.GatewayKeys;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.schemas.avro.MerchantUser;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.cookie.Cookie;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -176,6 +178,21 @@ final class DashboardSessions {
     }
 
     /** A Set-Cookie value: HttpOnly, SameSite=Lax (links from e-mail still open the dashboard), Secure outside localhost. */
+    /**
+     * Whether a sign-in form (sent before anyone is signed in) carries the token of its double-submit cookie: the
+     * cookie is set with the form, SameSite=Strict, so another site's page cannot send both.
+     */
+    boolean loginCsrfMatches(HttpRequest<?> request, String field) {
+        String cookie = request.getCookies().findCookie(LOGIN_CSRF_COOKIE).map(Cookie::getValue).orElse(null);
+        return cookie != null && field != null && cookie.length() >= 16
+                && MessageDigest.isEqual(cookie.getBytes(StandardCharsets.UTF_8), field.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The double-submit cookie of a sign-in form carrying {@code csrf}. */
+    String loginCsrfCookie(String csrf) {
+        return cookie(LOGIN_CSRF_COOKIE, csrf, Duration.ofHours(1), "Strict");
+    }
+
     String cookie(String name, String value, Duration maxAge, String sameSite) {
         return cookie(name, value, "/dashboard", maxAge, sameSite);
     }

@@ -2,7 +2,6 @@ package dev.kassa.gateway.dashboard;
 
 import dev.kassa.gateway.accounts.MerchantUsers;
 import dev.kassa.gateway.accounts.PasswordChecks;
-import dev.kassa.gateway.accounts.Passwords;
 import dev.kassa.gateway.shared.ClientAddress;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Secrets;
@@ -26,7 +25,6 @@ import io.swagger.v3.oas.annotations.Hidden;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -76,7 +74,7 @@ class SignInController {
     @Post("/login")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> login(HttpRequest<?> request, @Body Map<String, String> form) {
-        if (!loginCsrf(request, form)) {
+        if (!sessions.loginCsrfMatches(request, form.get("csrf"))) {
             return pages.forbidden();
         }
         String email = form.getOrDefault("email", "").trim().toLowerCase(Locale.ROOT);
@@ -113,7 +111,7 @@ class SignInController {
     @Post("/login/code")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> loginCode(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
-        if (!loginCsrf(request, form)) {
+        if (!sessions.loginCsrfMatches(request, form.get("csrf"))) {
             return pages.forbidden();
         }
         String token = form.get("step");
@@ -176,7 +174,7 @@ class SignInController {
         model.put("csrf", csrf);
         model.put("step", token);
         model.put("error", error);
-        return pages.render(status, "dashboard/two-step", model).header("Set-Cookie", loginCsrfCookie(csrf));
+        return pages.render(status, "dashboard/two-step", model).header("Set-Cookie", sessions.loginCsrfCookie(csrf));
     }
 
     @Post("/logout")
@@ -196,75 +194,11 @@ class SignInController {
                 .header("Set-Cookie", sessions.cookie(DashboardSessions.COOKIE, "", Duration.ZERO, "Lax"));
     }
 
-    @Get("/set-password")
-    HttpResponse<?> setPasswordPage(@Nullable @QueryValue("token") String token) {
-        MerchantUser user = users.byToken(token);
-        if (user == null) {
-            return pages.render(HttpStatus.GONE, "dashboard/message", Map.of("title", "Link not valid",
-                    "message", "This link is not valid any more (used, or older than 72 hours). Ask your operator for a new one."));
-        }
-        String csrf = Secrets.randomToken();
-        Map<String, Object> model = new LinkedHashMap<>();
-        model.put("title", "Set your password");
-        model.put("email", user.getEmail());
-        model.put("token", token);
-        model.put("csrf", csrf);
-        model.put("minimum", Passwords.MIN_CHARACTERS);
-        return pages.render(HttpStatus.OK, "dashboard/set-password", model).header("Set-Cookie", loginCsrfCookie(csrf));
-    }
-
-    @Post("/set-password")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> setPassword(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
-        if (!loginCsrf(request, form)) {
-            return pages.forbidden();
-        }
-        MerchantUser user = users.byToken(form.get("token"));
-        if (user == null) {
-            return pages.render(HttpStatus.GONE, "dashboard/message", Map.of("title", "Link not valid",
-                    "message", "This link is not valid any more (used, or older than 72 hours). Ask your operator for a new one."));
-        }
-        String password = form.getOrDefault("password", "");
-        String problem = Passwords.problem(password);
-        if (problem == null && !password.equals(form.get("confirm"))) {
-            problem = "The two passwords differ; type the same one twice.";
-        }
-        if (problem != null) {
-            Map<String, Object> model = new LinkedHashMap<>();
-            model.put("title", "Set your password");
-            model.put("email", user.getEmail());
-            model.put("token", form.get("token"));
-            model.put("csrf", form.get("csrf"));
-            model.put("minimum", Passwords.MIN_CHARACTERS);
-            model.put("error", problem);
-            return pages.render(HttpStatus.BAD_REQUEST, "dashboard/set-password", model);
-        }
-        try {
-            users.setPassword(user, password);
-        } catch (PasswordChecks.Busy e) {
-            return pages.render(HttpStatus.SERVICE_UNAVAILABLE, "dashboard/message", Map.of("title", "Busy",
-                    "message", "Passwords cannot be set right now (many sign-ins). Go back and try again in a few seconds."))
-                    .header("Retry-After", "5");
-        }
-        return pages.redirect("/dashboard/login?done=password-set");
-    }
-
     @Get(value = "/assets/kassa.css", produces = "text/css")
     HttpResponse<String> stylesheet() throws IOException {
         try (InputStream in = SignInController.class.getResourceAsStream("/views/dashboard/kassa.css")) {
             return HttpResponse.ok(new String(in.readAllBytes(), StandardCharsets.UTF_8)).header("Cache-Control", "public, max-age=3600");
         }
-    }
-
-    private boolean loginCsrf(HttpRequest<?> request, Map<String, String> form) {
-        String cookie = request.getCookies().findCookie(DashboardSessions.LOGIN_CSRF_COOKIE).map(Cookie::getValue).orElse(null);
-        String field = form.get("csrf");
-        return cookie != null && field != null && cookie.length() >= 16
-                && MessageDigest.isEqual(cookie.getBytes(StandardCharsets.UTF_8), field.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private String loginCsrfCookie(String csrf) {
-        return sessions.cookie(DashboardSessions.LOGIN_CSRF_COOKIE, csrf, Duration.ofHours(1), "Strict");
     }
 
     private MutableHttpResponse<?> loginForm(HttpStatus status, String error, String done, String email) {
@@ -275,7 +209,7 @@ class SignInController {
         model.put("error", error);
         model.put("done", done);
         model.put("email", email);
-        return pages.render(status, "dashboard/login", model).header("Set-Cookie", loginCsrfCookie(csrf));
+        return pages.render(status, "dashboard/login", model).header("Set-Cookie", sessions.loginCsrfCookie(csrf));
     }
 
 }

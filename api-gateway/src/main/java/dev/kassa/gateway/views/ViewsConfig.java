@@ -2,12 +2,16 @@ package dev.kassa.gateway.views;
 
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.schemas.GroupMembership;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.LoggerFactory;
 
 /** The session views' Kafka Streams settings: one application that every gateway instance of a deployment joins. */
 final class ViewsConfig {
@@ -37,5 +41,14 @@ final class ViewsConfig {
         GroupMembership.consumerSettings(settings.viewsApplicationId(), stateDir)
                 .forEach((key, value) -> p.put(StreamsConfig.mainConsumerPrefix(key), value));
         return p;
+    }
+
+    /** Deletes a temporary state directory (a test's or a bench's gateway), logging what could not be deleted. */
+    static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            LoggerFactory.getLogger(ViewsConfig.class).debug("could not delete {}: {}", dir, e.toString());
+        }
     }
 }
