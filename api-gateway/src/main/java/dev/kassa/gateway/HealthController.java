@@ -1,6 +1,8 @@
 package dev.kassa.gateway;
 
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.MerchantDirectory;
+import dev.kassa.gateway.kafka.OfferStore;
+import dev.kassa.gateway.kafka.UserStore;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.views.SessionViews;
 import dev.kassa.observability.Health;
@@ -33,18 +35,24 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 class HealthController {
 
     private static final Duration CACHE = Duration.ofSeconds(1);
-    private final KafkaBackend backend;
+    
     private final Admin admin;
     private volatile Health.Check lastKafka;
     private volatile long lastKafkaAt;
 
     private final SessionViews views;
+    private final MerchantDirectory merchants;
+    private final UserStore users;
+    private final OfferStore offers;
 
     private final int adminPort;
 
-    HealthController(KafkaBackend backend, KafkaAccess kafka, SessionViews views, GatewaySettings settings) {
+    HealthController(MerchantDirectory merchants, UserStore users, OfferStore offers, KafkaAccess kafka,
+                     SessionViews views, GatewaySettings settings) {
         this.adminPort = settings.adminPort();
-        this.backend = backend;
+        this.merchants = merchants;
+        this.users = users;
+        this.offers = offers;
         this.views = views;
         this.admin = Admin.create(kafka.config(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000)));
@@ -54,7 +62,8 @@ class HealthController {
     HttpResponse<Map<String, Object>> health(HttpRequest<?> request) {
         List<Health.Check> checks = new ArrayList<>();
         checks.add(kafka());
-        checks.add(new Health.Check("replicas", backend.replicasLoaded(), backend.replicasLoaded() ? "caught up" : "loading"));
+        boolean replicas = merchants.loaded() && users.loaded() && offers.loaded();
+        checks.add(new Health.Check("replicas", replicas, replicas ? "caught up" : "loading"));
         // The session views: RUNNING once restored; which session partitions this instance answers for.
         checks.add(new Health.Check("views", views.ready(), views.state() + ", owns session partitions " + views.ownedPartitions()));
         checks.addAll(Health.evaluate());

@@ -1,7 +1,7 @@
 package dev.kassa.gateway.accounts;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.MerchantRecords;
 import dev.kassa.gateway.payments.PayoutWallets;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.Domains;
@@ -32,13 +32,14 @@ import java.util.Map;
 @Singleton
 public final class MerchantChanges {
 
-    private final KafkaBackend kafka;
+    private final MerchantRecords records;
     private final GatewaySettings settings;
     private final SessionCommands commands;
     private final SecretKeyring keyring;
 
-    MerchantChanges(KafkaBackend kafka, GatewaySettings settings, SessionCommands commands, SecretKeyring keyring) {
-        this.kafka = kafka;
+    MerchantChanges(MerchantRecords records, GatewaySettings settings, SessionCommands commands,
+                    SecretKeyring keyring) {
+        this.records = records;
         this.settings = settings;
         this.commands = commands;
         this.keyring = keyring;
@@ -53,16 +54,16 @@ public final class MerchantChanges {
      * Only the current and the one previous key ever work: a second rotation ends the first overlap.
      */
     public Map<String, Object> rotateKey(long merchantId, JsonNode json) throws Exception {
-        return kafka.changeMerchant(merchantId, () -> rotateKeyNow(merchantId, json));
+        return records.changeMerchant(merchantId, () -> rotateKeyNow(merchantId, json));
     }
 
     private Map<String, Object> rotateKeyNow(long merchantId, JsonNode json) throws Exception {
-        Merchant current = kafka.merchantRecord(merchantId);
+        Merchant current = records.merchantRecord(merchantId);
         if (current == null) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no merchant " + merchantId);
         }
         JsonNode overlap = json.get("previous_key_expires_in_seconds");
-        if (overlap != null && !overlap.isNull() && (!overlap.canConvertToLong() || overlap.asLong() < 0 || overlap.asLong() > MAX_KEY_OVERLAP_SECONDS)) {
+        if (overlap != null && !overlap.isNull() && (!overlap.isIntegralNumber() || !overlap.canConvertToLong() || overlap.asLong() < 0 || overlap.asLong() > MAX_KEY_OVERLAP_SECONDS)) {
             throw new ApiError(ErrorCode.INVALID_PREVIOUS_KEY_EXPIRES_IN_SECONDS,
                     "'previous_key_expires_in_seconds' must be a whole number from 0 to " + MAX_KEY_OVERLAP_SECONDS);
         }
@@ -72,7 +73,7 @@ public final class MerchantChanges {
         Merchant next = Merchant.newBuilder(current).setUpdatedAt(now).setApiKeyHash(Secrets.hash(apiKey))
                 .setPreviousApiKeyHash(seconds == 0 ? null : current.getApiKeyHash())
                 .setPreviousApiKeyUntil(seconds == 0 ? null : now.plusSeconds(seconds)).build();
-        if (kafka.putMerchant(next, Duration.ofSeconds(10)) == null) {
+        if (records.putMerchant(next, Duration.ofSeconds(10)) == null) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "the new key was written but is not readable yet; retry the read");
         }
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -90,11 +91,11 @@ public final class MerchantChanges {
      * answers as the operator API does; a bad field is an {@link ApiError} and nothing is written.
      */
     public Map<String, Object> change(long merchantId, JsonNode json) throws Exception {
-        return kafka.changeMerchant(merchantId, () -> changeNow(merchantId, json));
+        return records.changeMerchant(merchantId, () -> changeNow(merchantId, json));
     }
 
     private Map<String, Object> changeNow(long merchantId, JsonNode json) throws Exception {
-        Merchant current = kafka.merchantRecord(merchantId);
+        Merchant current = records.merchantRecord(merchantId);
         if (current == null) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no merchant " + merchantId);
         }
@@ -158,7 +159,7 @@ public final class MerchantChanges {
             throw new ApiError(ErrorCode.MISSING_MERCHANT_PAYOUT_WALLET,
                     "crypto checkout needs a payout wallet: set 'payout_wallet' with 'crypto_enabled' (or turn crypto off first)");
         }
-        if (kafka.putMerchant(next.build(), Duration.ofSeconds(10)) == null) {
+        if (records.putMerchant(next.build(), Duration.ofSeconds(10)) == null) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "the change was written but is not readable yet; retry the read");
         }
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -240,7 +241,7 @@ public final class MerchantChanges {
         if (value == null || value.isNull()) {
             return fallback;
         }
-        if (!value.canConvertToInt() || value.asInt() < min || value.asInt() > max) {
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < min || value.asInt() > max) {
             throw new ApiError(ErrorCode.of("invalid_" + field), "'" + field + "' must be a whole number from " + min + " to " + max);
         }
         return value.asInt();

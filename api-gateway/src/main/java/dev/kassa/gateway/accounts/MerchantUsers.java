@@ -1,6 +1,7 @@
 package dev.kassa.gateway.accounts;
 
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.MerchantDirectory;
+import dev.kassa.gateway.kafka.UserStore;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Secrets;
@@ -23,17 +24,20 @@ public final class MerchantUsers {
 
     static final Duration LINK_LIFETIME = Duration.ofHours(72);
 
-    private final KafkaBackend kafka;
+    private final MerchantDirectory merchantDirectory;
+    private final UserStore userStore;
     private final GatewaySettings settings;
     private final Clock clock;
 
     private final SecretKeyring keyring;
     private final PasswordChecks passwords;
 
-    MerchantUsers(KafkaBackend kafka, GatewaySettings settings, Clock clock, SecretKeyring keyring, PasswordChecks passwords) {
+    MerchantUsers(MerchantDirectory merchantDirectory, UserStore userStore, GatewaySettings settings, Clock clock,
+                  SecretKeyring keyring, PasswordChecks passwords) {
         this.keyring = keyring;
         this.passwords = passwords;
-        this.kafka = kafka;
+        this.merchantDirectory = merchantDirectory;
+        this.userStore = userStore;
         this.settings = settings;
         this.clock = clock;
     }
@@ -45,10 +49,10 @@ public final class MerchantUsers {
     /** Invites {@code email} to {@code merchantId}'s dashboard (again: a new link, the old one stops working). */
     public Invitation invite(long merchantId, String rawEmail) throws Exception {
         String email = normalize(rawEmail);
-        if (kafka.merchantRecord(merchantId) == null) {
+        if (merchantDirectory.merchantRecord(merchantId) == null) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no merchant " + merchantId);
         }
-        MerchantUser existing = kafka.user(email);
+        MerchantUser existing = userStore.user(email);
         if (existing != null && existing.getMerchantId() != merchantId) {
             throw new ApiError(ErrorCode.EMAIL_TAKEN, "this e-mail signs in to another merchant's dashboard; use another address");
         }
@@ -59,7 +63,7 @@ public final class MerchantUsers {
                 ? MerchantUser.newBuilder().setEmail(email).setMerchantId(merchantId).setCreatedAt(now).setSessionsValidAfter(now)
                 : MerchantUser.newBuilder(existing))
                 .setSetPasswordTokenHash(Secrets.hash(token)).setSetPasswordExpiresAt(expires).setUpdatedAt(now).build();
-        if (kafka.putUser(user, Duration.ofSeconds(10)) == null) {
+        if (userStore.putUser(user, Duration.ofSeconds(10)) == null) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "the user was written but is not readable yet; retry");
         }
         return new Invitation(email, merchantId, settings.publicUrl() + "/dashboard/set-password?token=" + token, expires);
@@ -67,7 +71,7 @@ public final class MerchantUsers {
 
     /** The user with this (lower-case) e-mail, or null. */
     public MerchantUser user(String email) {
-        return kafka.user(email);
+        return userStore.user(email);
     }
 
     /** The user a set-password token opens, if it is valid now; null otherwise. */
@@ -78,7 +82,7 @@ public final class MerchantUsers {
         String hash = Secrets.hash(token);
         Instant now = clock.instant();
         // Users are few (people, not sessions): a walk of the replica is cheaper than another index.
-        for (MerchantUser user : kafka.users()) {
+        for (MerchantUser user : userStore.users()) {
             if (user.getSetPasswordTokenHash() != null && Secrets.same(user.getSetPasswordTokenHash(), hash)
                     && user.getSetPasswordExpiresAt() != null && now.isBefore(user.getSetPasswordExpiresAt())) {
                 return user;
@@ -94,7 +98,7 @@ public final class MerchantUsers {
         MerchantUser changed = MerchantUser.newBuilder(user).setPasswordHash(passwords.hash(password))
                 .setSetPasswordTokenHash(null).setSetPasswordExpiresAt(null).setSessionsValidAfter(now)
                 .setTotpSecret(null).setTotpEnabledAt(null).setUpdatedAt(now).build();
-        if (kafka.putUser(changed, Duration.ofSeconds(10)) == null) {
+        if (userStore.putUser(changed, Duration.ofSeconds(10)) == null) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "the password was written but is not readable yet; retry");
         }
         return changed;
@@ -133,17 +137,17 @@ public final class MerchantUsers {
      */
     public void remove(long merchantId, String rawEmail) throws Exception {
         String email = normalize(rawEmail);
-        MerchantUser user = kafka.user(email);
+        MerchantUser user = userStore.user(email);
         if (user == null || user.getMerchantId() != merchantId) {
             throw new ApiError(ErrorCode.NOT_FOUND, "merchant " + merchantId + " has no dashboard user " + email);
         }
-        if (!kafka.removeUser(email, Duration.ofSeconds(10))) {
+        if (!userStore.removeUser(email, Duration.ofSeconds(10))) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "the removal was written but is not readable yet; retry");
         }
     }
 
     private MerchantUser put(MerchantUser changed) throws Exception {
-        if (kafka.putUser(changed, Duration.ofSeconds(10)) == null) {
+        if (userStore.putUser(changed, Duration.ofSeconds(10)) == null) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "the change was written but is not readable yet; retry");
         }
         return changed;
@@ -156,13 +160,13 @@ public final class MerchantUsers {
 
     /** The user with this e-mail and password, or null (in about the same time whether or not the e-mail exists). */
     public MerchantUser signIn(String rawEmail, String password, boolean knownBrowser) throws PasswordChecks.Busy {
-        MerchantUser user = rawEmail == null ? null : kafka.user(rawEmail.trim().toLowerCase(Locale.ROOT));
+        MerchantUser user = rawEmail == null ? null : userStore.user(rawEmail.trim().toLowerCase(Locale.ROOT));
         return passwords.matches(user == null ? null : user.getPasswordHash(), password, knownBrowser) ? user : null;
     }
 
     /** Whether the user's merchant may use its dashboard (not disabled by the operator, and still there). */
     public boolean merchantActive(long merchantId) {
-        var merchant = kafka.merchant(merchantId);
+        var merchant = merchantDirectory.merchant(merchantId);
         return merchant != null && !merchant.getDisabled();
     }
 

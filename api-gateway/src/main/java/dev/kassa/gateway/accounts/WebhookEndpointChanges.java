@@ -1,7 +1,7 @@
 package dev.kassa.gateway.accounts;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.MerchantDirectory;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Json;
@@ -27,13 +27,14 @@ import java.util.Map;
 @Singleton
 public final class WebhookEndpointChanges {
 
-    private final KafkaBackend kafka;
+    private final MerchantDirectory merchantDirectory;
     private final GatewaySettings settings;
     private final SessionCommands commands;
     private final SecretKeyring keyring;
 
-    WebhookEndpointChanges(KafkaBackend kafka, GatewaySettings settings, SessionCommands commands, SecretKeyring keyring) {
-        this.kafka = kafka;
+    WebhookEndpointChanges(MerchantDirectory merchantDirectory, GatewaySettings settings, SessionCommands commands,
+                           SecretKeyring keyring) {
+        this.merchantDirectory = merchantDirectory;
         this.settings = settings;
         this.commands = commands;
         this.keyring = keyring;
@@ -41,7 +42,7 @@ public final class WebhookEndpointChanges {
 
     /** A new endpoint ({@code url}, {@code event_filter}, {@code description}, {@code max_per_second}); its secret is in the answer, once. */
     public Map<String, Object> add(long merchantId, JsonNode json) throws Exception {
-        return kafka.changeMerchant(merchantId, () -> addNow(merchantId, json));
+        return merchantDirectory.changeMerchant(merchantId, () -> addNow(merchantId, json));
     }
 
     private Map<String, Object> addNow(long merchantId, JsonNode json) throws Exception {
@@ -95,7 +96,7 @@ public final class WebhookEndpointChanges {
      * dashboard's endpoint forms do.
      */
     public Map<String, Object> update(long merchantId, String endpointId, JsonNode json) throws Exception {
-        return kafka.changeMerchant(merchantId, () -> updateNow(merchantId, endpointId, json));
+        return merchantDirectory.changeMerchant(merchantId, () -> updateNow(merchantId, endpointId, json));
     }
 
     private Map<String, Object> updateNow(long merchantId, String endpointId, JsonNode json) throws Exception {
@@ -183,7 +184,7 @@ public final class WebhookEndpointChanges {
 
     /** Removes an endpoint (the first one's URL becomes null: the merchant has no first endpoint until one is added). */
     public Map<String, Object> delete(long merchantId, String endpointId) throws Exception {
-        return kafka.changeMerchant(merchantId, () -> deleteNow(merchantId, endpointId));
+        return merchantDirectory.changeMerchant(merchantId, () -> deleteNow(merchantId, endpointId));
     }
 
     private Map<String, Object> deleteNow(long merchantId, String endpointId) throws Exception {
@@ -202,7 +203,7 @@ public final class WebhookEndpointChanges {
 
     /** The merchant record as the gateway wrote it; 404 {@code not_found} for an unknown id. */
     public Merchant merchant(long merchantId) {
-        Merchant current = kafka.merchantRecord(merchantId);
+        Merchant current = merchantDirectory.merchantRecord(merchantId);
         if (current == null) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no merchant " + merchantId);
         }
@@ -220,7 +221,7 @@ public final class WebhookEndpointChanges {
 
     /** Writes the merchant record and waits until this gateway reads it back (503 {@code unavailable} if not). */
     void write(Merchant next) throws Exception {
-        if (kafka.putMerchant(next, Duration.ofSeconds(10)) == null) {
+        if (merchantDirectory.putMerchant(next, Duration.ofSeconds(10)) == null) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "the change was written but is not readable yet; retry the read");
         }
     }

@@ -1,23 +1,14 @@
 package dev.kassa.gateway.checkout;
 
-import dev.kassa.gateway.shared.SessionCommands;
-
-import dev.kassa.gateway.sandbox.TestCards;
-
-import dev.kassa.gateway.sandbox.SandboxPayments;
-
-import dev.kassa.gateway.payments.Routing;
-
+import dev.kassa.gateway.kafka.MerchantDirectory;
+import dev.kassa.gateway.kafka.SessionReads;
 import dev.kassa.gateway.payments.PaymentConnector;
-
-import dev.kassa.gateway.kafka.KafkaBackend;
-
+import dev.kassa.gateway.payments.Routing;
+import dev.kassa.gateway.sandbox.SandboxPayments;
+import dev.kassa.gateway.sandbox.TestCards;
 import dev.kassa.gateway.shared.GatewaySettings;
-
-import io.swagger.v3.oas.annotations.Hidden;
-
+import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.model.Money;
-
 import dev.kassa.router.Catalogue;
 import dev.kassa.router.Method;
 import dev.kassa.router.Provider;
@@ -38,6 +29,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Hidden;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -57,7 +49,8 @@ import java.util.Optional;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class HostedPageController {
 
-    private final KafkaBackend kafka;
+    private final MerchantDirectory merchantDirectory;
+    private final SessionReads sessionReads;
     private final Routing routing;
     /** The provider connector; absent outside sandbox mode until a live one ships: then no form is offered. */
     private final PaymentConnector connector;
@@ -66,9 +59,11 @@ class HostedPageController {
     private final GatewaySettings settings;
     private final SessionCommands commands;
 
-    HostedPageController(KafkaBackend kafka, Routing routing, Optional<PaymentConnector> connector, Optional<SandboxPayments> sandbox,
+    HostedPageController(MerchantDirectory merchantDirectory, SessionReads sessionReads, Routing routing,
+                         Optional<PaymentConnector> connector, Optional<SandboxPayments> sandbox,
                          GatewaySettings settings, SessionCommands commands) {
-        this.kafka = kafka;
+        this.merchantDirectory = merchantDirectory;
+        this.sessionReads = sessionReads;
         this.commands = commands;
         this.routing = routing;
         this.connector = connector.orElse(null);
@@ -130,14 +125,14 @@ class HostedPageController {
         if (session.getStatus() == SessionStatus.PENDING && "3ds_challenge".equals(session.getNextAction())
                 && form.getOrDefault("attempt", "").equals(session.getAttemptId())) {
             sandbox.completeChallenge(session, session.getProvider(), session.getAttemptId(), "pass".equals(form.get("result")));
-            kafka.session(session.getSessionId(), session.getSequence() + 1, Duration.ofSeconds(5));
+            sessionReads.session(session.getSessionId(), session.getSequence() + 1, Duration.ofSeconds(5));
         }
         return seeOther("/pay.php?session=" + session.getSessionId() + keptQuery(request));
     }
 
     private HttpResponse<String> start(HttpRequest<?> request, SessionState session, String method, String provider,
                                        Map<String, String> buyerInput) throws InterruptedException {
-        Merchant merchant = kafka.merchant(session.getMerchantId());
+        Merchant merchant = merchantDirectory.merchant(session.getMerchantId());
         Optional<Method> m = Method.of(method);
         if (merchant == null || m.isEmpty() || !payable(session)) {
             return seeOther("/pay.php?session=" + session.getSessionId() + keptQuery(request));
@@ -154,7 +149,7 @@ class HostedPageController {
             return render(request, Long.toString(session.getSessionId()), null, null, "The payment could not be started: " + started.message());
         }
         // Give the provider's first callback a moment, so that the next page usually shows its outcome already.
-        kafka.session(session.getSessionId(), session.getSequence() + 2, Duration.ofSeconds(3));
+        sessionReads.session(session.getSessionId(), session.getSequence() + 2, Duration.ofSeconds(3));
         return seeOther("/pay.php?session=" + session.getSessionId() + keptQuery(request));
     }
 
@@ -191,7 +186,7 @@ class HostedPageController {
         if (connector == null) {
             return HostedPage.noProvider(s, body, title); // live mode without a live connector: never a sandbox form
         }
-        Merchant merchant = kafka.merchant(s.getMerchantId());
+        Merchant merchant = merchantDirectory.merchant(s.getMerchantId());
         String country = routing.buyerCountry(request);
         List<Method> offered = merchant == null ? List.of() : routing.methods(Routing.asBuyersChoice(merchant), s.getAmountMinor(), s.getCurrency(), country)
                 .entrySet().stream().filter(e -> e.getValue().available()).map(Map.Entry::getKey).toList();
@@ -229,7 +224,7 @@ class HostedPageController {
         if (raw == null || !raw.trim().matches("\\d{1,16}")) {
             return null;
         }
-        return kafka.knownSession(Long.parseLong(raw.trim()), settings.sessionWait());
+        return sessionReads.knownSession(Long.parseLong(raw.trim()), settings.sessionWait());
     }
 
     /** In development mode, the {@code country} override travels with the buyer's next links and forms. */

@@ -1,6 +1,7 @@
 package dev.kassa.gateway.checkout;
 
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.MerchantDirectory;
+import dev.kassa.gateway.kafka.OfferStore;
 import dev.kassa.gateway.links.PaymentLinks;
 import dev.kassa.gateway.links.Products;
 import dev.kassa.gateway.shared.RateLimiter;
@@ -37,7 +38,8 @@ import java.util.Map;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class OfferPagesController {
 
-    private final KafkaBackend kafka;
+    private final MerchantDirectory merchantDirectory;
+    private final OfferStore offerStore;
     private final PaymentLinks links;
     private final Products products;
     /**
@@ -50,8 +52,9 @@ class OfferPagesController {
     static final double OPENS_PER_OFFER = 20;
     static final double OPENS_PER_MERCHANT = 50;
 
-    OfferPagesController(KafkaBackend kafka, PaymentLinks links, Products products) {
-        this.kafka = kafka;
+    OfferPagesController(MerchantDirectory merchantDirectory, OfferStore offerStore, PaymentLinks links, Products products) {
+        this.merchantDirectory = merchantDirectory;
+        this.offerStore = offerStore;
         this.links = links;
         this.products = products;
     }
@@ -59,8 +62,8 @@ class OfferPagesController {
     @Get("/link/{code}")
     @Produces(MediaType.TEXT_HTML)
     HttpResponse<String> link(String code) {
-        PaymentLink link = kafka.linkByCode(code);
-        Merchant merchant = link == null ? null : kafka.merchant(link.getMerchantId());
+        PaymentLink link = offerStore.linkByCode(code);
+        Merchant merchant = link == null ? null : merchantDirectory.merchant(link.getMerchantId());
         if (merchant == null) {
             throw new CheckoutNotFound(); // thrown, not returned: the one 404 page of FrameworkErrors (HostedPageController.notFound)
         }
@@ -74,8 +77,8 @@ class OfferPagesController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     HttpResponse<String> openLink(String code, @Body Map<String, String> form) throws Exception {
-        PaymentLink link = kafka.linkByCode(code);
-        Merchant merchant = link == null ? null : kafka.merchant(link.getMerchantId());
+        PaymentLink link = offerStore.linkByCode(code);
+        Merchant merchant = link == null ? null : merchantDirectory.merchant(link.getMerchantId());
         if (merchant == null) {
             throw new CheckoutNotFound(); // thrown, not returned: the one 404 page of FrameworkErrors (HostedPageController.notFound)
         }
@@ -106,8 +109,8 @@ class OfferPagesController {
     @Get("/p/{slug}")
     @Produces(MediaType.TEXT_HTML)
     HttpResponse<String> product(String slug) {
-        Product product = kafka.product(slug);
-        Merchant merchant = product == null || !product.getActive() ? null : kafka.merchant(product.getMerchantId());
+        Product product = offerStore.product(slug);
+        Merchant merchant = product == null || !product.getActive() ? null : merchantDirectory.merchant(product.getMerchantId());
         if (merchant == null) {
             throw new CheckoutNotFound(); // thrown, not returned: the one 404 page of FrameworkErrors (HostedPageController.notFound)
         }
@@ -119,8 +122,8 @@ class OfferPagesController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     HttpResponse<String> buy(String slug, @Body Map<String, String> form) throws Exception {
-        Product product = kafka.product(slug);
-        Merchant merchant = product == null || !product.getActive() ? null : kafka.merchant(product.getMerchantId());
+        Product product = offerStore.product(slug);
+        Merchant merchant = product == null || !product.getActive() ? null : merchantDirectory.merchant(product.getMerchantId());
         if (merchant == null) {
             throw new CheckoutNotFound(); // thrown, not returned: the one 404 page of FrameworkErrors (HostedPageController.notFound)
         }

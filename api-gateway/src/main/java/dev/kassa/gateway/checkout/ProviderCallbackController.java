@@ -1,12 +1,12 @@
 package dev.kassa.gateway.checkout;
 
-import dev.kassa.gateway.shared.GatewayMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.kafka.CommandBus;
+import dev.kassa.gateway.payments.ProviderSecrets;
 import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.GatewayMetrics;
 import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.shared.SessionCommands;
-import dev.kassa.gateway.kafka.KafkaBackend;
-import dev.kassa.gateway.payments.ProviderSecrets;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.ProviderReport;
@@ -53,14 +53,14 @@ class ProviderCallbackController {
 
     static final Duration TOLERANCE = Duration.ofMinutes(5);
 
-    private final KafkaBackend kafka;
+    private final CommandBus commandBus;
     private final ProviderSecrets secrets;
 
     private final SessionCommands commands;
 
-    ProviderCallbackController(KafkaBackend kafka, ProviderSecrets secrets, SessionCommands commands) {
+    ProviderCallbackController(CommandBus commandBus, ProviderSecrets secrets, SessionCommands commands) {
         this.commands = commands;
-        this.kafka = kafka;
+        this.commandBus = commandBus;
         this.secrets = secrets;
     }
 
@@ -133,7 +133,7 @@ class ProviderCallbackController {
                         .setReportedAt(commands.now()).build());
         CommandResult result;
         try {
-            result = kafka.send(command, Duration.ofSeconds(10));
+            result = commandBus.send(command, Duration.ofSeconds(10));
         } catch (TimeoutException e) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "not recorded yet; send the callback again");
         }

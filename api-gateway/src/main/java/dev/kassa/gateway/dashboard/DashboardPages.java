@@ -1,6 +1,7 @@
 package dev.kassa.gateway.dashboard;
 
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.MerchantDirectory;
+import dev.kassa.gateway.kafka.UserStore;
 import dev.kassa.schemas.avro.Merchant;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -50,14 +51,16 @@ final class DashboardPages {
             Map.entry("signed-out", "You are signed out."),
             Map.entry("closed", "This dashboard is closed: the operator has disabled its merchant. Ask your operator."));
 
-    private final KafkaBackend kafka;
+    private final MerchantDirectory merchantDirectory;
+    private final UserStore userStore;
     private final DashboardSessions sessions;
     private final Clock clock;
     private final ThymeleafViewsRenderer<Map<String, ?>> renderer;
 
-    DashboardPages(KafkaBackend kafka, DashboardSessions sessions, Clock clock,
+    DashboardPages(MerchantDirectory merchantDirectory, UserStore userStore, DashboardSessions sessions, Clock clock,
                    ThymeleafViewsRenderer<Map<String, ?>> renderer) {
-        this.kafka = kafka;
+        this.merchantDirectory = merchantDirectory;
+        this.userStore = userStore;
         this.sessions = sessions;
         this.clock = clock;
         this.renderer = renderer;
@@ -82,15 +85,15 @@ final class DashboardPages {
     Optional<DashboardSessions.Principal> who(HttpRequest<?> request) {
         String cookie = request.getCookies().findCookie(DashboardSessions.COOKIE).map(Cookie::getValue).orElse(null);
         // A merchant the operator disabled is turned away at every page and form, whatever cookie its users hold.
-        return sessions.verify(cookie, clock.instant(), kafka::user).filter(p -> {
-            Merchant merchant = kafka.merchant(p.merchantId());
+        return sessions.verify(cookie, clock.instant(), userStore::user).filter(p -> {
+            Merchant merchant = merchantDirectory.merchant(p.merchantId());
             return merchant != null && !merchant.getDisabled();
         });
     }
 
     Map<String, Object> base(DashboardSessions.Principal who, String title, String active) {
         Map<String, Object> model = new LinkedHashMap<>();
-        Merchant m = kafka.merchant(who.merchantId());
+        Merchant m = merchantDirectory.merchant(who.merchantId());
         model.put("title", title);
         model.put("active", active);
         model.put("user", who.email());

@@ -2,7 +2,7 @@ package dev.kassa.gateway.dashboard;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kassa.gateway.accounts.WebhookEndpointChanges;
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.MerchantDirectory;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.Json;
 import dev.kassa.schemas.WebhookEndpoints;
@@ -32,15 +32,16 @@ import java.util.Optional;
 @Hidden
 class EndpointSettingsController {
 
-    private final KafkaBackend kafka;
+    private final MerchantDirectory merchantDirectory;
     private final WebhookEndpointChanges endpoints;
     private final DashboardPages pages;
     private final SettingsPage page;
     private final Confirmations confirmations;
 
-    EndpointSettingsController(KafkaBackend kafka, WebhookEndpointChanges endpoints, DashboardPages pages, SettingsPage page,
+    EndpointSettingsController(MerchantDirectory merchantDirectory, WebhookEndpointChanges endpoints,
+                               DashboardPages pages, SettingsPage page,
                                Confirmations confirmations) {
-        this.kafka = kafka;
+        this.merchantDirectory = merchantDirectory;
         this.endpoints = endpoints;
         this.pages = pages;
         this.page = page;
@@ -131,7 +132,7 @@ class EndpointSettingsController {
             return pages.redirect("/dashboard/settings?done=endpoint-changed");
         }
         Map<String, Object> model = pages.base(who.get(), "New endpoint secret", "settings");
-        model.put("url", WebhookEndpoints.of(kafka.merchant(who.get().merchantId()), key -> kafka.endpointFact(key)).stream()
+        model.put("url", WebhookEndpoints.of(merchantDirectory.merchant(who.get().merchantId()), key -> merchantDirectory.endpointFact(key)).stream()
                 .filter(e -> e.id().equals(endpointId)).map(WebhookEndpoints.Endpoint::url).findFirst().orElse(""));
         model.put("secret", answer.get("secret"));
         model.put("rotated", true);

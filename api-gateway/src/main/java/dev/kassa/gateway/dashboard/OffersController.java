@@ -1,17 +1,18 @@
 package dev.kassa.gateway.dashboard;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kassa.gateway.shared.ApiError;
-import dev.kassa.gateway.shared.Json;
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.MerchantDirectory;
+import dev.kassa.gateway.kafka.OfferStore;
 import dev.kassa.gateway.links.PaymentLinks;
 import dev.kassa.gateway.links.Products;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.Json;
 import dev.kassa.schemas.avro.Merchant;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
@@ -36,13 +37,16 @@ import java.util.Optional;
 @Hidden
 class OffersController {
 
-    private final KafkaBackend kafka;
+    private final MerchantDirectory merchantDirectory;
+    private final OfferStore offerStore;
     private final PaymentLinks links;
     private final Products products;
     private final DashboardPages pages;
 
-    OffersController(KafkaBackend kafka, PaymentLinks links, Products products, DashboardPages pages) {
-        this.kafka = kafka;
+    OffersController(MerchantDirectory merchantDirectory, OfferStore offerStore, PaymentLinks links,
+                     Products products, DashboardPages pages) {
+        this.merchantDirectory = merchantDirectory;
+        this.offerStore = offerStore;
         this.links = links;
         this.products = products;
         this.pages = pages;
@@ -82,7 +86,7 @@ class OffersController {
             // The form's datetime-local is UTC without seconds: 2026-12-31T23:59.
             json.put("expires_at", expires.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}") ? expires.replace('T', ' ') + ":00" : expires);
         }
-        Merchant merchant = kafka.merchant(who.get().merchantId());
+        Merchant merchant = merchantDirectory.merchant(who.get().merchantId());
         try {
             links.create(merchant, json);
         } catch (ApiError e) {
@@ -99,7 +103,7 @@ class OffersController {
         if (refused != null) {
             return refused;
         }
-        Merchant merchant = kafka.merchant(who.get().merchantId());
+        Merchant merchant = merchantDirectory.merchant(who.get().merchantId());
         try {
             links.setActive(merchant, linkId, "true".equals(form.get("active")));
         } catch (ApiError e) {
@@ -207,7 +211,7 @@ class OffersController {
 
     private HttpResponse<?> linksPage(DashboardSessions.Principal who, HttpStatus status, String error, String done, Map<String, String> form) {
         Map<String, Object> model = pages.base(who, "Payment links", "links");
-        model.put("links", kafka.links(who.merchantId()).stream().map(l -> {
+        model.put("links", offerStore.links(who.merchantId()).stream().map(l -> {
             Map<String, Object> row = new LinkedHashMap<>(links.describe(l));
             Object max = row.get("max_uses");
             row.put("uses", row.get("paid_count") + " paid" + (max == null ? "" : " of " + max) + ", " + row.get("open_checkouts") + " open");
@@ -222,7 +226,7 @@ class OffersController {
 
     private HttpResponse<?> productsPage(DashboardSessions.Principal who, HttpStatus status, String error, String done, Map<String, String> form) {
         Map<String, Object> model = pages.base(who, "Products", "products");
-        model.put("products", kafka.products(who.merchantId()).stream().map(products::describe).toList());
+        model.put("products", offerStore.products(who.merchantId()).stream().map(products::describe).toList());
         model.put("form", form);
         model.put("error", error);
         model.put("done", done);

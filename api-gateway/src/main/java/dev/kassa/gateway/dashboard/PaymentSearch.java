@@ -1,6 +1,7 @@
 package dev.kassa.gateway.dashboard;
 
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.OfferStore;
+import dev.kassa.gateway.kafka.SessionReads;
 import dev.kassa.gateway.views.SessionViews;
 import dev.kassa.model.Money;
 import dev.kassa.model.PaymentLinkMeta;
@@ -41,11 +42,13 @@ final class PaymentSearch {
     static final int WALK_PAGES = 1;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
-    private final KafkaBackend kafka;
+    private final OfferStore offerStore;
+    private final SessionReads sessionReads;
     private final SessionViews views;
 
-    PaymentSearch(KafkaBackend kafka, SessionViews views) {
-        this.kafka = kafka;
+    PaymentSearch(OfferStore offerStore, SessionReads sessionReads, SessionViews views) {
+        this.offerStore = offerStore;
+        this.sessionReads = sessionReads;
         this.views = views;
     }
 
@@ -54,11 +57,11 @@ final class PaymentSearch {
      * What the pages show of a session, as a map: Thymeleaf's expressions read a map's entries directly, where a
      * record's accessors cost a reflective miss per field and row (measured: a 50-row page took ~16 ms of CPU).
      */
-    static Map<String, Object> row(SessionState s, KafkaBackend kafka) {
+    static Map<String, Object> row(SessionState s, OfferStore offerStore) {
         Map<String, Object> row = new HashMap<>();
         // A session made through a payment link or a product page is named by what was sold, not its generated order id.
         String linkId = PaymentLinkMeta.linkOf(s.getMetaJson());
-        PaymentLink link = linkId == null ? null : kafka.link(linkId);
+        PaymentLink link = linkId == null ? null : offerStore.link(linkId);
         row.put("orderLabel", link != null && link.getMerchantId() == s.getMerchantId() ? "Payment link: " + link.getDescription()
                 : s.getOrderId().startsWith("product:") && s.getMetaJson().contains("\"product\"") ? "Product: " + s.getOrderId().substring("product:".length())
                 : s.getOrderId());
@@ -75,9 +78,9 @@ final class PaymentSearch {
         return row;
     }
 
-    /** {@link #row(SessionState, KafkaBackend)} with this gateway's links. */
+    /** {@link #row(SessionState, OfferStore)} with this gateway's links. */
     Map<String, Object> rowOf(SessionState s) {
-        return row(s, kafka);
+        return row(s, offerStore);
     }
 
     /** The payments list's filters, from the query. */
@@ -179,7 +182,7 @@ final class PaymentSearch {
      */
     Found find(long merchantId, Filter filter, int limit) throws InterruptedException {
         if (!filter.orderId().isEmpty()) {
-            SessionState s = kafka.sessionByOrder(merchantId, filter.orderId());
+            SessionState s = sessionReads.sessionByOrder(merchantId, filter.orderId());
             return new Found(s != null && filter.matches(s) ? List.of(s) : List.of(), null);
         }
         Set<SessionStatus> statuses = filter.status().isEmpty() ? EnumSet.noneOf(SessionStatus.class)

@@ -1,6 +1,9 @@
 package dev.kassa.gateway.dashboard;
 
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.CommandBus;
+import dev.kassa.gateway.kafka.OfferStore;
+import dev.kassa.gateway.kafka.SessionReads;
+import dev.kassa.gateway.kafka.WebhookLog;
 import dev.kassa.gateway.payments.Refunds;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.SessionCommands;
@@ -46,15 +49,23 @@ import java.util.UUID;
 @Hidden
 class SessionPageController {
 
-    private final KafkaBackend kafka;
+    private final CommandBus commandBus;
+    private final SessionReads sessionReads;
+    private final OfferStore offerStore;
+    private final WebhookLog webhookLog;
     private final SessionViews views;
     private final Refunds refunds;
     private final SessionCommands commands;
     private final DashboardPages pages;
     private final Clock clock;
 
-    SessionPageController(KafkaBackend kafka, SessionViews views, Refunds refunds, SessionCommands commands, DashboardPages pages, Clock clock) {
-        this.kafka = kafka;
+    SessionPageController(CommandBus commandBus, SessionReads sessionReads, OfferStore offerStore,
+                          WebhookLog webhookLog, SessionViews views,
+                          Refunds refunds, SessionCommands commands, DashboardPages pages, Clock clock) {
+        this.commandBus = commandBus;
+        this.sessionReads = sessionReads;
+        this.offerStore = offerStore;
+        this.webhookLog = webhookLog;
         this.views = views;
         this.refunds = refunds;
         this.commands = commands;
@@ -72,9 +83,9 @@ class SessionPageController {
         if (state == null) {
             throw new DashboardNotFound.Missing();
         }
-        SessionHistory.SessionLog log = kafka.timeline(state.getSessionId(), state, Duration.ofSeconds(2));
+        SessionHistory.SessionLog log = sessionReads.timeline(state.getSessionId(), state, Duration.ofSeconds(2));
         Map<String, Object> model = pages.base(who.get(), "Session " + state.getSessionId(), "payments");
-        model.put("s", PaymentSearch.row(state, kafka));
+        model.put("s", PaymentSearch.row(state, offerStore));
         model.put("timeline", MerchantTimeline.view(MerchantTimeline.of(log, state.getCurrency())));
         model.put("canCancel", state.getStatus() == SessionStatus.CREATED || state.getStatus() == SessionStatus.PENDING);
         long refundable = (state.getPaidAmountMinor() != null && state.getPaidCurrency() == null ? state.getPaidAmountMinor() : state.getAmountMinor())
@@ -92,7 +103,7 @@ class SessionPageController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> resend(HttpRequest<?> request, @PathVariable String id, @Body Map<String, String> form) throws Exception {
         return act(request, id, form, (who, state) -> {
-            SessionHistory.SessionLog log = kafka.timeline(state.getSessionId(), state, Duration.ofSeconds(2));
+            SessionHistory.SessionLog log = sessionReads.timeline(state.getSessionId(), state, Duration.ofSeconds(2));
             if (log.events().isEmpty()) {
                 return pages.redirect("/dashboard/sessions/" + state.getSessionId());
             }
@@ -101,7 +112,7 @@ class SessionPageController {
             List<RedeliveryRequest> requests = Redeliveries.select(log.events(), new Redeliveries.Selection(state.getSessionId(), latest, null, null),
                     "merchant-dashboard:" + who.email(), clock.instant());
             for (RedeliveryRequest r : requests) {
-                kafka.redeliver(r);
+                webhookLog.redeliver(r);
             }
             return pages.redirect("/dashboard/sessions/" + state.getSessionId() + "?done=resent");
         });
@@ -136,7 +147,7 @@ class SessionPageController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> cancel(HttpRequest<?> request, @PathVariable String id, @Body Map<String, String> form) throws Exception {
         return act(request, id, form, (who, state) -> {
-            CommandResult result = kafka.sendOrUnavailable(commands.of("cancel-" + UUID.randomUUID(), state.getSessionId(), state.getMerchantId(),
+            CommandResult result = commandBus.sendOrUnavailable(commands.of("cancel-" + UUID.randomUUID(), state.getSessionId(), state.getMerchantId(),
                     "merchant-dashboard:" + who.email(), new CancelSession("cancelled in the dashboard")));
             if (result.getOutcome() != CommandOutcome.APPLIED && result.getOutcome() != CommandOutcome.DUPLICATE) {
                 return sessionWithError(who, state, "The session was not cancelled: " + result.getErrorCode());
@@ -166,9 +177,9 @@ class SessionPageController {
     }
 
     private HttpResponse<?> sessionWithError(DashboardSessions.Principal who, SessionState state, String error) throws Exception {
-        SessionHistory.SessionLog log = kafka.timeline(state.getSessionId());
+        SessionHistory.SessionLog log = sessionReads.timeline(state.getSessionId());
         Map<String, Object> model = pages.base(who, "Session " + state.getSessionId(), "payments");
-        model.put("s", PaymentSearch.row(state, kafka));
+        model.put("s", PaymentSearch.row(state, offerStore));
         model.put("timeline", MerchantTimeline.view(MerchantTimeline.of(log, state.getCurrency())));
         model.put("canCancel", false);
         model.put("canRefund", state.getStatus() == SessionStatus.PAID);

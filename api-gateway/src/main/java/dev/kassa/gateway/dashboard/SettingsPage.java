@@ -3,7 +3,7 @@ package dev.kassa.gateway.dashboard;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kassa.gateway.accounts.MerchantUsers;
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.MerchantDirectory;
 import dev.kassa.schemas.WebhookEndpoints;
 import dev.kassa.schemas.avro.Merchant;
 import io.micronaut.http.HttpResponse;
@@ -17,18 +17,18 @@ import java.util.Map;
 @Singleton
 final class SettingsPage {
 
-    private final KafkaBackend kafka;
+    private final MerchantDirectory merchantDirectory;
     private final DashboardPages pages;
     private final MerchantUsers users;
 
-    SettingsPage(KafkaBackend kafka, DashboardPages pages, MerchantUsers users) {
-        this.kafka = kafka;
+    SettingsPage(MerchantDirectory merchantDirectory, DashboardPages pages, MerchantUsers users) {
+        this.merchantDirectory = merchantDirectory;
         this.pages = pages;
         this.users = users;
     }
 
     HttpResponse<?> render(DashboardSessions.Principal who, HttpStatus status, String error, String done) {
-        Merchant m = kafka.merchant(who.merchantId());
+        Merchant m = merchantDirectory.merchant(who.merchantId());
         Map<String, Object> model = pages.base(who, "Settings", "settings");
         model.put("webhookUrl", m.getWebhookUrl() == null ? "" : m.getWebhookUrl());
         model.put("domains", String.join("\n", m.getDomains()));
@@ -38,7 +38,7 @@ final class SettingsPage {
         model.put("allow", String.join(", ", m.getRoutingAllow()));
         model.put("block", String.join(", ", m.getRoutingBlock()));
         // Every endpoint, with its state and throttle; changed through the operator API's code.
-        model.put("endpoints", WebhookEndpoints.of(m, key -> kafka.endpointFact(key)).stream()
+        model.put("endpoints", WebhookEndpoints.of(m, key -> merchantDirectory.endpointFact(key)).stream()
                 .map(e -> Map.<String, Object>of("id", e.id(), "url", e.url(), "events", String.join(", ", e.eventFilter()),
                         "state", e.enabled() ? "enabled" : "disabled: " + e.disabledReason(),
                         "description", e.description() == null ? "" : e.description(), "enabled", e.enabled(),

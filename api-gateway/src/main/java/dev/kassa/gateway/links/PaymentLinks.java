@@ -1,7 +1,9 @@
 package dev.kassa.gateway.links;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.CommandBus;
+import dev.kassa.gateway.kafka.OfferStore;
+import dev.kassa.gateway.kafka.SessionReads;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Secrets;
@@ -48,13 +50,18 @@ public final class PaymentLinks {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final DateTimeFormatter SEED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
-    private final KafkaBackend kafka;
+    private final CommandBus commandBus;
+    private final OfferStore offerStore;
+    private final SessionReads sessionReads;
     private final GatewaySettings settings;
     private final SessionCommands commands;
     private final PlatformSessions sessions;
 
-    PaymentLinks(KafkaBackend kafka, GatewaySettings settings, SessionCommands commands, PlatformSessions sessions) {
-        this.kafka = kafka;
+    PaymentLinks(CommandBus commandBus, OfferStore offerStore, SessionReads sessionReads, GatewaySettings settings,
+                 SessionCommands commands, PlatformSessions sessions) {
+        this.commandBus = commandBus;
+        this.offerStore = offerStore;
+        this.sessionReads = sessionReads;
         this.settings = settings;
         this.commands = commands;
         this.sessions = sessions;
@@ -76,7 +83,7 @@ public final class PaymentLinks {
                         .setCurrency(price.currency()).setDescription(description).setReusable(reusable).setMaxUses(maxUses)
                         .setExpiresAt(expiresAt).build())
                 .build();
-        PaymentLink link = kafka.changeLink(define, l -> true, WAIT);
+        PaymentLink link = offerStore.changeLink(define, l -> true, WAIT);
         if (link == null) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "the link was sent but the payment-link fold has not answered yet; list the links to see it");
         }
@@ -88,13 +95,13 @@ public final class PaymentLinks {
         PaymentLink link = own(merchant, linkId);
         PaymentLinkCommand command = PaymentLinkCommand.newBuilder().setCommandId("active-" + UUID.randomUUID()).setLinkId(linkId)
                 .setMerchantId(merchant.getMerchantId()).setIssuedAt(commands.now()).setPayload(new SetLinkActive(active)).build();
-        PaymentLink changed = kafka.changeLink(command, l -> l.getActive() == active, WAIT);
+        PaymentLink changed = offerStore.changeLink(command, l -> l.getActive() == active, WAIT);
         return changed == null ? link : changed;
     }
 
     /** The merchant's link with this id, or {@code invalid_link_id}. */
     public PaymentLink own(Merchant merchant, String linkId) {
-        PaymentLink link = linkId == null ? null : kafka.link(linkId);
+        PaymentLink link = linkId == null ? null : offerStore.link(linkId);
         if (link == null || link.getMerchantId() != merchant.getMerchantId()) {
             throw new ApiError(ErrorCode.INVALID_LINK_ID, "no payment link '" + (linkId == null ? "" : linkId.length() > 40 ? linkId.substring(0, 40) : linkId)
                     + "' for this merchant");
@@ -124,12 +131,12 @@ public final class PaymentLinks {
                 .setPayload(new OpenLink(sessionId, ByteBuffer.wrap(encoded), payload.getExpiresAt(), payload.getGraceSeconds())).build();
         CommandResult result;
         try {
-            result = kafka.openLink(open, commandId, WAIT);
+            result = commandBus.openLink(open, commandId, WAIT);
         } catch (TimeoutException e) {
             return new Opened(null, ErrorCode.UNAVAILABLE, "This payment link cannot be opened right now. Please try again in a moment.");
         }
         if (result.getOutcome() == CommandOutcome.APPLIED || result.getOutcome() == CommandOutcome.DUPLICATE) {
-            kafka.knownSession(sessionId, Duration.ofSeconds(2)); // the checkout page reads it next
+            sessionReads.knownSession(sessionId, Duration.ofSeconds(2)); // the checkout page reads it next
             return new Opened(sessions.checkoutUrl(sessionId), null, null);
         }
         String code = result.getErrorCode() == null ? "unavailable" : result.getErrorCode();

@@ -1,7 +1,9 @@
 package dev.kassa.gateway.links;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.CommandBus;
+import dev.kassa.gateway.kafka.OfferStore;
+import dev.kassa.gateway.kafka.SessionReads;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Json;
@@ -39,13 +41,18 @@ public final class Products {
     static final int MAX_URL = 2048;
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final KafkaBackend kafka;
+    private final CommandBus commandBus;
+    private final OfferStore offerStore;
+    private final SessionReads sessionReads;
     private final GatewaySettings settings;
     private final SessionCommands commands;
     private final PlatformSessions sessions;
 
-    Products(KafkaBackend kafka, GatewaySettings settings, SessionCommands commands, PlatformSessions sessions) {
-        this.kafka = kafka;
+    Products(CommandBus commandBus, OfferStore offerStore, SessionReads sessionReads, GatewaySettings settings,
+             SessionCommands commands, PlatformSessions sessions) {
+        this.commandBus = commandBus;
+        this.offerStore = offerStore;
+        this.sessionReads = sessionReads;
         this.settings = settings;
         this.commands = commands;
         this.sessions = sessions;
@@ -66,7 +73,7 @@ public final class Products {
         Offers.Price price = Offers.price(json);
         String image = imageUrl(json);
         Boolean active = Offers.bool(json, "active", ErrorCode.INVALID_ACTIVE);
-        if (kafka.product(slug) != null) {
+        if (offerStore.product(slug) != null) {
             throw new ApiError(ErrorCode.SLUG_TAKEN, "a product with the slug '" + slug + "' exists; choose another");
         }
         Instant now = commands.now();
@@ -102,7 +109,7 @@ public final class Products {
 
     /** The merchant's product with this slug, or {@code not_found}. */
     public Product own(long merchantId, String slug) {
-        Product product = kafka.product(slug);
+        Product product = offerStore.product(slug);
         if (product == null || product.getMerchantId() != merchantId) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no product with this slug for this merchant");
         }
@@ -118,14 +125,14 @@ public final class Products {
                 "product:" + product.getSlug(), product.getAmountMinor(), product.getCurrency(), customerEmail, meta);
         CommandResult result;
         try {
-            result = kafka.send(create, WAIT);
+            result = commandBus.send(create, WAIT);
         } catch (TimeoutException e) {
             return null;
         }
         if (result.getOutcome() != CommandOutcome.APPLIED) {
             return null;
         }
-        kafka.knownSession(sessionId, Duration.ofSeconds(2));
+        sessionReads.knownSession(sessionId, Duration.ofSeconds(2));
         return sessions.checkoutUrl(sessionId);
     }
 
@@ -144,7 +151,7 @@ public final class Products {
     }
 
     private Product stored(Product product) throws Exception {
-        Product stored = kafka.putProduct(product, WAIT);
+        Product stored = offerStore.putProduct(product, WAIT);
         if (stored == null) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "the product was written but is not readable yet; retry the read");
         }

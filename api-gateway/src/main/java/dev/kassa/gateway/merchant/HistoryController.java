@@ -1,6 +1,6 @@
 package dev.kassa.gateway.merchant;
 
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.SessionReads;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.SessionIds;
@@ -37,12 +37,12 @@ import java.util.Map;
 class HistoryController {
 
     private final KafkaAccess access;
-    private final KafkaBackend kafka;
+    private final SessionReads sessionReads;
     private final GatewaySettings settings;
 
-    HistoryController(KafkaAccess access, KafkaBackend kafka, GatewaySettings settings) {
+    HistoryController(KafkaAccess access, SessionReads sessionReads, GatewaySettings settings) {
         this.access = access;
-        this.kafka = kafka;
+        this.sessionReads = sessionReads;
         this.settings = settings;
     }
 
@@ -58,8 +58,8 @@ class HistoryController {
                                                      @QueryValue(value = "session_id", defaultValue = "") String sessionId) throws Exception {
         long id = SessionIds.parse(sessionId);
         // A session created here a moment ago (answered once appended): its log begins when its state exists.
-        SessionState state = kafka.knownSession(id, settings.sessionWait());
-        SessionHistory.SessionLog log = kafka.timeline(id, state, settings.sessionWait());
+        SessionState state = sessionReads.knownSession(id, settings.sessionWait());
+        SessionHistory.SessionLog log = sessionReads.timeline(id, state, settings.sessionWait());
         if (log.events().isEmpty() || log.events().get(0).getMerchantId() != merchant.getMerchantId()) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no such session for this merchant");
         }

@@ -1,12 +1,12 @@
 package dev.kassa.gateway.merchant;
 
-import dev.kassa.gateway.shared.RateLimited;
-import dev.kassa.gateway.shared.RateLimiter;
+import dev.kassa.gateway.kafka.MerchantDirectory;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.ClientAddress;
 import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.shared.RateLimited;
+import dev.kassa.gateway.shared.RateLimiter;
 import dev.kassa.gateway.shared.Secrets;
-import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.Merchant;
 import io.micronaut.core.convert.ArgumentConversionContext;
@@ -24,15 +24,15 @@ import java.util.Optional;
 @Singleton
 public final class MerchantAuthentication implements TypedRequestArgumentBinder<Merchant> {
 
-    private final KafkaBackend kafka;
+    private final MerchantDirectory merchantDirectory;
     private final GatewaySettings settings;
     /** Per merchant, at the merchant's own rate (or the gateway's default). */
     private final RateLimiter merchants;
     /** Per client address, for requests with no key or an unknown one: guessing keys is as slow as the default rate. */
     private final RateLimiter unknownKeys;
 
-    MerchantAuthentication(KafkaBackend kafka, GatewaySettings settings) {
-        this.kafka = kafka;
+    MerchantAuthentication(MerchantDirectory merchantDirectory, GatewaySettings settings) {
+        this.merchantDirectory = merchantDirectory;
         this.settings = settings;
         this.merchants = new RateLimiter(settings.ratePerSecond(), settings.rateBurst());
         this.unknownKeys = new RateLimiter(settings.ratePerSecond(), settings.rateBurst());
@@ -54,7 +54,7 @@ public final class MerchantAuthentication implements TypedRequestArgumentBinder<
         String bearer = authorization == null ? "" : authorization;
         String key = bearer.startsWith("Bearer ") ? bearer.substring(7).trim() : apiKey == null ? "" : apiKey.trim();
         // Looked up by hash: the key itself is never stored, and the lookup takes the same time for any wrong key.
-        Merchant merchant = key.isEmpty() || key.length() > 200 ? null : kafka.merchantByKeyHash(Secrets.hash(key));
+        Merchant merchant = key.isEmpty() || key.length() > 200 ? null : merchantDirectory.merchantByKeyHash(Secrets.hash(key));
         if (merchant == null) {
             // Limited per address before the answer, so that trying keys is slow; bounded memory whatever is sent.
             long wait = unknownKeys.acquire(client, System.nanoTime());

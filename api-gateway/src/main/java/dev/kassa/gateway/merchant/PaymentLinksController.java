@@ -1,7 +1,7 @@
 package dev.kassa.gateway.merchant;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.OfferStore;
 import dev.kassa.gateway.links.PaymentLinks;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.Json;
@@ -54,11 +54,11 @@ class PaymentLinksController {
                        @JsonProperty("expires_at") @Schema(description = "ISO-8601 or YYYY-MM-DD HH:MM:SS (UTC), in the future", nullable = true) String expiresAt) {
     }
 
-    private final KafkaBackend kafka;
+    private final OfferStore offerStore;
     private final PaymentLinks links;
 
-    PaymentLinksController(KafkaBackend kafka, PaymentLinks links) {
-        this.kafka = kafka;
+    PaymentLinksController(OfferStore offerStore, PaymentLinks links) {
+        this.offerStore = offerStore;
         this.links = links;
     }
 
@@ -83,7 +83,7 @@ class PaymentLinksController {
     HttpResponse<Map<String, Object>> list(@Parameter(hidden = true) Merchant merchant) {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("ok", true);
-        answer.put("links", kafka.links(merchant.getMerchantId()).stream().map(links::describe).toList());
+        answer.put("links", offerStore.links(merchant.getMerchantId()).stream().map(links::describe).toList());
         return HttpResponse.ok(answer);
     }
 

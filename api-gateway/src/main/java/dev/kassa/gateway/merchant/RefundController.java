@@ -1,7 +1,7 @@
 package dev.kassa.gateway.merchant;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.SessionReads;
 import dev.kassa.gateway.payments.Refunds;
 import dev.kassa.gateway.payments.Routing;
 import dev.kassa.gateway.shared.ApiError;
@@ -72,12 +72,12 @@ import java.util.UUID;
 @ApiResponse(responseCode = "503", description = "unavailable: retry with the same Idempotency-Key", content = @Content(schema = @Schema(implementation = MerchantApi.Failure.class)))
 class RefundController {
 
-    private final KafkaBackend kafka;
+    private final SessionReads sessionReads;
     private final Refunds refunds;
     private final GatewaySettings settings;
 
-    RefundController(KafkaBackend kafka, Refunds refunds, GatewaySettings settings) {
-        this.kafka = kafka;
+    RefundController(SessionReads sessionReads, Refunds refunds, GatewaySettings settings) {
+        this.sessionReads = sessionReads;
         this.refunds = refunds;
         this.settings = settings;
     }
@@ -100,7 +100,7 @@ class RefundController {
                                               @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
         String idempotencyKey = idemKey == null ? "" : idemKey;
         JsonNode json = Json.object(body);
-        SessionState state = OwnSessions.of(kafka, merchant, json, settings.sessionWait());
+        SessionState state = OwnSessions.of(sessionReads, merchant, json, settings.sessionWait());
         Long amount = null;
         String raw = Json.text(json, "amount");
         if (raw != null) {

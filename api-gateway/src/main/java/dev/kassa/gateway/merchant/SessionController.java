@@ -1,7 +1,8 @@
 package dev.kassa.gateway.merchant;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.CommandBus;
+import dev.kassa.gateway.kafka.SessionReads;
 import dev.kassa.gateway.payments.PayoutWallets;
 import dev.kassa.gateway.payments.Refunds;
 import dev.kassa.gateway.payments.Routing;
@@ -74,14 +75,17 @@ import java.util.concurrent.TimeoutException;
 @ApiResponse(responseCode = "503", description = "unavailable: retry with the same Idempotency-Key", content = @Content(schema = @Schema(implementation = MerchantApi.Failure.class)))
 class SessionController {
 
-    private final KafkaBackend kafka;
+    private final CommandBus commandBus;
+    private final SessionReads sessionReads;
     private final Routing routing;
     private final Refunds refunds;
     private final GatewaySettings settings;
     private final SessionCommands commands;
 
-    SessionController(KafkaBackend kafka, GatewaySettings settings, Routing routing, Refunds refunds, SessionCommands commands) {
-        this.kafka = kafka;
+    SessionController(CommandBus commandBus, SessionReads sessionReads, GatewaySettings settings, Routing routing,
+                      Refunds refunds, SessionCommands commands) {
+        this.commandBus = commandBus;
+        this.sessionReads = sessionReads;
         this.refunds = refunds;
         this.routing = routing;
         this.settings = settings;
@@ -140,11 +144,11 @@ class SessionController {
             if (!idempotent) {
                 // The fast create (issue 12): a fresh random id, checked against every session this gateway knows, and a
                 // command the aggregate can only apply; answered once it is durably appended. Reads wait for its state.
-                if (kafka.sessionIdTaken(sessionId)) {
+                if (commandBus.sessionIdTaken(sessionId)) {
                     continue;
                 }
                 try {
-                    kafka.append(command, Duration.ofSeconds(10));
+                    commandBus.append(command, Duration.ofSeconds(10));
                 } catch (TimeoutException e) {
                     throw new ApiError(ErrorCode.UNAVAILABLE, "Kafka did not take the session within 10 s; retry");
                 }
@@ -154,11 +158,11 @@ class SessionController {
                 return HttpResponse.ok(new MerchantApi.Created(true, sessionId, settings.publicUrl() + "/pay.php?session=" + sessionId,
                         routing.directUrl(sessionId, route), route.chosen(), smart, SeedTime.format(now.plusSeconds(merchant.getSessionTtlSeconds()))));
             }
-            CommandResult result = kafka.sendOrUnavailable(command);
+            CommandResult result = commandBus.sendOrUnavailable(command);
             if (result.getOutcome() == CommandOutcome.APPLIED || result.getOutcome() == CommandOutcome.DUPLICATE) {
                 Instant expiresAt = now.plusSeconds(merchant.getSessionTtlSeconds());
                 if (result.getOutcome() == CommandOutcome.DUPLICATE) {
-                    SessionState first = kafka.session(sessionId, 1, Duration.ofSeconds(2));
+                    SessionState first = sessionReads.session(sessionId, 1, Duration.ofSeconds(2));
                     if (first != null) {
                         expiresAt = first.getExpiresAt(); // the first answer's, not this retry's
                     }
@@ -201,14 +205,14 @@ class SessionController {
         String number = numberOrNull == null ? "" : numberOrNull;
         SessionState state;
         if (!orderId.isEmpty()) {
-            state = kafka.sessionByOrder(merchant.getMerchantId(), orderId, settings.sessionWait());
+            state = sessionReads.sessionByOrder(merchant.getMerchantId(), orderId, settings.sessionWait());
         } else {
             String raw = !sessionId.isEmpty() ? sessionId : number.startsWith("session_") ? number.substring("session_".length()) : number;
             if (raw.isEmpty()) {
                 throw new ApiError(ErrorCode.MISSING_FIELD, "'session_id' (or 'order_id', or 'number=session_ID') is required");
             }
             // Read-your-writes: a session created a moment ago may still be on its way to this replica.
-            state = kafka.knownSession(SessionIds.parse(raw), settings.sessionWait());
+            state = sessionReads.knownSession(SessionIds.parse(raw), settings.sessionWait());
         }
         if (state == null || state.getMerchantId() != merchant.getMerchantId()) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no such session for this merchant");
@@ -227,8 +231,8 @@ class SessionController {
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MerchantApi.SessionRef.class)))
     HttpResponse<MerchantApi.Changed> cancel(@Parameter(hidden = true) Merchant merchant,
                                              @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
-        SessionState state = OwnSessions.of(kafka, merchant, Json.object(body), settings.sessionWait());
-        CommandResult result = kafka.sendOrUnavailable(commands.of("cancel-" + UUID.randomUUID(), state.getSessionId(), merchant.getMerchantId(),
+        SessionState state = OwnSessions.of(sessionReads, merchant, Json.object(body), settings.sessionWait());
+        CommandResult result = commandBus.sendOrUnavailable(commands.of("cancel-" + UUID.randomUUID(), state.getSessionId(), merchant.getMerchantId(),
                 "merchant-api", new CancelSession("cancelled by the merchant")));
         return switch (result.getOutcome()) {
             case APPLIED, DUPLICATE -> HttpResponse.ok(new MerchantApi.Changed(true, state.getSessionId(), SessionView.status(result.getStatus())));

@@ -1,6 +1,6 @@
 package dev.kassa.gateway.merchant;
 
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.SessionReads;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.SessionIds;
 import dev.kassa.model.ErrorCode;
@@ -33,10 +33,10 @@ import java.util.Locale;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class WebhookAttemptsController {
 
-    private final KafkaBackend kafka;
+    private final SessionReads sessionReads;
 
-    WebhookAttemptsController(KafkaBackend kafka) {
-        this.kafka = kafka;
+    WebhookAttemptsController(SessionReads sessionReads) {
+        this.sessionReads = sessionReads;
     }
 
     @Get("/gateway/webhook_attempts.php")
@@ -52,7 +52,7 @@ class WebhookAttemptsController {
             throws InterruptedException {
         long id = SessionIds.parse(sessionId);
         List<MerchantApi.WebhookAttemptView> attempts = new ArrayList<>();
-        for (WebhookAttempt a : kafka.timeline(id).attempts()) {
+        for (WebhookAttempt a : sessionReads.timeline(id).attempts()) {
             if (a.getSessionId() == id && a.getMerchantId() == merchant.getMerchantId()) {
                 attempts.add(view(a));
             }

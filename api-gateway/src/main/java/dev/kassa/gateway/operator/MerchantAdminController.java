@@ -3,7 +3,8 @@ package dev.kassa.gateway.operator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.gateway.accounts.MerchantChanges;
 import dev.kassa.gateway.accounts.MerchantUsers;
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.MerchantDirectory;
+import dev.kassa.gateway.kafka.UserStore;
 import dev.kassa.gateway.payments.PayoutWallets;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
@@ -45,7 +46,8 @@ import java.util.Map;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class MerchantAdminController {
 
-    private final KafkaBackend kafka;
+    private final MerchantDirectory merchantDirectory;
+    private final UserStore userStore;
     private final GatewaySettings settings;
 
     private final SessionCommands commands;
@@ -54,13 +56,15 @@ class MerchantAdminController {
     private final MerchantChanges changes;
     private final MerchantUsers users;
 
-    MerchantAdminController(KafkaBackend kafka, GatewaySettings settings, SessionCommands commands, SecretKeyring keyring,
+    MerchantAdminController(MerchantDirectory merchantDirectory, UserStore userStore, GatewaySettings settings,
+                            SessionCommands commands, SecretKeyring keyring,
                             MerchantChanges changes, MerchantUsers users) {
         this.changes = changes;
         this.users = users;
         this.commands = commands;
         this.keyring = keyring;
-        this.kafka = kafka;
+        this.merchantDirectory = merchantDirectory;
+        this.userStore = userStore;
         this.settings = settings;
     }
 
@@ -111,7 +115,7 @@ class MerchantAdminController {
                 .setCreatedAt(now)
                 .setUpdatedAt(now)
                 .build();
-        if (kafka.putMerchant(merchant, Duration.ofSeconds(10)) == null) {
+        if (merchantDirectory.putMerchant(merchant, Duration.ofSeconds(10)) == null) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "the merchant was written but is not readable yet; retry the read");
         }
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -204,8 +208,8 @@ class MerchantAdminController {
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("key_id", keyring.primaryKeyId());
-        SecretReseal.Counts endpoints = new SecretReseal(keyring, kafka, commands).merchants();
-        SecretReseal.Counts twoStep = new SecretReseal(keyring, kafka, commands).users();
+        SecretReseal.Counts endpoints = new SecretReseal(keyring, merchantDirectory, userStore, commands).merchants();
+        SecretReseal.Counts twoStep = new SecretReseal(keyring, merchantDirectory, userStore, commands).users();
         answer.put("ok", endpoints.unreadable().isEmpty() && twoStep.unreadable().isEmpty() && endpoints.remaining() + twoStep.remaining() == 0);
         answer.put("resealed", Map.of("endpoint_secrets", endpoints.resealed(), "two_step_keys", twoStep.resealed()));
         answer.put("remaining", endpoints.remaining() + twoStep.remaining());

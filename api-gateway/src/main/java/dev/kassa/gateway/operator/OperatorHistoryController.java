@@ -1,6 +1,6 @@
 package dev.kassa.gateway.operator;
 
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.SessionReads;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.SessionIds;
@@ -35,12 +35,12 @@ class OperatorHistoryController {
 
     private final GatewaySettings settings;
     private final KafkaAccess access;
-    private final KafkaBackend kafka;
+    private final SessionReads sessionReads;
 
-    OperatorHistoryController(GatewaySettings settings, KafkaAccess access, KafkaBackend kafka) {
+    OperatorHistoryController(GatewaySettings settings, KafkaAccess access, SessionReads sessionReads) {
         this.settings = settings;
         this.access = access;
-        this.kafka = kafka;
+        this.sessionReads = sessionReads;
     }
 
     @Get("/admin/sessions/{sessionId}/history")
@@ -48,7 +48,7 @@ class OperatorHistoryController {
                                                       String sessionId, @QueryValue(value = "at", defaultValue = "") String at) throws Exception {
         Operators.require(settings, authorization);
         long id = SessionIds.parse(sessionId);
-        SessionHistory.SessionLog log = kafka.timeline(id);
+        SessionHistory.SessionLog log = sessionReads.timeline(id);
         if (log.events().isEmpty()) {
             // Not in the views: retired (terminal and older than their retention) or never there. The log keeps every
             // session; reading it means reading the session's partitions from the start, which only operators may ask.

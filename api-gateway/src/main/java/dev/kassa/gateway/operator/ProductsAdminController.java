@@ -1,11 +1,12 @@
 package dev.kassa.gateway.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.kafka.MerchantDirectory;
+import dev.kassa.gateway.kafka.OfferStore;
+import dev.kassa.gateway.links.Products;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Json;
-import dev.kassa.gateway.kafka.KafkaBackend;
-import dev.kassa.gateway.links.Products;
 import dev.kassa.model.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -33,12 +34,15 @@ import java.util.Map;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class ProductsAdminController {
 
-    private final KafkaBackend kafka;
+    private final MerchantDirectory merchantDirectory;
+    private final OfferStore offerStore;
     private final GatewaySettings settings;
     private final Products products;
 
-    ProductsAdminController(KafkaBackend kafka, GatewaySettings settings, Products products) {
-        this.kafka = kafka;
+    ProductsAdminController(MerchantDirectory merchantDirectory, OfferStore offerStore, GatewaySettings settings,
+                            Products products) {
+        this.merchantDirectory = merchantDirectory;
+        this.offerStore = offerStore;
         this.settings = settings;
         this.products = products;
     }
@@ -54,7 +58,7 @@ class ProductsAdminController {
     @Get
     HttpResponse<Map<String, Object>> list(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId) {
         checked(authorization, merchantId, "{}");
-        return HttpResponse.ok(answer("products", kafka.products(merchantId).stream().map(products::describe).toList()));
+        return HttpResponse.ok(answer("products", offerStore.products(merchantId).stream().map(products::describe).toList()));
     }
 
     @Patch("/{slug}")
@@ -67,7 +71,7 @@ class ProductsAdminController {
 
     private JsonNode checked(String authorization, long merchantId, String body) {
         Operators.require(settings, authorization);
-        if (kafka.merchantRecord(merchantId) == null) {
+        if (merchantDirectory.merchantRecord(merchantId) == null) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no merchant " + merchantId);
         }
         return Json.object(body);

@@ -1,22 +1,14 @@
 package dev.kassa.gateway.operator;
 
-import dev.kassa.gateway.shared.SessionCommands;
-
-import dev.kassa.gateway.kafka.KafkaBackend;
-
-import dev.kassa.gateway.shared.Json;
-
-import dev.kassa.gateway.shared.GatewaySettings;
-import dev.kassa.schemas.KafkaAccess;
-
-import dev.kassa.gateway.shared.ApiError;
-
-import io.swagger.v3.oas.annotations.Hidden;
-
-import dev.kassa.model.ErrorCode;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.kafka.WebhookLog;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.shared.Json;
+import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.log.Redeliveries;
+import dev.kassa.model.ErrorCode;
+import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.avro.RedeliveryRequest;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -29,6 +21,7 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Hidden;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -46,15 +39,15 @@ class RedeliveryController {
 
     private final GatewaySettings settings;
     private final KafkaAccess access;
-    private final KafkaBackend kafka;
+    private final WebhookLog webhookLog;
 
     private final SessionCommands commands;
 
-    RedeliveryController(GatewaySettings settings, KafkaAccess access, KafkaBackend kafka, SessionCommands commands) {
+    RedeliveryController(GatewaySettings settings, KafkaAccess access, WebhookLog webhookLog, SessionCommands commands) {
         this.access = access;
         this.commands = commands;
         this.settings = settings;
-        this.kafka = kafka;
+        this.webhookLog = webhookLog;
     }
 
     @Post("/redeliver")
@@ -78,7 +71,7 @@ class RedeliveryController {
             throw new ApiError(ErrorCode.NOT_FOUND, "no event matched");
         }
         for (RedeliveryRequest request : requests) {
-            kafka.redeliver(request);
+            webhookLog.redeliver(request);
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("ok", true);

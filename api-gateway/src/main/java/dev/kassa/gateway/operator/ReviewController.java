@@ -1,12 +1,13 @@
 package dev.kassa.gateway.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.kafka.CommandBus;
+import dev.kassa.gateway.kafka.SessionReads;
+import dev.kassa.gateway.payments.Refunds;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.shared.SessionCommands;
-import dev.kassa.gateway.kafka.KafkaBackend;
-import dev.kassa.gateway.payments.Refunds;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.model.RefundLedger;
 import dev.kassa.schemas.avro.CommandOutcome;
@@ -46,15 +47,18 @@ import java.util.concurrent.TimeoutException;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class ReviewController {
 
-    private final KafkaBackend kafka;
+    private final CommandBus commandBus;
+    private final SessionReads sessionReads;
     private final GatewaySettings settings;
     private final Refunds refunds;
 
     private final SessionCommands commands;
 
-    ReviewController(KafkaBackend kafka, GatewaySettings settings, Refunds refunds, SessionCommands commands) {
+    ReviewController(CommandBus commandBus, SessionReads sessionReads, GatewaySettings settings, Refunds refunds,
+                     SessionCommands commands) {
         this.commands = commands;
-        this.kafka = kafka;
+        this.commandBus = commandBus;
+        this.sessionReads = sessionReads;
         this.settings = settings;
         this.refunds = refunds;
     }
@@ -81,7 +85,7 @@ class ReviewController {
         } catch (NumberFormatException e) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no session '" + sessionId + "'");
         }
-        SessionState state = kafka.session(id, 1, Duration.ofSeconds(1));
+        SessionState state = sessionReads.session(id, 1, Duration.ofSeconds(1));
         if (state == null) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no session " + id);
         }
@@ -94,7 +98,7 @@ class ReviewController {
             refunds.requireConnector();
         }
         String commandId = "review-" + UUID.randomUUID();
-        CommandResult result = kafka.sendOrUnavailable(commands.of(commandId, id, state.getMerchantId(), "operator",
+        CommandResult result = commandBus.sendOrUnavailable(commands.of(commandId, id, state.getMerchantId(), "operator",
                 new ResolveReview(resolution, note)));
         if (result.getOutcome() != CommandOutcome.APPLIED) {
             throw new ApiError(result.getErrorCode() == null ? ErrorCode.INVALID_TRANSITION : ErrorCode.of(result.getErrorCode()),

@@ -1,11 +1,12 @@
 package dev.kassa.gateway.operator;
 
+import dev.kassa.gateway.kafka.MerchantDirectory;
+import dev.kassa.gateway.kafka.UserStore;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.SessionCommands;
-import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.model.ErrorCode;
-import dev.kassa.schemas.SecretKeyring;
 import dev.kassa.schemas.SecretKeyring.Binding;
+import dev.kassa.schemas.SecretKeyring;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.MerchantUser;
 import dev.kassa.schemas.avro.WebhookEndpoint;
@@ -26,12 +27,14 @@ final class SecretReseal {
     }
 
     private final SecretKeyring keyring;
-    private final KafkaBackend kafka;
+    private final MerchantDirectory merchantDirectory;
+    private final UserStore userStore;
     private final SessionCommands commands;
 
-    SecretReseal(SecretKeyring keyring, KafkaBackend kafka, SessionCommands commands) {
+    SecretReseal(SecretKeyring keyring, MerchantDirectory merchantDirectory, UserStore userStore, SessionCommands commands) {
         this.keyring = keyring;
-        this.kafka = kafka;
+        this.merchantDirectory = merchantDirectory;
+        this.userStore = userStore;
         this.commands = commands;
     }
 
@@ -39,14 +42,14 @@ final class SecretReseal {
         int resealed = 0;
         int remaining = 0;
         List<String> unreadable = new ArrayList<>();
-        for (Merchant listed : kafka.merchantRecords()) {
+        for (Merchant listed : merchantDirectory.merchantRecords()) {
             long id = listed.getMerchantId();
             if (stale(listed) == 0) {
                 continue;
             }
             try {
                 // Fenced like every change of a merchant record: a concurrent change is not lost, and not resealed twice.
-                resealed += kafka.changeMerchant(id, () -> resealNow(id));
+                resealed += merchantDirectory.changeMerchant(id, () -> resealNow(id));
             } catch (SecretKeyring.UnreadableSecret e) {
                 unreadable.add(Long.toString(id));
                 remaining += stale(listed);
@@ -57,7 +60,7 @@ final class SecretReseal {
 
     /** Reseals the merchant's stale secrets (read now, inside the fence); how many. */
     private int resealNow(long id) throws Exception {
-        Merchant current = kafka.merchantRecord(id);
+        Merchant current = merchantDirectory.merchantRecord(id);
         int stale = current == null ? 0 : stale(current);
         if (stale == 0) {
             return 0;
@@ -73,7 +76,7 @@ final class SecretReseal {
                 .setWebhookSecret(keyring.reseal(first, current.getWebhookSecret()))
                 .setPreviousWebhookSecret(keyring.reseal(first, current.getPreviousWebhookSecret()))
                 .setWebhookEndpoints(endpoints).build();
-        if (kafka.putMerchant(next, Duration.ofSeconds(10)) == null) {
+        if (merchantDirectory.putMerchant(next, Duration.ofSeconds(10)) == null) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "merchant " + id + " was resealed but is not readable yet; run it again");
         }
         return stale;
@@ -92,14 +95,14 @@ final class SecretReseal {
         int resealed = 0;
         int remaining = 0;
         List<String> unreadable = new ArrayList<>();
-        for (MerchantUser user : kafka.users()) {
+        for (MerchantUser user : userStore.users()) {
             if (stale(user.getTotpSecret()) == 0) {
                 continue;
             }
             try {
                 MerchantUser next = MerchantUser.newBuilder(user).setUpdatedAt(commands.now())
                         .setTotpSecret(keyring.reseal(Binding.twoStep(user.getMerchantId(), user.getEmail()), user.getTotpSecret())).build();
-                if (kafka.putUser(next, Duration.ofSeconds(10)) == null) {
+                if (userStore.putUser(next, Duration.ofSeconds(10)) == null) {
                     throw new ApiError(ErrorCode.UNAVAILABLE, "user " + user.getEmail() + " was resealed but is not readable yet; run it again");
                 }
                 resealed++;

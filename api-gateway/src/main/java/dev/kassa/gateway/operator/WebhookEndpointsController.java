@@ -1,13 +1,14 @@
 package dev.kassa.gateway.operator;
 
-import dev.kassa.gateway.accounts.WebhookEndpointChanges;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.accounts.WebhookEndpointChanges;
+import dev.kassa.gateway.kafka.MerchantDirectory;
+import dev.kassa.gateway.kafka.WebhookLog;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.gateway.shared.SessionCommands;
-import dev.kassa.gateway.kafka.KafkaBackend;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.model.WebhookTypes;
 import dev.kassa.schemas.SecretKeyring;
@@ -55,17 +56,20 @@ class WebhookEndpointsController {
 
     /** Statuses an event filter may name (SPEC.md's lifecycle), or {@code *}. */
 
-    private final KafkaBackend kafka;
+    private final MerchantDirectory merchantDirectory;
+    private final WebhookLog webhookLog;
     private final GatewaySettings settings;
     private final SessionCommands commands;
     private final SecretKeyring keyring;
 
     private final WebhookEndpointChanges changes;
 
-    WebhookEndpointsController(KafkaBackend kafka, GatewaySettings settings, SessionCommands commands, SecretKeyring keyring,
+    WebhookEndpointsController(MerchantDirectory merchantDirectory, WebhookLog webhookLog, GatewaySettings settings,
+                               SessionCommands commands, SecretKeyring keyring,
                                WebhookEndpointChanges changes) {
         this.changes = changes;
-        this.kafka = kafka;
+        this.merchantDirectory = merchantDirectory;
+        this.webhookLog = webhookLog;
         this.settings = settings;
         this.commands = commands;
         this.keyring = keyring;
@@ -84,7 +88,7 @@ class WebhookEndpointsController {
         Operators.require(settings, authorization);
         Merchant current = changes.merchant(merchantId);
         List<Map<String, Object>> endpoints = new ArrayList<>();
-        for (WebhookEndpoints.Endpoint e : WebhookEndpoints.of(current, kafka::endpointFact)) {
+        for (WebhookEndpoints.Endpoint e : WebhookEndpoints.of(current, merchantDirectory::endpointFact)) {
             endpoints.add(view(e));
         }
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -128,7 +132,7 @@ class WebhookEndpointsController {
         ping.put("sent_at", now.toString());
         byte[] body = Json.MAPPER.writeValueAsBytes(ping);
         // Keyed by session 0: a ping belongs to no session; its attempt is listed with the endpoint's.
-        kafka.redeliver(RedeliveryRequest.newBuilder().setRequestId(eventId).setEventId(eventId).setSessionId(0).setMerchantId(merchantId)
+        webhookLog.redeliver(RedeliveryRequest.newBuilder().setRequestId(eventId).setEventId(eventId).setSessionId(0).setMerchantId(merchantId)
                 .setSequence(0).setBody(ByteBuffer.wrap(body)).setRequestedAt(now).setRequestedBy("operator:endpoint-test")
                 .setEndpointId(endpointId).build());
         return HttpResponse.accepted().body(Map.of("ok", true, "event_id", eventId, "endpoint_id", endpointId));
@@ -153,7 +157,7 @@ class WebhookEndpointsController {
         }
         int max = limit == null ? 100 : Math.max(1, Math.min(1000, limit));
         String id = WebhookEndpoints.id(key);
-        List<WebhookAttempt> found = kafka.attemptsSince(from, a -> a.getMerchantId() == merchantId
+        List<WebhookAttempt> found = webhookLog.attemptsSince(from, a -> a.getMerchantId() == merchantId
                 && (id.equals(a.getEndpointId()) || (a.getEndpointId() == null && key == merchantId)));
         List<Map<String, Object>> answer = new ArrayList<>();
         for (int i = found.size() - 1; i >= 0 && answer.size() < max; i--) {

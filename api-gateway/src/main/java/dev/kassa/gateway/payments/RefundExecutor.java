@@ -1,6 +1,6 @@
 package dev.kassa.gateway.payments;
 
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.SessionReads;
 import dev.kassa.observability.LogContext;
 import dev.kassa.schemas.avro.RefundEntry;
 import dev.kassa.schemas.avro.RefundPhase;
@@ -34,15 +34,15 @@ public final class RefundExecutor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RefundExecutor.class);
 
-    private final KafkaBackend kafka;
+    private final SessionReads sessionReads;
     private final Refunds refunds;
     private final Duration delay;
     private final Clock clock = Clock.systemUTC();
     private final ScheduledExecutorService timer;
 
-    public RefundExecutor(KafkaBackend kafka, Refunds refunds, Optional<PaymentConnector> connector,
+    public RefundExecutor(SessionReads sessionReads, Refunds refunds, Optional<PaymentConnector> connector,
                    @Value("${kassa.gateway.refund-executor-delay:30s}") Duration delay) {
-        this.kafka = kafka;
+        this.sessionReads = sessionReads;
         this.refunds = refunds;
         this.delay = delay;
         if (connector.isEmpty()) {
@@ -60,10 +60,10 @@ public final class RefundExecutor implements AutoCloseable {
     /** One pass over the sessions this instance's views own: cost proportional to those with an open reservation. */
     public void finishStaleReservations() {
         Instant now = clock.instant();
-        for (long sessionId : kafka.sessionsWithReservedRefunds()) {
+        for (long sessionId : sessionReads.sessionsWithReservedRefunds()) {
             SessionState state;
             try {
-                state = kafka.sessionNow(sessionId);
+                state = sessionReads.sessionNow(sessionId);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -1,15 +1,11 @@
 package dev.kassa.gateway.payments;
 
-import dev.kassa.gateway.shared.SessionCommands;
-
-import dev.kassa.gateway.kafka.KafkaBackend;
-
-import dev.kassa.gateway.shared.Secrets;
-
+import dev.kassa.gateway.kafka.CommandSender;
+import dev.kassa.gateway.kafka.SessionLookup;
 import dev.kassa.gateway.shared.ApiError;
-
+import dev.kassa.gateway.shared.Secrets;
+import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.model.ErrorCode;
-
 import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.RefundEntry;
@@ -35,14 +31,17 @@ public final class Refunds {
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
-    private final KafkaBackend kafka;
+    private final CommandSender aggregate;
+    private final SessionLookup sessions;
     private final PaymentConnector connector;
 
     private final SessionCommands commands;
 
-    public Refunds(KafkaBackend kafka, Optional<PaymentConnector> connector, SessionCommands commands) {
+    public Refunds(CommandSender aggregate, SessionLookup sessions, Optional<PaymentConnector> connector,
+                   SessionCommands commands) {
         this.commands = commands;
-        this.kafka = kafka;
+        this.aggregate = aggregate;
+        this.sessions = sessions;
         this.connector = connector.orElse(null);
     }
 
@@ -87,7 +86,7 @@ public final class Refunds {
      * settled already, and records the provider's answer.
      */
     public Result finish(long sessionId, String refundId, long sequence, String actor) throws InterruptedException {
-        SessionState after = kafka.session(sessionId, sequence, COMMAND_TIMEOUT);
+        SessionState after = sessions.session(sessionId, sequence, COMMAND_TIMEOUT);
         RefundEntry entry = after == null ? null : entry(after, refundId);
         if (entry == null) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "the refund is reserved but not visible here yet; retry with the same key");
@@ -102,7 +101,7 @@ public final class Refunds {
         if (settled.getOutcome() == CommandOutcome.REJECTED || settled.getOutcome() == CommandOutcome.FLAGGED) {
             throw ApiError.refused(settled);
         }
-        SessionState done = kafka.session(sessionId, settled.getSequence() == null ? after.getSequence() : settled.getSequence(), COMMAND_TIMEOUT);
+        SessionState done = sessions.session(sessionId, settled.getSequence() == null ? after.getSequence() : settled.getSequence(), COMMAND_TIMEOUT);
         RefundEntry result = done == null ? null : entry(done, refundId);
         if (result == null || result.getPhase() == RefundPhase.RESERVED) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "the provider answered; retry with the same key to read the result");
@@ -124,6 +123,6 @@ public final class Refunds {
     }
 
     private CommandResult send(SessionCommand command) throws InterruptedException {
-        return kafka.sendOrUnavailable(command);
+        return aggregate.sendOrUnavailable(command);
     }
 }

@@ -1,6 +1,6 @@
 package dev.kassa.gateway.payments;
 
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.RoutingLog;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.router.Catalogue;
@@ -41,7 +41,7 @@ import java.util.stream.Collectors;
 public final class Routing {
 
     private final Router router = Router.standard();
-    private final KafkaBackend kafka;
+    private final RoutingLog decisions;
     private final GatewaySettings settings;
     private final String countryHeader;
     private final Set<String> unhealthy;
@@ -49,11 +49,12 @@ public final class Routing {
 
     private final SessionCommands commands;
 
-    public Routing(KafkaBackend kafka, GatewaySettings settings, @Value("${kassa.gateway.country-header:CF-IPCountry}") String countryHeader,
+    public Routing(RoutingLog decisions, GatewaySettings settings,
+                   @Value("${kassa.gateway.country-header:CF-IPCountry}") String countryHeader,
             @Value("${kassa.gateway.unhealthy-providers:}") String unhealthy, @Value("${kassa.gateway.routing-rules:}") String rules, SessionCommands commands) {
         this.commands = commands;
         this.rules = OperatorRules.parse(rules);
-        this.kafka = kafka;
+        this.decisions = decisions;
         this.settings = settings;
         this.countryHeader = countryHeader;
         this.unhealthy = Arrays.stream(unhealthy.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
@@ -115,7 +116,7 @@ public final class Routing {
     public void record(Merchant merchant, long sessionId, String hint, long amountMinor, String currency, String buyerCountry,
                 RouteDecision decision, String reason) {
         boolean methodHint = hint != null && Method.of(hint).isPresent();
-        kafka.record(RoutingDecision.newBuilder()
+        decisions.record(RoutingDecision.newBuilder()
                 .setDecisionId("rd-" + UUID.randomUUID())
                 .setSessionId(sessionId)
                 .setMerchantId(merchant.getMerchantId())

@@ -1,12 +1,13 @@
 package dev.kassa.gateway.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.kafka.MerchantDirectory;
+import dev.kassa.gateway.kafka.SessionReads;
+import dev.kassa.gateway.payments.PaymentConnector;
+import dev.kassa.gateway.payments.Routing;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Json;
-import dev.kassa.gateway.kafka.KafkaBackend;
-import dev.kassa.gateway.payments.PaymentConnector;
-import dev.kassa.gateway.payments.Routing;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.router.RouteDecision;
 import dev.kassa.schemas.avro.Merchant;
@@ -39,13 +40,16 @@ import java.util.Optional;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class SandboxController {
 
-    private final KafkaBackend kafka;
+    private final MerchantDirectory merchantDirectory;
+    private final SessionReads sessionReads;
     private final Routing routing;
     private final SandboxPayments sandbox;
     private final GatewaySettings settings;
 
-    SandboxController(KafkaBackend kafka, Routing routing, Optional<SandboxPayments> sandbox, GatewaySettings settings) {
-        this.kafka = kafka;
+    SandboxController(MerchantDirectory merchantDirectory, SessionReads sessionReads, Routing routing,
+                      Optional<SandboxPayments> sandbox, GatewaySettings settings) {
+        this.merchantDirectory = merchantDirectory;
+        this.sessionReads = sessionReads;
         this.routing = routing;
         this.sandbox = sandbox.orElse(null);
         this.settings = settings;
@@ -59,7 +63,7 @@ class SandboxController {
         }
         JsonNode json = Json.object(body == null || body.isBlank() ? "{}" : body);
         SessionState session = session(sessionId);
-        Merchant merchant = kafka.merchant(session.getMerchantId());
+        Merchant merchant = merchantDirectory.merchant(session.getMerchantId());
         if (merchant == null) {
             throw new ApiError(ErrorCode.NOT_FOUND, "the session's merchant is unknown to this gateway");
         }
@@ -112,7 +116,7 @@ class SandboxController {
         } catch (NumberFormatException e) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no session '" + raw + "'");
         }
-        SessionState state = kafka.session(id, 1, settings.sessionWait()); // a session created a moment ago may be on its way
+        SessionState state = sessionReads.session(id, 1, settings.sessionWait()); // a session created a moment ago may be on its way
         if (state == null) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no session " + id);
         }

@@ -1,6 +1,7 @@
 package dev.kassa.gateway.sandbox;
 
-import dev.kassa.gateway.kafka.KafkaBackend;
+import dev.kassa.gateway.kafka.CommandBus;
+import dev.kassa.gateway.kafka.SessionReads;
 import dev.kassa.gateway.payments.PaymentConnector;
 import dev.kassa.gateway.payments.PayoutWallets;
 import dev.kassa.gateway.payments.ProviderSecrets;
@@ -66,7 +67,8 @@ public final class SandboxPayments implements PaymentConnector {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SandboxPayments.class);
-    private final KafkaBackend kafka;
+    private final CommandBus commandBus;
+    private final SessionReads sessionReads;
     private final Routing routing;
     private final Provider<EmbeddedServer> server;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -81,11 +83,13 @@ public final class SandboxPayments implements PaymentConnector {
     /** The public listener's port when the gateway has an admin port too (0: one listener, the server's). */
     private final int publicPort;
 
-    public SandboxPayments(KafkaBackend kafka, Routing routing, Provider<EmbeddedServer> server, SessionCommands commands,
+    public SandboxPayments(CommandBus commandBus, SessionReads sessionReads, Routing routing,
+                           Provider<EmbeddedServer> server, SessionCommands commands,
                            @Value("${micronaut.server.netty.listeners.public.port:0}") int publicPort) {
         this.publicPort = publicPort;
         this.commands = commands;
-        this.kafka = kafka;
+        this.commandBus = commandBus;
+        this.sessionReads = sessionReads;
         this.routing = routing;
         this.server = server;
     }
@@ -105,7 +109,7 @@ public final class SandboxPayments implements PaymentConnector {
         String attemptId = "att-" + UUID.randomUUID().toString().substring(0, 13);
         CommandResult result;
         try {
-            result = kafka.send(commands.of("attempt-" + attemptId, session.getSessionId(), session.getMerchantId(), "hosted-page",
+            result = commandBus.send(commands.of("attempt-" + attemptId, session.getSessionId(), session.getMerchantId(), "hosted-page",
                     new StartPaymentAttempt(attemptId, method, provider, "pay-" + attemptId)), Duration.ofSeconds(10));
         } catch (TimeoutException e) {
             return new Started(null, provider, "unavailable", "the payment could not be started in time; try again");
@@ -225,7 +229,7 @@ public final class SandboxPayments implements PaymentConnector {
         String failed = String.join(", ", tried);
         var next = Router.fallback(route, tried, "provider_error");
         try {
-            SessionState now = kafka.session(session.getSessionId(), session.getSequence() + 2, Duration.ofSeconds(10));
+            SessionState now = sessionReads.session(session.getSessionId(), session.getSequence() + 2, Duration.ofSeconds(10));
             if (next.isEmpty() || now == null) {
                 routing.record(merchant, session.getSessionId(), method, session.getAmountMinor(), session.getCurrency(), null, route,
                         "fallback after provider_error from " + failed + ": no candidate left");

@@ -1,0 +1,144 @@
+package dev.kassa.gateway.accounts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kassa.gateway.kafka.MerchantRecords;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.shared.Secrets;
+import dev.kassa.gateway.shared.SessionCommands;
+import dev.kassa.schemas.SecretKeyring;
+import dev.kassa.schemas.avro.CheckoutMode;
+import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.MerchantPackage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Merchant changes without a broker: the merchant records are an in-memory {@link MerchantRecords}, so what a change
+ * writes, and that a refused change writes nothing, is seen directly. The operator API and the dashboard reach the same
+ * code over HTTP in GatewayTest and DashboardAccountsTest.
+ */
+class MerchantChangesTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The records in a map; every write and every fenced change is counted. */
+    private static final class Records implements MerchantRecords {
+        final Map<Long, Merchant> byId = new HashMap<>();
+        final List<Merchant> writes = new ArrayList<>();
+        int fencedChanges;
+
+        @Override
+        public Merchant merchantRecord(long id) {
+            return byId.get(id);
+        }
+
+        @Override
+        public Merchant putMerchant(Merchant merchant, Duration timeout) {
+            writes.add(merchant);
+            byId.put(merchant.getMerchantId(), merchant);
+            return merchant;
+        }
+
+        @Override
+        public <T> T changeMerchant(long merchantId, Callable<T> change) throws Exception {
+            fencedChanges++;
+            return change.call();
+        }
+    }
+
+    private final Records records = new Records();
+    private final MerchantChanges changes = new MerchantChanges(records, settings(),
+            new SessionCommands(Clock.fixed(NOW, ZoneOffset.UTC)), SecretKeyring.NONE);
+
+    MerchantChangesTest() {
+        records.byId.put(7L, Merchant.newBuilder().setMerchantId(7).setEmail("m7@example.com").setApiKeyHash("sha256:old")
+                .setDomains(List.of("shop.example")).setPackage$(MerchantPackage.PRO).setCheckoutMode(CheckoutMode.SMART_ROUTER)
+                .setCreatedAt(NOW.minusSeconds(86_400)).setUpdatedAt(NOW.minusSeconds(86_400)).build());
+    }
+
+    @Test
+    void a_rotated_key_replaces_the_hash_and_keeps_the_old_one_for_the_overlap() throws Exception {
+        Map<String, Object> answer = changes.rotateKey(7, json("{}"));
+
+        Merchant written = records.byId.get(7L);
+        assertThat(records.fencedChanges).isEqualTo(1);
+        assertThat(written.getApiKeyHash()).isEqualTo(Secrets.hash((String) answer.get("api_key"))).isNotEqualTo("sha256:old");
+        assertThat(written.getPreviousApiKeyHash()).isEqualTo("sha256:old");
+        assertThat(written.getPreviousApiKeyUntil()).isEqualTo(NOW.plusSeconds(86_400));
+        assertThat(answer.get("previous_key_expires_at")).isEqualTo(NOW.plusSeconds(86_400).toString());
+        assertThat(written.getUpdatedAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void an_overlap_of_zero_revokes_the_old_key_at_once() throws Exception {
+        changes.rotateKey(7, json("{\"previous_key_expires_in_seconds\": 0}"));
+
+        assertThat(records.byId.get(7L).getPreviousApiKeyHash()).isNull();
+        assertThat(records.byId.get(7L).getPreviousApiKeyUntil()).isNull();
+    }
+
+    @Test
+    void a_bad_overlap_is_refused_with_its_code_and_nothing_is_written() {
+        for (String overlap : List.of("-1", "2592001", "\"a day\"", "1.5")) {
+            assertThatThrownBy(() -> changes.rotateKey(7, json("{\"previous_key_expires_in_seconds\": " + overlap + "}")))
+                    .as(overlap).isInstanceOfSatisfying(ApiError.class,
+                            e -> assertThat(e.code()).isEqualTo("invalid_previous_key_expires_in_seconds"));
+        }
+        assertThat(records.writes).isEmpty();
+    }
+
+    @Test
+    void a_change_of_an_unknown_merchant_is_not_found() {
+        assertThatThrownBy(() -> changes.change(8, json("{\"session_ttl_seconds\": 600}")))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo("not_found"));
+        assertThat(records.writes).isEmpty();
+    }
+
+    @Test
+    void fields_in_range_are_written_in_one_record() throws Exception {
+        changes.change(7, json("{\"session_ttl_seconds\": 600, \"grace_seconds\": 0, \"disabled\": true}"));
+
+        assertThat(records.writes).hasSize(1);
+        Merchant written = records.writes.get(0);
+        assertThat(written.getSessionTtlSeconds()).isEqualTo(600);
+        assertThat(written.getGraceSeconds()).isEqualTo(0);
+        assertThat(written.getDisabled()).isTrue();
+        assertThat(written.getApiKeyHash()).as("what the change does not name stays").isEqualTo("sha256:old");
+    }
+
+    @Test
+    void one_bad_field_refuses_the_whole_change() {
+        assertThatThrownBy(() -> changes.change(7, json("{\"grace_seconds\": 60, \"session_ttl_seconds\": 0}")))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo("invalid_session_ttl_seconds"));
+        assertThatThrownBy(() -> changes.change(7, json("{\"session_ttl_seconds\": 600.5}")))
+                .as("a fraction is not truncated").isInstanceOfSatisfying(ApiError.class,
+                        e -> assertThat(e.code()).isEqualTo("invalid_session_ttl_seconds"));
+        assertThatThrownBy(() -> changes.change(7, json("{\"webhook_retry_schedule\": \"soon\"}")))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo("invalid_retry_schedule"));
+        assertThat(records.writes).isEmpty();
+        assertThat(records.byId.get(7L).getGraceSeconds()).isEqualTo(1800);
+    }
+
+    private static JsonNode json(String text) throws Exception {
+        return JSON.readTree(text);
+    }
+
+    private static GatewaySettings settings() {
+        return new GatewaySettings("localhost:9092", "admin-token-for-tests", "http://localhost", true, 50, 100, 100, 200, false,
+                Duration.ofSeconds(5), 0, "", "", "kassa-gateway-views", "", "localhost", Duration.ofDays(90), 0, "");
+    }
+}
