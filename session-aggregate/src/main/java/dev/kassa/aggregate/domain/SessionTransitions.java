@@ -26,17 +26,14 @@ import static dev.kassa.schemas.avro.SessionStatus.PENDING;
 import static dev.kassa.schemas.avro.SessionStatus.REFUNDED;
 import static dev.kassa.schemas.avro.SessionStatus.REVIEW;
 
-import dev.kassa.aggregate.domain.Decision.Applied;
 import dev.kassa.aggregate.domain.Decision.Duplicate;
 import dev.kassa.aggregate.domain.Decision.Flagged;
 import dev.kassa.aggregate.domain.Decision.Rejected;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.model.RefundLedger;
-import dev.kassa.model.SessionFold;
 import dev.kassa.schemas.avro.AppliedCommand;
 import dev.kassa.schemas.avro.CancelSession;
 import dev.kassa.schemas.avro.CreateSession;
-import dev.kassa.schemas.avro.EventCause;
 import dev.kassa.schemas.avro.ExpireSession;
 import dev.kassa.schemas.avro.LatePaymentPolicy;
 import dev.kassa.schemas.avro.PaymentAttempt;
@@ -44,24 +41,19 @@ import dev.kassa.schemas.avro.PaymentFailed;
 import dev.kassa.schemas.avro.PaymentPending;
 import dev.kassa.schemas.avro.PaymentSucceeded;
 import dev.kassa.schemas.avro.ProviderReport;
-import dev.kassa.schemas.avro.RefundEntry;
 import dev.kassa.schemas.avro.RefundPhase;
 import dev.kassa.schemas.avro.RefundRecorded;
 import dev.kassa.schemas.avro.RefundSession;
-import dev.kassa.schemas.avro.RefundSettlement;
 import dev.kassa.schemas.avro.ReportedStatus;
 import dev.kassa.schemas.avro.ResolveReview;
 import dev.kassa.schemas.avro.ReviewOpened;
 import dev.kassa.schemas.avro.SessionCancelled;
 import dev.kassa.schemas.avro.SessionCommand;
-import dev.kassa.schemas.avro.SessionCreated;
-import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionExpired;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.SessionStatus;
 import dev.kassa.schemas.avro.StartPaymentAttempt;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -111,9 +103,9 @@ public final class SessionTransitions {
             // failed -> review goes beyond SPEC.md's table: a report for a failed session that fails the money
             // checks (docs/ARCHITECTURE.md, "How a payment is matched to its attempt") must still reach a person.
             row(Kind.REPORT_REVIEW,   from(FAILED),                                         to(REVIEW),        SessionTransitions::unboundReviewOfFailed),
-            row(Kind.REPORT_REFUNDED, from(PAID, REVIEW),                                   to(REFUNDED),      SessionTransitions::refundReported),
+            row(Kind.REPORT_REFUNDED, from(PAID, REVIEW),                                   to(REFUNDED),      RefundRules::refundReported),
             row(Kind.CANCEL,          from(CREATED, PENDING, FAILED),                       to(CANCELLED),     SessionTransitions::cancel),
-            row(Kind.REFUND,          from(PAID, REVIEW),                                   to(),              SessionTransitions::refundReserved),
+            row(Kind.REFUND,          from(PAID, REVIEW),                                   to(),              RefundRules::refundReserved),
             row(Kind.RESOLVE_REVIEW,  from(REVIEW),                                         to(PAID, FAILED),  SessionTransitions::resolveReview),
             row(Kind.EXPIRE,          from(CREATED, PENDING, FAILED),                       to(EXPIRED),       SessionTransitions::expire));
 
@@ -260,8 +252,8 @@ public final class SessionTransitions {
         }
         // A refund the session knows is the same refund asked again, or its provider's answer: not a new command
         // for the table, in whatever status the session is now.
-        if (payload instanceof RefundSession refund && known(state, refund.getRefundId()) != null) {
-            return knownRefund(new Step(state, command, digest, null), refund, known(state, refund.getRefundId()));
+        if (payload instanceof RefundSession refund && RefundRules.known(state, refund.getRefundId()) != null) {
+            return RefundRules.knownRefund(new Step(state, command, digest, null), refund, RefundRules.known(state, refund.getRefundId()));
         }
         if (payload instanceof RefundSession refund && refund.getSettlement() != null) {
             return new Rejected(NOT_FOUND, "no refund " + refund.getRefundId() + " was reserved for session " + state.getSessionId(), state);
@@ -386,8 +378,8 @@ public final class SessionTransitions {
         if (s.getLatePaymentPolicy() == LatePaymentPolicy.AUTO_REFUND) {
             // Both steps in the history: the payment that came too late, and the refund the policy reserves;
             // the gateway's refund executor has the provider execute it and records its answer.
-            return step.applyAll(List.of(new Transition(REVIEW, review),
-                    new Transition(REVIEW, new RefundRecorded(autoRefundId(report.getProviderEventId()), amount, s.getRefundedMinor(), false,
+            return step.applyAll(List.of(new Step.Transition(REVIEW, review),
+                    new Step.Transition(REVIEW, new RefundRecorded(autoRefundId(report.getProviderEventId()), amount, s.getRefundedMinor(), false,
                             "automatic refund: paid after the grace window (merchant policy)", RefundPhase.RESERVED, null, null))));
         }
         return step.apply(REVIEW, review);
@@ -442,38 +434,8 @@ public final class SessionTransitions {
                 : step.apply(REVIEW, review(unbound.reason().code(), step.report(), unbound.detail()));
     }
 
-    private static Decision refundReported(Step step) {
-        SessionState s = step.state;
-        ProviderReport report = step.report();
-        if (!report.getProvider().equals(s.getProvider())) {
-            return new Rejected(UNEXPECTED_PROVIDER, "a refund was reported by " + report.getProvider() + ", but the payment was taken by "
-                    + s.getProvider() + "; recorded, nothing changed", s);
-        }
-        return step.refund("provider:" + report.getProviderEventId(), report.getAmountMinor(), "refunded by " + report.getProvider());
-    }
-
     private static Decision cancel(Step step) {
         return step.apply(CANCELLED, new SessionCancelled(((CancelSession) step.command.getPayload()).getReason()));
-    }
-
-    /**
-     * A merchant's refund is a reservation first: the amount is held (so concurrent refunds can never exceed what was
-     * paid), the provider executes it, and its answer (a {@link RefundSettlement}) confirms or releases it.
-     */
-    private static Decision refundReserved(Step step) {
-        SessionState s = step.state;
-        RefundSession refund = (RefundSession) step.command.getPayload();
-        if (s.getRefunds().size() >= MAX_REFUNDS) {
-            return new Rejected(TOO_MANY_REFUNDS, "session " + s.getSessionId() + " has had " + MAX_REFUNDS + " refunds", s);
-        }
-        long left = refundable(s) - s.getRefundedMinor() - reserved(s);
-        long amount = refund.getAmountMinor() == null ? left : refund.getAmountMinor();
-        Rejected invalid = step.refundAmount(amount, left);
-        if (invalid != null) {
-            return invalid;
-        }
-        return step.apply(s.getStatus(), new RefundRecorded(refund.getRefundId(), amount, s.getRefundedMinor(), false, refund.getReason(),
-                RefundPhase.RESERVED, null, refund.getMerchantRefundId()));
     }
 
     private static Decision resolveReview(Step step) {
@@ -506,94 +468,6 @@ public final class SessionTransitions {
         return step.apply(EXPIRED, new SessionExpired(s.getExpiresAt()));
     }
 
-    // ---- Refunds the session already knows: asked again, or answered by the provider.
-
-    private static RefundEntry known(SessionState s, String refundId) {
-        for (RefundEntry r : s.getRefunds()) {
-            if (r.getRefundId().equals(refundId)) {
-                return r;
-            }
-        }
-        return null;
-    }
-
-    private static Decision knownRefund(Step step, RefundSession refund, RefundEntry known) {
-        if (refund.getSettlement() != null) {
-            return settle(step, refund, known);
-        }
-        if (refund.getAmountMinor() != null && refund.getAmountMinor() != known.getAmountMinor()) {
-            return new Rejected(IDEMPOTENCY_CONFLICT, "refund " + refund.getRefundId() + " was asked before for "
-                    + known.getAmountMinor() + " minor units; use a new key for another refund", step.state);
-        }
-        return new Duplicate(step.state, "refund " + refund.getRefundId() + " was asked before (" + known.getPhase().name().toLowerCase() + ")");
-    }
-
-    private static Decision settle(Step step, RefundSession refund, RefundEntry known) {
-        SessionState s = step.state;
-        RefundSettlement answer = refund.getSettlement();
-        if (known.getPhase() != RefundPhase.RESERVED) {
-            boolean same = (known.getPhase() == RefundPhase.RECORDED) == answer.getAccepted();
-            return same ? new Duplicate(s, "refund " + known.getRefundId() + " was settled before")
-                    : new Rejected(INVALID_TRANSITION, "refund " + known.getRefundId() + " was already "
-                            + known.getPhase().name().toLowerCase(), s);
-        }
-        SessionStatus current = s.getStatus();
-        if (!answer.getAccepted()) {
-            return step.apply(current, new RefundRecorded(known.getRefundId(), known.getAmountMinor(), s.getRefundedMinor(), false,
-                    answer.getMessage(), RefundPhase.REFUSED, null, known.getMerchantRefundId()));
-        }
-        long total = s.getRefundedMinor() + known.getAmountMinor();
-        boolean full = total >= refundable(s);
-        return step.apply(full ? REFUNDED : current, new RefundRecorded(known.getRefundId(), known.getAmountMinor(), total, full,
-                known.getReason(), RefundPhase.RECORDED, answer.getProviderRefundId(), known.getMerchantRefundId()));
-    }
-
-    /**
-     * Why a report may not move money for this session (SPEC.md, Money integrity), or null when it may. The checks run
-     * in a fixed order, so a report that fails several gets the first reason: attempt, provider, currency, amount.
-     */
-    record Mismatch(ErrorCode reason, String detail) {
-
-        /** The report must name an attempt this session started, come from that attempt's provider and name its payment. */
-        static Mismatch ofAttempt(SessionState s, ProviderReport report) {
-            if (report.getAttemptId() == null) {
-                return new Mismatch(UNKNOWN_ATTEMPT, "the report from " + report.getProvider() + " names no attempt");
-            }
-            PaymentAttempt attempt = attempt(s, report.getAttemptId());
-            if (attempt == null) {
-                return new Mismatch(UNKNOWN_ATTEMPT, "session " + s.getSessionId() + " never started attempt " + report.getAttemptId());
-            }
-            if (!attempt.getProvider().equals(report.getProvider())) {
-                return new Mismatch(UNEXPECTED_PROVIDER, "attempt " + attempt.getAttemptId() + " was started at " + attempt.getProvider()
-                        + ", but " + report.getProvider() + " reported it");
-            }
-            if (attempt.getProviderPaymentId() != null && !attempt.getProviderPaymentId().equals(report.getProviderPaymentId())) {
-                return new Mismatch(UNKNOWN_ATTEMPT, "attempt " + attempt.getAttemptId() + " is payment " + attempt.getProviderPaymentId()
-                        + " at " + attempt.getProvider() + ", but the report names payment " + report.getProviderPaymentId());
-            }
-            return null;
-        }
-
-        /** The first reason a payment report may not move money: its attempt, then its money. */
-        static Mismatch of(SessionState s, ProviderReport report) {
-            Mismatch unbound = ofAttempt(s, report);
-            return unbound != null ? unbound : ofMoney(s, report);
-        }
-
-        /** At least the session's amount, in the session's currency. */
-        static Mismatch ofMoney(SessionState s, ProviderReport report) {
-            if (report.getCurrency() == null || !report.getCurrency().equalsIgnoreCase(s.getCurrency())) {
-                return new Mismatch(CURRENCY_MISMATCH, "the session is in " + s.getCurrency() + ", the payment was reported in "
-                        + (report.getCurrency() == null ? "no currency" : report.getCurrency()));
-            }
-            if (report.getAmountMinor() == null || report.getAmountMinor() < s.getAmountMinor()) {
-                return new Mismatch(AMOUNT_MISMATCH, "the session is " + s.getAmountMinor() + " minor units of " + s.getCurrency()
-                        + ", the payment was reported as " + (report.getAmountMinor() == null ? "no amount" : report.getAmountMinor()));
-            }
-            return null;
-        }
-    }
-
     private static ReviewOpened review(String reason, ProviderReport report, String detail) {
         return new ReviewOpened(reason, report.getProvider(), report.getProviderEventId(), report.getAmountMinor(),
                 report.getCurrency() == null ? null : report.getCurrency().toUpperCase(Locale.ROOT), report.getAttemptId(), detail);
@@ -614,110 +488,4 @@ public final class SessionTransitions {
         return RefundLedger.reviewRefundId(commandId);
     }
 
-    private record Transition(SessionStatus to, Object payload) {
-    }
-
-    /** One command being decided: builds events with the next sequence numbers and folds them. */
-    private static final class Step {
-        final SessionState state;
-        final SessionCommand command;
-        final Instant now;
-        final EventCause cause;
-        /** The table's row that allowed this command, or null outside the table (a create, a known refund). */
-        final Row row;
-
-        Step(SessionState state, SessionCommand command, String digest, Row row) {
-            this.state = state;
-            this.command = command;
-            this.row = row;
-            this.now = command.getIssuedAt();
-            this.cause = new EventCause(command.getCommandId(), command.getPayload().getClass().getSimpleName(),
-                    command.getActor(), digest);
-        }
-
-        Applied created(CreateSession c) {
-            SessionCreated payload = new SessionCreated(c.getOrderId(), c.getAmountMinor(), c.getCurrency(), c.getShopDomain(),
-                    c.getCustomerEmail(), c.getReturnUrl(), c.getCancelUrl(), c.getMetaJson(), c.getExpiresAt(),
-                    c.getGraceSeconds(), c.getLatePaymentPolicy(), c.getMethodHint(), c.getProviderHint(), c.getSelectedProvider());
-            SessionEvent event = event(command.getSessionId(), command.getMerchantId(), 1, CREATED, null, payload);
-            return new Applied(List.of(event), SessionFold.evolve(null, event));
-        }
-
-        Applied apply(SessionStatus to, Object payload) {
-            return applyAll(List.of(new Transition(to, payload)));
-        }
-
-        Applied applyAll(List<Transition> transitions) {
-            List<SessionEvent> events = new ArrayList<>(transitions.size());
-            SessionState current = state;
-            for (Transition t : transitions) {
-                SessionStatus from = current.getStatus();
-                Set<SessionStatus> allowed = row != null && from == state.getStatus() ? row.to() : ALLOWED.get(from);
-                if (!keepsStatus(from, t.to(), t.payload()) && !allowed.contains(t.to())) {
-                    // A bug in this class, not a user's mistake: nothing may bypass the table's row.
-                    throw new IllegalStateException("transition " + from + " -> " + t.to() + " is not in the table"
-                            + (row == null ? "" : " (row " + row.kind() + " from " + row.from() + ")"));
-                }
-                SessionEvent event = event(current.getSessionId(), current.getMerchantId(), current.getSequence() + 1,
-                        t.to(), from, t.payload());
-                events.add(event);
-                current = SessionFold.evolve(current, event);
-            }
-            return new Applied(events, current);
-        }
-
-        /** A refund the provider reports it made: recorded at once, within what is left after reservations. */
-        Decision refund(String refundId, Long requested, String reason) {
-            long left = refundable(state) - state.getRefundedMinor() - reserved(state);
-            long amount = requested == null ? left : requested;
-            Rejected invalid = refundAmount(amount, left);
-            if (invalid != null) {
-                return invalid;
-            }
-            boolean full = amount + state.getRefundedMinor() >= refundable(state);
-            return apply(full ? REFUNDED : state.getStatus(), new RefundRecorded(refundId, amount, state.getRefundedMinor() + amount, full,
-                    reason, RefundPhase.RECORDED, null, null));
-        }
-
-        /** Null when {@code amount} may be refunded with {@code left} still refundable. */
-        Rejected refundAmount(long amount, long left) {
-            if (amount <= 0) {
-                return new Rejected(INVALID_AMOUNT, "a refund must be more than 0; " + minor(left) + " is left to refund", state);
-            }
-            if (amount > left) {
-                return new Rejected(INVALID_AMOUNT, "a refund of " + minor(amount) + " exceeds the " + minor(left)
-                        + " left to refund", state);
-            }
-            if (state.getStatus() == REVIEW && amount + state.getRefundedMinor() < refundable(state)) {
-                return new Rejected(INVALID_AMOUNT, "a session in review is refunded in full (" + minor(left) + ") or not at all", state);
-            }
-            return null;
-        }
-
-        private String minor(long amount) {
-            return amount + " minor units of " + state.getCurrency();
-        }
-
-        ProviderReport report() {
-            return (ProviderReport) command.getPayload();
-        }
-
-        Rejected invalid(String what) {
-            return new Rejected(INVALID_TRANSITION, "a " + state.getStatus().name().toLowerCase() + " session cannot " + what, state);
-        }
-
-        SessionEvent event(long sessionId, long merchantId, long sequence, SessionStatus status, SessionStatus previous, Object payload) {
-            return SessionEvent.newBuilder()
-                    .setEventId("evt_" + sessionId + "_" + sequence)
-                    .setSessionId(sessionId)
-                    .setMerchantId(merchantId)
-                    .setSequence(sequence)
-                    .setOccurredAt(now)
-                    .setStatus(status)
-                    .setPreviousStatus(previous)
-                    .setCause(cause)
-                    .setPayload(payload)
-                    .build();
-        }
-    }
 }
