@@ -23,7 +23,7 @@ import org.apache.hc.core5.reactor.IOReactorConfig;
  * The two HTTP clients the relay was measured with, each in a bare POST loop (64 in flight, the relay's work left
  * out) to the same nginx as wrk's ceiling: what each client alone can put on this machine's wire. The JDK's
  * {@code HttpClient} was the relay's until it was replaced by Apache HttpClient 5's non-blocking client
- * (docs/ARCHITECTURE.md, "Webhook dispatch").
+ * (docs/WEBHOOKS.md, "Webhook dispatch").
  */
 final class HttpClientLoops {
 

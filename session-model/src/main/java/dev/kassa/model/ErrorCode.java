@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 /**
  * Every error code Kassa answers, with its HTTP status and one line on what it means: the one catalogue behind
  * every {@code {"ok": false, "error": code, "message"}} answer, the OpenAPI document and the table in
- * docs/ARCHITECTURE.md (a test fails when the table and this enum differ). The code is the constant's name in
+ * docs/ERRORS.md (a test fails when the table and this enum differ). The code is the constant's name in
  * lower case. Codes named by the seeds keep the seeds' statuses.
  */
 public enum ErrorCode {
@@ -149,7 +149,7 @@ public enum ErrorCode {
         return found;
     }
 
-    /** The markdown table of docs/ARCHITECTURE.md, made from the catalogue. */
+    /** The markdown table of docs/ERRORS.md, made from the catalogue. */
     public static String markdownTable() {
         StringBuilder table = new StringBuilder("| Code | HTTP | When |\n|---|---|---|\n");
         for (ErrorCode code : values()) {

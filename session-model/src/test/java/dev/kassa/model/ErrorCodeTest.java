@@ -10,13 +10,13 @@ import org.junit.jupiter.api.Test;
 class ErrorCodeTest {
 
     @Test
-    void the_table_in_the_architecture_document_is_the_catalogue() throws Exception {
-        String doc = Files.readString(Path.of("..", "docs", "ARCHITECTURE.md"));
+    void the_table_in_the_error_codes_document_is_the_catalogue() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "ERRORS.md"));
         String begin = "<!-- error-codes:begin (generated from ErrorCode.markdownTable(); ErrorCodeTest fails when they differ) -->\n";
         String end = "<!-- error-codes:end -->";
         assertThat(doc).contains(begin).contains(end);
         String table = doc.substring(doc.indexOf(begin) + begin.length(), doc.indexOf(end));
-        assertThat(table).as("docs/ARCHITECTURE.md's error table; paste ErrorCode.markdownTable() there").isEqualTo(ErrorCode.markdownTable());
+        assertThat(table).as("docs/ERRORS.md's error table; paste ErrorCode.markdownTable() there").isEqualTo(ErrorCode.markdownTable());
     }
 
     @Test

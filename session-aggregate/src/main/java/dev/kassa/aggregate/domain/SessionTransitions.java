@@ -101,7 +101,7 @@ public final class SessionTransitions {
             row(Kind.REPORT_FAILED,   from(CREATED, PENDING, REVIEW),                       to(FAILED),        SessionTransitions::failureReported),
             row(Kind.REPORT_REVIEW,   from(CREATED, PENDING, EXPIRED, CANCELLED),           to(REVIEW),        SessionTransitions::reviewReported),
             // failed -> review goes beyond SPEC.md's table: a report for a failed session that fails the money
-            // checks (docs/ARCHITECTURE.md, "How a payment is matched to its attempt") must still reach a person.
+            // checks (docs/MONEY.md) must still reach a person.
             row(Kind.REPORT_REVIEW,   from(FAILED),                                         to(REVIEW),        SessionTransitions::unboundReviewOfFailed),
             row(Kind.REPORT_REFUNDED, from(PAID, REVIEW),                                   to(REFUNDED),      RefundRules::refundReported),
             row(Kind.CANCEL,          from(CREATED, PENDING, FAILED),                       to(CANCELLED),     SessionTransitions::cancel),

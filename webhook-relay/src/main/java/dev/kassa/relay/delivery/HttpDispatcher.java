@@ -47,7 +47,7 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * Delivers over HTTP/1.1 with Apache HttpClient 5's non-blocking client: a few I/O threads carry every attempt, with
- * keep-alive connections pooled per host (docs/ARCHITECTURE.md, "Webhook dispatch", says why this client).
+ * keep-alive connections pooled per host (docs/WEBHOOKS.md, "Webhook dispatch", says why this client).
  *
  * <p>One deadline per attempt (SPEC.md, "Delivery limits"): resolving, connecting, TLS, the answer's headers and its
  * body together. When it passes, the attempt is a failure with reason {@code timeout} and its connection is closed.
