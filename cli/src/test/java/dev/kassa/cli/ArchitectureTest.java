@@ -90,6 +90,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void the_gateways_kafka_clients_and_views_speak_no_http() {
+        noClasses().that().resideInAnyPackage("dev.kassa.gateway.kafka..", "dev.kassa.gateway.views..")
+                .and().areNotAnnotatedWith("io.micronaut.http.annotation.Controller")
+                .should().dependOnClassesThat().resideInAnyPackage("io.micronaut.http..", "com.fasterxml.jackson..")
+                .because("below the HTTP adapters the gateway works with typed records: no request, response or JSON tree "
+                        + "(the views' own controller is the adapter that answers other gateways)")
+                .check(kassa);
+    }
+
+    @Test
     void controllers_and_stream_processors_are_not_public() {
         classes().that().areAnnotatedWith("io.micronaut.http.annotation.Controller")
                 .should().notHaveModifier(JavaModifier.PUBLIC)
