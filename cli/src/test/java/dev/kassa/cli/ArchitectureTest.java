@@ -93,6 +93,7 @@ class ArchitectureTest {
     void the_gateways_kafka_clients_and_views_speak_no_http() {
         noClasses().that().resideInAnyPackage("dev.kassa.gateway.kafka..", "dev.kassa.gateway.views..")
                 .and().areNotAnnotatedWith("io.micronaut.http.annotation.Controller")
+                .and().haveNameNotMatching(".*\\.\\$.*") // Micronaut's generated bean definitions ($X$Definition...)
                 .should().dependOnClassesThat().resideInAnyPackage("io.micronaut.http..", "com.fasterxml.jackson..")
                 .because("below the HTTP adapters the gateway works with typed records: no request, response or JSON tree "
                         + "(the views' own controller is the adapter that answers other gateways)")
