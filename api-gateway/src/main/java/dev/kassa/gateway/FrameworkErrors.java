@@ -4,6 +4,7 @@ import dev.kassa.gateway.checkout.CheckoutNotFound;
 import dev.kassa.gateway.checkout.HostedPage;
 import dev.kassa.gateway.dashboard.DashboardBadForm;
 import dev.kassa.gateway.dashboard.DashboardNotFound;
+import dev.kassa.gateway.dashboard.SignedInUsers;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.RateLimited;
 import dev.kassa.model.ErrorCode;
@@ -18,6 +19,7 @@ import io.micronaut.http.exceptions.ContentLengthExceededException;
 import io.micronaut.http.server.exceptions.NotAcceptableException;
 import io.micronaut.web.router.exceptions.UnsatisfiedBodyRouteException;
 import io.netty.handler.codec.DecoderException;
+import java.net.URI;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,11 @@ class FrameworkErrors {
     @Error(exception = DashboardNotFound.Missing.class, global = true)
     HttpResponse<?> dashboardNotFound(HttpRequest<?> request) {
         return DashboardNotFound.page();
+    }
+
+    @Error(exception = SignedInUsers.NotSignedIn.class, global = true)
+    HttpResponse<?> dashboardSignIn(HttpRequest<?> request) {
+        return HttpResponse.seeOther(URI.create("/dashboard/login"));
     }
 
     @Error(exception = CheckoutNotFound.class, global = true)

@@ -18,7 +18,6 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * What keeps the merchant's account its own: a new API key and two-step sign-in on or off. Each asks for the password
@@ -93,26 +92,24 @@ class AccountController {
     /** {@code POST /dashboard/settings/two-step/confirm}: with a right code for the key this session was given, two-step sign-in is on. */
     @Post("/two-step/confirm")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> twoStepConfirm(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        MutableHttpResponse<?> refused = pages.refusal(who, form);
-        if (refused != null) {
-            return refused;
+    HttpResponse<?> twoStepConfirm(DashboardSessions.Principal who, HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
+        if (!pages.csrf(who, form)) {
+            return pages.forbidden();
         }
         String key = form.getOrDefault("key", "");
-        if (!key.matches("[A-Z2-7]{32}") || !sessions.vouched(who.get(), TWO_STEP_KEY, key, form.get("proof"))) {
+        if (!key.matches("[A-Z2-7]{32}") || !sessions.vouched(who, TWO_STEP_KEY, key, form.get("proof"))) {
             return pages.render(HttpStatus.FORBIDDEN, "dashboard/message", Map.of("title", "Refused",
                     "message", "That key was not given to this session. Start the set-up again from the settings page."));
         }
-        long wait = limits.confirm(who.get().email());
+        long wait = limits.confirm(who.email());
         if (wait > 0) {
-            return twoStepPage(who.get(), HttpStatus.TOO_MANY_REQUESTS, key, "Too many tries. Wait " + wait + " seconds and try again.")
+            return twoStepPage(who, HttpStatus.TOO_MANY_REQUESTS, key, "Too many tries. Wait " + wait + " seconds and try again.")
                     .header("Retry-After", Long.toString(wait));
         }
-        var user = users.user(who.get().email());
+        var user = users.user(who.email());
         long step = TwoStep.step(key, form.get("code"), clock.instant(), user.getTotpLastStep());
         if (step < 0) {
-            return twoStepPage(who.get(), HttpStatus.BAD_REQUEST, key, "That code is not right. Type the 6 digits your app shows now for Kassa.");
+            return twoStepPage(who, HttpStatus.BAD_REQUEST, key, "That code is not right. Type the 6 digits your app shows now for Kassa.");
         }
         users.setTwoStep(user, key, step);
         return pages.redirect("/dashboard/settings?done=two-step-on");

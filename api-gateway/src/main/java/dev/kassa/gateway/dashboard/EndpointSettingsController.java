@@ -20,7 +20,6 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The webhook endpoints on the settings page: add one (its secret shown once), throttle it, turn it on or off, give it
@@ -59,7 +58,7 @@ class EndpointSettingsController {
         if (guarded.refusal() != null) {
             return guarded.refusal();
         }
-        Optional<DashboardSessions.Principal> who = Optional.of(guarded.who());
+        DashboardSessions.Principal who = guarded.who();
         ObjectNode endpoint = Json.MAPPER.createObjectNode().put("url", form.getOrDefault("url", "").trim());
         String events = form.getOrDefault("events", "").trim();
         SettingsPage.list(endpoint, "event_filter", events.isEmpty() ? "*" : events);
@@ -69,11 +68,11 @@ class EndpointSettingsController {
         }
         Map<String, Object> added;
         try {
-            added = endpoints.add(who.get().merchantId(), endpoint);
+            added = endpoints.add(who.merchantId(), endpoint);
         } catch (ApiError e) {
-            return page.render(who.get(), HttpStatus.BAD_REQUEST, "Endpoint not added: " + e.getMessage(), null);
+            return page.render(who, HttpStatus.BAD_REQUEST, "Endpoint not added: " + e.getMessage(), null);
         }
-        Map<String, Object> model = pages.base(who.get(), "Endpoint added", "settings");
+        Map<String, Object> model = pages.base(who, "Endpoint added", "settings");
         model.put("url", endpoint.get("url").asText());
         model.put("secret", added.get("secret"));
         return pages.render(HttpStatus.OK, "dashboard/endpoint-added", model);
@@ -87,21 +86,19 @@ class EndpointSettingsController {
      */
     @Post("/settings/endpoints/{endpointId}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> changeEndpoint(HttpRequest<?> request, @PathVariable String endpointId,
+    HttpResponse<?> changeEndpoint(DashboardSessions.Principal who, HttpRequest<?> request, @PathVariable String endpointId,
                                    @Body Map<String, String> form) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        MutableHttpResponse<?> refused = pages.refusal(who, form);
-        if (refused != null) {
-            return refused;
+        if (!pages.csrf(who, form)) {
+            return pages.forbidden();
         }
         ObjectNode change = Json.MAPPER.createObjectNode();
         boolean rotate = "rotate".equals(form.get("action"));
         boolean endOverlap = "end-overlap".equals(form.get("action"));
         if (!endpointId.matches("[A-Za-z0-9_-]{1,64}")) {
-            return page.render(who.get(), HttpStatus.NOT_FOUND, "Endpoint not changed: there is no such endpoint.", null);
+            return page.render(who, HttpStatus.NOT_FOUND, "Endpoint not changed: there is no such endpoint.", null);
         }
         if (rotate) {
-            refused = confirmations.refusal(who.get(), form, "/dashboard/settings/endpoints/" + endpointId, "give the endpoint a new secret");
+            MutableHttpResponse<?> refused = confirmations.refusal(who, form, "/dashboard/settings/endpoints/" + endpointId, "give the endpoint a new secret");
             if (refused != null) {
                 return refused;
             }
@@ -123,16 +120,16 @@ class EndpointSettingsController {
         }
         Map<String, Object> answer;
         try {
-            answer = endpoints.update(who.get().merchantId(), endpointId, change);
+            answer = endpoints.update(who.merchantId(), endpointId, change);
         } catch (ApiError e) {
-            return page.render(who.get(), "not_found".equals(e.code()) ? HttpStatus.NOT_FOUND : HttpStatus.BAD_REQUEST,
+            return page.render(who, "not_found".equals(e.code()) ? HttpStatus.NOT_FOUND : HttpStatus.BAD_REQUEST,
                     "Endpoint not changed: " + e.getMessage(), null);
         }
         if (!rotate) {
             return pages.redirect("/dashboard/settings?done=endpoint-changed");
         }
-        Map<String, Object> model = pages.base(who.get(), "New endpoint secret", "settings");
-        model.put("url", WebhookEndpoints.of(merchantDirectory.merchant(who.get().merchantId()), key -> merchantDirectory.endpointFact(key)).stream()
+        Map<String, Object> model = pages.base(who, "New endpoint secret", "settings");
+        model.put("url", WebhookEndpoints.of(merchantDirectory.merchant(who.merchantId()), key -> merchantDirectory.endpointFact(key)).stream()
                 .filter(e -> e.id().equals(endpointId)).map(WebhookEndpoints.Endpoint::url).findFirst().orElse(""));
         model.put("secret", answer.get("secret"));
         model.put("rotated", true);
@@ -142,17 +139,15 @@ class EndpointSettingsController {
     /** {@code POST /dashboard/settings/endpoints/{id}/delete}: the endpoint stops getting webhooks. */
     @Post("/settings/endpoints/{endpointId}/delete")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> deleteEndpoint(HttpRequest<?> request, @PathVariable String endpointId,
+    HttpResponse<?> deleteEndpoint(DashboardSessions.Principal who, HttpRequest<?> request, @PathVariable String endpointId,
                                    @Body Map<String, String> form) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        MutableHttpResponse<?> refused = pages.refusal(who, form);
-        if (refused != null) {
-            return refused;
+        if (!pages.csrf(who, form)) {
+            return pages.forbidden();
         }
         try {
-            endpoints.delete(who.get().merchantId(), endpointId);
+            endpoints.delete(who.merchantId(), endpointId);
         } catch (ApiError e) {
-            return page.render(who.get(), HttpStatus.NOT_FOUND, "No such endpoint: it was deleted already.", null);
+            return page.render(who, HttpStatus.NOT_FOUND, "No such endpoint: it was deleted already.", null);
         }
         return pages.redirect("/dashboard/settings?done=endpoint-deleted");
     }

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,14 +45,10 @@ class EventsPageController {
     }
 
     @Get("/events")
-    HttpResponse<?> events(HttpRequest<?> request) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
+    HttpResponse<?> events(DashboardSessions.Principal who, HttpRequest<?> request) throws Exception {
         String type = request.getParameters().getFirst("type").orElse("").trim();
         String after = request.getParameters().getFirst("after").orElse("").trim();
-        Map<String, Object> model = pages.base(who.get(), "Events", "events");
+        Map<String, Object> model = pages.base(who, "Events", "events");
         List<String> choices = new ArrayList<>(List.of("checkout.session.*", "refund.*"));
         choices.addAll(WebhookTypes.CATALOGUE.subList(0, WebhookTypes.CATALOGUE.indexOf(WebhookTypes.ENDPOINT_DISABLED)));
         model.put("types", choices);
@@ -65,7 +60,7 @@ class EventsPageController {
             return pages.render(HttpStatus.BAD_REQUEST, "dashboard/events", model);
         }
         long from = after.isEmpty() ? -1 : Long.parseLong(after);
-        MerchantFeed.Page page = feed.after(who.get().merchantId(), from, PAGE_SIZE, type.isEmpty() ? Set.of() : Set.of(type));
+        MerchantFeed.Page page = feed.after(who.merchantId(), from, PAGE_SIZE, type.isEmpty() ? Set.of() : Set.of(type));
         List<Map<String, Object>> rows = new ArrayList<>();
         for (MerchantFeed.Entry entry : page.events()) {
             Map<String, Object> row = new LinkedHashMap<>();

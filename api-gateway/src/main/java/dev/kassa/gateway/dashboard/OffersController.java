@@ -12,7 +12,6 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
-import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
@@ -25,7 +24,6 @@ import io.swagger.v3.oas.annotations.Hidden;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The no-code pages of the dashboard (seed 003, section 8): payment links (make, list with their address to copy, turn
@@ -53,21 +51,15 @@ class OffersController {
     }
 
     @Get("/links")
-    HttpResponse<?> linksPage(HttpRequest<?> request) {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        return linksPage(who.get(), HttpStatus.OK, null, done(request), Map.of());
+    HttpResponse<?> linksPage(DashboardSessions.Principal who, HttpRequest<?> request) {
+        return linksPage(who, HttpStatus.OK, null, done(request), Map.of());
     }
 
     @Post("/links")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> createLink(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        MutableHttpResponse<?> refused = pages.refusal(who, form);
-        if (refused != null) {
-            return refused;
+    HttpResponse<?> createLink(DashboardSessions.Principal who, HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
+        if (!pages.csrf(who, form)) {
+            return pages.forbidden();
         }
         ObjectNode json = Json.MAPPER.createObjectNode().put("amount", form.getOrDefault("amount", "").trim())
                 .put("currency", form.getOrDefault("currency", "").trim()).put("description", form.getOrDefault("description", ""));
@@ -86,70 +78,58 @@ class OffersController {
             // The form's datetime-local is UTC without seconds: 2026-12-31T23:59.
             json.put("expires_at", expires.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}") ? expires.replace('T', ' ') + ":00" : expires);
         }
-        Merchant merchant = merchantDirectory.merchant(who.get().merchantId());
+        Merchant merchant = merchantDirectory.merchant(who.merchantId());
         try {
             links.create(merchant, json);
         } catch (ApiError e) {
-            return linksPage(who.get(), HttpStatus.BAD_REQUEST, "Not made: " + e.getMessage(), null, form);
+            return linksPage(who, HttpStatus.BAD_REQUEST, "Not made: " + e.getMessage(), null, form);
         }
         return pages.redirect("/dashboard/links?done=link-created");
     }
 
     @Post("/links/{linkId}/active")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> linkActive(HttpRequest<?> request, @PathVariable String linkId, @Body Map<String, String> form) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        MutableHttpResponse<?> refused = pages.refusal(who, form);
-        if (refused != null) {
-            return refused;
+    HttpResponse<?> linkActive(DashboardSessions.Principal who, HttpRequest<?> request, @PathVariable String linkId, @Body Map<String, String> form) throws Exception {
+        if (!pages.csrf(who, form)) {
+            return pages.forbidden();
         }
-        Merchant merchant = merchantDirectory.merchant(who.get().merchantId());
+        Merchant merchant = merchantDirectory.merchant(who.merchantId());
         try {
             links.setActive(merchant, linkId, "true".equals(form.get("active")));
         } catch (ApiError e) {
-            return pages.render(HttpStatus.NOT_FOUND, "dashboard/message", message(who.get(), "No such payment link", "links"));
+            return pages.render(HttpStatus.NOT_FOUND, "dashboard/message", message(who, "No such payment link", "links"));
         }
         return pages.redirect("/dashboard/links?done=link-changed");
     }
 
     @Get("/products")
-    HttpResponse<?> productsPage(HttpRequest<?> request) {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        return productsPage(who.get(), HttpStatus.OK, null, done(request), Map.of());
+    HttpResponse<?> productsPage(DashboardSessions.Principal who, HttpRequest<?> request) {
+        return productsPage(who, HttpStatus.OK, null, done(request), Map.of());
     }
 
     @Post("/products")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> createProduct(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        MutableHttpResponse<?> refused = pages.refusal(who, form);
-        if (refused != null) {
-            return refused;
+    HttpResponse<?> createProduct(DashboardSessions.Principal who, HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
+        if (!pages.csrf(who, form)) {
+            return pages.forbidden();
         }
         ObjectNode json = Json.MAPPER.createObjectNode();
         for (String field : List.of("slug", "name", "description", "amount", "currency", "image_url")) {
             json.put(field, form.getOrDefault(field, "").trim());
         }
         try {
-            products.create(who.get().merchantId(), json);
+            products.create(who.merchantId(), json);
         } catch (ApiError e) {
-            return productsPage(who.get(), HttpStatus.BAD_REQUEST, "Not made: " + e.getMessage(), null, form);
+            return productsPage(who, HttpStatus.BAD_REQUEST, "Not made: " + e.getMessage(), null, form);
         }
         return pages.redirect("/dashboard/products?done=product-created");
     }
 
     /** {@code GET /dashboard/products/{slug}}: the product's edit form. */
     @Get("/products/{slug}")
-    HttpResponse<?> productPage(HttpRequest<?> request, @PathVariable String slug) {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
+    HttpResponse<?> productPage(DashboardSessions.Principal who, HttpRequest<?> request, @PathVariable String slug) {
         try {
-            return productForm(who.get(), HttpStatus.OK, products.describe(products.own(who.get().merchantId(), slug)), null);
+            return productForm(who, HttpStatus.OK, products.describe(products.own(who.merchantId(), slug)), null);
         } catch (ApiError e) {
             throw new DashboardNotFound.Missing();
         }
@@ -158,25 +138,23 @@ class OffersController {
     /** {@code POST /dashboard/products/{slug}}: name, description, price and image changed (the slug, the page's address, stays). */
     @Post("/products/{slug}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> editProduct(HttpRequest<?> request, @PathVariable String slug, @Body Map<String, String> form) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        MutableHttpResponse<?> refused = pages.refusal(who, form);
-        if (refused != null) {
-            return refused;
+    HttpResponse<?> editProduct(DashboardSessions.Principal who, HttpRequest<?> request, @PathVariable String slug, @Body Map<String, String> form) throws Exception {
+        if (!pages.csrf(who, form)) {
+            return pages.forbidden();
         }
         ObjectNode json = Json.MAPPER.createObjectNode();
         for (String field : List.of("name", "description", "amount", "currency", "image_url")) {
             json.put(field, form.getOrDefault(field, "").trim());
         }
         try {
-            products.change(who.get().merchantId(), slug, json);
+            products.change(who.merchantId(), slug, json);
         } catch (ApiError e) {
             if ("not_found".equals(e.code())) {
                 throw new DashboardNotFound.Missing();
             }
-            Map<String, Object> shown = new LinkedHashMap<>(products.describe(products.own(who.get().merchantId(), slug)));
+            Map<String, Object> shown = new LinkedHashMap<>(products.describe(products.own(who.merchantId(), slug)));
             shown.putAll(form);
-            return productForm(who.get(), HttpStatus.BAD_REQUEST, shown, "Not saved: " + e.getMessage());
+            return productForm(who, HttpStatus.BAD_REQUEST, shown, "Not saved: " + e.getMessage());
         }
         return pages.redirect("/dashboard/products?done=product-changed");
     }
@@ -195,16 +173,14 @@ class OffersController {
 
     @Post("/products/{slug}/active")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> productActive(HttpRequest<?> request, @PathVariable String slug, @Body Map<String, String> form) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        MutableHttpResponse<?> refused = pages.refusal(who, form);
-        if (refused != null) {
-            return refused;
+    HttpResponse<?> productActive(DashboardSessions.Principal who, HttpRequest<?> request, @PathVariable String slug, @Body Map<String, String> form) throws Exception {
+        if (!pages.csrf(who, form)) {
+            return pages.forbidden();
         }
         try {
-            products.change(who.get().merchantId(), slug, Json.MAPPER.createObjectNode().put("active", "true".equals(form.get("active"))));
+            products.change(who.merchantId(), slug, Json.MAPPER.createObjectNode().put("active", "true".equals(form.get("active"))));
         } catch (ApiError e) {
-            return pages.render(HttpStatus.NOT_FOUND, "dashboard/message", message(who.get(), "No such product", "products"));
+            return pages.render(HttpStatus.NOT_FOUND, "dashboard/message", message(who, "No such product", "products"));
         }
         return pages.redirect("/dashboard/products?done=product-changed");
     }

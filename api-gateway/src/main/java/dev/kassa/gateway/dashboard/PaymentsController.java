@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SortedMap;
 
 /** The overview (figures and a chart from the views' figures per day) and the payments list with its CSV export. */
@@ -43,15 +42,11 @@ class PaymentsController {
     }
 
     @Get
-    HttpResponse<?> overview(HttpRequest<?> request) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        long merchantId = who.get().merchantId();
+    HttpResponse<?> overview(DashboardSessions.Principal who, HttpRequest<?> request) throws Exception {
+        long merchantId = who.merchantId();
         long today = Math.floorDiv(clock.millis(), 86_400_000L);
         SortedMap<Long, DayFigures> days = new MerchantDays(views).between(merchantId, today - 29, today);
-        Map<String, Object> model = pages.base(who.get(), "Overview", "overview");
+        Map<String, Object> model = pages.base(who, "Overview", "overview");
         model.put("week", Figures.of(days.tailMap(today - 6)).view());
         model.put("month", Figures.of(days).view());
         model.put("chart", Chart.svg(days, today - 29, today));
@@ -59,13 +54,9 @@ class PaymentsController {
     }
 
     @Get("/payments")
-    HttpResponse<?> payments(HttpRequest<?> request) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
+    HttpResponse<?> payments(DashboardSessions.Principal who, HttpRequest<?> request) throws Exception {
         PaymentSearch.Filter filter = PaymentSearch.Filter.of(request);
-        Map<String, Object> model = pages.base(who.get(), "Payments", "payments");
+        Map<String, Object> model = pages.base(who, "Payments", "payments");
         model.put("filter", filter.view());
         model.put("statuses", List.of("created", "pending", "paid", "failed", "expired", "cancelled", "review", "refunded"));
         if (filter.error() != null) {
@@ -73,7 +64,7 @@ class PaymentsController {
             model.put("rows", List.of());
             return pages.render(HttpStatus.BAD_REQUEST, "dashboard/payments", model);
         }
-        PaymentSearch.Found found = search.find(who.get().merchantId(), filter, PAGE_SIZE);
+        PaymentSearch.Found found = search.find(who.merchantId(), filter, PAGE_SIZE);
         List<Map<String, Object>> rows = found.sessions().stream().map(search::rowOf).toList();
         model.put("rows", rows);
         model.put("next", found.next() == null ? null : "/dashboard/payments?" + filter.query("after", "c_" + found.next().createdAtMillis()
@@ -83,11 +74,7 @@ class PaymentsController {
     }
 
     @Get("/payments.csv")
-    HttpResponse<?> paymentsCsv(HttpRequest<?> request) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
+    HttpResponse<?> paymentsCsv(DashboardSessions.Principal who, HttpRequest<?> request) throws Exception {
         PaymentSearch.Filter filter = PaymentSearch.Filter.of(request);
         if (filter.error() != null) {
             return HttpResponse.badRequest(filter.error()).contentType(MediaType.TEXT_PLAIN_TYPE);
@@ -96,7 +83,7 @@ class PaymentsController {
         PaymentSearch.Filter next = filter;
         int rows = 0;
         while (rows < CSV_MAX_ROWS) {
-            PaymentSearch.Found found = search.find(who.get().merchantId(), next, 500);
+            PaymentSearch.Found found = search.find(who.merchantId(), next, 500);
             for (SessionState s : found.sessions()) {
                 csv.append(s.getSessionId()).append(',').append(s.getCreatedAt()).append(',').append(Csv.cell(s.getOrderId())).append(',')
                         .append(s.getStatus().name().toLowerCase(Locale.ROOT)).append(',')

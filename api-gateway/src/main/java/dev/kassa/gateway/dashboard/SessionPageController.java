@@ -22,7 +22,6 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
-import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
@@ -36,7 +35,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -74,17 +72,13 @@ class SessionPageController {
     }
 
     @Get("/sessions/{id}")
-    HttpResponse<?> session(HttpRequest<?> request, @PathVariable String id) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
-        SessionState state = own(who.get(), id);
+    HttpResponse<?> session(DashboardSessions.Principal who, HttpRequest<?> request, @PathVariable String id) throws Exception {
+        SessionState state = own(who, id);
         if (state == null) {
             throw new DashboardNotFound.Missing();
         }
         SessionHistory.SessionLog log = sessionReads.timeline(state.getSessionId(), state, Duration.ofSeconds(2));
-        Map<String, Object> model = pages.base(who.get(), "Session " + state.getSessionId(), "payments");
+        Map<String, Object> model = pages.base(who, "Session " + state.getSessionId(), "payments");
         model.put("s", PaymentSearch.row(state, offerStore));
         model.put("timeline", MerchantTimeline.view(MerchantTimeline.of(log, state.getCurrency())));
         model.put("canCancel", state.getStatus() == SessionStatus.CREATED || state.getStatus() == SessionStatus.PENDING);
@@ -101,8 +95,8 @@ class SessionPageController {
 
     @Post("/sessions/{id}/resend")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> resend(HttpRequest<?> request, @PathVariable String id, @Body Map<String, String> form) throws Exception {
-        return act(request, id, form, (who, state) -> {
+    HttpResponse<?> resend(DashboardSessions.Principal signedIn, @PathVariable String id, @Body Map<String, String> form) throws Exception {
+        return act(signedIn, id, form, (who, state) -> {
             SessionHistory.SessionLog log = sessionReads.timeline(state.getSessionId(), state, Duration.ofSeconds(2));
             if (log.events().isEmpty()) {
                 return pages.redirect("/dashboard/sessions/" + state.getSessionId());
@@ -120,8 +114,8 @@ class SessionPageController {
 
     @Post("/sessions/{id}/refund")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> refund(HttpRequest<?> request, @PathVariable String id, @Body Map<String, String> form) throws Exception {
-        return act(request, id, form, (who, state) -> {
+    HttpResponse<?> refund(DashboardSessions.Principal signedIn, @PathVariable String id, @Body Map<String, String> form) throws Exception {
+        return act(signedIn, id, form, (who, state) -> {
             Long amount = null;
             String raw = form.getOrDefault("amount", "").trim();
             if (!raw.isEmpty()) {
@@ -145,8 +139,8 @@ class SessionPageController {
 
     @Post("/sessions/{id}/cancel")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> cancel(HttpRequest<?> request, @PathVariable String id, @Body Map<String, String> form) throws Exception {
-        return act(request, id, form, (who, state) -> {
+    HttpResponse<?> cancel(DashboardSessions.Principal signedIn, @PathVariable String id, @Body Map<String, String> form) throws Exception {
+        return act(signedIn, id, form, (who, state) -> {
             CommandResult result = commandBus.sendOrUnavailable(commands.of("cancel-" + UUID.randomUUID(), state.getSessionId(), state.getMerchantId(),
                     "merchant-dashboard:" + who.email(), new CancelSession("cancelled in the dashboard")));
             if (result.getOutcome() != CommandOutcome.APPLIED && result.getOutcome() != CommandOutcome.DUPLICATE) {
@@ -163,17 +157,15 @@ class SessionPageController {
     }
 
     /** A form posted on a session's page: signed in, with this session's CSRF token, about one of the merchant's sessions. */
-    private HttpResponse<?> act(HttpRequest<?> request, String id, Map<String, String> form, Action action) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        MutableHttpResponse<?> refused = pages.refusal(who, form);
-        if (refused != null) {
-            return refused;
+    private HttpResponse<?> act(DashboardSessions.Principal who, String id, Map<String, String> form, Action action) throws Exception {
+        if (!pages.csrf(who, form)) {
+            return pages.forbidden();
         }
-        SessionState state = own(who.get(), id);
+        SessionState state = own(who, id);
         if (state == null) {
             throw new DashboardNotFound.Missing();
         }
-        return action.on(who.get(), state);
+        return action.on(who, state);
     }
 
     private HttpResponse<?> sessionWithError(DashboardSessions.Principal who, SessionState state, String error) throws Exception {

@@ -8,7 +8,6 @@ import dev.kassa.gateway.accounts.MerchantChanges;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
@@ -19,7 +18,6 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The merchant's settings page: webhook URL, domains, checkout settings, payout wallet and crypto, written with the
@@ -44,22 +42,16 @@ class SettingsController {
     }
 
     @Get("/settings")
-    HttpResponse<?> settingsPage(HttpRequest<?> request) {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        if (who.isEmpty()) {
-            return pages.redirect("/dashboard/login");
-        }
+    HttpResponse<?> settingsPage(DashboardSessions.Principal who, HttpRequest<?> request) {
         String done = request.getParameters().get("done");
-        return settingsForm(who.get(), HttpStatus.OK, null, done == null ? null : DashboardPages.DONE.get(done));
+        return settingsForm(who, HttpStatus.OK, null, done == null ? null : DashboardPages.DONE.get(done));
     }
 
     @Post("/settings")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> saveSettings(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        MutableHttpResponse<?> refused = pages.refusal(who, form);
-        if (refused != null) {
-            return refused;
+    HttpResponse<?> saveSettings(DashboardSessions.Principal who, HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
+        if (!pages.csrf(who, form)) {
+            return pages.forbidden();
         }
         // Only what a merchant may change; the same checks as the operator's PATCH.
         ObjectNode change = Json.MAPPER.createObjectNode();
@@ -83,13 +75,12 @@ class SettingsController {
         SettingsPage.list(change, "routing_allow", form.get("routing_allow"));
         SettingsPage.list(change, "routing_block", form.get("routing_block"));
         try {
-            changes.change(who.get().merchantId(), change);
+            changes.change(who.merchantId(), change);
         } catch (ApiError e) {
-            return settingsForm(who.get(), HttpStatus.BAD_REQUEST, "Not saved: " + e.getMessage(), null);
+            return settingsForm(who, HttpStatus.BAD_REQUEST, "Not saved: " + e.getMessage(), null);
         }
         return pages.redirect("/dashboard/settings?done=settings");
     }
-
 
     /** {@code POST /dashboard/settings/crypto}: the payout wallet (an empty address removes it) and crypto checkout on or off. */
     @Post("/settings/crypto")
@@ -99,7 +90,7 @@ class SettingsController {
         if (guarded.refusal() != null) {
             return guarded.refusal();
         }
-        Optional<DashboardSessions.Principal> who = Optional.of(guarded.who());
+        DashboardSessions.Principal who = guarded.who();
         ObjectNode change = Json.MAPPER.createObjectNode();
         String address = form.getOrDefault("address", "").trim();
         if (address.isEmpty()) {
@@ -110,9 +101,9 @@ class SettingsController {
         }
         change.put("crypto_enabled", "on".equals(form.get("crypto_enabled")) || "true".equals(form.get("crypto_enabled")));
         try {
-            changes.change(who.get().merchantId(), change);
+            changes.change(who.merchantId(), change);
         } catch (ApiError e) {
-            return settingsForm(who.get(), HttpStatus.BAD_REQUEST, "Payout wallet not saved: " + e.getMessage(), null);
+            return settingsForm(who, HttpStatus.BAD_REQUEST, "Payout wallet not saved: " + e.getMessage(), null);
         }
         return pages.redirect("/dashboard/settings?done=crypto");
     }
