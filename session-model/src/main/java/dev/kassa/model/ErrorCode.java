@@ -128,6 +128,11 @@ public enum ErrorCode {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** For an {@code invalid_<field>} code, the request field it names ({@code session_ttl_seconds}); null for any other. */
+    public String field() {
+        return name().startsWith("INVALID_") ? code().substring("invalid_".length()) : null;
+    }
+
     public int httpStatus() {
         return httpStatus;
     }

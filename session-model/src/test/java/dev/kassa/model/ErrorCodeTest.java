@@ -20,6 +20,13 @@ class ErrorCodeTest {
     }
 
     @Test
+    void an_invalid_field_code_names_its_field() {
+        assertThat(ErrorCode.INVALID_SESSION_TTL_SECONDS.field()).isEqualTo("session_ttl_seconds");
+        assertThat(ErrorCode.INVALID_RETURN_URL.field()).isEqualTo("return_url");
+        assertThat(ErrorCode.NOT_FOUND.field()).isNull();
+    }
+
+    @Test
     void the_seeds_codes_keep_the_seeds_statuses() {
         assertThat(ErrorCode.of("missing_api_key").httpStatus()).isEqualTo(401);
         assertThat(ErrorCode.of("invalid_api_key").httpStatus()).isEqualTo(401);

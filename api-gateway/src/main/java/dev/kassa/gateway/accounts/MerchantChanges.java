@@ -118,7 +118,7 @@ public final class MerchantChanges {
             next.setDisabled(json.get("disabled").asBoolean());
         }
         if (json.has("session_ttl_seconds")) {
-            next.setSessionTtlSeconds(intIn(json, "session_ttl_seconds", current.getSessionTtlSeconds(), 1, 86_400));
+            next.setSessionTtlSeconds(intIn(json, ErrorCode.INVALID_SESSION_TTL_SECONDS, current.getSessionTtlSeconds(), 1, 86_400));
         }
         if (json.has("webhook_retry_schedule")) {
             next.setWebhookRetrySchedule(retrySchedule(json.get("webhook_retry_schedule")));
@@ -127,27 +127,27 @@ public final class MerchantChanges {
             next.setRateLimitPerSecond(rateLimit(json, current.getRateLimitPerSecond()));
         }
         if (json.has("grace_seconds")) {
-            next.setGraceSeconds(intIn(json, "grace_seconds", current.getGraceSeconds(), 0, 7 * 86_400));
+            next.setGraceSeconds(intIn(json, ErrorCode.INVALID_GRACE_SECONDS, current.getGraceSeconds(), 0, 7 * 86_400));
         }
         if (json.has("package")) {
-            next.setPackage$(enumOf(MerchantPackage.class, Json.text(json, "package"), current.getPackage$(), "package", "free, pro or unlimited"));
+            next.setPackage$(enumOf(MerchantPackage.class, Json.text(json, "package"), current.getPackage$(), ErrorCode.INVALID_PACKAGE, "free, pro or unlimited"));
         }
         if (json.has("checkout_mode")) {
             next.setCheckoutMode(enumOf(CheckoutMode.class, Json.text(json, "checkout_mode"), current.getCheckoutMode(),
-                    "checkout_mode", "hosted_checkout or smart_router"));
+                    ErrorCode.INVALID_CHECKOUT_MODE, "hosted_checkout or smart_router"));
         }
         if (json.has("late_payment_policy")) {
             next.setLatePaymentPolicy(enumOf(LatePaymentPolicy.class, Json.text(json, "late_payment_policy"),
-                    current.getLatePaymentPolicy(), "late_payment_policy", "review or auto_refund"));
+                    current.getLatePaymentPolicy(), ErrorCode.INVALID_LATE_PAYMENT_POLICY, "review or auto_refund"));
         }
         if (json.has("domains")) {
             next.setDomains(domains(json));
         }
         if (json.has("routing_allow")) {
-            next.setRoutingAllow(strings(json, "routing_allow"));
+            next.setRoutingAllow(strings(json, ErrorCode.INVALID_ROUTING_ALLOW));
         }
         if (json.has("routing_block")) {
-            next.setRoutingBlock(strings(json, "routing_block"));
+            next.setRoutingBlock(strings(json, ErrorCode.INVALID_ROUTING_BLOCK));
         }
         if (json.has("payout_wallet")) {
             next.setPayoutWallet(PayoutWallets.parse(json.get("payout_wallet")));
@@ -216,33 +216,35 @@ public final class MerchantChanges {
         return domains;
     }
 
-    public static List<String> strings(JsonNode json, String field) {
+    public static List<String> strings(JsonNode json, ErrorCode invalid) {
+        String field = invalid.field();
         if (!json.get(field).isArray()) {
-            throw new ApiError(ErrorCode.of("invalid_" + field), "'" + field + "' must be a list of methods or provider slugs");
+            throw new ApiError(invalid, "'" + field + "' must be a list of methods or provider slugs");
         }
         List<String> values = new ArrayList<>();
         json.get(field).forEach(v -> values.add(v.asText().trim().toLowerCase(Locale.ROOT)));
         return values;
     }
 
-    public static <E extends Enum<E>> E enumOf(Class<E> type, String value, E fallback, String field, String allowed) {
+    public static <E extends Enum<E>> E enumOf(Class<E> type, String value, E fallback, ErrorCode invalid, String allowed) {
         if (value == null) {
             return fallback;
         }
         try {
             return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ApiError(ErrorCode.of("invalid_" + field), "'" + field + "' must be " + allowed + ", not '" + value + "'");
+            throw new ApiError(invalid, "'" + invalid.field() + "' must be " + allowed + ", not '" + value + "'");
         }
     }
 
-    public static int intIn(JsonNode json, String field, int fallback, int min, int max) {
+    public static int intIn(JsonNode json, ErrorCode invalid, int fallback, int min, int max) {
+        String field = invalid.field();
         JsonNode value = json.get(field);
         if (value == null || value.isNull()) {
             return fallback;
         }
         if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < min || value.asInt() > max) {
-            throw new ApiError(ErrorCode.of("invalid_" + field), "'" + field + "' must be a whole number from " + min + " to " + max);
+            throw new ApiError(invalid, "'" + field + "' must be a whole number from " + min + " to " + max);
         }
         return value.asInt();
     }
@@ -256,6 +258,6 @@ public final class MerchantChanges {
         if (value.isNull()) {
             return null;
         }
-        return intIn(json, "rate_limit_per_second", 0, 1, 10_000);
+        return intIn(json, ErrorCode.INVALID_RATE_LIMIT_PER_SECOND, 0, 1, 10_000);
     }
 }

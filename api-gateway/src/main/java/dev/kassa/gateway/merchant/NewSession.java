@@ -76,10 +76,10 @@ record NewSession(String domain, String currency, long amountMinor, String order
         if (Redaction.containsCard(orderId)) {
             throw new ApiError(ErrorCode.INVALID_ORDER_ID, "'order_id' holds what looks like a card number; card data never goes to Kassa");
         }
-        for (String url : new String[] {"return_url", "cancel_url"}) {
-            String value = Json.text(json, url);
+        for (ErrorCode invalid : new ErrorCode[] {ErrorCode.INVALID_RETURN_URL, ErrorCode.INVALID_CANCEL_URL}) {
+            String value = Json.text(json, invalid.field());
             if (value != null && value.length() > MAX_URL) {
-                throw new ApiError(ErrorCode.of("invalid_" + url), "'" + url + "' has at most " + MAX_URL + " characters");
+                throw new ApiError(invalid, "'" + invalid.field() + "' has at most " + MAX_URL + " characters");
             }
         }
         String email = Json.text(json, "customer_email");

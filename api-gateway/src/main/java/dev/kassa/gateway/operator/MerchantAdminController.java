@@ -79,11 +79,11 @@ class MerchantAdminController {
             throw email == null ? ApiError.missingField("email") : new ApiError(ErrorCode.INVALID_EMAIL, "'email' is not an e-mail address");
         }
         List<String> domains = MerchantChanges.domains(json);
-        MerchantPackage pack = MerchantChanges.enumOf(MerchantPackage.class, Json.text(json, "package"), MerchantPackage.FREE, "package", "free, pro or unlimited");
+        MerchantPackage pack = MerchantChanges.enumOf(MerchantPackage.class, Json.text(json, "package"), MerchantPackage.FREE, ErrorCode.INVALID_PACKAGE, "free, pro or unlimited");
         CheckoutMode mode = MerchantChanges.enumOf(CheckoutMode.class, Json.text(json, "checkout_mode"), CheckoutMode.HOSTED_CHECKOUT,
-                "checkout_mode", "hosted_checkout or smart_router");
-        int ttl = MerchantChanges.intIn(json, "session_ttl_seconds", 900, 1, 86_400);
-        int grace = MerchantChanges.intIn(json, "grace_seconds", 1800, 0, 7 * 86_400);
+                ErrorCode.INVALID_CHECKOUT_MODE, "hosted_checkout or smart_router");
+        int ttl = MerchantChanges.intIn(json, ErrorCode.INVALID_SESSION_TTL_SECONDS, 900, 1, 86_400);
+        int grace = MerchantChanges.intIn(json, ErrorCode.INVALID_GRACE_SECONDS, 1800, 0, 7 * 86_400);
         String webhookUrl = changes.webhookUrl(Json.text(json, "webhook_url"));
         var wallet = PayoutWallets.parse(json.get("payout_wallet"));
         boolean crypto = MerchantChanges.cryptoEnabled(json);
@@ -108,8 +108,8 @@ class MerchantAdminController {
                 .setSessionTtlSeconds(ttl)
                 .setGraceSeconds(grace)
                 .setRateLimitPerSecond(MerchantChanges.rateLimit(json, null))
-                .setRoutingAllow(json.has("routing_allow") ? MerchantChanges.strings(json, "routing_allow") : List.of())
-                .setRoutingBlock(json.has("routing_block") ? MerchantChanges.strings(json, "routing_block") : List.of())
+                .setRoutingAllow(json.has("routing_allow") ? MerchantChanges.strings(json, ErrorCode.INVALID_ROUTING_ALLOW) : List.of())
+                .setRoutingBlock(json.has("routing_block") ? MerchantChanges.strings(json, ErrorCode.INVALID_ROUTING_BLOCK) : List.of())
                 .setPayoutWallet(wallet)
                 .setCryptoEnabled(crypto)
                 .setCreatedAt(now)

@@ -61,7 +61,7 @@ class RedeliveryController {
         Redeliveries.Selection selection;
         try {
             // endpoint_id: "recover since T" for one endpoint (SPEC.md); absent, the merchant's first endpoint.
-            selection = new Redeliveries.Selection(sessionId, eventId, instant(Json.text(json, "from"), "from"), instant(Json.text(json, "to"), "to"),
+            selection = new Redeliveries.Selection(sessionId, eventId, instant(json, ErrorCode.INVALID_FROM), instant(json, ErrorCode.INVALID_TO),
                     Json.text(json, "endpoint_id"));
         } catch (IllegalArgumentException e) {
             throw new ApiError(ErrorCode.MISSING_FIELD, e.getMessage().replace("--", ""));
@@ -80,14 +80,16 @@ class RedeliveryController {
         return HttpResponse.ok(answer);
     }
 
-    private static Instant instant(String value, String field) {
+    private static Instant instant(JsonNode json, ErrorCode invalid) {
+        String field = invalid.field();
+        String value = Json.text(json, field);
         if (value == null) {
             return null;
         }
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw new ApiError(ErrorCode.of("invalid_" + field), "'" + field + "' must be an ISO-8601 instant such as 2026-02-25T12:00:00Z");
+            throw new ApiError(invalid, "'" + field + "' must be an ISO-8601 instant such as 2026-02-25T12:00:00Z");
         }
     }
 }
