@@ -4,6 +4,7 @@ import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -86,6 +87,22 @@ class ArchitectureTest {
                         "dev.kassa.gateway.merchant..", "dev.kassa.gateway.checkout..", "io.micronaut.http..")
                 .because("merchant accounts (the merchant record, its endpoints, its users) are changed by the dashboard and the "
                         + "operator API alike, and know neither, nor HTTP")
+                .check(kassa);
+    }
+
+    @Test
+    void the_gateway_is_layered_adapters_over_services_over_clients() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("adapters").definedBy("dev.kassa.gateway", "dev.kassa.gateway.merchant..", "dev.kassa.gateway.checkout..",
+                        "dev.kassa.gateway.operator..", "dev.kassa.gateway.dashboard..", "dev.kassa.gateway.sandbox..")
+                .layer("services").definedBy("dev.kassa.gateway.accounts..", "dev.kassa.gateway.payments..", "dev.kassa.gateway.links..")
+                .layer("clients").definedBy("dev.kassa.gateway.kafka..", "dev.kassa.gateway.views..")
+                .layer("shared").definedBy("dev.kassa.gateway.shared..")
+                .whereLayer("adapters").mayOnlyBeAccessedByLayers("adapters")
+                .whereLayer("services").mayOnlyBeAccessedByLayers("adapters", "services")
+                .whereLayer("clients").mayOnlyBeAccessedByLayers("adapters", "services", "clients")
+                .because("HTTP adapters use services (merchant accounts, payments, links) which use the Kafka clients and views; "
+                        + "nothing below reaches up")
                 .check(kassa);
     }
 
