@@ -1,6 +1,8 @@
 package dev.kassa.cli;
 
 import dev.kassa.bench.BenchCommand;
+import dev.kassa.chaos.ChaosCommand;
+import dev.kassa.chaos.ChaosRunFailed;
 import dev.kassa.localkafka.LocalKafkaException;
 import dev.kassa.schemas.TopicProvisioner.TopicProvisioningException;
 import dev.kassa.schemas.WireFormat;
@@ -32,7 +34,7 @@ public final class Kassa implements Runnable {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             String name = commandLine.getCommandSpec().qualifiedName();
-            if (e instanceof LocalKafkaException || e instanceof TopicProvisioningException || e instanceof UserError) {
+            if (e instanceof LocalKafkaException || e instanceof TopicProvisioningException || e instanceof UserError || e instanceof ChaosRunFailed) {
                 err.println(name + ": " + e.getMessage());
                 err.flush();
                 return USER_ERROR;

@@ -2,6 +2,7 @@ package dev.kassa.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kassa.chaos.ChaosCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class ChaosTest {
     void one_fault_of_each_kind_loses_and_doubles_nothing_acknowledged() throws Exception {
         StringWriter text = new StringWriter();
         PrintWriter out = new PrintWriter(text, true);
-        ChaosCommand.Report report = ChaosCommand.run(dir, 90, 3, out);
+        ChaosCommand.Report report = ChaosCommand.run(Kassa.class, dir, 90, 3, out);
         ChaosCommand.print(report, out);
         System.out.println(text);
         // CI shows a failing assertion's message, not always the test's output: each one carries the run's report.

@@ -1,9 +1,9 @@
-package dev.kassa.cli;
+package dev.kassa.chaos;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.kassa.cli.ChaosCommand.Counts;
-import dev.kassa.cli.ChaosCommand.FaultRow;
-import dev.kassa.cli.ChaosCommand.Report;
+import dev.kassa.chaos.ChaosCommand.Counts;
+import dev.kassa.chaos.ChaosCommand.FaultRow;
+import dev.kassa.chaos.ChaosCommand.Report;
 import dev.kassa.log.EventLogReplay;
 import dev.kassa.model.WebhookTypes;
 import dev.kassa.relay.signing.WebhookSigner;

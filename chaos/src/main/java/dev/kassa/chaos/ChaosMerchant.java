@@ -1,4 +1,4 @@
-package dev.kassa.cli;
+package dev.kassa.chaos;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.ConnectException;

@@ -1,15 +1,11 @@
-package dev.kassa.cli;
+package dev.kassa.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kassa.aggregate.app.AggregateMain;
-import dev.kassa.cli.ChaosChecker.WebhookReceiver;
-import dev.kassa.cli.ChaosMerchant.Client;
-import dev.kassa.cli.ChaosMerchant.Lags;
-import dev.kassa.localkafka.ChildJvm;
+import dev.kassa.chaos.ChaosChecker.WebhookReceiver;
+import dev.kassa.chaos.ChaosMerchant.Client;
+import dev.kassa.chaos.ChaosMerchant.Lags;
 import dev.kassa.localkafka.FreePorts;
-import dev.kassa.localkafka.KafkaNodeMain;
-import dev.kassa.relay.app.RelayMain;
 import dev.kassa.schemas.TopicLayout;
 import dev.kassa.schemas.TopicProvisioner;
 import dev.kassa.schemas.Topics;
@@ -23,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,6 +39,7 @@ import org.apache.kafka.common.Uuid;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -60,7 +56,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
         description = "Inject broker, process and receiver faults under load and check that nothing acknowledged was lost or doubled.")
-final class ChaosCommand implements Callable<Integer> {
+public final class ChaosCommand implements Callable<Integer> {
 
     /** Seconds of load before the measured run. */
     static final int WARM_UP_SECONDS = 15;
@@ -88,7 +84,7 @@ final class ChaosCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** The faults, in the order they are injected. */
-    enum Fault {
+    public enum Fault {
         BROKER_KILL("broker kill -9"), BROKER_PAUSE("broker SIGSTOP"), AGGREGATE_KILL("aggregate kill -9"), RELAY_KILL("relay kill -9"),
         GATEWAY_KILL("gateway kill -9"), SLOW_RECEIVER("receiver 2 s slow");
 
@@ -100,12 +96,12 @@ final class ChaosCommand implements Callable<Integer> {
     }
 
     /** One fault's row: creates/s in the 5 s before, during its window, in the 5 s after; errors in the window; recovery. */
-    record FaultRow(Fault fault, String target, double atSecond, double before, double during, double after, long errors,
+    public record FaultRow(Fault fault, String target, double atSecond, double before, double during, double after, long errors,
                     double secondsToRecover) {
     }
 
     /** What {@link #run} found. */
-    record Report(List<FaultRow> faults, long acknowledged, long failed, long lost, long doubled, String gap, long cancels, long payments,
+    public record Report(List<FaultRow> faults, long acknowledged, long failed, long lost, long doubled, String gap, long cancels, long payments,
                   long refunds, long paidTwice, long refundsWrong, long webhooksExpected, long webhooksUndelivered, long webhooksPhantom,
                   long webhookCopies, long webhooksBadlySigned, Map<String, Long> answers) {
         boolean held() {
@@ -117,15 +113,16 @@ final class ChaosCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (seconds < 60 || seconds > 300 || rate < 1 || rate > 200) {
-            throw new UserError("--seconds must be from 60 to 300 and --rate from 1 to 200.");
+            throw new ParameterException(spec.commandLine(), "--seconds must be from 60 to 300 and --rate from 1 to 200.");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Report report = run(dataDir != null ? dataDir : Files.createTempDirectory("kassa-chaos-"), seconds, rate, out);
+        Report report = run(spec.root().userObject().getClass(), dataDir != null ? dataDir : Files.createTempDirectory("kassa-chaos-"),
+                seconds, rate, out);
         print(report, out);
         return report.held() ? 0 : 1;
     }
 
-    static void print(Report report, PrintWriter out) {
+    public static void print(Report report, PrintWriter out) {
         out.printf("%n%-20s %-12s %8s %11s %11s %10s %7s %11s%n", "fault", "target", "at (s)", "before/s", "during/s", "after/s",
                 "errors", "recovered");
         for (FaultRow row : report.faults()) {
@@ -145,63 +142,11 @@ final class ChaosCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** The JVMs of a run, each startable again on its own state (a restart after kill -9). */
-    private static final class Processes implements AutoCloseable {
-        final Process[] brokers = new Process[3];
-        final String[] nodeArgs;
-        final String servers;
-        final Path dir;
-        final int[] gatewayPorts;
-        final Process[] gateways = new Process[2];
-        Process aggregate;
-        Process relay;
-
-        Processes(Path dir, String[] nodeArgs, String servers, int[] gatewayPorts) {
-            this.dir = dir;
-            this.nodeArgs = nodeArgs;
-            this.servers = servers;
-            this.gatewayPorts = gatewayPorts;
-        }
-
-        void startBroker(int node) throws IOException {
-            String[] args = new String[nodeArgs.length + 1];
-            args[0] = String.valueOf(node);
-            System.arraycopy(nodeArgs, 0, args, 1, nodeArgs.length);
-            brokers[node - 1] = ChildJvm.start("kafka-node-" + node, KafkaNodeMain.class, args);
-        }
-
-        void startAggregate() throws IOException {
-            aggregate = ChildJvm.start("aggregate", AggregateMain.class, servers,
-                    dir.resolve("aggregate").toString(), "chaos-aggregate");
-        }
-
-        void startRelay() throws IOException {
-            relay = ChildJvm.start("relay", RelayMain.class, servers, dir.resolve("relay").toString(), "chaos-relay",
-                    "allow-loopback", String.join(",", Collections.nCopies(40, "2s")));
-        }
-
-        /** Gateway {@code i} of two (a merchant's requests go to either, as behind a proxy); they share the session views. */
-        void startGateway(int i) throws IOException {
-            gateways[i] = ChildJvm.start("gateway-" + i, Kassa.class, Map.of("KASSA_ADMIN_TOKEN", ADMIN, "KASSA_GATEWAY_SECRET", GATEWAY_SECRET), "gateway", "--bootstrap", servers,
-                    "--port", String.valueOf(gatewayPorts[i]), "--public-url", url(i), "--development",
-                    "--views-state-dir", dir.resolve("gateway-views-" + i).toString());
-        }
-
-        String url(int i) {
-            return "http://localhost:" + gatewayPorts[i];
-        }
-
-        @Override
-        public void close() {
-            for (Process p : new Process[] {gateways[0], gateways[1], relay, aggregate, brokers[0], brokers[1], brokers[2]}) {
-                if (p != null) {
-                    p.destroyForcibly();
-                }
-            }
-        }
-    }
-
-    static Report run(Path dir, int seconds, int rate, PrintWriter out) throws Exception {
+    /**
+     * One chaos run in {@code dir}; {@code launcher} is the {@code kassa} command's main class (the gateways run as
+     * {@code kassa gateway}).
+     */
+    public static Report run(Class<?> launcher, Path dir, int seconds, int rate, PrintWriter out) throws Exception {
         String[] brokerPorts = new String[3];
         String[] controllerPorts = new String[3];
         for (int i = 0; i < 3; i++) {
@@ -213,7 +158,7 @@ final class ChaosCommand implements Callable<Integer> {
         String servers = "localhost:" + String.join(",localhost:", brokerPorts);
         String previousLogs = System.getProperty("kassa.test.logs");
         System.setProperty("kassa.test.logs", dir.resolve("logs").toAbsolutePath().toString());
-        try (Processes jvms = new Processes(dir, nodeArgs, servers, new int[] {FreePorts.pick(), FreePorts.pick()});
+        try (ChaosProcesses jvms = new ChaosProcesses(launcher, dir, nodeArgs, servers, new int[] {FreePorts.pick(), FreePorts.pick()});
              WebhookReceiver receiver = new WebhookReceiver()) {
             for (int node = 1; node <= 3; node++) {
                 jvms.startBroker(node);
@@ -241,7 +186,7 @@ final class ChaosCommand implements Callable<Integer> {
             jvms.startGateway(1);
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             if (!healthy(http, jvms.url(0), Duration.ofMinutes(3)) || !healthy(http, jvms.url(1), Duration.ofMinutes(3))) {
-                throw new UserError("the gateways did not answer /health within 3 minutes on the 3-node cluster; see " + dir.resolve("logs"));
+                throw new ChaosRunFailed("the gateways did not answer /health within 3 minutes on the 3-node cluster; see " + dir.resolve("logs"));
             }
             return load(http, jvms, receiver, seconds, rate, out);
         } finally {
@@ -313,7 +258,7 @@ final class ChaosCommand implements Callable<Integer> {
         }
     }
 
-    private static Report load(HttpClient http, Processes jvms, WebhookReceiver receiver, int seconds, int rate, PrintWriter out)
+    private static Report load(HttpClient http, ChaosProcesses jvms, WebhookReceiver receiver, int seconds, int rate, PrintWriter out)
             throws Exception {
         ObjectMapper json = new ObjectMapper();
         JsonNode merchant = json.readTree(http.send(HttpRequest.newBuilder(URI.create(jvms.url(0) + "/admin/merchants"))
@@ -419,7 +364,7 @@ final class ChaosCommand implements Callable<Integer> {
     }
 
     /** Injects one fault and, for the kills, starts the process again; answers what was hit. */
-    private static String inject(Fault fault, Processes jvms, WebhookReceiver receiver, double window, long start, double at,
+    private static String inject(Fault fault, ChaosProcesses jvms, WebhookReceiver receiver, double window, long start, double at,
                                  PrintWriter out) throws Exception {
         String target;
         switch (fault) {
