@@ -35,7 +35,6 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 class HealthController {
 
     private static final Duration CACHE = Duration.ofSeconds(1);
-    
     private final Admin admin;
     private volatile Health.Check lastKafka;
     private volatile long lastKafkaAt;

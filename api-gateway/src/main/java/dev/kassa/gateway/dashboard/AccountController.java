@@ -92,7 +92,7 @@ class AccountController {
     /** {@code POST /dashboard/settings/two-step/confirm}: with a right code for the key this session was given, two-step sign-in is on. */
     @Post("/two-step/confirm")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> twoStepConfirm(DashboardSessions.Principal who, HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
+    HttpResponse<?> twoStepConfirm(DashboardSessions.Principal who, @Body Map<String, String> form) throws Exception {
         if (!pages.csrf(who, form)) {
             return pages.forbidden();
         }

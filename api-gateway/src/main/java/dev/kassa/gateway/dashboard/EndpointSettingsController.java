@@ -86,7 +86,7 @@ class EndpointSettingsController {
      */
     @Post("/settings/endpoints/{endpointId}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> changeEndpoint(DashboardSessions.Principal who, HttpRequest<?> request, @PathVariable String endpointId,
+    HttpResponse<?> changeEndpoint(DashboardSessions.Principal who, @PathVariable String endpointId,
                                    @Body Map<String, String> form) throws Exception {
         if (!pages.csrf(who, form)) {
             return pages.forbidden();
@@ -139,7 +139,7 @@ class EndpointSettingsController {
     /** {@code POST /dashboard/settings/endpoints/{id}/delete}: the endpoint stops getting webhooks. */
     @Post("/settings/endpoints/{endpointId}/delete")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> deleteEndpoint(DashboardSessions.Principal who, HttpRequest<?> request, @PathVariable String endpointId,
+    HttpResponse<?> deleteEndpoint(DashboardSessions.Principal who, @PathVariable String endpointId,
                                    @Body Map<String, String> form) throws Exception {
         if (!pages.csrf(who, form)) {
             return pages.forbidden();

@@ -57,7 +57,7 @@ class OffersController {
 
     @Post("/links")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> createLink(DashboardSessions.Principal who, HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
+    HttpResponse<?> createLink(DashboardSessions.Principal who, @Body Map<String, String> form) throws Exception {
         if (!pages.csrf(who, form)) {
             return pages.forbidden();
         }
@@ -89,7 +89,7 @@ class OffersController {
 
     @Post("/links/{linkId}/active")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> linkActive(DashboardSessions.Principal who, HttpRequest<?> request, @PathVariable String linkId, @Body Map<String, String> form) throws Exception {
+    HttpResponse<?> linkActive(DashboardSessions.Principal who, @PathVariable String linkId, @Body Map<String, String> form) throws Exception {
         if (!pages.csrf(who, form)) {
             return pages.forbidden();
         }
@@ -109,7 +109,7 @@ class OffersController {
 
     @Post("/products")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> createProduct(DashboardSessions.Principal who, HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
+    HttpResponse<?> createProduct(DashboardSessions.Principal who, @Body Map<String, String> form) throws Exception {
         if (!pages.csrf(who, form)) {
             return pages.forbidden();
         }
@@ -127,7 +127,7 @@ class OffersController {
 
     /** {@code GET /dashboard/products/{slug}}: the product's edit form. */
     @Get("/products/{slug}")
-    HttpResponse<?> productPage(DashboardSessions.Principal who, HttpRequest<?> request, @PathVariable String slug) {
+    HttpResponse<?> productPage(DashboardSessions.Principal who, @PathVariable String slug) {
         try {
             return productForm(who, HttpStatus.OK, products.describe(products.own(who.merchantId(), slug)), null);
         } catch (ApiError e) {
@@ -138,7 +138,7 @@ class OffersController {
     /** {@code POST /dashboard/products/{slug}}: name, description, price and image changed (the slug, the page's address, stays). */
     @Post("/products/{slug}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> editProduct(DashboardSessions.Principal who, HttpRequest<?> request, @PathVariable String slug, @Body Map<String, String> form) throws Exception {
+    HttpResponse<?> editProduct(DashboardSessions.Principal who, @PathVariable String slug, @Body Map<String, String> form) throws Exception {
         if (!pages.csrf(who, form)) {
             return pages.forbidden();
         }
@@ -173,7 +173,7 @@ class OffersController {
 
     @Post("/products/{slug}/active")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> productActive(DashboardSessions.Principal who, HttpRequest<?> request, @PathVariable String slug, @Body Map<String, String> form) throws Exception {
+    HttpResponse<?> productActive(DashboardSessions.Principal who, @PathVariable String slug, @Body Map<String, String> form) throws Exception {
         if (!pages.csrf(who, form)) {
             return pages.forbidden();
         }

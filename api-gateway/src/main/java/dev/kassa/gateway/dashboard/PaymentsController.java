@@ -42,7 +42,7 @@ class PaymentsController {
     }
 
     @Get
-    HttpResponse<?> overview(DashboardSessions.Principal who, HttpRequest<?> request) throws Exception {
+    HttpResponse<?> overview(DashboardSessions.Principal who) throws Exception {
         long merchantId = who.merchantId();
         long today = Math.floorDiv(clock.millis(), 86_400_000L);
         SortedMap<Long, DayFigures> days = new MerchantDays(views).between(merchantId, today - 29, today);

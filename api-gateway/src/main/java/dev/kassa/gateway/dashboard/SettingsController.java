@@ -49,7 +49,7 @@ class SettingsController {
 
     @Post("/settings")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> saveSettings(DashboardSessions.Principal who, HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
+    HttpResponse<?> saveSettings(DashboardSessions.Principal who, @Body Map<String, String> form) throws Exception {
         if (!pages.csrf(who, form)) {
             return pages.forbidden();
         }
