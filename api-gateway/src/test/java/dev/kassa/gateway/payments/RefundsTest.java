@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kassa.aggregate.domain.Decision;
+import dev.kassa.aggregate.domain.Envelope;
 import dev.kassa.aggregate.domain.SessionTransitions;
 import dev.kassa.gateway.kafka.CommandSender;
 import dev.kassa.gateway.kafka.SessionLookup;
@@ -53,8 +54,8 @@ class RefundsTest {
             Decision decision = SessionTransitions.decide(state, command);
             CommandOutcome outcome;
             String code = null;
-            if (decision instanceof Decision.Applied applied) {
-                state = applied.state();
+            if (decision instanceof Decision.Accepted accepted) {
+                state = Envelope.append(state, command, accepted).state();
                 outcome = CommandOutcome.APPLIED;
             } else if (decision instanceof Decision.Duplicate) {
                 outcome = CommandOutcome.DUPLICATE;

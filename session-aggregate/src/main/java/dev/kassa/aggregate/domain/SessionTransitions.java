@@ -35,7 +35,6 @@ import dev.kassa.schemas.avro.AppliedCommand;
 import dev.kassa.schemas.avro.CancelSession;
 import dev.kassa.schemas.avro.CreateSession;
 import dev.kassa.schemas.avro.ExpireSession;
-import dev.kassa.schemas.avro.LatePaymentPolicy;
 import dev.kassa.schemas.avro.PaymentAttempt;
 import dev.kassa.schemas.avro.PaymentFailed;
 import dev.kassa.schemas.avro.PaymentPending;
@@ -46,19 +45,17 @@ import dev.kassa.schemas.avro.RefundRecorded;
 import dev.kassa.schemas.avro.RefundSession;
 import dev.kassa.schemas.avro.ReportedStatus;
 import dev.kassa.schemas.avro.ResolveReview;
-import dev.kassa.schemas.avro.ReviewOpened;
 import dev.kassa.schemas.avro.SessionCancelled;
+import dev.kassa.schemas.avro.SessionCreated;
 import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionExpired;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.SessionStatus;
 import dev.kassa.schemas.avro.StartPaymentAttempt;
-import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -83,29 +80,46 @@ public final class SessionTransitions {
     /** Refunds asked of one session, reserved or settled; more are refused ({@code too_many_refunds}). */
     public static final int MAX_REFUNDS = 50;
 
+    /** The statuses a row is taken in; {@link #NO_SESSION} for the command that comes before the session exists. */
+    record From(Set<SessionStatus> statuses, boolean noSession) {
+    }
+
+    static final From NO_SESSION = new From(Set.of(), true);
+
     /**
      * What each kind of command does in each status, one row per case, in the order of SessionTransitionsTableTest:
-     * the statuses it is taken in, the statuses it may lead to, and the rule that decides it. A (kind, status) pair
-     * with no row is {@code invalid_transition}. The rules check what their row cannot say (the attempt a report
-     * names, the money, the clock, a reservation); they never check the status again.
+     * the statuses it is taken in ({@link #NO_SESSION}: before the session exists), the statuses its first event may
+     * lead to, and the rule that decides it. A (kind, status) pair with no row is {@code invalid_transition}
+     * ({@code not_found} before the session exists). The rules check only what their row cannot say (the attempt a
+     * report names, the money, the clock, a reservation); they never check the status again.
      */
     static final List<Row> TABLE = List.of(
             //  kind                 taken in                                             leads to           rule
+            row(Kind.CREATE,          NO_SESSION,                                           to(CREATED),       SessionTransitions::create),
+            row(Kind.CREATE,          from(SessionStatus.values()),                         to(),              SessionTransitions::exists),
             row(Kind.START_ATTEMPT,   from(CREATED, PENDING, FAILED),                       to(PENDING),       SessionTransitions::startAttempt),
-            row(Kind.REPORT_PENDING,  from(CREATED, PENDING, FAILED),                       to(PENDING),       SessionTransitions::pendingReported),
-            row(Kind.REPORT_PAID,     from(CREATED, PENDING, FAILED),                       to(PAID, REVIEW),  SessionTransitions::paymentReported),
-            row(Kind.REPORT_PAID,     from(REVIEW),                                         to(PAID),          SessionTransitions::paymentReported),
-            row(Kind.REPORT_PAID,     from(EXPIRED),                                        to(PAID, REVIEW),  SessionTransitions::paidAfterExpiry),
-            row(Kind.REPORT_PAID,     from(CANCELLED),                                      to(REVIEW),        SessionTransitions::paidAfterCancel),
-            row(Kind.REPORT_PAID,     from(PAID, REFUNDED),                                 to(),              SessionTransitions::paidTwice),
-            row(Kind.REPORT_FAILED,   from(CREATED, PENDING, REVIEW),                       to(FAILED),        SessionTransitions::failureReported),
-            row(Kind.REPORT_REVIEW,   from(CREATED, PENDING, EXPIRED, CANCELLED),           to(REVIEW),        SessionTransitions::reviewReported),
+            row(Kind.REPORT_PENDING,  from(CREATED, PENDING, FAILED),                       to(PENDING),       ReportRules::pendingReported),
+            row(Kind.REPORT_PAID,     from(CREATED, PENDING, FAILED),                       to(PAID, REVIEW),  ReportRules::paymentReported),
+            row(Kind.REPORT_PAID,     from(REVIEW),                                         to(PAID),          ReportRules::paidInReview),
+            row(Kind.REPORT_PAID,     from(EXPIRED),                                        to(PAID, REVIEW),  ReportRules::paidAfterExpiry),
+            row(Kind.REPORT_PAID,     from(CANCELLED),                                      to(REVIEW),        ReportRules::paidAfterCancel),
+            row(Kind.REPORT_PAID,     from(PAID, REFUNDED),                                 to(),              ReportRules::paidTwice),
+            row(Kind.REPORT_FAILED,   from(CREATED, PENDING),                               to(FAILED),        ReportRules::failureReported),
+            row(Kind.REPORT_FAILED,   from(REVIEW),                                         to(FAILED),        ReportRules::failedInReview),
+            row(Kind.REPORT_REVIEW,   from(CREATED, PENDING, EXPIRED, CANCELLED),           to(REVIEW),        ReportRules::reviewReported),
             // failed -> review goes beyond SPEC.md's table: a report for a failed session that fails the money
             // checks (docs/MONEY.md) must still reach a person.
-            row(Kind.REPORT_REVIEW,   from(FAILED),                                         to(REVIEW),        SessionTransitions::unboundReviewOfFailed),
-            row(Kind.REPORT_REFUNDED, from(PAID, REVIEW),                                   to(REFUNDED),      RefundRules::refundReported),
+            row(Kind.REPORT_REVIEW,   from(FAILED),                                         to(REVIEW),        ReportRules::unboundReviewOfFailed),
+            row(Kind.REPORT_REFUNDED, from(PAID),                                           to(REFUNDED),      RefundRules::refundReported),
+            row(Kind.REPORT_REFUNDED, from(REVIEW),                                         to(REFUNDED),      RefundRules::refundReportedInReview),
+            row(Kind.REPORT_UNKNOWN,  from(SessionStatus.values()),                         to(),              ReportRules::unknownStatus),
             row(Kind.CANCEL,          from(CREATED, PENDING, FAILED),                       to(CANCELLED),     SessionTransitions::cancel),
-            row(Kind.REFUND,          from(PAID, REVIEW),                                   to(),              RefundRules::refundReserved),
+            row(Kind.REFUND,          from(PAID),                                           to(),              RefundRules::refundReserved),
+            row(Kind.REFUND,          from(REVIEW),                                         to(),              RefundRules::refundReservedInReview),
+            // A merchant retrying a refund that completed (or any refund the session knows) is answered as before.
+            row(Kind.REFUND,          from(CREATED, PENDING, FAILED, EXPIRED, CANCELLED, REFUNDED), to(),     RefundRules::refundAskedAgain),
+            row(Kind.SETTLE_REFUND,   from(PAID, REVIEW),                                   to(REFUNDED),      RefundRules::settle),
+            row(Kind.SETTLE_REFUND,   from(CREATED, PENDING, FAILED, EXPIRED, CANCELLED, REFUNDED), to(),     RefundRules::settledBefore),
             row(Kind.RESOLVE_REVIEW,  from(REVIEW),                                         to(PAID, FAILED),  SessionTransitions::resolveReview),
             row(Kind.EXPIRE,          from(CREATED, PENDING, FAILED),                       to(EXPIRED),       SessionTransitions::expire));
 
@@ -122,9 +136,10 @@ public final class SessionTransitions {
 
     /** What a command is, for the table; a provider's report by the status it reports. */
     enum Kind {
-        START_ATTEMPT("start a payment attempt"), REPORT_PENDING("take a pending report"), REPORT_PAID("take a payment"),
-        REPORT_FAILED("take a failure report"), REPORT_REVIEW("take a review report"), REPORT_REFUNDED("take a refund report"),
-        CANCEL("be cancelled"), REFUND("be refunded"), RESOLVE_REVIEW("have a review resolved"), EXPIRE("expire");
+        CREATE("be created"), START_ATTEMPT("start a payment attempt"), REPORT_PENDING("take a pending report"),
+        REPORT_PAID("take a payment"), REPORT_FAILED("take a failure report"), REPORT_REVIEW("take a review report"),
+        REPORT_REFUNDED("take a refund report"), REPORT_UNKNOWN("take a report nobody knows"), CANCEL("be cancelled"),
+        REFUND("be refunded"), SETTLE_REFUND("have a refund settled"), RESOLVE_REVIEW("have a review resolved"), EXPIRE("expire");
 
         /** What a session in a status that has no row for this kind "cannot" do, in the rejection's sentence. */
         final String verb;
@@ -141,15 +156,15 @@ public final class SessionTransitions {
     }
 
     /** One row of {@link #TABLE}. */
-    record Row(Kind kind, Set<SessionStatus> from, Set<SessionStatus> to, Rule rule) {
+    record Row(Kind kind, From from, Set<SessionStatus> to, Rule rule) {
     }
 
-    private static Row row(Kind kind, Set<SessionStatus> from, Set<SessionStatus> to, Rule rule) {
+    private static Row row(Kind kind, From from, Set<SessionStatus> to, Rule rule) {
         return new Row(kind, from, to, rule);
     }
 
-    private static Set<SessionStatus> from(SessionStatus... statuses) {
-        return Set.copyOf(EnumSet.copyOf(List.of(statuses)));
+    private static From from(SessionStatus... statuses) {
+        return new From(Set.copyOf(EnumSet.copyOf(List.of(statuses))), false);
     }
 
     private static Set<SessionStatus> to(SessionStatus... statuses) {
@@ -158,18 +173,30 @@ public final class SessionTransitions {
 
     /** The table indexed for the hot path: (kind, status) → row, built once from {@link #TABLE}. */
     private static final Map<Kind, Map<SessionStatus, Row>> INDEX = index();
+    /** The rows taken before the session exists, by kind. */
+    private static final Map<Kind, Row> BEFORE_SESSION = beforeSession();
 
     private static Map<Kind, Map<SessionStatus, Row>> index() {
         Map<Kind, Map<SessionStatus, Row>> index = new EnumMap<>(Kind.class);
         for (Row row : TABLE) {
-            for (SessionStatus from : row.from()) {
+            for (SessionStatus from : row.from().statuses()) {
                 index.computeIfAbsent(row.kind(), k -> new EnumMap<>(SessionStatus.class)).put(from, row);
             }
         }
         return index;
     }
 
-    private static Row rowFor(Kind kind, SessionStatus status) {
+    private static Map<Kind, Row> beforeSession() {
+        Map<Kind, Row> rows = new EnumMap<>(Kind.class);
+        TABLE.stream().filter(row -> row.from().noSession()).forEach(row -> rows.put(row.kind(), row));
+        return rows;
+    }
+
+    /** The row for a command of this kind in this status ({@code null}: no session yet), or null when there is none. */
+    static Row rowFor(Kind kind, SessionStatus status) {
+        if (status == null) {
+            return BEFORE_SESSION.get(kind);
+        }
         Map<SessionStatus, Row> rows = INDEX.get(kind);
         return rows == null ? null : rows.get(status);
     }
@@ -180,7 +207,7 @@ public final class SessionTransitions {
             table.put(status, EnumSet.noneOf(SessionStatus.class));
         }
         for (Row row : TABLE) {
-            for (SessionStatus from : row.from()) {
+            for (SessionStatus from : row.from().statuses()) {
                 table.get(from).addAll(row.to());
             }
         }
@@ -229,51 +256,39 @@ public final class SessionTransitions {
         return null;
     }
 
-    /** Decides one command against the session's current state ({@code null}: the session does not exist). */
+    /**
+     * Decides one command against the session's current state ({@code null}: the session does not exist): the events it
+     * causes, or why it causes none. A command id seen before is idempotency, not lifecycle, and is answered first.
+     */
     public static Decision decide(SessionState state, SessionCommand command) {
         String digest = CommandDigest.of(command);
         if (state != null) {
             for (AppliedCommand applied : state.getRecentCommands()) {
                 if (applied.getCommandId().equals(command.getCommandId())) {
                     return applied.getDigest().equals(digest)
-                            ? new Duplicate(state, "command " + command.getCommandId() + " was applied before")
+                            ? new Duplicate("command " + command.getCommandId() + " was applied before")
                             : new Flagged(COMMAND_ID_REUSED, "command id " + command.getCommandId()
-                                    + " was applied before with a different payload; this one was recorded, not applied", state);
+                                    + " was applied before with a different payload; this one was recorded, not applied");
                 }
             }
         }
-        Object payload = command.getPayload();
-        if (payload instanceof CreateSession create) {
-            return state == null ? new Step(null, command, digest, null).created(create)
-                    : new Rejected(SESSION_EXISTS, "session " + command.getSessionId() + " already exists", state);
-        }
-        if (state == null) {
-            return new Rejected(NOT_FOUND, "session " + command.getSessionId() + " does not exist", null);
-        }
-        // A refund the session knows is the same refund asked again, or its provider's answer: not a new command
-        // for the table, in whatever status the session is now.
-        if (payload instanceof RefundSession refund && RefundRules.known(state, refund.getRefundId()) != null) {
-            return RefundRules.knownRefund(new Step(state, command, digest, null), refund, RefundRules.known(state, refund.getRefundId()));
-        }
-        if (payload instanceof RefundSession refund && refund.getSettlement() != null) {
-            return new Rejected(NOT_FOUND, "no refund " + refund.getRefundId() + " was reserved for session " + state.getSessionId(), state);
-        }
-        Kind kind = kind(payload);
+        Kind kind = kind(command.getPayload());
         if (kind == null) {
-            return payload instanceof ProviderReport report
-                    ? new Rejected(UNKNOWN_PROVIDER_STATUS, "provider status '" + report.getProviderStatus()
-                            + "' is not known; it was recorded and changed nothing", state)
-                    : new Rejected(INVALID_TRANSITION, "unknown command " + payload.getClass().getSimpleName(), state);
+            return new Rejected(INVALID_TRANSITION, "unknown command " + command.getPayload().getClass().getSimpleName());
         }
-        Row row = rowFor(kind, state.getStatus());
+        Row row = rowFor(kind, state == null ? null : state.getStatus());
         if (row == null) {
-            return new Rejected(INVALID_TRANSITION, "a " + state.getStatus().name().toLowerCase() + " session cannot " + kind.verb, state);
+            return state == null ? new Rejected(NOT_FOUND, "session " + command.getSessionId() + " does not exist")
+                    : new Rejected(INVALID_TRANSITION, "a " + state.getStatus().name().toLowerCase() + " session cannot " + kind.verb);
         }
         return row.rule().decide(new Step(state, command, digest, row));
     }
 
-    /** The table's kind of a command; null for a provider status nobody knows. */
-    private static Kind kind(Object payload) {
+    /** The table's kind of a command. */
+    static Kind kind(Object payload) {
+        if (payload instanceof CreateSession) {
+            return Kind.CREATE;
+        }
         if (payload instanceof StartPaymentAttempt) {
             return Kind.START_ATTEMPT;
         }
@@ -284,14 +299,14 @@ public final class SessionTransitions {
                 case FAILED -> Kind.REPORT_FAILED;
                 case REVIEW -> Kind.REPORT_REVIEW;
                 case REFUNDED -> Kind.REPORT_REFUNDED;
-                case UNKNOWN -> null;
+                case UNKNOWN -> Kind.REPORT_UNKNOWN;
             };
         }
         if (payload instanceof CancelSession) {
             return Kind.CANCEL;
         }
-        if (payload instanceof RefundSession) {
-            return Kind.REFUND;
+        if (payload instanceof RefundSession refund) {
+            return refund.getSettlement() == null ? Kind.REFUND : Kind.SETTLE_REFUND;
         }
         if (payload instanceof ResolveReview) {
             return Kind.RESOLVE_REVIEW;
@@ -299,7 +314,7 @@ public final class SessionTransitions {
         if (payload instanceof ExpireSession) {
             return Kind.EXPIRE;
         }
-        return null;
+        return null; // the command schema is a closed union: a new member must be given a kind and its rows here
     }
 
     /** What the provider reported, in Kassa's words (the aggregate normalizes the provider's own word). */
@@ -309,129 +324,32 @@ public final class SessionTransitions {
 
     // ---- The rules of the table, in its order.
 
+    private static Decision create(Step step) {
+        CreateSession c = (CreateSession) step.command.getPayload();
+        return step.apply(CREATED, new SessionCreated(c.getOrderId(), c.getAmountMinor(), c.getCurrency(), c.getShopDomain(),
+                c.getCustomerEmail(), c.getReturnUrl(), c.getCancelUrl(), c.getMetaJson(), c.getExpiresAt(),
+                c.getGraceSeconds(), c.getLatePaymentPolicy(), c.getMethodHint(), c.getProviderHint(), c.getSelectedProvider()));
+    }
+
+    private static Decision exists(Step step) {
+        return new Rejected(SESSION_EXISTS, "session " + step.command.getSessionId() + " already exists");
+    }
+
     private static Decision startAttempt(Step step) {
         SessionState s = step.state;
         StartPaymentAttempt attempt = (StartPaymentAttempt) step.command.getPayload();
         if (!step.now.isBefore(s.getExpiresAt())) {
-            return new Rejected(SESSION_EXPIRED, "session " + s.getSessionId() + " expired at " + s.getExpiresAt(), s);
+            return new Rejected(SESSION_EXPIRED, "session " + s.getSessionId() + " expired at " + s.getExpiresAt());
         }
         if (attempt(s, attempt.getAttemptId()) != null) {
-            return new Rejected(INVALID_TRANSITION, "attempt " + attempt.getAttemptId() + " was started before; a new attempt needs a new id", s);
+            return new Rejected(INVALID_TRANSITION, "attempt " + attempt.getAttemptId() + " was started before; a new attempt needs a new id");
         }
         if (s.getAttempts().size() >= MAX_ATTEMPTS) {
             return new Rejected(TOO_MANY_ATTEMPTS, "session " + s.getSessionId() + " has had " + MAX_ATTEMPTS
-                    + " payment attempts; start a new checkout", s);
+                    + " payment attempts; start a new checkout");
         }
         return step.apply(PENDING, new PaymentPending(attempt.getAttemptId(), attempt.getMethod(), attempt.getProvider(),
                 attempt.getProviderPaymentId(), null));
-    }
-
-    private static Decision pendingReported(Step step) {
-        SessionState s = step.state;
-        ProviderReport report = step.report();
-        Mismatch unbound = Mismatch.ofAttempt(s, report);
-        if (unbound != null) {
-            return new Rejected(unbound.reason(), unbound.detail() + "; recorded, nothing changed", s);
-        }
-        if (!step.now.isBefore(s.getExpiresAt())) {
-            return step.invalid(Kind.REPORT_PENDING.verb + " (" + report.getProviderStatus() + ") after it expired");
-        }
-        return step.apply(PENDING, new PaymentPending(report.getAttemptId(), null, report.getProvider(), report.getProviderPaymentId(),
-                report.getNextAction()));
-    }
-
-    /**
-     * A payment for a session that waits for one (or is in review): paid, or to review with its reason when it fails
-     * the money checks. A success is never dropped.
-     */
-    private static Decision paymentReported(Step step) {
-        SessionState s = step.state;
-        ProviderReport report = step.report();
-        if (s.getStatus() == REVIEW && reserved(s) > 0) {
-            // The money of this session is being given back: a payment now must not make it paid beneath the refund.
-            return new Flagged(REFUND_IN_PROGRESS, "a payment was reported for session " + s.getSessionId()
-                    + " while its refund is being executed; recorded for review, the session stays in review", s);
-        }
-        Mismatch mismatch = Mismatch.of(s, report);
-        if (mismatch != null) {
-            return s.getStatus() == REVIEW
-                    ? new Flagged(mismatch.reason(), mismatch.detail() + "; recorded, the session stays in review", s)
-                    : step.apply(REVIEW, review(mismatch.reason().code(), report, mismatch.detail()));
-        }
-        return step.apply(PAID, succeeded(report, report.getAmountMinor(), s.getCurrency(), step.now.isAfter(s.getExpiresAt())));
-    }
-
-    /** A payment after expiry: paid (late) within the grace window; after it, review, and a refund reserved if the merchant says so. */
-    private static Decision paidAfterExpiry(Step step) {
-        SessionState s = step.state;
-        ProviderReport report = step.report();
-        Mismatch mismatch = Mismatch.of(s, report);
-        if (mismatch != null) {
-            return step.apply(REVIEW, review(mismatch.reason().code(), report, mismatch.detail()));
-        }
-        long amount = report.getAmountMinor();
-        Instant graceEnd = s.getExpiresAt().plusSeconds(s.getGraceSeconds());
-        if (!step.now.isAfter(graceEnd)) {
-            return step.apply(PAID, succeeded(report, amount, s.getCurrency(), true));
-        }
-        ReviewOpened review = review("paid_after_grace", report, "paid after the grace window ended at " + graceEnd);
-        if (s.getLatePaymentPolicy() == LatePaymentPolicy.AUTO_REFUND) {
-            // Both steps in the history: the payment that came too late, and the refund the policy reserves;
-            // the gateway's refund executor has the provider execute it and records its answer.
-            return step.applyAll(List.of(new Step.Transition(REVIEW, review),
-                    new Step.Transition(REVIEW, new RefundRecorded(autoRefundId(report.getProviderEventId()), amount, s.getRefundedMinor(), false,
-                            "automatic refund: paid after the grace window (merchant policy)", RefundPhase.RESERVED, null, null))));
-        }
-        return step.apply(REVIEW, review);
-    }
-
-    private static Decision paidAfterCancel(Step step) {
-        ProviderReport report = step.report();
-        Mismatch mismatch = Mismatch.of(step.state, report);
-        return mismatch != null ? step.apply(REVIEW, review(mismatch.reason().code(), report, mismatch.detail()))
-                : step.apply(REVIEW, review("paid_after_cancel", report, "paid after the session was cancelled"));
-    }
-
-    /** The payment recorded before, reported again, is a duplicate; any other payment is flagged: money may have moved twice. */
-    private static Decision paidTwice(Step step) {
-        SessionState s = step.state;
-        ProviderReport report = step.report();
-        if (report.getProviderPaymentId() != null && report.getProviderPaymentId().equals(s.getProviderPaymentId())) {
-            return new Duplicate(s, "payment " + report.getProviderPaymentId() + " was already recorded");
-        }
-        Mismatch mismatch = Mismatch.of(s, report);
-        return new Flagged(mismatch != null ? mismatch.reason() : SECOND_PAYMENT, "a payment was reported for session "
-                + s.getSessionId() + ", which is already " + s.getStatus().name().toLowerCase() + ": money may have moved twice"
-                + (mismatch != null ? " (" + mismatch.detail() + ")" : "") + "; recorded for review", s);
-    }
-
-    private static Decision failureReported(Step step) {
-        SessionState s = step.state;
-        ProviderReport report = step.report();
-        Mismatch unbound = Mismatch.ofAttempt(s, report);
-        if (unbound != null) {
-            return new Rejected(unbound.reason(), unbound.detail() + "; recorded, nothing changed", s);
-        }
-        if (s.getStatus() == REVIEW && reserved(s) > 0) {
-            return new Rejected(REFUND_IN_PROGRESS, "a failure was reported while this session's refund is being executed; "
-                    + "recorded, the session stays in review", s);
-        }
-        return step.apply(FAILED, new PaymentFailed(report.getProvider(), report.getAttemptId(),
-                report.getFailureCode() != null ? report.getFailureCode() : report.getProviderStatus(), report.getFailureMessage()));
-    }
-
-    private static Decision reviewReported(Step step) {
-        ProviderReport report = step.report();
-        Mismatch unbound = Mismatch.ofAttempt(step.state, report);
-        return step.apply(REVIEW, review(unbound == null ? "provider_review" : unbound.reason().code(), report,
-                unbound == null ? report.getFailureMessage() : unbound.detail()));
-    }
-
-    /** A failed session goes to review only for a report that fails the attempt checks: a person must see that money. */
-    private static Decision unboundReviewOfFailed(Step step) {
-        Mismatch unbound = Mismatch.ofAttempt(step.state, step.report());
-        return unbound == null ? step.invalid(Kind.REPORT_REVIEW.verb)
-                : step.apply(REVIEW, review(unbound.reason().code(), step.report(), unbound.detail()));
     }
 
     private static Decision cancel(Step step) {
@@ -442,7 +360,7 @@ public final class SessionTransitions {
         SessionState s = step.state;
         ResolveReview resolve = (ResolveReview) step.command.getPayload();
         if (reserved(s) > 0) {
-            return new Rejected(REFUND_IN_PROGRESS, "a refund of this session is being executed; resolve the review after it", s);
+            return new Rejected(REFUND_IN_PROGRESS, "a refund of this session is being executed; resolve the review after it");
         }
         return switch (resolve.getResolution()) {
             // A person approved it: what the provider reported is what was paid, even when it was not the amount.
@@ -453,7 +371,7 @@ public final class SessionTransitions {
             // Reserved like a merchant's refund; the gateway has the provider execute "review-<command id>" and settles it.
             case REFUND -> {
                 long left = refundable(s) - s.getRefundedMinor();
-                Rejected invalid = step.refundAmount(left, left);
+                Rejected invalid = step.refundAmount(left, left, true);
                 yield invalid != null ? invalid : step.apply(REVIEW, new RefundRecorded(reviewRefundId(step.command.getCommandId()), left,
                         s.getRefundedMinor(), false, resolve.getNote(), RefundPhase.RESERVED, null, null));
             }
@@ -463,19 +381,9 @@ public final class SessionTransitions {
     private static Decision expire(Step step) {
         SessionState s = step.state;
         if (step.now.isBefore(s.getExpiresAt())) {
-            return new Rejected(NOT_DUE, "session " + s.getSessionId() + " expires at " + s.getExpiresAt() + ", not before", s);
+            return new Rejected(NOT_DUE, "session " + s.getSessionId() + " expires at " + s.getExpiresAt() + ", not before");
         }
         return step.apply(EXPIRED, new SessionExpired(s.getExpiresAt()));
-    }
-
-    private static ReviewOpened review(String reason, ProviderReport report, String detail) {
-        return new ReviewOpened(reason, report.getProvider(), report.getProviderEventId(), report.getAmountMinor(),
-                report.getCurrency() == null ? null : report.getCurrency().toUpperCase(Locale.ROOT), report.getAttemptId(), detail);
-    }
-
-    private static PaymentSucceeded succeeded(ProviderReport report, long amount, String currency, boolean late) {
-        return new PaymentSucceeded(report.getProvider(), report.getProviderEventId(), report.getProviderPaymentId(),
-                amount, currency, report.getReferences(), late, report.getAttemptId());
     }
 
     /** The refund id that the auto-refund policy reserves for a payment after the grace window. */

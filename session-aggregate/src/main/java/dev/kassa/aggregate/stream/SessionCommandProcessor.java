@@ -1,14 +1,14 @@
 package dev.kassa.aggregate.stream;
 
-import dev.kassa.aggregate.domain.Decision.Applied;
+import dev.kassa.aggregate.domain.Decision.Accepted;
 import dev.kassa.aggregate.domain.Decision.Duplicate;
 import dev.kassa.aggregate.domain.Decision.Flagged;
 import dev.kassa.aggregate.domain.Decision.Rejected;
 import dev.kassa.aggregate.domain.Decision;
+import dev.kassa.aggregate.domain.Envelope;
 import dev.kassa.aggregate.domain.SessionTransitions;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.model.PaymentEvents;
-import dev.kassa.model.SessionFold;
 import dev.kassa.observability.LogContext;
 import dev.kassa.schemas.SessionEventKey;
 import dev.kassa.schemas.Topics;
@@ -90,41 +90,40 @@ final class SessionCommandProcessor implements Processor<Long, byte[], Object, O
     private void handle(SessionCommand command, long timestamp) {
         SessionState before = sessions.get(command.getSessionId());
         Decision decision = SessionTransitions.decide(before, command);
-        if (decision instanceof Applied applied) {
-            SessionState folded = before;
-            List<SessionEvent> events = applied.events();
+        if (decision instanceof Accepted accepted) {
+            // The decider said what happened; the envelope (ids, sequence numbers, cause) and the fold are added here.
+            Envelope appended = Envelope.append(before, command, accepted);
+            List<SessionEvent> events = appended.events();
             for (int i = 0; i < events.size(); i++) {
                 SessionEvent event = events.get(i);
                 AggregateMetrics.transition(event.getStatus());
                 context.forward(new Record<>(new SessionEventKey(event.getSessionId(), event.getSequence()), event,
                         event.getOccurredAt().toEpochMilli()), SessionTopology.EVENTS_SINK);
                 // The public stream: the same transaction, so it holds exactly the events the log holds.
-                // The state after each event; after the last one it is the decision's own (no second fold).
-                folded = i == events.size() - 1 ? applied.state() : SessionFold.evolve(folded, event);
-                PaymentEvent published = PaymentEvents.of(event, folded);
+                PaymentEvent published = PaymentEvents.of(event, appended.states().get(i));
                 if (published != null) {
                     context.forward(new Record<>(event.getSessionId(), published, event.getOccurredAt().toEpochMilli()),
                             SessionTopology.PAYMENT_EVENTS_SINK);
                 }
             }
-            SessionState after = applied.state();
+            SessionState after = appended.state();
             sessions.put(after.getSessionId(), after);
             updateExpiryIndex(before, after);
             context.forward(new Record<>(after.getSessionId(), after, timestamp), SessionTopology.STATE_SINK);
             forwardResult(result(command, CommandOutcome.APPLIED, null, null, after), timestamp);
         } else if (decision instanceof Duplicate duplicate) {
-            forwardResult(result(command, CommandOutcome.DUPLICATE, null, duplicate.reason(), duplicate.state()), timestamp);
+            forwardResult(result(command, CommandOutcome.DUPLICATE, null, duplicate.reason(), before), timestamp);
         } else if (decision instanceof Rejected rejected) {
             AggregateMetrics.rejected(rejected.code());
-            forwardResult(result(command, CommandOutcome.REJECTED, rejected.code(), rejected.message(), rejected.state()), timestamp);
+            forwardResult(result(command, CommandOutcome.REJECTED, rejected.code(), rejected.message(), before), timestamp);
         } else if (decision instanceof Flagged flagged) {
             AggregateMetrics.rejected(flagged.code());
-// Context only here, where something is logged: the MDC copies its map on every put (hot path).
+            // Context only here, where something is logged: the MDC copies its map on every put (hot path).
             LogContext.run(() -> LOG.warn("flagged command {} on session {}: {}", command.getCommandId(),
                             command.getSessionId(), flagged.code()),
                     "session_id", Long.toString(command.getSessionId()), "merchant_id", Long.toString(command.getMerchantId()),
                     "command_id", command.getCommandId());
-            forwardResult(result(command, CommandOutcome.FLAGGED, flagged.code(), flagged.message(), flagged.state()), timestamp);
+            forwardResult(result(command, CommandOutcome.FLAGGED, flagged.code(), flagged.message(), before), timestamp);
         }
     }
 

@@ -11,6 +11,7 @@ import dev.kassa.schemas.avro.ReportedStatus;
 import dev.kassa.schemas.avro.ResolveReview;
 import dev.kassa.schemas.avro.ReviewResolution;
 import dev.kassa.schemas.avro.SessionCommand;
+import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.StartPaymentAttempt;
 import java.time.Instant;
 import java.util.Map;
@@ -107,6 +108,15 @@ public final class Commands {
 
     public static SessionCommand expire(String id, long session, Instant at) {
         return command(id, session, at, "expiry", new ExpireSession(at));
+    }
+
+    /**
+     * What the aggregate's processor does with a command, without Kafka: decide it, and when it is accepted add the
+     * envelope and fold ({@link Envelope}). Null when the command changes nothing.
+     */
+    public static Envelope append(SessionState state, SessionCommand command) {
+        return SessionTransitions.decide(state, command) instanceof Decision.Accepted accepted
+                ? Envelope.append(state, command, accepted) : null;
     }
 
     static String sha(String body) {

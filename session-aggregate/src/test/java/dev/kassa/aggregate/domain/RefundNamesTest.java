@@ -3,7 +3,6 @@ package dev.kassa.aggregate.domain;
 import static dev.kassa.aggregate.domain.Commands.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kassa.aggregate.domain.Decision.Applied;
 import dev.kassa.model.WebhookPayload;
 import dev.kassa.schemas.avro.RefundPhase;
 import dev.kassa.schemas.avro.RefundRecorded;
@@ -32,10 +31,10 @@ class RefundNamesTest {
         SessionState paid = SessionTransitionsTableTest.inStatus(SessionStatus.PAID);
         Instant t = T0.plusSeconds(20);
         SessionCommand reserve = Commands.refund("c-name", "rf-kassa-1", paid.getSessionId(), t, 500L);
-        Applied reserved = (Applied) SessionTransitions.decide(paid, reserve);
+        Envelope reserved = Commands.append(paid, reserve);
         assertThat(((RefundRecorded) reserved.events().get(0).getPayload()).getMerchantRefundId()).isEqualTo("merchant-rf-kassa-1");
 
-        Applied settled = (Applied) SessionTransitions.decide(reserved.state(),
+        Envelope settled = Commands.append(reserved.state(),
                 Commands.settle("c-name-ok", "rf-kassa-1", paid.getSessionId(), t.plusSeconds(1), accepted));
         SessionEvent event = settled.events().get(0);
         RefundRecorded recorded = (RefundRecorded) event.getPayload();

@@ -34,14 +34,24 @@ class SessionTableShapeTest {
     }
 
     @Test
-    void no_command_has_two_rows_for_one_status_and_terminal_refunded_takes_nothing_but_a_payment_to_flag() {
+    void no_command_has_two_rows_for_one_status_and_terminal_refunded_leads_nowhere() {
         Set<String> seen = new HashSet<>();
         for (SessionTransitions.Row row : SessionTransitions.TABLE) {
-            for (SessionStatus from : row.from()) {
+            if (row.from().noSession()) {
+                assertThat(seen.add(row.kind() + "/none")).as("%s before the session has one row", row.kind()).isTrue();
+            }
+            for (SessionStatus from : row.from().statuses()) {
                 assertThat(seen.add(row.kind() + "/" + from)).as("%s in %s has one row", row.kind(), from).isTrue();
             }
         }
-        assertThat(SessionTransitions.TABLE).filteredOn(row -> row.from().contains(REFUNDED))
-                .extracting(SessionTransitions.Row::kind).containsExactly(SessionTransitions.Kind.REPORT_PAID);
+        // What refunded takes (a second payment to flag, a refund or its answer asked again) changes nothing.
+        assertThat(SessionTransitions.TABLE).filteredOn(row -> row.from().statuses().contains(REFUNDED))
+                .allSatisfy(row -> assertThat(row.to()).as("%s from refunded", row.kind()).isEmpty());
+        // Only a create is taken before the session exists, and it creates it.
+        assertThat(SessionTransitions.TABLE).filteredOn(row -> row.from().noSession())
+                .singleElement().satisfies(row -> {
+                    assertThat(row.kind()).isEqualTo(SessionTransitions.Kind.CREATE);
+                    assertThat(row.to()).containsExactly(CREATED);
+                });
     }
 }

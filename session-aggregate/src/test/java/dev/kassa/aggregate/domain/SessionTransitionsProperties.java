@@ -2,7 +2,6 @@ package dev.kassa.aggregate.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kassa.aggregate.domain.Decision.Applied;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.model.SessionFold;
 import dev.kassa.schemas.avro.LatePaymentPolicy;
@@ -123,8 +122,8 @@ class SessionTransitionsProperties {
             model.sent.add(command);
             SessionState before = model.states.get(command.getSessionId());
             Decision decision = SessionTransitions.decide(before, command);
-            if (decision instanceof Applied applied) {
-                model.applied(command, before, applied);
+            if (decision instanceof Decision.Accepted accepted) {
+                model.applied(command, before, Envelope.append(before, command, accepted));
             } else {
                 assertThat(decision).isNotNull();
             }
@@ -190,7 +189,7 @@ class SessionTransitionsProperties {
                     CURRENCIES[(pick / 5) % CURRENCIES.length]);
         }
 
-        void applied(SessionCommand command, SessionState before, Applied applied) {
+        void applied(SessionCommand command, SessionState before, Envelope applied) {
             byId.putIfAbsent(command.getCommandId(), command);
             long session = command.getSessionId();
             long expected = before == null ? 1 : before.getSequence() + 1;

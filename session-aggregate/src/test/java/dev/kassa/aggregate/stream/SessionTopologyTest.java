@@ -11,7 +11,7 @@ import static dev.kassa.schemas.avro.SessionStatus.REVIEW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kassa.aggregate.domain.Commands;
-import dev.kassa.aggregate.domain.Decision;
+import dev.kassa.aggregate.domain.Envelope;
 import dev.kassa.model.SessionFold;
 import dev.kassa.aggregate.domain.SessionTransitions;
 import dev.kassa.schemas.avro.CommandOutcome;
@@ -58,7 +58,7 @@ class SessionTopologyTest {
         SessionState state = null;
         for (SessionCommand command : List.of(Commands.create("h-create", 9, Commands.T0),
                 Commands.startAttempt("h-attempt", 9, Commands.T0, Commands.ATTEMPT))) {
-            Decision.Applied applied = (Decision.Applied) SessionTransitions.decide(state, command);
+            Envelope applied = Commands.append(state, command);
             history.addAll(applied.events());
             state = applied.state();
         }
