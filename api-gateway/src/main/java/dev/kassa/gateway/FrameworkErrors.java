@@ -1,7 +1,7 @@
 package dev.kassa.gateway;
 
 import dev.kassa.gateway.checkout.CheckoutNotFound;
-import dev.kassa.gateway.checkout.HostedPage;
+import dev.kassa.gateway.checkout.CheckoutPages;
 import dev.kassa.gateway.dashboard.DashboardBadForm;
 import dev.kassa.gateway.dashboard.DashboardNotFound;
 import dev.kassa.gateway.dashboard.SignedInUsers;
@@ -34,12 +34,18 @@ class FrameworkErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrameworkErrors.class);
 
+    private final CheckoutPages pages;
+
+    FrameworkErrors(CheckoutPages pages) {
+        this.pages = pages;
+    }
+
     @Error(status = HttpStatus.NOT_FOUND, global = true)
     HttpResponse<?> notFound(HttpRequest<?> request) {
         String path = request.getPath();
         if (path.equals("/pay.php") || path.equals("/crypto.php") || path.startsWith("/pay/")) {
             // A buyer's browser: a page, not JSON.
-            return HostedPage.notFoundPage();
+            return pages.notFound();
         }
         if (path.equals("/dashboard") || path.startsWith("/dashboard/")) {
             return DashboardNotFound.page(); // a merchant's browser: a page too
@@ -59,7 +65,7 @@ class FrameworkErrors {
 
     @Error(exception = CheckoutNotFound.class, global = true)
     HttpResponse<?> checkoutNotFound(HttpRequest<?> request) {
-        return HostedPage.notFoundPage();
+        return pages.notFound();
     }
 
     @Error(status = HttpStatus.METHOD_NOT_ALLOWED, global = true)

@@ -130,6 +130,17 @@ class HostedCheckoutTest {
         assertThat(get("/pay.php?session=" + session + "&method=ideal&country=DE").body()).doesNotContain("Approve payment");
     }
 
+    /** The pages are templates that escape what they write: a merchant's order id is text, never markup. */
+    @Test
+    void what_the_merchant_sent_is_shown_as_text_not_markup() throws Exception {
+        long session = create("<script>alert(1)</script> & \\\"x\\\"", "https://hosted.example/cart?a=1&b=<2>");
+        String page = get("/pay.php?session=" + session).body();
+        assertThat(page).contains("Order &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;")
+                .contains("href=\"https://hosted.example/cart?a=1&amp;b=&lt;2&gt;\"").doesNotContain("<script");
+        assertThat(get("/pay.php?session=" + session + "&method=card").body()).doesNotContain("<script")
+                .contains("name=\"session\" value=\"" + session + "\"");
+    }
+
     @Test
     void a_cancelled_or_unknown_session_never_shows_a_payable_form() throws Exception {
         long session = create("H-CANCEL", "https://hosted.example/cart");

@@ -58,10 +58,12 @@ class HostedPageController {
     private final SandboxPayments sandbox;
     private final GatewaySettings settings;
     private final SessionCommands commands;
+    private final CheckoutPages pages;
 
     HostedPageController(MerchantDirectory merchantDirectory, SessionReads sessionReads, Routing routing,
                          Optional<PaymentConnector> connector, Optional<SandboxPayments> sandbox,
-                         GatewaySettings settings, SessionCommands commands) {
+                         GatewaySettings settings, SessionCommands commands, CheckoutPages pages) {
+        this.pages = pages;
         this.merchantDirectory = merchantDirectory;
         this.sessionReads = sessionReads;
         this.commands = commands;
@@ -166,25 +168,30 @@ class HostedPageController {
         String query = keptQuery(request);
         String amount = Money.toDecimal(s.getAmountMinor(), s.getCurrency());
         Instant now = commands.now();
-        String title = "Pay " + s.getShopDomain();
-        MutableHttpResponse<String> settled = HostedPage.statusPage(s, amount, query);
+        MutableHttpResponse<String> settled = pages.statusPage(s, amount, query);
         if (settled != null) {
             return settled; // the truth first: no form for a session that is not waiting for a payment
         }
         if (!now.isBefore(s.getExpiresAt())) {
-            return HostedPage.finalPage(s, amount, "This checkout has expired. Nothing was charged. Please start again at the shop.", s.getCancelUrl());
+            return pages.finalPage(s, amount, "This checkout has expired. Nothing was charged. Please start again at the shop.", s.getCancelUrl());
         }
         Duration left = Duration.between(now, s.getExpiresAt());
-        StringBuilder body = new StringBuilder(HostedPage.header(s, amount, left));
+        Map<String, Object> page = CheckoutPages.summary(s, amount, left);
+        page.put("refresh", Long.toString(Math.min(Integer.MAX_VALUE, left.toSeconds() + 1)));
+        HttpStatus status = error == null ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY;
         if (error != null) {
-            body.append("<p class=\"error\" role=\"alert\" id=\"error\">").append(HostedPage.escape(error)).append("</p>");
+            page.put("error", error);
         } else if (s.getStatus() == SessionStatus.FAILED) {
-            body.append("<p class=\"error\" role=\"alert\" id=\"error\">Your last payment attempt did not go through")
-                    .append(s.getLastError() == null ? "" : ": " + HostedPage.escape(s.getLastError()))
-                    .append(". Choose how to pay.</p>");
+            page.put("error", "Your last payment attempt did not go through" + (s.getLastError() == null ? "" : ": " + s.getLastError())
+                    + ". Choose how to pay.");
         }
         if (connector == null) {
-            return HostedPage.noProvider(s, body, title); // live mode without a live connector: never a sandbox form
+            // Live mode with no live connector: never a sandbox form, never card data taken for nothing.
+            page.remove("refresh");
+            page.put("outcome", "No payment provider is configured for this checkout yet, so it cannot take a payment. "
+                    + "Nothing was charged. Please contact the shop.");
+            putCancel(page, s);
+            return pages.session(HttpStatus.OK, page);
         }
         Merchant merchant = merchantDirectory.merchant(s.getMerchantId());
         String country = routing.buyerCountry(request);
@@ -200,20 +207,28 @@ class HostedPageController {
             RouteDecision route = routing.route(Routing.asBuyersChoice(merchant), chosenProvider.map(Provider::slug)
                     .orElse(chosenMethod.get().slug()), s.getAmountMinor(), s.getCurrency(), country);
             if (route.chosen() != null) {
-                body.append(chosenMethod.get() == Method.CARD
-                        ? HostedPage.cardForm(s.getSessionId(), route.chosen(), query, settings.development())
-                        : HostedPage.approveForm(s.getSessionId(), route.chosen(), chosenMethod.get().slug(), query));
-                body.append(HostedPage.otherWay(s.getSessionId(), query));
-                return HostedPage.html(error == null ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY,
-                        HostedPage.page(title, body.toString(), (int) Math.min(Integer.MAX_VALUE, left.toSeconds() + 1), null));
+                page.put("provider", route.chosen());
+                if (chosenMethod.get() == Method.CARD) {
+                    page.put("card", true);
+                    page.put("sandbox", settings.development());
+                    page.put("action", CheckoutPages.action("/pay/card", query));
+                } else {
+                    page.put("approve", chosenMethod.get().slug());
+                    page.put("action", CheckoutPages.action("/pay/approve", query));
+                }
+                page.put("otherWay", "/pay.php?session=" + s.getSessionId() + query);
+                return pages.session(status, page);
             }
         }
-        body.append(HostedPage.methods(s.getSessionId(), offered, query));
+        page.put("methods", CheckoutPages.methods(s.getSessionId(), offered, query));
+        putCancel(page, s);
+        return pages.session(status, page);
+    }
+
+    private static void putCancel(Map<String, Object> page, SessionState s) {
         if (s.getCancelUrl() != null) {
-            body.append("<p><a id=\"cancel\" href=\"").append(HostedPage.escape(s.getCancelUrl())).append("\">Back to the shop</a></p>");
+            page.put("cancel", s.getCancelUrl());
         }
-        return HostedPage.html(error == null ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY,
-                HostedPage.page(title, body.toString(), (int) Math.min(Integer.MAX_VALUE, left.toSeconds() + 1), null));
     }
 
     private boolean payable(SessionState s) {

@@ -42,6 +42,7 @@ class OfferPagesController {
     private final OfferStore offerStore;
     private final PaymentLinks links;
     private final Products products;
+    private final CheckoutPages pages;
     /**
      * Opens (each a new session, a webhook and maybe a hold) of one link or product, and of one merchant's links and
      * products together, whatever the buyers' addresses: a popular or hammered link slows only itself and its merchant
@@ -52,7 +53,9 @@ class OfferPagesController {
     static final double OPENS_PER_OFFER = 20;
     static final double OPENS_PER_MERCHANT = 50;
 
-    OfferPagesController(MerchantDirectory merchantDirectory, OfferStore offerStore, PaymentLinks links, Products products) {
+    OfferPagesController(MerchantDirectory merchantDirectory, OfferStore offerStore, PaymentLinks links, Products products,
+                         CheckoutPages pages) {
+        this.pages = pages;
         this.merchantDirectory = merchantDirectory;
         this.offerStore = offerStore;
         this.links = links;
@@ -65,7 +68,7 @@ class OfferPagesController {
         PaymentLink link = offerStore.linkByCode(code);
         Merchant merchant = link == null ? null : merchantDirectory.merchant(link.getMerchantId());
         if (merchant == null) {
-            throw new CheckoutNotFound(); // thrown, not returned: the one 404 page of FrameworkErrors (HostedPageController.notFound)
+            throw new CheckoutNotFound(); // thrown, not returned: the one 404 page of FrameworkErrors (FrameworkErrors.checkoutNotFound)
         }
         // What a buyer would meet on pressing the button, in the same words as the refusal after it.
         String closed = links.closedBecause(link).map(why -> PaymentLinks.words(why, link)).orElse(null);
@@ -80,7 +83,7 @@ class OfferPagesController {
         PaymentLink link = offerStore.linkByCode(code);
         Merchant merchant = link == null ? null : merchantDirectory.merchant(link.getMerchantId());
         if (merchant == null) {
-            throw new CheckoutNotFound(); // thrown, not returned: the one 404 page of FrameworkErrors (HostedPageController.notFound)
+            throw new CheckoutNotFound(); // thrown, not returned: the one 404 page of FrameworkErrors (FrameworkErrors.checkoutNotFound)
         }
         String amount = Money.toDecimal(link.getAmountMinor(), link.getCurrency());
         String email = email(form);
@@ -112,7 +115,7 @@ class OfferPagesController {
         Product product = offerStore.product(slug);
         Merchant merchant = product == null || !product.getActive() ? null : merchantDirectory.merchant(product.getMerchantId());
         if (merchant == null) {
-            throw new CheckoutNotFound(); // thrown, not returned: the one 404 page of FrameworkErrors (HostedPageController.notFound)
+            throw new CheckoutNotFound(); // thrown, not returned: the one 404 page of FrameworkErrors (FrameworkErrors.checkoutNotFound)
         }
         return offerPage(HttpStatus.OK, seller(merchant), product.getName(), product.getDescription(), product.getImageUrl(),
                 Money.toDecimal(product.getAmountMinor(), product.getCurrency()), product.getCurrency(), "/p/" + slug, null, null);
@@ -125,7 +128,7 @@ class OfferPagesController {
         Product product = offerStore.product(slug);
         Merchant merchant = product == null || !product.getActive() ? null : merchantDirectory.merchant(product.getMerchantId());
         if (merchant == null) {
-            throw new CheckoutNotFound(); // thrown, not returned: the one 404 page of FrameworkErrors (HostedPageController.notFound)
+            throw new CheckoutNotFound(); // thrown, not returned: the one 404 page of FrameworkErrors (FrameworkErrors.checkoutNotFound)
         }
         String amount = Money.toDecimal(product.getAmountMinor(), product.getCurrency());
         String email = email(form);
@@ -175,36 +178,9 @@ class OfferPagesController {
         return merchant.getDomains().isEmpty() ? "the seller" : merchant.getDomains().get(0);
     }
 
-    private static MutableHttpResponse<String> offerPage(HttpStatus status, String seller, String title, String description, String image,
-                                                         String amount, String currency, String action, String closed, String error) {
-        StringBuilder body = new StringBuilder();
-        body.append("<p class=\"muted\" id=\"seller\">").append(HostedPage.escape(seller)).append("</p>");
-        body.append("<h1 id=\"title\">").append(HostedPage.escape(title)).append("</h1>");
-        if (image != null) {
-            body.append("<img id=\"image\" src=\"").append(HostedPage.escape(image)).append("\" alt=\"").append(HostedPage.escape(title))
-                    .append("\" style=\"max-width:100%;border-radius:.5rem;margin:.5rem 0\">");
-        }
-        if (description != null && !description.isEmpty()) {
-            body.append("<p id=\"description\">").append(HostedPage.escape(description)).append("</p>");
-        }
-        body.append("<p class=\"amount\" id=\"amount\">").append(HostedPage.escape(amount)).append(" ").append(HostedPage.escape(currency)).append("</p>");
-        if (closed != null) {
-            body.append("<p role=\"status\" id=\"outcome\">").append(HostedPage.escape(closed)).append("</p>");
-        } else {
-            if (error != null) {
-                body.append("<p class=\"error\" role=\"alert\" id=\"error\">").append(HostedPage.escape(error)).append("</p>");
-            }
-            body.append("<form method=\"post\" action=\"").append(HostedPage.escape(action)).append("\">")
-                    .append("<label for=\"email\">Your e-mail for the receipt (optional)</label>")
-                    .append("<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" maxlength=\"254\">")
-                    .append("<button type=\"submit\" id=\"pay\">Pay ").append(HostedPage.escape(amount)).append(" ")
-                    .append(HostedPage.escape(currency)).append("</button></form>");
-        }
-        MutableHttpResponse<String> page = HostedPage.html(status, HostedPage.page(title + " — " + seller, body.toString(), null, null));
-        // Product pages may show the merchant's https image; nothing else is loaded.
-        page.getHeaders().set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src https:; form-action 'self'; "
-                + "frame-ancestors 'none'; base-uri 'none'");
-        return page;
+    private MutableHttpResponse<String> offerPage(HttpStatus status, String seller, String title, String description, String image,
+                                                  String amount, String currency, String action, String closed, String error) {
+        return pages.offer(status, new CheckoutPages.Offer(seller, title, description, image, amount, currency, action, closed, error));
     }
 
     private static MutableHttpResponse<String> seeOther(String url) {

@@ -1,0 +1,199 @@
+package dev.kassa.gateway.checkout;
+
+import dev.kassa.router.Method;
+import dev.kassa.schemas.avro.SessionState;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.views.thymeleaf.ThymeleafViewsRenderer;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The buyer's pages — the hosted checkout of a session, a payment link's or product's page, the 404 — rendered from
+ * the templates in {@code views/checkout/} with the dashboard's engine (Thymeleaf: it escapes what it writes, so no
+ * text reaches a page unescaped). This class only builds their models and sets the headers every buyer's page gets.
+ */
+@Singleton
+public final class CheckoutPages {
+
+    /** Never cached, never framed, no script, forms only to itself or https. */
+    private static final String PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' https:; "
+            + "frame-ancestors 'none'; base-uri 'none'";
+    /** A product page may show the merchant's https image; nothing else is loaded, and its form posts only here. */
+    private static final String OFFER_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src https:; form-action 'self'; "
+            + "frame-ancestors 'none'; base-uri 'none'";
+
+    private final ThymeleafViewsRenderer<Map<String, ?>> renderer;
+
+    CheckoutPages(ThymeleafViewsRenderer<Map<String, ?>> renderer) {
+        this.renderer = renderer;
+    }
+
+    /** The model every page of a session starts from: the shop, the order, the amount and (while payable) the time left. */
+    public static Map<String, Object> summary(SessionState s, String amount, Duration left) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("title", "Pay " + s.getShopDomain());
+        model.put("shop", s.getShopDomain());
+        model.put("order", s.getOrderId());
+        model.put("amount", amount);
+        model.put("currency", s.getCurrency());
+        model.put("session", s.getSessionId());
+        if (left != null) {
+            model.put("timeLeft", left.toMinutes() + " min " + left.toSecondsPart() + " s");
+        }
+        return model;
+    }
+
+    /** One way to pay offered on the page. */
+    public static Map<String, String> method(long session, Method m, String query) {
+        String href = m == Method.CRYPTO ? "/crypto.php?session=" + session + query : "/pay.php?session=" + session + "&method=" + m.slug() + query;
+        return Map.of("slug", m.slug(), "href", href, "label", label(m));
+    }
+
+    static String label(Method m) {
+        return switch (m) {
+            case CARD -> "Card";
+            case PAYPAL -> "PayPal";
+            case REVOLUT -> "Revolut";
+            case BANK -> "Bank transfer";
+            case IDEAL -> "iDEAL";
+            case OTHER -> "Other providers";
+            case CRYPTO -> "Pay with crypto";
+        };
+    }
+
+    /** The form's target with the kept query (the development country override), e.g. {@code /pay/card?country=NL}. */
+    static String action(String path, String query) {
+        return path + (query.isEmpty() ? "" : "?" + query.substring(1));
+    }
+
+    /** A page of a session's checkout. */
+    public MutableHttpResponse<String> session(HttpStatus status, Map<String, Object> model) {
+        return render(status, "checkout/session", model, PAGE_POLICY);
+    }
+
+    /**
+     * The page for a session that is not waiting for a payment (paid, in review, refunded, expired, cancelled, or
+     * pending with the provider), or null for a created or failed session, which gets the methods.
+     */
+    public MutableHttpResponse<String> statusPage(SessionState s, String amount, String query) {
+        switch (s.getStatus()) {
+            case PAID -> {
+                Map<String, Object> model = summary(s, amount, null);
+                model.put("title", "Payment received");
+                model.put("outcome", "Payment received. Thank you!");
+                if (s.getReturnUrl() != null) {
+                    model.put("back", s.getReturnUrl());
+                    model.put("backSoon", true);
+                    model.put("refresh", "5;url=" + s.getReturnUrl());
+                }
+                return session(HttpStatus.OK, model);
+            }
+            case REVIEW -> {
+                return finalPage(s, amount, "Your payment was received and is being reviewed. The shop will confirm your order.", s.getReturnUrl());
+            }
+            case REFUNDED -> {
+                return finalPage(s, amount, "This payment was refunded.", s.getReturnUrl());
+            }
+            case EXPIRED -> {
+                return finalPage(s, amount, "This checkout has expired. Nothing was charged. Please start again at the shop.", s.getCancelUrl());
+            }
+            case CANCELLED -> {
+                return finalPage(s, amount, "This checkout was cancelled. Nothing was charged.", s.getCancelUrl());
+            }
+            case PENDING -> {
+                Map<String, Object> model = summary(s, amount, null);
+                if ("3ds_challenge".equals(s.getNextAction())) {
+                    model.put("challenge", s.getAttemptId());
+                    model.put("provider", s.getProvider());
+                    return session(HttpStatus.OK, model);
+                }
+                model.put("title", "Confirming your payment");
+                model.put("outcome", "We are confirming your payment\u2026 this page updates by itself.");
+                model.put("refreshLink", "/pay.php?session=" + s.getSessionId() + query);
+                model.put("refresh", "2");
+                return session(HttpStatus.OK, model);
+            }
+            default -> {
+                return null; // created or failed: payable while not expired
+            }
+        }
+    }
+
+    /** A final page: what happened, and the way back to the shop. */
+    public MutableHttpResponse<String> finalPage(SessionState s, String amount, String message, String link) {
+        Map<String, Object> model = summary(s, amount, null);
+        model.put("title", message);
+        model.put("outcome", message);
+        if (link != null) {
+            model.put("back", link);
+        }
+        return session(HttpStatus.OK, model);
+    }
+
+    /** The buyer's 404: there is no checkout at this address. */
+    public MutableHttpResponse<String> notFound() {
+        return render(HttpStatus.NOT_FOUND, "checkout/not-found", Map.of(), PAGE_POLICY);
+    }
+
+    /** What a payment link's or a product's page shows. */
+    public record Offer(String seller, String title, String description, String image, String amount, String currency,
+                        String action, String closed, String error) {
+    }
+
+    /** A payment link's or a product's page: what is sold, by whom, and one button (or why it cannot be bought now). */
+    public MutableHttpResponse<String> offer(HttpStatus status, Offer offer) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("seller", offer.seller());
+        model.put("title", offer.title());
+        model.put("amount", offer.amount());
+        model.put("currency", offer.currency());
+        model.put("action", offer.action());
+        putIfPresent(model, "description", offer.description() == null || offer.description().isEmpty() ? null : offer.description());
+        putIfPresent(model, "image", offer.image());
+        putIfPresent(model, "closed", offer.closed());
+        putIfPresent(model, "error", offer.error());
+        return render(status, "checkout/offer", model, OFFER_POLICY);
+    }
+
+    private static void putIfPresent(Map<String, Object> model, String key, Object value) {
+        if (value != null) {
+            model.put(key, value);
+        }
+    }
+
+    /**
+     * Renders a page to a string before answering: a template that fails is a logged 500 page at once, never a
+     * half-written answer.
+     */
+    private MutableHttpResponse<String> render(HttpStatus status, String view, Map<String, ?> model, String policy) {
+        String html;
+        try {
+            StringWriter out = new StringWriter();
+            renderer.render(view, model, null).writeTo(out);
+            html = out.toString();
+        } catch (IOException | RuntimeException e) {
+            LoggerFactory.getLogger(CheckoutPages.class).error("checkout page {} failed to render", view, e);
+            status = HttpStatus.INTERNAL_SERVER_ERROR;
+            html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Checkout</title></head><body>"
+                    + "<p>This page could not be shown. Nothing was charged by showing it; please try again.</p></body></html>";
+        }
+        return HttpResponse.<String>status(status).contentType(MediaType.TEXT_HTML_TYPE.toString() + ";charset=utf-8")
+                .header("Cache-Control", "no-store").header("X-Frame-Options", "DENY")
+                .header("Content-Security-Policy", policy)
+                .header("Referrer-Policy", "same-origin").body(html);
+    }
+
+    /** The methods offered, as the page lists them. */
+    public static List<Map<String, String>> methods(long session, List<Method> offered, String query) {
+        return offered.stream().map(m -> method(session, m, query)).toList();
+    }
+}
