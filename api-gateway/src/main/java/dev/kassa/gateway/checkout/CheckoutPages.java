@@ -75,6 +75,43 @@ public final class CheckoutPages {
         return path + (query.isEmpty() ? "" : "?" + query.substring(1));
     }
 
+    /** Live mode with no live connector: never a sandbox form, never card data taken for nothing. */
+    static Map<String, Object> noProvider(Map<String, Object> page, SessionState s) {
+        page.remove("refresh");
+        page.put("outcome", "No payment provider is configured for this checkout yet, so it cannot take a payment. "
+                + "Nothing was charged. Please contact the shop.");
+        return withCancel(page, s);
+    }
+
+    /** The form of the way to pay the buyer chose: the card form, or the sandbox provider's approve/decline step. */
+    static Map<String, Object> paymentForm(Map<String, Object> page, SessionState s, Method method, String provider, String query,
+                                           boolean sandbox) {
+        page.put("provider", provider);
+        if (method == Method.CARD) {
+            page.put("card", true);
+            page.put("sandbox", sandbox);
+            page.put("action", action("/pay/card", query));
+        } else {
+            page.put("approve", method.slug());
+            page.put("action", action("/pay/approve", query));
+        }
+        page.put("otherWay", "/pay.php?session=" + s.getSessionId() + query);
+        return page;
+    }
+
+    /** The ways to pay this buyer may choose, and the way back to the shop. */
+    static Map<String, Object> methodChoice(Map<String, Object> page, SessionState s, List<Method> offered, String query) {
+        page.put("methods", methods(s.getSessionId(), offered, query));
+        return withCancel(page, s);
+    }
+
+    private static Map<String, Object> withCancel(Map<String, Object> page, SessionState s) {
+        if (s.getCancelUrl() != null) {
+            page.put("cancel", s.getCancelUrl());
+        }
+        return page;
+    }
+
     /** A page of a session's checkout. */
     public MutableHttpResponse<String> session(HttpStatus status, Map<String, Object> model) {
         return render(status, "checkout/session", model, PAGE_POLICY);

@@ -139,7 +139,7 @@ class HostedPageController {
         if (merchant == null || m.isEmpty() || !payable(session)) {
             return seeOther("/pay.php?session=" + session.getSessionId() + keptQuery(request));
         }
-        String country = routing.buyerCountry(request);
+        String country = buyerCountry(request);
         RouteDecision route = routing.decide(Routing.asBuyersChoice(merchant), session.getSessionId(), provider.isEmpty() ? method : provider,
                 session.getAmountMinor(), session.getCurrency(), country, "buyer chose " + method + " on the hosted page");
         if (route.chosen() == null || route.method() != m.get()) {
@@ -186,15 +186,10 @@ class HostedPageController {
                     + ". Choose how to pay.");
         }
         if (connector == null) {
-            // Live mode with no live connector: never a sandbox form, never card data taken for nothing.
-            page.remove("refresh");
-            page.put("outcome", "No payment provider is configured for this checkout yet, so it cannot take a payment. "
-                    + "Nothing was charged. Please contact the shop.");
-            putCancel(page, s);
-            return pages.session(HttpStatus.OK, page);
+            return pages.session(HttpStatus.OK, CheckoutPages.noProvider(page, s)); // live mode without a live connector
         }
         Merchant merchant = merchantDirectory.merchant(s.getMerchantId());
-        String country = routing.buyerCountry(request);
+        String country = buyerCountry(request);
         List<Method> offered = merchant == null ? List.of() : routing.methods(Routing.asBuyersChoice(merchant), s.getAmountMinor(), s.getCurrency(), country)
                 .entrySet().stream().filter(e -> e.getValue().available()).map(Map.Entry::getKey).toList();
         Optional<Method> chosenMethod = Optional.ofNullable(method).flatMap(Method::of);
@@ -207,28 +202,15 @@ class HostedPageController {
             RouteDecision route = routing.route(Routing.asBuyersChoice(merchant), chosenProvider.map(Provider::slug)
                     .orElse(chosenMethod.get().slug()), s.getAmountMinor(), s.getCurrency(), country);
             if (route.chosen() != null) {
-                page.put("provider", route.chosen());
-                if (chosenMethod.get() == Method.CARD) {
-                    page.put("card", true);
-                    page.put("sandbox", settings.development());
-                    page.put("action", CheckoutPages.action("/pay/card", query));
-                } else {
-                    page.put("approve", chosenMethod.get().slug());
-                    page.put("action", CheckoutPages.action("/pay/approve", query));
-                }
-                page.put("otherWay", "/pay.php?session=" + s.getSessionId() + query);
-                return pages.session(status, page);
+                return pages.session(status, CheckoutPages.paymentForm(page, s, chosenMethod.get(), route.chosen(), query,
+                        settings.development()));
             }
         }
-        page.put("methods", CheckoutPages.methods(s.getSessionId(), offered, query));
-        putCancel(page, s);
-        return pages.session(status, page);
+        return pages.session(status, CheckoutPages.methodChoice(page, s, offered, query));
     }
 
-    private static void putCancel(Map<String, Object> page, SessionState s) {
-        if (s.getCancelUrl() != null) {
-            page.put("cancel", s.getCancelUrl());
-        }
+    private String buyerCountry(HttpRequest<?> request) {
+        return routing.buyerCountry(request.getHeaders().get(routing.countryHeader()), request.getParameters().get("country"));
     }
 
     private boolean payable(SessionState s) {

@@ -1,9 +1,9 @@
 package dev.kassa.gateway.dashboard;
 
+import dev.kassa.gateway.accounts.KeyRotation;
+import dev.kassa.gateway.accounts.MerchantChanges;
 import dev.kassa.gateway.accounts.MerchantUsers;
 import dev.kassa.gateway.accounts.TwoStep;
-import dev.kassa.gateway.shared.Json;
-import dev.kassa.gateway.accounts.MerchantChanges;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -66,11 +66,10 @@ class AccountController {
             case "3600" -> 3600;
             default -> 86_400;
         };
-        Map<String, Object> answer = changes.rotateKey(who.merchantId(),
-                Json.MAPPER.createObjectNode().put("previous_key_expires_in_seconds", overlap));
+        KeyRotation.RotatedKey rotated = changes.rotateKey(who.merchantId(), new KeyRotation(overlap));
         Map<String, Object> model = pages.base(who, "Your new API key", "settings");
-        model.put("apiKey", answer.get("api_key"));
-        model.put("previousUntil", answer.get("previous_key_expires_at"));
+        model.put("apiKey", rotated.apiKey());
+        model.put("previousUntil", rotated.previousKeyExpiresAt() == null ? null : rotated.previousKeyExpiresAt().toString());
         return pages.render(HttpStatus.OK, "dashboard/api-key", model);
     }
 

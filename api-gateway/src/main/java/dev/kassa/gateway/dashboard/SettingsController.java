@@ -1,10 +1,10 @@
 package dev.kassa.gateway.dashboard;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kassa.gateway.shared.ApiError;
-import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.accounts.MerchantChanges;
+import dev.kassa.gateway.accounts.MerchantPatch;
+import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.model.ErrorCode;
+import dev.kassa.schemas.avro.LatePaymentPolicy;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -53,27 +53,13 @@ class SettingsController {
         if (!pages.csrf(who, form)) {
             return pages.forbidden();
         }
-        // Only what a merchant may change; the same checks as the operator's PATCH.
-        ObjectNode change = Json.MAPPER.createObjectNode();
-        String url = form.getOrDefault("webhook_url", "").trim();
-        if (url.isEmpty()) {
-            change.putNull("webhook_url");
-        } else {
-            change.put("webhook_url", url);
+        // Only what a merchant may change; the same command, and so the same checks, as the operator's PATCH.
+        MerchantPatch change;
+        try {
+            change = settingsPatch(form);
+        } catch (ApiError e) {
+            return settingsForm(who, HttpStatus.BAD_REQUEST, "Not saved: " + e.getMessage(), null);
         }
-        ArrayNode domains = change.putArray("domains");
-        for (String d : form.getOrDefault("domains", "").split("[\\s,]+")) {
-            if (!d.isBlank()) {
-                domains.add(d.trim());
-            }
-        }
-        putInt(change, "session_ttl_seconds", form.get("session_ttl_seconds"));
-        putInt(change, "grace_seconds", form.get("grace_seconds"));
-        if (form.get("late_payment_policy") != null) {
-            change.put("late_payment_policy", form.get("late_payment_policy"));
-        }
-        SettingsPage.list(change, "routing_allow", form.get("routing_allow"));
-        SettingsPage.list(change, "routing_block", form.get("routing_block"));
         try {
             changes.change(who.merchantId(), change);
         } catch (ApiError e) {
@@ -91,15 +77,12 @@ class SettingsController {
             return guarded.refusal();
         }
         DashboardSessions.Principal who = guarded.who();
-        ObjectNode change = Json.MAPPER.createObjectNode();
         String address = form.getOrDefault("address", "").trim();
-        if (address.isEmpty()) {
-            change.putNull("payout_wallet");
-        } else {
-            change.putObject("payout_wallet").put("network", form.getOrDefault("network", "polygon"))
-                    .put("asset", form.getOrDefault("asset", "USDC")).put("address", address);
-        }
-        change.put("crypto_enabled", "on".equals(form.get("crypto_enabled")) || "true".equals(form.get("crypto_enabled")));
+        MerchantPatch change = MerchantPatch.builder()
+                .payoutWallet(address.isEmpty() ? null : new MerchantPatch.Wallet(form.getOrDefault("network", "polygon"),
+                        form.getOrDefault("asset", "USDC"), address))
+                .cryptoEnabled("on".equals(form.get("crypto_enabled")) || "true".equals(form.get("crypto_enabled")))
+                .build();
         try {
             changes.change(who.merchantId(), change);
         } catch (ApiError e) {
@@ -108,15 +91,32 @@ class SettingsController {
         return pages.redirect("/dashboard/settings?done=crypto");
     }
 
-    private static void putInt(ObjectNode change, String field, String raw) {
-        if (raw == null || raw.isBlank()) {
-            return;
+    /** The settings form as a patch: the webhook URL (empty removes it), domains, ttl, grace, the late-payment policy, routing lists. */
+    private static MerchantPatch settingsPatch(Map<String, String> form) {
+        String url = form.getOrDefault("webhook_url", "").trim();
+        MerchantPatch.Builder patch = MerchantPatch.builder().webhookUrl(url.isEmpty() ? null : url)
+                .domains(SettingsPage.list(form.getOrDefault("domains", "")));
+        String ttl = form.get("session_ttl_seconds");
+        if (ttl != null && !ttl.isBlank()) {
+            patch.sessionTtlSeconds(MerchantChanges.wholeNumber(ttl, ErrorCode.INVALID_SESSION_TTL_SECONDS,
+                    MerchantPatch.MIN_SESSION_TTL_SECONDS, MerchantPatch.MAX_SESSION_TTL_SECONDS));
         }
-        try {
-            change.put(field, Integer.parseInt(raw.trim()));
-        } catch (NumberFormatException e) {
-            change.put(field, raw.trim()); // refused with the field's own code and message
+        String grace = form.get("grace_seconds");
+        if (grace != null && !grace.isBlank()) {
+            patch.graceSeconds(MerchantChanges.wholeNumber(grace, ErrorCode.INVALID_GRACE_SECONDS,
+                    MerchantPatch.MIN_GRACE_SECONDS, MerchantPatch.MAX_GRACE_SECONDS));
         }
+        if (form.get("late_payment_policy") != null) {
+            patch.latePaymentPolicy(MerchantChanges.choice(LatePaymentPolicy.class, form.get("late_payment_policy"),
+                    ErrorCode.INVALID_LATE_PAYMENT_POLICY, "review or auto_refund"));
+        }
+        if (form.get("routing_allow") != null) {
+            patch.routingAllow(SettingsPage.list(form.get("routing_allow")));
+        }
+        if (form.get("routing_block") != null) {
+            patch.routingBlock(SettingsPage.list(form.get("routing_block")));
+        }
+        return patch.build();
     }
 
     private HttpResponse<?> settingsForm(DashboardSessions.Principal who, HttpStatus status, String error, String done) {

@@ -10,6 +10,8 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -55,16 +57,22 @@ final class SettingsPage {
         return pages.render(status, "dashboard/settings", model);
     }
 
-    /** A comma- or space-separated list of methods, provider slugs or event types; empty clears it. */
+    /** The list typed into a form as a JSON field of {@code change} (an endpoint's change is still JSON); null: absent. */
     static void list(ObjectNode change, String field, String raw) {
-        if (raw == null) {
-            return;
+        if (raw != null) {
+            ArrayNode values = change.putArray(field);
+            list(raw).forEach(values::add);
         }
-        ArrayNode values = change.putArray(field);
+    }
+
+    /** A comma- or space-separated list (domains, methods, provider slugs, event types); empty clears it. */
+    static List<String> list(String raw) {
+        List<String> values = new ArrayList<>();
         for (String v : raw.split("[\\s,]+")) {
             if (!v.isBlank()) {
                 values.add(v.trim());
             }
         }
+        return values;
     }
 }

@@ -1,11 +1,11 @@
 package dev.kassa.gateway.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.accounts.KeyRotation;
 import dev.kassa.gateway.accounts.MerchantChanges;
 import dev.kassa.gateway.accounts.MerchantUsers;
 import dev.kassa.gateway.kafka.MerchantDirectory;
 import dev.kassa.gateway.kafka.UserStore;
-import dev.kassa.gateway.payments.PayoutWallets;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Json;
@@ -31,7 +31,6 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -78,15 +77,15 @@ class MerchantAdminController {
         if (email == null || !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
             throw email == null ? ApiError.missingField("email") : new ApiError(ErrorCode.INVALID_EMAIL, "'email' is not an e-mail address");
         }
-        List<String> domains = MerchantChanges.domains(json);
-        MerchantPackage pack = MerchantChanges.enumOf(MerchantPackage.class, Json.text(json, "package"), MerchantPackage.FREE, ErrorCode.INVALID_PACKAGE, "free, pro or unlimited");
-        CheckoutMode mode = MerchantChanges.enumOf(CheckoutMode.class, Json.text(json, "checkout_mode"), CheckoutMode.HOSTED_CHECKOUT,
+        List<String> domains = MerchantJson.domains(json);
+        MerchantPackage pack = MerchantJson.enumOf(MerchantPackage.class, Json.text(json, "package"), MerchantPackage.FREE, ErrorCode.INVALID_PACKAGE, "free, pro or unlimited");
+        CheckoutMode mode = MerchantJson.enumOf(CheckoutMode.class, Json.text(json, "checkout_mode"), CheckoutMode.HOSTED_CHECKOUT,
                 ErrorCode.INVALID_CHECKOUT_MODE, "hosted_checkout or smart_router");
-        int ttl = MerchantChanges.intIn(json, ErrorCode.INVALID_SESSION_TTL_SECONDS, 900, 1, 86_400);
-        int grace = MerchantChanges.intIn(json, ErrorCode.INVALID_GRACE_SECONDS, 1800, 0, 7 * 86_400);
+        int ttl = MerchantJson.intIn(json, ErrorCode.INVALID_SESSION_TTL_SECONDS, 900, 1, 86_400);
+        int grace = MerchantJson.intIn(json, ErrorCode.INVALID_GRACE_SECONDS, 1800, 0, 7 * 86_400);
         String webhookUrl = changes.webhookUrl(Json.text(json, "webhook_url"));
-        var wallet = PayoutWallets.parse(json.get("payout_wallet"));
-        boolean crypto = MerchantChanges.cryptoEnabled(json);
+        var wallet = MerchantJson.payoutWallet(json.get("payout_wallet"));
+        boolean crypto = MerchantJson.cryptoEnabled(json);
         if (crypto && wallet == null) {
             throw new ApiError(ErrorCode.MISSING_MERCHANT_PAYOUT_WALLET, "crypto checkout needs a payout wallet: send 'payout_wallet' with 'crypto_enabled'");
         }
@@ -107,9 +106,9 @@ class MerchantAdminController {
                 .setWebhookSecret(keyring.seal(SecretKeyring.Binding.endpoint(merchantId, merchantId), webhookSecret))
                 .setSessionTtlSeconds(ttl)
                 .setGraceSeconds(grace)
-                .setRateLimitPerSecond(MerchantChanges.rateLimit(json, null))
-                .setRoutingAllow(json.has("routing_allow") ? MerchantChanges.strings(json, ErrorCode.INVALID_ROUTING_ALLOW) : List.of())
-                .setRoutingBlock(json.has("routing_block") ? MerchantChanges.strings(json, ErrorCode.INVALID_ROUTING_BLOCK) : List.of())
+                .setRateLimitPerSecond(MerchantJson.rateLimit(json))
+                .setRoutingAllow(json.has("routing_allow") ? MerchantJson.strings(json, ErrorCode.INVALID_ROUTING_ALLOW) : List.of())
+                .setRoutingBlock(json.has("routing_block") ? MerchantJson.strings(json, ErrorCode.INVALID_ROUTING_BLOCK) : List.of())
                 .setPayoutWallet(wallet)
                 .setCryptoEnabled(crypto)
                 .setCreatedAt(now)
@@ -137,7 +136,13 @@ class MerchantAdminController {
                                                 long merchantId, @Nullable @Body String body) throws Exception {
         requireOperator(authorization);
         JsonNode json = body == null || body.isBlank() ? Json.MAPPER.createObjectNode() : Json.object(body);
-        return HttpResponse.created(changes.rotateKey(merchantId, json));
+        KeyRotation.RotatedKey rotated = changes.rotateKey(merchantId, MerchantJson.keyRotation(json));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", true);
+        answer.put("merchant_id", rotated.merchantId());
+        answer.put("api_key", rotated.apiKey());
+        answer.put("previous_key_expires_at", rotated.previousKeyExpiresAt() == null ? null : rotated.previousKeyExpiresAt().toString());
+        return HttpResponse.created(answer);
     }
 
     /**
@@ -151,7 +156,14 @@ class MerchantAdminController {
                                              long merchantId, @Nullable @Body String body) throws Exception {
         requireOperator(authorization);
         JsonNode json = Json.object(body);
-        return HttpResponse.ok(changes.change(merchantId, json));
+        MerchantChanges.MerchantChanged changed = changes.change(merchantId, MerchantJson.patch(json));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", true);
+        answer.put("merchant_id", changed.merchantId());
+        if (changed.webhookSecret() != null) {
+            answer.put("webhook_secret", changed.webhookSecret());
+        }
+        return HttpResponse.ok(answer);
     }
 
     /**

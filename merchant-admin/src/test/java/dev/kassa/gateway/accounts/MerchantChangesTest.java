@@ -3,8 +3,6 @@ package dev.kassa.gateway.accounts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kassa.gateway.kafka.MerchantRecords;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
@@ -33,7 +31,6 @@ import org.junit.jupiter.api.Test;
 class MerchantChangesTest {
 
     private static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The records in a map; every write and every fenced change is counted. */
     private static final class Records implements MerchantRecords {
@@ -72,20 +69,21 @@ class MerchantChangesTest {
 
     @Test
     void a_rotated_key_replaces_the_hash_and_keeps_the_old_one_for_the_overlap() throws Exception {
-        Map<String, Object> answer = changes.rotateKey(7, json("{}"));
+        KeyRotation.RotatedKey answer = changes.rotateKey(7, new KeyRotation(null));
 
         Merchant written = records.byId.get(7L);
         assertThat(records.fencedChanges).isEqualTo(1);
-        assertThat(written.getApiKeyHash()).isEqualTo(Secrets.hash((String) answer.get("api_key"))).isNotEqualTo("sha256:old");
+        assertThat(written.getApiKeyHash()).isEqualTo(Secrets.hash(answer.apiKey())).isNotEqualTo("sha256:old");
         assertThat(written.getPreviousApiKeyHash()).isEqualTo("sha256:old");
         assertThat(written.getPreviousApiKeyUntil()).isEqualTo(NOW.plusSeconds(86_400));
-        assertThat(answer.get("previous_key_expires_at")).isEqualTo(NOW.plusSeconds(86_400).toString());
+        assertThat(answer.previousKeyExpiresAt()).isEqualTo(NOW.plusSeconds(86_400));
+        assertThat(answer.toString()).as("the key is never in a log line").doesNotContain(answer.apiKey());
         assertThat(written.getUpdatedAt()).isEqualTo(NOW);
     }
 
     @Test
     void an_overlap_of_zero_revokes_the_old_key_at_once() throws Exception {
-        changes.rotateKey(7, json("{\"previous_key_expires_in_seconds\": 0}"));
+        changes.rotateKey(7, new KeyRotation(0L));
 
         assertThat(records.byId.get(7L).getPreviousApiKeyHash()).isNull();
         assertThat(records.byId.get(7L).getPreviousApiKeyUntil()).isNull();
@@ -93,9 +91,9 @@ class MerchantChangesTest {
 
     @Test
     void a_bad_overlap_is_refused_with_its_code_and_nothing_is_written() {
-        for (String overlap : List.of("-1", "2592001", "\"a day\"", "1.5")) {
-            assertThatThrownBy(() -> changes.rotateKey(7, json("{\"previous_key_expires_in_seconds\": " + overlap + "}")))
-                    .as(overlap).isInstanceOfSatisfying(ApiError.class,
+        for (long overlap : List.of(-1L, 2_592_001L)) {
+            assertThatThrownBy(() -> changes.rotateKey(7, new KeyRotation(overlap)))
+                    .as("overlap %d", overlap).isInstanceOfSatisfying(ApiError.class,
                             e -> assertThat(e.code()).isEqualTo("invalid_previous_key_expires_in_seconds"));
         }
         assertThat(records.writes).isEmpty();
@@ -103,14 +101,14 @@ class MerchantChangesTest {
 
     @Test
     void a_change_of_an_unknown_merchant_is_not_found() {
-        assertThatThrownBy(() -> changes.change(8, json("{\"session_ttl_seconds\": 600}")))
+        assertThatThrownBy(() -> changes.change(8, MerchantPatch.builder().sessionTtlSeconds(600).build()))
                 .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo("not_found"));
         assertThat(records.writes).isEmpty();
     }
 
     @Test
     void fields_in_range_are_written_in_one_record() throws Exception {
-        changes.change(7, json("{\"session_ttl_seconds\": 600, \"grace_seconds\": 0, \"disabled\": true}"));
+        changes.change(7, MerchantPatch.builder().sessionTtlSeconds(600).graceSeconds(0).disabled(true).build());
 
         assertThat(records.writes).hasSize(1);
         Merchant written = records.writes.get(0);
@@ -122,19 +120,45 @@ class MerchantChangesTest {
 
     @Test
     void one_bad_field_refuses_the_whole_change() {
-        assertThatThrownBy(() -> changes.change(7, json("{\"grace_seconds\": 60, \"session_ttl_seconds\": 0}")))
+        assertThatThrownBy(() -> changes.change(7, MerchantPatch.builder().graceSeconds(60).sessionTtlSeconds(0).build()))
                 .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo("invalid_session_ttl_seconds"));
-        assertThatThrownBy(() -> changes.change(7, json("{\"session_ttl_seconds\": 600.5}")))
-                .as("a fraction is not truncated").isInstanceOfSatisfying(ApiError.class,
-                        e -> assertThat(e.code()).isEqualTo("invalid_session_ttl_seconds"));
-        assertThatThrownBy(() -> changes.change(7, json("{\"webhook_retry_schedule\": \"soon\"}")))
+        assertThatThrownBy(() -> changes.change(7, MerchantPatch.builder().retrySchedule("soon").build()))
                 .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo("invalid_retry_schedule"));
         assertThat(records.writes).isEmpty();
         assertThat(records.byId.get(7L).getGraceSeconds()).isEqualTo(1800);
     }
 
-    private static JsonNode json(String text) throws Exception {
-        return JSON.readTree(text);
+    @Test
+    void a_new_webhook_secret_is_answered_once_and_never_in_the_answers_text() throws Exception {
+        MerchantChanges.MerchantChanged changed = changes.change(7, MerchantPatch.builder().rotateWebhookSecret(true).build());
+
+        assertThat(changed.webhookSecret()).startsWith("whsec_");
+        assertThat(changed.toString()).doesNotContain(changed.webhookSecret());
+        assertThat(records.byId.get(7L).getPreviousSecretUntil()).isEqualTo(NOW.plusSeconds(86_400));
+    }
+
+    @Test
+    void values_are_checked_here_whoever_sends_them() {
+        assertThatThrownBy(() -> changes.change(7, MerchantPatch.builder().domains(List.of("shop.example", "not a domain")).build()))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo("invalid_domain"));
+        assertThatThrownBy(() -> changes.change(7, MerchantPatch.builder().domains(List.of()).build()))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo("missing_field"));
+        assertThatThrownBy(() -> changes.change(7, MerchantPatch.builder().rateLimitPerSecond(10_001).build()))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo("invalid_rate_limit_per_second"));
+        assertThatThrownBy(() -> changes.change(7, MerchantPatch.builder().cryptoEnabled(true).build()))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo("missing_merchant_payout_wallet"));
+        assertThat(records.writes).isEmpty();
+    }
+
+    @Test
+    void a_null_value_removes_what_it_names() throws Exception {
+        changes.change(7, MerchantPatch.builder().rateLimitPerSecond(50).routingAllow(List.of(" Card ")).build());
+        assertThat(records.byId.get(7L).getRateLimitPerSecond()).isEqualTo(50);
+        assertThat(records.byId.get(7L).getRoutingAllow()).containsExactly("card");
+
+        changes.change(7, MerchantPatch.builder().rateLimitPerSecond(null).build());
+        assertThat(records.byId.get(7L).getRateLimitPerSecond()).as("back to the default").isNull();
+        assertThat(records.byId.get(7L).getRoutingAllow()).as("not named: unchanged").containsExactly("card");
     }
 
     private static GatewaySettings settings() {

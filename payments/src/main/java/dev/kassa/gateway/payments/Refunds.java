@@ -14,7 +14,6 @@ import dev.kassa.schemas.avro.RefundSession;
 import dev.kassa.schemas.avro.RefundSettlement;
 import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionState;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;

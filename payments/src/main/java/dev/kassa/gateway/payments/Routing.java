@@ -18,7 +18,6 @@ import dev.kassa.schemas.avro.RouteCandidate;
 import dev.kassa.schemas.avro.RoutingDecision;
 import dev.kassa.schemas.avro.RoutingInputs;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.http.HttpRequest;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.Arrays;
@@ -144,10 +143,18 @@ public final class Routing {
         return unhealthy;
     }
 
-    /** The buyer's country: the configured header, or in development mode a {@code country} query parameter. */
-    public String buyerCountry(HttpRequest<?> request) {
-        String override = settings.development() ? request.getParameters().get("country") : null;
-        String raw = override != null ? override : request.getHeaders().get(countryHeader);
+    /** The header that carries the buyer's country (a CDN's, e.g. {@code CF-IPCountry}); the adapters read it. */
+    public String countryHeader() {
+        return countryHeader;
+    }
+
+    /**
+     * The buyer's country from what the request carried: the configured header's value, or in development mode a
+     * {@code country} query parameter; null when neither is two letters.
+     */
+    public String buyerCountry(String headerValue, String queryOverride) {
+        String override = settings.development() ? queryOverride : null;
+        String raw = override != null ? override : headerValue;
         if (raw == null || !raw.trim().matches("[A-Za-z]{2}")) {
             return null;
         }

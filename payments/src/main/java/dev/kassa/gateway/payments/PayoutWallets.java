@@ -1,6 +1,5 @@
 package dev.kassa.gateway.payments;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.Merchant;
@@ -26,23 +25,20 @@ public final class PayoutWallets {
     private PayoutWallets() {
     }
 
-    /** The wallet in {@code json} ({@code payout_wallet}), checked; null for JSON null (no wallet). */
-    public static PayoutWallet parse(JsonNode json) {
-        if (json == null || json.isNull()) {
-            return null;
+    /**
+     * The wallet the merchant named, checked: a network and an asset Kassa pays out on (null: polygon, USDC) and an
+     * address in EIP-55 form. Refused with {@code invalid_merchant_payout_wallet} saying what is wrong.
+     */
+    public static PayoutWallet of(String network, String asset, String address) {
+        String n = (network == null ? "polygon" : network).toLowerCase(Locale.ROOT);
+        String a = (asset == null ? "USDC" : asset).toUpperCase(Locale.ROOT);
+        if (!NETWORKS.contains(n)) {
+            throw invalid("'payout_wallet.network' must be polygon, not '" + shorten(n) + "'");
         }
-        if (!json.isObject()) {
-            throw invalid("'payout_wallet' must be an object: {\"network\": \"polygon\", \"asset\": \"USDC\", \"address\": \"0x...\"}");
+        if (!ASSETS.contains(a)) {
+            throw invalid("'payout_wallet.asset' must be USDC or USDT, not '" + shorten(a) + "'");
         }
-        String network = text(json, "network", "polygon").toLowerCase(Locale.ROOT);
-        String asset = text(json, "asset", "USDC").toUpperCase(Locale.ROOT);
-        if (!NETWORKS.contains(network)) {
-            throw invalid("'payout_wallet.network' must be polygon, not '" + shorten(network) + "'");
-        }
-        if (!ASSETS.contains(asset)) {
-            throw invalid("'payout_wallet.asset' must be USDC or USDT, not '" + shorten(asset) + "'");
-        }
-        return new PayoutWallet(network, asset, checksummed(text(json, "address", "")));
+        return new PayoutWallet(n, a, checksummed(address == null ? "" : address));
     }
 
     /** The address in EIP-55 form, or {@code invalid_merchant_payout_wallet} saying what is wrong. */
@@ -85,22 +81,11 @@ public final class PayoutWallets {
         return merchant.getCryptoEnabled() && merchant.getPayoutWallet() != null;
     }
 
-    private static String text(JsonNode json, String field, String fallback) {
-        JsonNode v = json.get(field);
-        if (v == null || v.isNull()) {
-            return fallback;
-        }
-        if (!v.isTextual()) {
-            throw invalid("'payout_wallet." + field + "' must be text");
-        }
-        return v.asText();
-    }
-
     private static String shorten(String s) {
         return s.length() > 20 ? s.substring(0, 20) + "…" : s;
     }
 
-    private static ApiError invalid(String message) {
+    static ApiError invalid(String message) {
         return new ApiError(ErrorCode.INVALID_MERCHANT_PAYOUT_WALLET, message);
     }
 }
