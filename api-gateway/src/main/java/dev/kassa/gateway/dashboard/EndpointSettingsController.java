@@ -1,10 +1,11 @@
 package dev.kassa.gateway.dashboard;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kassa.gateway.accounts.EndpointFields;
+import dev.kassa.gateway.accounts.EndpointSpec;
+import dev.kassa.gateway.accounts.MerchantPatch;
 import dev.kassa.gateway.accounts.WebhookEndpointChanges;
 import dev.kassa.gateway.kafka.MerchantDirectory;
 import dev.kassa.gateway.shared.ApiError;
-import dev.kassa.gateway.shared.Json;
 import dev.kassa.schemas.WebhookEndpoints;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -59,22 +60,19 @@ class EndpointSettingsController {
             return guarded.refusal();
         }
         DashboardSessions.Principal who = guarded.who();
-        ObjectNode endpoint = Json.MAPPER.createObjectNode().put("url", form.getOrDefault("url", "").trim());
         String events = form.getOrDefault("events", "").trim();
-        SettingsPage.list(endpoint, "event_filter", events.isEmpty() ? "*" : events);
         String description = form.getOrDefault("description", "").trim();
-        if (!description.isEmpty()) {
-            endpoint.put("description", description);
-        }
-        Map<String, Object> added;
+        EndpointSpec endpoint = new EndpointSpec(form.getOrDefault("url", "").trim(), SettingsPage.list(events.isEmpty() ? "*" : events),
+                description.isEmpty() ? null : description, null);
+        EndpointSpec.Secret added;
         try {
             added = endpoints.add(who.merchantId(), endpoint);
         } catch (ApiError e) {
             return page.render(who, HttpStatus.BAD_REQUEST, "Endpoint not added: " + e.getMessage(), null);
         }
         Map<String, Object> model = pages.base(who, "Endpoint added", "settings");
-        model.put("url", endpoint.get("url").asText());
-        model.put("secret", added.get("secret"));
+        model.put("url", endpoint.url());
+        model.put("secret", added.secret());
         return pages.render(HttpStatus.OK, "dashboard/endpoint-added", model);
     }
 
@@ -91,7 +89,7 @@ class EndpointSettingsController {
         if (!pages.csrf(who, form)) {
             return pages.forbidden();
         }
-        ObjectNode change = Json.MAPPER.createObjectNode();
+        EndpointSpec.Patch change;
         boolean rotate = "rotate".equals(form.get("action"));
         boolean endOverlap = "end-overlap".equals(form.get("action"));
         if (!endpointId.matches("[A-Za-z0-9_-]{1,64}")) {
@@ -102,23 +100,21 @@ class EndpointSettingsController {
             if (refused != null) {
                 return refused;
             }
-            change.put("rotate_secret", true);
+            change = new EndpointSpec.Patch(null, null, null, null, null, true, false);
         } else if (endOverlap) {
-            change.put("end_secret_overlap", true);
+            change = new EndpointSpec.Patch(null, null, null, null, null, false, true);
         } else {
-            change.put("enabled", "on".equals(form.get("enabled")) || "true".equals(form.get("enabled")));
             String throttle = form.getOrDefault("max_per_second", "").trim();
-            if (throttle.isEmpty()) {
-                change.putNull("max_per_second");
-            } else {
-                try {
-                    change.put("max_per_second", Integer.parseInt(throttle));
-                } catch (NumberFormatException e) {
-                    change.put("max_per_second", throttle); // refused with invalid_max_per_second and its message
-                }
+            Integer perSecond;
+            try {
+                perSecond = throttle.isEmpty() ? null : Integer.valueOf(throttle);
+            } catch (NumberFormatException e) {
+                return page.render(who, HttpStatus.BAD_REQUEST, "Endpoint not changed: " + EndpointFields.invalidMaxPerSecond().getMessage(), null);
             }
+            change = new EndpointSpec.Patch(null, null, null, new MerchantPatch.Value<>(perSecond),
+                    "on".equals(form.get("enabled")) || "true".equals(form.get("enabled")), false, false);
         }
-        Map<String, Object> answer;
+        EndpointSpec.Secret answer;
         try {
             answer = endpoints.update(who.merchantId(), endpointId, change);
         } catch (ApiError e) {
@@ -131,7 +127,7 @@ class EndpointSettingsController {
         Map<String, Object> model = pages.base(who, "New endpoint secret", "settings");
         model.put("url", WebhookEndpoints.of(merchantDirectory.merchant(who.merchantId()), key -> merchantDirectory.endpointFact(key)).stream()
                 .filter(e -> e.id().equals(endpointId)).map(WebhookEndpoints.Endpoint::url).findFirst().orElse(""));
-        model.put("secret", answer.get("secret"));
+        model.put("secret", answer.secret());
         model.put("rotated", true);
         return pages.render(HttpStatus.OK, "dashboard/endpoint-added", model);
     }

@@ -1,7 +1,5 @@
 package dev.kassa.gateway.dashboard;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kassa.gateway.accounts.MerchantUsers;
 import dev.kassa.gateway.kafka.MerchantDirectory;
 import dev.kassa.schemas.WebhookEndpoints;
@@ -55,14 +53,6 @@ final class SettingsPage {
         model.put("error", error);
         model.put("done", done);
         return pages.render(status, "dashboard/settings", model);
-    }
-
-    /** The list typed into a form as a JSON field of {@code change} (an endpoint's change is still JSON); null: absent. */
-    static void list(ObjectNode change, String field, String raw) {
-        if (raw != null) {
-            ArrayNode values = change.putArray(field);
-            list(raw).forEach(values::add);
-        }
     }
 
     /** A comma- or space-separated list (domains, methods, provider slugs, event types); empty clears it. */

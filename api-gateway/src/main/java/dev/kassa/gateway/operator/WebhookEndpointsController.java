@@ -1,6 +1,6 @@
 package dev.kassa.gateway.operator;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.accounts.EndpointSpec;
 import dev.kassa.gateway.accounts.WebhookEndpointChanges;
 import dev.kassa.gateway.kafka.MerchantDirectory;
 import dev.kassa.gateway.kafka.WebhookLog;
@@ -10,13 +10,11 @@ import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.model.ErrorCode;
-import dev.kassa.model.WebhookTypes;
 import dev.kassa.schemas.SecretKeyring;
 import dev.kassa.schemas.WebhookEndpoints;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.RedeliveryRequest;
 import dev.kassa.schemas.avro.WebhookAttempt;
-import dev.kassa.schemas.avro.WebhookEndpoint;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -80,7 +78,7 @@ class WebhookEndpointsController {
     HttpResponse<Map<String, Object>> add(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
                                           @Nullable @Body String body) throws Exception {
         Operators.require(settings, authorization);
-        return HttpResponse.created(changes.add(merchantId, Json.object(body)));
+        return HttpResponse.created(answer(changes.add(merchantId, EndpointJson.spec(Json.object(body)))));
     }
 
     @Get
@@ -104,14 +102,14 @@ class WebhookEndpointsController {
     HttpResponse<Map<String, Object>> update(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
                                              String endpointId, @Nullable @Body String body) throws Exception {
         Operators.require(settings, authorization);
-        return HttpResponse.ok(changes.update(merchantId, endpointId, Json.object(body)));
+        return HttpResponse.ok(answer(changes.update(merchantId, endpointId, EndpointJson.patch(Json.object(body)))));
     }
 
     @Delete("/{endpointId}")
     Map<String, Object> delete(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
                                String endpointId) throws Exception {
         Operators.require(settings, authorization);
-        return changes.delete(merchantId, endpointId);
+        return Map.of("ok", true, "endpoint_id", changes.delete(merchantId, endpointId));
     }
 
     /** A signed {@code ping} to this endpoint, sent once by the relay (the gateway never calls merchants' URLs). */
@@ -196,5 +194,16 @@ class WebhookEndpointsController {
         v.put("first", e.first());
         v.put("created_at", e.createdAt() == null ? null : e.createdAt().toString());
         return v;
+    }
+
+    /** The answer to an added or changed endpoint: its id, and its new secret when one was made (shown once). */
+    private static Map<String, Object> answer(EndpointSpec.Secret changed) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", true);
+        answer.put("endpoint_id", changed.endpointId());
+        if (changed.secret() != null) {
+            answer.put("secret", changed.secret());
+        }
+        return answer;
     }
 }

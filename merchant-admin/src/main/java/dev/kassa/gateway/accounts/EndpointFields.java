@@ -1,8 +1,6 @@
 package dev.kassa.gateway.accounts;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.gateway.shared.ApiError;
-import dev.kassa.gateway.shared.Json;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.model.WebhookTypes;
 import java.util.ArrayList;
@@ -23,28 +21,20 @@ public final class EndpointFields {
     private EndpointFields() {
     }
 
-    public static String required(JsonNode json, String field) {
-        String value = Json.text(json, field);
-        if (value == null) {
-            throw ApiError.missingField(field);
-        }
-        return value;
-    }
-
-    public static List<String> eventFilter(JsonNode json) {
-        JsonNode node = json.get("event_filter");
-        if (node == null || node.isNull()) {
+    /** The events an endpoint wants: null is all ({@code *}); each entry an event type, a family, a status or {@code *}. */
+    public static List<String> eventFilter(List<String> given) {
+        if (given == null) {
             return List.of("*");
         }
-        if (!node.isArray() || node.isEmpty() || node.size() > WebhookTypes.CATALOGUE.size() + STATUSES.size() + 1) {
+        if (given.isEmpty() || given.size() > WebhookTypes.CATALOGUE.size() + STATUSES.size() + 1) {
             throw new ApiError(ErrorCode.INVALID_EVENT_FILTER,
                     "'event_filter' must be a list of event types (e.g. [\"checkout.session.paid\", \"refund.*\"]), statuses, or [\"*\"]");
         }
         List<String> filter = new ArrayList<>();
-        for (JsonNode item : node) {
-            String entry = item.isTextual() ? item.asText().toLowerCase(Locale.ROOT) : "";
+        for (String item : given) {
+            String entry = item == null ? "" : item.toLowerCase(Locale.ROOT);
             if (!WebhookTypes.isFilter(entry)) {
-                throw new ApiError(ErrorCode.INVALID_EVENT_FILTER, "'event_filter' names '" + item.asText()
+                throw new ApiError(ErrorCode.INVALID_EVENT_FILTER, "'event_filter' names '" + item
                         + "', which is neither an event type nor a status; use one of " + String.join(", ", WebhookTypes.CATALOGUE)
                         + ", a family such as refund.*, a status (" + String.join(", ", STATUSES.stream().sorted().toList()) + ") or *");
             }
@@ -55,36 +45,31 @@ public final class EndpointFields {
         return filter.contains("*") ? List.of("*") : filter;
     }
 
-    public static String description(JsonNode json) {
-        JsonNode node = json.get("description");
-        if (node == null || node.isNull()) {
-            return null;
+    /** An endpoint's description: at most 255 characters; null is none. */
+    public static String description(String description) {
+        if (description != null && description.length() > MAX_DESCRIPTION) {
+            throw invalidDescription();
         }
-        if (!node.isTextual() || node.asText().length() > MAX_DESCRIPTION) {
-            throw new ApiError(ErrorCode.INVALID_DESCRIPTION, "'description' must be text of at most " + MAX_DESCRIPTION + " characters");
-        }
-        return node.asText();
+        return description;
     }
 
-    public static Integer maxPerSecond(JsonNode json, Integer current) {
-        JsonNode node = json.get("max_per_second");
-        if (node == null) {
-            return current;
-        }
-        if (node.isNull()) {
-            return null;
-        }
-        if (!node.canConvertToInt() || !node.isIntegralNumber() || node.asInt() < 1 || node.asInt() > 10_000) {
-            throw new ApiError(ErrorCode.INVALID_MAX_PER_SECOND, "'max_per_second' must be a whole number from 1 to 10,000, or null");
-        }
-        return node.asInt();
+    public static ApiError invalidDescription() {
+        return new ApiError(ErrorCode.INVALID_DESCRIPTION, "'description' must be text of at most " + MAX_DESCRIPTION + " characters");
     }
 
-    public static boolean enabled(JsonNode json) {
-        JsonNode node = json.get("enabled");
-        if (!node.isBoolean()) {
-            throw new ApiError(ErrorCode.INVALID_ENABLED, "'enabled' must be true or false");
+    /** An endpoint's throttle: 1 to 10,000 deliveries a second; null is none. */
+    public static Integer maxPerSecond(Integer perSecond) {
+        if (perSecond != null && (perSecond < 1 || perSecond > 10_000)) {
+            throw invalidMaxPerSecond();
         }
-        return node.asBoolean();
+        return perSecond;
+    }
+
+    public static ApiError invalidMaxPerSecond() {
+        return new ApiError(ErrorCode.INVALID_MAX_PER_SECOND, "'max_per_second' must be a whole number from 1 to 10,000, or null");
+    }
+
+    public static ApiError invalidEnabled() {
+        return new ApiError(ErrorCode.INVALID_ENABLED, "'enabled' must be true or false");
     }
 }

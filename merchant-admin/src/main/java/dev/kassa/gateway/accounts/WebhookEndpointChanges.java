@@ -1,10 +1,8 @@
 package dev.kassa.gateway.accounts;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.kassa.gateway.kafka.MerchantDirectory;
+import dev.kassa.gateway.kafka.MerchantRecords;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
-import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.model.ErrorCode;
@@ -16,9 +14,7 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Adding and removing a merchant's webhook endpoints, checked as the operator API checks them: what
@@ -27,34 +23,33 @@ import java.util.Map;
 @Singleton
 public final class WebhookEndpointChanges {
 
-    private final MerchantDirectory merchantDirectory;
+    private final MerchantRecords records;
     private final GatewaySettings settings;
     private final SessionCommands commands;
     private final SecretKeyring keyring;
 
-    WebhookEndpointChanges(MerchantDirectory merchantDirectory, GatewaySettings settings, SessionCommands commands,
+    WebhookEndpointChanges(MerchantRecords records, GatewaySettings settings, SessionCommands commands,
                            SecretKeyring keyring) {
-        this.merchantDirectory = merchantDirectory;
+        this.records = records;
         this.settings = settings;
         this.commands = commands;
         this.keyring = keyring;
     }
 
-    /** A new endpoint ({@code url}, {@code event_filter}, {@code description}, {@code max_per_second}); its secret is in the answer, once. */
-    public Map<String, Object> add(long merchantId, JsonNode json) throws Exception {
-        return merchantDirectory.changeMerchant(merchantId, () -> addNow(merchantId, json));
+    /** A new endpoint; its secret is in the answer, once. */
+    public EndpointSpec.Secret add(long merchantId, EndpointSpec spec) throws Exception {
+        return records.changeMerchant(merchantId, () -> addNow(merchantId, spec));
     }
 
-    private Map<String, Object> addNow(long merchantId, JsonNode json) throws Exception {
+    private EndpointSpec.Secret addNow(long merchantId, EndpointSpec spec) throws Exception {
         Merchant current = merchant(merchantId);
-        String url = Json.text(json, "url");
-        if (url == null) {
+        if (spec.url() == null) {
             throw ApiError.missingField("url");
         }
-        url = WebhookUrls.check(url, "url", settings.development());
-        List<String> filter = EndpointFields.eventFilter(json);
-        String description = EndpointFields.description(json);
-        Integer throttle = EndpointFields.maxPerSecond(json, null);
+        String url = WebhookUrls.check(spec.url(), "url", settings.development());
+        List<String> filter = EndpointFields.eventFilter(spec.eventFilter());
+        String description = EndpointFields.description(spec.description());
+        Integer throttle = EndpointFields.maxPerSecond(spec.maxPerSecond());
         boolean hasFirst = current.getWebhookUrl() != null && !current.getWebhookUrl().isBlank();
         int count = (hasFirst ? 1 : 0) + current.getWebhookEndpoints().size();
         if (count >= WebhookEndpoints.MAX) {
@@ -80,48 +75,49 @@ public final class WebhookEndpointChanges {
             next.setWebhookEndpoints(endpoints);
         }
         write(next.build());
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", true);
-        answer.put("endpoint_id", WebhookEndpoints.id(key));
-        answer.put("secret", secret);
-        return answer;
+        return new EndpointSpec.Secret(WebhookEndpoints.id(key), secret);
     }
 
     /**
-     * Changes an endpoint: {@code url}, {@code event_filter}, {@code description}, {@code max_per_second},
-     * {@code enabled} (re-enabling makes an older "disabled" fact of the relay's void), {@code rotate_secret} (the
-     * new secret in the answer, once; the old one keeps signing X-Signature, and signs webhook-signature beside the
-     * new one, for 24 hours) and {@code end_secret_overlap} (the merchant's receiver has the new secret: the old one
-     * stops signing now; ignored in the request that rotates). What {@code PATCH} of the operator API and the
-     * dashboard's endpoint forms do.
+     * Changes an endpoint: URL, event filter, description, throttle, enabled (re-enabling makes an older "disabled"
+     * fact of the relay's void), a new secret (in the answer, once; the old one keeps signing X-Signature, and signs
+     * webhook-signature beside the new one, for 24 hours) and the end of that overlap (the merchant's receiver has the
+     * new secret: the old one stops signing now). What {@code PATCH} of the operator API and the dashboard's endpoint
+     * forms do.
      */
-    public Map<String, Object> update(long merchantId, String endpointId, JsonNode json) throws Exception {
-        return merchantDirectory.changeMerchant(merchantId, () -> updateNow(merchantId, endpointId, json));
+    public EndpointSpec.Secret update(long merchantId, String endpointId, EndpointSpec.Patch patch) throws Exception {
+        return records.changeMerchant(merchantId, () -> updateNow(merchantId, endpointId, patch));
     }
 
-    private Map<String, Object> updateNow(long merchantId, String endpointId, JsonNode json) throws Exception {
+    private EndpointSpec.Secret updateNow(long merchantId, String endpointId, EndpointSpec.Patch patch) throws Exception {
         Merchant current = merchant(merchantId);
         long key = endpointKey(current, endpointId);
         Instant now = commands.now();
-        String newSecret = json.path("rotate_secret").asBoolean(false) ? Secrets.webhookSecret() : null;
-        boolean endOverlap = newSecret == null && json.path("end_secret_overlap").asBoolean(false);
+        String newSecret = patch.rotateSecret() ? Secrets.webhookSecret() : null;
+        boolean endOverlap = newSecret == null && patch.endSecretOverlap();
+        // The values are checked once, before either record is touched.
+        String url = patch.url() == null ? null : WebhookUrls.check(patch.url(), "url", settings.development());
+        List<String> filter = patch.eventFilter() == null ? null : EndpointFields.eventFilter(patch.eventFilter().value());
+        MerchantPatch.Value<String> description = patch.description() == null ? null
+                : new MerchantPatch.Value<>(EndpointFields.description(patch.description().value()));
+        MerchantPatch.Value<Integer> throttle = patch.maxPerSecond() == null ? null
+                : new MerchantPatch.Value<>(EndpointFields.maxPerSecond(patch.maxPerSecond().value()));
+        Boolean enabled = patch.enabled();
         Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(now);
         if (key == merchantId) {
-            if (json.has("url")) {
-                next.setWebhookUrl(WebhookUrls.check(EndpointFields.required(json, "url"), "url", settings.development()))
-                        .setWebhookEnabledAt(now).setWebhookDisabledReason(null);
+            if (url != null) {
+                next.setWebhookUrl(url).setWebhookEnabledAt(now).setWebhookDisabledReason(null);
             }
-            if (json.has("event_filter")) {
-                next.setWebhookEventFilter(EndpointFields.eventFilter(json));
+            if (filter != null) {
+                next.setWebhookEventFilter(filter);
             }
-            if (json.has("description")) {
-                next.setWebhookDescription(EndpointFields.description(json));
+            if (description != null) {
+                next.setWebhookDescription(description.value());
             }
-            if (json.has("max_per_second")) {
-                next.setWebhookMaxPerSecond(EndpointFields.maxPerSecond(json, current.getWebhookMaxPerSecond()));
+            if (throttle != null) {
+                next.setWebhookMaxPerSecond(throttle.value());
             }
-            if (json.has("enabled")) {
-                boolean enabled = EndpointFields.enabled(json);
+            if (enabled != null) {
                 next.setWebhookDisabledReason(enabled ? null : "disabled by the operator");
                 if (enabled) {
                     next.setWebhookEnabledAt(now);
@@ -142,20 +138,19 @@ public final class WebhookEndpointChanges {
                     continue;
                 }
                 WebhookEndpoint.Builder changed = WebhookEndpoint.newBuilder(e);
-                if (json.has("url")) {
-                    changed.setUrl(WebhookUrls.check(EndpointFields.required(json, "url"), "url", settings.development())).setEnabledAt(now);
+                if (url != null) {
+                    changed.setUrl(url).setEnabledAt(now);
                 }
-                if (json.has("event_filter")) {
-                    changed.setEventFilter(EndpointFields.eventFilter(json));
+                if (filter != null) {
+                    changed.setEventFilter(filter);
                 }
-                if (json.has("description")) {
-                    changed.setDescription(EndpointFields.description(json));
+                if (description != null) {
+                    changed.setDescription(description.value());
                 }
-                if (json.has("max_per_second")) {
-                    changed.setMaxPerSecond(EndpointFields.maxPerSecond(json, e.getMaxPerSecond()));
+                if (throttle != null) {
+                    changed.setMaxPerSecond(throttle.value());
                 }
-                if (json.has("enabled")) {
-                    boolean enabled = EndpointFields.enabled(json);
+                if (enabled != null) {
                     changed.setEnabled(enabled);
                     if (enabled) {
                         changed.setEnabledAt(now); // the relay's older "disabled" fact no longer applies
@@ -173,21 +168,15 @@ public final class WebhookEndpointChanges {
             next.setWebhookEndpoints(endpoints);
         }
         write(next.build());
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", true);
-        answer.put("endpoint_id", endpointId);
-        if (newSecret != null) {
-            answer.put("secret", newSecret);
-        }
-        return answer;
+        return new EndpointSpec.Secret(endpointId, newSecret);
     }
 
     /** Removes an endpoint (the first one's URL becomes null: the merchant has no first endpoint until one is added). */
-    public Map<String, Object> delete(long merchantId, String endpointId) throws Exception {
-        return merchantDirectory.changeMerchant(merchantId, () -> deleteNow(merchantId, endpointId));
+    public String delete(long merchantId, String endpointId) throws Exception {
+        return records.changeMerchant(merchantId, () -> deleteNow(merchantId, endpointId));
     }
 
-    private Map<String, Object> deleteNow(long merchantId, String endpointId) throws Exception {
+    private String deleteNow(long merchantId, String endpointId) throws Exception {
         Merchant current = merchant(merchantId);
         long key = endpointKey(current, endpointId);
         Merchant.Builder next = Merchant.newBuilder(current).setUpdatedAt(commands.now());
@@ -198,12 +187,12 @@ public final class WebhookEndpointChanges {
             next.setWebhookEndpoints(current.getWebhookEndpoints().stream().filter(e -> e.getEndpointKey() != key).toList());
         }
         write(next.build());
-        return Map.of("ok", true, "endpoint_id", endpointId);
+        return endpointId;
     }
 
     /** The merchant record as the gateway wrote it; 404 {@code not_found} for an unknown id. */
     public Merchant merchant(long merchantId) {
-        Merchant current = merchantDirectory.merchantRecord(merchantId);
+        Merchant current = records.merchantRecord(merchantId);
         if (current == null) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no merchant " + merchantId);
         }
@@ -221,7 +210,7 @@ public final class WebhookEndpointChanges {
 
     /** Writes the merchant record and waits until this gateway reads it back (503 {@code unavailable} if not). */
     void write(Merchant next) throws Exception {
-        if (merchantDirectory.putMerchant(next, Duration.ofSeconds(10)) == null) {
+        if (records.putMerchant(next, Duration.ofSeconds(10)) == null) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "the change was written but is not readable yet; retry the read");
         }
     }

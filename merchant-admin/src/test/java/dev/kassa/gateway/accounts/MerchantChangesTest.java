@@ -16,11 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,32 +28,7 @@ class MerchantChangesTest {
 
     private static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
 
-    /** The records in a map; every write and every fenced change is counted. */
-    private static final class Records implements MerchantRecords {
-        final Map<Long, Merchant> byId = new HashMap<>();
-        final List<Merchant> writes = new ArrayList<>();
-        int fencedChanges;
-
-        @Override
-        public Merchant merchantRecord(long id) {
-            return byId.get(id);
-        }
-
-        @Override
-        public Merchant putMerchant(Merchant merchant, Duration timeout) {
-            writes.add(merchant);
-            byId.put(merchant.getMerchantId(), merchant);
-            return merchant;
-        }
-
-        @Override
-        public <T> T changeMerchant(long merchantId, Callable<T> change) throws Exception {
-            fencedChanges++;
-            return change.call();
-        }
-    }
-
-    private final Records records = new Records();
+    private final InMemoryRecords records = new InMemoryRecords();
     private final MerchantChanges changes = new MerchantChanges(records, settings(),
             new SessionCommands(Clock.fixed(NOW, ZoneOffset.UTC)), SecretKeyring.NONE);
 
