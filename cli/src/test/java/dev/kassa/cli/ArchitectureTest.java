@@ -98,7 +98,7 @@ class ArchitectureTest {
     void the_gateways_modules_are_layered() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("api-gateway").definedBy("dev.kassa.gateway", "dev.kassa.gateway.merchant..", "dev.kassa.gateway.checkout..",
-                        "dev.kassa.gateway.operator..", "dev.kassa.gateway.dashboard..")
+                        "dev.kassa.gateway.operator..", "dev.kassa.gateway.dashboard..", "dev.kassa.gateway.pages..")
                 .layer("sandbox-provider").definedBy("dev.kassa.gateway.sandbox..")
                 .layer("merchant-admin").definedBy("dev.kassa.gateway.accounts..", "dev.kassa.gateway.links..")
                 .layer("payments").definedBy("dev.kassa.gateway.payments..")

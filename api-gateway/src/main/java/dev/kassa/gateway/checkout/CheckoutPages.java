@@ -1,20 +1,17 @@
 package dev.kassa.gateway.checkout;
 
+import dev.kassa.gateway.pages.PageTemplates;
 import dev.kassa.router.Method;
 import dev.kassa.schemas.avro.SessionState;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
-import io.micronaut.views.thymeleaf.ThymeleafViewsRenderer;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.LoggerFactory;
 
 /**
  * The buyer's pages — the hosted checkout of a session, a payment link's or product's page, the 404 — rendered from
@@ -31,10 +28,10 @@ public final class CheckoutPages {
     private static final String OFFER_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src https:; form-action 'self'; "
             + "frame-ancestors 'none'; base-uri 'none'";
 
-    private final ThymeleafViewsRenderer<Map<String, ?>> renderer;
+    private final PageTemplates templates;
 
-    CheckoutPages(ThymeleafViewsRenderer<Map<String, ?>> renderer) {
-        this.renderer = renderer;
+    CheckoutPages(PageTemplates templates) {
+        this.templates = templates;
     }
 
     /** The model every page of a session starts from: the shop, the order, the amount and (while payable) the time left. */
@@ -207,18 +204,10 @@ public final class CheckoutPages {
         }
     }
 
-    /**
-     * Renders a page to a string before answering: a template that fails is a logged 500 page at once, never a
-     * half-written answer.
-     */
+    /** A page with the headers every buyer's page gets; a template that fails is a 500 page of its own. */
     private MutableHttpResponse<String> render(HttpStatus status, String view, Map<String, ?> model, String policy) {
-        String html;
-        try {
-            StringWriter out = new StringWriter();
-            renderer.render(view, model, null).writeTo(out);
-            html = out.toString();
-        } catch (IOException | RuntimeException e) {
-            LoggerFactory.getLogger(CheckoutPages.class).error("checkout page {} failed to render", view, e);
+        String html = templates.render(view, model).orElse(null);
+        if (html == null) {
             status = HttpStatus.INTERNAL_SERVER_ERROR;
             html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Checkout</title></head><body>"
                     + "<p>This page could not be shown. Nothing was charged by showing it; please try again.</p></body></html>";

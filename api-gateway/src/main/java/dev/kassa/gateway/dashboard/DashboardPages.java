@@ -2,6 +2,7 @@ package dev.kassa.gateway.dashboard;
 
 import dev.kassa.gateway.kafka.MerchantDirectory;
 import dev.kassa.gateway.kafka.UserStore;
+import dev.kassa.gateway.pages.PageTemplates;
 import dev.kassa.schemas.avro.Merchant;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -9,16 +10,12 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.cookie.Cookie;
-import io.micronaut.views.thymeleaf.ThymeleafViewsRenderer;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.io.StringWriter;
 import java.net.URI;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.LoggerFactory;
 
 /**
  * What every dashboard page shares: who is signed in (the signed cookie), the model every page gets (the user, the
@@ -55,15 +52,15 @@ final class DashboardPages {
     private final UserStore userStore;
     private final DashboardSessions sessions;
     private final Clock clock;
-    private final ThymeleafViewsRenderer<Map<String, ?>> renderer;
+    private final PageTemplates templates;
 
     DashboardPages(MerchantDirectory merchantDirectory, UserStore userStore, DashboardSessions sessions, Clock clock,
-                   ThymeleafViewsRenderer<Map<String, ?>> renderer) {
+                   PageTemplates templates) {
         this.merchantDirectory = merchantDirectory;
         this.userStore = userStore;
         this.sessions = sessions;
         this.clock = clock;
-        this.renderer = renderer;
+        this.templates = templates;
     }
 
     /**
@@ -111,18 +108,10 @@ final class DashboardPages {
         return HttpResponse.seeOther(URI.create(to));
     }
 
-    /**
-     * Renders a page here, not in the views filter: a template that fails is a logged 500 page at once, never a
-     * half-written answer.
-     */
+    /** A dashboard page; a template that fails is a 500 page of its own ({@link PageTemplates}). */
     MutableHttpResponse<?> render(HttpStatus status, String view, Map<String, ?> model) {
-        String html;
-        try {
-            StringWriter out = new StringWriter();
-            renderer.render(view, model, null).writeTo(out);
-            html = out.toString();
-        } catch (IOException | RuntimeException e) {
-            LoggerFactory.getLogger(DashboardPages.class).error("dashboard page {} failed to render", view, e);
+        String html = templates.render(view, model).orElse(null);
+        if (html == null) {
             status = HttpStatus.INTERNAL_SERVER_ERROR;
             html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Kassa dashboard</title>"
                     + "<link rel=\"stylesheet\" href=\"/dashboard/assets/kassa.css\"></head><body><main id=\"main\" class=\"narrow\">"
