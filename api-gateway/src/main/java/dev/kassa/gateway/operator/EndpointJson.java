@@ -6,7 +6,6 @@ import dev.kassa.gateway.accounts.EndpointSpec;
 import dev.kassa.gateway.accounts.MerchantPatch;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.Json;
-import dev.kassa.model.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -63,9 +62,8 @@ final class EndpointJson {
         if (node == null || node.isNull()) {
             return null;
         }
-        if (!node.isArray()) {
-            throw new ApiError(ErrorCode.INVALID_EVENT_FILTER,
-                    "'event_filter' must be a list of event types (e.g. [\"checkout.session.paid\", \"refund.*\"]), statuses, or [\"*\"]");
+        if (!node.isArray() || node.size() > EndpointFields.MAX_FILTER_ENTRIES) {
+            throw EndpointFields.invalidEventFilter(); // refused before its entries are copied, however many were sent
         }
         List<String> filter = new ArrayList<>();
         node.forEach(item -> filter.add(item.asText()));

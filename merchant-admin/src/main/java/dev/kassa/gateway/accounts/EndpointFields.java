@@ -17,6 +17,8 @@ public final class EndpointFields {
     /** The statuses an event filter may name (besides event types and families). */
     public static final Set<String> STATUSES = Set.of("created", "pending", "paid", "failed", "expired", "cancelled", "review", "refunded");
     private static final int MAX_DESCRIPTION = 255;
+    /** The most entries a filter can usefully have: every event type, every status, and {@code *}. */
+    public static final int MAX_FILTER_ENTRIES = WebhookTypes.CATALOGUE.size() + STATUSES.size() + 1;
 
     private EndpointFields() {
     }
@@ -26,9 +28,8 @@ public final class EndpointFields {
         if (given == null) {
             return List.of("*");
         }
-        if (given.isEmpty() || given.size() > WebhookTypes.CATALOGUE.size() + STATUSES.size() + 1) {
-            throw new ApiError(ErrorCode.INVALID_EVENT_FILTER,
-                    "'event_filter' must be a list of event types (e.g. [\"checkout.session.paid\", \"refund.*\"]), statuses, or [\"*\"]");
+        if (given.isEmpty() || given.size() > MAX_FILTER_ENTRIES) {
+            throw invalidEventFilter();
         }
         List<String> filter = new ArrayList<>();
         for (String item : given) {
@@ -51,6 +52,11 @@ public final class EndpointFields {
             throw invalidDescription();
         }
         return description;
+    }
+
+    public static ApiError invalidEventFilter() {
+        return new ApiError(ErrorCode.INVALID_EVENT_FILTER,
+                "'event_filter' must be a list of event types (e.g. [\"checkout.session.paid\", \"refund.*\"]), statuses, or [\"*\"]");
     }
 
     public static ApiError invalidDescription() {
