@@ -115,15 +115,15 @@ class ArchitectureTest {
     }
 
     @Test
-    void the_gateways_kafka_clients_views_payments_and_accounts_speak_no_http() {
+    void the_gateways_kafka_clients_views_payments_accounts_and_links_speak_no_http() {
         noClasses().that().resideInAnyPackage("dev.kassa.gateway.kafka..", "dev.kassa.gateway.views..", "dev.kassa.gateway.payments..",
-                        "dev.kassa.gateway.accounts..")
+                        "dev.kassa.gateway.accounts..", "dev.kassa.gateway.links..")
                 .and().areNotAnnotatedWith("io.micronaut.http.annotation.Controller")
                 .and().haveNameNotMatching(".*\\.\\$.*") // Micronaut's generated bean definitions ($X$Definition...)
                 .should().dependOnClassesThat().resideInAnyPackage("io.micronaut.http..", "com.fasterxml.jackson..")
                 .because("below the HTTP adapters the gateway works with typed records: no request, response or JSON tree "
                         + "(the views' own controller is the adapter that answers other gateways; merchant accounts take "
-                        + "MerchantPatch, KeyRotation and EndpointSpec)")
+                        + "MerchantPatch, KeyRotation and EndpointSpec; links and products LinkSpec and ProductSpec)")
                 .check(kassa);
     }
 

@@ -1,12 +1,13 @@
 package dev.kassa.gateway.dashboard;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kassa.gateway.kafka.MerchantDirectory;
 import dev.kassa.gateway.kafka.OfferStore;
+import dev.kassa.gateway.links.LinkSpec;
+import dev.kassa.gateway.links.Offers;
 import dev.kassa.gateway.links.PaymentLinks;
+import dev.kassa.gateway.links.ProductSpec;
 import dev.kassa.gateway.links.Products;
 import dev.kassa.gateway.shared.ApiError;
-import dev.kassa.gateway.shared.Json;
 import dev.kassa.schemas.avro.Merchant;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -22,7 +23,6 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -61,26 +61,9 @@ class OffersController {
         if (!pages.csrf(who, form)) {
             return pages.forbidden();
         }
-        ObjectNode json = Json.MAPPER.createObjectNode().put("amount", form.getOrDefault("amount", "").trim())
-                .put("currency", form.getOrDefault("currency", "").trim()).put("description", form.getOrDefault("description", ""));
-        boolean reusable = "on".equals(form.get("reusable")) || "true".equals(form.get("reusable"));
-        json.put("reusable", reusable);
-        String max = form.getOrDefault("max_uses", "").trim();
-        if (!max.isEmpty()) {
-            try {
-                json.put("max_uses", Integer.parseInt(max));
-            } catch (NumberFormatException e) {
-                json.put("max_uses", max); // refused with invalid_max_uses and its message
-            }
-        }
-        String expires = form.getOrDefault("expires_at", "").trim();
-        if (!expires.isEmpty()) {
-            // The form's datetime-local is UTC without seconds: 2026-12-31T23:59.
-            json.put("expires_at", expires.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}") ? expires.replace('T', ' ') + ":00" : expires);
-        }
         Merchant merchant = merchantDirectory.merchant(who.merchantId());
         try {
-            links.create(merchant, json);
+            links.create(merchant, linkSpec(form));
         } catch (ApiError e) {
             return linksPage(who, HttpStatus.BAD_REQUEST, "Not made: " + e.getMessage(), null, form);
         }
@@ -113,12 +96,9 @@ class OffersController {
         if (!pages.csrf(who, form)) {
             return pages.forbidden();
         }
-        ObjectNode json = Json.MAPPER.createObjectNode();
-        for (String field : List.of("slug", "name", "description", "amount", "currency", "image_url")) {
-            json.put(field, form.getOrDefault(field, "").trim());
-        }
         try {
-            products.create(who.merchantId(), json);
+            products.create(who.merchantId(), new ProductSpec(field(form, "slug"), field(form, "name"), field(form, "description"),
+                    field(form, "amount"), field(form, "currency"), field(form, "image_url"), null));
         } catch (ApiError e) {
             return productsPage(who, HttpStatus.BAD_REQUEST, "Not made: " + e.getMessage(), null, form);
         }
@@ -142,12 +122,9 @@ class OffersController {
         if (!pages.csrf(who, form)) {
             return pages.forbidden();
         }
-        ObjectNode json = Json.MAPPER.createObjectNode();
-        for (String field : List.of("name", "description", "amount", "currency", "image_url")) {
-            json.put(field, form.getOrDefault(field, "").trim());
-        }
         try {
-            products.change(who.merchantId(), slug, json);
+            products.change(who.merchantId(), slug, new ProductSpec.Patch(field(form, "name"), field(form, "description"),
+                    new ProductSpec.Price(field(form, "amount"), field(form, "currency")), field(form, "image_url"), null));
         } catch (ApiError e) {
             if ("not_found".equals(e.code())) {
                 throw new DashboardNotFound.Missing();
@@ -178,11 +155,34 @@ class OffersController {
             return pages.forbidden();
         }
         try {
-            products.change(who.merchantId(), slug, Json.MAPPER.createObjectNode().put("active", "true".equals(form.get("active"))));
+            products.change(who.merchantId(), slug, ProductSpec.Patch.active("true".equals(form.get("active"))));
         } catch (ApiError e) {
             return pages.render(HttpStatus.NOT_FOUND, "dashboard/message", message(who, "No such product", "products"));
         }
         return pages.redirect("/dashboard/products?done=product-changed");
+    }
+
+    /** The link form as the typed command; a max uses that is not a whole number is refused as the API refuses it. */
+    private static LinkSpec linkSpec(Map<String, String> form) {
+        Integer maxUses = null;
+        String max = field(form, "max_uses");
+        if (!max.isEmpty()) {
+            try {
+                maxUses = Integer.valueOf(max);
+            } catch (NumberFormatException e) {
+                throw Offers.invalidMaxUses();
+            }
+        }
+        String expires = field(form, "expires_at");
+        // The form's datetime-local is UTC without seconds: 2026-12-31T23:59.
+        String expiresAt = expires.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}") ? expires.replace('T', ' ') + ":00" : expires;
+        boolean reusable = "on".equals(form.get("reusable")) || "true".equals(form.get("reusable"));
+        return new LinkSpec(field(form, "amount"), field(form, "currency"), form.getOrDefault("description", ""), reusable, maxUses,
+                expiresAt);
+    }
+
+    private static String field(Map<String, String> form, String name) {
+        return form.getOrDefault(name, "").trim();
     }
 
     private HttpResponse<?> linksPage(DashboardSessions.Principal who, HttpStatus status, String error, String done, Map<String, String> form) {

@@ -73,7 +73,7 @@ class PaymentLinksController {
             + "invalid_reusable, invalid_max_uses, invalid_expires_at", content = @Content(schema = @Schema(implementation = MerchantApi.Failure.class)))
     HttpResponse<Map<String, Object>> create(@Parameter(hidden = true) Merchant merchant, @Nullable @Body @Parameter(hidden = true) String body)
             throws Exception {
-        PaymentLink link = links.create(merchant, Json.object(body));
+        PaymentLink link = links.create(merchant, LinkJson.spec(Json.object(body)));
         return HttpResponse.created(answer(links.describe(link)));
     }
 

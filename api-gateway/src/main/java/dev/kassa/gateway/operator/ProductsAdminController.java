@@ -52,7 +52,7 @@ class ProductsAdminController {
     HttpResponse<Map<String, Object>> create(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
                                              @Nullable @Body String body) throws Exception {
         JsonNode json = checked(authorization, merchantId, body);
-        return HttpResponse.created(answer("product", products.describe(products.create(merchantId, json))));
+        return HttpResponse.created(answer("product", products.describe(products.create(merchantId, ProductJson.spec(json)))));
     }
 
     @Get
@@ -66,7 +66,7 @@ class ProductsAdminController {
     HttpResponse<Map<String, Object>> change(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
                                              String slug, @Nullable @Body String body) throws Exception {
         JsonNode json = checked(authorization, merchantId, body);
-        return HttpResponse.ok(answer("product", products.describe(products.change(merchantId, slug, json))));
+        return HttpResponse.ok(answer("product", products.describe(products.change(merchantId, slug, ProductJson.patch(json)))));
     }
 
     private JsonNode checked(String authorization, long merchantId, String body) {

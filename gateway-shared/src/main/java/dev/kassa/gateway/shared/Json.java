@@ -34,4 +34,28 @@ public final class Json {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.isValueNode() ? value.asText() : value.toString();
     }
+
+    /** A field that must be text when present: its text, or null when absent or JSON null; {@code code} otherwise. */
+    public static String textField(JsonNode node, String field, ErrorCode code) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new ApiError(code, "'" + field + "' must be text");
+        }
+        return value.asText();
+    }
+
+    /** A field that must be true or false when present: its value, or null when absent or JSON null; {@code code} otherwise. */
+    public static Boolean booleanField(JsonNode node, String field, ErrorCode code) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw new ApiError(code, "'" + field + "' must be true or false");
+        }
+        return value.asBoolean();
+    }
 }

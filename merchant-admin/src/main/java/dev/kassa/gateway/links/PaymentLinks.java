@@ -1,6 +1,5 @@
 package dev.kassa.gateway.links;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.gateway.kafka.CommandBus;
 import dev.kassa.gateway.kafka.OfferStore;
 import dev.kassa.gateway.kafka.SessionReads;
@@ -68,14 +67,13 @@ public final class PaymentLinks {
     }
 
     /** Checks a new link's fields and defines it; the link as the fold made it. Nothing is stored when a field is wrong. */
-    public PaymentLink create(Merchant merchant, JsonNode json) throws Exception {
-        Offers.Price price = Offers.price(json);
-        String description = Offers.text(json, "description", ErrorCode.INVALID_DESCRIPTION, 1, Offers.MAX_DESCRIPTION);
-        Boolean reusableOrNull = Offers.bool(json, "reusable", ErrorCode.INVALID_REUSABLE);
-        boolean reusable = reusableOrNull != null && reusableOrNull;
-        Integer maxUses = maxUses(json, reusable);
+    public PaymentLink create(Merchant merchant, LinkSpec spec) throws Exception {
+        Offers.Amount price = Offers.price(spec.amount(), spec.currency());
+        String description = Offers.text(spec.description(), "description", ErrorCode.INVALID_DESCRIPTION, 1, Offers.MAX_DESCRIPTION);
+        boolean reusable = spec.reusable();
+        Integer maxUses = maxUses(spec.maxUses(), reusable);
         Instant now = commands.now();
-        Instant expiresAt = expiresAt(json.get("expires_at"), now);
+        Instant expiresAt = expiresAt(spec.expiresAt(), now);
         String linkId = Secrets.linkId();
         PaymentLinkCommand define = PaymentLinkCommand.newBuilder().setCommandId("define-" + linkId).setLinkId(linkId)
                 .setMerchantId(merchant.getMerchantId()).setIssuedAt(now)
@@ -224,26 +222,25 @@ public final class PaymentLinks {
         return settings.publicUrl() + "/link/" + link.getCode();
     }
 
-    static Integer maxUses(JsonNode json, boolean reusable) {
-        JsonNode node = json.get("max_uses");
-        if (node == null || node.isNull()) {
+    static Integer maxUses(Integer maxUses, boolean reusable) {
+        if (maxUses == null) {
             return reusable ? null : 1;
         }
-        if (!node.canConvertToInt() || !node.isIntegralNumber() || node.asInt() < 1 || node.asInt() > MAX_USES) {
-            throw new ApiError(ErrorCode.INVALID_MAX_USES, "'max_uses' must be a whole number from 1 to " + MAX_USES);
+        if (maxUses < 1 || maxUses > MAX_USES) {
+            throw Offers.invalidMaxUses();
         }
-        if (!reusable && node.asInt() != 1) {
+        if (!reusable && maxUses != 1) {
             throw new ApiError(ErrorCode.INVALID_MAX_USES, "a single-use link has 'max_uses' 1; send \"reusable\": true for more uses");
         }
-        return node.asInt();
+        return maxUses;
     }
 
-    /** {@code expires_at}: ISO-8601 or seed time (UTC), in the future, at most a year ahead; null: never. */
-    static Instant expiresAt(JsonNode node, Instant now) {
-        if (node == null || node.isNull() || (node.isTextual() && node.asText().isBlank())) {
+    /** {@code expires_at}: ISO-8601 or seed time (UTC), in the future, at most a year ahead; null or blank: never. */
+    static Instant expiresAt(String expiresAt, Instant now) {
+        if (expiresAt == null || expiresAt.isBlank()) {
             return null;
         }
-        String text = node.isTextual() ? node.asText().strip() : "";
+        String text = expiresAt.strip();
         Instant at;
         try {
             at = text.length() > 40 ? null : text.contains("T") ? Instant.parse(text) : LocalDateTime.parse(text, SEED).toInstant(ZoneOffset.UTC);
@@ -251,7 +248,7 @@ public final class PaymentLinks {
             at = null;
         }
         if (at == null) {
-            throw new ApiError(ErrorCode.INVALID_EXPIRES_AT, "'expires_at' must be an instant such as 2026-12-31T23:59:59Z or \"2026-12-31 23:59:59\" (UTC)");
+            throw Offers.invalidExpiresAt();
         }
         if (!at.isAfter(now)) {
             throw new ApiError(ErrorCode.INVALID_EXPIRES_AT, "'expires_at' is in the past (" + SeedTime.format(at) + " UTC); a link must be usable for a while");

@@ -1,7 +1,6 @@
 package dev.kassa.gateway.links;
 
 import dev.kassa.gateway.shared.GatewaySettings;
-import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.schemas.avro.CreateSession;
 import dev.kassa.schemas.avro.Merchant;
@@ -40,7 +39,7 @@ public final class PlatformSessions {
         Instant now = commands.now();
         return commands.of(commandId, sessionId, merchant.getMerchantId(), actor, CreateSession.newBuilder()
                 .setOrderId(orderId).setAmountMinor(amountMinor).setCurrency(currency).setShopDomain(domain())
-                .setCustomerEmail(customerEmail).setMetaJson(Json.MAPPER.writeValueAsString(meta))
+                .setCustomerEmail(customerEmail).setMetaJson(SessionCommands.metaJson(meta))
                 .setExpiresAt(now.plusSeconds(merchant.getSessionTtlSeconds())).setGraceSeconds(merchant.getGraceSeconds())
                 .setLatePaymentPolicy(merchant.getLatePaymentPolicy()).build());
     }

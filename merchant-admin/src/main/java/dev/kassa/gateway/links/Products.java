@@ -1,12 +1,10 @@
 package dev.kassa.gateway.links;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.gateway.kafka.CommandBus;
 import dev.kassa.gateway.kafka.OfferStore;
 import dev.kassa.gateway.kafka.SessionReads;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
-import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.model.ErrorCode;
@@ -29,7 +27,7 @@ import java.util.regex.Pattern;
 
 /**
  * Products with a hosted page {@code /p/{slug}} (seed 003's product landing pages): made and changed by the merchant
- * (dashboard) or the operator ({@code /admin/merchants/{id}/products}); the buy button creates a session under the
+ * (dashboard) or the operator ({@code /admin/merchants/{id}/products}), both as a {@link ProductSpec}; the buy button creates a session under the
  * platform's domain, as a payment link does, with no limit on how many. An inactive product's page is a 404.
  */
 @Singleton
@@ -58,9 +56,9 @@ public final class Products {
         this.sessions = sessions;
     }
 
-    /** A new product; {@code slug_taken} when any merchant's product has the slug. */
-    public Product create(long merchantId, JsonNode json) throws Exception {
-        String slug = Json.text(json, "slug");
+    /** A new product; {@code slug_taken} when any merchant's product has the slug. Nothing is stored when a field is wrong. */
+    public Product create(long merchantId, ProductSpec spec) throws Exception {
+        String slug = spec.slug();
         if (slug == null || slug.isBlank()) {
             throw ApiError.missingField("slug");
         }
@@ -68,41 +66,39 @@ public final class Products {
         if (slug.length() > 64 || !SLUG.matcher(slug).matches()) {
             throw new ApiError(ErrorCode.INVALID_SLUG, "'slug' is 3 to 64 lower-case letters, digits and dashes (not first or last), such as blue-mug");
         }
-        String name = Offers.text(json, "name", ErrorCode.INVALID_NAME, 1, MAX_NAME);
-        String description = Offers.text(json, "description", ErrorCode.INVALID_DESCRIPTION, 0, MAX_DESCRIPTION);
-        Offers.Price price = Offers.price(json);
-        String image = imageUrl(json);
-        Boolean active = Offers.bool(json, "active", ErrorCode.INVALID_ACTIVE);
+        String name = Offers.text(spec.name(), "name", ErrorCode.INVALID_NAME, 1, MAX_NAME);
+        String description = Offers.text(spec.description(), "description", ErrorCode.INVALID_DESCRIPTION, 0, MAX_DESCRIPTION);
+        Offers.Amount price = Offers.price(spec.amount(), spec.currency());
+        String image = imageUrl(spec.imageUrl());
         if (offerStore.product(slug) != null) {
             throw new ApiError(ErrorCode.SLUG_TAKEN, "a product with the slug '" + slug + "' exists; choose another");
         }
         Instant now = commands.now();
         Product product = Product.newBuilder().setSlug(slug).setMerchantId(merchantId).setName(name).setDescription(description)
                 .setAmountMinor(price.amountMinor()).setCurrency(price.currency()).setImageUrl(image)
-                .setActive(active == null || active).setCreatedAt(now).setUpdatedAt(now).build();
+                .setActive(spec.active() == null || spec.active()).setCreatedAt(now).setUpdatedAt(now).build();
         return stored(product);
     }
 
-    /** Changes the fields present (name, description, amount with currency, image_url, active); the rest stay. */
-    public Product change(long merchantId, String slug, JsonNode json) throws Exception {
+    /** Changes the fields the patch names; the rest stay. */
+    public Product change(long merchantId, String slug, ProductSpec.Patch patch) throws Exception {
         Product current = own(merchantId, slug);
         Product.Builder next = Product.newBuilder(current).setUpdatedAt(commands.now());
-        if (json.has("name")) {
-            next.setName(Offers.text(json, "name", ErrorCode.INVALID_NAME, 1, MAX_NAME));
+        if (patch.name() != null) {
+            next.setName(Offers.text(patch.name(), "name", ErrorCode.INVALID_NAME, 1, MAX_NAME));
         }
-        if (json.has("description")) {
-            next.setDescription(Offers.text(json, "description", ErrorCode.INVALID_DESCRIPTION, 0, MAX_DESCRIPTION));
+        if (patch.description() != null) {
+            next.setDescription(Offers.text(patch.description(), "description", ErrorCode.INVALID_DESCRIPTION, 0, MAX_DESCRIPTION));
         }
-        if (json.has("amount") || json.has("currency")) {
-            Offers.Price price = Offers.price(json);
+        if (patch.price() != null) {
+            Offers.Amount price = Offers.price(patch.price().amount(), patch.price().currency());
             next.setAmountMinor(price.amountMinor()).setCurrency(price.currency());
         }
-        if (json.has("image_url")) {
-            next.setImageUrl(imageUrl(json));
+        if (patch.imageUrl() != null) {
+            next.setImageUrl(imageUrl(patch.imageUrl()));
         }
-        Boolean active = Offers.bool(json, "active", ErrorCode.INVALID_ACTIVE);
-        if (active != null) {
-            next.setActive(active);
+        if (patch.active() != null) {
+            next.setActive(patch.active());
         }
         return stored(next.build());
     }
@@ -158,8 +154,7 @@ public final class Products {
         return stored;
     }
 
-    static String imageUrl(JsonNode json) {
-        String url = Json.text(json, "image_url");
+    static String imageUrl(String url) {
         if (url == null || url.isBlank()) {
             return null;
         }
