@@ -4,7 +4,6 @@ import dev.kassa.gateway.accounts.KeyRotation;
 import dev.kassa.gateway.accounts.MerchantChanges;
 import dev.kassa.gateway.accounts.MerchantUsers;
 import dev.kassa.gateway.accounts.TwoStep;
-import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -55,12 +54,11 @@ class AccountController {
      */
     @Post("/api-key")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> rotateKey(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
-        Confirmations.Guarded guarded = confirmations.guard(request, form, "/dashboard/settings/api-key", "issue a new API key");
-        if (guarded.refusal() != null) {
-            return guarded.refusal();
+    HttpResponse<?> rotateKey(DashboardSessions.Principal who, @Body Map<String, String> form) throws Exception {
+        MutableHttpResponse<?> refused = confirmations.refusal(who, form, "/dashboard/settings/api-key", "issue a new API key");
+        if (refused != null) {
+            return refused;
         }
-        DashboardSessions.Principal who = guarded.who();
         long overlap = switch (form.getOrDefault("overlap", "")) {
             case "0" -> 0;
             case "3600" -> 3600;
@@ -79,12 +77,11 @@ class AccountController {
      */
     @Post("/two-step")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> twoStepSetup(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
-        Confirmations.Guarded guarded = confirmations.guard(request, form, "/dashboard/settings/two-step", "set up two-step sign-in");
-        if (guarded.refusal() != null) {
-            return guarded.refusal();
+    HttpResponse<?> twoStepSetup(DashboardSessions.Principal who, @Body Map<String, String> form) throws Exception {
+        MutableHttpResponse<?> refused = confirmations.refusal(who, form, "/dashboard/settings/two-step", "set up two-step sign-in");
+        if (refused != null) {
+            return refused;
         }
-        DashboardSessions.Principal who = guarded.who();
         return twoStepPage(who, HttpStatus.OK, TwoStep.newKey(), null);
     }
 
@@ -92,9 +89,6 @@ class AccountController {
     @Post("/two-step/confirm")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> twoStepConfirm(DashboardSessions.Principal who, @Body Map<String, String> form) throws Exception {
-        if (!pages.csrf(who, form)) {
-            return pages.forbidden();
-        }
         String key = form.getOrDefault("key", "");
         if (!key.matches("[A-Z2-7]{32}") || !sessions.vouched(who, TWO_STEP_KEY, key, form.get("proof"))) {
             return pages.render(HttpStatus.FORBIDDEN, "dashboard/message", Map.of("title", "Refused",
@@ -117,12 +111,11 @@ class AccountController {
     /** {@code POST /dashboard/settings/two-step/off}: with the password and a right code, back to the password alone. */
     @Post("/two-step/off")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> twoStepOff(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
-        Confirmations.Guarded guarded = confirmations.guard(request, form, "/dashboard/settings/two-step/off", "turn two-step sign-in off");
-        if (guarded.refusal() != null) {
-            return guarded.refusal();
+    HttpResponse<?> twoStepOff(DashboardSessions.Principal who, @Body Map<String, String> form) throws Exception {
+        MutableHttpResponse<?> refused = confirmations.refusal(who, form, "/dashboard/settings/two-step/off", "turn two-step sign-in off");
+        if (refused != null) {
+            return refused;
         }
-        DashboardSessions.Principal who = guarded.who();
         users.setTwoStep(users.user(who.email()), null, 0);
         return pages.redirect("/dashboard/settings?done=two-step-off");
     }

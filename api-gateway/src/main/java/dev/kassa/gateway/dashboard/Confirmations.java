@@ -4,7 +4,6 @@ import dev.kassa.gateway.accounts.MerchantUsers;
 import dev.kassa.gateway.accounts.PasswordChecks;
 import dev.kassa.gateway.accounts.Passwords;
 import dev.kassa.schemas.avro.MerchantUser;
-import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import jakarta.inject.Singleton;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -40,23 +38,6 @@ final class Confirmations {
         this.passwords = passwords;
         this.limits = limits;
         this.pages = pages;
-    }
-
-    /** A sensitive form post's gate: who posted it, or the answer that stops it ({@code refusal} not null). */
-    record Guarded(DashboardSessions.Principal who, MutableHttpResponse<?> refusal) {
-    }
-
-    /**
-     * Everything a sensitive form post passes before it may act: a signed-in user, the page's CSRF token, and the
-     * password (and code) confirmed for {@code what}.
-     */
-    Guarded guard(HttpRequest<?> request, Map<String, String> form, String action, String what) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        MutableHttpResponse<?> refused = pages.refusal(who, form);
-        if (refused == null) {
-            refused = refusal(who.get(), form, action, what);
-        }
-        return new Guarded(who.orElse(null), refused);
     }
 
     /**

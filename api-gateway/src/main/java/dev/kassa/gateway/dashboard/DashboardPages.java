@@ -63,20 +63,9 @@ final class DashboardPages {
         this.templates = templates;
     }
 
-    /**
-     * The answer to a form post that may not go on — to sign-in when nobody is signed in, 403 without the session's CSRF
-     * token — or null when it may. Every state-changing dashboard form starts with it.
-     */
-    MutableHttpResponse<?> refusal(Optional<DashboardSessions.Principal> who, Map<String, String> form) {
-        if (who.isEmpty()) {
-            return redirect("/dashboard/login");
-        }
-        return csrf(who.get(), form) ? null : forbidden();
-    }
-
-    /** Whether a signed-in page's form carries this session's CSRF token. */
-    boolean csrf(DashboardSessions.Principal who, Map<String, String> form) {
-        return sessions.csrfMatches(who, form.get("csrf"));
+    /** Whether a signed-in page's form carried this session's CSRF token ({@link SignedInForms} asks, for every form). */
+    boolean csrf(DashboardSessions.Principal who, String token) {
+        return sessions.csrfMatches(who, token);
     }
 
     Optional<DashboardSessions.Principal> who(HttpRequest<?> request) {

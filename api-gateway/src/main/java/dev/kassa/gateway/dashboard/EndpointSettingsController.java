@@ -7,7 +7,6 @@ import dev.kassa.gateway.accounts.WebhookEndpointChanges;
 import dev.kassa.gateway.kafka.MerchantDirectory;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.schemas.WebhookEndpoints;
-import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -54,12 +53,11 @@ class EndpointSettingsController {
      */
     @Post("/settings/endpoints")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> addEndpoint(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
-        Confirmations.Guarded guarded = confirmations.guard(request, form, "/dashboard/settings/endpoints", "add a webhook endpoint");
-        if (guarded.refusal() != null) {
-            return guarded.refusal();
+    HttpResponse<?> addEndpoint(DashboardSessions.Principal who, @Body Map<String, String> form) throws Exception {
+        MutableHttpResponse<?> refused = confirmations.refusal(who, form, "/dashboard/settings/endpoints", "add a webhook endpoint");
+        if (refused != null) {
+            return refused;
         }
-        DashboardSessions.Principal who = guarded.who();
         String events = form.getOrDefault("events", "").trim();
         String description = form.getOrDefault("description", "").trim();
         EndpointSpec endpoint = new EndpointSpec(form.getOrDefault("url", "").trim(), SettingsPage.list(events.isEmpty() ? "*" : events),
@@ -86,9 +84,6 @@ class EndpointSettingsController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> changeEndpoint(DashboardSessions.Principal who, @PathVariable String endpointId,
                                    @Body Map<String, String> form) throws Exception {
-        if (!pages.csrf(who, form)) {
-            return pages.forbidden();
-        }
         EndpointSpec.Patch change;
         boolean rotate = "rotate".equals(form.get("action"));
         boolean endOverlap = "end-overlap".equals(form.get("action"));
@@ -137,9 +132,6 @@ class EndpointSettingsController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> deleteEndpoint(DashboardSessions.Principal who, @PathVariable String endpointId,
                                    @Body Map<String, String> form) throws Exception {
-        if (!pages.csrf(who, form)) {
-            return pages.forbidden();
-        }
         try {
             endpoints.delete(who.merchantId(), endpointId);
         } catch (ApiError e) {

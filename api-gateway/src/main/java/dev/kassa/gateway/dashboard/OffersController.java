@@ -58,9 +58,6 @@ class OffersController {
     @Post("/links")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> createLink(DashboardSessions.Principal who, @Body Map<String, String> form) throws Exception {
-        if (!pages.csrf(who, form)) {
-            return pages.forbidden();
-        }
         Merchant merchant = merchantDirectory.merchant(who.merchantId());
         try {
             links.create(merchant, linkSpec(form));
@@ -73,9 +70,6 @@ class OffersController {
     @Post("/links/{linkId}/active")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> linkActive(DashboardSessions.Principal who, @PathVariable String linkId, @Body Map<String, String> form) throws Exception {
-        if (!pages.csrf(who, form)) {
-            return pages.forbidden();
-        }
         Merchant merchant = merchantDirectory.merchant(who.merchantId());
         try {
             links.setActive(merchant, linkId, "true".equals(form.get("active")));
@@ -93,9 +87,6 @@ class OffersController {
     @Post("/products")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> createProduct(DashboardSessions.Principal who, @Body Map<String, String> form) throws Exception {
-        if (!pages.csrf(who, form)) {
-            return pages.forbidden();
-        }
         try {
             products.create(who.merchantId(), new ProductSpec(field(form, "slug"), field(form, "name"), field(form, "description"),
                     field(form, "amount"), field(form, "currency"), field(form, "image_url"), null));
@@ -119,9 +110,6 @@ class OffersController {
     @Post("/products/{slug}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> editProduct(DashboardSessions.Principal who, @PathVariable String slug, @Body Map<String, String> form) throws Exception {
-        if (!pages.csrf(who, form)) {
-            return pages.forbidden();
-        }
         try {
             products.change(who.merchantId(), slug, new ProductSpec.Patch(field(form, "name"), field(form, "description"),
                     new ProductSpec.Price(field(form, "amount"), field(form, "currency")), field(form, "image_url"), null));
@@ -151,9 +139,6 @@ class OffersController {
     @Post("/products/{slug}/active")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> productActive(DashboardSessions.Principal who, @PathVariable String slug, @Body Map<String, String> form) throws Exception {
-        if (!pages.csrf(who, form)) {
-            return pages.forbidden();
-        }
         try {
             products.change(who.merchantId(), slug, ProductSpec.Patch.active("true".equals(form.get("active"))));
         } catch (ApiError e) {

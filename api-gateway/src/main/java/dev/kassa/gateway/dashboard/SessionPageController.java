@@ -158,9 +158,6 @@ class SessionPageController {
 
     /** A form posted on a session's page: signed in, with this session's CSRF token, about one of the merchant's sessions. */
     private HttpResponse<?> act(DashboardSessions.Principal who, String id, Map<String, String> form, Action action) throws Exception {
-        if (!pages.csrf(who, form)) {
-            return pages.forbidden();
-        }
         SessionState state = own(who, id);
         if (state == null) {
             throw new DashboardNotFound.Missing();

@@ -9,6 +9,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
@@ -50,9 +51,6 @@ class SettingsController {
     @Post("/settings")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> saveSettings(DashboardSessions.Principal who, @Body Map<String, String> form) throws Exception {
-        if (!pages.csrf(who, form)) {
-            return pages.forbidden();
-        }
         // Only what a merchant may change; the same command, and so the same checks, as the operator's PATCH.
         MerchantPatch change;
         try {
@@ -71,12 +69,11 @@ class SettingsController {
     /** {@code POST /dashboard/settings/crypto}: the payout wallet (an empty address removes it) and crypto checkout on or off. */
     @Post("/settings/crypto")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> crypto(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
-        Confirmations.Guarded guarded = confirmations.guard(request, form, "/dashboard/settings/crypto", "change the payout wallet");
-        if (guarded.refusal() != null) {
-            return guarded.refusal();
+    HttpResponse<?> crypto(DashboardSessions.Principal who, @Body Map<String, String> form) throws Exception {
+        MutableHttpResponse<?> refused = confirmations.refusal(who, form, "/dashboard/settings/crypto", "change the payout wallet");
+        if (refused != null) {
+            return refused;
         }
-        DashboardSessions.Principal who = guarded.who();
         String address = form.getOrDefault("address", "").trim();
         MerchantPatch change = MerchantPatch.builder()
                 .payoutWallet(address.isEmpty() ? null : new MerchantPatch.Wallet(form.getOrDefault("network", "polygon"),

@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -179,14 +178,9 @@ class SignInController {
 
     @Post("/logout")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    HttpResponse<?> logout(HttpRequest<?> request, @Body Map<String, String> form) throws Exception {
-        Optional<DashboardSessions.Principal> who = pages.who(request);
-        MutableHttpResponse<?> refused = pages.refusal(who, form);
-        if (refused != null) {
-            return refused;
-        }
+    HttpResponse<?> logout(DashboardSessions.Principal who) throws Exception {
         // On the server too: every cookie of this user issued until now stops working, copies included.
-        MerchantUser user = users.user(who.get().email());
+        MerchantUser user = users.user(who.email());
         if (user != null) {
             users.endSessions(user);
         }

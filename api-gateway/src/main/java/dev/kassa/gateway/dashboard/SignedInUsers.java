@@ -10,8 +10,8 @@ import java.util.Optional;
 /**
  * The dashboard's sign-in check, once for every page and form: a handler that takes a {@link DashboardSessions.Principal}
  * argument runs only for a signed-in user of an enabled merchant (the session cookie verified, the user still there);
- * anyone else is sent to the sign-in page ({@link NotSignedIn}, answered 303 by the gateway's error routes). Forms then
- * check their CSRF token with {@link DashboardPages#csrf}.
+ * anyone else is sent to the sign-in page ({@link NotSignedIn}, answered 303 by the gateway's error routes). A form's
+ * post was checked (and its user found) by {@link SignedInForms} before its handler; the user found there is used.
  */
 @Singleton
 public final class SignedInUsers implements TypedRequestArgumentBinder<DashboardSessions.Principal> {
@@ -30,7 +30,8 @@ public final class SignedInUsers implements TypedRequestArgumentBinder<Dashboard
     @Override
     public BindingResult<DashboardSessions.Principal> bind(ArgumentConversionContext<DashboardSessions.Principal> context,
                                                           HttpRequest<?> source) {
-        DashboardSessions.Principal who = pages.who(source).orElseThrow(NotSignedIn::new);
+        DashboardSessions.Principal who = source.getAttribute(SignedInForms.PRINCIPAL, DashboardSessions.Principal.class)
+                .or(() -> pages.who(source)).orElseThrow(NotSignedIn::new);
         return () -> Optional.of(who);
     }
 
