@@ -1,6 +1,5 @@
 package dev.kassa.gateway;
 
-import dev.kassa.gateway.shared.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,11 +13,13 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.kassa.aggregate.app.AggregateService;
+import dev.kassa.gateway.shared.Json;
 import dev.kassa.localkafka.KafkaCluster;
 import dev.kassa.localkafka.KafkaExtension;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.TopicLayout;
 import dev.kassa.schemas.TopicProvisioner;
+import io.micronaut.web.router.Router;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,8 +29,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -145,6 +148,81 @@ class OpenApiTest {
         assertThat(other.statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void the_operator_api_has_a_document_of_its_own_with_every_admin_route() throws Exception {
+        JsonNode operator = operatorDocument();
+        assertThat(operator.at("/info/title").asText()).isEqualTo("Kassa operator API");
+        assertThat(operator.at("/components/securitySchemes/adminToken/scheme").asText()).isEqualTo("bearer");
+        Set<String> documented = new TreeSet<>();
+        operator.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
+                .forEachRemaining(m -> documented.add(m.toUpperCase(Locale.ROOT) + " " + p.getKey())));
+        // Every operator route the running gateway has (but the document itself and the views' gateway-to-gateway reads).
+        Set<String> routes = new TreeSet<>();
+        gateway.bean(Router.class).uriRoutes().forEach(r -> {
+            String path = r.getUriMatchTemplate().toPathString();
+            if (path.startsWith("/admin/") && !path.startsWith("/admin/views") && !path.equals("/admin/openapi.yml")
+                    && !r.getHttpMethodName().equals("HEAD")) { // Micronaut answers HEAD for every GET by itself
+                routes.add(r.getHttpMethodName() + " " + path);
+            }
+        });
+        assertThat(routes).as("the operator's routes").hasSizeGreaterThanOrEqualTo(18);
+        assertThat(documented).isEqualTo(routes);
+    }
+
+    @Test
+    void real_operator_answers_validate_against_its_documented_schemas() throws Exception {
+        JsonNode operator = operatorDocument();
+        String admin = "Bearer " + ADMIN;
+        HttpResponse<String> created = send("POST", "/admin/merchants", admin, "{\"email\": \"ops-docs@example.com\", \"domains\": [\"ops.example\"]}");
+        assertOperator(operator, "/admin/merchants", "post", created, 201);
+        long merchant = Json.MAPPER.readTree(created.body()).get("merchant_id").asLong();
+        String m = "/admin/merchants/" + merchant;
+        assertOperator(operator, "/admin/merchants/{merchantId}", "patch",
+                send("PATCH", m, admin, "{\"rotate_webhook_secret\": true}"), 200);
+        assertOperator(operator, "/admin/merchants/{merchantId}", "patch", send("PATCH", m, admin, "{\"session_ttl_seconds\": 600}"), 200);
+        assertOperator(operator, "/admin/merchants/{merchantId}/api-keys", "post", send("POST", m + "/api-keys", admin, "{}"), 201);
+        assertOperator(operator, "/admin/merchants/{merchantId}/users", "post",
+                send("POST", m + "/users", admin, "{\"email\": \"ops-user@example.com\"}"), 201);
+        assertOperator(operator, "/admin/merchants/{merchantId}/users/{email}", "delete",
+                send("DELETE", m + "/users/ops-user@example.com", admin, null), 200);
+        HttpResponse<String> endpoint = send("POST", m + "/webhook-endpoints", admin, "{\"url\": \"https://ops.example/hooks\"}");
+        assertOperator(operator, "/admin/merchants/{merchantId}/webhook-endpoints", "post", endpoint, 201);
+        String endpointId = Json.MAPPER.readTree(endpoint.body()).get("endpoint_id").asText();
+        assertOperator(operator, "/admin/merchants/{merchantId}/webhook-endpoints", "get", send("GET", m + "/webhook-endpoints", admin, null), 200);
+        assertOperator(operator, "/admin/merchants/{merchantId}/webhook-endpoints/{endpointId}", "patch",
+                send("PATCH", m + "/webhook-endpoints/" + endpointId, admin, "{\"max_per_second\": 5}"), 200);
+        assertOperator(operator, "/admin/merchants/{merchantId}/webhook-endpoints/{endpointId}/test", "post",
+                send("POST", m + "/webhook-endpoints/" + endpointId + "/test", admin, null), 202);
+        assertOperator(operator, "/admin/merchants/{merchantId}/webhook-endpoints/{endpointId}/attempts", "get",
+                send("GET", m + "/webhook-endpoints/" + endpointId + "/attempts", admin, null), 200);
+        assertOperator(operator, "/admin/merchants/{merchantId}/webhook-endpoints/{endpointId}", "delete",
+                send("DELETE", m + "/webhook-endpoints/" + endpointId, admin, null), 200);
+        assertOperator(operator, "/admin/merchants/{merchantId}/products", "post", send("POST", m + "/products", admin,
+                "{\"slug\": \"ops-docs-mug\", \"name\": \"Mug\", \"amount\": \"9.00\", \"currency\": \"EUR\"}"), 201);
+        assertOperator(operator, "/admin/merchants/{merchantId}/products", "get", send("GET", m + "/products", admin, null), 200);
+        long session = Json.MAPPER.readTree(merchant("POST", "/gateway/session.php", """
+                {"domain": "yourshop.com", "order_id": "OPS-1", "amount": "5.00", "currency": "EUR"}""").body()).get("session_id").asLong();
+        String history = "/admin/sessions/{sessionId}/history";
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> send("GET", "/admin/sessions/" + session + "/history", admin, null).statusCode() == 200);
+        assertOperator(operator, history, "get", send("GET", "/admin/sessions/" + session + "/history", admin, null), 200);
+        assertOperator(operator, history, "get", send("GET", "/admin/sessions/" + session + "/history?at=2020-01-01T00:00:00Z", admin, null), 200);
+        assertOperator(operator, "/admin/webhooks/redeliver", "post",
+                send("POST", "/admin/webhooks/redeliver", admin, "{\"session_id\": " + session + "}"), 200);
+    }
+
+    private static JsonNode operatorDocument() throws Exception {
+        HttpResponse<String> yml = send("GET", "/admin/openapi.yml", null, null);
+        assertThat(yml.statusCode()).isEqualTo(200);
+        return YAML.readTree(yml.body());
+    }
+
+    private static void assertOperator(JsonNode operator, String path, String method, HttpResponse<String> response, int status) throws Exception {
+        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(status);
+        assertThat(violations(operator, path, method, status, Json.MAPPER.readTree(response.body())))
+                .as("%s %s answered %s", method, path, response.body()).isEmpty();
+    }
+
     /** Validates {@code response}'s body against the schema documented for this path, method and status. */
     private static void assertConforms(String path, String method, HttpResponse<String> response, int status) throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
@@ -164,6 +242,10 @@ class OpenApiTest {
     }
 
     private static Set<ValidationMessage> violations(String path, String method, int status, JsonNode body) {
+        return violations(document, path, method, status, body);
+    }
+
+    private static Set<ValidationMessage> violations(JsonNode document, String path, String method, int status, JsonNode body) {
         JsonNode operation = document.get("paths").get(path).get(method);
         JsonNode documented = operation.get("responses").get(Integer.toString(status));
         assertThat(documented).as("status %d of %s %s is documented", status, method, path).isNotNull();

@@ -135,7 +135,7 @@ public final class Products {
     public Map<String, Object> describe(Product p) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("slug", p.getSlug());
-        out.put("url", settings.publicUrl() + "/p/" + p.getSlug());
+        out.put("url", url(p));
         out.put("name", p.getName());
         out.put("description", p.getDescription());
         out.put("amount", Money.toDecimal(p.getAmountMinor(), p.getCurrency()));
@@ -144,6 +144,11 @@ public final class Products {
         out.put("active", p.getActive());
         out.put("created_at", SeedTime.format(p.getCreatedAt()));
         return out;
+    }
+
+    /** The product's page. */
+    public String url(Product product) {
+        return settings.publicUrl() + "/p/" + product.getSlug();
     }
 
     private Product stored(Product product) throws Exception {

@@ -28,19 +28,26 @@ import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import io.swagger.v3.oas.annotations.Hidden;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The operator API: {@code POST /admin/merchants} creates a merchant and shows its API key and webhook secret once;
  * {@code PATCH /admin/merchants/{id}} changes one.
  */
-@Hidden // not the merchant API: not in the OpenAPI document
+@Tag(name = "Merchants")
+@SecurityRequirement(name = OperatorDocsController.ADMIN_TOKEN)
+@ApiResponse(responseCode = "401", description = "missing_api_key, invalid_api_key: the admin token is missing or wrong")
 @Controller("/admin/merchants")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class MerchantAdminController {
@@ -68,9 +75,13 @@ class MerchantAdminController {
     }
 
     @Post
+    @Operation(operationId = "createMerchant", summary = "Create a merchant; its API key and webhook secret are shown once")
+    @ApiResponse(responseCode = "201", description = "created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperatorApi.MerchantCreated.class)))
+    @RequestBody(required = true, description = "A JSON object: email (required), domains, package (free, pro, unlimited), checkout_mode (hosted_checkout, smart_router), country, webhook_url, session_ttl_seconds (1-86,400), grace_seconds (0-604,800), rate_limit_per_second, routing_allow, routing_block, payout_wallet {network, address}, crypto_enabled", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
     @Consumes(MediaType.ALL)
-    HttpResponse<Map<String, Object>> create(@Header(value = "Authorization", defaultValue = "") String authorization,
-                                             @Nullable @Body String body) throws Exception {
+    HttpResponse<OperatorApi.MerchantCreated> create(@Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization,
+                                             @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
         requireOperator(authorization);
         JsonNode json = Json.object(body);
         String email = Json.text(json, "email");
@@ -117,12 +128,7 @@ class MerchantAdminController {
         if (merchantDirectory.putMerchant(merchant, Duration.ofSeconds(10)) == null) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "the merchant was written but is not readable yet; retry the read");
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", true);
-        answer.put("merchant_id", merchant.getMerchantId());
-        answer.put("api_key", apiKey);
-        answer.put("webhook_secret", webhookSecret);
-        return HttpResponse.created(answer);
+        return HttpResponse.created(new OperatorApi.MerchantCreated(true, merchant.getMerchantId(), apiKey, webhookSecret));
     }
 
     /**
@@ -131,18 +137,18 @@ class MerchantAdminController {
      * gateway's index. Only the current and the one previous key ever work: a second rotation ends the first overlap.
      */
     @Post("/{merchantId}/api-keys")
+    @Operation(operationId = "rotateApiKey", summary = "A new API key, shown once; the previous one works for the overlap")
+    @ApiResponse(responseCode = "201", description = "created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperatorApi.KeyRotated.class)))
+    @RequestBody(required = true, description = "A JSON object: previous_key_expires_in_seconds (default 86,400; 0 revokes the previous key at once); the body may be empty", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
     @Consumes(MediaType.ALL)
-    HttpResponse<Map<String, Object>> rotateKey(@Header(value = "Authorization", defaultValue = "") String authorization,
-                                                long merchantId, @Nullable @Body String body) throws Exception {
+    HttpResponse<OperatorApi.KeyRotated> rotateKey(@Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization,
+                                                long merchantId, @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
         requireOperator(authorization);
         JsonNode json = body == null || body.isBlank() ? Json.MAPPER.createObjectNode() : Json.object(body);
         KeyRotation.RotatedKey rotated = changes.rotateKey(merchantId, MerchantJson.keyRotation(json));
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", true);
-        answer.put("merchant_id", rotated.merchantId());
-        answer.put("api_key", rotated.apiKey());
-        answer.put("previous_key_expires_at", rotated.previousKeyExpiresAt() == null ? null : rotated.previousKeyExpiresAt().toString());
-        return HttpResponse.created(answer);
+        return HttpResponse.created(new OperatorApi.KeyRotated(true, rotated.merchantId(), rotated.apiKey(),
+                rotated.previousKeyExpiresAt() == null ? null : rotated.previousKeyExpiresAt().toString()));
     }
 
     /**
@@ -151,19 +157,15 @@ class MerchantAdminController {
      * package, checkout mode, late-payment policy, domains, routing allow/block lists.
      */
     @Patch("/{merchantId}")
+    @Operation(operationId = "changeMerchant", summary = "Change a merchant: only the fields present")
+    @RequestBody(required = true, description = "A JSON object: webhook_url (null removes it), rotate_webhook_secret, webhook_enabled, disabled, session_ttl_seconds, grace_seconds, package, checkout_mode, late_payment_policy, domains, routing_allow, routing_block, rate_limit_per_second, payout_wallet, crypto_enabled", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
     @Consumes(MediaType.ALL)
-    HttpResponse<Map<String, Object>> update(@Header(value = "Authorization", defaultValue = "") String authorization,
-                                             long merchantId, @Nullable @Body String body) throws Exception {
+    HttpResponse<OperatorApi.MerchantChanged> update(@Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization,
+                                             long merchantId, @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
         requireOperator(authorization);
         JsonNode json = Json.object(body);
         MerchantChanges.MerchantChanged changed = changes.change(merchantId, MerchantJson.patch(json));
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", true);
-        answer.put("merchant_id", changed.merchantId());
-        if (changed.webhookSecret() != null) {
-            answer.put("webhook_secret", changed.webhookSecret());
-        }
-        return HttpResponse.ok(answer);
+        return HttpResponse.ok(new OperatorApi.MerchantChanged(true, changed.merchantId(), changed.webhookSecret()));
     }
 
     /**
@@ -172,18 +174,17 @@ class MerchantAdminController {
      * one stops working): the way to reset a forgotten password.
      */
     @Post("/{merchantId}/users")
+    @Operation(operationId = "inviteUser", summary = "A dashboard user and its one-time set-password link (72 hours); again for a new link")
+    @ApiResponse(responseCode = "201", description = "created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperatorApi.UserInvited.class)))
+    @RequestBody(required = true, description = "A JSON object: email (required)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
     @Consumes(MediaType.ALL)
-    HttpResponse<Map<String, Object>> addUser(@Header(value = "Authorization", defaultValue = "") String authorization,
-                                              long merchantId, @Nullable @Body String body) throws Exception {
+    HttpResponse<OperatorApi.UserInvited> addUser(@Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization,
+                                              long merchantId, @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
         requireOperator(authorization);
         MerchantUsers.Invitation invitation = users.invite(merchantId, Json.text(Json.object(body), "email"));
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", true);
-        answer.put("email", invitation.email());
-        answer.put("merchant_id", invitation.merchantId());
-        answer.put("set_password_url", invitation.setPasswordUrl());
-        answer.put("expires_at", invitation.expiresAt().toString());
-        return HttpResponse.created(answer);
+        return HttpResponse.created(new OperatorApi.UserInvited(true, invitation.email(), invitation.merchantId(),
+                invitation.setPasswordUrl(), invitation.expiresAt().toString()));
     }
 
     /**
@@ -191,17 +192,13 @@ class MerchantAdminController {
      * sessions end at once (SPEC.md, "Accounts"). 404 when the e-mail is not one of this merchant's users.
      */
     @Delete("/{merchantId}/users/{email}")
+    @Operation(operationId = "removeUser", summary = "Remove a dashboard user; their sessions end at once")
     @Consumes(MediaType.ALL)
-    HttpResponse<Map<String, Object>> removeUser(@Header(value = "Authorization", defaultValue = "") String authorization,
+    HttpResponse<OperatorApi.UserRemoved> removeUser(@Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization,
                                                  long merchantId, String email) throws Exception {
         requireOperator(authorization);
         users.remove(merchantId, email);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", true);
-        answer.put("email", MerchantUsers.normalize(email));
-        answer.put("merchant_id", merchantId);
-        answer.put("removed", true);
-        return HttpResponse.ok(answer);
+        return HttpResponse.ok(new OperatorApi.UserRemoved(true, MerchantUsers.normalize(email), merchantId, true));
     }
 
     /**
@@ -211,23 +208,20 @@ class MerchantAdminController {
      * until {@code remaining} is 0, then the old key can leave the keyring (docs/SECURITY.md, "Rotating the keyring").
      */
     @Post("/reseal-secrets")
+    @Operation(operationId = "resealSecrets", summary = "Reseal every sealed secret with the keyring's first key; run until remaining is 0")
     @Consumes(MediaType.ALL)
-    HttpResponse<Map<String, Object>> resealSecrets(@Header(value = "Authorization", defaultValue = "") String authorization)
+    HttpResponse<OperatorApi.SecretsResealed> resealSecrets(@Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization)
             throws Exception {
         requireOperator(authorization);
         if (!keyring.seals()) {
             throw new ApiError(ErrorCode.NO_KEYRING, "this gateway has no secrets keyring; start it with --secrets-keyring FILE");
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("key_id", keyring.primaryKeyId());
         SecretReseal.Counts endpoints = new SecretReseal(keyring, merchantDirectory, userStore, commands).merchants();
         SecretReseal.Counts twoStep = new SecretReseal(keyring, merchantDirectory, userStore, commands).users();
-        answer.put("ok", endpoints.unreadable().isEmpty() && twoStep.unreadable().isEmpty() && endpoints.remaining() + twoStep.remaining() == 0);
-        answer.put("resealed", Map.of("endpoint_secrets", endpoints.resealed(), "two_step_keys", twoStep.resealed()));
-        answer.put("remaining", endpoints.remaining() + twoStep.remaining());
-        answer.put("unreadable_merchants", endpoints.unreadable());
-        answer.put("unreadable_users", twoStep.unreadable());
-        return HttpResponse.ok(answer);
+        int remaining = endpoints.remaining() + twoStep.remaining();
+        return HttpResponse.ok(new OperatorApi.SecretsResealed(endpoints.unreadable().isEmpty() && twoStep.unreadable().isEmpty() && remaining == 0,
+                keyring.primaryKeyId(), new OperatorApi.Resealed(endpoints.resealed(), twoStep.resealed()), remaining,
+                endpoints.unreadable(), twoStep.unreadable()));
     }
 
     private void requireOperator(String authorization) {

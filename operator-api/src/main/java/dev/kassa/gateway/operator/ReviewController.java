@@ -14,12 +14,10 @@ import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.ResolveReview;
 import dev.kassa.schemas.avro.ReviewResolution;
-import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.SessionStatus;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
@@ -28,21 +26,26 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import io.swagger.v3.oas.annotations.Hidden;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code POST /admin/sessions/{id}/review} (operator token): resolve a session in review, {@code {"resolution":
  * "approve|reject|refund", "note"?}}. Approve makes it paid (the merchant gets its paid webhook), reject failed,
  * refund sends the refund to the provider that took the money and records it. {@code kassa review} does the same.
  */
-@Hidden // not the merchant API: not in the OpenAPI document
+@Tag(name = "Sessions")
+@SecurityRequirement(name = OperatorDocsController.ADMIN_TOKEN)
+@ApiResponse(responseCode = "401", description = "missing_api_key, invalid_api_key: the admin token is missing or wrong")
 @Controller("/admin/sessions")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class ReviewController {
@@ -64,9 +67,11 @@ class ReviewController {
     }
 
     @Post("/{sessionId}/review")
+    @Operation(operationId = "resolveReview", summary = "Resolve a session in review")
+    @RequestBody(required = true, description = "A JSON object: resolution (approve, reject or refund; required), note", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
     @Consumes(MediaType.ALL)
-    HttpResponse<Map<String, Object>> resolve(String sessionId, @Header(value = "Authorization", defaultValue = "") String authorization,
-                                              @Nullable @Body String body) throws Exception {
+    HttpResponse<OperatorApi.ReviewResolved> resolve(String sessionId, @Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization,
+                                              @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
         Operators.require(settings, authorization);
         JsonNode json = Json.object(body);
         String word = Json.text(json, "resolution");
@@ -104,10 +109,7 @@ class ReviewController {
             throw new ApiError(result.getErrorCode() == null ? ErrorCode.INVALID_TRANSITION : ErrorCode.of(result.getErrorCode()),
                     result.getMessage() == null ? "the review could not be resolved" : result.getMessage());
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", true);
-        answer.put("session_id", id);
-        answer.put("status", result.getStatus().name().toLowerCase(Locale.ROOT));
+        SessionStatus status = result.getStatus();
         if (resolution == ReviewResolution.REFUND) {
             // The resolution reserved the refund; the provider that took the payment executes it now.
             Refunds.Result refund = refunds.finish(id, RefundLedger.reviewRefundId(commandId),
@@ -117,8 +119,8 @@ class ReviewController {
                         + " refused the refund" + (refund.refund().getReason() == null ? "" : " (" + refund.refund().getReason() + ")")
                         + "; the session stays in review");
             }
-            answer.put("status", refund.session().getStatus().name().toLowerCase(Locale.ROOT));
+            status = refund.session().getStatus();
         }
-        return HttpResponse.ok(answer);
+        return HttpResponse.ok(new OperatorApi.ReviewResolved(true, id, status.name().toLowerCase(Locale.ROOT)));
     }
 }

@@ -15,20 +15,23 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import io.swagger.v3.oas.annotations.Hidden;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * A session's whole history for the operator ({@code GET /admin/sessions/{id}/history[?at=]}): events with actors and
  * command ids, every command's outcome, routing decisions, webhook attempts; or the state as it was at an instant.
  */
-@Hidden // not the merchant API: not in the OpenAPI document
+@Tag(name = "Sessions")
+@SecurityRequirement(name = OperatorDocsController.ADMIN_TOKEN)
+@ApiResponse(responseCode = "401", description = "missing_api_key, invalid_api_key: the admin token is missing or wrong")
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 class OperatorHistoryController {
@@ -44,7 +47,8 @@ class OperatorHistoryController {
     }
 
     @Get("/admin/sessions/{sessionId}/history")
-    HttpResponse<Map<String, Object>> operatorHistory(@Header(value = "Authorization", defaultValue = "") String authorization,
+    @Operation(operationId = "sessionHistory", summary = "A session's timeline from the log, or its state at an instant (?at=)")
+    HttpResponse<?> operatorHistory(@Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization,
                                                       String sessionId, @QueryValue(value = "at", defaultValue = "") String at) throws Exception {
         Operators.require(settings, authorization);
         long id = SessionIds.parse(sessionId);
@@ -57,9 +61,6 @@ class OperatorHistoryController {
         if (log.events().isEmpty()) {
             throw new ApiError(ErrorCode.NOT_FOUND, "session " + id + " has no events");
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", true);
-        answer.put("session_id", id);
         if (!at.isEmpty()) {
             Instant instant;
             try {
@@ -68,23 +69,11 @@ class OperatorHistoryController {
                 throw new ApiError(ErrorCode.INVALID_AT, "'at' must be an ISO-8601 instant such as 2026-02-25T12:05:00Z");
             }
             SessionState state = SessionHistory.stateAt(log.events(), instant);
-            answer.put("at", instant.toString());
-            answer.put("status", state == null ? null : state.getStatus().name().toLowerCase(Locale.ROOT));
-            answer.put("sequence", state == null ? null : state.getSequence());
-            return HttpResponse.ok(answer);
+            return HttpResponse.ok(new OperatorApi.StateAt(true, id, instant.toString(),
+                    state == null ? null : state.getStatus().name().toLowerCase(Locale.ROOT), state == null ? null : state.getSequence()));
         }
-        List<Map<String, Object>> entries = new ArrayList<>();
-        for (SessionHistory.Entry e : SessionHistory.timeline(log.events(), log.results(), log.attempts(), log.routes())) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("at", e.at().toString());
-            entry.put("kind", e.kind());
-            entry.put("what", e.what());
-            entry.put("detail", e.detail());
-            entry.put("status", e.status());
-            entry.put("sequence", e.sequence());
-            entries.add(entry);
-        }
-        answer.put("timeline", entries);
-        return HttpResponse.ok(answer);
+        List<OperatorApi.TimelineEntry> timeline = SessionHistory.timeline(log.events(), log.results(), log.attempts(), log.routes()).stream()
+                .map(e -> new OperatorApi.TimelineEntry(e.at().toString(), e.kind(), e.what(), e.detail(), e.status(), e.sequence())).toList();
+        return HttpResponse.ok(new OperatorApi.History(true, id, timeline));
     }
 }

@@ -29,7 +29,14 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import io.swagger.v3.oas.annotations.Hidden;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +54,9 @@ import java.util.Map;
  * are {@code webhook_endpoints} on the merchant's record. The gateway writes them (it alone writes merchants); the
  * relay delivers to them and adds its own facts (disabled after a 410 or days without a success).
  */
-@Hidden // the operator's API: not in the merchant's OpenAPI document
+@Tag(name = "Webhook endpoints")
+@SecurityRequirement(name = OperatorDocsController.ADMIN_TOKEN)
+@ApiResponse(responseCode = "401", description = "missing_api_key, invalid_api_key: the admin token is missing or wrong")
 @Controller("/admin/merchants/{merchantId}/webhook-endpoints")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class WebhookEndpointsController {
@@ -74,48 +83,52 @@ class WebhookEndpointsController {
     }
 
     @Post
+    @Operation(operationId = "addEndpoint", summary = "Add a webhook endpoint (1 to 10 per merchant); its secret is shown once")
+    @ApiResponse(responseCode = "201", description = "created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperatorApi.EndpointSaved.class)))
+    @RequestBody(required = true, description = "A JSON object: url (required), event_filter, description, max_per_second", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
     @Consumes(MediaType.ALL)
-    HttpResponse<Map<String, Object>> add(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
-                                          @Nullable @Body String body) throws Exception {
+    HttpResponse<OperatorApi.EndpointSaved> add(@Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
+                                          @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
         Operators.require(settings, authorization);
         return HttpResponse.created(answer(changes.add(merchantId, EndpointJson.spec(Json.object(body)))));
     }
 
     @Get
-    Map<String, Object> list(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId) {
+    @Operation(operationId = "listEndpoints", summary = "The merchant's webhook endpoints")
+    OperatorApi.EndpointList list(@Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization, long merchantId) {
         Operators.require(settings, authorization);
         Merchant current = changes.merchant(merchantId);
-        List<Map<String, Object>> endpoints = new ArrayList<>();
-        for (WebhookEndpoints.Endpoint e : WebhookEndpoints.of(current, merchantDirectory::endpointFact)) {
-            endpoints.add(view(e));
-        }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", true);
-        answer.put("merchant_id", merchantId);
-        answer.put("endpoints", endpoints);
-        answer.put("retry_schedule", current.getWebhookRetrySchedule());
-        return answer;
+        List<OperatorApi.Endpoint> endpoints = WebhookEndpoints.of(current, merchantDirectory::endpointFact).stream()
+                .map(WebhookEndpointsController::view).toList();
+        return new OperatorApi.EndpointList(true, merchantId, endpoints, current.getWebhookRetrySchedule());
     }
 
     @Patch("/{endpointId}")
+    @Operation(operationId = "changeEndpoint", summary = "Change an endpoint: only the fields present")
+    @RequestBody(required = true, description = "A JSON object: url, event_filter, description, max_per_second (null: no throttle), enabled, rotate_secret, end_secret_overlap", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
     @Consumes(MediaType.ALL)
-    HttpResponse<Map<String, Object>> update(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
-                                             String endpointId, @Nullable @Body String body) throws Exception {
+    HttpResponse<OperatorApi.EndpointSaved> update(@Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
+                                             String endpointId, @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
         Operators.require(settings, authorization);
         return HttpResponse.ok(answer(changes.update(merchantId, endpointId, EndpointJson.patch(Json.object(body)))));
     }
 
     @Delete("/{endpointId}")
-    Map<String, Object> delete(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
+    @Operation(operationId = "deleteEndpoint", summary = "Delete an endpoint")
+    OperatorApi.EndpointDeleted delete(@Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
                                String endpointId) throws Exception {
         Operators.require(settings, authorization);
-        return Map.of("ok", true, "endpoint_id", changes.delete(merchantId, endpointId));
+        return new OperatorApi.EndpointDeleted(true, changes.delete(merchantId, endpointId));
     }
 
     /** A signed {@code ping} to this endpoint, sent once by the relay (the gateway never calls merchants' URLs). */
     @Post("/{endpointId}/test")
+    @Operation(operationId = "pingEndpoint", summary = "Send a signed ping to the endpoint once (through the relay)")
+    @ApiResponse(responseCode = "202", description = "queued for the relay",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperatorApi.PingQueued.class)))
     @Consumes(MediaType.ALL)
-    HttpResponse<Map<String, Object>> test(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
+    HttpResponse<OperatorApi.PingQueued> test(@Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
                                            String endpointId) throws Exception {
         Operators.require(settings, authorization);
         Merchant current = changes.merchant(merchantId);
@@ -133,7 +146,7 @@ class WebhookEndpointsController {
         webhookLog.redeliver(RedeliveryRequest.newBuilder().setRequestId(eventId).setEventId(eventId).setSessionId(0).setMerchantId(merchantId)
                 .setSequence(0).setBody(ByteBuffer.wrap(body)).setRequestedAt(now).setRequestedBy("operator:endpoint-test")
                 .setEndpointId(endpointId).build());
-        return HttpResponse.accepted().body(Map.of("ok", true, "event_id", eventId, "endpoint_id", endpointId));
+        return HttpResponse.<OperatorApi.PingQueued>accepted().body(new OperatorApi.PingQueued(true, eventId, endpointId));
     }
 
     /**
@@ -142,7 +155,8 @@ class WebhookEndpointsController {
      * offset of {@code since} on: the cost is the window's attempts, not the topic's.
      */
     @Get("/{endpointId}/attempts")
-    Map<String, Object> attempts(@Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
+    @Operation(operationId = "endpointAttempts", summary = "The attempts made to the endpoint since ?since= (default 24 hours), newest first, at most ?limit= (1,000)")
+    OperatorApi.AttemptList attempts(@Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization, long merchantId,
                                  String endpointId, @Nullable @QueryValue String since, @Nullable @QueryValue Integer limit) {
         Operators.require(settings, authorization);
         Merchant current = changes.merchant(merchantId);
@@ -157,53 +171,26 @@ class WebhookEndpointsController {
         String id = WebhookEndpoints.id(key);
         List<WebhookAttempt> found = webhookLog.attemptsSince(from, a -> a.getMerchantId() == merchantId
                 && (id.equals(a.getEndpointId()) || (a.getEndpointId() == null && key == merchantId)));
-        List<Map<String, Object>> answer = new ArrayList<>();
+        List<OperatorApi.Attempt> answer = new ArrayList<>();
         for (int i = found.size() - 1; i >= 0 && answer.size() < max; i--) {
             answer.add(attemptView(found.get(i)));
         }
-        return Map.of("ok", true, "endpoint_id", id, "since", from.toString(), "attempts", answer);
+        return new OperatorApi.AttemptList(true, id, from.toString(), answer);
     }
 
-    private static Map<String, Object> attemptView(WebhookAttempt a) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("event_id", a.getEventId());
-        v.put("session_id", a.getSessionId());
-        v.put("attempt", a.getAttempt());
-        v.put("url", a.getUrl());
-        v.put("attempted_at", a.getAttemptedAt().toString());
-        v.put("status_code", a.getStatusCode());
-        v.put("latency_ms", a.getLatencyMs());
-        v.put("outcome", a.getOutcome().name().toLowerCase(Locale.ROOT));
-        v.put("error", a.getError());
-        v.put("reason", a.getReason());
-        v.put("next_attempt_at", a.getNextAttemptAt() == null ? null : a.getNextAttemptAt().toString());
-        v.put("redelivery", a.getRedelivery());
-        v.put("response_excerpt", a.getResponseExcerpt());
-        return v;
+    private static OperatorApi.Attempt attemptView(WebhookAttempt a) {
+        return new OperatorApi.Attempt(a.getEventId(), a.getSessionId(), a.getAttempt(), a.getUrl(), a.getAttemptedAt().toString(),
+                a.getStatusCode(), a.getLatencyMs(), a.getOutcome().name().toLowerCase(Locale.ROOT), a.getError(), a.getReason(),
+                a.getNextAttemptAt() == null ? null : a.getNextAttemptAt().toString(), a.getRedelivery(), a.getResponseExcerpt());
     }
 
-    static Map<String, Object> view(WebhookEndpoints.Endpoint e) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("endpoint_id", e.id());
-        v.put("url", e.url());
-        v.put("event_filter", e.eventFilter());
-        v.put("description", e.description());
-        v.put("enabled", e.enabled());
-        v.put("disabled_reason", e.disabledReason());
-        v.put("max_per_second", e.maxPerSecond());
-        v.put("first", e.first());
-        v.put("created_at", e.createdAt() == null ? null : e.createdAt().toString());
-        return v;
+    static OperatorApi.Endpoint view(WebhookEndpoints.Endpoint e) {
+        return new OperatorApi.Endpoint(e.id(), e.url(), e.eventFilter(), e.description(), e.enabled(), e.disabledReason(),
+                e.maxPerSecond(), e.first(), e.createdAt() == null ? null : e.createdAt().toString());
     }
 
     /** The answer to an added or changed endpoint: its id, and its new secret when one was made (shown once). */
-    private static Map<String, Object> answer(EndpointSpec.Secret changed) {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", true);
-        answer.put("endpoint_id", changed.endpointId());
-        if (changed.secret() != null) {
-            answer.put("secret", changed.secret());
-        }
-        return answer;
+    private static OperatorApi.EndpointSaved answer(EndpointSpec.Secret changed) {
+        return new OperatorApi.EndpointSaved(true, changed.endpointId(), changed.secret());
     }
 }

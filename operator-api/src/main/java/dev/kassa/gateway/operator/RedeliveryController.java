@@ -12,7 +12,6 @@ import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.avro.RedeliveryRequest;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
@@ -21,18 +20,25 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import io.swagger.v3.oas.annotations.Hidden;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code POST /admin/webhooks/redeliver} with {@code event_id}, {@code session_id}, or {@code from} and {@code to}:
  * the same as {@code kassa redeliver}. The bodies are rebuilt from the event log; the relay sends them, marked.
  */
-@Hidden // not the merchant API: not in the OpenAPI document
+@Tag(name = "Webhooks")
+@SecurityRequirement(name = OperatorDocsController.ADMIN_TOKEN)
+@ApiResponse(responseCode = "401", description = "missing_api_key, invalid_api_key: the admin token is missing or wrong")
 @Controller("/admin/webhooks")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class RedeliveryController {
@@ -51,9 +57,11 @@ class RedeliveryController {
     }
 
     @Post("/redeliver")
+    @Operation(operationId = "redeliverWebhooks", summary = "Redeliver webhooks from the log: one event, one session's, or a time range (per endpoint)")
+    @RequestBody(required = true, description = "A JSON object: event_id, session_id, from, to (ISO-8601), endpoint_id", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
     @Consumes(MediaType.ALL)
-    HttpResponse<Map<String, Object>> redeliver(@Header(value = "Authorization", defaultValue = "") String authorization,
-                                                @Nullable @Body String body) throws Exception {
+    HttpResponse<OperatorApi.Redelivered> redeliver(@Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization,
+                                                @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
         Operators.require(settings, authorization);
         JsonNode json = Json.object(body);
         String eventId = Json.text(json, "event_id");
@@ -73,11 +81,7 @@ class RedeliveryController {
         for (RedeliveryRequest request : requests) {
             webhookLog.redeliver(request);
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("ok", true);
-        answer.put("queued", requests.size());
-        answer.put("event_ids", requests.stream().map(RedeliveryRequest::getEventId).toList());
-        return HttpResponse.ok(answer);
+        return HttpResponse.ok(new OperatorApi.Redelivered(true, requests.size(), requests.stream().map(RedeliveryRequest::getEventId).toList()));
     }
 
     private static Instant instant(JsonNode json, ErrorCode invalid) {

@@ -14,7 +14,6 @@ import dev.kassa.schemas.avro.MerchantPackage;
 import dev.kassa.schemas.avro.PayoutWallet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The operator API's JSON, mapped to merchant-admin's typed commands: each field's JSON shape is checked here (a

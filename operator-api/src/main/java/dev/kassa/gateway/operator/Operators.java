@@ -1,14 +1,9 @@
 package dev.kassa.gateway.operator;
 
-import dev.kassa.gateway.shared.Secrets;
-
-import dev.kassa.gateway.shared.GatewaySettings;
-
 import dev.kassa.gateway.shared.ApiError;
-
+import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.model.ErrorCode;
-
-import io.micronaut.http.HttpStatus;
 
 /** The operator API's one check: {@code Authorization: Bearer <admin token>}, compared in constant time. */
 public final class Operators {
