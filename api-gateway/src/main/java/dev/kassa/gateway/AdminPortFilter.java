@@ -1,5 +1,6 @@
 package dev.kassa.gateway;
 
+import dev.kassa.gateway.edge.ErrorAnswers;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.model.ErrorCode;
@@ -33,7 +34,7 @@ final class AdminPortFilter {
         boolean operators = path.equals("/admin") || path.startsWith("/admin/") || path.equals("/metrics") || path.startsWith("/metrics/");
         boolean onAdminPort = request.getServerAddress().getPort() == adminPort;
         if (operators != onAdminPort && !(onAdminPort && path.equals("/health"))) {
-            return new ApiError(ErrorCode.NOT_FOUND, "no such path: " + path).response();
+            return ErrorAnswers.of(new ApiError(ErrorCode.NOT_FOUND, "no such path: " + path));
         }
         return null;
     }

@@ -1,5 +1,6 @@
 package dev.kassa.gateway;
 
+import dev.kassa.gateway.edge.ErrorAnswers;
 import dev.kassa.gateway.shared.ApiError;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
@@ -17,6 +18,6 @@ public class ApiErrorHandler implements ExceptionHandler<ApiError, HttpResponse<
 
     @Override
     public HttpResponse<Map<String, Object>> handle(HttpRequest request, ApiError error) {
-        return error.response();
+        return ErrorAnswers.of(error);
     }
 }

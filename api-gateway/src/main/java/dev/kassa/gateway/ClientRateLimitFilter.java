@@ -1,6 +1,7 @@
 package dev.kassa.gateway;
 
-import dev.kassa.gateway.shared.ClientAddress;
+import dev.kassa.gateway.edge.ClientAddress;
+import dev.kassa.gateway.edge.ErrorAnswers;
 import dev.kassa.gateway.shared.GatewayKeys;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.RateLimited;
@@ -42,6 +43,6 @@ final class ClientRateLimitFilter {
             return null;
         }
         long wait = limiter.acquire(ClientAddress.limitKey(request, trustForwardedFor), System.nanoTime());
-        return wait > 0 ? new RateLimited(wait, "too many requests from this address").response() : null;
+        return wait > 0 ? ErrorAnswers.of(new RateLimited(wait, "too many requests from this address")) : null;
     }
 }

@@ -5,6 +5,7 @@ import dev.kassa.gateway.checkout.CheckoutPages;
 import dev.kassa.gateway.dashboard.DashboardBadForm;
 import dev.kassa.gateway.dashboard.DashboardNotFound;
 import dev.kassa.gateway.dashboard.SignedInUsers;
+import dev.kassa.gateway.edge.ErrorAnswers;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.RateLimited;
 import dev.kassa.model.ErrorCode;
@@ -50,7 +51,7 @@ class FrameworkErrors {
         if (path.equals("/dashboard") || path.startsWith("/dashboard/")) {
             return DashboardNotFound.page(); // a merchant's browser: a page too
         }
-        return new ApiError(ErrorCode.NOT_FOUND, "no such path: " + path).response();
+        return ErrorAnswers.of(new ApiError(ErrorCode.NOT_FOUND, "no such path: " + path));
     }
 
     @Error(exception = DashboardNotFound.Missing.class, global = true)
@@ -70,15 +71,15 @@ class FrameworkErrors {
 
     @Error(status = HttpStatus.METHOD_NOT_ALLOWED, global = true)
     HttpResponse<Map<String, Object>> methodNotAllowed(HttpRequest<?> request) {
-        return new ApiError(ErrorCode.METHOD_NOT_ALLOWED,
-                request.getMethodName() + " is not allowed on " + request.getPath()).response();
+        return ErrorAnswers.of(new ApiError(ErrorCode.METHOD_NOT_ALLOWED,
+                request.getMethodName() + " is not allowed on " + request.getPath()));
     }
 
     @Error(exception = NotAcceptableException.class, global = true)
     HttpResponse<Map<String, Object>> notAcceptable(HttpRequest<?> request) {
         // Answered in JSON whatever was asked for: an error has one shape (a 500 here once hid the client's mistake).
-        return new ApiError(ErrorCode.NOT_ACCEPTABLE, request.getMethodName() + " " + request.getPath() + " answers in another type than the Accept header "
-                + "names; send Accept: */* or the type the API reference gives").response();
+        return ErrorAnswers.of(new ApiError(ErrorCode.NOT_ACCEPTABLE, request.getMethodName() + " " + request.getPath() + " answers in another type than the Accept header "
+                + "names; send Accept: */* or the type the API reference gives"));
     }
 
     @Error(status = HttpStatus.UNSUPPORTED_MEDIA_TYPE, global = true)
@@ -86,7 +87,7 @@ class FrameworkErrors {
         if (DashboardBadForm.covers(request.getPath())) {
             return DashboardBadForm.page(); // a dashboard form posted as something else than a web form
         }
-        return new ApiError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send Content-Type: application/json").response();
+        return ErrorAnswers.of(new ApiError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send Content-Type: application/json"));
     }
 
     @Error(exception = ContentLengthExceededException.class, global = true)
@@ -94,7 +95,7 @@ class FrameworkErrors {
         if (DashboardBadForm.covers(request.getPath())) {
             return DashboardBadForm.page();
         }
-        return new ApiError(ErrorCode.BODY_TOO_LARGE, "the body is larger than 64 KiB").response();
+        return ErrorAnswers.of(new ApiError(ErrorCode.BODY_TOO_LARGE, "the body is larger than 64 KiB"));
     }
 
     /** A body the framework could not bind to a route's argument: missing, or not decodable as its type. */
@@ -113,15 +114,15 @@ class FrameworkErrors {
     @Error(global = true)
     HttpResponse<?> unexpected(HttpRequest<?> request, Throwable error) {
         if (error instanceof ApiError api) {
-            return api.response();
+            return ErrorAnswers.of(api);
         }
         if (unreadableBody(error)) {
             // The framework could not bind the body (none, or bytes that do not decode): the sender's mistake, never ours.
             return DashboardBadForm.covers(request.getPath()) ? DashboardBadForm.page()
-                    : new ApiError(ErrorCode.INVALID_JSON, "the body could not be read; send a JSON object").response();
+                    : ErrorAnswers.of(new ApiError(ErrorCode.INVALID_JSON, "the body could not be read; send a JSON object"));
         }
         if (error instanceof RateLimited limited) {
-            return limited.response();
+            return ErrorAnswers.of(limited);
         }
         MDC.put("trace_id", request.getAttribute(HttpMetricsFilter.TRACE_ID, String.class).orElse("none"));
         try {
@@ -129,6 +130,6 @@ class FrameworkErrors {
         } finally {
             MDC.remove("trace_id");
         }
-        return new ApiError(ErrorCode.INTERNAL_ERROR, "something failed on Kassa's side; it was logged").response();
+        return ErrorAnswers.of(new ApiError(ErrorCode.INTERNAL_ERROR, "something failed on Kassa's side; it was logged"));
     }
 }

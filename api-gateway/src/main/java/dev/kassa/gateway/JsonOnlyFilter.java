@@ -1,18 +1,17 @@
 package dev.kassa.gateway;
 
+import dev.kassa.gateway.edge.ErrorAnswers;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.model.ErrorCode;
-
+import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Filter;
 import io.micronaut.http.filter.HttpServerFilter;
 import io.micronaut.http.filter.ServerFilterChain;
 import java.util.Locale;
 import org.reactivestreams.Publisher;
-import io.micronaut.core.async.publisher.Publishers;
 
 /**
  * A body that says it is not JSON is refused with 415 before any controller sees it; the pages' own forms
@@ -29,8 +28,8 @@ public class JsonOnlyFilter implements HttpServerFilter {
         boolean hostedForm = request.getPath().startsWith("/pay/") || request.getPath().startsWith("/dashboard/")
                 || request.getPath().startsWith("/link/") || request.getPath().startsWith("/p/");
         if (hasBody && !hostedForm && type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            MutableHttpResponse<?> refused = new ApiError(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                    "send Content-Type: application/json, not " + type).response();
+            MutableHttpResponse<?> refused = ErrorAnswers.of(new ApiError(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "send Content-Type: application/json, not " + type));
             return Publishers.just(refused);
         }
         return chain.proceed(request);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.eatthepath.otp.TimeBasedOneTimePasswordGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kassa.gateway.shared.ClientAddress;
+import dev.kassa.gateway.edge.ClientAddress;
 import dev.kassa.localkafka.KafkaCluster;
 import dev.kassa.localkafka.KafkaExtension;
 import io.micronaut.http.HttpMethod;

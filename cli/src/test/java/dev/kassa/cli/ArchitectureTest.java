@@ -98,18 +98,22 @@ class ArchitectureTest {
     void the_gateways_modules_are_layered() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("api-gateway").definedBy("dev.kassa.gateway", "dev.kassa.gateway.merchant..", "dev.kassa.gateway.checkout..",
-                        "dev.kassa.gateway.operator..", "dev.kassa.gateway.dashboard..", "dev.kassa.gateway.pages..")
+                        "dev.kassa.gateway.dashboard..", "dev.kassa.gateway.pages..")
+                .layer("operator-api").definedBy("dev.kassa.gateway.operator..")
                 .layer("sandbox-provider").definedBy("dev.kassa.gateway.sandbox..")
                 .layer("merchant-admin").definedBy("dev.kassa.gateway.accounts..", "dev.kassa.gateway.links..")
                 .layer("payments").definedBy("dev.kassa.gateway.payments..")
                 .layer("session-views").definedBy("dev.kassa.gateway.kafka..", "dev.kassa.gateway.views..")
                 .layer("gateway-shared").definedBy("dev.kassa.gateway.shared..")
                 .whereLayer("api-gateway").mayNotBeAccessedByAnyLayer()
+                .whereLayer("operator-api").mayNotBeAccessedByAnyLayer()
                 .whereLayer("sandbox-provider").mayOnlyBeAccessedByLayers("api-gateway")
-                .whereLayer("merchant-admin").mayOnlyBeAccessedByLayers("api-gateway")
-                .whereLayer("payments").mayOnlyBeAccessedByLayers("api-gateway", "sandbox-provider", "merchant-admin")
-                .whereLayer("session-views").mayOnlyBeAccessedByLayers("api-gateway", "sandbox-provider", "merchant-admin", "payments")
-                .because("the HTTP adapters use merchant admin, payments and the sandbox provider, which use the session views "
+                .whereLayer("merchant-admin").mayOnlyBeAccessedByLayers("api-gateway", "operator-api")
+                .whereLayer("payments").mayOnlyBeAccessedByLayers("api-gateway", "operator-api", "sandbox-provider", "merchant-admin")
+                .whereLayer("session-views").mayOnlyBeAccessedByLayers("api-gateway", "operator-api", "sandbox-provider", "merchant-admin",
+                        "payments")
+                .because("the HTTP adapters (the gateway's and the operator API) use merchant admin, payments and the sandbox "
+                        + "provider, which use the session views "
                         + "and the gateway's Kafka clients; nothing below reaches up")
                 .check(kassa);
     }
@@ -124,6 +128,15 @@ class ArchitectureTest {
                 .because("below the HTTP adapters the gateway works with typed records: no request, response or JSON tree "
                         + "(the views' own controller is the adapter that answers other gateways; merchant accounts take "
                         + "MerchantPatch, KeyRotation and EndpointSpec; links and products LinkSpec and ProductSpec)")
+                .check(kassa);
+    }
+
+    @Test
+    void what_every_room_of_the_gateway_shares_builds_no_http_answer() {
+        noClasses().that().resideInAPackage("dev.kassa.gateway.shared..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.micronaut.http..")
+                .because("ApiError and RateLimited are thrown by rooms that know no HTTP; the adapters' ErrorAnswers builds "
+                        + "their answers, and ClientAddress reads a request in the adapters' edge package")
                 .check(kassa);
     }
 

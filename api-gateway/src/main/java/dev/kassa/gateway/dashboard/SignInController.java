@@ -2,7 +2,7 @@ package dev.kassa.gateway.dashboard;
 
 import dev.kassa.gateway.accounts.MerchantUsers;
 import dev.kassa.gateway.accounts.PasswordChecks;
-import dev.kassa.gateway.shared.ClientAddress;
+import dev.kassa.gateway.edge.ClientAddress;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.schemas.avro.MerchantUser;

@@ -1,8 +1,8 @@
 package dev.kassa.gateway.merchant;
 
+import dev.kassa.gateway.edge.ClientAddress;
 import dev.kassa.gateway.kafka.MerchantDirectory;
 import dev.kassa.gateway.shared.ApiError;
-import dev.kassa.gateway.shared.ClientAddress;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.RateLimited;
 import dev.kassa.gateway.shared.RateLimiter;

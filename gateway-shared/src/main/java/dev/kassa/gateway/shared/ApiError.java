@@ -2,13 +2,11 @@ package dev.kassa.gateway.shared;
 
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.CommandResult;
-import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MutableHttpResponse;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
-/** An error a client can cause: a code from the catalogue ({@link ErrorCode}, with its HTTP status) and a message that says what to change. */
+/**
+ * An error a client can cause: a code from the catalogue ({@link ErrorCode}, with its HTTP status) and a message that
+ * says what to change. It knows no HTTP type: the gateway's adapters turn it into an answer.
+ */
 public final class ApiError extends RuntimeException {
 
     private final ErrorCode code;
@@ -28,12 +26,9 @@ public final class ApiError extends RuntimeException {
         return new ApiError(ErrorCode.MISSING_FIELD, "'" + field + "' is required");
     }
 
-    public MutableHttpResponse<Map<String, Object>> response() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("ok", false);
-        body.put("error", code.code());
-        body.put("message", getMessage());
-        return HttpResponse.<Map<String, Object>>status(HttpStatus.valueOf(code.httpStatus())).body(body);
+    /** The catalogue's entry: its code and HTTP status (the HTTP adapters build the answer, {@code ErrorAnswers}). */
+    public ErrorCode errorCode() {
+        return code;
     }
 
     public String code() {

@@ -1,11 +1,9 @@
 package dev.kassa.gateway.shared;
 
-import dev.kassa.model.ErrorCode;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micronaut.http.HttpStatus;
+import dev.kassa.model.ErrorCode;
 
 /** Request bodies are parsed here, so that bad JSON is {@code invalid_json}, never a framework error page. */
 public final class Json {

@@ -1,13 +1,8 @@
 package dev.kassa.gateway.shared;
 
 
-import dev.kassa.model.ErrorCode;
 
-import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MutableHttpResponse;
-import java.util.Map;
-
-/** 429 {@code rate_limited} with {@code Retry-After}. */
+/** 429 {@code rate_limited} with {@code Retry-After} (the answer is built by the HTTP adapters, {@code ErrorAnswers}). */
 public final class RateLimited extends RuntimeException {
 
     private final long retryAfterSeconds;
@@ -22,8 +17,7 @@ public final class RateLimited extends RuntimeException {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
-    public MutableHttpResponse<Map<String, Object>> response() {
-        return new ApiError(ErrorCode.RATE_LIMITED, getMessage()).response()
-                .header("Retry-After", Long.toString(retryAfterSeconds));
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

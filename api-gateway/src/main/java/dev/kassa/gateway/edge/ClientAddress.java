@@ -1,4 +1,4 @@
-package dev.kassa.gateway.shared;
+package dev.kassa.gateway.edge;
 
 import io.micronaut.http.HttpRequest;
 import java.net.InetAddress;
