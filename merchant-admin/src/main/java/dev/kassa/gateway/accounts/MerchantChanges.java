@@ -10,20 +10,27 @@ import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.model.RetrySchedule;
 import dev.kassa.schemas.SecretKeyring;
+import dev.kassa.schemas.avro.CheckoutMode;
 import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.MerchantPackage;
+import dev.kassa.schemas.avro.PayoutWallet;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
- * A change of a merchant's record, checked field by field: what {@code PATCH /admin/merchants/{id}} does, and what the
- * merchant's dashboard settings do with the fields a merchant may change (the dashboard never passes the others).
+ * A merchant's record made ({@code POST /admin/merchants}) and changed, checked field by field: what
+ * {@code PATCH /admin/merchants/{id}} does, and what the merchant's dashboard settings do with the fields a merchant may
+ * change (the dashboard never passes the others).
  */
 @Singleton
 public final class MerchantChanges {
+
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
     private final MerchantRecords records;
     private final GatewaySettings settings;
@@ -44,6 +51,60 @@ public final class MerchantChanges {
         public String toString() {
             return "MerchantChanged[merchantId=" + merchantId + ", webhookSecret=" + (webhookSecret == null ? "none" : "(hidden)") + "]";
         }
+    }
+
+    /**
+     * A new merchant: every value checked (e-mail, domains, ranges, webhook URL, wallet; crypto checkout needs a wallet),
+     * then a new id, API key and webhook secret (sealed with the keyring), written once. Nothing is written when a
+     * value is refused.
+     */
+    public MerchantSpec.Created create(MerchantSpec spec) throws Exception {
+        String email = spec.email();
+        if (email == null || !EMAIL.matcher(email).matches()) {
+            throw email == null ? ApiError.missingField("email") : new ApiError(ErrorCode.INVALID_EMAIL, "'email' is not an e-mail address");
+        }
+        List<String> domains = domains(spec.domains());
+        int ttl = spec.sessionTtlSeconds() == null ? MerchantSpec.DEFAULT_SESSION_TTL_SECONDS : within(spec.sessionTtlSeconds(),
+                ErrorCode.INVALID_SESSION_TTL_SECONDS, MerchantPatch.MIN_SESSION_TTL_SECONDS, MerchantPatch.MAX_SESSION_TTL_SECONDS);
+        int grace = spec.graceSeconds() == null ? MerchantSpec.DEFAULT_GRACE_SECONDS : within(spec.graceSeconds(),
+                ErrorCode.INVALID_GRACE_SECONDS, MerchantPatch.MIN_GRACE_SECONDS, MerchantPatch.MAX_GRACE_SECONDS);
+        Integer rateLimit = spec.rateLimitPerSecond() == null ? null : within(spec.rateLimitPerSecond(),
+                ErrorCode.INVALID_RATE_LIMIT_PER_SECOND, MerchantPatch.MIN_RATE_LIMIT_PER_SECOND, MerchantPatch.MAX_RATE_LIMIT_PER_SECOND);
+        String webhookUrl = webhookUrl(spec.webhookUrl());
+        MerchantPatch.Wallet wallet = spec.payoutWallet();
+        PayoutWallet payoutWallet = wallet == null ? null : PayoutWallets.of(wallet.network(), wallet.asset(), wallet.address());
+        if (spec.cryptoEnabled() && payoutWallet == null) {
+            throw new ApiError(ErrorCode.MISSING_MERCHANT_PAYOUT_WALLET, "crypto checkout needs a payout wallet: send 'payout_wallet' with 'crypto_enabled'");
+        }
+        Instant now = commands.now();
+        String apiKey = Secrets.apiKey();
+        String webhookSecret = Secrets.webhookSecret();
+        long merchantId = Secrets.id();
+        Merchant merchant = Merchant.newBuilder()
+                .setMerchantId(merchantId)
+                .setEmail(email)
+                .setApiKeyHash(Secrets.hash(apiKey))
+                .setDomains(domains)
+                .setPackage$(spec.merchantPackage() == null ? MerchantPackage.FREE : spec.merchantPackage())
+                .setCheckoutMode(spec.checkoutMode() == null ? CheckoutMode.HOSTED_CHECKOUT : spec.checkoutMode())
+                .setCountry(spec.country() == null ? null : spec.country().toUpperCase(Locale.ROOT))
+                .setWebhookUrl(webhookUrl)
+                .setWebhookEnabledAt(now)
+                .setWebhookSecret(keyring.seal(SecretKeyring.Binding.endpoint(merchantId, merchantId), webhookSecret))
+                .setSessionTtlSeconds(ttl)
+                .setGraceSeconds(grace)
+                .setRateLimitPerSecond(rateLimit)
+                .setRoutingAllow(spec.routingAllow() == null ? List.of() : slugs(spec.routingAllow()))
+                .setRoutingBlock(spec.routingBlock() == null ? List.of() : slugs(spec.routingBlock()))
+                .setPayoutWallet(payoutWallet)
+                .setCryptoEnabled(spec.cryptoEnabled())
+                .setCreatedAt(now)
+                .setUpdatedAt(now)
+                .build();
+        if (records.putMerchant(merchant, Duration.ofSeconds(10)) == null) {
+            throw new ApiError(ErrorCode.UNAVAILABLE, "the merchant was written but is not readable yet; retry the read");
+        }
+        return new MerchantSpec.Created(merchantId, apiKey, webhookSecret);
     }
 
     /**

@@ -132,6 +132,48 @@ class MerchantChangesTest {
         assertThat(records.byId.get(7L).getRoutingAllow()).as("not named: unchanged").containsExactly("card");
     }
 
+    @Test
+    void a_new_merchant_takes_the_defaults_and_its_key_and_secret_are_answered_once() throws Exception {
+        MerchantSpec.Created created = changes.create(new MerchantSpec("new@example.com", List.of("Shop.Example"), null, null, "nl",
+                null, null, null, null, null, List.of(" Stripe "), null, false));
+
+        Merchant written = records.byId.get(created.merchantId());
+        assertThat(records.writes).containsExactly(written);
+        assertThat(written.getApiKeyHash()).isEqualTo(Secrets.hash(created.apiKey()));
+        assertThat(written.getDomains()).containsExactly("shop.example");
+        assertThat(written.getPackage$()).isEqualTo(MerchantPackage.FREE);
+        assertThat(written.getCheckoutMode()).isEqualTo(CheckoutMode.HOSTED_CHECKOUT);
+        assertThat(written.getCountry()).isEqualTo("NL");
+        assertThat(written.getSessionTtlSeconds()).isEqualTo(MerchantSpec.DEFAULT_SESSION_TTL_SECONDS);
+        assertThat(written.getGraceSeconds()).isEqualTo(MerchantSpec.DEFAULT_GRACE_SECONDS);
+        assertThat(written.getRoutingAllow()).isEmpty();
+        assertThat(written.getRoutingBlock()).containsExactly("stripe");
+        assertThat(written.getCreatedAt()).isEqualTo(NOW);
+        assertThat(created.toString()).doesNotContain(created.apiKey()).doesNotContain(created.webhookSecret());
+    }
+
+    @Test
+    void a_new_merchant_with_one_bad_value_is_not_written() {
+        List<MerchantSpec> bad = List.of(
+                new MerchantSpec(null, List.of("shop.example"), null, null, null, null, null, null, null, null, null, null, false),
+                new MerchantSpec("not-an-address", List.of("shop.example"), null, null, null, null, null, null, null, null, null, null, false),
+                new MerchantSpec("a@example.com", List.of(), null, null, null, null, null, null, null, null, null, null, false),
+                new MerchantSpec("a@example.com", List.of("not a domain"), null, null, null, null, null, null, null, null, null, null, false),
+                new MerchantSpec("a@example.com", List.of("shop.example"), null, null, null, null, 0, null, null, null, null, null, false),
+                new MerchantSpec("a@example.com", List.of("shop.example"), null, null, null, null, null, 8 * 86_400, null, null, null, null, false),
+                new MerchantSpec("a@example.com", List.of("shop.example"), null, null, null, null, null, null, 10_001, null, null, null, false),
+                new MerchantSpec("a@example.com", List.of("shop.example"), null, null, null, "ftp://shop.example/hook", null, null, null, null, null, null, false),
+                new MerchantSpec("a@example.com", List.of("shop.example"), null, null, null, null, null, null, null, null, null, null, true));
+        List<String> codes = List.of("missing_field", "invalid_email", "missing_field", "invalid_domain", "invalid_session_ttl_seconds",
+                "invalid_grace_seconds", "invalid_rate_limit_per_second", "invalid_webhook_url", "missing_merchant_payout_wallet");
+        for (int i = 0; i < bad.size(); i++) {
+            MerchantSpec spec = bad.get(i);
+            assertThatThrownBy(() -> changes.create(spec)).as("%s", spec)
+                    .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo(codes.get(bad.indexOf(spec))));
+        }
+        assertThat(records.writes).as("nothing written").isEmpty();
+    }
+
     private static GatewaySettings settings() {
         return new GatewaySettings("localhost:9092", "admin-token-for-tests", "http://localhost", true, 50, 100, 100, 200, false,
                 Duration.ofSeconds(5), 0, "", "", "kassa-gateway-views", "", "localhost", Duration.ofDays(90), 0, "");

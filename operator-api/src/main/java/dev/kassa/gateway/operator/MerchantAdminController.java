@@ -3,19 +3,16 @@ package dev.kassa.gateway.operator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.gateway.accounts.KeyRotation;
 import dev.kassa.gateway.accounts.MerchantChanges;
+import dev.kassa.gateway.accounts.MerchantSpec;
 import dev.kassa.gateway.accounts.MerchantUsers;
 import dev.kassa.gateway.kafka.MerchantDirectory;
 import dev.kassa.gateway.kafka.UserStore;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.Json;
-import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.SecretKeyring;
-import dev.kassa.schemas.avro.CheckoutMode;
-import dev.kassa.schemas.avro.Merchant;
-import dev.kassa.schemas.avro.MerchantPackage;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -36,10 +33,6 @@ import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * The operator API: {@code POST /admin/merchants} creates a merchant and shows its API key and webhook secret once;
@@ -83,52 +76,8 @@ class MerchantAdminController {
     HttpResponse<OperatorApi.MerchantCreated> create(@Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization,
                                              @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
         requireOperator(authorization);
-        JsonNode json = Json.object(body);
-        String email = Json.text(json, "email");
-        if (email == null || !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
-            throw email == null ? ApiError.missingField("email") : new ApiError(ErrorCode.INVALID_EMAIL, "'email' is not an e-mail address");
-        }
-        List<String> domains = MerchantJson.domains(json);
-        MerchantPackage pack = MerchantJson.enumOf(MerchantPackage.class, Json.text(json, "package"), MerchantPackage.FREE, ErrorCode.INVALID_PACKAGE, "free, pro or unlimited");
-        CheckoutMode mode = MerchantJson.enumOf(CheckoutMode.class, Json.text(json, "checkout_mode"), CheckoutMode.HOSTED_CHECKOUT,
-                ErrorCode.INVALID_CHECKOUT_MODE, "hosted_checkout or smart_router");
-        int ttl = MerchantJson.intIn(json, ErrorCode.INVALID_SESSION_TTL_SECONDS, 900, 1, 86_400);
-        int grace = MerchantJson.intIn(json, ErrorCode.INVALID_GRACE_SECONDS, 1800, 0, 7 * 86_400);
-        String webhookUrl = changes.webhookUrl(Json.text(json, "webhook_url"));
-        var wallet = MerchantJson.payoutWallet(json.get("payout_wallet"));
-        boolean crypto = MerchantJson.cryptoEnabled(json);
-        if (crypto && wallet == null) {
-            throw new ApiError(ErrorCode.MISSING_MERCHANT_PAYOUT_WALLET, "crypto checkout needs a payout wallet: send 'payout_wallet' with 'crypto_enabled'");
-        }
-        Instant now = commands.now();
-        String apiKey = Secrets.apiKey();
-        String webhookSecret = Secrets.webhookSecret();
-        long merchantId = Secrets.id();
-        Merchant merchant = Merchant.newBuilder()
-                .setMerchantId(merchantId)
-                .setEmail(email)
-                .setApiKeyHash(Secrets.hash(apiKey))
-                .setDomains(domains)
-                .setPackage$(pack)
-                .setCheckoutMode(mode)
-                .setCountry(Json.text(json, "country") == null ? null : Json.text(json, "country").toUpperCase(Locale.ROOT))
-                .setWebhookUrl(webhookUrl)
-                .setWebhookEnabledAt(now)
-                .setWebhookSecret(keyring.seal(SecretKeyring.Binding.endpoint(merchantId, merchantId), webhookSecret))
-                .setSessionTtlSeconds(ttl)
-                .setGraceSeconds(grace)
-                .setRateLimitPerSecond(MerchantJson.rateLimit(json))
-                .setRoutingAllow(json.has("routing_allow") ? MerchantJson.strings(json, ErrorCode.INVALID_ROUTING_ALLOW) : List.of())
-                .setRoutingBlock(json.has("routing_block") ? MerchantJson.strings(json, ErrorCode.INVALID_ROUTING_BLOCK) : List.of())
-                .setPayoutWallet(wallet)
-                .setCryptoEnabled(crypto)
-                .setCreatedAt(now)
-                .setUpdatedAt(now)
-                .build();
-        if (merchantDirectory.putMerchant(merchant, Duration.ofSeconds(10)) == null) {
-            throw new ApiError(ErrorCode.UNAVAILABLE, "the merchant was written but is not readable yet; retry the read");
-        }
-        return HttpResponse.created(new OperatorApi.MerchantCreated(true, merchant.getMerchantId(), apiKey, webhookSecret));
+        MerchantSpec.Created created = changes.create(MerchantJson.spec(Json.object(body)));
+        return HttpResponse.created(new OperatorApi.MerchantCreated(true, created.merchantId(), created.apiKey(), created.webhookSecret()));
     }
 
     /**

@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.gateway.accounts.KeyRotation;
 import dev.kassa.gateway.accounts.MerchantChanges;
 import dev.kassa.gateway.accounts.MerchantPatch;
-import dev.kassa.gateway.payments.PayoutWallets;
+import dev.kassa.gateway.accounts.MerchantSpec;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.Json;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.CheckoutMode;
 import dev.kassa.schemas.avro.LatePaymentPolicy;
 import dev.kassa.schemas.avro.MerchantPackage;
-import dev.kassa.schemas.avro.PayoutWallet;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +22,21 @@ import java.util.List;
 final class MerchantJson {
 
     private MerchantJson() {
+    }
+
+    /** {@code POST /admin/merchants}: email and domains required; what is absent or null takes its default. */
+    static MerchantSpec spec(JsonNode json) {
+        return new MerchantSpec(Json.text(json, "email"), domainTexts(json),
+                enumOf(MerchantPackage.class, Json.text(json, "package"), null, ErrorCode.INVALID_PACKAGE, "free, pro or unlimited"),
+                enumOf(CheckoutMode.class, Json.text(json, "checkout_mode"), null, ErrorCode.INVALID_CHECKOUT_MODE,
+                        "hosted_checkout or smart_router"),
+                Json.text(json, "country"), Json.text(json, "webhook_url"),
+                wholeOrNull(json, ErrorCode.INVALID_SESSION_TTL_SECONDS, MerchantPatch.MIN_SESSION_TTL_SECONDS, MerchantPatch.MAX_SESSION_TTL_SECONDS),
+                wholeOrNull(json, ErrorCode.INVALID_GRACE_SECONDS, MerchantPatch.MIN_GRACE_SECONDS, MerchantPatch.MAX_GRACE_SECONDS),
+                rateLimit(json),
+                json.has("routing_allow") ? strings(json, ErrorCode.INVALID_ROUTING_ALLOW) : null,
+                json.has("routing_block") ? strings(json, ErrorCode.INVALID_ROUTING_BLOCK) : null,
+                wallet(json.get("payout_wallet")), cryptoEnabled(json));
     }
 
     /** {@code PATCH /admin/merchants/{id}}: the fields present are the fields changed. */
@@ -92,11 +106,6 @@ final class MerchantJson {
         return new KeyRotation(overlap.asLong());
     }
 
-    /** The shop domains, checked: a non-empty list (each then checked to be a domain). */
-    static List<String> domains(JsonNode json) {
-        return MerchantChanges.domains(domainTexts(json));
-    }
-
     private static List<String> domainTexts(JsonNode json) {
         JsonNode list = json.get("domains");
         if (list == null || !list.isArray() || list.isEmpty()) {
@@ -122,10 +131,10 @@ final class MerchantJson {
         return value == null ? fallback : MerchantChanges.choice(type, value, invalid, allowed);
     }
 
-    /** The field's whole number, or {@code fallback} when it is absent or null; refused when not a whole number in range. */
-    static int intIn(JsonNode json, ErrorCode invalid, int fallback, int min, int max) {
+    /** The field's whole number, or null when it is absent or null; refused when not a whole number in range. */
+    private static Integer wholeOrNull(JsonNode json, ErrorCode invalid, int min, int max) {
         JsonNode value = json.get(invalid.field());
-        return value == null || value.isNull() ? fallback : whole(json, invalid, min, max);
+        return value == null || value.isNull() ? null : whole(json, invalid, min, max);
     }
 
     private static int whole(JsonNode json, ErrorCode invalid, int min, int max) {
@@ -141,12 +150,6 @@ final class MerchantJson {
         JsonNode value = json.get("rate_limit_per_second");
         return value == null || value.isNull() ? null : whole(json, ErrorCode.INVALID_RATE_LIMIT_PER_SECOND,
                 MerchantPatch.MIN_RATE_LIMIT_PER_SECOND, MerchantPatch.MAX_RATE_LIMIT_PER_SECOND);
-    }
-
-    /** The wallet in {@code payout_wallet}, checked; null for JSON null (no wallet). */
-    static PayoutWallet payoutWallet(JsonNode json) {
-        MerchantPatch.Wallet wallet = wallet(json);
-        return wallet == null ? null : PayoutWallets.of(wallet.network(), wallet.asset(), wallet.address());
     }
 
     private static MerchantPatch.Wallet wallet(JsonNode json) {
