@@ -6,6 +6,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
@@ -96,7 +97,11 @@ class ArchitectureTest {
      */
     @Test
     void the_gateways_modules_are_layered() {
-        layeredArchitecture().consideringOnlyDependenciesInLayers()
+        gatewayLayers().check(kassa);
+    }
+
+    static ArchRule gatewayLayers() {
+        return layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("api-gateway").definedBy("dev.kassa.gateway", "dev.kassa.gateway.merchant..", "dev.kassa.gateway.checkout..",
                         "dev.kassa.gateway.dashboard..", "dev.kassa.gateway.pages..")
                 .layer("operator-api").definedBy("dev.kassa.gateway.operator..")
@@ -114,8 +119,7 @@ class ArchitectureTest {
                         "payments")
                 .because("the HTTP adapters (the gateway's and the operator API) use merchant admin, payments and the sandbox "
                         + "provider, which use the session views "
-                        + "and the gateway's Kafka clients; nothing below reaches up")
-                .check(kassa);
+                        + "and the gateway's Kafka clients; nothing below reaches up");
     }
 
     @Test
@@ -154,8 +158,27 @@ class ArchitectureTest {
 
     @Test
     void no_package_imports_itself_back_through_another() {
-        slices().matching("dev.kassa.(**)").should().beFreeOfCycles()
-                .because("a package cycle is one room with several doors: nothing in it can be understood or tested alone")
-                .check(kassa);
+        noPackageCycles().check(kassa);
+    }
+
+    static ArchRule noPackageCycles() {
+        return slices().matching("dev.kassa.(**)").should().beFreeOfCycles()
+                .because("a package cycle is one room with several doors: nothing in it can be understood or tested alone");
+    }
+
+    /**
+     * The rules themselves, on classes made to break them (test sources, never in the main import): two packages that
+     * import each other, and a payments class that reaches up into the dashboard. Each must fail, naming the classes.
+     */
+    @Test
+    void the_rules_fail_on_a_deliberately_added_cycle_and_an_upward_import() {
+        JavaClasses cycle = new ClassFileImporter().importClasses(dev.kassa.cli.archfixture.ring.Left.class,
+                dev.kassa.cli.archfixture.ring.back.Right.class);
+        assertThatThrownBy(() -> noPackageCycles().check(cycle)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Cycle detected").hasMessageContaining("Left").hasMessageContaining("Right");
+        JavaClasses upward = new ClassFileImporter().importClasses(dev.kassa.gateway.payments.archfixture.ReachesUp.class,
+                dev.kassa.gateway.dashboard.archfixture.Above.class);
+        assertThatThrownBy(() -> gatewayLayers().check(upward)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("ReachesUp").hasMessageContaining("Above");
     }
 }
