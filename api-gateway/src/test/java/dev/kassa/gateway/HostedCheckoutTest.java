@@ -231,6 +231,49 @@ class HostedCheckoutTest {
     }
 
     @Test
+    void a_merchant_resolves_its_own_reviews_with_a_note_and_its_key_in_the_history() throws Exception {
+        long[] sessions = new long[3];
+        for (int i = 0; i < 3; i++) {
+            sessions[i] = create("H-MREVIEW-" + i, null);
+            form("/pay/card", Map.of("session", "" + sessions[i], "provider", "wert", "number", "4000000000000259", "exp", "12/30", "cvc", "123"));
+        }
+        for (long session : sessions) {
+            awaitStatus(session, "review");
+        }
+        String[][] decisions = {{"approve", "paid"}, {"reject", "failed"}, {"refund", "refunded"}};
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> decided = send("POST", "/gateway/review.php", "Bearer " + apiKey, "{\"session_id\": " + sessions[i]
+                    + ", \"decision\": \"" + decisions[i][0] + "\", \"note\": \"checked order " + i + "\"}");
+            assertThat(decided.statusCode()).as(decided.body()).isEqualTo(200);
+            assertThat(JSON.readTree(decided.body()).get("status").asText()).isEqualTo(decisions[i][1]);
+            awaitStatus(sessions[i], decisions[i][1]);
+            List<SessionEvent> events = eventsOf(sessions[i]);
+            assertThat(events).as("who decided, on the event").anySatisfy(e -> assertThat(e.getCause().getActor()).isEqualTo("merchant-api"));
+            JsonNode history = JSON.readTree(send("GET", "/admin/sessions/" + sessions[i] + "/history", "Bearer hosted-admin-token", null).body());
+            assertThat(history.get("timeline").toString()).as("the note in the history").contains("checked order " + i).contains("by merchant-api");
+        }
+        long another = create("H-MREVIEW-3", null);
+        form("/pay/card", Map.of("session", "" + another, "provider", "wert", "number", "4000000000000259", "exp", "12/30", "cvc", "123"));
+        awaitStatus(another, "review");
+        HttpResponse<String> maybe = send("POST", "/gateway/review.php", "Bearer " + apiKey, "{\"session_id\": " + another + ", \"decision\": \"maybe\"}");
+        assertThat(maybe.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(maybe.body()).get("error").asText()).isEqualTo("invalid_decision");
+        HttpResponse<String> longNote = send("POST", "/gateway/review.php", "Bearer " + apiKey, "{\"session_id\": " + another
+                + ", \"decision\": \"approve\", \"note\": \"" + "x".repeat(501) + "\"}");
+        assertThat(JSON.readTree(longNote.body()).get("error").asText()).as(longNote.body()).isEqualTo("invalid_note");
+        HttpResponse<String> other = send("POST", "/admin/merchants", "Bearer hosted-admin-token",
+                "{\"email\": \"other-reviewer@example.com\", \"domains\": [\"other.example\"]}");
+        String otherKey = JSON.readTree(other.body()).get("api_key").asText();
+        HttpResponse<String> foreign = send("POST", "/gateway/review.php", "Bearer " + otherKey, "{\"session_id\": " + another + ", \"decision\": \"approve\"}");
+        assertThat(foreign.statusCode()).as("another merchant's session").isEqualTo(404);
+        assertThat(JSON.readTree(foreign.body()).get("error").asText()).isEqualTo("not_found");
+        HttpResponse<String> paid = send("POST", "/gateway/review.php", "Bearer " + apiKey, "{\"session_id\": " + sessions[0] + ", \"decision\": \"approve\"}");
+        assertThat(paid.statusCode()).as("no longer in review").isEqualTo(409);
+        assertThat(JSON.readTree(send("GET", "/gateway/status.php?session_id=" + another, "Bearer " + apiKey, null).body())
+                .at("/session/status").asText()).as("nothing was decided by the refused requests").isEqualTo("review");
+    }
+
+    @Test
     void a_merchants_refund_goes_to_the_provider_that_took_the_payment() throws Exception {
         long session = create("H-REFUND", null);
         form("/pay/card", Map.of("session", "" + session, "provider", "wert", "number", "4242424242424242", "exp", "12/30", "cvc", "123"));

@@ -87,7 +87,8 @@ class OpenApiTest {
         document.get("paths").fieldNames().forEachRemaining(paths::add);
         assertThat(paths).containsExactlyInAnyOrder("/gateway/session.php", "/gateway/status.php", "/gateway/session_status.php",
                 "/gateway/me.php", "/gateway/cancel.php", "/gateway/refund.php", "/gateway/session_events.php",
-                "/gateway/webhook_attempts.php", "/gateway/sessions.php", "/gateway/payment_links.php", "/gateway/events.php");
+                "/gateway/webhook_attempts.php", "/gateway/sessions.php", "/gateway/payment_links.php", "/gateway/events.php",
+                "/gateway/review.php");
         assertThat(document.at("/components/securitySchemes/bearer/scheme").asText()).isEqualTo("bearer");
         assertThat(document.at("/components/securitySchemes/apiKey/name").asText()).isEqualTo("X-API-Key");
     }
@@ -133,6 +134,8 @@ class OpenApiTest {
         assertConforms("/gateway/session.php", "post", merchant("POST", "/gateway/session.php",
                 "{\"domain\": \"evil.example\", \"order_id\": \"o\", \"amount\": \"1.00\", \"currency\": \"EUR\"}"), 403);
         assertConforms("/gateway/status.php", "get", merchant("GET", "/gateway/status.php?session_id=12345", null), 404);
+        assertConforms("/gateway/review.php", "post", merchant("POST", "/gateway/review.php", "{\"session_id\": " + id
+                + ", \"decision\": \"approve\"}"), 409);
     }
 
     @Test

@@ -6,6 +6,8 @@ import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.PaymentFailed;
+import dev.kassa.schemas.avro.PaymentSucceeded;
+import dev.kassa.schemas.avro.RefundPhase;
 import dev.kassa.schemas.avro.RefundRecorded;
 import dev.kassa.schemas.avro.ReviewOpened;
 import dev.kassa.schemas.avro.RoutingDecision;
@@ -106,7 +108,7 @@ public final class SessionHistory {
             entries.add(new Entry(event.getOccurredAt(), "event",
                     (event.getPreviousStatus() == null ? "" : lower(event.getPreviousStatus().name()) + " -> ") + lower(event.getStatus().name()),
                     payload + " by " + event.getCause().getActor() + " (" + event.getCause().getCommandId() + ")"
-                            + (reason == null ? "" : ", reason " + reason + detail(event))
+                            + (reason == null ? "" : ", reason " + reason + detail(event)) + note(event)
                             + (state.getRefundedMinor() > 0 ? ", refunded " + state.getRefundedMinor() : "")
                             + (state.getLastError() != null && event.getStatus().name().equals("FAILED") ? ", " + state.getLastError() : ""),
                     lower(state.getStatus().name()), state.getSequence()));
@@ -156,6 +158,19 @@ public final class SessionHistory {
             return "refund_" + lower(refund.getPhase().name());
         }
         return null;
+    }
+
+    /** A person's words on the step: the note of a review they resolved (approved, rejected, refunded), or a refund's reason. */
+    private static String note(SessionEvent event) {
+        String note = null;
+        if (event.getPayload() instanceof PaymentSucceeded paid) {
+            note = paid.getNote();
+        } else if (event.getPayload() instanceof PaymentFailed failed && "review_rejected".equals(failed.getFailureCode())) {
+            note = failed.getFailureMessage();
+        } else if (event.getPayload() instanceof RefundRecorded refund && refund.getPhase() == RefundPhase.RESERVED) {
+            note = refund.getReason();
+        }
+        return note == null ? "" : ", note: " + note;
     }
 
     private static String detail(SessionEvent event) {

@@ -88,6 +88,8 @@ public enum ErrorCode {
     INVALID_CURSOR(400, "`starting_after` (or the events feed's `after`) is not a cursor this API answered you (`next_cursor`)"),
     INVALID_EVENT_TYPES(400, "`types` names something that is neither a webhook type nor a family such as refund.*"),
     INVALID_RESOLUTION(400, "a review `resolution` is not approve, reject or refund"),
+    INVALID_DECISION(400, "a review `decision` (review.php) is not approve, reject or refund"),
+    INVALID_NOTE(400, "a review's `note` is longer than 500 characters or holds what looks like a card number"),
     INVALID_OUTCOME(400, "a sandbox `outcome` is not paid, failed, review or requires_action"),
     INVALID_SWITCH(400, "sandbox `duplicates` outside 0-20 or `delay_ms` outside 0-60,000"),
     // Payout wallet and crypto checkout (seed 003), payment links and products (SPEC.md).

@@ -37,6 +37,7 @@ final class DashboardPages {
             Map.entry("crypto", "Payout wallet and crypto checkout saved."),
             Map.entry("resent", "The webhook is queued to be sent again; its attempt appears below in a moment."),
             Map.entry("refund", "The refund was asked of the provider; it appears below."),
+            Map.entry("reviewed", "The review is resolved; the timeline below shows what followed."),
             Map.entry("refund-refused", "The provider refused the refund; nothing was refunded."),
             Map.entry("cancelled", "The session is cancelled."),
             Map.entry("settings", "Settings saved."),

@@ -5,17 +5,20 @@ import dev.kassa.gateway.kafka.OfferStore;
 import dev.kassa.gateway.kafka.SessionReads;
 import dev.kassa.gateway.kafka.WebhookLog;
 import dev.kassa.gateway.payments.Refunds;
+import dev.kassa.gateway.payments.Reviews;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.gateway.views.SessionViews;
 import dev.kassa.log.Redeliveries;
 import dev.kassa.log.SessionHistory;
+import dev.kassa.model.ErrorCode;
 import dev.kassa.model.Money;
 import dev.kassa.model.RefundLedger;
 import dev.kassa.schemas.avro.CancelSession;
 import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.RedeliveryRequest;
+import dev.kassa.schemas.avro.ReviewResolution;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.SessionStatus;
 import io.micronaut.http.HttpRequest;
@@ -53,13 +56,15 @@ class SessionPageController {
     private final WebhookLog webhookLog;
     private final SessionViews views;
     private final Refunds refunds;
+    private final Reviews reviews;
     private final SessionCommands commands;
     private final DashboardPages pages;
     private final Clock clock;
 
     SessionPageController(CommandBus commandBus, SessionReads sessionReads, OfferStore offerStore,
                           WebhookLog webhookLog, SessionViews views,
-                          Refunds refunds, SessionCommands commands, DashboardPages pages, Clock clock) {
+                          Refunds refunds, Reviews reviews, SessionCommands commands, DashboardPages pages, Clock clock) {
+        this.reviews = reviews;
         this.commandBus = commandBus;
         this.sessionReads = sessionReads;
         this.offerStore = offerStore;
@@ -87,6 +92,7 @@ class SessionPageController {
         model.put("canRefund", state.getStatus() == SessionStatus.PAID && refundable > 0);
         model.put("refundable", Money.toDecimal(Math.max(0, refundable), state.getCurrency()));
         model.put("canResend", !log.events().isEmpty());
+        model.put("inReview", state.getStatus() == SessionStatus.REVIEW);
         model.put("refundKey", UUID.randomUUID().toString().replace("-", ""));
         String done = request.getParameters().get("done");
         model.put("done", done == null ? null : DashboardPages.DONE.get(done));
@@ -137,6 +143,21 @@ class SessionPageController {
         });
     }
 
+    /** {@code POST /dashboard/sessions/{id}/review}: approve, reject or refund a review, with a note; the user is in the history. */
+    @Post("/sessions/{id}/review")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> review(DashboardSessions.Principal signedIn, @PathVariable String id, @Body Map<String, String> form) throws Exception {
+        return act(signedIn, id, form, (who, state) -> {
+            try {
+                ReviewResolution decision = Reviews.resolution(form.get("decision"), ErrorCode.INVALID_DECISION);
+                reviews.resolve(state.getSessionId(), who.merchantId(), decision, form.get("note"), "merchant-dashboard:" + who.email());
+            } catch (ApiError e) {
+                return sessionWithError(who, state, "The review was not resolved: " + e.getMessage());
+            }
+            return pages.redirect("/dashboard/sessions/" + state.getSessionId() + "?done=reviewed");
+        });
+    }
+
     @Post("/sessions/{id}/cancel")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> cancel(DashboardSessions.Principal signedIn, @PathVariable String id, @Body Map<String, String> form) throws Exception {
@@ -174,6 +195,7 @@ class SessionPageController {
         model.put("canRefund", state.getStatus() == SessionStatus.PAID);
         model.put("refundable", "");
         model.put("canResend", !log.events().isEmpty());
+        model.put("inReview", state.getStatus() == SessionStatus.REVIEW);
         model.put("refundKey", UUID.randomUUID().toString().replace("-", ""));
         model.put("error", error);
         return pages.render(HttpStatus.BAD_REQUEST, "dashboard/session", model);

@@ -231,4 +231,12 @@ public final class MerchantApi {
                          @Schema(description = "shown in the session's log") String reason,
                          @JsonProperty("refund_id") @Schema(description = "names the refund, as Idempotency-Key does") String refundId) {
     }
+
+    @Serdeable
+    @Schema(name = "ReviewRequest", requiredProperties = {"session_id", "decision"})
+    public record ReviewRequest(@JsonProperty("session_id") long sessionId,
+                         @Schema(description = "approve (the session becomes paid), reject (failed; only where no money was received) "
+                                 + "or refund (the provider returns what it took; refunded)", example = "approve") String decision,
+                         @Schema(description = "at most 500 characters; in the session's history", nullable = true) String note) {
+    }
 }

@@ -169,6 +169,6 @@ final class ReportRules {
 
     private static PaymentSucceeded succeeded(ProviderReport report, long amount, String currency, boolean late) {
         return new PaymentSucceeded(report.getProvider(), report.getProviderEventId(), report.getProviderPaymentId(),
-                amount, currency, report.getReferences(), late, report.getAttemptId());
+                amount, currency, report.getReferences(), late, report.getAttemptId(), null);
     }
 }

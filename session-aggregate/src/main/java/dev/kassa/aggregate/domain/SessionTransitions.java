@@ -366,7 +366,7 @@ public final class SessionTransitions {
             // A person approved it: what the provider reported is what was paid, even when it was not the amount.
             case APPROVE -> step.apply(PAID, new PaymentSucceeded(s.getProvider() == null ? "manual" : s.getProvider(), null,
                     s.getProviderPaymentId(), refundable(s), s.getPaidCurrency() != null ? s.getPaidCurrency() : s.getCurrency(),
-                    Map.of(), s.getLate(), null));
+                    Map.of(), s.getLate(), null, resolve.getNote()));
             case REJECT -> step.apply(FAILED, new PaymentFailed(s.getProvider(), s.getAttemptId(), "review_rejected", resolve.getNote()));
             // Reserved like a merchant's refund; the gateway has the provider execute "review-<command id>" and settles it.
             case REFUND -> {

@@ -143,7 +143,7 @@ final class RelayDriver implements AutoCloseable {
 
     RelayDriver paid(long merchant, long session, long sequence) {
         return event(merchant, session, sequence, SessionStatus.PAID, SessionStatus.PENDING,
-                new PaymentSucceeded("sandbox", "cb", "pp", 7900L, "EUR", Map.of("txid", "0xabc"), false, "att"));
+                new PaymentSucceeded("sandbox", "cb", "pp", 7900L, "EUR", Map.of("txid", "0xabc"), false, "att", null));
     }
 
     private RelayDriver event(long merchant, long session, long sequence, SessionStatus status, SessionStatus previous, Object payload) {
