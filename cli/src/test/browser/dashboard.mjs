@@ -1,8 +1,8 @@
 // The merchant dashboard in headless Chromium (Debian's package), JavaScript off: every page must work without it.
-//   node dashboard.mjs BASE_URL SCREENSHOT_DIR EMAIL PASSWORD PAID_ORDER_ID PAID_SESSION_ID FOREIGN_SESSION_ID NEW_WEBHOOK_URL KEY_FILE
+//   node dashboard.mjs BASE_URL SCREENSHOT_DIR EMAIL PASSWORD PAID_ORDER_ID PAID_SESSION_ID FOREIGN_SESSION_ID NEW_WEBHOOK_URL KEY_FILE REVIEW_SESSION_ID
 // Signs in (a wrong password first), finds the paid session by its order id, opens its timeline, resends its webhook
 // and sees the new attempt, refunds part of it, changes the webhook URL; another merchant's session is a 404 and a form
-// post without its CSRF token a 403. A screenshot of every page.
+// post without its CSRF token a 403; a session in review approved with a note. A screenshot of every page.
 import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
@@ -26,7 +26,7 @@ function totp(key, ms) {
   return String(n % 1000000).padStart(6, '0');
 }
 
-const [base, shots, email, password, order, session, foreign, newWebhook, keyFile] = process.argv.slice(2);
+const [base, shots, email, password, order, session, foreign, newWebhook, keyFile, inReview] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
 const browser = await chromium.launch({
   executablePath: process.env.KASSA_CHROMIUM || '/usr/bin/chromium',
@@ -165,6 +165,17 @@ try {
   await page.screenshot({ path: `${shots}/dashboard-9-new-api-key.png` });
   writeFileSync(keyFile, newKey, { mode: 0o600 }); // for the test to try; a key is never printed
   step('a new API key was shown once');
+
+  // A session in review: the merchant approves it on its page, with a note the timeline then shows.
+  await page.goto(`${base}/dashboard/sessions/${inReview}`);
+  await page.getByRole('group', { name: 'Resolve the review' }).waitFor();
+  await page.getByLabel('Approve: count the payment as paid').check();
+  await page.getByLabel('Note (in the history; at most 500 characters)').fill('called the buyer, order is genuine');
+  await page.screenshot({ path: `${shots}/dashboard-15-review.png`, fullPage: true });
+  await page.getByRole('button', { name: 'Resolve' }).click();
+  await page.getByText('The review is resolved').waitFor();
+  if ((await page.getByRole('group', { name: 'Resolve the review' }).count()) !== 0) throw new Error('the review form is still shown');
+  step('a review approved with a note');
 
   // Up to here no page may log an error; the two checks below provoke a 404 and a 403 on purpose.
   if (problems.length > 0) throw new Error(`the pages logged errors: ${problems.join(' | ')}`);

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * whole of {@code kassa dev}, signed in as the demo user {@code dev-credentials.json} names: a wrong password refused;
  * a paid session found by its order id; its timeline; its webhook resent and the new attempt seen (and received again
  * with the same event id); part of it refunded; the webhook URL changed; a new API key issued (and working, the old one
- * too for its overlap); another merchant's session a 404; a post
+ * too for its overlap); a session in review approved with a note; another merchant's session a 404; a post
  * without its CSRF token a 403; signed out. Screenshots of every page in {@code cli/target/browser-screenshots}.
  */
 class DashboardBrowserTest {
@@ -70,11 +70,16 @@ class DashboardBrowserTest {
             String other = JSON.readTree(send(url, "POST", "/admin/merchants", "Bearer " + admin,
                     "{\"email\":\"other@other.example\",\"domains\":[\"other.example\"],\"package\":\"pro\"}", 201)).get("api_key").asText();
             long foreign = create(url, other, "other.example", "DASH-PAID-1");
+            long inReview = create(url, key, credentials.at("/merchant/domain").asText(), "DASH-REVIEW-1");
+            send(url, "POST", "/sandbox/sessions/" + inReview + "/pay", null, "{\"outcome\":\"review\"}", 202);
+            await().atMost(Duration.ofSeconds(60)).until(() -> JSON.readTree(send(url, "GET", "/gateway/status.php?session_id=" + inReview,
+                    "Bearer " + key, null, 200)).at("/session/status").asText().equals("review"));
 
             Path shots = Path.of("target/browser-screenshots").toAbsolutePath();
             Process node = new ProcessBuilder(nodeJs.getPath(), BrowserScripts.DIR.resolve("dashboard.mjs").toString(), url, shots.toString(),
                     credentials.at("/dashboard/email").asText(), credentials.at("/dashboard/password").asText(), "DASH-PAID-1",
-                    Long.toString(paid), Long.toString(foreign), hook + "/second", dataDir.resolve("new-key").toString())
+                    Long.toString(paid), Long.toString(foreign), hook + "/second", dataDir.resolve("new-key").toString(),
+                    Long.toString(inReview))
                     .redirectErrorStream(true).start();
             String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(node.waitFor(4, TimeUnit.MINUTES)).isTrue();
@@ -89,6 +94,12 @@ class DashboardBrowserTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(send(url, "GET", "/gateway/status.php?session_id=" + paid,
                     "Bearer " + key, null, 200)).at("/session/refunded_amount").asText().equals("2.00"));
             assertThat(status.at("/session/status").asText()).isEqualTo("paid");
+            // The review the page approved: paid, by the signed-in user, with the note.
+            assertThat(JSON.readTree(send(url, "GET", "/gateway/status.php?session_id=" + inReview, "Bearer " + key, null, 200))
+                    .at("/session/status").asText()).isEqualTo("paid");
+            assertThat(send(url, "GET", "/admin/sessions/" + inReview + "/history", "Bearer " + admin, null, 200))
+                    .contains("by merchant-dashboard:" + credentials.at("/dashboard/email").asText())
+                    .contains("note: called the buyer, order is genuine");
             // The key issued on the settings page works, and the old one still does for its 24-hour overlap.
             String newKey = Files.readString(dataDir.resolve("new-key")).trim();
             assertThat(newKey).isNotEqualTo(key);
@@ -104,7 +115,7 @@ class DashboardBrowserTest {
                     "dashboard-4-session.png", "dashboard-5-refunded.png", "dashboard-6-settings.png", "dashboard-7-not-found.png",
                     "dashboard-8-payments-phone.png", "dashboard-9-new-api-key.png", "dashboard-10-endpoint-secret.png",
                     "dashboard-11-two-step-setup.png", "dashboard-12-two-step-code.png", "dashboard-13-events.png",
-                    "dashboard-14-confirm.png");
+                    "dashboard-14-confirm.png", "dashboard-15-review.png");
         } finally {
             receiver.stop(0);
         }
