@@ -4,6 +4,8 @@
 #   git worktree add /tmp/before REV && (cd /tmp/before && mvn -q install -DskipTests)   # likewise /tmp/after
 #   bench/abba.sh aggregate /tmp/before /tmp/after 3 > runs.txt
 # Each checkout runs from its own reactor jars (its cli/target/launcher.classpath). Nothing else should run meanwhile.
+# `mvn install` in a worktree puts the same SNAPSHOT version in ~/.m2: install the main checkout again afterwards,
+# before any `mvn -pl MODULE test` there.
 set -euo pipefail
 bench=${1:?bench name, e.g. aggregate or gateway}
 before=${2:?the before checkout}
