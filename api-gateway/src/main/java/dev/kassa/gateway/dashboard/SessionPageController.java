@@ -102,7 +102,7 @@ class SessionPageController {
     @Post("/sessions/{id}/resend")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> resend(DashboardSessions.Principal signedIn, @PathVariable String id, @Body Map<String, String> form) throws Exception {
-        return act(signedIn, id, form, (who, state) -> {
+        return act(signedIn, id, (who, state) -> {
             SessionHistory.SessionLog log = sessionReads.timeline(state.getSessionId(), state, Duration.ofSeconds(2));
             if (log.events().isEmpty()) {
                 return pages.redirect("/dashboard/sessions/" + state.getSessionId());
@@ -121,7 +121,7 @@ class SessionPageController {
     @Post("/sessions/{id}/refund")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> refund(DashboardSessions.Principal signedIn, @PathVariable String id, @Body Map<String, String> form) throws Exception {
-        return act(signedIn, id, form, (who, state) -> {
+        return act(signedIn, id, (who, state) -> {
             Long amount = null;
             String raw = form.getOrDefault("amount", "").trim();
             if (!raw.isEmpty()) {
@@ -147,10 +147,10 @@ class SessionPageController {
     @Post("/sessions/{id}/review")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> review(DashboardSessions.Principal signedIn, @PathVariable String id, @Body Map<String, String> form) throws Exception {
-        return act(signedIn, id, form, (who, state) -> {
+        return act(signedIn, id, (who, state) -> {
             try {
                 ReviewResolution decision = Reviews.resolution(form.get("decision"), ErrorCode.INVALID_DECISION);
-                reviews.resolve(state.getSessionId(), who.merchantId(), decision, form.get("note"), "merchant-dashboard:" + who.email());
+                reviews.resolve(state, decision, form.get("note"), "merchant-dashboard:" + who.email());
             } catch (ApiError e) {
                 return sessionWithError(who, state, "The review was not resolved: " + e.getMessage());
             }
@@ -161,7 +161,7 @@ class SessionPageController {
     @Post("/sessions/{id}/cancel")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> cancel(DashboardSessions.Principal signedIn, @PathVariable String id, @Body Map<String, String> form) throws Exception {
-        return act(signedIn, id, form, (who, state) -> {
+        return act(signedIn, id, (who, state) -> {
             CommandResult result = commandBus.sendOrUnavailable(commands.of("cancel-" + UUID.randomUUID(), state.getSessionId(), state.getMerchantId(),
                     "merchant-dashboard:" + who.email(), new CancelSession("cancelled in the dashboard")));
             if (result.getOutcome() != CommandOutcome.APPLIED && result.getOutcome() != CommandOutcome.DUPLICATE) {
@@ -177,8 +177,8 @@ class SessionPageController {
         HttpResponse<?> on(DashboardSessions.Principal who, SessionState state) throws Exception;
     }
 
-    /** A form posted on a session's page: signed in, with this session's CSRF token, about one of the merchant's sessions. */
-    private HttpResponse<?> act(DashboardSessions.Principal who, String id, Map<String, String> form, Action action) throws Exception {
+    /** A form posted on a session's page (signed in, its CSRF token checked by {@link SignedInForms}) about one of the merchant's sessions. */
+    private HttpResponse<?> act(DashboardSessions.Principal who, String id, Action action) throws Exception {
         SessionState state = own(who, id);
         if (state == null) {
             throw new DashboardNotFound.Missing();

@@ -67,7 +67,7 @@ class ReviewDecisionController {
         JsonNode json = Json.object(body);
         SessionState state = OwnSessions.of(sessionReads, merchant, json, settings.sessionWait());
         ReviewResolution decision = Reviews.resolution(Json.text(json, "decision"), ErrorCode.INVALID_DECISION);
-        Reviews.Resolved resolved = reviews.resolve(state.getSessionId(), merchant.getMerchantId(), decision,
+        Reviews.Resolved resolved = reviews.resolve(state, decision,
                 Json.textField(json, "note", ErrorCode.INVALID_NOTE), "merchant-api");
         return new MerchantApi.Changed(true, resolved.sessionId(), resolved.wire());
     }

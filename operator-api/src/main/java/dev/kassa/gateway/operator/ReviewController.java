@@ -61,7 +61,7 @@ class ReviewController {
         } catch (NumberFormatException e) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no session '" + sessionId + "'");
         }
-        Reviews.Resolved resolved = reviews.resolve(id, null, resolution, Json.text(json, "note"), "operator");
+        Reviews.Resolved resolved = reviews.resolve(id, resolution, Json.text(json, "note"), "operator");
         return HttpResponse.ok(new OperatorApi.ReviewResolved(true, id, resolved.wire()));
     }
 }

@@ -51,19 +51,25 @@ public final class Reviews {
         }
     }
 
-    /**
-     * Resolves the review of {@code sessionId}.
-     *
-     * @param merchantId the merchant deciding about its own session, or null for the operator
-     * @param actor      who decided, as the history shows it ({@code operator}, {@code merchant-api},
-     *                   {@code dashboard:<e-mail>})
-     */
-    public Resolved resolve(long sessionId, Long merchantId, ReviewResolution resolution, String note, String actor) throws Exception {
-        String checkedNote = note(note);
+    /** The operator's resolution of any session's review, by its id ({@code not_found} when there is none). */
+    public Resolved resolve(long sessionId, ReviewResolution resolution, String note, String actor) throws Exception {
         SessionState state = sessions.session(sessionId, 1, READ);
-        if (state == null || (merchantId != null && state.getMerchantId() != merchantId)) {
+        if (state == null) {
             throw new ApiError(ErrorCode.NOT_FOUND, "no session " + sessionId);
         }
+        return resolve(state, resolution, note, actor);
+    }
+
+    /**
+     * Resolves the review of a session the caller has already read and found to be the decider's own (a merchant's
+     * route checks that first, so another merchant's session is {@code not_found} there).
+     *
+     * @param actor who decided, as the history shows it ({@code operator}, {@code merchant-api},
+     *              {@code merchant-dashboard:<e-mail>})
+     */
+    public Resolved resolve(SessionState state, ReviewResolution resolution, String note, String actor) throws Exception {
+        String checkedNote = note(note);
+        long sessionId = state.getSessionId();
         if (state.getStatus() != SessionStatus.REVIEW) {
             throw new ApiError(ErrorCode.INVALID_TRANSITION, "session " + sessionId + " is "
                     + state.getStatus().name().toLowerCase(Locale.ROOT) + ", not in review");
