@@ -318,6 +318,11 @@ class GatewayTest {
         JsonNode history = json(HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/admin/sessions/" + id + "/history"))
                 .header("Authorization", "Bearer " + ADMIN).build(), HttpResponse.BodyHandlers.ofString())).get("timeline");
         assertThat(history.toString()).contains("pending -> review").contains("reason " + reason);
+        // The provider reported this money as paid: the merchant may refund it, never reject it as if nothing came.
+        HttpResponse<String> reject = post("/gateway/review.php", "Bearer " + apiKey, null, "{\"session_id\": " + id + ", \"decision\": \"reject\"}");
+        assertThat(reject.statusCode()).as(reject.body()).isEqualTo(409);
+        assertThat(json(reject).get("error").asText()).isEqualTo("money_received");
+        assertThat(json(get("/gateway/status.php?session_id=" + id, "Bearer " + apiKey, null)).at("/session/status").asText()).isEqualTo("review");
     }
 
     @Test

@@ -63,6 +63,7 @@ public enum ErrorCode {
     TOO_MANY_ATTEMPTS(409, "the session has had 20 payment attempts"),
     TOO_MANY_REFUNDS(409, "the session has had 50 refunds"),
     REFUND_IN_PROGRESS(409, "a refund of this session is being executed"),
+    MONEY_RECEIVED(409, "a review cannot be rejected after the provider reported the money received: refund it instead"),
     UNDECODABLE_COMMAND(400, "a record on the commands topic could not be read (written outside Kassa's schemas); on the results topic only"),
     KEY_MISMATCH(400, "a command's record key is not its session id (written outside Kassa); on the results topic only"),
     // Payments and refunds.

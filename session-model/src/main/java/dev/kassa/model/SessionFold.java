@@ -113,7 +113,7 @@ public final class SessionFold {
                 next.setProvider(failed.getProvider());
             }
         } else if (payload instanceof ReviewOpened review) {
-            next.setReviewReason(review.getReason());
+            next.setReviewReason(review.getReason()).setReviewMoneyReceived(review.getPaymentReported());
             if (review.getAmountMinor() != null) {
                 // What the provider reported as received: what a refund may give back, and what an approval pays.
                 next.setPaidAmountMinor(review.getAmountMinor())

@@ -93,6 +93,7 @@ class SessionPageController {
         model.put("refundable", Money.toDecimal(Math.max(0, refundable), state.getCurrency()));
         model.put("canResend", !log.events().isEmpty());
         model.put("inReview", state.getStatus() == SessionStatus.REVIEW);
+        model.put("canReject", !state.getReviewMoneyReceived());
         model.put("refundKey", UUID.randomUUID().toString().replace("-", ""));
         String done = request.getParameters().get("done");
         model.put("done", done == null ? null : DashboardPages.DONE.get(done));
@@ -196,6 +197,7 @@ class SessionPageController {
         model.put("refundable", "");
         model.put("canResend", !log.events().isEmpty());
         model.put("inReview", state.getStatus() == SessionStatus.REVIEW);
+        model.put("canReject", !state.getReviewMoneyReceived());
         model.put("refundKey", UUID.randomUUID().toString().replace("-", ""));
         model.put("error", error);
         return pages.render(HttpStatus.BAD_REQUEST, "dashboard/session", model);

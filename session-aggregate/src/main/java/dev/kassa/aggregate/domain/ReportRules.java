@@ -19,6 +19,7 @@ import dev.kassa.schemas.avro.PaymentSucceeded;
 import dev.kassa.schemas.avro.ProviderReport;
 import dev.kassa.schemas.avro.RefundPhase;
 import dev.kassa.schemas.avro.RefundRecorded;
+import dev.kassa.schemas.avro.ReportedStatus;
 import dev.kassa.schemas.avro.ReviewOpened;
 import dev.kassa.schemas.avro.SessionState;
 import java.time.Instant;
@@ -162,9 +163,15 @@ final class ReportRules {
                 + "' is not known; it was recorded and changed nothing");
     }
 
+    /**
+     * A review opened by {@code report}. A report of a payment (completed) says the money was received, so a person may
+     * refund it but not reject it; a provider's own review (under_review, on_hold) holds it, and a reject declines it.
+     */
     private static ReviewOpened review(String reason, ProviderReport report, String detail) {
+        boolean paymentReported = SessionTransitions.reported(report) == ReportedStatus.PAID;
         return new ReviewOpened(reason, report.getProvider(), report.getProviderEventId(), report.getAmountMinor(),
-                report.getCurrency() == null ? null : report.getCurrency().toUpperCase(Locale.ROOT), report.getAttemptId(), detail);
+                report.getCurrency() == null ? null : report.getCurrency().toUpperCase(Locale.ROOT), report.getAttemptId(), detail,
+                paymentReported);
     }
 
     private static PaymentSucceeded succeeded(ProviderReport report, long amount, String currency, boolean late) {

@@ -6,6 +6,7 @@ import static dev.kassa.model.ErrorCode.CURRENCY_MISMATCH;
 import static dev.kassa.model.ErrorCode.IDEMPOTENCY_CONFLICT;
 import static dev.kassa.model.ErrorCode.INVALID_AMOUNT;
 import static dev.kassa.model.ErrorCode.INVALID_TRANSITION;
+import static dev.kassa.model.ErrorCode.MONEY_RECEIVED;
 import static dev.kassa.model.ErrorCode.NOT_DUE;
 import static dev.kassa.model.ErrorCode.NOT_FOUND;
 import static dev.kassa.model.ErrorCode.REFUND_IN_PROGRESS;
@@ -318,7 +319,7 @@ public final class SessionTransitions {
     }
 
     /** What the provider reported, in Kassa's words (the aggregate normalizes the provider's own word). */
-    private static ReportedStatus reported(ProviderReport report) {
+    static ReportedStatus reported(ProviderReport report) {
         return report.getStatus() == ReportedStatus.UNKNOWN ? ProviderStatuses.normalize(report.getProviderStatus()) : report.getStatus();
     }
 
@@ -367,7 +368,10 @@ public final class SessionTransitions {
             case APPROVE -> step.apply(PAID, new PaymentSucceeded(s.getProvider() == null ? "manual" : s.getProvider(), null,
                     s.getProviderPaymentId(), refundable(s), s.getPaidCurrency() != null ? s.getPaidCurrency() : s.getCurrency(),
                     Map.of(), s.getLate(), null, resolve.getNote()));
-            case REJECT -> step.apply(FAILED, new PaymentFailed(s.getProvider(), s.getAttemptId(), "review_rejected", resolve.getNote()));
+            // Money the provider reported received is returned by a refund; a reject would leave it with the merchant.
+            case REJECT -> s.getReviewMoneyReceived() ? new Rejected(MONEY_RECEIVED, "the provider reported this payment as received ("
+                    + s.getReviewReason() + "); refund it instead of rejecting")
+                    : step.apply(FAILED, new PaymentFailed(s.getProvider(), s.getAttemptId(), "review_rejected", resolve.getNote()));
             // Reserved like a merchant's refund; the gateway has the provider execute "review-<command id>" and settles it.
             case REFUND -> {
                 long left = refundable(s) - s.getRefundedMinor();

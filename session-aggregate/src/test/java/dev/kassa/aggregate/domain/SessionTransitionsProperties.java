@@ -205,6 +205,10 @@ class SessionTransitionsProperties {
             if (command.getPayload() instanceof StartPaymentAttempt start) {
                 started.computeIfAbsent(session, s -> new ArrayList<>()).add(start);
             }
+            if (command.getPayload() instanceof ResolveReview resolve && resolve.getResolution() == ReviewResolution.REJECT) {
+                assertThat(before.getReviewMoneyReceived())
+                        .as("a reject never fails a review of money the provider reported received (a refund returns it)").isFalse();
+            }
             SessionState state = applied.state();
             states.put(session, state);
             assertThat(SessionFold.replay(log.get(session))).as("replay gives the same state").isEqualTo(state);

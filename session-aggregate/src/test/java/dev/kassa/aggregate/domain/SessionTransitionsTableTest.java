@@ -94,6 +94,23 @@ class SessionTransitionsTableTest {
         }
     }
 
+    /**
+     * The grid's REVIEW is the provider's own review (under_review): the provider holds the money, and a reject declines
+     * it. A review opened by a payment report (here a payment after the buyer cancelled) is money received: a person
+     * approves or refunds it, and a reject is refused with {@code money_received}.
+     */
+    @Test
+    void a_review_of_money_reported_received_is_approved_or_refunded_never_rejected() {
+        assertThat(inStatus(SessionStatus.REVIEW).getReviewMoneyReceived()).isFalse();
+        SessionState paidAfterCancel = applied(inStatus(SessionStatus.CANCELLED), Commands.report("c-late", SESSION, T0.plusSeconds(30), "completed"));
+        assertThat(paidAfterCancel.getStatus()).isEqualTo(SessionStatus.REVIEW);
+        assertThat(paidAfterCancel.getReviewReason()).isEqualTo("paid_after_cancel");
+        assertThat(paidAfterCancel.getReviewMoneyReceived()).isTrue();
+        check(paidAfterCancel, "resolve_reject", "money_received");
+        check(paidAfterCancel, "resolve_approve", "PAID");
+        check(paidAfterCancel, "resolve_refund", "REVIEW");
+    }
+
     /** The commands of the grid, in its order, and the kind each is. */
     private static final Map<String, SessionTransitions.Kind> GRID_KINDS = gridKinds();
 
