@@ -1,10 +1,10 @@
 // Drives the hosted checkout in headless Chromium (Debian's package) the way buyers do, one flow per session:
-//   node checkout.mjs BASE_URL SCREENSHOT_DIR CARD_SESSION DECLINE_SESSION THREEDS_SESSION EXPIRING_SESSION
+//   node checkout.mjs BASE_URL SCREENSHOT_DIR CARD_SESSION DECLINE_SESSION THREEDS_SESSION EXPIRING_SESSION CANCEL_SESSION
 // Prints one line per step; exits non-zero on the first step that does not behave.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 
-const [base, shots, card, decline, threeds, expiring] = process.argv.slice(2);
+const [base, shots, card, decline, threeds, expiring, cancel] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
 const browser = await chromium.launch({
   executablePath: process.env.KASSA_CHROMIUM || '/usr/bin/chromium',
@@ -34,7 +34,7 @@ async function payByCard(page, number) {
   await page.getByLabel('Card number').fill(number);
   await page.getByLabel('Expiry (MM/YY)').fill('12/30');
   await page.getByLabel('Security code').fill('123');
-  await page.getByRole('button', { name: 'Pay' }).click();
+  await page.getByRole('button', { name: 'Pay', exact: true }).click();
 }
 
 try {
@@ -78,6 +78,26 @@ try {
     await page.waitForSelector(`#outcome:has-text("${paidText}")`, { timeout: 30000 });
     await shot('2-paid');
     step('3ds', 'challenge passed, paid');
+  });
+  await flow('cancel', async (page, shot) => {
+    // The shop's cancel page is outside this machine's network: the browser is answered here, as the shop would.
+    await page.route('https://shop.browser.example/**', (route) => route.fulfill({
+      status: 200, contentType: 'text/html', body: '<!doctype html><title>Shop</title><h1 id="shop">Your cart</h1>' }));
+    await page.goto(`${base}/pay.php?session=${cancel}`);
+    await page.waitForSelector('#amount');
+    await shot('1-methods');
+    await page.getByRole('button', { name: 'Cancel and return to browser.example' }).click();
+    await page.waitForSelector('#shop');
+    const landed = new URL(page.url());
+    if (landed.host !== 'shop.browser.example' || landed.searchParams.get('session_id') !== cancel
+        || landed.searchParams.get('step') !== 'cart') {
+      throw new Error(`the cancel landed on ${page.url()}`);
+    }
+    await shot('2-shop');
+    await page.goto(`${base}/pay.php?session=${cancel}`);
+    await page.waitForSelector('#outcome:has-text("This checkout was cancelled")');
+    await shot('3-cancelled');
+    step('cancel', `cancelled, landed on ${landed.origin}${landed.pathname} with session_id=${cancel}`);
   });
 } catch (e) {
   console.log(`browser: FAILED: ${e.message}`);

@@ -1,7 +1,7 @@
 // The merchant dashboard in headless Chromium (Debian's package), JavaScript off: every page must work without it.
 //   node dashboard.mjs BASE_URL SCREENSHOT_DIR EMAIL PASSWORD PAID_ORDER_ID PAID_SESSION_ID FOREIGN_SESSION_ID NEW_WEBHOOK_URL KEY_FILE REVIEW_SESSION_ID
 // Signs in (a wrong password first), finds the paid session by its order id, opens its timeline, resends its webhook
-// and sees the new attempt, refunds part of it, changes the webhook URL; another merchant's session is a 404 and a form
+// and sees the new attempt, refunds part of it, changes the webhook URL and what buyers see; another merchant's session is a 404 and a form
 // post without its CSRF token a 403; a session in review approved with a note. A screenshot of every page.
 import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -121,6 +121,21 @@ try {
   if ((await page.getByLabel('Webhook URL').inputValue()) !== newWebhook) throw new Error('the webhook URL did not stay changed');
   await page.screenshot({ path: `${shots}/dashboard-6-settings.png`, fullPage: true });
   step('webhook URL changed');
+
+  // What buyers see: the shop's name and support contacts, then the session's own checkout page shows them.
+  await page.getByLabel('Shop name (instead of the domain; at most 100 characters)').fill("Zoë's Bikes");
+  await page.getByLabel('Support e-mail').fill('help@bikes.example');
+  await page.getByLabel('Support page (https)').fill('https://help.bikes.example/');
+  await page.getByRole('button', { name: 'Save what buyers see' }).click();
+  await page.getByText('Saved: buyers see it on their next page.').waitFor();
+  await page.goto(`${base}/pay.php?session=${session}`);
+  await page.getByRole('heading', { name: "Pay Zoë's Bikes" }).waitFor();
+  if (await page.getByRole('link', { name: 'help@bikes.example' }).getAttribute('href') !== 'mailto:help@bikes.example') {
+    throw new Error('the support e-mail is not on the checkout page');
+  }
+  await page.screenshot({ path: `${shots}/dashboard-16-buyers-see.png`, fullPage: true });
+  await page.goto(`${base}/dashboard/settings`);
+  step('what buyers see saved, and on the checkout page');
 
   await page.getByLabel('Endpoint URL').fill(`${newWebhook}-paid-only`);
   await page.getByLabel('Statuses it gets (empty: all)').fill('paid, refunded');

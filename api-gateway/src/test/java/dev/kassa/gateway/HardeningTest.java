@@ -78,6 +78,15 @@ class HardeningTest {
             meta over 8 KB             | "meta":{"note":"%s"}                           | META_SIZE | invalid_meta
             a card number in meta      | "meta":{"card":"4000 0000 0000 0002"}          |           | invalid_meta
             a long routing hint        | "method":"%s"                                  | ORDER     | invalid_routing_hint
+            description of 501         | "description":"%s"                             | DESC      | invalid_description
+            101 line items             | "line_items":%s                                | LINES     | invalid_line_items
+            a quantity of 0            | "line_items":[{"name":"Tea","quantity":0,"unit_amount":"1.00"}] |  | invalid_line_items
+            a quantity of 1,000        | "line_items":[{"name":"Tea","quantity":1000,"unit_amount":"0.01"}] | | invalid_line_items
+            items in another currency  | "line_items":[{"name":"Tea","quantity":1,"unit_amount":"1.00","currency":"USD"}] | | invalid_line_items
+            items that miss the amount | "line_items":[{"name":"Tea","quantity":2,"unit_amount":"1.00"}] |  | invalid_line_items
+            an item name of 201        | "line_items":[{"name":"%s","quantity":1,"unit_amount":"1.00"}] | ITEM | invalid_line_items
+            an item without a name     | "line_items":[{"quantity":1,"unit_amount":"1.00"}] |             | invalid_line_items
+            line items not a list      | "line_items":{"name":"Tea"}                    |           | invalid_line_items
             """)
     void a_field_over_its_limit_gets_its_own_code_and_nothing_is_kept(String name, String field, String filler, String code) throws Exception {
         String value = switch (filler == null ? "" : filler) {
@@ -93,6 +102,15 @@ class HardeningTest {
                 yield meta.append("}").toString();
             }
             case "META_SIZE" -> "m".repeat(8200);
+            case "DESC" -> "d".repeat(501);
+            case "ITEM" -> "i".repeat(201);
+            case "LINES" -> {
+                StringBuilder lines = new StringBuilder("[");
+                for (int i = 0; i < 101; i++) {
+                    lines.append(i == 0 ? "" : ",").append("{\"name\":\"l").append(i).append("\",\"quantity\":1,\"unit_amount\":\"0.01\"}");
+                }
+                yield lines.append("]").toString();
+            }
             default -> "";
         };
         String body = "{\"domain\":\"yourshop.com\",\"amount\":\"1.00\",\"currency\":\"EUR\",\"order_id\":\"H-" + name.hashCode() + "\","

@@ -133,12 +133,95 @@ class HostedCheckoutTest {
     /** The pages are templates that escape what they write: a merchant's order id is text, never markup. */
     @Test
     void what_the_merchant_sent_is_shown_as_text_not_markup() throws Exception {
-        long session = create("<script>alert(1)</script> & \\\"x\\\"", "https://hosted.example/cart?a=1&b=<2>");
+        long session = create("<script>alert(1)</script> & \\\"x\\\"", "https://hosted.example/cart?a=1&b=2");
         String page = get("/pay.php?session=" + session).body();
-        assertThat(page).contains("Order &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;")
-                .contains("href=\"https://hosted.example/cart?a=1&amp;b=&lt;2&gt;\"").doesNotContain("<script");
+        assertThat(page).contains("Order &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;").doesNotContain("<script");
         assertThat(get("/pay.php?session=" + session + "&method=card").body()).doesNotContain("<script")
                 .contains("name=\"session\" value=\"" + session + "\"");
+    }
+
+    @Test
+    void the_buyers_cancel_ends_the_session_and_lands_on_the_shops_cancel_url_with_its_id() throws Exception {
+        long session = create("H-BUYER-CANCEL", "https://shop.hosted.example/cart?step=2");
+        assertThat(get("/pay.php?session=" + session).body()).contains("action=\"/pay/cancel\"").contains("Cancel and return to hosted.example");
+        HttpResponse<String> cancelled = form("/pay/cancel", Map.of("session", "" + session));
+        assertThat(cancelled.statusCode()).isEqualTo(303);
+        String shop = "https://shop.hosted.example/cart?step=2&session_id=" + session;
+        assertThat(cancelled.headers().firstValue("Location")).contains(shop);
+        awaitStatus(session, "cancelled");
+        assertThat(eventsOf(session)).extracting(e -> e.getStatus().name()).containsExactly("CREATED", "CANCELLED");
+        assertThat(eventsOf(session).get(1).getCause().getActor()).as("the buyer is the cause").isEqualTo("buyer");
+        HttpResponse<String> again = form("/pay/cancel", Map.of("session", "" + session));
+        assertThat(again.headers().firstValue("Location")).as("a second click leads to the shop again").contains(shop);
+        assertThat(eventsOf(session)).hasSize(2);
+
+        // A cancel URL on a host that is not the merchant's is ignored: Kassa's domain never redirects there.
+        long elsewhere = create("H-ELSEWHERE", "https://hosted.example.evil.example/phish");
+        assertThat(get("/pay.php?session=" + elsewhere).body()).contains("Cancel this payment").doesNotContain("evil.example");
+        HttpResponse<String> stays = form("/pay/cancel", Map.of("session", "" + elsewhere));
+        assertThat(stays.headers().firstValue("Location")).contains("/pay.php?session=" + elsewhere);
+        awaitStatus(elsewhere, "cancelled");
+
+        // While an attempt is pending the buyer cannot cancel: the provider may be taking the money.
+        long pending = create("H-PENDING-CANCEL", "https://hosted.example/cart");
+        form("/pay/card", Map.of("session", "" + pending, "provider", "wert", "number", "4000000000003220", "exp", "12/30", "cvc", "123"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> get("/pay.php?session=" + pending).body().contains("Complete authentication"));
+        assertThat(get("/pay.php?session=" + pending).body()).doesNotContain("/pay/cancel");
+        HttpResponse<String> refused = form("/pay/cancel", Map.of("session", "" + pending));
+        assertThat(refused.headers().firstValue("Location")).contains("/pay.php?session=" + pending);
+        assertThat(eventsOf(pending)).extracting(e -> e.getStatus().name()).doesNotContain("CANCELLED");
+        assertThat(form("/pay/cancel", Map.of("session", "12345")).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void the_merchants_name_and_support_contacts_are_on_its_buyers_pages() throws Exception {
+        HttpResponse<String> made = send("POST", "/admin/merchants", "Bearer hosted-admin-token", "{\"email\": \"profile@example.com\","
+                + " \"domains\": [\"profile.example\"], \"package\": \"pro\", \"display_name\": \"Zoë's <Bikes>\","
+                + " \"support_email\": \"help@profile.example\", \"support_url\": \"https://profile.example/help\"}");
+        assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+        JsonNode merchant = JSON.readTree(made.body());
+        String key = "Bearer " + merchant.get("api_key").asText();
+        String patch = "/admin/merchants/" + merchant.get("merchant_id").asText();
+        HttpResponse<String> created = send("POST", "/gateway/session.php", key,
+                "{\"domain\":\"profile.example\",\"amount\":\"12.00\",\"currency\":\"EUR\",\"order_id\":\"P-1\"}");
+        long session = JSON.readTree(created.body()).get("session_id").asLong();
+        assertThat(get("/pay.php?session=" + session).body()).contains("Pay Zoë&#39;s &lt;Bikes&gt;")
+                .contains("href=\"mailto:help@profile.example\"").contains("href=\"https://profile.example/help\"");
+        HttpResponse<String> link = send("POST", "/gateway/payment_links.php", key, "{\"amount\":\"5.00\",\"currency\":\"EUR\",\"description\":\"Tube\"}");
+        String linkPage = get(URI.create(JSON.readTree(link.body()).get("url").asText()).getPath()).body();
+        assertThat(linkPage).contains("Zoë&#39;s &lt;Bikes&gt;").contains("href=\"mailto:help@profile.example\"");
+
+        String[][] refused = {{"display_name", "\"" + "x".repeat(101) + "\""}, {"support_email", "42"},
+                {"support_url", "\"http://profile.example/help\""}};
+        for (String[] field : refused) {
+            HttpResponse<String> answer = send("PATCH", patch, "Bearer hosted-admin-token", "{\"" + field[0] + "\": " + field[1] + "}");
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+            assertThat(JSON.readTree(answer.body()).get("error").asText()).isEqualTo("invalid_" + field[0]);
+        }
+        HttpResponse<String> removed = send("PATCH", patch, "Bearer hosted-admin-token", "{\"display_name\": null, \"support_email\": \"\"}");
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+        assertThat(get("/pay.php?session=" + session).body()).as("the domain again, and only the support page")
+                .contains("Pay profile.example").doesNotContain("mailto:").contains("href=\"https://profile.example/help\"");
+    }
+
+    @Test
+    void what_is_sold_is_kept_answered_in_the_status_and_shown_to_the_buyer() throws Exception {
+        HttpResponse<String> created = send("POST", "/gateway/session.php", "Bearer " + apiKey, "{\"domain\":\"hosted.example\","
+                + "\"amount\":\"49.95\",\"currency\":\"EUR\",\"order_id\":\"H-LINES\",\"description\":\"Spring order <2 boxes>\","
+                + "\"line_items\":[{\"name\":\"Green tea\",\"quantity\":3,\"unit_amount\":\"9.99\"},"
+                + "{\"name\":\"Teapot\",\"quantity\":1,\"unit_amount\":19.98}]}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        long session = JSON.readTree(created.body()).get("session_id").asLong();
+        JsonNode status = JSON.readTree(send("GET", "/gateway/status.php?session_id=" + session, "Bearer " + apiKey, null).body()).get("session");
+        assertThat(status.get("description").asText()).isEqualTo("Spring order <2 boxes>");
+        assertThat(status.get("line_items").toString()).isEqualTo("[{\"name\":\"Green tea\",\"quantity\":3,\"unit_amount\":\"9.99\"},"
+                + "{\"name\":\"Teapot\",\"quantity\":1,\"unit_amount\":\"19.98\"}]");
+        assertThat(get("/pay.php?session=" + session).body()).contains("Spring order &lt;2 boxes&gt;").contains("3 × Green tea")
+                .contains("29.97 EUR").contains("1 × Teapot");
+        long plain = create("H-NO-LINES", null);
+        JsonNode none = JSON.readTree(send("GET", "/gateway/status.php?session_id=" + plain, "Bearer " + apiKey, null).body()).get("session");
+        assertThat(none.get("description").isNull()).isTrue();
+        assertThat(none.get("line_items")).isEmpty();
     }
 
     @Test
@@ -147,7 +230,8 @@ class HostedCheckoutTest {
         assertThat(send("POST", "/gateway/cancel.php", "Bearer " + apiKey, "{\"session_id\": " + session + "}").statusCode()).isEqualTo(200);
         // The page reads this gateway's replica of the state topic, which follows the cancel within moments.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get("/pay.php?session=" + session + "&method=card").body())
-                .contains("This checkout was cancelled").contains("https://hosted.example/cart").doesNotContain("<form"));
+                .contains("This checkout was cancelled").contains("href=\"https://hosted.example/cart?session_id=" + session + "\"")
+                .doesNotContain("<form"));
         HttpResponse<String> late = form("/pay/card", Map.of("session", "" + session, "provider", "wert", "number", "4242424242424242",
                 "exp", "12/30", "cvc", "123"));
         assertThat(late.statusCode()).isEqualTo(303);
@@ -348,7 +432,9 @@ class HostedCheckoutTest {
             HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(live.url() + "/pay.php?session=" + session)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).isEqualTo(200);
-            assertThat(page.body()).contains("No payment provider is configured").doesNotContain("<form").doesNotContain("Sandbox test cards");
+            assertThat(page.body()).contains("No payment provider is configured").doesNotContain("Sandbox test cards");
+            assertThat(page.body().split("<form", -1)).as("no payment form; only the buyer's cancel").hasSize(2);
+            assertThat(page.body()).contains("action=\"/pay/cancel\"");
             for (String action : List.of("/pay/card", "/pay/approve", "/pay/3ds")) {
                 HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(URI.create(live.url() + action))
                         .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(

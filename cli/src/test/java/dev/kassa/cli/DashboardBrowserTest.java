@@ -115,7 +115,7 @@ class DashboardBrowserTest {
                     "dashboard-4-session.png", "dashboard-5-refunded.png", "dashboard-6-settings.png", "dashboard-7-not-found.png",
                     "dashboard-8-payments-phone.png", "dashboard-9-new-api-key.png", "dashboard-10-endpoint-secret.png",
                     "dashboard-11-two-step-setup.png", "dashboard-12-two-step-code.png", "dashboard-13-events.png",
-                    "dashboard-14-confirm.png", "dashboard-15-review.png");
+                    "dashboard-14-confirm.png", "dashboard-15-review.png", "dashboard-16-buyers-see.png");
         } finally {
             receiver.stop(0);
         }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A buyer in a real browser (Debian's Chromium, driven by playwright-core from npm, JavaScript switched off) against
  * the whole of {@code kassa dev}: pays by card; is declined and pays with PayPal; passes 3-D Secure; abandons and sees
- * the expiry. Screenshots of every step land in {@code cli/target/browser-screenshots}. Skips, saying why, only where
+ * the expiry; cancels and lands on the shop's cancel URL with the session id. Screenshots of every step land in
+ * {@code cli/target/browser-screenshots}. Skips, saying why, only where
  * Chromium or Node.js cannot be installed ({@code ./kassa test} installs them when it can).
  */
 class HostedCheckoutBrowserTest {
@@ -47,9 +48,10 @@ class HostedCheckoutBrowserTest {
             long decline = create(url, key, "B-DECLINE");
             long threeds = create(url, key, "B-3DS");
             long expiring = create(url, shortKey, "B-ABANDON"); // twenty seconds to live: the script opens it first
+            long cancel = create(url, key, "B-CANCEL", ",\"cancel_url\":\"https://shop.browser.example/back?step=cart\"");
             Path shots = Path.of("target/browser-screenshots").toAbsolutePath();
             Process node = new ProcessBuilder(nodeJs.getPath(), BrowserScripts.DIR.resolve("checkout.mjs").toString(), url, shots.toString(),
-                    "" + card, "" + decline, "" + threeds, "" + expiring).redirectErrorStream(true).start();
+                    "" + card, "" + decline, "" + threeds, "" + expiring, "" + cancel).redirectErrorStream(true).start();
             String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(node.waitFor(4, TimeUnit.MINUTES)).isTrue();
             System.out.print(output);
@@ -59,13 +61,14 @@ class HostedCheckoutBrowserTest {
             assertThat(status(url, key, card)).isEqualTo("paid");
             assertThat(status(url, key, decline)).isEqualTo("paid");
             assertThat(status(url, key, threeds)).isEqualTo("paid");
+            assertThat(status(url, key, cancel)).isEqualTo("cancelled");
             await().atMost(Duration.ofSeconds(60)).until(() -> status(url, shortKey, expiring).equals("expired"));
             List<String> files = new ArrayList<>();
             try (var list = Files.list(shots)) {
                 list.forEach(p -> files.add(p.getFileName().toString()));
             }
             assertThat(files).contains("card-2-paid.png", "decline-then-paypal-1-declined.png", "decline-then-paypal-3-paid.png",
-                    "3ds-1-challenge.png", "abandon-2-expired.png");
+                    "3ds-1-challenge.png", "abandon-2-expired.png", "cancel-2-shop.png");
         }
     }
 
@@ -80,10 +83,14 @@ class HostedCheckoutBrowserTest {
     }
 
     private static long create(String url, String key, String order) throws Exception {
+        return create(url, key, order, "");
+    }
+
+    private static long create(String url, String key, String order, String moreFields) throws Exception {
         HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/gateway/session.php"))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"domain\":\"browser.example\",\"amount\":\"25.00\",\"currency\":\"EUR\","
-                        + "\"order_id\":\"" + order + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                        + "\"order_id\":\"" + order + "\"" + moreFields + "}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
         return JSON.readTree(created.body()).get("session_id").asLong();
     }

@@ -57,6 +57,8 @@ public final class SessionFold {
                     .setMethodHint(created.getMethodHint())
                     .setProviderHint(created.getProviderHint())
                     .setSelectedProvider(created.getSelectedProvider())
+                    .setDescription(created.getDescription())
+                    .setLineItems(created.getLineItems())
                     .setReferences(new HashMap<>())
                     .setRecentCommands(remember(List.of(), event.getCause()))
                     .build();

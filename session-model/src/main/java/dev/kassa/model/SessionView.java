@@ -21,7 +21,12 @@ import java.util.Map;
 public record SessionView(long sessionId, long merchantId, String orderId, String status, String amount, String currency,
                           String paidAmount, String paidCurrency, String refundedAmount, long refundedMinor,
                           String reviewReason, String shopDomain, String customerEmail, Map<String, String> references,
-                          String lastError, boolean late, String createdAt, String expiresAt, String metaJson, long sequence) {
+                          String lastError, boolean late, String createdAt, String expiresAt, String metaJson, long sequence,
+                          String description, List<Line> lineItems) {
+
+    /** One line of what is sold, its unit amount as a decimal string in the session's currency. */
+    public record Line(String name, int quantity, String unitAmount) {
+    }
 
     /** The provider references a merchant may read (seed 003: crypto payments fill the last five). */
     public static final List<String> REFERENCE_FIELDS = List.of("txid", "txid_in", "txid_out", "paid_value_coin", "paid_coin",
@@ -40,7 +45,9 @@ public record SessionView(long sessionId, long merchantId, String orderId, Strin
                 Money.toDecimal(s.getRefundedMinor(), s.getCurrency()), s.getRefundedMinor(),
                 s.getStatus() == SessionStatus.REVIEW ? s.getReviewReason() : null,
                 s.getShopDomain(), s.getCustomerEmail(), Collections.unmodifiableMap(references), s.getLastError(), s.getLate(),
-                SeedTime.format(s.getCreatedAt()), SeedTime.format(s.getExpiresAt()), s.getMetaJson(), s.getSequence());
+                SeedTime.format(s.getCreatedAt()), SeedTime.format(s.getExpiresAt()), s.getMetaJson(), s.getSequence(),
+                s.getDescription(), s.getLineItems().stream()
+                        .map(l -> new Line(l.getName(), l.getQuantity(), Money.toDecimal(l.getUnitAmountMinor(), s.getCurrency()))).toList());
     }
 
     /** A status as the API and webhooks spell it: {@code paid}, {@code review}, ... */

@@ -1,7 +1,11 @@
 package dev.kassa.gateway.checkout;
 
+import dev.kassa.gateway.kafka.MerchantDirectory;
 import dev.kassa.gateway.pages.PageTemplates;
+import dev.kassa.gateway.shared.ShopUrls;
+import dev.kassa.model.Money;
 import dev.kassa.router.Method;
+import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.SessionState;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -29,17 +33,28 @@ public final class CheckoutPages {
             + "frame-ancestors 'none'; base-uri 'none'";
 
     private final PageTemplates templates;
+    private final MerchantDirectory merchants;
 
-    CheckoutPages(PageTemplates templates) {
+    CheckoutPages(PageTemplates templates, MerchantDirectory merchants) {
         this.templates = templates;
+        this.merchants = merchants;
     }
 
-    /** The model every page of a session starts from: the shop, the order, the amount and (while payable) the time left. */
-    public static Map<String, Object> summary(SessionState s, String amount, Duration left) {
+    /**
+     * The model every page of a session starts from: the shop (its display name, else its domain, and where buyers get
+     * help), the order, the amount and (while payable) the time left.
+     */
+    public Map<String, Object> summary(SessionState s, String amount, Duration left) {
         Map<String, Object> model = new HashMap<>();
-        model.put("title", "Pay " + s.getShopDomain());
-        model.put("shop", s.getShopDomain());
+        Seller seller = Seller.of(merchants.merchant(s.getMerchantId()), s.getShopDomain());
+        model.put("title", "Pay " + seller.name());
+        seller.into(model);
         model.put("order", s.getOrderId());
+        putIfPresent(model, "description", s.getDescription());
+        if (!s.getLineItems().isEmpty()) {
+            model.put("lines", s.getLineItems().stream().map(l -> Map.of("name", l.getName(), "quantity", l.getQuantity(),
+                    "total", Money.toDecimal(l.getUnitAmountMinor() * l.getQuantity(), s.getCurrency()))).toList());
+        }
         model.put("amount", amount);
         model.put("currency", s.getCurrency());
         model.put("session", s.getSessionId());
@@ -47,6 +62,28 @@ public final class CheckoutPages {
             model.put("timeLeft", left.toMinutes() + " min " + left.toSecondsPart() + " s");
         }
         return model;
+    }
+
+    /**
+     * Who sells, as buyers see it: the merchant's display name (else the shop's domain) and its support e-mail and page,
+     * each shown only when the merchant set it.
+     */
+    public record Seller(String name, String supportEmail, String supportUrl) {
+
+        /** The merchant's profile, with {@code domain} as the name when it set none (a null merchant: the domain only). */
+        public static Seller of(Merchant merchant, String domain) {
+            if (merchant == null) {
+                return new Seller(domain, null, null);
+            }
+            return new Seller(merchant.getDisplayName() != null ? merchant.getDisplayName() : domain, merchant.getSupportEmail(),
+                    merchant.getSupportUrl());
+        }
+
+        void into(Map<String, Object> model) {
+            model.put("shop", name);
+            putIfPresent(model, "supportEmail", supportEmail);
+            putIfPresent(model, "supportUrl", supportUrl);
+        }
     }
 
     /** One way to pay offered on the page. */
@@ -93,7 +130,7 @@ public final class CheckoutPages {
             page.put("action", action("/pay/approve", query));
         }
         page.put("otherWay", "/pay.php?session=" + s.getSessionId() + query);
-        return page;
+        return withCancel(page, s);
     }
 
     /** The ways to pay this buyer may choose, and the way back to the shop. */
@@ -102,11 +139,24 @@ public final class CheckoutPages {
         return withCancel(page, s);
     }
 
+    /**
+     * The buyer's way out while no attempt is pending: a form that cancels the session ({@link BuyerCancelController})
+     * and then goes to the shop's cancel URL.
+     */
     private static Map<String, Object> withCancel(Map<String, Object> page, SessionState s) {
-        if (s.getCancelUrl() != null) {
-            page.put("cancel", s.getCancelUrl());
-        }
+        page.put("cancellable", true);
+        page.put("cancelLabel", s.getCancelUrl() == null ? "Cancel this payment" : "Cancel and return to " + page.get("shop"));
         return page;
+    }
+
+    /** The shop's return URL with this session's id, or null. */
+    static String returnUrl(SessionState s) {
+        return ShopUrls.withSessionId(s.getReturnUrl(), s.getSessionId());
+    }
+
+    /** The shop's cancel URL with this session's id, or null. */
+    static String cancelUrl(SessionState s) {
+        return ShopUrls.withSessionId(s.getCancelUrl(), s.getSessionId());
     }
 
     /** A page of a session's checkout. */
@@ -125,23 +175,23 @@ public final class CheckoutPages {
                 model.put("title", "Payment received");
                 model.put("outcome", "Payment received. Thank you!");
                 if (s.getReturnUrl() != null) {
-                    model.put("back", s.getReturnUrl());
+                    model.put("back", returnUrl(s));
                     model.put("backSoon", true);
-                    model.put("refresh", "5;url=" + s.getReturnUrl());
+                    model.put("refresh", "5;url=" + returnUrl(s));
                 }
                 return session(HttpStatus.OK, model);
             }
             case REVIEW -> {
-                return finalPage(s, amount, "Your payment was received and is being reviewed. The shop will confirm your order.", s.getReturnUrl());
+                return finalPage(s, amount, "Your payment was received and is being reviewed. The shop will confirm your order.", returnUrl(s));
             }
             case REFUNDED -> {
-                return finalPage(s, amount, "This payment was refunded.", s.getReturnUrl());
+                return finalPage(s, amount, "This payment was refunded.", returnUrl(s));
             }
             case EXPIRED -> {
-                return finalPage(s, amount, "This checkout has expired. Nothing was charged. Please start again at the shop.", s.getCancelUrl());
+                return finalPage(s, amount, "This checkout has expired. Nothing was charged. Please start again at the shop.", cancelUrl(s));
             }
             case CANCELLED -> {
-                return finalPage(s, amount, "This checkout was cancelled. Nothing was charged.", s.getCancelUrl());
+                return finalPage(s, amount, "This checkout was cancelled. Nothing was charged.", cancelUrl(s));
             }
             case PENDING -> {
                 Map<String, Object> model = summary(s, amount, null);
@@ -179,14 +229,16 @@ public final class CheckoutPages {
     }
 
     /** What a payment link's or a product's page shows. */
-    public record Offer(String seller, String title, String description, String image, String amount, String currency,
+    public record Offer(Seller seller, String title, String description, String image, String amount, String currency,
                         String action, String closed, String error) {
     }
 
     /** A payment link's or a product's page: what is sold, by whom, and one button (or why it cannot be bought now). */
     public MutableHttpResponse<String> offer(HttpStatus status, Offer offer) {
         Map<String, Object> model = new HashMap<>();
-        model.put("seller", offer.seller());
+        model.put("seller", offer.seller().name());
+        putIfPresent(model, "supportEmail", offer.seller().supportEmail());
+        putIfPresent(model, "supportUrl", offer.seller().supportUrl());
         model.put("title", offer.title());
         model.put("amount", offer.amount());
         model.put("currency", offer.currency());

@@ -173,10 +173,10 @@ class HostedPageController {
             return settled; // the truth first: no form for a session that is not waiting for a payment
         }
         if (!now.isBefore(s.getExpiresAt())) {
-            return pages.finalPage(s, amount, "This checkout has expired. Nothing was charged. Please start again at the shop.", s.getCancelUrl());
+            return pages.finalPage(s, amount, "This checkout has expired. Nothing was charged. Please start again at the shop.", CheckoutPages.cancelUrl(s));
         }
         Duration left = Duration.between(now, s.getExpiresAt());
-        Map<String, Object> page = CheckoutPages.summary(s, amount, left);
+        Map<String, Object> page = pages.summary(s, amount, left);
         page.put("refresh", Long.toString(Math.min(Integer.MAX_VALUE, left.toSeconds() + 1)));
         HttpStatus status = error == null ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY;
         if (error != null) {

@@ -174,11 +174,11 @@ class OfferPagesController {
         return ok ? email : null;
     }
 
-    private static String seller(Merchant merchant) {
-        return merchant.getDomains().isEmpty() ? "the seller" : merchant.getDomains().get(0);
+    private static CheckoutPages.Seller seller(Merchant merchant) {
+        return CheckoutPages.Seller.of(merchant, merchant.getDomains().isEmpty() ? "the seller" : merchant.getDomains().get(0));
     }
 
-    private MutableHttpResponse<String> offerPage(HttpStatus status, String seller, String title, String description, String image,
+    private MutableHttpResponse<String> offerPage(HttpStatus status, CheckoutPages.Seller seller, String title, String description, String image,
                                                   String amount, String currency, String action, String closed, String error) {
         return pages.offer(status, new CheckoutPages.Offer(seller, title, description, image, amount, currency, action, closed, error));
     }

@@ -35,6 +35,7 @@ final class DashboardPages {
             Map.entry("product-created", "The product is made: its page is listed below."),
             Map.entry("product-changed", "The product is changed."),
             Map.entry("crypto", "Payout wallet and crypto checkout saved."),
+            Map.entry("profile", "Saved: buyers see it on their next page."),
             Map.entry("resent", "The webhook is queued to be sent again; its attempt appears below in a moment."),
             Map.entry("refund", "The refund was asked of the provider; it appears below."),
             Map.entry("reviewed", "The review is resolved; the timeline below shows what followed."),

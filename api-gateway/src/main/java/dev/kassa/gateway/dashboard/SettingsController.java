@@ -66,6 +66,20 @@ class SettingsController {
         return pages.redirect("/dashboard/settings?done=settings");
     }
 
+    /** {@code POST /dashboard/settings/profile}: the name, support e-mail and support page buyers see; empty removes each. */
+    @Post("/settings/profile")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> profile(DashboardSessions.Principal who, @Body Map<String, String> form) throws Exception {
+        MerchantPatch change = MerchantPatch.builder().displayName(form.get("display_name")).supportEmail(form.get("support_email"))
+                .supportUrl(form.get("support_url")).build();
+        try {
+            changes.change(who.merchantId(), change);
+        } catch (ApiError e) {
+            return settingsForm(who, HttpStatus.BAD_REQUEST, "What buyers see was not saved: " + e.getMessage(), null);
+        }
+        return pages.redirect("/dashboard/settings?done=profile");
+    }
+
     /** {@code POST /dashboard/settings/crypto}: the payout wallet (an empty address removes it) and crypto checkout on or off. */
     @Post("/settings/crypto")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)

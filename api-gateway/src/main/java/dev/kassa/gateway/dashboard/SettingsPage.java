@@ -47,6 +47,9 @@ final class SettingsPage {
         model.put("walletAddress", m.getPayoutWallet() == null ? "" : m.getPayoutWallet().getAddress());
         model.put("walletAsset", m.getPayoutWallet() == null ? "USDC" : m.getPayoutWallet().getAsset());
         model.put("cryptoEnabled", m.getCryptoEnabled());
+        model.put("displayName", m.getDisplayName() == null ? "" : m.getDisplayName());
+        model.put("supportEmail", m.getSupportEmail() == null ? "" : m.getSupportEmail());
+        model.put("supportUrl", m.getSupportUrl() == null ? "" : m.getSupportUrl());
         var user = users.user(who.email());
         model.put("twoStep", user != null && user.getTotpSecret() != null);
         model.put("keyRotated", m.getPreviousApiKeyUntil() == null ? null : m.getPreviousApiKeyUntil().toString());

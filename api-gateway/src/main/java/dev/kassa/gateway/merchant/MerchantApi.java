@@ -62,14 +62,17 @@ public final class MerchantApi {
                    @JsonProperty("paid_coin") @Schema(nullable = true) String paidCoin,
                    @JsonProperty("polygon_address_in") @Schema(nullable = true) String polygonAddressIn,
                    @JsonProperty("last_error") @Schema(nullable = true) String lastError,
-                   @Schema(description = "the object the merchant sent at create") Map<String, Object> meta) {
+                   @Schema(description = "the object the merchant sent at create") Map<String, Object> meta,
+                   @Schema(nullable = true, description = "what is sold, in words, as sent at create") String description,
+                   @JsonProperty("line_items") @Schema(description = "what is sold, line by line, as sent at create; empty when not itemized") List<Line> lineItems) {
 
         static Session of(SessionView view, String paymentUrl, Map<String, Object> meta) {
             Map<String, String> refs = view.references();
             return new Session(view.sessionId(), view.orderId(), view.status(), view.amount(), view.currency(), view.paidAmount(),
                     view.paidCurrency(), view.refundedAmount(), view.reviewReason(), view.shopDomain(), view.createdAt(), view.expiresAt(),
                     paymentUrl, refs.get("txid"), refs.get("txid_in"), refs.get("txid_out"), refs.get("paid_value_coin"),
-                    refs.get("paid_coin"), refs.get("polygon_address_in"), view.lastError(), meta);
+                    refs.get("paid_coin"), refs.get("polygon_address_in"), view.lastError(), meta, view.description(),
+                    view.lineItems().stream().map(l -> new Line(l.name(), l.quantity(), l.unitAmount())).toList());
         }
     }
 
@@ -210,13 +213,23 @@ public final class MerchantApi {
                          @JsonProperty("order_id") @Schema(description = "the merchant's order; alias merchant_ref") String orderId,
                          @JsonProperty("merchant_ref") @Schema(description = "alias of order_id") String merchantRef,
                          @JsonProperty("customer_email") String customerEmail,
-                         @JsonProperty("return_url") @Schema(description = "kept only if a full https:// URL") String returnUrl,
-                         @JsonProperty("cancel_url") @Schema(description = "kept only if a full https:// URL") String cancelUrl,
+                         @JsonProperty("return_url") @Schema(description = "where the buyer goes after paying, with session_id added; kept only if https on one of the merchant's domains or a subdomain") String returnUrl,
+                         @JsonProperty("cancel_url") @Schema(description = "where the buyer's cancel (and an expired checkout) leads, with session_id added; kept only if https on one of the merchant's domains or a subdomain") String cancelUrl,
                          @Schema(description = "an object, stored and echoed") Map<String, Object> meta,
                          @Schema(description = "routing hint: card, paypal, revolut, bank, ideal, other, or a provider slug") String method,
                          @Schema(description = "routing hint (same meaning as method)") String provider,
                          @JsonProperty("payment_method") @Schema(description = "routing hint (same meaning as method)") String paymentMethod,
-                         @JsonProperty("payment_provider") @Schema(description = "routing hint (same meaning as method)") String paymentProvider) {
+                         @JsonProperty("payment_provider") @Schema(description = "routing hint (same meaning as method)") String paymentProvider,
+                         @Schema(description = "what is sold, in words: at most 500 characters, shown to the buyer") String description,
+                         @JsonProperty("line_items") @Schema(description = "at most 100 lines in the session's currency; quantity × unit_amount must sum to amount (invalid_line_items)") List<Line> lineItems) {
+    }
+
+    /** One line of what a session sells. */
+    @Serdeable
+    @Schema(name = "LineItem", requiredProperties = {"name", "quantity", "unit_amount"})
+    public record Line(@Schema(description = "1 to 200 characters") String name,
+                       @Schema(description = "1 to 999", minimum = "1", maximum = "999") int quantity,
+                       @JsonProperty("unit_amount") @Schema(description = "decimal string in the session's currency, > 0", example = "12.50") String unitAmount) {
     }
 
     @Serdeable

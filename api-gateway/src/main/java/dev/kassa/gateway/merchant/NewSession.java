@@ -4,20 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.gateway.shared.Domains;
 import dev.kassa.gateway.shared.Json;
+import dev.kassa.gateway.shared.ShopUrls;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.model.Money;
 import dev.kassa.observability.Redaction;
+import dev.kassa.schemas.avro.LineItem;
 import dev.kassa.schemas.avro.Merchant;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * A create request, checked field by field with each field's error code (SPEC.md): the domain (normalized, one of the
  * merchant's), the currency (ISO 4217), the amount (minor units, at most the currency's digits), the order id (or
- * merchant_ref), the e-mail, meta (an object), the routing hint (the first of method, provider, payment_method,
- * payment_provider), and the return and cancel URLs (kept only when https, as the seed says).
+ * merchant_ref), the e-mail, meta (an object), what is sold (CheckoutLines), the routing hint (the first of method, provider, payment_method,
+ * payment_provider), and the return and cancel URLs (kept only when https on one of the merchant's domains or below one: ShopUrls).
  */
 record NewSession(String domain, String currency, long amountMinor, String orderId, String customerEmail, String returnUrl,
-                  String cancelUrl, String metaJson, String hint) {
+                  String cancelUrl, String metaJson, String hint, String description, List<LineItem> lineItems) {
 
     /** SPEC.md, Limits: what a session keeps of a merchant's free text, and no more. */
     static final int MAX_ORDER_ID = 255;
@@ -58,9 +61,10 @@ record NewSession(String domain, String currency, long amountMinor, String order
         if (meta != null && !meta.isNull() && !meta.isObject()) {
             throw new ApiError(ErrorCode.INVALID_META, "'meta' must be a JSON object");
         }
-        return new NewSession(domain, currency, amountMinor, orderId, email, httpsOrNull(Json.text(json, "return_url")),
-                httpsOrNull(Json.text(json, "cancel_url")), meta == null || meta.isNull() ? "{}" : meta.toString(),
-                firstOf(json, "method", "provider", "payment_method", "payment_provider"));
+        return new NewSession(domain, currency, amountMinor, orderId, email, ShopUrls.onDomains(Json.text(json, "return_url"), merchant.getDomains()),
+                ShopUrls.onDomains(Json.text(json, "cancel_url"), merchant.getDomains()), meta == null || meta.isNull() ? "{}" : meta.toString(),
+                firstOf(json, "method", "provider", "payment_method", "payment_provider"), CheckoutLines.description(json),
+                CheckoutLines.lineItems(json, currency, amountMinor));
     }
 
     /**
@@ -131,9 +135,5 @@ record NewSession(String domain, String currency, long amountMinor, String order
             }
         }
         return null;
-    }
-
-    private static String httpsOrNull(String url) {
-        return url != null && url.toLowerCase(Locale.ROOT).startsWith("https://") && url.length() > "https://".length() ? url : null;
     }
 }

@@ -140,6 +140,8 @@ class SessionController {
                             .setMethodHint(smart && methodHint ? normalizedHint : null)
                             .setProviderHint(smart && !methodHint ? normalizedHint : null)
                             .setSelectedProvider(route.chosen())
+                            .setDescription(request.description())
+                            .setLineItems(request.lineItems())
                             .build());
             if (!idempotent) {
                 // The fast create (issue 12): a fresh random id, checked against every session this gateway knows, and a

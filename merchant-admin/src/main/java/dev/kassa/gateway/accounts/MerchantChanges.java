@@ -76,6 +76,8 @@ public final class MerchantChanges {
         if (spec.cryptoEnabled() && payoutWallet == null) {
             throw new ApiError(ErrorCode.MISSING_MERCHANT_PAYOUT_WALLET, "crypto checkout needs a payout wallet: send 'payout_wallet' with 'crypto_enabled'");
         }
+        CheckoutProfile profile = spec.profile() == null ? new CheckoutProfile(null, null, null)
+                : CheckoutProfile.checked(spec.profile().displayName(), spec.profile().supportEmail(), spec.profile().supportUrl());
         Instant now = commands.now();
         String apiKey = Secrets.apiKey();
         String webhookSecret = Secrets.webhookSecret();
@@ -98,6 +100,9 @@ public final class MerchantChanges {
                 .setRoutingBlock(spec.routingBlock() == null ? List.of() : slugs(spec.routingBlock()))
                 .setPayoutWallet(payoutWallet)
                 .setCryptoEnabled(spec.cryptoEnabled())
+                .setDisplayName(profile.displayName())
+                .setSupportEmail(profile.supportEmail())
+                .setSupportUrl(profile.supportUrl())
                 .setCreatedAt(now)
                 .setUpdatedAt(now)
                 .build();
@@ -215,6 +220,15 @@ public final class MerchantChanges {
         }
         if (patch.cryptoEnabled() != null) {
             next.setCryptoEnabled(patch.cryptoEnabled());
+        }
+        if (patch.displayName() != null) {
+            next.setDisplayName(CheckoutProfile.displayName(patch.displayName().value()));
+        }
+        if (patch.supportEmail() != null) {
+            next.setSupportEmail(CheckoutProfile.supportEmail(patch.supportEmail().value()));
+        }
+        if (patch.supportUrl() != null) {
+            next.setSupportUrl(CheckoutProfile.supportUrl(patch.supportUrl().value()));
         }
         if (next.getCryptoEnabled() && next.getPayoutWallet() == null) {
             throw new ApiError(ErrorCode.MISSING_MERCHANT_PAYOUT_WALLET,

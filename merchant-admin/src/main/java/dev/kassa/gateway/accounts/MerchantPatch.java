@@ -15,7 +15,8 @@ public record MerchantPatch(Value<String> webhookUrl, boolean rotateWebhookSecre
                             Integer sessionTtlSeconds, Integer graceSeconds, MerchantPackage merchantPackage,
                             CheckoutMode checkoutMode, LatePaymentPolicy latePaymentPolicy, List<String> domains,
                             List<String> routingAllow, List<String> routingBlock, Value<String> retrySchedule,
-                            Value<Integer> rateLimitPerSecond, Value<Wallet> payoutWallet, Boolean cryptoEnabled) {
+                            Value<Integer> rateLimitPerSecond, Value<Wallet> payoutWallet, Boolean cryptoEnabled,
+                            Value<String> displayName, Value<String> supportEmail, Value<String> supportUrl) {
 
     public static final int MIN_SESSION_TTL_SECONDS = 1;
     public static final int MAX_SESSION_TTL_SECONDS = 86_400;
@@ -60,6 +61,9 @@ public record MerchantPatch(Value<String> webhookUrl, boolean rotateWebhookSecre
         private Value<Integer> rateLimitPerSecond;
         private Value<Wallet> payoutWallet;
         private Boolean cryptoEnabled;
+        private Value<String> displayName;
+        private Value<String> supportEmail;
+        private Value<String> supportUrl;
 
         private Builder() {
         }
@@ -149,10 +153,28 @@ public record MerchantPatch(Value<String> webhookUrl, boolean rotateWebhookSecre
             return this;
         }
 
+        /** The name buyers see (CheckoutProfile); null or blank: the shop's domain again. */
+        public Builder displayName(String name) {
+            this.displayName = new Value<>(name);
+            return this;
+        }
+
+        /** Where buyers write for help; null or blank removes it. */
+        public Builder supportEmail(String email) {
+            this.supportEmail = new Value<>(email);
+            return this;
+        }
+
+        /** The merchant's help page (https); null or blank removes it. */
+        public Builder supportUrl(String url) {
+            this.supportUrl = new Value<>(url);
+            return this;
+        }
+
         public MerchantPatch build() {
             return new MerchantPatch(webhookUrl, rotateWebhookSecret, reenableWebhook, disabled, sessionTtlSeconds, graceSeconds,
                     merchantPackage, checkoutMode, latePaymentPolicy, domains, routingAllow, routingBlock, retrySchedule,
-                    rateLimitPerSecond, payoutWallet, cryptoEnabled);
+                    rateLimitPerSecond, payoutWallet, cryptoEnabled, displayName, supportEmail, supportUrl);
         }
     }
 }

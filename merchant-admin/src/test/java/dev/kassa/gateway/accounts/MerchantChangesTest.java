@@ -122,6 +122,43 @@ class MerchantChangesTest {
     }
 
     @Test
+    void the_profile_buyers_see_is_set_checked_and_removed_by_a_blank() throws Exception {
+        changes.change(7, MerchantPatch.builder().displayName("  Café Ünïcode  ").supportEmail("help@shop.example")
+                .supportUrl("https://shop.example/help").build());
+        Merchant m = records.byId.get(7L);
+        assertThat(m.getDisplayName()).isEqualTo("Café Ünïcode");
+        assertThat(m.getSupportEmail()).isEqualTo("help@shop.example");
+        assertThat(m.getSupportUrl()).isEqualTo("https://shop.example/help");
+
+        String[][] bad = {
+                {"display_name", "x".repeat(101), "invalid_display_name"},
+                {"display_name", "two\nlines", "invalid_display_name"},
+                {"display_name", "Shop 4242 4242 4242 4242", "invalid_display_name"},
+                {"support_email", "not-an-address", "invalid_support_email"},
+                {"support_email", "a@" + "b".repeat(250) + ".com", "invalid_support_email"},
+                {"support_url", "http://shop.example/help", "invalid_support_url"},
+                {"support_url", "https://user@shop.example/", "invalid_support_url"},
+                {"support_url", "javascript:alert(1)", "invalid_support_url"},
+                {"support_url", "https://shop.example/" + "x".repeat(2048), "invalid_support_url"}};
+        for (String[] row : bad) {
+            MerchantPatch.Builder patch = MerchantPatch.builder();
+            switch (row[0]) {
+                case "display_name" -> patch.displayName(row[1]);
+                case "support_email" -> patch.supportEmail(row[1]);
+                default -> patch.supportUrl(row[1]);
+            }
+            assertThatThrownBy(() -> changes.change(7, patch.build())).as(row[0] + " " + row[1].substring(0, Math.min(30, row[1].length())))
+                    .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo(row[2]));
+        }
+        assertThat(records.byId.get(7L)).as("nothing changed by a refused value").isEqualTo(m);
+
+        changes.change(7, MerchantPatch.builder().displayName(" ").supportEmail(null).build());
+        assertThat(records.byId.get(7L).getDisplayName()).as("blank: the domain again").isNull();
+        assertThat(records.byId.get(7L).getSupportEmail()).isNull();
+        assertThat(records.byId.get(7L).getSupportUrl()).as("not named: unchanged").isEqualTo("https://shop.example/help");
+    }
+
+    @Test
     void a_null_value_removes_what_it_names() throws Exception {
         changes.change(7, MerchantPatch.builder().rateLimitPerSecond(50).routingAllow(List.of(" Card ")).build());
         assertThat(records.byId.get(7L).getRateLimitPerSecond()).isEqualTo(50);
@@ -135,7 +172,7 @@ class MerchantChangesTest {
     @Test
     void a_new_merchant_takes_the_defaults_and_its_key_and_secret_are_answered_once() throws Exception {
         MerchantSpec.Created created = changes.create(new MerchantSpec("new@example.com", List.of("Shop.Example"), null, null, "nl",
-                null, null, null, null, null, List.of(" Stripe "), null, false));
+                null, null, null, null, null, List.of(" Stripe "), null, false, null));
 
         Merchant written = records.byId.get(created.merchantId());
         assertThat(records.writes).containsExactly(written);
@@ -155,15 +192,15 @@ class MerchantChangesTest {
     @Test
     void a_new_merchant_with_one_bad_value_is_not_written() {
         List<MerchantSpec> bad = List.of(
-                new MerchantSpec(null, List.of("shop.example"), null, null, null, null, null, null, null, null, null, null, false),
-                new MerchantSpec("not-an-address", List.of("shop.example"), null, null, null, null, null, null, null, null, null, null, false),
-                new MerchantSpec("a@example.com", List.of(), null, null, null, null, null, null, null, null, null, null, false),
-                new MerchantSpec("a@example.com", List.of("not a domain"), null, null, null, null, null, null, null, null, null, null, false),
-                new MerchantSpec("a@example.com", List.of("shop.example"), null, null, null, null, 0, null, null, null, null, null, false),
-                new MerchantSpec("a@example.com", List.of("shop.example"), null, null, null, null, null, 8 * 86_400, null, null, null, null, false),
-                new MerchantSpec("a@example.com", List.of("shop.example"), null, null, null, null, null, null, 10_001, null, null, null, false),
-                new MerchantSpec("a@example.com", List.of("shop.example"), null, null, null, "ftp://shop.example/hook", null, null, null, null, null, null, false),
-                new MerchantSpec("a@example.com", List.of("shop.example"), null, null, null, null, null, null, null, null, null, null, true));
+                new MerchantSpec(null, List.of("shop.example"), null, null, null, null, null, null, null, null, null, null, false, null),
+                new MerchantSpec("not-an-address", List.of("shop.example"), null, null, null, null, null, null, null, null, null, null, false, null),
+                new MerchantSpec("a@example.com", List.of(), null, null, null, null, null, null, null, null, null, null, false, null),
+                new MerchantSpec("a@example.com", List.of("not a domain"), null, null, null, null, null, null, null, null, null, null, false, null),
+                new MerchantSpec("a@example.com", List.of("shop.example"), null, null, null, null, 0, null, null, null, null, null, false, null),
+                new MerchantSpec("a@example.com", List.of("shop.example"), null, null, null, null, null, 8 * 86_400, null, null, null, null, false, null),
+                new MerchantSpec("a@example.com", List.of("shop.example"), null, null, null, null, null, null, 10_001, null, null, null, false, null),
+                new MerchantSpec("a@example.com", List.of("shop.example"), null, null, null, "ftp://shop.example/hook", null, null, null, null, null, null, false, null),
+                new MerchantSpec("a@example.com", List.of("shop.example"), null, null, null, null, null, null, null, null, null, null, true, null));
         List<String> codes = List.of("missing_field", "invalid_email", "missing_field", "invalid_domain", "invalid_session_ttl_seconds",
                 "invalid_grace_seconds", "invalid_rate_limit_per_second", "invalid_webhook_url", "missing_merchant_payout_wallet");
         for (int i = 0; i < bad.size(); i++) {

@@ -71,7 +71,7 @@ class MerchantAdminController {
     @Operation(operationId = "createMerchant", summary = "Create a merchant; its API key and webhook secret are shown once")
     @ApiResponse(responseCode = "201", description = "created",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperatorApi.MerchantCreated.class)))
-    @RequestBody(required = true, description = "A JSON object: email (required), domains, package (free, pro, unlimited), checkout_mode (hosted_checkout, smart_router), country, webhook_url, session_ttl_seconds (1-86,400), grace_seconds (0-604,800), rate_limit_per_second, routing_allow, routing_block, payout_wallet {network, address}, crypto_enabled", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
+    @RequestBody(required = true, description = "A JSON object: email (required), domains, package (free, pro, unlimited), checkout_mode (hosted_checkout, smart_router), country, webhook_url, session_ttl_seconds (1-86,400), grace_seconds (0-604,800), rate_limit_per_second, routing_allow, routing_block, payout_wallet {network, address}, crypto_enabled, display_name (at most 100 characters), support_email, support_url (https): what buyers see", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
     @Consumes(MediaType.ALL)
     HttpResponse<OperatorApi.MerchantCreated> create(@Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization,
                                              @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
@@ -107,7 +107,7 @@ class MerchantAdminController {
      */
     @Patch("/{merchantId}")
     @Operation(operationId = "changeMerchant", summary = "Change a merchant: only the fields present")
-    @RequestBody(required = true, description = "A JSON object: webhook_url (null removes it), rotate_webhook_secret, webhook_enabled, disabled, session_ttl_seconds, grace_seconds, package, checkout_mode, late_payment_policy, domains, routing_allow, routing_block, rate_limit_per_second, payout_wallet, crypto_enabled", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
+    @RequestBody(required = true, description = "A JSON object: webhook_url (null removes it), rotate_webhook_secret, webhook_enabled, disabled, session_ttl_seconds, grace_seconds, package, checkout_mode, late_payment_policy, domains, routing_allow, routing_block, rate_limit_per_second, payout_wallet, crypto_enabled, display_name, support_email, support_url (null or blank removes each)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
     @Consumes(MediaType.ALL)
     HttpResponse<OperatorApi.MerchantChanged> update(@Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization,
                                              long merchantId, @Nullable @Body @Parameter(hidden = true) String body) throws Exception {

@@ -1,6 +1,7 @@
 package dev.kassa.gateway.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kassa.gateway.accounts.CheckoutProfile;
 import dev.kassa.gateway.accounts.KeyRotation;
 import dev.kassa.gateway.accounts.MerchantChanges;
 import dev.kassa.gateway.accounts.MerchantPatch;
@@ -36,7 +37,9 @@ final class MerchantJson {
                 rateLimit(json),
                 json.has("routing_allow") ? strings(json, ErrorCode.INVALID_ROUTING_ALLOW) : null,
                 json.has("routing_block") ? strings(json, ErrorCode.INVALID_ROUTING_BLOCK) : null,
-                wallet(json.get("payout_wallet")), cryptoEnabled(json));
+                wallet(json.get("payout_wallet")), cryptoEnabled(json),
+                new CheckoutProfile(profileText(json, ErrorCode.INVALID_DISPLAY_NAME), profileText(json, ErrorCode.INVALID_SUPPORT_EMAIL),
+                        profileText(json, ErrorCode.INVALID_SUPPORT_URL)));
     }
 
     /** {@code PATCH /admin/merchants/{id}}: the fields present are the fields changed. */
@@ -90,6 +93,15 @@ final class MerchantJson {
         }
         if (json.has("crypto_enabled")) {
             patch.cryptoEnabled(cryptoEnabled(json));
+        }
+        if (json.has("display_name")) {
+            patch.displayName(profileText(json, ErrorCode.INVALID_DISPLAY_NAME));
+        }
+        if (json.has("support_email")) {
+            patch.supportEmail(profileText(json, ErrorCode.INVALID_SUPPORT_EMAIL));
+        }
+        if (json.has("support_url")) {
+            patch.supportUrl(profileText(json, ErrorCode.INVALID_SUPPORT_URL));
         }
         return patch.build();
     }
@@ -172,6 +184,18 @@ final class MerchantJson {
             throw new ApiError(ErrorCode.INVALID_MERCHANT_PAYOUT_WALLET, "'payout_wallet." + field + "' must be text");
         }
         return v.asText();
+    }
+
+    /** A profile field: text or null (absent: null); anything else is refused with the field's code. */
+    private static String profileText(JsonNode json, ErrorCode invalid) {
+        JsonNode value = json.get(invalid.field());
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new ApiError(invalid, "'" + invalid.field() + "' must be text (or null to remove it)");
+        }
+        return value.asText();
     }
 
     /** {@code crypto_enabled}: true or false (null: false). */

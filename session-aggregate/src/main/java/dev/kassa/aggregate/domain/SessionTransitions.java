@@ -329,7 +329,8 @@ public final class SessionTransitions {
         CreateSession c = (CreateSession) step.command.getPayload();
         return step.apply(CREATED, new SessionCreated(c.getOrderId(), c.getAmountMinor(), c.getCurrency(), c.getShopDomain(),
                 c.getCustomerEmail(), c.getReturnUrl(), c.getCancelUrl(), c.getMetaJson(), c.getExpiresAt(),
-                c.getGraceSeconds(), c.getLatePaymentPolicy(), c.getMethodHint(), c.getProviderHint(), c.getSelectedProvider()));
+                c.getGraceSeconds(), c.getLatePaymentPolicy(), c.getMethodHint(), c.getProviderHint(), c.getSelectedProvider(),
+                c.getDescription(), c.getLineItems()));
     }
 
     private static Decision exists(Step step) {
