@@ -87,6 +87,14 @@ class HardeningTest {
             an item name of 201        | "line_items":[{"name":"%s","quantity":1,"unit_amount":"1.00"}] | ITEM | invalid_line_items
             an item without a name     | "line_items":[{"quantity":1,"unit_amount":"1.00"}] |             | invalid_line_items
             line items not a list      | "line_items":{"name":"Tea"}                    |           | invalid_line_items
+            collect with a word        | "collect":{"name":"yes"}                       |           | invalid_collect
+            collect of an unknown field| "collect":{"passport":true}                    |           | invalid_collect
+            four custom fields         | "custom_fields":[{"key":"a","label":"A","type":"text"},{"key":"b","label":"B","type":"text"},{"key":"c","label":"C","type":"text"},{"key":"d","label":"D","type":"text"}] | | invalid_custom_fields
+            a 10 KB label              | "custom_fields":[{"key":"vat","label":"%s","type":"text"}] | LABEL | invalid_custom_fields
+            201 dropdown options       | "custom_fields":[{"key":"size","label":"Size","type":"dropdown","options":%s}] | OPTIONS | invalid_custom_fields
+            a dropdown without options | "custom_fields":[{"key":"size","label":"Size","type":"dropdown"}] |  | invalid_custom_fields
+            an unknown field type      | "custom_fields":[{"key":"dob","label":"Born","type":"date"}] |       | invalid_custom_fields
+            a key twice                | "custom_fields":[{"key":"a","label":"A","type":"text"},{"key":"a","label":"B","type":"text"}] | | invalid_custom_fields
             """)
     void a_field_over_its_limit_gets_its_own_code_and_nothing_is_kept(String name, String field, String filler, String code) throws Exception {
         String value = switch (filler == null ? "" : filler) {
@@ -103,6 +111,14 @@ class HardeningTest {
             }
             case "META_SIZE" -> "m".repeat(8200);
             case "DESC" -> "d".repeat(501);
+            case "LABEL" -> "l".repeat(10 * 1024);
+            case "OPTIONS" -> {
+                StringBuilder options = new StringBuilder("[");
+                for (int i = 0; i < 201; i++) {
+                    options.append(i == 0 ? "" : ",").append("{\"label\":\"S").append(i).append("\",\"value\":\"s").append(i).append("\"}");
+                }
+                yield options.append("]").toString();
+            }
             case "ITEM" -> "i".repeat(201);
             case "LINES" -> {
                 StringBuilder lines = new StringBuilder("[");

@@ -225,6 +225,60 @@ class HostedCheckoutTest {
     }
 
     @Test
+    void the_buyer_answers_what_the_session_asks_and_the_answers_are_its_payer_never_in_a_log() throws Exception {
+        HttpResponse<String> created = send("POST", "/gateway/session.php", "Bearer " + apiKey, "{\"domain\":\"hosted.example\","
+                + "\"amount\":\"20.00\",\"currency\":\"EUR\",\"order_id\":\"H-PAYER\",\"collect\":{\"name\":true,\"phone\":true,"
+                + "\"billing_address\":true},\"custom_fields\":[{\"key\":\"vat\",\"label\":\"VAT number\",\"type\":\"text\"},"
+                + "{\"key\":\"size\",\"label\":\"Frame size\",\"type\":\"dropdown\",\"options\":[{\"label\":\"Small\",\"value\":\"s\"},"
+                + "{\"label\":\"Large\",\"value\":\"l\"}]},{\"key\":\"floor\",\"label\":\"Floor\",\"type\":\"numeric\",\"optional\":true}]}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        long session = JSON.readTree(created.body()).get("session_id").asLong();
+        String page = get("/pay.php?session=" + session + "&method=card").body();
+        assertThat(page).contains("Full name").contains("autocomplete=\"name\"").contains("autocomplete=\"tel\"")
+                .contains("autocomplete=\"billing address-line1\"").contains("VAT number").contains("Frame size").contains("Floor (optional)")
+                .contains("<option value=\"JP\">Japan</option>").doesNotContain("id=\"method-crypto\"");
+
+        Map<String, String> answers = new java.util.HashMap<>(Map.of("session", "" + session, "provider", "wert", "exp", "12/30", "cvc", "123",
+                "payer_name", "Ngozi Okonkwo-Лебедева", "payer_phone", "+234 (0)803 555 0199", "billing_line1", "12 Adeola Odeku St",
+                "billing_city", "Lagos", "billing_country", "NG", "custom_vat", "NG-778812"));
+        answers.put("custom_size", "l");
+        Map<String, String> missing = new java.util.HashMap<>(answers);
+        missing.remove("payer_name");
+        missing.put("payer_phone", "5".repeat(200));
+        missing.put("custom_size", "xl");
+        missing.put("number", "4242424242424242");
+        HttpResponse<String> refused = form("/pay/card", missing);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("id=\"payer_name-error\"").contains("Enter your full name.")
+                .contains("At most 32 characters.").contains("Choose one of the options.").contains("value=\"Lagos\"")
+                .doesNotContain("4242424242424242");
+        assertThat(eventsOf(session)).as("no attempt before the answers are good").hasSize(1);
+
+        Map<String, String> declined = new java.util.HashMap<>(answers);
+        declined.put("number", "4000000000000002");
+        form("/pay/card", declined);
+        awaitStatus(session, "failed");
+        assertThat(get("/pay.php?session=" + session + "&method=card").body()).as("the answers kept for the next try")
+                .contains("value=\"Ngozi Okonkwo-Лебедева\"").contains("value=\"NG-778812\"");
+        Map<String, String> paid = new java.util.HashMap<>(answers);
+        paid.put("number", "4242424242424242");
+        form("/pay/card", paid);
+        awaitStatus(session, "paid");
+        JsonNode payer = JSON.readTree(send("GET", "/gateway/status.php?session_id=" + session, "Bearer " + apiKey, null).body())
+                .at("/session/payer");
+        assertThat(payer.get("name").asText()).isEqualTo("Ngozi Okonkwo-Лебедева");
+        assertThat(payer.get("phone").asText()).isEqualTo("+234 (0)803 555 0199");
+        assertThat(payer.at("/billing_address/country").asText()).isEqualTo("NG");
+        assertThat(payer.at("/billing_address/postal_code").isNull()).as("no postal code in Lagos, and none asked for").isTrue();
+        assertThat(payer.get("shipping_address").isNull()).isTrue();
+        assertThat(payer.get("custom_fields").toString()).isEqualTo("{\"size\":\"l\",\"vat\":\"NG-778812\"}");
+        java.nio.file.Path log = java.nio.file.Path.of(System.getProperty("kassa.test.logs", "target/test-logs"), "test.log");
+        String text = java.nio.file.Files.exists(log) ? java.nio.file.Files.readString(log) : "";
+        assertThat(text).as("the payer never in a log").doesNotContain("Okonkwo").doesNotContain("803 555").doesNotContain("Adeola")
+                .doesNotContain("NG-778812");
+    }
+
+    @Test
     void a_cancelled_or_unknown_session_never_shows_a_payable_form() throws Exception {
         long session = create("H-CANCEL", "https://hosted.example/cart");
         assertThat(send("POST", "/gateway/cancel.php", "Bearer " + apiKey, "{\"session_id\": " + session + "}").statusCode()).isEqualTo(200);

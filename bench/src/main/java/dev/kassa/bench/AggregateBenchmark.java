@@ -116,7 +116,7 @@ public final class AggregateBenchmark {
                     continue; // left open: it expires
                 }
                 send(producer, SessionCommand.newBuilder().setCommandId("a-" + session).setSessionId(session).setMerchantId(1)
-                        .setIssuedAt(now).setActor("buyer").setPayload(new StartPaymentAttempt("att-" + session, "card", "sandbox-card", "pp-" + session)).build());
+                        .setIssuedAt(now).setActor("buyer").setPayload(new StartPaymentAttempt("att-" + session, "card", "sandbox-card", "pp-" + session, null)).build());
                 count++;
                 boolean paid = random.nextInt(5) != 0;
                 SessionCommand report = SessionCommand.newBuilder().setCommandId("p-" + session).setSessionId(session).setMerchantId(1)

@@ -318,7 +318,7 @@ public final class RelayBenchmark {
                     // The attempt the provider's callback will name: a payment counts only through one (money integrity).
                     producer.send(new ProducerRecord<>(Topics.SESSION_COMMANDS.name(), session, SessionCommand.newBuilder()
                             .setCommandId("a-" + session).setSessionId(session).setMerchantId(merchant).setIssuedAt(now).setActor("bench")
-                            .setPayload(new StartPaymentAttempt("att-" + session, "card", "sandbox", "pay-" + session))
+                            .setPayload(new StartPaymentAttempt("att-" + session, "card", "sandbox", "pay-" + session, null))
                             .build()));
                 }
                 producer.flush();

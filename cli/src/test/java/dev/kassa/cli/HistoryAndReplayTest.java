@@ -95,9 +95,9 @@ class HistoryAndReplayTest {
             List<SessionCommand> commands = withTimes(now, List.of(
                     command("create", session, merchant, CreateSession.newBuilder().setOrderId("ORDER-H").setAmountMinor(7900)
                             .setCurrency("EUR").setShopDomain("shop.example").setExpiresAt(now.plusSeconds(900)).setGraceSeconds(1800).build()),
-                    command("attempt-1", session, merchant, new StartPaymentAttempt("att-1", "card", "sandbox-card", "pp-att-1")),
+                    command("attempt-1", session, merchant, new StartPaymentAttempt("att-1", "card", "sandbox-card", "pp-att-1", null)),
                     command("cb-declined", session, merchant, report("cb-declined", "declined", "h1", "sandbox-card", "att-1")),
-                    command("attempt-2", session, merchant, new StartPaymentAttempt("att-2", "paypal", "sandbox-paypal", "pp-att-2")),
+                    command("attempt-2", session, merchant, new StartPaymentAttempt("att-2", "paypal", "sandbox-paypal", "pp-att-2", null)),
                     command("cb-paid", session, merchant, report("cb-paid", "completed", "h2", "sandbox-paypal", "att-2")),
                     command("cb-paid", session, merchant, report("cb-paid", "completed", "h2", "sandbox-paypal", "att-2")),
                     command("refund-1", session, merchant, new RefundSession("rf-1", null, "customer asked", null, null)),

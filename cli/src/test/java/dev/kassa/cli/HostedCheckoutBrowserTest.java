@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A buyer in a real browser (Debian's Chromium, driven by playwright-core from npm, JavaScript switched off) against
  * the whole of {@code kassa dev}: pays by card; is declined and pays with PayPal; passes 3-D Secure; abandons and sees
- * the expiry; cancels and lands on the shop's cancel URL with the session id. Screenshots of every step land in
+ * the expiry; cancels and lands on the shop's cancel URL with the session id; answers what a session asks (a missing
+ * field answered at the field), pays, and the merchant finds the answers on its dashboard and in its CSV. Screenshots of every step land in
  * {@code cli/target/browser-screenshots}. Skips, saying why, only where
  * Chromium or Node.js cannot be installed ({@code ./kassa test} installs them when it can).
  */
@@ -49,9 +50,14 @@ class HostedCheckoutBrowserTest {
             long threeds = create(url, key, "B-3DS");
             long expiring = create(url, shortKey, "B-ABANDON"); // twenty seconds to live: the script opens it first
             long cancel = create(url, key, "B-CANCEL", ",\"cancel_url\":\"https://shop.browser.example/back?step=cart\"");
+            JsonNode credentials = JSON.readTree(dataDir.resolve("dev-credentials.json").toFile());
+            String demoKey = credentials.at("/merchant/api_key").asText();
+            long details = create(url, demoKey, "B-DETAILS", ",\"collect\":{\"name\":true,\"phone\":true,\"billing_address\":true},"
+                    + "\"custom_fields\":[{\"key\":\"vat\",\"label\":\"VAT number\",\"type\":\"text\"}]", credentials.at("/merchant/domain").asText());
             Path shots = Path.of("target/browser-screenshots").toAbsolutePath();
             Process node = new ProcessBuilder(nodeJs.getPath(), BrowserScripts.DIR.resolve("checkout.mjs").toString(), url, shots.toString(),
-                    "" + card, "" + decline, "" + threeds, "" + expiring, "" + cancel).redirectErrorStream(true).start();
+                    "" + card, "" + decline, "" + threeds, "" + expiring, "" + cancel,
+                    "" + details, credentials.at("/dashboard/email").asText(), credentials.at("/dashboard/password").asText()).redirectErrorStream(true).start();
             String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(node.waitFor(4, TimeUnit.MINUTES)).isTrue();
             System.out.print(output);
@@ -62,13 +68,19 @@ class HostedCheckoutBrowserTest {
             assertThat(status(url, key, decline)).isEqualTo("paid");
             assertThat(status(url, key, threeds)).isEqualTo("paid");
             assertThat(status(url, key, cancel)).isEqualTo("cancelled");
+            JsonNode payer = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(url + "/gateway/status.php?session_id=" + details))
+                    .header("X-API-Key", demoKey).build(), HttpResponse.BodyHandlers.ofString()).body()).at("/session/payer");
+            assertThat(payer.get("name").asText()).isEqualTo("Ngozi Okonkwo");
+            assertThat(payer.at("/billing_address/country").asText()).isEqualTo("NG");
+            assertThat(payer.at("/custom_fields/vat").asText()).isEqualTo("NG-778812");
             await().atMost(Duration.ofSeconds(60)).until(() -> status(url, shortKey, expiring).equals("expired"));
             List<String> files = new ArrayList<>();
             try (var list = Files.list(shots)) {
                 list.forEach(p -> files.add(p.getFileName().toString()));
             }
             assertThat(files).contains("card-2-paid.png", "decline-then-paypal-1-declined.png", "decline-then-paypal-3-paid.png",
-                    "3ds-1-challenge.png", "abandon-2-expired.png", "cancel-2-shop.png");
+                    "3ds-1-challenge.png", "abandon-2-expired.png", "cancel-2-shop.png",
+                    "details-1-missing-field.png", "details-3-dashboard.png");
         }
     }
 
@@ -87,9 +99,13 @@ class HostedCheckoutBrowserTest {
     }
 
     private static long create(String url, String key, String order, String moreFields) throws Exception {
+        return create(url, key, order, moreFields, "browser.example");
+    }
+
+    private static long create(String url, String key, String order, String moreFields, String domain) throws Exception {
         HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/gateway/session.php"))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"domain\":\"browser.example\",\"amount\":\"25.00\",\"currency\":\"EUR\","
+                .POST(HttpRequest.BodyPublishers.ofString("{\"domain\":\"" + domain + "\",\"amount\":\"25.00\",\"currency\":\"EUR\","
                         + "\"order_id\":\"" + order + "\"" + moreFields + "}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
         return JSON.readTree(created.body()).get("session_id").asLong();

@@ -108,7 +108,7 @@ class ReplayRebuildTest {
             try (AggregateService aggregate = start(bootstrap, appId)) {
                 SessionCommand attempt = SessionCommand.newBuilder().setCommandId("attempt-" + corrupted).setSessionId(corrupted)
                         .setMerchantId(1).setIssuedAt(Instant.now()).setActor("merchant-api")
-                        .setPayload(new StartPaymentAttempt("att-1", "card", "sandbox-card", null)).build();
+                        .setPayload(new StartPaymentAttempt("att-1", "card", "sandbox-card", null, null)).build();
                 commands.send(new ProducerRecord<>(Topics.SESSION_COMMANDS.name(), corrupted, attempt)).get();
                 CommandResult taken = awaitResult(bootstrap, corrupted, attempt.getCommandId());
                 assertThat(taken.getOutcome()).as(String.valueOf(taken.getErrorCode())).isEqualTo(CommandOutcome.APPLIED);

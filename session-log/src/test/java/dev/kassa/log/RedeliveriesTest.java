@@ -75,6 +75,6 @@ class RedeliveriesTest {
     private static SessionEvent pending(long session, Instant at) {
         return SessionEvent.newBuilder().setEventId("evt_" + session + "_2").setSessionId(session).setMerchantId(1).setSequence(2)
                 .setOccurredAt(at).setStatus(SessionStatus.PENDING).setPreviousStatus(SessionStatus.CREATED)
-                .setCause(new EventCause("c2", "T", "t", "d")).setPayload(new PaymentPending("a", "card", "p", null, null)).build();
+                .setCause(new EventCause("c2", "T", "t", "d")).setPayload(new PaymentPending("a", "card", "p", null, null, null)).build();
     }
 }

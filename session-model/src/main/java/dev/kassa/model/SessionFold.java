@@ -59,6 +59,8 @@ public final class SessionFold {
                     .setSelectedProvider(created.getSelectedProvider())
                     .setDescription(created.getDescription())
                     .setLineItems(created.getLineItems())
+                    .setCollect(created.getCollect())
+                    .setCustomFields(created.getCustomFields())
                     .setReferences(new HashMap<>())
                     .setRecentCommands(remember(List.of(), event.getCause()))
                     .build();
@@ -83,6 +85,9 @@ public final class SessionFold {
                 attempts.add(new PaymentAttempt(pending.getAttemptId(), pending.getMethod(), pending.getProvider(),
                         pending.getProviderPaymentId(), event.getOccurredAt()));
                 next.setAttempts(attempts);
+            }
+            if (pending.getPayer() != null) {
+                next.setPayer(pending.getPayer()); // the latest answers: a retry after a decline starts from them
             }
             if (pending.getMethod() != null) {
                 next.setMethod(pending.getMethod());

@@ -17,12 +17,13 @@ import java.util.Map;
  * @param paidCurrency  the currency of {@code paidAmount} when it differs from the session's, else null
  * @param reviewReason  why the session is in review; null in every other status
  * @param references    the provider's references, every field of {@link #REFERENCE_FIELDS} in order, null when absent
+ * @param payer         what the buyer gave on the hosted page ({@link PayerView}), null when nothing
  */
 public record SessionView(long sessionId, long merchantId, String orderId, String status, String amount, String currency,
                           String paidAmount, String paidCurrency, String refundedAmount, long refundedMinor,
                           String reviewReason, String shopDomain, String customerEmail, Map<String, String> references,
                           String lastError, boolean late, String createdAt, String expiresAt, String metaJson, long sequence,
-                          String description, List<Line> lineItems) {
+                          String description, List<Line> lineItems, Map<String, Object> payer) {
 
     /** One line of what is sold, its unit amount as a decimal string in the session's currency. */
     public record Line(String name, int quantity, String unitAmount) {
@@ -47,7 +48,8 @@ public record SessionView(long sessionId, long merchantId, String orderId, Strin
                 s.getShopDomain(), s.getCustomerEmail(), Collections.unmodifiableMap(references), s.getLastError(), s.getLate(),
                 SeedTime.format(s.getCreatedAt()), SeedTime.format(s.getExpiresAt()), s.getMetaJson(), s.getSequence(),
                 s.getDescription(), s.getLineItems().stream()
-                        .map(l -> new Line(l.getName(), l.getQuantity(), Money.toDecimal(l.getUnitAmountMinor(), s.getCurrency()))).toList());
+                        .map(l -> new Line(l.getName(), l.getQuantity(), Money.toDecimal(l.getUnitAmountMinor(), s.getCurrency()))).toList(),
+                PayerView.of(s.getPayer()));
     }
 
     /** A status as the API and webhooks spell it: {@code paid}, {@code review}, ... */

@@ -90,6 +90,9 @@ public final class WebhookPayload {
         }
         body.put("shop_domain", view.shopDomain());
         body.put("email", view.customerEmail());
+        if (view.payer() != null) {
+            body.put("payer", view.payer()); // personal: the merchant's, never logged
+        }
         body.putAll(view.references());
         if (view.refundedMinor() > 0) {
             body.put("refunded_amount", view.refundedAmount());

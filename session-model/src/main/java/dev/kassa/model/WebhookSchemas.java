@@ -91,6 +91,7 @@ public final class WebhookSchemas {
         properties.put("sent_at", string());
         properties.put("meta", F.objectNode().put("type", "object"));
         properties.put("payment_link", string());
+        properties.put("payer", payer());
         List<String> required = new ArrayList<>(List.of("event", "type", "event_id", "session_id", "order_id", "status",
                 "previous_status", "sequence", "amount", "currency", "paid_amount", "shop_domain", "email"));
         required.addAll(SessionView.REFERENCE_FIELDS);
@@ -99,6 +100,25 @@ public final class WebhookSchemas {
             required.addAll(List.of("refund", "refunded_amount"));
         }
         return object(required, properties);
+    }
+
+    /** What the buyer gave on the hosted page (PayerView): present only when the session asked for something. */
+    private static ObjectNode payer() {
+        Map<String, ObjectNode> address = new java.util.LinkedHashMap<>();
+        for (String field : List.of("line1", "line2", "city", "postal_code", "region", "country")) {
+            address.put(field, nullable("string"));
+        }
+        ObjectNode addressSchema = object(List.of("line1", "city", "country"), address);
+        addressSchema.putArray("type").add("object").add("null");
+        ObjectNode custom = F.objectNode().put("type", "object");
+        custom.set("additionalProperties", string());
+        Map<String, ObjectNode> properties = new java.util.LinkedHashMap<>();
+        properties.put("name", nullable("string"));
+        properties.put("phone", nullable("string"));
+        properties.put("billing_address", addressSchema);
+        properties.put("shipping_address", addressSchema.deepCopy());
+        properties.put("custom_fields", custom);
+        return object(List.of("name", "phone", "billing_address", "shipping_address", "custom_fields"), properties);
     }
 
     private static ObjectNode object(List<String> required, Map<String, ObjectNode> properties) {

@@ -62,6 +62,6 @@ class SessionFoldTest {
         return SessionEvent.newBuilder().setEventId("evt_" + session + "_" + sequence).setSessionId(session).setMerchantId(1)
                 .setSequence(sequence).setOccurredAt(T0.plusSeconds(sequence)).setStatus(SessionStatus.PENDING)
                 .setPreviousStatus(SessionStatus.CREATED).setCause(new EventCause("c" + sequence, "T", "t", "d"))
-                .setPayload(new PaymentPending("a" + sequence, "card", "p", null, null)).build();
+                .setPayload(new PaymentPending("a" + sequence, "card", "p", null, null, null)).build();
     }
 }

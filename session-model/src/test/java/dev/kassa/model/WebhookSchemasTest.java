@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import dev.kassa.schemas.avro.EventCause;
+import dev.kassa.schemas.avro.Payer;
 import dev.kassa.schemas.avro.PaymentPending;
 import dev.kassa.schemas.avro.PaymentSucceeded;
+import dev.kassa.schemas.avro.PostalAddress;
 import dev.kassa.schemas.avro.RefundPhase;
 import dev.kassa.schemas.avro.RefundRecorded;
 import dev.kassa.schemas.avro.SessionEvent;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +34,7 @@ class WebhookSchemasTest {
     void every_body_of_a_paid_partly_then_fully_refunded_session_validates_against_its_type() throws Exception {
         List<SessionEvent> log = new ArrayList<>();
         log.add(SessionFoldTest.created(9));
-        log.add(next(log, SessionStatus.PENDING, new PaymentPending("a1", "card", "sandbox", "pp_1", null)));
+        log.add(next(log, SessionStatus.PENDING, new PaymentPending("a1", "card", "sandbox", "pp_1", null, null)));
         log.add(next(log, SessionStatus.PAID, PaymentSucceeded.newBuilder().setProvider("sandbox").setProviderPaymentId("pp_1")
                 .setAmountMinor(1999).setCurrency("USD").setAttemptId("a1").build()));
         log.add(next(log, SessionStatus.PAID, refund("rf_1", 500, 0, false, RefundPhase.RESERVED)));
@@ -60,6 +63,28 @@ class WebhookSchemasTest {
         }
         assertThat(types).containsExactly("checkout.session.created", "checkout.session.pending", "checkout.session.paid",
                 "refund.succeeded", "refund.failed", "refund.succeeded");
+    }
+
+    @Test
+    void the_payer_the_buyer_gave_is_in_every_body_after_its_attempt_and_validates() throws Exception {
+        Payer payer = new Payer("Aiko Tanaka", "+81 3-1234-5678",
+                new PostalAddress("1-2-3 Shibuya", null, "Tokyo", "150-0002", null, "JP"), null, Map.of("vat", "T1234567890123"));
+        List<SessionEvent> log = new ArrayList<>();
+        log.add(SessionFoldTest.created(9));
+        log.add(next(log, SessionStatus.PENDING, new PaymentPending("a1", "card", "sandbox", "pp_1", null, payer)));
+        log.add(next(log, SessionStatus.PAID, PaymentSucceeded.newBuilder().setProvider("sandbox").setProviderPaymentId("pp_1")
+                .setAmountMinor(1999).setCurrency("USD").setAttemptId("a1").build()));
+        JsonNode created = JSON.readTree(WebhookPayload.body(log.get(0), SessionFold.replay(log.subList(0, 1))));
+        assertThat(created.has("payer")).as("nothing given yet: no payer").isFalse();
+        JsonNode body = JSON.readTree(WebhookPayload.body(log.get(2), SessionFold.replay(log)));
+        assertThat(violations("checkout.session.paid", body)).as("%s", body).isEmpty();
+        assertThat(body.at("/payer/name").asText()).isEqualTo("Aiko Tanaka");
+        assertThat(body.at("/payer/billing_address/postal_code").asText()).isEqualTo("150-0002");
+        assertThat(body.at("/payer/shipping_address").isNull()).isTrue();
+        assertThat(body.at("/payer/custom_fields/vat").asText()).isEqualTo("T1234567890123");
+        ObjectNode odd = body.deepCopy();
+        ((ObjectNode) odd.get("payer")).put("passport", "X");
+        assertThat(violations("checkout.session.paid", odd)).as("the payer's shape is closed too").isNotEmpty();
     }
 
     @Test

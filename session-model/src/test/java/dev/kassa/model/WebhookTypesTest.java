@@ -106,7 +106,7 @@ class WebhookTypesTest {
 
     private static SessionEvent event(String kind, SessionStatus from, SessionStatus to) {
         Object payload = switch (kind) {
-            case "pending" -> new PaymentPending("a1", "card", "sandbox", null, null);
+            case "pending" -> new PaymentPending("a1", "card", "sandbox", null, null, null);
             case "paid" -> PaymentSucceeded.newBuilder().setProvider("sandbox").setAmountMinor(1999).setCurrency("USD").setAttemptId("a1").build();
             case "cancelled" -> new SessionCancelled("merchant");
             case "review" -> ReviewOpened.newBuilder().setReason("paid_after_cancel").build();

@@ -66,10 +66,10 @@ class BuyerCancelController {
         }
         String checkout = "/pay.php?session=" + s.getSessionId();
         if (s.getStatus() == SessionStatus.CANCELLED) {
-            return seeOther(s.getCancelUrl() != null ? CheckoutPages.cancelUrl(s) : checkout);
+            return CheckoutPages.seeOther(s.getCancelUrl() != null ? CheckoutPages.cancelUrl(s) : checkout);
         }
         if (s.getStatus() != SessionStatus.CREATED && s.getStatus() != SessionStatus.FAILED) {
-            return seeOther(checkout);
+            return CheckoutPages.seeOther(checkout);
         }
         CommandResult result;
         try {
@@ -81,10 +81,6 @@ class BuyerCancelController {
             return pages.session(HttpStatus.SERVICE_UNAVAILABLE, page);
         }
         boolean cancelled = result.getOutcome() == CommandOutcome.APPLIED || result.getOutcome() == CommandOutcome.DUPLICATE;
-        return seeOther(cancelled && s.getCancelUrl() != null ? CheckoutPages.cancelUrl(s) : checkout);
-    }
-
-    private static HttpResponse<String> seeOther(String location) {
-        return HttpResponse.<String>status(HttpStatus.SEE_OTHER).header("Location", location);
+        return CheckoutPages.seeOther(cancelled && s.getCancelUrl() != null ? CheckoutPages.cancelUrl(s) : checkout);
     }
 }

@@ -223,6 +223,11 @@ public final class CheckoutPages {
         return session(HttpStatus.OK, model);
     }
 
+    /** A 303 to {@code location}: the buyer's next page after a form. */
+    static HttpResponse<String> seeOther(String location) {
+        return HttpResponse.<String>status(HttpStatus.SEE_OTHER).header("Location", location);
+    }
+
     /** The buyer's 404: there is no checkout at this address. */
     public MutableHttpResponse<String> notFound() {
         return render(HttpStatus.NOT_FOUND, "checkout/not-found", Map.of(), PAGE_POLICY);

@@ -14,6 +14,7 @@ import dev.kassa.router.Method;
 import dev.kassa.router.Provider;
 import dev.kassa.router.RouteDecision;
 import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.Payer;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.SessionStatus;
 import io.micronaut.http.HttpRequest;
@@ -48,6 +49,8 @@ import java.util.Optional;
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 class HostedPageController {
+
+    private static final String CHECK_DETAILS = "Check the details marked below.";
 
     private final MerchantDirectory merchantDirectory;
     private final SessionReads sessionReads;
@@ -94,14 +97,18 @@ class HostedPageController {
             throw new CheckoutNotFound();
         }
         String provider = form.getOrDefault("provider", "");
+        PayerForm.Answers payer = PayerForm.read(session, form);
         Optional<String> number = TestCards.normalize(form.get("number"));
         if (number.isEmpty()) {
-            return render(request, form.get("session"), "card", provider, "That card number is not valid. Check the digits and try again.");
+            return render(request, form.get("session"), "card", provider, "That card number is not valid. Check the digits and try again.", payer);
         }
         if (!form.getOrDefault("exp", "").matches("\\s*(0[1-9]|1[0-2])\\s*/\\s*\\d{2}\\s*") || !form.getOrDefault("cvc", "").matches("\\d{3,4}")) {
-            return render(request, form.get("session"), "card", provider, "Enter the expiry as MM/YY and the 3 or 4 digit security code.");
+            return render(request, form.get("session"), "card", provider, "Enter the expiry as MM/YY and the 3 or 4 digit security code.", payer);
         }
-        return start(request, session, "card", provider, Map.of("number", number.get()));
+        if (!payer.ok()) {
+            return render(request, form.get("session"), "card", provider, CHECK_DETAILS, payer);
+        }
+        return start(request, session, "card", provider, Map.of("number", number.get()), payer.payer());
     }
 
     @Post("/pay/approve")
@@ -112,8 +119,12 @@ class HostedPageController {
         if (session == null) {
             throw new CheckoutNotFound();
         }
+        PayerForm.Answers payer = PayerForm.read(session, form);
+        if (!payer.ok()) {
+            return render(request, form.get("session"), form.getOrDefault("method", ""), form.getOrDefault("provider", ""), CHECK_DETAILS, payer);
+        }
         return start(request, session, form.getOrDefault("method", ""), form.getOrDefault("provider", ""),
-                Map.of("decision", "approve".equals(form.get("decision")) ? "approve" : "decline"));
+                Map.of("decision", "approve".equals(form.get("decision")) ? "approve" : "decline"), payer.payer());
     }
 
     @Post("/pay/3ds")
@@ -129,38 +140,39 @@ class HostedPageController {
             sandbox.completeChallenge(session, session.getProvider(), session.getAttemptId(), "pass".equals(form.get("result")));
             sessionReads.session(session.getSessionId(), session.getSequence() + 1, Duration.ofSeconds(5));
         }
-        return seeOther("/pay.php?session=" + session.getSessionId() + keptQuery(request));
+        return CheckoutPages.seeOther("/pay.php?session=" + session.getSessionId() + keptQuery(request));
     }
 
     private HttpResponse<String> start(HttpRequest<?> request, SessionState session, String method, String provider,
-                                       Map<String, String> buyerInput) throws InterruptedException {
+                                       Map<String, String> buyerInput, Payer payer) throws InterruptedException {
         Merchant merchant = merchantDirectory.merchant(session.getMerchantId());
         Optional<Method> m = Method.of(method);
         if (merchant == null || m.isEmpty() || !payable(session)) {
-            return seeOther("/pay.php?session=" + session.getSessionId() + keptQuery(request));
+            return CheckoutPages.seeOther("/pay.php?session=" + session.getSessionId() + keptQuery(request));
         }
         String country = buyerCountry(request);
         RouteDecision route = routing.decide(Routing.asBuyersChoice(merchant), session.getSessionId(), provider.isEmpty() ? method : provider,
                 session.getAmountMinor(), session.getCurrency(), country, "buyer chose " + method + " on the hosted page");
         if (route.chosen() == null || route.method() != m.get()) {
-            return render(request, Long.toString(session.getSessionId()), null, null, "That way to pay is not available for this payment. Choose another.");
+            return render(request, Long.toString(session.getSessionId()), null, null, "That way to pay is not available for this payment. Choose another.", null);
         }
         PaymentConnector.Started started = connector.startAttempt(new PaymentConnector.AttemptRequest(session, merchant, m.get().slug(),
-                route.chosen(), route, buyerInput));
+                route.chosen(), route, buyerInput, payer));
         if (!started.ok()) {
-            return render(request, Long.toString(session.getSessionId()), null, null, "The payment could not be started: " + started.message());
+            return render(request, Long.toString(session.getSessionId()), null, null, "The payment could not be started: " + started.message(), null);
         }
         // Give the provider's first callback a moment, so that the next page usually shows its outcome already.
         sessionReads.session(session.getSessionId(), session.getSequence() + 2, Duration.ofSeconds(3));
-        return seeOther("/pay.php?session=" + session.getSessionId() + keptQuery(request));
+        return CheckoutPages.seeOther("/pay.php?session=" + session.getSessionId() + keptQuery(request));
     }
 
     private HttpResponse<String> render(HttpRequest<?> request, String method, String provider, String error) throws InterruptedException {
-        return render(request, request.getParameters().get("session"), method, provider, error);
+        return render(request, request.getParameters().get("session"), method, provider, error, null);
     }
 
-    private HttpResponse<String> render(HttpRequest<?> request, String sessionId, String method, String provider, String error)
-            throws InterruptedException {
+    /** The page of a payable session; {@code payer}: this post's answers to keep (null: the session's last ones). */
+    private HttpResponse<String> render(HttpRequest<?> request, String sessionId, String method, String provider, String error,
+                                        PayerForm.Answers payer) throws InterruptedException {
         SessionState s = session(sessionId);
         if (s == null) {
             throw new CheckoutNotFound();
@@ -178,7 +190,8 @@ class HostedPageController {
         Duration left = Duration.between(now, s.getExpiresAt());
         Map<String, Object> page = pages.summary(s, amount, left);
         page.put("refresh", Long.toString(Math.min(Integer.MAX_VALUE, left.toSeconds() + 1)));
-        HttpStatus status = error == null ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY;
+        HttpStatus status = error == null ? HttpStatus.OK : payer != null && !payer.ok() ? HttpStatus.BAD_REQUEST : HttpStatus.UNPROCESSABLE_ENTITY;
+        page.put("payerFields", PayerForm.fields(s, payer));
         if (error != null) {
             page.put("error", error);
         } else if (s.getStatus() == SessionStatus.FAILED) {
@@ -191,7 +204,8 @@ class HostedPageController {
         Merchant merchant = merchantDirectory.merchant(s.getMerchantId());
         String country = buyerCountry(request);
         List<Method> offered = merchant == null ? List.of() : routing.methods(Routing.asBuyersChoice(merchant), s.getAmountMinor(), s.getCurrency(), country)
-                .entrySet().stream().filter(e -> e.getValue().available()).map(Map.Entry::getKey).toList();
+                .entrySet().stream().filter(e -> e.getValue().available()).map(Map.Entry::getKey)
+                .filter(m -> m != Method.CRYPTO || !PayerForm.asks(s)).toList(); // the crypto checkout asks nothing
         Optional<Method> chosenMethod = Optional.ofNullable(method).flatMap(Method::of);
         Optional<Provider> chosenProvider = Optional.ofNullable(provider).map(p -> p.trim().toLowerCase(Locale.ROOT))
                 .flatMap(p -> Catalogue.bySlug(routing.router().catalogue(), p));
@@ -228,10 +242,5 @@ class HostedPageController {
     private String keptQuery(HttpRequest<?> request) {
         String country = settings.development() ? request.getParameters().get("country") : null;
         return country != null && country.matches("[A-Za-z]{2}") ? "&country=" + country : "";
-    }
-
-    /** A 303 to {@code location}: the buyer's next page after a form. */
-    private static HttpResponse<String> seeOther(String location) {
-        return HttpResponse.<String>status(HttpStatus.SEE_OTHER).header("Location", location);
     }
 }

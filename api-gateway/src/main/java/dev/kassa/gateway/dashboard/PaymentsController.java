@@ -79,7 +79,8 @@ class PaymentsController {
         if (filter.error() != null) {
             return HttpResponse.badRequest(filter.error()).contentType(MediaType.TEXT_PLAIN_TYPE);
         }
-        StringBuilder csv = new StringBuilder("session_id,created_at,order_id,status,amount,currency,refunded_amount,customer_email\n");
+        StringBuilder csv = new StringBuilder("session_id,created_at,order_id,status,amount,currency,refunded_amount,customer_email,"
+                + PayerLines.CSV_COLUMNS + "\n");
         PaymentSearch.Filter next = filter;
         int rows = 0;
         while (rows < CSV_MAX_ROWS) {
@@ -89,7 +90,9 @@ class PaymentsController {
                         .append(s.getStatus().name().toLowerCase(Locale.ROOT)).append(',')
                         .append(Money.toDecimal(s.getAmountMinor(), s.getCurrency())).append(',').append(s.getCurrency()).append(',')
                         .append(Money.toDecimal(s.getRefundedMinor(), s.getCurrency())).append(',')
-                        .append(Csv.cell(s.getCustomerEmail() == null ? "" : s.getCustomerEmail())).append('\n');
+                        .append(Csv.cell(s.getCustomerEmail() == null ? "" : s.getCustomerEmail()));
+                PayerLines.csv(s).forEach(value -> csv.append(',').append(Csv.cell(value)));
+                csv.append('\n');
                 rows++;
             }
             if (found.next() == null) {

@@ -94,6 +94,7 @@ class SessionPageController {
         model.put("canResend", !log.events().isEmpty());
         model.put("inReview", state.getStatus() == SessionStatus.REVIEW);
         model.put("canReject", !state.getReviewMoneyReceived());
+        model.put("payer", PayerLines.of(state));
         model.put("refundKey", UUID.randomUUID().toString().replace("-", ""));
         String done = request.getParameters().get("done");
         model.put("done", done == null ? null : DashboardPages.DONE.get(done));
@@ -198,6 +199,7 @@ class SessionPageController {
         model.put("canResend", !log.events().isEmpty());
         model.put("inReview", state.getStatus() == SessionStatus.REVIEW);
         model.put("canReject", !state.getReviewMoneyReceived());
+        model.put("payer", PayerLines.of(state));
         model.put("refundKey", UUID.randomUUID().toString().replace("-", ""));
         model.put("error", error);
         return pages.render(HttpStatus.BAD_REQUEST, "dashboard/session", model);

@@ -64,7 +64,8 @@ public final class MerchantApi {
                    @JsonProperty("last_error") @Schema(nullable = true) String lastError,
                    @Schema(description = "the object the merchant sent at create") Map<String, Object> meta,
                    @Schema(nullable = true, description = "what is sold, in words, as sent at create") String description,
-                   @JsonProperty("line_items") @Schema(description = "what is sold, line by line, as sent at create; empty when not itemized") List<Line> lineItems) {
+                   @JsonProperty("line_items") @Schema(description = "what is sold, line by line, as sent at create; empty when not itemized") List<Line> lineItems,
+                   @Schema(nullable = true, description = "what the buyer gave on the hosted page (name, phone, billing_address, shipping_address, custom_fields); null until asked and answered") Map<String, Object> payer) {
 
         static Session of(SessionView view, String paymentUrl, Map<String, Object> meta) {
             Map<String, String> refs = view.references();
@@ -72,7 +73,7 @@ public final class MerchantApi {
                     view.paidCurrency(), view.refundedAmount(), view.reviewReason(), view.shopDomain(), view.createdAt(), view.expiresAt(),
                     paymentUrl, refs.get("txid"), refs.get("txid_in"), refs.get("txid_out"), refs.get("paid_value_coin"),
                     refs.get("paid_coin"), refs.get("polygon_address_in"), view.lastError(), meta, view.description(),
-                    view.lineItems().stream().map(l -> new Line(l.name(), l.quantity(), l.unitAmount())).toList());
+                    view.lineItems().stream().map(l -> new Line(l.name(), l.quantity(), l.unitAmount())).toList(), view.payer());
         }
     }
 
@@ -221,7 +222,9 @@ public final class MerchantApi {
                          @JsonProperty("payment_method") @Schema(description = "routing hint (same meaning as method)") String paymentMethod,
                          @JsonProperty("payment_provider") @Schema(description = "routing hint (same meaning as method)") String paymentProvider,
                          @Schema(description = "what is sold, in words: at most 500 characters, shown to the buyer") String description,
-                         @JsonProperty("line_items") @Schema(description = "at most 100 lines in the session's currency; quantity × unit_amount must sum to amount (invalid_line_items)") List<Line> lineItems) {
+                         @JsonProperty("line_items") @Schema(description = "at most 100 lines in the session's currency; quantity × unit_amount must sum to amount (invalid_line_items)") List<Line> lineItems,
+                         @Schema(description = "what the hosted page asks the buyer: booleans name, phone, billing_address, shipping_address (invalid_collect)") Map<String, Boolean> collect,
+                         @JsonProperty("custom_fields") @Schema(description = "at most 3 of {key: a-z 0-9 _, label <= 100, type: text|numeric|dropdown, options: a dropdown's 1-200 {label, value}, optional} (invalid_custom_fields)") List<Map<String, Object>> customFields) {
     }
 
     /** One line of what a session sells. */

@@ -8,6 +8,8 @@ import dev.kassa.gateway.shared.ShopUrls;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.model.Money;
 import dev.kassa.observability.Redaction;
+import dev.kassa.schemas.avro.Collect;
+import dev.kassa.schemas.avro.CustomField;
 import dev.kassa.schemas.avro.LineItem;
 import dev.kassa.schemas.avro.Merchant;
 import java.util.List;
@@ -16,11 +18,12 @@ import java.util.Locale;
 /**
  * A create request, checked field by field with each field's error code (SPEC.md): the domain (normalized, one of the
  * merchant's), the currency (ISO 4217), the amount (minor units, at most the currency's digits), the order id (or
- * merchant_ref), the e-mail, meta (an object), what is sold (CheckoutLines), the routing hint (the first of method, provider, payment_method,
+ * merchant_ref), the e-mail, meta (an object), what is sold (CheckoutLines), what the buyer is asked (CheckoutQuestions), the routing hint (the first of method, provider, payment_method,
  * payment_provider), and the return and cancel URLs (kept only when https on one of the merchant's domains or below one: ShopUrls).
  */
 record NewSession(String domain, String currency, long amountMinor, String orderId, String customerEmail, String returnUrl,
-                  String cancelUrl, String metaJson, String hint, String description, List<LineItem> lineItems) {
+                  String cancelUrl, String metaJson, String hint, String description, List<LineItem> lineItems, Collect collect,
+                  List<CustomField> customFields) {
 
     /** SPEC.md, Limits: what a session keeps of a merchant's free text, and no more. */
     static final int MAX_ORDER_ID = 255;
@@ -64,7 +67,7 @@ record NewSession(String domain, String currency, long amountMinor, String order
         return new NewSession(domain, currency, amountMinor, orderId, email, ShopUrls.onDomains(Json.text(json, "return_url"), merchant.getDomains()),
                 ShopUrls.onDomains(Json.text(json, "cancel_url"), merchant.getDomains()), meta == null || meta.isNull() ? "{}" : meta.toString(),
                 firstOf(json, "method", "provider", "payment_method", "payment_provider"), CheckoutLines.description(json),
-                CheckoutLines.lineItems(json, currency, amountMinor));
+                CheckoutLines.lineItems(json, currency, amountMinor), CheckoutQuestions.collect(json), CheckoutQuestions.customFields(json));
     }
 
     /**

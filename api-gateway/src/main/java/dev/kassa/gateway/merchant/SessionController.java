@@ -142,6 +142,8 @@ class SessionController {
                             .setSelectedProvider(route.chosen())
                             .setDescription(request.description())
                             .setLineItems(request.lineItems())
+                            .setCollect(request.collect())
+                            .setCustomFields(request.customFields())
                             .build());
             if (!idempotent) {
                 // The fast create (issue 12): a fresh random id, checked against every session this gateway knows, and a

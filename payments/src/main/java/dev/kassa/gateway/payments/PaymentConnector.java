@@ -2,6 +2,7 @@ package dev.kassa.gateway.payments;
 
 import dev.kassa.router.RouteDecision;
 import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.Payer;
 import dev.kassa.schemas.avro.SessionState;
 import java.util.Map;
 
@@ -30,10 +31,11 @@ public interface PaymentConnector {
 
     /**
      * What the buyer asked for: {@code buyerInput} holds the form's fields (a card number stays in this request and
-     * only its last four digits go on as a reference).
+     * only its last four digits go on as a reference); {@code payer} what the buyer answered to the session's questions (null:
+     * none asked), which the attempt carries to the session.
      */
     public record AttemptRequest(SessionState session, Merchant merchant, String method, String provider, RouteDecision route,
-                          Map<String, String> buyerInput) {
+                          Map<String, String> buyerInput, Payer payer) {
     }
 
     /** A started attempt, or why it could not start. */

@@ -109,7 +109,7 @@ class RefundsTest {
         aggregate.sendOrUnavailable(commands.of("create", SESSION, MERCHANT, "merchant", CreateSession.newBuilder().setOrderId("R-1")
                 .setAmountMinor(10_000).setCurrency("EUR").setShopDomain("shop.example").setExpiresAt(NOW.plusSeconds(900))
                 .setGraceSeconds(1800).build()));
-        aggregate.sendOrUnavailable(commands.of("attempt", SESSION, MERCHANT, "buyer", new StartPaymentAttempt("att-1", "card", "sandbox", "pay-1")));
+        aggregate.sendOrUnavailable(commands.of("attempt", SESSION, MERCHANT, "buyer", new StartPaymentAttempt("att-1", "card", "sandbox", "pay-1", null)));
         aggregate.sendOrUnavailable(commands.of("provider:sandbox:pe-1", SESSION, MERCHANT, "provider:sandbox", ProviderReport.newBuilder()
                 .setProvider("sandbox").setProviderEventId("pe-1").setProviderStatus("completed").setStatus(ReportedStatus.UNKNOWN)
                 .setAttemptId("att-1").setProviderPaymentId("pay-1").setReferences(Map.of()).setAmountMinor(10_000L).setCurrency("EUR")

@@ -96,7 +96,7 @@ class SandboxController {
         }
         PaymentConnector.Started started = sandbox.pay(session, merchant, route.method().slug(), route.chosen(), outcome,
                 Json.text(json, "failure_code"), Map.of(), new SandboxPayments.Options(duplicates, delay, json.path("out_of_order").asBoolean(false)),
-                route);
+                route, session.getPayer());
         if (!started.ok()) {
             throw new ApiError(ErrorCode.of(started.error()), started.message());
         }

@@ -17,6 +17,7 @@ import dev.kassa.router.Router;
 import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.Merchant;
+import dev.kassa.schemas.avro.Payer;
 import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.StartPaymentAttempt;
@@ -99,18 +100,18 @@ public final class SandboxPayments implements PaymentConnector {
      * that chose the provider (for fallback); {@code failureCode} the decline's code for {@link Outcome#FAILED}.
      */
     public Started pay(SessionState session, Merchant merchant, String method, String provider, Outcome outcome, String failureCode,
-                Map<String, String> references, Options options, RouteDecision route) throws InterruptedException {
-        return attempt(session, merchant, method, provider, outcome, failureCode, references, options, route, new HashSet<>());
+                Map<String, String> references, Options options, RouteDecision route, Payer payer) throws InterruptedException {
+        return attempt(session, merchant, method, provider, outcome, failureCode, references, options, route, new HashSet<>(), payer);
     }
 
     private Started attempt(SessionState session, Merchant merchant, String method, String provider, Outcome outcome,
                             String failureCode, Map<String, String> references, Options options, RouteDecision route,
-                            Set<String> tried) throws InterruptedException {
+                            Set<String> tried, Payer payer) throws InterruptedException {
         String attemptId = "att-" + UUID.randomUUID().toString().substring(0, 13);
         CommandResult result;
         try {
             result = commandBus.send(commands.of("attempt-" + attemptId, session.getSessionId(), session.getMerchantId(), "hosted-page",
-                    new StartPaymentAttempt(attemptId, method, provider, "pay-" + attemptId)), Duration.ofSeconds(10));
+                    new StartPaymentAttempt(attemptId, method, provider, "pay-" + attemptId, payer)), Duration.ofSeconds(10));
         } catch (TimeoutException e) {
             return new Started(null, provider, "unavailable", "the payment could not be started in time; try again");
         }
@@ -167,7 +168,7 @@ public final class SandboxPayments implements PaymentConnector {
             failureCode = approved ? null : "declined_by_buyer";
         }
         return pay(request.session(), request.merchant(), request.method(), request.provider(), outcome, failureCode, references,
-                Options.NONE, request.route());
+                Options.NONE, request.route(), request.payer());
     }
 
     /**
@@ -239,7 +240,7 @@ public final class SandboxPayments implements PaymentConnector {
                     "fallback after provider_error from " + failed + ": next candidate " + next.get());
             routing.record(merchant, session.getSessionId(), method, session.getAmountMinor(), session.getCurrency(), null, hop, hop.reason());
             // The sandbox's provider_error card fails only at the first provider tried.
-            attempt(now, merchant, method, next.get(), Outcome.PAID, null, references, options, route, tried);
+            attempt(now, merchant, method, next.get(), Outcome.PAID, null, references, options, route, tried, now.getPayer());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -47,7 +47,7 @@ final class ReportRules {
             return step.invalid(SessionTransitions.Kind.REPORT_PENDING.verb + " (" + report.getProviderStatus() + ") after it expired");
         }
         return step.apply(PENDING, new PaymentPending(report.getAttemptId(), null, report.getProvider(), report.getProviderPaymentId(),
-                report.getNextAction()));
+                report.getNextAction(), null));
     }
 
     /** A payment for a session that waits for one: paid, or to review with its reason when it fails the money checks. */

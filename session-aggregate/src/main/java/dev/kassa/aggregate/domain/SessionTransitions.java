@@ -330,7 +330,7 @@ public final class SessionTransitions {
         return step.apply(CREATED, new SessionCreated(c.getOrderId(), c.getAmountMinor(), c.getCurrency(), c.getShopDomain(),
                 c.getCustomerEmail(), c.getReturnUrl(), c.getCancelUrl(), c.getMetaJson(), c.getExpiresAt(),
                 c.getGraceSeconds(), c.getLatePaymentPolicy(), c.getMethodHint(), c.getProviderHint(), c.getSelectedProvider(),
-                c.getDescription(), c.getLineItems()));
+                c.getDescription(), c.getLineItems(), c.getCollect(), c.getCustomFields()));
     }
 
     private static Decision exists(Step step) {
@@ -351,7 +351,7 @@ public final class SessionTransitions {
                     + " payment attempts; start a new checkout");
         }
         return step.apply(PENDING, new PaymentPending(attempt.getAttemptId(), attempt.getMethod(), attempt.getProvider(),
-                attempt.getProviderPaymentId(), null));
+                attempt.getProviderPaymentId(), null, attempt.getPayer()));
     }
 
     private static Decision cancel(Step step) {

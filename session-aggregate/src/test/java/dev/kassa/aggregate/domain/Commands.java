@@ -57,7 +57,7 @@ public final class Commands {
 
     /** An attempt at {@code provider}, whose payment id is {@code pp-<attempt>}. */
     public static SessionCommand startAttempt(String id, long session, Instant at, String attempt, String provider) {
-        return command(id, session, at, "buyer", new StartPaymentAttempt(attempt, "card", provider, "pp-" + attempt));
+        return command(id, session, at, "buyer", new StartPaymentAttempt(attempt, "card", provider, "pp-" + attempt, null));
     }
 
     /** What a provider reports, in full: every field the money checks look at is a parameter. */

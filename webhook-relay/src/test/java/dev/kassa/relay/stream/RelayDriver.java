@@ -138,7 +138,7 @@ final class RelayDriver implements AutoCloseable {
     }
 
     RelayDriver pending(long merchant, long session, long sequence) {
-        return event(merchant, session, sequence, SessionStatus.PENDING, SessionStatus.CREATED, new PaymentPending("att", "card", "sandbox", null, null));
+        return event(merchant, session, sequence, SessionStatus.PENDING, SessionStatus.CREATED, new PaymentPending("att", "card", "sandbox", null, null, null));
     }
 
     RelayDriver paid(long merchant, long session, long sequence) {

@@ -234,7 +234,7 @@ class RelayEndToEndTest {
                         .setEventId("evt_" + session + "_2").setSessionId(session).setMerchantId(merchant).setSequence(2)
                         .setOccurredAt(now).setStatus(SessionStatus.PENDING).setPreviousStatus(SessionStatus.CREATED)
                         .setCause(new EventCause("c2", "StartPaymentAttempt", "test", "d"))
-                        .setPayload(new PaymentPending("att", "card", "sandbox", null, null)).build()));
+                        .setPayload(new PaymentPending("att", "card", "sandbox", null, null, null)).build()));
             }
             producer.flush();
         }
