@@ -126,8 +126,12 @@ try {
   await page.getByLabel('Shop name (instead of the domain; at most 100 characters)').fill("Zoë's Bikes");
   await page.getByLabel('Support e-mail').fill('help@bikes.example');
   await page.getByLabel('Support page (https)').fill('https://help.bikes.example/');
+  await page.getByLabel('Billing address', { exact: true }).check();
   await page.getByRole('button', { name: 'Save what buyers see' }).click();
   await page.getByText('Saved: buyers see it on their next page.').waitFor();
+  if (!(await page.getByLabel('Billing address', { exact: true }).isChecked()) || await page.getByLabel('Shipping address', { exact: true }).isChecked()) {
+    throw new Error('the collect defaults did not stay as saved');
+  }
   await page.goto(`${base}/pay.php?session=${session}`);
   await page.getByRole('heading', { name: "Pay Zoë's Bikes" }).waitFor();
   if (await page.getByRole('link', { name: 'help@bikes.example' }).getAttribute('href') !== 'mailto:help@bikes.example') {

@@ -198,6 +198,17 @@ class HostedCheckoutTest {
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
             assertThat(JSON.readTree(answer.body()).get("error").asText()).isEqualTo("invalid_" + field[0]);
         }
+        // The merchant's collect defaults: a create that does not say asks what they say; one that says {} asks nothing.
+        assertThat(JSON.readTree(send("PATCH", patch, "Bearer hosted-admin-token", "{\"collect_defaults\": {\"name\": \"yes\"}}").body())
+                .get("error").asText()).isEqualTo("invalid_collect_defaults");
+        assertThat(send("PATCH", patch, "Bearer hosted-admin-token", "{\"collect_defaults\": {\"name\": true}}").statusCode()).isEqualTo(200);
+        long asked = JSON.readTree(send("POST", "/gateway/session.php", key,
+                "{\"domain\":\"profile.example\",\"amount\":\"12.00\",\"currency\":\"EUR\",\"order_id\":\"P-2\"}").body()).get("session_id").asLong();
+        long notAsked = JSON.readTree(send("POST", "/gateway/session.php", key,
+                "{\"domain\":\"profile.example\",\"amount\":\"12.00\",\"currency\":\"EUR\",\"order_id\":\"P-3\",\"collect\":{}}").body())
+                .get("session_id").asLong();
+        assertThat(get("/pay.php?session=" + asked + "&method=card").body()).contains("Full name").doesNotContain("Phone");
+        assertThat(get("/pay.php?session=" + notAsked + "&method=card").body()).doesNotContain("Full name");
         HttpResponse<String> removed = send("PATCH", patch, "Bearer hosted-admin-token", "{\"display_name\": null, \"support_email\": \"\"}");
         assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
         assertThat(get("/pay.php?session=" + session).body()).as("the domain again, and only the support page")

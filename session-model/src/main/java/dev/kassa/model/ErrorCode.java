@@ -99,6 +99,7 @@ public enum ErrorCode {
     INVALID_SWITCH(400, "sandbox `duplicates` outside 0-20 or `delay_ms` outside 0-60,000"),
     // Payout wallet and crypto checkout (seed 003), payment links and products (SPEC.md).
     MISSING_MERCHANT_PAYOUT_WALLET(400, "crypto was asked for (a create's hint, or `crypto_enabled`) but the merchant has no payout wallet, or crypto checkout is off"),
+    INVALID_COLLECT_DEFAULTS(400, "`collect_defaults` is not an object of booleans name, phone, billing_address, shipping_address (or null)"),
     INVALID_DISPLAY_NAME(400, "`display_name` is longer than 100 characters, is more than one line, or holds a card number"),
     INVALID_SUPPORT_EMAIL(400, "`support_email` is not an e-mail address of at most 254 characters"),
     INVALID_SUPPORT_URL(400, "`support_url` is not an https URL of at most 2,048 characters"),

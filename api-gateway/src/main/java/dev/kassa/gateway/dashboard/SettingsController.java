@@ -4,6 +4,7 @@ import dev.kassa.gateway.accounts.MerchantChanges;
 import dev.kassa.gateway.accounts.MerchantPatch;
 import dev.kassa.gateway.shared.ApiError;
 import dev.kassa.model.ErrorCode;
+import dev.kassa.schemas.avro.Collect;
 import dev.kassa.schemas.avro.LatePaymentPolicy;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -66,12 +67,17 @@ class SettingsController {
         return pages.redirect("/dashboard/settings?done=settings");
     }
 
-    /** {@code POST /dashboard/settings/profile}: the name, support e-mail and support page buyers see; empty removes each. */
+    /**
+     * {@code POST /dashboard/settings/profile}: the name, support e-mail and support page buyers see (empty removes each),
+     * and what every buyer is asked when a session does not say (its collect defaults).
+     */
     @Post("/settings/profile")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> profile(DashboardSessions.Principal who, @Body Map<String, String> form) throws Exception {
         MerchantPatch change = MerchantPatch.builder().displayName(form.get("display_name")).supportEmail(form.get("support_email"))
-                .supportUrl(form.get("support_url")).build();
+                .supportUrl(form.get("support_url")).collectDefaults(new Collect("on".equals(form.get("collect_name")),
+                        "on".equals(form.get("collect_phone")), "on".equals(form.get("collect_billing_address")),
+                        "on".equals(form.get("collect_shipping_address")))).build();
         try {
             changes.change(who.merchantId(), change);
         } catch (ApiError e) {

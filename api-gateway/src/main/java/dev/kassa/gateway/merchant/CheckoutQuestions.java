@@ -2,6 +2,7 @@ package dev.kassa.gateway.merchant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.CollectJson;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.Collect;
 import dev.kassa.schemas.avro.CustomField;
@@ -24,30 +25,16 @@ final class CheckoutQuestions {
     static final int MAX_OPTIONS = 200;
     static final int MAX_OPTION = 100;
     static final List<String> TYPES = List.of("text", "numeric", "dropdown");
-    private static final List<String> COLLECTED = List.of("name", "phone", "billing_address", "shipping_address");
 
     private CheckoutQuestions() {
     }
 
-    /** {@code collect}, or null when absent or nothing is asked. */
-    static Collect collect(JsonNode json) {
-        JsonNode value = json.get("collect");
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isObject() || value.size() > COLLECTED.size()) {
-            throw refusedCollect();
-        }
-        var fields = value.fieldNames();
-        while (fields.hasNext()) {
-            String field = fields.next();
-            if (!COLLECTED.contains(field) || !value.get(field).isBoolean()) {
-                throw refusedCollect();
-            }
-        }
-        Collect collect = new Collect(value.path("name").asBoolean(false), value.path("phone").asBoolean(false),
-                value.path("billing_address").asBoolean(false), value.path("shipping_address").asBoolean(false));
-        return collect.getName() || collect.getPhone() || collect.getBillingAddress() || collect.getShippingAddress() ? collect : null;
+    /**
+     * {@code collect}, or null when nothing is asked; a create that does not say takes the merchant's
+     * {@code collect_defaults} ({@code defaults}, null: nothing).
+     */
+    static Collect collect(JsonNode json, Collect defaults) {
+        return json.has("collect") ? CollectJson.of(json.get("collect"), ErrorCode.INVALID_COLLECT) : defaults;
     }
 
     /** {@code custom_fields}; empty when absent. */
@@ -131,11 +118,6 @@ final class CheckoutQuestions {
             throw refused("'custom_fields' " + field + " is text of at most " + max + " characters");
         }
         return value.asText();
-    }
-
-    private static ApiError refusedCollect() {
-        return new ApiError(ErrorCode.INVALID_COLLECT,
-                "'collect' is an object of booleans: name, phone, billing_address, shipping_address");
     }
 
     private static ApiError refused(String message) {

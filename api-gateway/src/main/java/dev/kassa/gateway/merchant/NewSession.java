@@ -67,7 +67,7 @@ record NewSession(String domain, String currency, long amountMinor, String order
         return new NewSession(domain, currency, amountMinor, orderId, email, ShopUrls.onDomains(Json.text(json, "return_url"), merchant.getDomains()),
                 ShopUrls.onDomains(Json.text(json, "cancel_url"), merchant.getDomains()), meta == null || meta.isNull() ? "{}" : meta.toString(),
                 firstOf(json, "method", "provider", "payment_method", "payment_provider"), CheckoutLines.description(json),
-                CheckoutLines.lineItems(json, currency, amountMinor), CheckoutQuestions.collect(json), CheckoutQuestions.customFields(json));
+                CheckoutLines.lineItems(json, currency, amountMinor), CheckoutQuestions.collect(json, merchant.getCollectDefaults()), CheckoutQuestions.customFields(json));
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.kassa.model.ErrorCode;
 import dev.kassa.model.RetrySchedule;
 import dev.kassa.schemas.SecretKeyring;
 import dev.kassa.schemas.avro.CheckoutMode;
+import dev.kassa.schemas.avro.Collect;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.MerchantPackage;
 import dev.kassa.schemas.avro.PayoutWallet;
@@ -229,6 +230,11 @@ public final class MerchantChanges {
         }
         if (patch.supportUrl() != null) {
             next.setSupportUrl(CheckoutProfile.supportUrl(patch.supportUrl().value()));
+        }
+        if (patch.collectDefaults() != null) {
+            Collect c = patch.collectDefaults().value();
+            boolean asks = c != null && (c.getName() || c.getPhone() || c.getBillingAddress() || c.getShippingAddress());
+            next.setCollectDefaults(asks ? c : null);
         }
         if (next.getCryptoEnabled() && next.getPayoutWallet() == null) {
             throw new ApiError(ErrorCode.MISSING_MERCHANT_PAYOUT_WALLET,

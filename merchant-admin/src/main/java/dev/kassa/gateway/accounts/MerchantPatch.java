@@ -1,6 +1,7 @@
 package dev.kassa.gateway.accounts;
 
 import dev.kassa.schemas.avro.CheckoutMode;
+import dev.kassa.schemas.avro.Collect;
 import dev.kassa.schemas.avro.LatePaymentPolicy;
 import dev.kassa.schemas.avro.MerchantPackage;
 import java.util.List;
@@ -16,7 +17,8 @@ public record MerchantPatch(Value<String> webhookUrl, boolean rotateWebhookSecre
                             CheckoutMode checkoutMode, LatePaymentPolicy latePaymentPolicy, List<String> domains,
                             List<String> routingAllow, List<String> routingBlock, Value<String> retrySchedule,
                             Value<Integer> rateLimitPerSecond, Value<Wallet> payoutWallet, Boolean cryptoEnabled,
-                            Value<String> displayName, Value<String> supportEmail, Value<String> supportUrl) {
+                            Value<String> displayName, Value<String> supportEmail, Value<String> supportUrl,
+                            Value<Collect> collectDefaults) {
 
     public static final int MIN_SESSION_TTL_SECONDS = 1;
     public static final int MAX_SESSION_TTL_SECONDS = 86_400;
@@ -64,6 +66,7 @@ public record MerchantPatch(Value<String> webhookUrl, boolean rotateWebhookSecre
         private Value<String> displayName;
         private Value<String> supportEmail;
         private Value<String> supportUrl;
+        private Value<Collect> collectDefaults;
 
         private Builder() {
         }
@@ -171,10 +174,17 @@ public record MerchantPatch(Value<String> webhookUrl, boolean rotateWebhookSecre
             return this;
         }
 
+        /** What a session asks the buyer when its create does not say; null (or nothing asked) removes the default. */
+        public Builder collectDefaults(Collect collect) {
+            this.collectDefaults = new Value<>(collect);
+            return this;
+        }
+
         public MerchantPatch build() {
             return new MerchantPatch(webhookUrl, rotateWebhookSecret, reenableWebhook, disabled, sessionTtlSeconds, graceSeconds,
                     merchantPackage, checkoutMode, latePaymentPolicy, domains, routingAllow, routingBlock, retrySchedule,
-                    rateLimitPerSecond, payoutWallet, cryptoEnabled, displayName, supportEmail, supportUrl);
+                    rateLimitPerSecond, payoutWallet, cryptoEnabled, displayName, supportEmail, supportUrl,
+                    collectDefaults);
         }
     }
 }

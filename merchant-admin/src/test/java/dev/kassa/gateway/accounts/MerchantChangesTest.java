@@ -10,6 +10,7 @@ import dev.kassa.gateway.shared.Secrets;
 import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.schemas.SecretKeyring;
 import dev.kassa.schemas.avro.CheckoutMode;
+import dev.kassa.schemas.avro.Collect;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.MerchantPackage;
 import java.time.Clock;
@@ -151,6 +152,11 @@ class MerchantChangesTest {
                     .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo(row[2]));
         }
         assertThat(records.byId.get(7L)).as("nothing changed by a refused value").isEqualTo(m);
+
+        changes.change(7, MerchantPatch.builder().collectDefaults(new Collect(true, false, true, false)).build());
+        assertThat(records.byId.get(7L).getCollectDefaults()).isEqualTo(new Collect(true, false, true, false));
+        changes.change(7, MerchantPatch.builder().collectDefaults(new Collect(false, false, false, false)).build());
+        assertThat(records.byId.get(7L).getCollectDefaults()).as("asking nothing is no default").isNull();
 
         changes.change(7, MerchantPatch.builder().displayName(" ").supportEmail(null).build());
         assertThat(records.byId.get(7L).getDisplayName()).as("blank: the domain again").isNull();

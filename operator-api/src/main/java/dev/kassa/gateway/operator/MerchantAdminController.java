@@ -107,7 +107,7 @@ class MerchantAdminController {
      */
     @Patch("/{merchantId}")
     @Operation(operationId = "changeMerchant", summary = "Change a merchant: only the fields present")
-    @RequestBody(required = true, description = "A JSON object: webhook_url (null removes it), rotate_webhook_secret, webhook_enabled, disabled, session_ttl_seconds, grace_seconds, package, checkout_mode, late_payment_policy, domains, routing_allow, routing_block, rate_limit_per_second, payout_wallet, crypto_enabled, display_name, support_email, support_url (null or blank removes each)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
+    @RequestBody(required = true, description = "A JSON object: webhook_url (null removes it), rotate_webhook_secret, webhook_enabled, disabled, session_ttl_seconds, grace_seconds, package, checkout_mode, late_payment_policy, domains, routing_allow, routing_block, rate_limit_per_second, payout_wallet, crypto_enabled, display_name, support_email, support_url (null or blank removes each), collect_defaults {name, phone, billing_address, shipping_address} (what a create without collect asks)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
     @Consumes(MediaType.ALL)
     HttpResponse<OperatorApi.MerchantChanged> update(@Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization,
                                              long merchantId, @Nullable @Body @Parameter(hidden = true) String body) throws Exception {

@@ -7,6 +7,7 @@ import dev.kassa.gateway.accounts.MerchantChanges;
 import dev.kassa.gateway.accounts.MerchantPatch;
 import dev.kassa.gateway.accounts.MerchantSpec;
 import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.CollectJson;
 import dev.kassa.gateway.shared.Json;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.avro.CheckoutMode;
@@ -102,6 +103,9 @@ final class MerchantJson {
         }
         if (json.has("support_url")) {
             patch.supportUrl(profileText(json, ErrorCode.INVALID_SUPPORT_URL));
+        }
+        if (json.has("collect_defaults")) {
+            patch.collectDefaults(CollectJson.of(json.get("collect_defaults"), ErrorCode.INVALID_COLLECT_DEFAULTS));
         }
         return patch.build();
     }
