@@ -39,7 +39,7 @@ async function buyerPays(url, title, amount, shot) {
     await buyer.getByLabel('Card number').fill('4242 4242 4242 4242');
     await buyer.getByLabel('Expiry (MM/YY)').fill('12/30');
     await buyer.getByLabel('Security code').fill('123');
-    await buyer.getByRole('button', { name: 'Pay' }).click();
+    await buyer.getByRole('button', { name: 'Pay', exact: true }).click();
     await buyer.waitForSelector('#outcome:has-text("Payment received")', { timeout: 30000 });
     await buyer.screenshot({ path: `${shots}/${shot}-2-paid.png`, fullPage: true });
     return new URL(buyer.url()).searchParams.get('session');
