@@ -537,6 +537,17 @@ class GatewayTest {
                 });
         assertThat(queued).extracting(dev.kassa.schemas.avro.RedeliveryRequest::getEventId)
                 .containsExactly("evt_" + id + "_2", "evt_" + id + "_1", "evt_" + id + "_2");
+        // A time range narrowed to this merchant's cancellations: this session's cancel, never its create, and no other merchant's.
+        long merchantId = json(get("/gateway/me.php", "Bearer " + apiKey, null)).get("merchant_id").asLong();
+        String hour = "\"from\":\"" + Instant.now().minusSeconds(600) + "\",\"to\":\"" + Instant.now().plusSeconds(60) + "\"";
+        HttpResponse<String> cancelled = post("/admin/webhooks/redeliver", "Bearer " + ADMIN, null,
+                "{" + hour + ",\"merchant_id\":" + merchantId + ",\"status\":\"cancelled\"}");
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        assertThat(json(cancelled).get("event_ids")).extracting(JsonNode::asText).contains("evt_" + id + "_2").doesNotContain("evt_" + id + "_1");
+        assertThat(post("/admin/webhooks/redeliver", "Bearer " + ADMIN, null, "{" + hour + ",\"merchant_id\":1,\"status\":\"cancelled\"}")
+                .statusCode()).as("another merchant has none").isEqualTo(404);
+        HttpResponse<String> teleported = post("/admin/webhooks/redeliver", "Bearer " + ADMIN, null, "{" + hour + ",\"status\":\"teleported\"}");
+        assertThat(json(teleported).get("error").asText()).isEqualTo("invalid_status");
         assertThat(post("/admin/webhooks/redeliver", "Bearer " + ADMIN, null, "{}").statusCode()).isEqualTo(400);
         assertThat(post("/admin/webhooks/redeliver", "Bearer " + ADMIN, null, "{\"event_id\":\"evt_1_1\"}").statusCode()).isEqualTo(404);
         assertThat(post("/admin/webhooks/redeliver", "Bearer nope", null, "{\"session_id\":1}").statusCode()).isEqualTo(401);

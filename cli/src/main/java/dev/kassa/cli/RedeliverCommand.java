@@ -3,10 +3,12 @@ package dev.kassa.cli;
 import dev.kassa.log.Redeliveries;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.RedeliveryRequest;
+import dev.kassa.schemas.avro.SessionStatus;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -42,6 +44,12 @@ final class RedeliverCommand implements Callable<Integer> {
     @Option(names = "--endpoint", description = "To this webhook endpoint (we_...) only; default: the merchant's first.")
     String endpoint;
 
+    @Option(names = "--merchant", description = "Only this merchant's events.")
+    Long merchant;
+
+    @Option(names = "--status", description = "Only events that moved a session to this status (paid, failed, refunded, ...).")
+    String status;
+
     @Option(names = "--operator", defaultValue = "${sys:user.name}", description = "Who asks (recorded with each request).")
     String operator;
 
@@ -55,7 +63,8 @@ final class RedeliverCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Redeliveries.Selection selection;
         try {
-            selection = new Redeliveries.Selection(session, event, instant(from, "--from"), instant(to, "--to"), endpoint);
+            selection = new Redeliveries.Selection(session, event, instant(from, "--from"), instant(to, "--to"), endpoint, merchant,
+                    status(status));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage() + ".");
         }
@@ -77,6 +86,18 @@ final class RedeliverCommand implements Callable<Integer> {
                 + Topics.WEBHOOK_ATTEMPTS.name() + " with redelivery=true.");
         out.flush();
         return 0;
+    }
+
+    private static SessionStatus status(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return SessionStatus.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--status '" + value + "' is not a session status: created, pending, paid, failed, expired, cancelled, "
+                    + "review or refunded.");
+        }
     }
 
     private static Instant instant(String value, String option) {

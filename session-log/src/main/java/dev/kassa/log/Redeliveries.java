@@ -7,6 +7,7 @@ import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.Topics;
 import dev.kassa.schemas.avro.RedeliveryRequest;
 import dev.kassa.schemas.avro.SessionEvent;
+import dev.kassa.schemas.avro.SessionStatus;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,12 +28,22 @@ public final class Redeliveries {
     private Redeliveries() {
     }
 
-    /** What to send again: {@code sessionId} and/or {@code eventId}, or events whose time is in [{@code from}, {@code to}). */
-    public record Selection(Long sessionId, String eventId, Instant from, Instant to, String endpointId) {
+    /**
+     * What to send again: {@code sessionId} and/or {@code eventId}, or events whose time is in [{@code from}, {@code to});
+     * narrowed, when given, to one merchant's events ({@code merchantId}) and to events that moved a session to
+     * {@code status} (e.g. every {@code paid} webhook of one merchant in an hour).
+     */
+    public record Selection(Long sessionId, String eventId, Instant from, Instant to, String endpointId, Long merchantId,
+                            SessionStatus status) {
 
         /** To the merchant's first endpoint (what a redelivery meant before endpoints). */
         public Selection(Long sessionId, String eventId, Instant from, Instant to) {
             this(sessionId, eventId, from, to, null);
+        }
+
+        /** Of any merchant, in any status. */
+        public Selection(Long sessionId, String eventId, Instant from, Instant to, String endpointId) {
+            this(sessionId, eventId, from, to, endpointId, null, null);
         }
 
         public Selection {
@@ -65,6 +76,12 @@ public final class Redeliveries {
                 return false;
             }
             if (eventId != null && !eventId.equals(event.getEventId())) {
+                return false;
+            }
+            if (merchantId != null && event.getMerchantId() != merchantId) {
+                return false;
+            }
+            if (status != null && event.getStatus() != status) {
                 return false;
             }
             if (from != null && event.getOccurredAt().isBefore(from)) {

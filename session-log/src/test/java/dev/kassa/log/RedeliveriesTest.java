@@ -43,6 +43,18 @@ class RedeliveriesTest {
     }
 
     @Test
+    void a_time_range_narrowed_to_one_merchant_and_one_status_sends_only_those() {
+        List<SessionEvent> two = List.of(created(1, T0), pending(1, T0.plusSeconds(60)),
+                SessionEvent.newBuilder(created(3, T0.plusSeconds(70))).setMerchantId(9).build(),
+                SessionEvent.newBuilder(pending(3, T0.plusSeconds(80))).setMerchantId(9).build());
+        Redeliveries.Selection hour = new Redeliveries.Selection(null, null, T0, T0.plusSeconds(3600), null, 9L, SessionStatus.PENDING);
+        assertThat(Redeliveries.select(two, hour, "ops", T0)).extracting(RedeliveryRequest::getEventId).containsExactly("evt_3_2");
+        Redeliveries.Selection merchantOnly = new Redeliveries.Selection(null, null, T0, T0.plusSeconds(3600), null, 1L, null);
+        assertThat(Redeliveries.select(two, merchantOnly, "ops", T0)).extracting(RedeliveryRequest::getEventId)
+                .containsExactly("evt_1_1", "evt_1_2");
+    }
+
+    @Test
     void a_redelivered_event_carries_its_type_and_one_that_announced_nothing_is_not_sent_again() throws Exception {
         SessionEvent again = SessionEvent.newBuilder(pending(1, T0.plusSeconds(90))).setEventId("evt_1_3").setSequence(3)
                 .setPreviousStatus(SessionStatus.PENDING).setCause(new EventCause("c3", "T", "t", "d")).build(); // a second attempt

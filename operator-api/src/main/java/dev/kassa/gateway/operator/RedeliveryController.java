@@ -10,6 +10,7 @@ import dev.kassa.log.Redeliveries;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.avro.RedeliveryRequest;
+import dev.kassa.schemas.avro.SessionStatus;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -31,6 +32,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code POST /admin/webhooks/redeliver} with {@code event_id}, {@code session_id}, or {@code from} and {@code to}:
@@ -58,7 +60,7 @@ class RedeliveryController {
 
     @Post("/redeliver")
     @Operation(operationId = "redeliverWebhooks", summary = "Redeliver webhooks from the log: one event, one session's, or a time range (per endpoint)")
-    @RequestBody(required = true, description = "A JSON object: event_id, session_id, from, to (ISO-8601), endpoint_id", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
+    @RequestBody(required = true, description = "A JSON object: event_id, session_id, from, to (ISO-8601), endpoint_id; merchant_id and status narrow a time range to one merchant's events that moved a session to that status", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
     @Consumes(MediaType.ALL)
     HttpResponse<OperatorApi.Redelivered> redeliver(@Parameter(hidden = true) @Header(value = "Authorization", defaultValue = "") String authorization,
                                                 @Nullable @Body @Parameter(hidden = true) String body) throws Exception {
@@ -70,7 +72,7 @@ class RedeliveryController {
         try {
             // endpoint_id: "recover since T" for one endpoint (SPEC.md); absent, the merchant's first endpoint.
             selection = new Redeliveries.Selection(sessionId, eventId, instant(json, ErrorCode.INVALID_FROM), instant(json, ErrorCode.INVALID_TO),
-                    Json.text(json, "endpoint_id"));
+                    Json.text(json, "endpoint_id"), json.hasNonNull("merchant_id") ? json.get("merchant_id").asLong() : null, status(json));
         } catch (IllegalArgumentException e) {
             throw new ApiError(ErrorCode.MISSING_FIELD, e.getMessage().replace("--", ""));
         }
@@ -82,6 +84,20 @@ class RedeliveryController {
             webhookLog.redeliver(request);
         }
         return HttpResponse.ok(new OperatorApi.Redelivered(true, requests.size(), requests.stream().map(RedeliveryRequest::getEventId).toList()));
+    }
+
+    /** {@code status}: only events that moved a session to it; refused with {@code invalid_status} when it names none. */
+    private static SessionStatus status(JsonNode json) {
+        String value = Json.text(json, "status");
+        if (value == null) {
+            return null;
+        }
+        try {
+            return SessionStatus.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(ErrorCode.INVALID_STATUS, "'status' must be a session status: created, pending, paid, failed, expired, "
+                    + "cancelled, review or refunded");
+        }
     }
 
     private static Instant instant(JsonNode json, ErrorCode invalid) {
