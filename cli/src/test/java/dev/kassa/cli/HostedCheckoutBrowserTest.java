@@ -5,8 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import dev.kassa.localkafka.FreePorts;
 import java.io.File;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,15 @@ class HostedCheckoutBrowserTest {
     @Test
     void a_buyer_pays_is_declined_and_retries_passes_3ds_and_sees_an_expiry() throws Exception {
         File nodeJs = BrowserScripts.nodeOrSkip("HostedCheckoutBrowserTest");
+        // The demo merchant's webhook receiver: the paid webhook of the session that asked the buyer carries the payer.
+        List<String> webhooks = Collections.synchronizedList(new ArrayList<>());
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/", exchange -> {
+            webhooks.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
         try (DevEnvironment env = DevEnvironment.start(dataDir, FreePorts.pick(), FreePorts.pick())) {
             String url = env.gateway().url();
             String admin = JSON.readTree(dataDir.resolve("dev-credentials.json").toFile()).get("admin_token").asText();
@@ -52,6 +64,11 @@ class HostedCheckoutBrowserTest {
             long cancel = create(url, key, "B-CANCEL", ",\"cancel_url\":\"https://shop.browser.example/back?step=cart\"");
             JsonNode credentials = JSON.readTree(dataDir.resolve("dev-credentials.json").toFile());
             String demoKey = credentials.at("/merchant/api_key").asText();
+            HttpResponse<String> hooked = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/admin/merchants/" + credentials.at("/merchant/merchant_id").asText()))
+                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"webhook_url\":\"http://127.0.0.1:" + receiver.getAddress().getPort()
+                            + "/hook\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(hooked.statusCode()).as(hooked.body()).isEqualTo(200);
             long details = create(url, demoKey, "B-DETAILS", ",\"collect\":{\"name\":true,\"phone\":true,\"billing_address\":true},"
                     + "\"custom_fields\":[{\"key\":\"vat\",\"label\":\"VAT number\",\"type\":\"text\"}]", credentials.at("/merchant/domain").asText());
             Path shots = Path.of("target/browser-screenshots").toAbsolutePath();
@@ -73,6 +90,14 @@ class HostedCheckoutBrowserTest {
             assertThat(payer.get("name").asText()).isEqualTo("Ngozi Okonkwo");
             assertThat(payer.at("/billing_address/country").asText()).isEqualTo("NG");
             assertThat(payer.at("/custom_fields/vat").asText()).isEqualTo("NG-778812");
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(webhooks).as("the paid webhook with its payer")
+                    .anySatisfy(body -> {
+                        JsonNode hook = JSON.readTree(body);
+                        assertThat(hook.get("type").asText()).isEqualTo("checkout.session.paid");
+                        assertThat(hook.get("session_id").asLong()).isEqualTo(details);
+                        assertThat(hook.at("/payer/name").asText()).isEqualTo("Ngozi Okonkwo");
+                        assertThat(hook.at("/payer/custom_fields/vat").asText()).isEqualTo("NG-778812");
+                    }));
             await().atMost(Duration.ofSeconds(60)).until(() -> status(url, shortKey, expiring).equals("expired"));
             List<String> files = new ArrayList<>();
             try (var list = Files.list(shots)) {
@@ -81,6 +106,8 @@ class HostedCheckoutBrowserTest {
             assertThat(files).contains("card-2-paid.png", "decline-then-paypal-1-declined.png", "decline-then-paypal-3-paid.png",
                     "3ds-1-challenge.png", "abandon-2-expired.png", "cancel-2-shop.png",
                     "details-1-missing-field.png", "details-3-dashboard.png");
+        } finally {
+            receiver.stop(0);
         }
     }
 
