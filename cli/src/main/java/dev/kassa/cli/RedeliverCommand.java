@@ -2,13 +2,13 @@ package dev.kassa.cli;
 
 import dev.kassa.log.Redeliveries;
 import dev.kassa.schemas.Topics;
+import dev.kassa.model.SessionView;
 import dev.kassa.schemas.avro.RedeliveryRequest;
 import dev.kassa.schemas.avro.SessionStatus;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -89,18 +89,12 @@ final class RedeliverCommand implements Callable<Integer> {
     }
 
     private static SessionStatus status(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return SessionStatus.valueOf(value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--status '" + value + "' is not a session status: created, pending, paid, failed, expired, cancelled, "
-                    + "review or refunded.");
-        }
+        return value == null ? null : SessionView.statusOf(value).orElseThrow(() -> new UserError("--status '" + value
+                + "' is not a session status: created, pending, paid, failed, expired, cancelled, review or refunded."));
     }
 
-    private static Instant instant(String value, String option) {
+    /** An ISO-8601 instant given as {@code option}, or null when not given; refused with a sentence that shows one. */
+    static Instant instant(String value, String option) {
         if (value == null) {
             return null;
         }

@@ -21,7 +21,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -89,8 +88,8 @@ final class RoutingCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             OperatorRules proposed = rules(rules);
-            Instant since = instant("--from", from, Instant.EPOCH);
-            Instant until = instant("--to", to, Instant.MAX);
+            Instant since = from == null ? Instant.EPOCH : RedeliverCommand.instant(from, "--from");
+            Instant until = to == null ? Instant.MAX : RedeliverCommand.instant(to, "--to");
             KafkaAccess access = kafka.access(bootstrap);
             List<RoutingDecision> decisions = new ArrayList<>();
             // From --from on, only that window of the topic is read (by timestamp), not the whole of it.
@@ -153,17 +152,6 @@ final class RoutingCommand implements Runnable {
                 return OperatorRules.parse(text);
             } catch (IllegalArgumentException e) {
                 throw new UserError("--rules " + file + ": " + e.getMessage() + ".");
-            }
-        }
-
-        private static Instant instant(String option, String text, Instant otherwise) {
-            if (text == null) {
-                return otherwise;
-            }
-            try {
-                return Instant.parse(text);
-            } catch (DateTimeParseException e) {
-                throw new UserError(option + " '" + text + "' is not an ISO-8601 instant; write e.g. 2026-12-01T00:00:00Z.");
             }
         }
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A session as a merchant reads it: the one shape behind the status answer, the webhook body and the merchant's
@@ -50,6 +51,18 @@ public record SessionView(long sessionId, long merchantId, String orderId, Strin
                 s.getDescription(), s.getLineItems().stream()
                         .map(l -> new Line(l.getName(), l.getQuantity(), Money.toDecimal(l.getUnitAmountMinor(), s.getCurrency()))).toList(),
                 PayerView.of(s.getPayer()));
+    }
+
+    /** A status as a person writes it ({@code paid}, {@code Review}, ...), the inverse of {@link #status}; empty for no status. */
+    public static Optional<SessionStatus> statusOf(String word) {
+        if (word == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SessionStatus.valueOf(word.trim().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** A status as the API and webhooks spell it: {@code paid}, {@code review}, ... */

@@ -104,7 +104,7 @@ public final class WebhookSchemas {
 
     /** What the buyer gave on the hosted page (PayerView): present only when the session asked for something. */
     private static ObjectNode payer() {
-        Map<String, ObjectNode> address = new java.util.LinkedHashMap<>();
+        Map<String, ObjectNode> address = new LinkedHashMap<>();
         for (String field : List.of("line1", "line2", "city", "postal_code", "region", "country")) {
             address.put(field, nullable("string"));
         }
@@ -112,7 +112,7 @@ public final class WebhookSchemas {
         addressSchema.putArray("type").add("object").add("null");
         ObjectNode custom = F.objectNode().put("type", "object");
         custom.set("additionalProperties", string());
-        Map<String, ObjectNode> properties = new java.util.LinkedHashMap<>();
+        Map<String, ObjectNode> properties = new LinkedHashMap<>();
         properties.put("name", nullable("string"));
         properties.put("phone", nullable("string"));
         properties.put("billing_address", addressSchema);

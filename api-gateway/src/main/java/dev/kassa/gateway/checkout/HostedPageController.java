@@ -191,7 +191,6 @@ class HostedPageController {
         Map<String, Object> page = pages.summary(s, amount, left);
         page.put("refresh", Long.toString(Math.min(Integer.MAX_VALUE, left.toSeconds() + 1)));
         HttpStatus status = error == null ? HttpStatus.OK : payer != null && !payer.ok() ? HttpStatus.BAD_REQUEST : HttpStatus.UNPROCESSABLE_ENTITY;
-        page.put("payerFields", PayerForm.fields(s, payer));
         if (error != null) {
             page.put("error", error);
         } else if (s.getStatus() == SessionStatus.FAILED) {
@@ -216,6 +215,7 @@ class HostedPageController {
             RouteDecision route = routing.route(Routing.asBuyersChoice(merchant), chosenProvider.map(Provider::slug)
                     .orElse(chosenMethod.get().slug()), s.getAmountMinor(), s.getCurrency(), country);
             if (route.chosen() != null) {
+                page.put("payerFields", PayerForm.fields(s, payer)); // the questions go with the form that starts an attempt
                 return pages.session(status, CheckoutPages.paymentForm(page, s, chosenMethod.get(), route.chosen(), query,
                         settings.development()));
             }

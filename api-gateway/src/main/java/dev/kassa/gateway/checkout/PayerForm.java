@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * The buyer's answers to what a session asks (its {@code collect} and {@code custom_fields}): the fields the hosted
@@ -35,12 +34,11 @@ final class PayerForm {
     static final int MAX_REGION = 100;
     static final int MAX_ANSWER = 255;
     private static final String[] ADDRESS = {"line1", "line2", "city", "postal_code", "region", "country"};
-    /** ISO 3166-1 alpha-2 codes by their English names, for the country choice. */
-    static final Map<String, String> COUNTRIES = Arrays.stream(Locale.getISOCountries())
-            .collect(Collectors.toMap(c -> c, c -> new Locale("", c).getDisplayCountry(Locale.ENGLISH), (a, b) -> a, LinkedHashMap::new))
-            .entrySet().stream().sorted(Map.Entry.comparingByValue(Comparator.naturalOrder()))
-            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
-    private static final Set<String> CODES = COUNTRIES.keySet();
+    /** The country choice: ISO 3166-1 alpha-2 codes ({@code value}) by their English names ({@code label}), in name order. */
+    private static final List<Map<String, String>> COUNTRIES = Arrays.stream(Locale.getISOCountries())
+            .map(c -> Map.of("value", c, "label", new Locale("", c).getDisplayCountry(Locale.ENGLISH)))
+            .sorted(Comparator.comparing(c -> c.get("label"))).toList();
+    private static final Set<String> CODES = Set.of(Locale.getISOCountries());
 
     private PayerForm() {
     }
@@ -158,7 +156,7 @@ final class PayerForm {
             fields.add(field(prefix + "_city", title + "town or city", prefix + " address-level2", "text", true, MAX_CITY, null, values, errors));
             fields.add(field(prefix + "_postal_code", title + "postal code (if any)", prefix + " postal-code", "text", false, MAX_POSTAL, null, values, errors));
             fields.add(field(prefix + "_region", title + "state, province or region (if any)", prefix + " address-level1", "text", false, MAX_REGION, null, values, errors));
-            fields.add(field(prefix + "_country", title + "country", prefix + " country", "select", true, 2, countries(), values, errors));
+            fields.add(field(prefix + "_country", title + "country", prefix + " country", "select", true, 2, COUNTRIES, values, errors));
         }
         for (CustomField f : s.getCustomFields()) {
             List<Map<String, String>> options = f.getType().equals("dropdown") ? f.getOptions().stream()
@@ -183,10 +181,6 @@ final class PayerForm {
         f.put("maxlength", max);
         f.put("options", options);
         return f;
-    }
-
-    private static List<Map<String, String>> countries() {
-        return COUNTRIES.entrySet().stream().map(e -> Map.of("value", e.getKey(), "label", e.getValue())).toList();
     }
 
     /** The session's last answers as form values, so a retry after a decline starts from them. */

@@ -8,6 +8,7 @@ import dev.kassa.gateway.shared.Json;
 import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.log.Redeliveries;
 import dev.kassa.model.ErrorCode;
+import dev.kassa.model.SessionView;
 import dev.kassa.schemas.KafkaAccess;
 import dev.kassa.schemas.avro.RedeliveryRequest;
 import dev.kassa.schemas.avro.SessionStatus;
@@ -32,7 +33,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code POST /admin/webhooks/redeliver} with {@code event_id}, {@code session_id}, or {@code from} and {@code to}:
@@ -89,15 +89,8 @@ class RedeliveryController {
     /** {@code status}: only events that moved a session to it; refused with {@code invalid_status} when it names none. */
     private static SessionStatus status(JsonNode json) {
         String value = Json.text(json, "status");
-        if (value == null) {
-            return null;
-        }
-        try {
-            return SessionStatus.valueOf(value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ApiError(ErrorCode.INVALID_STATUS, "'status' must be a session status: created, pending, paid, failed, expired, "
-                    + "cancelled, review or refunded");
-        }
+        return value == null ? null : SessionView.statusOf(value).orElseThrow(() -> new ApiError(ErrorCode.INVALID_STATUS,
+                "'status' must be a session status: created, pending, paid, failed, expired, cancelled, review or refunded"));
     }
 
     private static Instant instant(JsonNode json, ErrorCode invalid) {
