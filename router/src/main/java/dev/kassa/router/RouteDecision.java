@@ -6,9 +6,10 @@ import java.util.Optional;
 /**
  * A decision and how it was reached: the method the hint named (if any), every candidate considered in fallback
  * order with whether it was eligible and why, the choice (null: the buyer chooses on the hosted page), and the
- * reason in words.
+ * reason in words, and the version of the operator's rules it was made under (which its record names).
  */
-public record RouteDecision(Method method, String providerHint, List<Candidate> candidates, String chosen, String reason) {
+public record RouteDecision(Method method, String providerHint, List<Candidate> candidates, String chosen, String reason,
+                            String rulesVersion) {
 
     /** One provider considered. */
     public record Candidate(Provider provider, Method method, boolean eligible, String reason) {

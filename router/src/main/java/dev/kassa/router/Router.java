@@ -51,10 +51,11 @@ public final class Router {
             String why = "free".equals(request.merchant().packageName())
                     ? "package free: hosted checkout only, routing hints ignored"
                     : "checkout mode hosted_checkout: the buyer chooses on the hosted page, routing hints ignored";
-            return new RouteDecision(null, null, List.of(), null, why);
+            return new RouteDecision(null, null, List.of(), null, why, request.rules().version());
         }
         if (hint == null || hint.isEmpty()) {
-            return new RouteDecision(null, null, List.of(), null, "no routing hint: the buyer chooses on the hosted page");
+            return new RouteDecision(null, null, List.of(), null, "no routing hint: the buyer chooses on the hosted page",
+                    request.rules().version());
         }
         Optional<Method> method = Method.of(hint);
         Optional<Provider> slug = Catalogue.bySlug(catalogue, hint);
@@ -63,7 +64,7 @@ public final class Router {
                 ? Optional.empty() : slug;
         if (method.isEmpty() && direct.isEmpty()) {
             return new RouteDecision(null, null, List.of(), null, "routing hint '" + hint + "' is neither a method nor a provider: ignored, "
-                    + "the buyer chooses on the hosted page");
+                    + "the buyer chooses on the hosted page", request.rules().version());
         }
         Method wanted = method.orElseGet(() -> direct.get().methods().get(0));
         List<Provider> order = new ArrayList<>(catalogue.stream().filter(p -> p.takes(wanted)).toList());
@@ -95,7 +96,7 @@ public final class Router {
             reason = "first eligible provider for " + wanted.slug() + (preferred.isEmpty() ? " in catalogue order" : " in the operator's order");
         }
         return new RouteDecision(wanted, direct.map(Provider::slug).orElse(null), candidates,
-                choice.map(c -> c.provider().slug()).orElse(null), reason);
+                choice.map(c -> c.provider().slug()).orElse(null), reason, request.rules().version());
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.kassa.schemas.avro.PaymentLinkCommand;
 import dev.kassa.schemas.avro.Product;
 import dev.kassa.schemas.avro.RedeliveryRequest;
 import dev.kassa.schemas.avro.RoutingDecision;
+import dev.kassa.schemas.avro.RoutingSettings;
 import dev.kassa.schemas.avro.SessionCommand;
 import dev.kassa.schemas.avro.SessionEvent;
 import dev.kassa.schemas.avro.SessionState;
@@ -125,6 +126,18 @@ public final class Topics {
             Map.of("cleanup.policy", DELETE, "retention.ms", ms(Duration.ofDays(30))),
             "merchant-visible payment events, typed as the webhooks are (the public stream; read with read_committed)");
 
+    /**
+     * The operator's routing rules and provider health; key {@code "current"}, compacted. Only the gateway's operator API
+     * writes it; every gateway reads it whole and routes with the latest record, whose offset is its version.
+     */
+    public static final Topic<String, RoutingSettings> ROUTING_SETTINGS = new Topic<>(
+            "kassa.routing-settings", Serdes.String(), new AvroSerde<>(RoutingSettings.class),
+            Map.of("cleanup.policy", COMPACT),
+            "the operator's routing rules and provider health, changed live (PUT /admin/routing); the offset is the version");
+
+    /** The key of the one live routing record. */
+    public static final String ROUTING_SETTINGS_KEY = "current";
+
     private Topics() {
     }
 
@@ -132,7 +145,7 @@ public final class Topics {
     public static List<Topic<?, ?>> all() {
         return List.of(SESSION_COMMANDS, SESSION_EVENTS, SESSION_STATE, COMMAND_RESULTS, MERCHANTS, WEBHOOK_ATTEMPTS,
                 WEBHOOK_REDELIVERIES, ROUTING_DECISIONS, WEBHOOK_ENDPOINT_STATUS, MERCHANT_USERS, PAYMENT_LINK_COMMANDS, PAYMENT_LINKS,
-                PRODUCTS, PAYMENT_EVENTS);
+                PRODUCTS, PAYMENT_EVENTS, ROUTING_SETTINGS);
     }
 
     private static String ms(Duration duration) {

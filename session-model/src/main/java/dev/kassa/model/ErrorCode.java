@@ -94,7 +94,7 @@ public enum ErrorCode {
     INVALID_EVENT_TYPES(400, "`types` names something that is neither a webhook type nor a family such as refund.*"),
     INVALID_RESOLUTION(400, "a review `resolution` is not approve, reject or refund"),
     INVALID_DECISION(400, "a review `decision` (review.php) is not approve, reject or refund"),
-    INVALID_NOTE(400, "a review's `note` is longer than 500 characters or holds what looks like a card number"),
+    INVALID_NOTE(400, "a `note` (a review's, a routing change's) is longer than 500 characters or holds what looks like a card number"),
     INVALID_OUTCOME(400, "a sandbox `outcome` is not paid, failed, review or requires_action"),
     INVALID_SWITCH(400, "sandbox `duplicates` outside 0-20 or `delay_ms` outside 0-60,000"),
     // Payout wallet and crypto checkout (seed 003), payment links and products (SPEC.md).
@@ -118,6 +118,11 @@ public enum ErrorCode {
     INVALID_NAME(400, "`name` is not text of 1 to 120 characters"),
     INVALID_IMAGE_URL(400, "`image_url` is not an https URL of at most 2,048 characters"),
     INVALID_ACTIVE(400, "`active` is not true or false"),
+    // Routing as data (the operator's PUT /admin/routing).
+    INVALID_ROUTING_RULES(400, "`rules` is not text such as off=wert; card=revolut,transak naming known providers and methods"),
+    INVALID_UNHEALTHY(400, "`unhealthy` is not a list of provider slugs"),
+    INVALID_EXPECTED_VERSION(400, "`expected_version` is not a whole number of at least 0"),
+    ROUTING_VERSION_CONFLICT(409, "the routing settings changed since `expected_version`: read them again (GET /admin/routing) and decide"),
     NO_KEYRING(409, "resealing secrets needs a keyring: start the gateway with `--secrets-keyring FILE`"),
     // The server.
     UNAVAILABLE(503, "Kafka did not answer in time; retry (the same Idempotency-Key makes a retry safe)"),

@@ -18,6 +18,21 @@ final class OperatorApi {
 
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "RoutingSetting")
+    record RoutingSettingView(boolean ok,
+                              @Schema(description = "0: no operator setting yet, this gateway's start-up flags rule; from 1 on, the operator's")
+                              long version,
+                              @Schema(description = "flags or operator") String source,
+                              @JsonProperty("rules_version") @Schema(description = "what each routing decision records (v<version>, or config:<digest> for flags)")
+                              String rulesVersion,
+                              String rules, List<String> unhealthy,
+                              @JsonProperty("changed_by") String changedBy,
+                              @JsonProperty("changed_at") @Schema(nullable = true) String changedAt,
+                              @Schema(nullable = true) String note) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     @Schema(name = "MerchantCreated")
     record MerchantCreated(boolean ok, @JsonProperty("merchant_id") long merchantId,
                            @JsonProperty("api_key") @Schema(description = "shown once") String apiKey,

@@ -110,7 +110,7 @@ public final class Reviews {
     }
 
     /** A note for the history: at most 500 characters, never a card number; null or blank: none. */
-    static String note(String note) {
+    public static String note(String note) {
         if (note == null || note.isBlank()) {
             return null;
         }

@@ -1,16 +1,17 @@
 package dev.kassa.gateway.payments;
 
 import dev.kassa.gateway.kafka.RoutingLog;
+import dev.kassa.gateway.kafka.RoutingSettingSource;
 import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.router.Catalogue;
 import dev.kassa.router.Layer;
 import dev.kassa.router.MerchantPolicy;
 import dev.kassa.router.Method;
-import dev.kassa.router.OperatorRules;
 import dev.kassa.router.RouteDecision;
 import dev.kassa.router.RouteRequest;
 import dev.kassa.router.Router;
+import dev.kassa.router.RoutingSetting;
 import dev.kassa.schemas.avro.CheckoutMode;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.MerchantPackage;
@@ -26,15 +27,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * The gateway's side of smart routing: the pure {@link Router} with the merchant's policy, the operator's rules and
  * provider health, every decision recorded on {@code kassa.routing-decisions} with its inputs, and the buyer's
  * country from a header a CDN or proxy sets ({@code kassa.gateway.country-header}, default {@code CF-IPCountry});
- * in development mode a {@code country} query parameter overrides it, for tests. Operator rules come from
- * {@code kassa.gateway.routing-rules} ({@code off=wert; card=revolut,transak}), provider health from
- * {@code kassa.gateway.unhealthy-providers} (slugs that are down).
+ * in development mode a {@code country} query parameter overrides it, for tests. Operator rules and provider health
+ * are the operator's live setting ({@code PUT /admin/routing}, on {@code kassa.routing-settings}), read on every
+ * decision so that a change applies without a restart; until an operator sets one, this gateway's start-up flags
+ * {@code kassa.gateway.routing-rules} ({@code off=wert; card=revolut,transak}) and
+ * {@code kassa.gateway.unhealthy-providers} (slugs that are down) rule.
  */
 @Singleton
 public final class Routing {
@@ -43,20 +45,27 @@ public final class Routing {
     private final RoutingLog decisions;
     private final GatewaySettings settings;
     private final String countryHeader;
-    private final Set<String> unhealthy;
-    private final OperatorRules rules;
+    /** The start-up flags' setting (version 0): in effect until an operator sets rules as data. */
+    private final RoutingSetting flags;
+    private final RoutingSettingSource live;
 
     private final SessionCommands commands;
 
     public Routing(RoutingLog decisions, GatewaySettings settings,
                    @Value("${kassa.gateway.country-header:CF-IPCountry}") String countryHeader,
-            @Value("${kassa.gateway.unhealthy-providers:}") String unhealthy, @Value("${kassa.gateway.routing-rules:}") String rules, SessionCommands commands) {
+            @Value("${kassa.gateway.unhealthy-providers:}") String unhealthy, @Value("${kassa.gateway.routing-rules:}") String rules,
+                   SessionCommands commands, RoutingSettingSource live) {
         this.commands = commands;
-        this.rules = OperatorRules.parse(rules);
         this.decisions = decisions;
         this.settings = settings;
         this.countryHeader = countryHeader;
-        this.unhealthy = Arrays.stream(unhealthy.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        this.live = live;
+        this.flags = RoutingSetting.of(0, rules, Arrays.asList(unhealthy.split(",")), "flags", Instant.EPOCH, null);
+    }
+
+    /** The rules and provider health in effect now: the operator's latest setting, else the start-up flags. */
+    public RoutingSetting setting() {
+        return live.current().orElse(flags);
     }
 
     public Router router() {
@@ -101,7 +110,8 @@ public final class Routing {
 
     /** Decides without recording, with this gateway's operator rules and provider health. */
     public RouteDecision route(Merchant merchant, String hint, long amountMinor, String currency, String buyerCountry) {
-        return router.route(new RouteRequest(hint, amountMinor, currency, buyerCountry, policy(merchant), rules, unhealthy));
+        RoutingSetting now = setting();
+        return router.route(new RouteRequest(hint, amountMinor, currency, buyerCountry, policy(merchant), now.rules(), now.unhealthy()));
     }
 
     /** Decides and records. {@code buyerCountry} may be null (unknown, e.g. at session create). */
@@ -125,7 +135,7 @@ public final class Routing {
                         .setProviderHint(hint != null && !methodHint ? hint : null)
                         .setAmountMinor(amountMinor).setCurrency(currency).setBuyerCountry(buyerCountry)
                         .setPackage$(merchant.getPackage$()).setCheckoutMode(merchant.getCheckoutMode())
-                        .setRulesVersion(rules.version()).build())
+                        .setRulesVersion(decision.rulesVersion()).build())
                 .setCandidates(decision.candidates().stream().map(c -> RouteCandidate.newBuilder()
                         .setProvider(c.provider().slug()).setLayer(c.provider().layer().label()).setMethod(c.method().slug())
                         .setEligible(c.eligible()).setReason(c.reason()).build()).toList())
@@ -136,11 +146,12 @@ public final class Routing {
 
     /** What the hosted page offers this buyer, and {@code me.php} reports (with the merchant's own country). */
     public Map<Method, Router.MethodState> methods(Merchant merchant, long amountMinor, String currency, String buyerCountry) {
-        return router.methods(policy(merchant), rules, unhealthy, amountMinor, currency, buyerCountry);
+        RoutingSetting now = setting();
+        return router.methods(policy(merchant), now.rules(), now.unhealthy(), amountMinor, currency, buyerCountry);
     }
 
     public Set<String> unhealthy() {
-        return unhealthy;
+        return setting().unhealthy();
     }
 
     /** The header that carries the buyer's country (a CDN's, e.g. {@code CF-IPCountry}); the adapters read it. */

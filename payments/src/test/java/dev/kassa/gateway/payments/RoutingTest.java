@@ -6,6 +6,7 @@ import dev.kassa.gateway.shared.GatewaySettings;
 import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.router.Method;
 import dev.kassa.router.RouteDecision;
+import dev.kassa.router.RoutingSetting;
 import dev.kassa.schemas.avro.CheckoutMode;
 import dev.kassa.schemas.avro.Merchant;
 import dev.kassa.schemas.avro.MerchantPackage;
@@ -17,6 +18,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +34,27 @@ class RoutingTest {
     private final List<RoutingDecision> recorded = new ArrayList<>();
 
     private Routing routing(String unhealthy) {
-        return new Routing(recorded::add, settings(), "CF-IPCountry", unhealthy, "", new SessionCommands(Clock.fixed(NOW, ZoneOffset.UTC)));
+        return new Routing(recorded::add, settings(), "CF-IPCountry", unhealthy, "", new SessionCommands(Clock.fixed(NOW, ZoneOffset.UTC)),
+                Optional::empty);
+    }
+
+    @Test
+    void an_operators_live_setting_replaces_the_start_up_flags_at_once_and_its_version_is_recorded() {
+        AtomicReference<RoutingSetting> live = new AtomicReference<>();
+        Routing routing = new Routing(recorded::add, settings(), "CF-IPCountry", "", "off=wert",
+                new SessionCommands(Clock.fixed(NOW, ZoneOffset.UTC)), () -> Optional.ofNullable(live.get()));
+        String usual = routing.decide(merchant(false), 1, "card", 1_000, "EUR", "NL", null).chosen();
+        assertThat(usual).isNotEqualTo("wert");
+        assertThat(recorded.get(0).getInputs().getRulesVersion()).startsWith("config:");
+
+        live.set(RoutingSetting.of(3, "card=wert", List.of(), "operator", NOW, null));
+        assertThat(routing.decide(merchant(false), 2, "card", 1_000, "EUR", "NL", null).chosen()).isEqualTo("wert");
+        assertThat(recorded.get(1).getInputs().getRulesVersion()).isEqualTo("v3");
+
+        live.set(RoutingSetting.of(4, "card=wert", List.of("wert"), "operator", NOW, null));
+        assertThat(routing.decide(merchant(false), 3, "card", 1_000, "EUR", "NL", null).chosen()).isNotEqualTo("wert");
+        assertThat(recorded.get(2).getInputs().getRulesVersion()).isEqualTo("v4");
+        assertThat(routing.unhealthy()).containsExactly("wert");
     }
 
     @Test

@@ -237,7 +237,7 @@ public final class SandboxPayments implements PaymentConnector {
                 return;
             }
             RouteDecision hop = new RouteDecision(route.method(), route.providerHint(), route.candidates(), next.get(),
-                    "fallback after provider_error from " + failed + ": next candidate " + next.get());
+                    "fallback after provider_error from " + failed + ": next candidate " + next.get(), route.rulesVersion());
             routing.record(merchant, session.getSessionId(), method, session.getAmountMinor(), session.getCurrency(), null, hop, hop.reason());
             // The sandbox's provider_error card fails only at the first provider tried.
             attempt(now, merchant, method, next.get(), Outcome.PAID, null, references, options, route, tried, now.getPayer());

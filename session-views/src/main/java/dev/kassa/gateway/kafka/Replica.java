@@ -24,6 +24,7 @@ public final class Replica<K, V> implements AutoCloseable {
     private final KafkaConsumer<K, V> consumer;
     private final Thread thread;
     private final Change<K, V> onChange;
+    private final PositionedChange<K, V> positioned;
 
     /** What a record changed: the value it replaced ({@code before}, null for a new key) and the new one (null: deleted). */
     @FunctionalInterface
@@ -39,8 +40,26 @@ public final class Replica<K, V> implements AutoCloseable {
     /** Whether the last poll left nothing unread on any partition (as far as the consumer's last fetch knows). */
     private volatile boolean caughtUp;
 
+    /** What a record changed, with the offset it was read at (for a replica whose readers need the record's position). */
+    @FunctionalInterface
+    public interface PositionedChange<K, V> {
+        void accept(K key, V after, long offset);
+    }
+
     public Replica(KafkaAccess bootstrap, String topic, Deserializer<K> keys, Deserializer<V> vals, Change<K, V> onChange) {
+        this(bootstrap, topic, keys, vals, onChange, null);
+    }
+
+    /** A replica whose change callback also gets each record's offset. */
+    static <K, V> Replica<K, V> positioned(KafkaAccess bootstrap, String topic, Deserializer<K> keys, Deserializer<V> vals,
+                                           PositionedChange<K, V> onChange) {
+        return new Replica<>(bootstrap, topic, keys, vals, (k, before, after) -> { }, onChange);
+    }
+
+    private Replica(KafkaAccess bootstrap, String topic, Deserializer<K> keys, Deserializer<V> vals, Change<K, V> onChange,
+                    PositionedChange<K, V> positioned) {
         this.onChange = onChange;
+        this.positioned = positioned;
         this.consumer = new KafkaConsumer<>(bootstrap.config(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)), keys, vals);
@@ -60,6 +79,9 @@ public final class Replica<K, V> implements AutoCloseable {
                 for (ConsumerRecord<K, V> record : records) {
                     V before = record.value() == null ? values.remove(record.key()) : values.put(record.key(), record.value());
                     onChange.accept(record.key(), before, record.value());
+                    if (positioned != null) {
+                        positioned.accept(record.key(), record.value(), record.offset());
+                    }
                 }
                 if (!loaded) {
                     loaded = endAtStart.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
