@@ -39,14 +39,16 @@ final class GatewayCommand implements Callable<Integer> {
     boolean development;
 
     @Option(names = "--routing-rules", defaultValue = "", description = "The operator's routing rules, e.g. "
-            + "\"off=wert; card=revolut,transak\" (providers switched off; per method, the preferred order).")
+            + "\"off=wert; card=revolut,transak\" (providers switched off; per method, the preferred order), until an operator "
+            + "sets rules live (kassa routing set), which then rule every gateway.")
     String routingRules;
 
     @Option(names = "--admin-port", defaultValue = "0", description = "Serve the operator API (/admin/*) and /metrics on this port "
             + "only, never on --port. Required unless --development (0, the default there: both on --port).")
     int adminPort;
 
-    @Option(names = "--unhealthy-providers", defaultValue = "", description = "Provider slugs that are down now, e.g. moonpay,paypal.")
+    @Option(names = "--unhealthy-providers", defaultValue = "", description = "Provider slugs that are down now, e.g. moonpay,paypal; "
+            + "as --routing-rules, until an operator sets them live (kassa routing set --unhealthy).")
     String unhealthyProviders;
 
     @Option(names = "--secrets-keyring", paramLabel = "FILE", description = "The keyring that seals webhook secrets on "

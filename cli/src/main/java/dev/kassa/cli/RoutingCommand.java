@@ -18,11 +18,9 @@ import dev.kassa.schemas.avro.SessionState;
 import dev.kassa.schemas.avro.SessionStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,9 +34,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code kassa routing backtest}: what proposed routing rules would have done to the recorded traffic. */
-@Command(name = "routing", mixinStandardHelpOptions = true, subcommands = RoutingCommand.BacktestCommand.class,
-        description = "The operator's routing rules. 'backtest' replays recorded routing decisions against proposed rules.")
+/**
+ * {@code kassa routing set|show|clear} (the live rules, {@link RoutingSettingsCommands}) and {@code kassa routing
+ * backtest}: what proposed routing rules would have done to the recorded traffic.
+ */
+@Command(name = "routing", mixinStandardHelpOptions = true, subcommands = {RoutingSettingsCommands.Set.class,
+        RoutingSettingsCommands.Show.class, RoutingSettingsCommands.Clear.class, RoutingCommand.BacktestCommand.class},
+        description = "The operator's routing rules: 'set', 'show' and 'clear' change them live on every gateway; 'backtest' replays "
+                + "recorded routing decisions against proposed rules.")
 final class RoutingCommand implements Runnable {
 
     @Spec
@@ -142,12 +145,8 @@ final class RoutingCommand implements Runnable {
                     d.getReason().startsWith("fallback"), paid);
         }
 
-        static OperatorRules rules(Path file) throws IOException {
-            if (!Files.isReadable(file)) {
-                throw new UserError("--rules " + file + " cannot be read.");
-            }
-            String text = Arrays.stream(Files.readString(file).split("\\R")).map(String::trim)
-                    .filter(line -> !line.isEmpty() && !line.startsWith("#")).collect(Collectors.joining(";"));
+        static OperatorRules rules(Path file) throws Exception {
+            String text = RoutingSettingsCommands.Set.text(file);
             try {
                 return OperatorRules.parse(text);
             } catch (IllegalArgumentException e) {

@@ -11,6 +11,7 @@ import dev.kassa.schemas.avro.CommandOutcome;
 import dev.kassa.schemas.avro.CommandResult;
 import dev.kassa.schemas.avro.CreateSession;
 import dev.kassa.schemas.avro.SessionCommand;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -136,9 +137,34 @@ class DevEnvironmentTest {
                         .containsPattern("kassa_webhook_attempts_total\\{outcome=\"delivered\"} [1-9]")
                         .containsPattern("kassa_webhook_delivery_lag_seconds_count [1-9]")
                         .contains("kassa_expiry_lag_seconds_count")
+                        // The sandbox's attempt started and was paid: one provider's health over the last 15 minutes.
+                        .containsPattern("kassa_provider_attempts\\{outcome=\"succeeded\",provider=\"[a-z]+\"} [1-9]")
+                        .containsPattern("kassa_provider_success_ratio\\{provider=\"[a-z]+\"} 1\\.0")
+                        .containsPattern("kassa_provider_latency_seconds\\{provider=\"[a-z]+\",quantile=\"0\\.95\"} [0-9.]+")
                         .containsPattern("kafka_consumer_fetch_manager_records_lag_max\\{[^}]*service=\"aggregate\"")
                         .containsPattern("kafka_consumer_fetch_manager_records_lag_max\\{[^}]*service=\"relay\"");
             });
+            // kassa routing set, then show with the provider health from the log: the sandbox's paid attempt is there.
+            java.nio.file.Path rules = Files.writeString(dataDir.resolve("rules.txt"), "# card first with revolut\ncard=revolut\n");
+            var set = new java.io.StringWriter();
+            assertThat(cli(set, "routing", "set", "--gateway", env.gateway().url(), "--admin-token", token, "--rules", rules.toString(),
+                    "--unhealthy", "moonpay", "--note", "moonpay incident")).as(set.toString()).isZero();
+            assertThat(set.toString()).contains("Routing settings version", "decisions record v", "rules:     card=revolut",
+                    "unhealthy: moonpay", "note:      moonpay incident");
+            var shown = new java.io.StringWriter();
+            assertThat(cli(shown, "routing", "show", "--gateway", env.gateway().url(), "--admin-token", token, "--bootstrap",
+                    "localhost:" + port, "--json")).as(shown.toString()).isZero();
+            var setting = json.readTree(shown.toString());
+            assertThat(setting.get("rules").asText()).isEqualTo("card=revolut");
+            assertThat(setting.get("provider_health")).singleElement().satisfies(row -> {
+                assertThat(row.get("succeeded").asInt()).isEqualTo(1);
+                assertThat(row.get("success_rate").asDouble()).isEqualTo(1.0);
+                assertThat(row.get("latency_p50_ms").isNumber()).as(row.toString()).isTrue();
+            });
+            var cleared = new java.io.StringWriter();
+            assertThat(cli(cleared, "routing", "clear", "--gateway", env.gateway().url(), "--admin-token", token)).isZero();
+            assertThat(cleared.toString()).contains("version 0", "start-up flags");
+
             var health = send("GET", env.gateway().url() + "/health", "Accept", "application/json", null);
             assertThat(health.statusCode()).isEqualTo(200);
             var checks = json.readTree(health.body()).get("checks");
@@ -147,6 +173,13 @@ class DevEnvironmentTest {
         } finally {
             receiver.stop(0);
         }
+    }
+
+    private static int cli(java.io.StringWriter out, String... args) {
+        picocli.CommandLine cli = Kassa.commandLine();
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(out, true));
+        return cli.execute(args);
     }
 
     private static java.net.http.HttpResponse<String> send(String method, String url, String header, String value, String body) throws Exception {

@@ -45,6 +45,7 @@ public final class AggregateMetrics {
 
     /** Loads the meters, so that they exist (at zero) before the first command. */
     public static void register() {
+        ProviderHealthMeters.register();
     }
 
     /** A command the aggregate refused or flagged, by its code. */

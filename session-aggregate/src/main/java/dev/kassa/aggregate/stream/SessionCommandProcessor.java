@@ -97,6 +97,7 @@ final class SessionCommandProcessor implements Processor<Long, byte[], Object, O
             for (int i = 0; i < events.size(); i++) {
                 SessionEvent event = events.get(i);
                 AggregateMetrics.transition(event.getStatus());
+                ProviderHealthMeters.record(event);
                 context.forward(new Record<>(new SessionEventKey(event.getSessionId(), event.getSequence()), event,
                         event.getOccurredAt().toEpochMilli()), SessionTopology.EVENTS_SINK);
                 // The public stream: the same transaction, so it holds exactly the events the log holds.
