@@ -17,7 +17,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -116,6 +118,54 @@ class TwoGatewaysTest {
                         + "\"order_id\":\"" + order + "\",\"method\":\"card\"}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
         return JSON.readTree(created.body());
+    }
+
+    /**
+     * A support lookup: every session of a merchant's order, and every session of a buyer's e-mail across merchants,
+     * whichever gateway holds which partition of the views (the e-mail's blind index is asked of both).
+     */
+    @Test
+    void a_support_lookup_by_order_or_by_email_finds_the_sessions_from_either_gateway() throws Exception {
+        List<String> keys = new ArrayList<>();
+        List<Long> merchants = new ArrayList<>();
+        for (int m = 0; m < 6; m++) {
+            HttpResponse<String> merchant = send(stack.gateway, "POST", "/admin/merchants",
+                    "{\"email\":\"lookup" + m + "@example.com\",\"domains\":[\"lookup.example\"]}");
+            assertThat(merchant.statusCode()).as(merchant.body()).isEqualTo(201);
+            keys.add(JSON.readTree(merchant.body()).get("api_key").asText());
+            merchants.add(JSON.readTree(merchant.body()).get("merchant_id").asLong());
+        }
+        List<Long> ofBuyer = new ArrayList<>(); // the first is merchant 0's
+        for (int m = 0; m < 6; m++) {
+            ofBuyer.add(create(m % 2 == 0 ? stack.gateway : other, keys.get(m), "TICKET-1", "Ticket.Buyer@Example.com"));
+        }
+        long again = create(other, keys.get(0), "TICKET-1", null); // the buyer tried again, without the address
+        create(stack.gateway, keys.get(0), "TICKET-10", "someone.else@example.com");
+
+        for (GatewayServer asked : List.of(stack.gateway, other)) {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                JsonNode byOrder = JSON.readTree(send(asked, "POST", "/admin/sessions/lookup",
+                        "{\"merchant_id\":" + merchants.get(0) + ",\"order_id\":\"TICKET-1\"}").body());
+                assertThat(byOrder.get("sessions")).extracting(s -> s.get("session_id").asLong())
+                        .containsExactlyInAnyOrder(again, ofBuyer.get(0));
+                JsonNode byEmail = JSON.readTree(send(asked, "POST", "/admin/sessions/lookup", "{\"email\":\" ticket.buyer@example.COM\"}").body());
+                assertThat(byEmail.get("sessions")).extracting(s -> s.get("session_id").asLong()).containsExactlyInAnyOrderElementsOf(ofBuyer);
+                assertThat(byEmail.get("sessions").get(0).get("order_id").asText()).isEqualTo("TICKET-1");
+            });
+        }
+        HttpResponse<String> neither = send(other, "POST", "/admin/sessions/lookup", "{\"order_id\":\"TICKET-1\"}");
+        assertThat(neither.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(neither.body()).get("error").asText()).isEqualTo("invalid_lookup");
+    }
+
+    private static long create(GatewayServer gateway, String apiKey, String order, String email) throws Exception {
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/gateway/session.php"))
+                .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"domain\":\"lookup.example\",\"amount\":\"5.00\",\"currency\":\"EUR\","
+                        + "\"order_id\":\"" + order + "\"" + (email == null ? "" : ",\"customer_email\":\"" + email + "\"") + "}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        return JSON.readTree(created.body()).get("session_id").asLong();
     }
 
     @Test

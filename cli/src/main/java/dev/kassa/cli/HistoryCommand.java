@@ -22,17 +22,34 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code kassa history SESSION_ID}: one session's timeline, or its state at an instant. */
+/**
+ * {@code kassa history SESSION_ID}: one session's timeline, or its state at an instant; {@code kassa history --order ID
+ * --merchant ID} or {@code --email ADDRESS}: find the sessions of a support ticket first (the operator API's lookup).
+ */
 @Command(name = "history", mixinStandardHelpOptions = true,
         description = "Show one session's timeline: every event with the state after it, every command that did not apply "
-                + "(duplicate, rejected, flagged), every webhook attempt. --at shows the state as it was at an instant.")
+                + "(duplicate, rejected, flagged), every webhook attempt. --at shows the state as it was at an instant. Without a "
+                + "session id, --order with --merchant, or --email, lists the sessions found (newest first) through the gateway, "
+                + "and the timeline of the one found when there is exactly one.")
 final class HistoryCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "The session id.")
-    long sessionId;
+    @Parameters(index = "0", arity = "0..1", description = "The session id.")
+    Long sessionId;
 
-    @Option(names = "--bootstrap", required = true, description = "The cluster's bootstrap servers.")
+    @Option(names = "--bootstrap", description = "The cluster's bootstrap servers (for a timeline).")
     String bootstrap;
+
+    @Option(names = "--order", description = "Find the sessions of this order id (with --merchant).")
+    String order;
+
+    @Option(names = "--merchant", description = "The merchant of --order.")
+    Long merchant;
+
+    @Option(names = "--email", description = "Find the sessions of this buyer's e-mail (by its blind index; the address is not stored).")
+    String email;
+
+    @Mixin
+    MerchantCommand.Operator operator = new MerchantCommand.Operator();
 
     @Option(names = "--at", description = "Show the state at this instant (ISO-8601, e.g. 2026-02-25T12:05:00Z).")
     String at;
@@ -91,6 +108,17 @@ final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (sessionId == null) {
+            sessionId = SessionLookup.find(this, spec.commandLine().getOut());
+            if (sessionId == null) {
+                return 0;
+            }
+        } else if (order != null || email != null) {
+            throw new UserError("give a session id, or --order with --merchant, or --email: not both.");
+        }
+        if (bootstrap == null) {
+            throw new UserError("--bootstrap is needed to read session " + sessionId + "'s timeline from the log.");
+        }
         Instant instant = null;
         if (at != null) {
             try {

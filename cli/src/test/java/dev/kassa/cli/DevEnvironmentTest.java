@@ -116,7 +116,8 @@ class DevEnvironmentTest {
                     "{\"email\":\"m@metrics.example\",\"domains\":[\"metrics.example\"],\"package\":\"pro\",\"webhook_url\":\"http://127.0.0.1:"
                             + receiver.getAddress().getPort() + "/hook\"}").body());
             var created = json.readTree(send("POST", env.gateway().url() + "/gateway/session.php", "X-API-Key", merchant.get("api_key").asText(),
-                    "{\"domain\":\"metrics.example\",\"amount\":\"12.50\",\"currency\":\"EUR\",\"order_id\":\"M-1\"}").body());
+                    "{\"domain\":\"metrics.example\",\"amount\":\"12.50\",\"currency\":\"EUR\",\"order_id\":\"M-1\","
+                            + "\"customer_email\":\"m.buyer@metrics.example\"}").body());
             long session = created.get("session_id").asLong();
             // The sandbox provider starts an attempt and pays it with its signed callback to /api/webhook.php.
             var paid = send("POST", env.gateway().url() + "/sandbox/sessions/" + session + "/pay", "Accept", "application/json",
@@ -161,6 +162,20 @@ class DevEnvironmentTest {
                 assertThat(row.get("success_rate").asDouble()).isEqualTo(1.0);
                 assertThat(row.get("latency_p50_ms").isNumber()).as(row.toString()).isTrue();
             });
+            // A support ticket: the session by its order, then by the buyer's e-mail with its timeline (exactly one found).
+            var byOrder = new java.io.StringWriter();
+            assertThat(cli(byOrder, "history", "--gateway", env.gateway().url(), "--admin-token", token, "--order", "M-1", "--merchant",
+                    merchant.get("merchant_id").asText())).as(byOrder.toString()).isZero();
+            assertThat(byOrder.toString()).contains("1 session found", Long.toString(session), "order M-1", "paid", "12.50 EUR");
+            var byEmail = new java.io.StringWriter();
+            assertThat(cli(byEmail, "history", "--gateway", env.gateway().url(), "--admin-token", token, "--email", "M.Buyer@metrics.example",
+                    "--bootstrap", "localhost:" + port)).as(byEmail.toString()).isZero();
+            assertThat(byEmail.toString()).contains("1 session found", "session " + session + " (").containsPattern("paid");
+            var nobody = new java.io.StringWriter();
+            assertThat(cli(nobody, "history", "--gateway", env.gateway().url(), "--admin-token", token, "--email", "nobody@metrics.example"))
+                    .isZero();
+            assertThat(nobody.toString()).contains("0 sessions found");
+
             var cleared = new java.io.StringWriter();
             assertThat(cli(cleared, "routing", "clear", "--gateway", env.gateway().url(), "--admin-token", token)).isZero();
             assertThat(cleared.toString()).contains("version 0", "start-up flags");

@@ -88,6 +88,7 @@ public enum ErrorCode {
     INVALID_TO(400, "`to` is not an ISO-8601 instant"),
     INVALID_AT(400, "`at` is not an ISO-8601 instant"),
     INVALID_LIMIT(400, "`limit` is not a whole number from 1 to 100"),
+    INVALID_LOOKUP(400, "a session lookup is neither `merchant_id` with `order_id` nor `email` (an address of at most 254 characters)"),
     INVALID_STATUS(400, "`status` names no session status (created, pending, paid, failed, expired, cancelled, review, refunded)"),
     EMAIL_TAKEN(409, "this e-mail already signs in to another merchant's dashboard"),
     INVALID_CURSOR(400, "`starting_after` (or the events feed's `after`) is not a cursor this API answered you (`next_cursor`)"),

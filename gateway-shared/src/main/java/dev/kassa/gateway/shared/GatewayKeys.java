@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  *       holding a cookie can no longer test guesses of the operator token offline, and a new operator token signs no
  *       one out);</li>
  *   <li>{@link #peerToken()}: the bearer token gateways send each other on forwarded view reads (the operator token no
- *       longer travels between them, and a peer token opens the views only, nothing of the operator API).</li>
+ *       longer travels between them, and a peer token opens the views only, nothing of the operator API);</li>
+ *   <li>{@link #blindIndex()}: the key of the e-mail lookup index of the session views (a new secret means the views
+ *       must be rebuilt for lookups by e-mail to find older sessions).</li>
  * </ul>
  * No secret configured (in-process tests, {@code kassa gateway --development}): the keys are derived from the operator's
  * token instead, with a warning in the log, so that the instances of a test still read each other's views; {@code kassa
@@ -29,6 +31,7 @@ public final class GatewayKeys {
 
     private final byte[] dashboardSessions;
     private final String peerToken;
+    private final BlindIndex blindIndex;
 
     public GatewayKeys(GatewaySettings settings) {
         byte[] secret;
@@ -41,6 +44,12 @@ public final class GatewayKeys {
         }
         this.dashboardSessions = derive(secret, "kassa dashboard sessions v1");
         this.peerToken = "kassa-peer-" + HexFormat.of().formatHex(derive(secret, "kassa gateway peers v1"));
+        this.blindIndex = new BlindIndex(derive(secret, "kassa blind index v1"));
+    }
+
+    /** The e-mail lookup index's HMAC. */
+    public BlindIndex blindIndex() {
+        return blindIndex;
     }
 
     /** 32 bytes for HMAC-SHA256 over dashboard cookies and form tokens. */

@@ -18,6 +18,21 @@ final class OperatorApi {
 
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "FoundSessions")
+    record Found(boolean ok, @Schema(description = "newest first; at most 50; only sessions still in the views (docs/OPERATIONS.md)")
+                 List<FoundSession> sessions) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "FoundSession")
+    record FoundSession(@JsonProperty("session_id") long sessionId, @JsonProperty("merchant_id") long merchantId,
+                        @JsonProperty("order_id") String orderId, String status, String amount, String currency,
+                        @JsonProperty("created_at") String createdAt) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     @Schema(name = "RoutingSetting")
     record RoutingSettingView(boolean ok,
                               @Schema(description = "0: no operator setting yet, this gateway's start-up flags rule; from 1 on, the operator's")

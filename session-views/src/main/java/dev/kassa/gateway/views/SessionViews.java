@@ -1,6 +1,7 @@
 package dev.kassa.gateway.views;
 
 import dev.kassa.gateway.shared.ApiError;
+import dev.kassa.gateway.shared.BlindIndex;
 import dev.kassa.gateway.shared.GatewayKeys;
 import dev.kassa.gateway.shared.GatewayMetrics;
 import dev.kassa.gateway.shared.GatewaySettings;
@@ -32,6 +33,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -63,7 +65,7 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
     private static final Logger LOG = LoggerFactory.getLogger(SessionViews.class);
     private static final Serializer<Long> LONGS = Serdes.Long().serializer();
     /** How long a read waits for the views to become queryable (restoring, rebalancing) before a 503. */
-    private static final Duration AVAILABILITY = Duration.ofSeconds(10);
+    static final Duration AVAILABILITY = Duration.ofSeconds(10);
     /** At most this many of a merchant's sessions are looked at for one page (a filter that matches few stops here). */
     public static final int PAGE_SCAN_LIMIT = 5_000;
 
@@ -73,14 +75,16 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
     private final Object changed = new Object();
     private final AtomicInteger waiters = new AtomicInteger();
     private volatile KafkaStreams streams;
-    private volatile HostInfo self;
+    volatile HostInfo self;
     private Path stateDir;
     private boolean temporaryStateDir;
 
-    private final PeerReads peers;
+    final PeerReads peers;
+    private final BlindIndex emails;
 
     public SessionViews(GatewaySettings settings, KafkaAccess access, Clock clock, GatewayKeys keys) {
         this.peers = new PeerReads("Bearer " + keys.peerToken(), this::awaitChange);
+        this.emails = keys.blindIndex();
         this.settings = settings;
         this.access = access;
         this.clock = clock;
@@ -111,7 +115,7 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
         Properties p = ViewsConfig.streams(settings, self, stateDir);
         Duration retention = settings.viewRetention();
         Duration checkEvery = Duration.ofMillis(Math.max(100, Math.min(Duration.ofMinutes(10).toMillis(), retention.toMillis() / 10)));
-        KafkaStreams started = new KafkaStreams(ViewTopology.build(retention, checkEvery, clock, this::changed), access.streams(p));
+        KafkaStreams started = new KafkaStreams(ViewTopology.build(retention, checkEvery, clock, this::changed, emails), access.streams(p));
         started.setUncaughtExceptionHandler(e -> {
             LOG.error("session views' stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -313,29 +317,26 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
     /** Sessions with a refund reserved and not settled, among the sessions this instance owns (its refund executor's). */
     public Set<Long> ownedReservedRefunds() {
         Set<Long> ids = new HashSet<>();
-        if (!ready()) {
-            return ids;
-        }
-        try (KeyValueIterator<Long, byte[]> it = this.<Long, byte[]>allLocal(ViewTopology.RESERVED).all()) {
-            it.forEachRemaining(kv -> ids.add(kv.key));
-        } catch (InvalidStateStoreException e) {
-            // moving: the next round sees them
-        }
+        this.<Long, byte[]>forEachOwned(ViewTopology.RESERVED, (id, reserved) -> ids.add(id));
         return ids;
     }
 
     /** Sessions in the views this instance owns, per status. */
     public Map<SessionStatus, Long> ownedStatusCounts() {
         Map<SessionStatus, Long> counts = new TreeMap<>();
-        if (!ready()) {
-            return counts;
-        }
-        try (KeyValueIterator<String, Long> it = this.<String, Long>allLocal(ViewTopology.COUNTS).all()) {
-            it.forEachRemaining(kv -> counts.merge(SessionStatus.valueOf(kv.key), kv.value, Long::sum));
-        } catch (InvalidStateStoreException e) {
-            // moving
-        }
+        this.<String, Long>forEachOwned(ViewTopology.COUNTS, (status, n) -> counts.merge(SessionStatus.valueOf(status), n, Long::sum));
         return counts;
+    }
+
+    /** Every entry of a store in the partitions this instance owns; none while not ready or moving (the next round sees them). */
+    private <K, V> void forEachOwned(String store, BiConsumer<K, V> each) {
+        if (ready()) {
+            try (KeyValueIterator<K, V> it = this.<K, V>allLocal(store).all()) {
+                it.forEachRemaining(kv -> each.accept(kv.key, kv.value));
+            } catch (InvalidStateStoreException e) {
+                // moving
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -459,7 +460,7 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
         return running().store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<K, V>keyValueStore()).withPartition(partition));
     }
 
-    private <K, V> ReadOnlyKeyValueStore<K, V> allLocal(String store) {
+    <K, V> ReadOnlyKeyValueStore<K, V> allLocal(String store) {
         return running().store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<K, V>keyValueStore()));
     }
 
@@ -467,7 +468,7 @@ public final class SessionViews implements ApplicationEventListener<ServerStartu
      * The running Streams client. A read that raced the instance's shutdown (its HTTP server still answering while the
      * views close) gets 503, never a NullPointerException's 500 ({@code kassa bench relay} met a hundred of them).
      */
-    private KafkaStreams running() {
+    KafkaStreams running() {
         KafkaStreams s = streams;
         if (s == null) {
             throw new ApiError(ErrorCode.UNAVAILABLE, "this gateway instance is stopping; retry (another instance answers)");

@@ -2,6 +2,9 @@ package dev.kassa.gateway.views;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 
 /**
  * The byte keys of the view stores. RocksDB orders keys by their bytes, so a fixed-width big-endian prefix makes a
@@ -89,6 +92,45 @@ final class ViewKeys {
 
     static long orderSessionId(byte[] value) {
         return ByteBuffer.wrap(value).getLong(8);
+    }
+
+    /**
+     * A session in the lookup index by order: 'O', merchant id, SHA-256 of the order id (every key one length, so a
+     * prefix never matches another order), session id.
+     */
+    static byte[] orderLookup(long merchantId, String orderId, long sessionId) {
+        return ByteBuffer.allocate(1 + 8 + 32 + 8).put((byte) 'O').putLong(merchantId).put(sha256(orderId)).putLong(sessionId).array();
+    }
+
+    /** A session in the lookup index by e-mail: 'E', the address's blind index (32 bytes), session id. */
+    static byte[] emailLookup(byte[] blindIndex, long sessionId) {
+        return ByteBuffer.allocate(1 + 32 + 8).put((byte) 'E').put(blindIndex).putLong(sessionId).array();
+    }
+
+    /** The first and last keys of a lookup prefix (an order's or an address's sessions). */
+    static byte[] lookupFrom(byte[] key) {
+        byte[] from = key.clone();
+        Arrays.fill(from, from.length - 8, from.length, (byte) 0);
+        return from;
+    }
+
+    static byte[] lookupTo(byte[] key) {
+        byte[] to = key.clone();
+        Arrays.fill(to, to.length - 8, to.length, (byte) 0xff);
+        return to;
+    }
+
+    /** The session id at the end of a lookup key. */
+    static long lookupSession(byte[] key) {
+        return ByteBuffer.wrap(key, key.length - 8, 8).getLong();
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /** A terminal session's retirement candidate: when it last changed, then its id (oldest first). */

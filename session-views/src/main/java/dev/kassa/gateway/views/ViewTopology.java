@@ -1,5 +1,6 @@
 package dev.kassa.gateway.views;
 
+import dev.kassa.gateway.shared.BlindIndex;
 import dev.kassa.model.RefundLedger;
 import dev.kassa.schemas.AvroSerde;
 import dev.kassa.schemas.SessionEventKey;
@@ -95,8 +96,9 @@ public final class ViewTopology {
      * @param retention  how long a terminal session stays after its last change
      * @param checkEvery how often (wall clock) retirement runs
      * @param changed    told the id of every session whose state was written (waiters for a sequence wake up)
+     * @param emails     the blind index of buyers' e-mails in the lookup index
      */
-    public static Topology build(Duration retention, Duration checkEvery, Clock clock, LongConsumer changed) {
+    public static Topology build(Duration retention, Duration checkEvery, Clock clock, LongConsumer changed, BlindIndex emails) {
         AvroSerde<SessionState> states = STATES;
         Serde<SessionState> stored = STORED_STATES;
         StreamsBuilder builder = new StreamsBuilder();
@@ -110,6 +112,7 @@ public final class ViewTopology {
         builder.addStateStore(store(DAYS, Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(store(FEED, Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(store(FEED_MARKS, Serdes.Bytes(), Serdes.Long()));
+        builder.addStateStore(store(SessionLookups.STORE, Serdes.Bytes(), Serdes.ByteArray()));
 
         KStream<Long, byte[]> toMerchants = builder.stream(Topics.SESSION_STATE.name(),
                         Consumed.with(Serdes.Long(), states).withName("view-state-source"))
@@ -121,7 +124,8 @@ public final class ViewTopology {
                 .process(FeedForwarder::new);
         toMerchants.merge(events)
                 .repartition(Repartitioned.<Long, byte[]>as("view-by-merchant").withKeySerde(Serdes.Long()).withValueSerde(Serdes.ByteArray()))
-                .process(() -> new MerchantView(states, retention, clock, changed), MERCHANT_SESSIONS, ORDERS, DAYS, FEED, FEED_MARKS);
+                .process(() -> new MerchantView(states, retention, clock, changed, emails), MERCHANT_SESSIONS, ORDERS, DAYS, FEED, FEED_MARKS,
+                        SessionLookups.STORE);
 
         builder.stream(Topics.SESSION_EVENTS.name(), Consumed.with(SessionEventKey.serde(), Serdes.ByteArray()).withName("view-events-source"))
                 .process(() -> new TimelineView<SessionEventKey>(ViewKeys.EVENT, SessionEventKey::sessionId, changed), TIMELINE);
@@ -346,8 +350,11 @@ public final class ViewTopology {
         private final LongConsumer changed;
         private KeyValueStore<Bytes, byte[]> feed;
         private KeyValueStore<Bytes, Long> marks;
+        private KeyValueStore<Bytes, byte[]> lookups;
+        private final BlindIndex emails;
 
-        MerchantView(AvroSerde<SessionState> states, Duration retention, Clock clock, LongConsumer changed) {
+        MerchantView(AvroSerde<SessionState> states, Duration retention, Clock clock, LongConsumer changed, BlindIndex emails) {
+            this.emails = emails;
             this.states = states;
             this.retention = retention;
             this.clock = clock;
@@ -362,6 +369,7 @@ public final class ViewTopology {
             days = context.getStateStore(DAYS);
             feed = context.getStateStore(FEED);
             marks = context.getStateStore(FEED_MARKS);
+            lookups = context.getStateStore(SessionLookups.STORE);
         }
 
         @Override
@@ -382,12 +390,14 @@ public final class ViewTopology {
             byte[] newest = orders.get(orderKey);
             if (bytes[0] == RETIRE) {
                 list.delete(listKey);
+                SessionLookups.forget(lookups, state, emails);
                 if (newest != null && ViewKeys.orderSessionId(newest) == state.getSessionId()) {
                     orders.delete(orderKey);
                 }
                 return;
             }
             count(list.get(listKey), state);
+            SessionLookups.index(lookups, state, emails);
             // The list shows a summary: the bounded idempotency memory is the aggregate's business, not a reader's.
             list.put(listKey, SessionState.newBuilder(state).setRecentCommands(List.of()).build());
             // The newest session of an order wins (SPEC.md): latest created_at, the larger id on a tie.

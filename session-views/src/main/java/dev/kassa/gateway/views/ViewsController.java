@@ -19,6 +19,7 @@ import io.swagger.v3.oas.annotations.Hidden;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -37,10 +38,12 @@ class ViewsController {
     private static final long MAX_WAIT_MS = 30_000;
 
     private final SessionViews views;
+    private final LookupReads lookups;
     private final String peerAuthorization;
 
-    ViewsController(SessionViews views, GatewayKeys keys) {
+    ViewsController(SessionViews views, LookupReads lookups, GatewayKeys keys) {
         this.views = views;
+        this.lookups = lookups;
         this.peerAuthorization = "Bearer " + keys.peerToken();
     }
 
@@ -72,6 +75,23 @@ class ViewsController {
                                @QueryValue(value = "order_id", defaultValue = "") String orderId) throws InterruptedException {
         requirePeer(authorization);
         return answer(views.ownedOrder(merchantId, orderId));
+    }
+
+    @Get(value = "/lookups/orders/{merchantId}", produces = MediaType.APPLICATION_OCTET_STREAM)
+    HttpResponse<byte[]> orderLookup(@Header(value = "Authorization", defaultValue = "") String authorization, @PathVariable long merchantId,
+                                     @QueryValue(value = "order_id", defaultValue = "") String orderId) throws InterruptedException {
+        requirePeer(authorization);
+        return answer(lookups.ownedByOrder(merchantId, orderId));
+    }
+
+    /** A blind index (64 hex digits) in this instance's partitions: a lookup by e-mail asks every instance this. */
+    @Get(value = "/lookups/emails/{blindIndex}", produces = MediaType.APPLICATION_OCTET_STREAM)
+    HttpResponse<byte[]> emailLookup(@Header(value = "Authorization", defaultValue = "") String authorization, @PathVariable String blindIndex) {
+        requirePeer(authorization);
+        if (!blindIndex.matches("[0-9a-f]{64}")) {
+            return HttpResponse.notFound();
+        }
+        return answer(lookups.ownedByEmail(HexFormat.of().parseHex(blindIndex)));
     }
 
     @Get(value = "/merchants/{merchantId}/sessions", produces = MediaType.APPLICATION_OCTET_STREAM)

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import dev.kassa.gateway.shared.BlindIndex;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -36,6 +37,7 @@ class ViewTopologyTest {
 
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
     private static final Duration RETENTION = Duration.ofDays(90);
+    private static final BlindIndex EMAILS = new BlindIndex(new byte[32]);
 
     private final AtomicReference<Instant> now = new AtomicReference<>(T0);
     private final List<Long> changed = new ArrayList<>();
@@ -63,7 +65,7 @@ class ViewTopologyTest {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "views-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(ViewTopology.build(RETENTION, Duration.ofMinutes(10), clock, changed::add), p, T0);
+        driver = new TopologyTestDriver(ViewTopology.build(RETENTION, Duration.ofMinutes(10), clock, changed::add, EMAILS), p, T0);
         states = driver.createInputTopic(Topics.SESSION_STATE.name(), Serdes.Long().serializer(), ViewTopology.STORED_STATES.serializer());
     }
 
@@ -228,5 +230,37 @@ class ViewTopologyTest {
         driver.advanceWallClockTime(Duration.ofMinutes(10));
         assertThat(sessions().get(3L)).isNull();
         assertThat(merchantList(7)).containsExactly(2L);
+    }
+
+    private List<Long> lookup(byte[] sample) {
+        return SessionLookups.decode(SessionLookups.scan(driver.<Bytes, byte[]>getKeyValueStore(SessionLookups.STORE), sample)).stream()
+                .map(SessionLookups.Found::sessionId).toList();
+    }
+
+    @Test
+    void every_session_of_an_order_and_of_an_email_is_found_by_its_blind_index_until_it_retires() {
+        states.pipeInput(1L, SessionState.newBuilder(state(1, 7, "A-1", SessionStatus.FAILED, 3, T0, T0)).setCustomerEmail("Buyer@Example.com ").build());
+        states.pipeInput(2L, SessionState.newBuilder(state(2, 7, "A-1", SessionStatus.PENDING, 2, T0.plusSeconds(5), T0)).setCustomerEmail("buyer@example.com").build());
+        states.pipeInput(3L, SessionState.newBuilder(state(3, 8, "A-1", SessionStatus.PAID, 3, T0, T0)).setCustomerEmail("buyer@example.com").build());
+        states.pipeInput(4L, state(4, 7, "A-10", SessionStatus.CREATED, 1, T0, T0));
+        states.pipeInput(2L, SessionState.newBuilder(state(2, 7, "A-1", SessionStatus.PAID, 3, T0.plusSeconds(5), T0)).setCustomerEmail("buyer@example.com").build());
+
+        assertThat(lookup(ViewKeys.orderLookup(7, "A-1", 0))).as("both sessions of merchant 7's order, not merchant 8's, not A-10").containsExactly(1L, 2L);
+        assertThat(lookup(ViewKeys.orderLookup(7, "A-10", 0))).containsExactly(4L);
+        assertThat(lookup(ViewKeys.emailLookup(EMAILS.of("BUYER@example.com"), 0))).as("case and spaces do not matter")
+                .containsExactlyInAnyOrder(1L, 2L, 3L);
+        assertThat(lookup(ViewKeys.emailLookup(EMAILS.of("other@example.com"), 0))).isEmpty();
+        KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(SessionLookups.STORE);
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            it.forEachRemaining(kv -> assertThat(new String(kv.key.get(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .as("the index holds no address").doesNotContainIgnoringCase("buyer"));
+        }
+        assertThat(EMAILS.of("buyer@example.com")).isNotEqualTo(new BlindIndex(new byte[] {1}).of("buyer@example.com"));
+
+        now.set(T0.plus(RETENTION).plusSeconds(1));
+        driver.advanceWallClockTime(Duration.ofMinutes(10));
+        assertThat(lookup(ViewKeys.orderLookup(7, "A-1", 0))).as("retired with the sessions").isEmpty();
+        assertThat(lookup(ViewKeys.emailLookup(EMAILS.of("buyer@example.com"), 0))).isEmpty();
+        assertThat(lookup(ViewKeys.orderLookup(7, "A-10", 0))).as("created: never retired").containsExactly(4L);
     }
 }
