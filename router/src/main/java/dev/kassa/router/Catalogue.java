@@ -25,6 +25,17 @@ public final class Catalogue {
             new Provider("epv2", Layer.EPV2, List.of(Method.OTHER), Set.of("EUR", "USD", "GBP"), 100, Set.of()),
             new Provider("crypto", Layer.EPV3, List.of(Method.CRYPTO), Set.of("EUR", "USD", "GBP", "CHF"), 100, Set.of()));
 
+    /**
+     * Stripe, the first live provider: cards, in the currencies Kassa's Stripe connector is tested with and Stripe
+     * charges cards in (docs/PROVIDERS.md). Not in the sandbox's catalogue: it routes only where it is configured.
+     */
+    public static final Provider STRIPE = new Provider("stripe", Layer.EPV1, List.of(Method.CARD),
+            Set.of("EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "JPY", "KWD", "BHD", "JOD", "OMR", "AUD", "CAD",
+                    "NZD", "SGD", "HKD", "ISK"), 50, Set.of());
+
+    /** Every live provider Kassa has a connector for; the gateway routes to those configured. */
+    public static final List<Provider> LIVE = List.of(STRIPE);
+
     private Catalogue() {
     }
 

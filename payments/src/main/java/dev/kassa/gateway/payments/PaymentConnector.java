@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * One payment provider integration (SPEC.md, Routing and providers): it starts a payment attempt, executes a refund
  * the aggregate reserved, and names the secret a provider's callbacks are verified with. The sandbox is one
- * implementation and exists only in sandbox mode; outside it no connector is present until a live one ships, and
- * the hosted page, refunds and {@code /pay/*} say so.
+ * implementation and exists only in sandbox mode; outside it the live connector configured (Stripe, its own module)
+ * serves, and without one the hosted page, refunds and {@code /pay/*} say that no provider is configured.
  */
 public interface PaymentConnector {
 
@@ -38,11 +38,26 @@ public interface PaymentConnector {
                           Map<String, String> buyerInput, Payer payer) {
     }
 
-    /** A started attempt, or why it could not start. */
-    public record Started(String attemptId, String provider, String error, String message) {
+    /**
+     * A started attempt, or why it could not start; {@code redirectUrl}: where the buyer pays, on the provider's own
+     * page (null: the provider needs no page of its own, as the sandbox).
+     */
+    public record Started(String attemptId, String provider, String error, String message, String redirectUrl) {
+        public Started(String attemptId, String provider, String error, String message) {
+            this(attemptId, provider, error, message, null);
+        }
+
         public boolean ok() {
             return error == null;
         }
+    }
+
+    /**
+     * Whether {@code provider} takes the buyer to its own page to pay (no card data on Kassa's page): the hosted page
+     * then offers a button that starts the attempt and sends the buyer there.
+     */
+    default boolean paysOnItsOwnPage(String provider) {
+        return false;
     }
 
     /** The provider's answer to a refund: accepted with its refund id, or refused with why. */

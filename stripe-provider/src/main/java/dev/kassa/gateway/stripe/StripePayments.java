@@ -1,0 +1,133 @@
+package dev.kassa.gateway.stripe;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.model.Refund;
+import com.stripe.model.checkout.Session;
+import com.stripe.net.RequestOptions;
+import com.stripe.param.RefundCreateParams;
+import dev.kassa.gateway.kafka.CommandBus;
+import dev.kassa.gateway.payments.PaymentConnector;
+import dev.kassa.gateway.shared.GatewaySettings;
+import dev.kassa.gateway.shared.SessionCommands;
+import dev.kassa.router.Catalogue;
+import dev.kassa.schemas.avro.CommandOutcome;
+import dev.kassa.schemas.avro.CommandResult;
+import dev.kassa.schemas.avro.SessionState;
+import dev.kassa.schemas.avro.StartPaymentAttempt;
+import io.micronaut.context.annotation.Requires;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live connector for Stripe, outside sandbox mode. An attempt is a Stripe Checkout Session ({@link StripeCheckout})
+ * made first, with the Kassa attempt id as its {@code Idempotency-Key}, then recorded with the aggregate (the attempt's
+ * provider payment id is the Checkout Session's id); the buyer is sent to its URL and comes back to the hosted status
+ * page. Stripe's verdict arrives as signed events ({@link StripeWebhookController}). A refund is Stripe's Refunds API
+ * against the payment intent, Kassa's refund id as the idempotency key.
+ */
+@Singleton
+@Requires(beans = StripeSettings.class)
+@Requires(property = "kassa.gateway.development", notEquals = "true")
+public final class StripePayments implements PaymentConnector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StripePayments.class);
+    static final String PAYMENT_INTENT = "payment_intent";
+
+    private final StripeClient stripe;
+    private final CommandBus commandBus;
+    private final SessionCommands commands;
+    private final GatewaySettings settings;
+
+    StripePayments(StripeSettings stripeSettings, CommandBus commandBus, SessionCommands commands, GatewaySettings settings) {
+        this.stripe = StripeClient.builder().setApiKey(stripeSettings.secretKey()).setApiBase(stripeSettings.apiBase())
+                .setConnectTimeout(5_000).setReadTimeout(20_000).setMaxNetworkRetries(2).build();
+        this.commandBus = commandBus;
+        this.commands = commands;
+        this.settings = settings;
+    }
+
+    @Override
+    public boolean paysOnItsOwnPage(String provider) {
+        return Catalogue.STRIPE.slug().equals(provider);
+    }
+
+    @Override
+    public Started startAttempt(AttemptRequest request) throws InterruptedException {
+        SessionState session = request.session();
+        String attemptId = "att-" + UUID.randomUUID().toString().substring(0, 13);
+        Session checkout;
+        try {
+            checkout = stripe.v1().checkout().sessions().create(StripeCheckout.params(session, attemptId, settings.publicUrl(), commands.now()),
+                    RequestOptions.builder().setIdempotencyKey(attemptId).build());
+        } catch (IllegalArgumentException e) {
+            return new Started(null, Catalogue.STRIPE.slug(), "amount_not_supported", e.getMessage());
+        } catch (StripeException e) {
+            LOG.warn("Stripe did not make a Checkout Session for session {}: {} {}", session.getSessionId(), e.getStatusCode(), e.getCode());
+            return new Started(null, Catalogue.STRIPE.slug(), "provider_error", "the card payment could not be started; try again in a moment");
+        }
+        CommandResult result;
+        try {
+            result = commandBus.send(commands.of("attempt-" + attemptId, session.getSessionId(), session.getMerchantId(), "hosted-page",
+                    new StartPaymentAttempt(attemptId, request.method(), Catalogue.STRIPE.slug(), checkout.getId(), request.payer())),
+                    Duration.ofSeconds(10));
+        } catch (TimeoutException e) {
+            expire(checkout.getId());
+            return new Started(null, Catalogue.STRIPE.slug(), "unavailable", "the payment could not be started in time; try again");
+        }
+        if (result.getOutcome() != CommandOutcome.APPLIED) {
+            expire(checkout.getId()); // nobody will pay it: close it at Stripe too
+            return new Started(null, Catalogue.STRIPE.slug(), result.getErrorCode() == null ? "invalid_transition" : result.getErrorCode(),
+                    result.getMessage() == null ? "this checkout cannot take a payment now" : result.getMessage());
+        }
+        return new Started(attemptId, Catalogue.STRIPE.slug(), null, null, checkout.getUrl());
+    }
+
+    /** Best effort: a Checkout Session Kassa will not use is closed at Stripe; if that fails it expires on its own. */
+    private void expire(String checkoutSessionId) {
+        try {
+            stripe.v1().checkout().sessions().expire(checkoutSessionId, RequestOptions.getDefault());
+        } catch (StripeException e) {
+            LOG.warn("Stripe Checkout Session {} could not be expired ({}); it expires on its own", checkoutSessionId, e.getCode());
+        }
+    }
+
+    @Override
+    public RefundAnswer refund(SessionState session, String refundId, long amountMinor) {
+        try {
+            String paymentIntent = session.getReferences().get(PAYMENT_INTENT);
+            if (paymentIntent == null && session.getProviderPaymentId() != null) {
+                paymentIntent = stripe.v1().checkout().sessions().retrieve(session.getProviderPaymentId(), RequestOptions.getDefault())
+                        .getPaymentIntent();
+            }
+            if (paymentIntent == null) {
+                return new RefundAnswer(false, null, "Stripe has no payment for this session to refund");
+            }
+            String currency = session.getPaidCurrency() != null ? session.getPaidCurrency() : session.getCurrency();
+            Refund refund = stripe.v1().refunds().create(RefundCreateParams.builder().setPaymentIntent(paymentIntent)
+                            .setAmount(StripeAmounts.toStripe(amountMinor, currency))
+                            .putMetadata(StripeCheckout.SESSION_KEY, Long.toString(session.getSessionId()))
+                            .putMetadata("kassa_refund_id", refundId).build(),
+                    RequestOptions.builder().setIdempotencyKey(refundId).build());
+            if ("failed".equals(refund.getStatus()) || "canceled".equals(refund.getStatus())) {
+                return new RefundAnswer(false, refund.getId(), "Stripe: " + (refund.getFailureReason() == null ? refund.getStatus() : refund.getFailureReason()));
+            }
+            return new RefundAnswer(true, refund.getId(), null);
+        } catch (IllegalArgumentException e) {
+            return new RefundAnswer(false, null, e.getMessage());
+        } catch (StripeException e) {
+            String reason = e.getStripeError() != null && e.getStripeError().getMessage() != null ? e.getStripeError().getMessage() : e.getCode();
+            return new RefundAnswer(false, null, "Stripe: " + reason);
+        }
+    }
+
+    /** Stripe's events are verified by their own endpoint ({@link StripeWebhookController}), not by {@code /api/webhook.php}. */
+    @Override
+    public String callbackSecret(String provider) {
+        return null;
+    }
+}
