@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -60,6 +61,18 @@ final class GatewayCommand implements Callable<Integer> {
             + "forwarded view reads are derived from it. Required unless --development; at least 128 random bits "
             + "(openssl rand -hex 32).")
     Path sharedSecretFile;
+
+    @Option(names = "--stripe-secret-key-file", paramLabel = "FILE", description = "Stripe's secret API key (sk_test_… or "
+            + "sk_live_…, its first line): outside --development, card payments go through Stripe Checkout (docs/PROVIDERS.md).")
+    Path stripeSecretKeyFile;
+
+    @Option(names = "--stripe-webhook-secret-file", paramLabel = "FILE", description = "The signing secret (whsec_…) of the "
+            + "Stripe webhook endpoint that sends to /api/providers/stripe/webhook. Required with --stripe-secret-key-file.")
+    Path stripeWebhookSecretFile;
+
+    @Option(names = "--stripe-api-base", hidden = true, defaultValue = "https://api.stripe.com",
+            description = "Stripe's API base URL (a local fake in tests).")
+    String stripeApiBase;
 
     @Option(names = "--views-state-dir", paramLabel = "DIR", description = "Where this instance keeps its RocksDB session views "
             + "(default: a free slot under var/state/kassa-gateway-views; kept across restarts, so a restart restores little).")
@@ -145,20 +158,33 @@ final class GatewayCommand implements Callable<Integer> {
         if (!viewRetention.matches("[1-9][0-9]*(ms|s|m|h|d)")) {
             throw new UserError("--view-retention must be a number and a unit (ms, s, m, h, d), e.g. 90d, not '" + viewRetention + "'.");
         }
+        Map<String, Object> stripe = new HashMap<>();
+        if (stripeSecretKeyFile != null) {
+            if (development) {
+                throw new UserError("--stripe-secret-key-file is for live mode: --development pays through the sandbox.");
+            }
+            if (stripeWebhookSecretFile == null || !Files.isReadable(stripeWebhookSecretFile) || !Files.isReadable(stripeSecretKeyFile)) {
+                throw new UserError("pass readable --stripe-secret-key-file and --stripe-webhook-secret-file files (docs/PROVIDERS.md).");
+            }
+            stripe.put("kassa.gateway.stripe.secret-key-file", stripeSecretKeyFile.toAbsolutePath().toString());
+            stripe.put("kassa.gateway.stripe.webhook-secret-file", stripeWebhookSecretFile.toAbsolutePath().toString());
+            stripe.put("kassa.gateway.stripe.api-base", stripeApiBase.replaceAll("/+$", ""));
+        }
         InstanceSlot slot = viewsStateDir == null ? InstanceSlot.claim(Path.of("var", "state"), "kassa-gateway-views")
                 : InstanceSlot.hold(viewsStateDir, "kassa-gateway-views");
         PrintWriter out = spec.commandLine().getOut();
         GatewayServer gateway;
         try {
             KassaMetrics.bindJvm("gateway");
-            gateway = GatewayServer.start(bootstrap, port, adminToken, publicUrl.replaceAll("/+$", ""), development,
-                    Map.of("kassa.gateway.routing-rules", routingRules, "kassa.gateway.unhealthy-providers", unhealthyProviders,
+            Map<String, Object> properties = new HashMap<>(stripe);
+            properties.putAll(Map.of("kassa.gateway.routing-rules", routingRules, "kassa.gateway.unhealthy-providers", unhealthyProviders,
                             "kassa.gateway.admin-port", adminPort,
                             "kassa.gateway.views-state-dir", slot.dir().toAbsolutePath().toString(),
                             "kassa.gateway.views-host", viewsHost, "kassa.gateway.view-retention", viewRetention,
                             "kassa.gateway.kafka-config", kafka.file() == null ? "" : kafka.file().toAbsolutePath().toString(),
                             "kassa.gateway.secrets-keyring", keyring == null ? "" : keyring.toAbsolutePath().toString(),
                             "kassa.gateway.shared-secret", sharedSecret == null ? "" : sharedSecret));
+            gateway = GatewayServer.start(bootstrap, port, adminToken, publicUrl.replaceAll("/+$", ""), development, properties);
         } catch (RuntimeException e) {
             throw new UserError("the gateway did not start on port " + port + " (" + rootMessage(e) + ").");
         }

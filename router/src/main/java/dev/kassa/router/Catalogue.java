@@ -3,6 +3,7 @@ package dev.kassa.router;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The providers Kassa routes to, in default preference order per method (sandbox connectors here, one per slug of
@@ -37,6 +38,16 @@ public final class Catalogue {
     public static final List<Provider> LIVE = List.of(STRIPE);
 
     private Catalogue() {
+    }
+
+    /** Whether {@code slug} names a provider Kassa knows, in the sandbox's catalogue or among the live ones. */
+    public static boolean known(String slug) {
+        return bySlug(DEFAULT, slug).isPresent() || bySlug(LIVE, slug).isPresent();
+    }
+
+    /** Every provider slug Kassa knows, for messages. */
+    public static List<String> slugs() {
+        return Stream.concat(DEFAULT.stream(), LIVE.stream()).map(Provider::slug).toList();
     }
 
     public static Optional<Provider> bySlug(List<Provider> providers, String slug) {

@@ -46,7 +46,7 @@ public record OperatorRules(String version, Set<String> disabled, Map<Method, Li
             List<String> slugs = Arrays.stream(kv[1].split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT))
                     .filter(s -> !s.isEmpty()).toList();
             for (String slug : slugs) {
-                if (Catalogue.bySlug(Catalogue.DEFAULT, slug).isEmpty()) {
+                if (!Catalogue.known(slug)) {
                     throw new IllegalArgumentException("routing rule '" + item + "' names '" + slug + "', which is not a provider");
                 }
             }

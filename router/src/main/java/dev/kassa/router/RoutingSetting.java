@@ -51,9 +51,8 @@ public record RoutingSetting(long version, String rulesText, OperatorRules rules
             if (slug.isEmpty()) {
                 continue;
             }
-            if (Catalogue.bySlug(Catalogue.DEFAULT, slug).isEmpty()) {
-                throw new IllegalArgumentException("'" + slug + "' is not a provider (" + String.join(", ",
-                        Catalogue.DEFAULT.stream().map(Provider::slug).toList()) + ")");
+            if (!Catalogue.known(slug)) {
+                throw new IllegalArgumentException("'" + slug + "' is not a provider (" + String.join(", ", Catalogue.slugs()) + ")");
             }
             out.add(slug);
         }

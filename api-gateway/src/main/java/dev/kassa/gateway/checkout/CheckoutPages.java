@@ -119,9 +119,13 @@ public final class CheckoutPages {
 
     /** The form of the way to pay the buyer chose: the card form, or the sandbox provider's approve/decline step. */
     static Map<String, Object> paymentForm(Map<String, Object> page, SessionState s, Method method, String provider, String query,
-                                           boolean sandbox) {
+                                           boolean sandbox, boolean ownPage) {
         page.put("provider", provider);
-        if (method == Method.CARD) {
+        if (ownPage) {
+            // The provider's own page takes the card (Stripe Checkout): one button starts the attempt and goes there.
+            page.put("redirect", method.slug());
+            page.put("action", action("/pay/approve", query));
+        } else if (method == Method.CARD) {
             page.put("card", true);
             page.put("sandbox", sandbox);
             page.put("action", action("/pay/card", query));

@@ -161,6 +161,9 @@ class HostedPageController {
         if (!started.ok()) {
             return render(request, Long.toString(session.getSessionId()), null, null, "The payment could not be started: " + started.message(), null);
         }
+        if (started.redirectUrl() != null) {
+            return CheckoutPages.seeOther(started.redirectUrl()); // the provider's own page; it sends the buyer back to pay.php
+        }
         // Give the provider's first callback a moment, so that the next page usually shows its outcome already.
         sessionReads.session(session.getSessionId(), session.getSequence() + 2, Duration.ofSeconds(3));
         return CheckoutPages.seeOther("/pay.php?session=" + session.getSessionId() + keptQuery(request));
@@ -217,7 +220,7 @@ class HostedPageController {
             if (route.chosen() != null) {
                 page.put("payerFields", PayerForm.fields(s, payer)); // the questions go with the form that starts an attempt
                 return pages.session(status, CheckoutPages.paymentForm(page, s, chosenMethod.get(), route.chosen(), query,
-                        settings.development()));
+                        settings.development(), connector.paysOnItsOwnPage(route.chosen())));
             }
         }
         return pages.session(status, CheckoutPages.methodChoice(page, s, offered, query));

@@ -41,7 +41,11 @@ import java.util.UUID;
 @Singleton
 public final class Routing {
 
-    private final Router router = Router.standard();
+    /**
+     * Sandbox mode routes among the sandbox's catalogue (it plays every provider); outside it, among the live providers
+     * configured (Stripe, when its key is), so a route never ends at a provider nothing can take a payment through.
+     */
+    private final Router router;
     private final RoutingLog decisions;
     private final GatewaySettings settings;
     private final String countryHeader;
@@ -54,8 +58,10 @@ public final class Routing {
     public Routing(RoutingLog decisions, GatewaySettings settings,
                    @Value("${kassa.gateway.country-header:CF-IPCountry}") String countryHeader,
             @Value("${kassa.gateway.unhealthy-providers:}") String unhealthy, @Value("${kassa.gateway.routing-rules:}") String rules,
-                   SessionCommands commands, RoutingSettingSource live) {
+                   SessionCommands commands, RoutingSettingSource live,
+                   @Value("${kassa.gateway.stripe.secret-key-file:}") String stripeKeyFile) {
         this.commands = commands;
+        this.router = !settings.development() && !stripeKeyFile.isBlank() ? new Router(Catalogue.LIVE) : Router.standard();
         this.decisions = decisions;
         this.settings = settings;
         this.countryHeader = countryHeader;

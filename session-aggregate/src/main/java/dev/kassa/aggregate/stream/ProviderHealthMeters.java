@@ -2,7 +2,6 @@ package dev.kassa.aggregate.stream;
 
 import dev.kassa.observability.KassaMetrics;
 import dev.kassa.router.Catalogue;
-import dev.kassa.router.Provider;
 import dev.kassa.router.ProviderHealth;
 import dev.kassa.schemas.avro.PaymentFailed;
 import dev.kassa.schemas.avro.PaymentPending;
@@ -35,7 +34,7 @@ public final class ProviderHealthMeters {
     private static volatile List<ProviderHealth.Figure> figures = List.of();
 
     static {
-        List<String> rows = new ArrayList<>(Catalogue.DEFAULT.stream().map(Provider::slug).toList());
+        List<String> rows = new ArrayList<>(Catalogue.slugs());
         rows.add("other");
         for (String provider : rows) {
             gauge("kassa.provider.attempts", provider, "outcome", "succeeded", "Attempts that ended in the last 15 minutes, by provider and outcome",
@@ -100,6 +99,6 @@ public final class ProviderHealthMeters {
         if (provider == null) {
             return null;
         }
-        return Catalogue.bySlug(Catalogue.DEFAULT, provider).isPresent() ? provider : "other";
+        return Catalogue.known(provider) ? provider : "other";
     }
 }
