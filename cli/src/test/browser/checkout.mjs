@@ -1,11 +1,12 @@
 // Drives the hosted checkout in headless Chromium (Debian's package) the way buyers do, one flow per session:
 //   node checkout.mjs BASE_URL SCREENSHOT_DIR CARD_SESSION DECLINE_SESSION THREEDS_SESSION EXPIRING_SESSION CANCEL_SESSION
-//                     DETAILS_SESSION DASHBOARD_EMAIL DASHBOARD_PASSWORD
+//                     DETAILS_SESSION DASHBOARD_EMAIL DASHBOARD_PASSWORD [LIVE_BASE_URL STRIPE_SESSION]
+// With the last two: a live-mode gateway whose card payments go through (a fake of) Stripe Checkout.
 // Prints one line per step; exits non-zero on the first step that does not behave.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 
-const [base, shots, card, decline, threeds, expiring, cancel, details, email, password] = process.argv.slice(2);
+const [base, shots, card, decline, threeds, expiring, cancel, details, email, password, live, stripe] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
 const browser = await chromium.launch({
   executablePath: process.env.KASSA_CHROMIUM || '/usr/bin/chromium',
@@ -15,8 +16,8 @@ const browser = await chromium.launch({
 const step = (flow, what) => console.log(`browser: ${flow}: ${what}`);
 const paidText = 'Payment received';
 
-async function flow(name, fn) {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+async function flow(name, fn, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false, ...options });
   const page = await context.newPage();
   try {
     await fn(page, async (label) => page.screenshot({ path: `${shots}/${name}-${label}.png`, fullPage: true }));
@@ -139,6 +140,23 @@ try {
     if (!csv.includes('Ngozi Okonkwo') || !csv.includes("'+234 803 555 0199")) throw new Error(`the payer is not in the CSV: ${csv.slice(0, 300)}`);
     step('details', 'a missing field answered at the field, the answers kept, paid; the payer on the dashboard and in its CSV');
   });
+  if (live) {
+    // The fake's page has a self-signed certificate: only this flow's browser accepts it.
+    await flow('stripe', async (page, shot) => {
+      await page.goto(`${live}/pay.php?session=${stripe}`);
+      await page.getByRole('link', { name: 'Card' }).click();
+      if (await page.locator('#number').count() !== 0) throw new Error('a card field on Kassa\'s page in front of Stripe');
+      await shot('1-continue');
+      await page.getByRole('button', { name: 'Continue to pay' }).click();
+      await page.getByRole('heading', { name: 'Fake Stripe Checkout' }).waitFor();
+      await page.getByText('25.00 EUR').waitFor();
+      await shot('2-stripe');
+      await page.getByRole('button', { name: 'Pay at Stripe' }).click();
+      await page.waitForSelector(`#outcome:has-text("${paidText}")`, { timeout: 30000 });
+      await shot('3-paid');
+      step('stripe', 'sent to Stripe Checkout, paid there, back on the hosted page: paid');
+    }, { ignoreHTTPSErrors: true });
+  }
 } catch (e) {
   console.log(`browser: FAILED: ${e.message}`);
   await browser.close();

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.kassa.gateway.GatewayServer;
+import dev.kassa.gateway.stripe.FakeStripe;
 import dev.kassa.localkafka.FreePorts;
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -52,7 +54,10 @@ class HostedCheckoutBrowserTest {
             exchange.close();
         });
         receiver.start();
-        try (DevEnvironment env = DevEnvironment.start(dataDir, FreePorts.pick(), FreePorts.pick())) {
+        int kafkaPort = FreePorts.pick();
+        int livePort = FreePorts.pick();
+        try (DevEnvironment env = DevEnvironment.start(dataDir, kafkaPort, FreePorts.pick());
+             FakeStripe stripe = new FakeStripe(STRIPE_WEBHOOK_SECRET)) {
             String url = env.gateway().url();
             String admin = JSON.readTree(dataDir.resolve("dev-credentials.json").toFile()).get("admin_token").asText();
             String key = merchant(url, admin, 900);
@@ -71,10 +76,15 @@ class HostedCheckoutBrowserTest {
             assertThat(hooked.statusCode()).as(hooked.body()).isEqualTo(200);
             long details = create(url, demoKey, "B-DETAILS", ",\"collect\":{\"name\":true,\"phone\":true,\"billing_address\":true},"
                     + "\"custom_fields\":[{\"key\":\"vat\",\"label\":\"VAT number\",\"type\":\"text\"}]", credentials.at("/merchant/domain").asText());
+            // A live-mode gateway on the same cluster, its card payments through (a fake of) Stripe Checkout.
+            long stripeSession = create(url, key, "B-STRIPE");
+            stripe.serveCheckoutPages(dataDir);
+            GatewayServer live = liveGateway(kafkaPort, livePort, admin, stripe);
             Path shots = Path.of("target/browser-screenshots").toAbsolutePath();
             Process node = new ProcessBuilder(nodeJs.getPath(), BrowserScripts.DIR.resolve("checkout.mjs").toString(), url, shots.toString(),
                     "" + card, "" + decline, "" + threeds, "" + expiring, "" + cancel,
-                    "" + details, credentials.at("/dashboard/email").asText(), credentials.at("/dashboard/password").asText()).redirectErrorStream(true).start();
+                    "" + details, credentials.at("/dashboard/email").asText(), credentials.at("/dashboard/password").asText(),
+                    live.url(), "" + stripeSession).redirectErrorStream(true).start();
             String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(node.waitFor(4, TimeUnit.MINUTES)).isTrue();
             System.out.print(output);
@@ -85,6 +95,16 @@ class HostedCheckoutBrowserTest {
             assertThat(status(url, key, decline)).isEqualTo("paid");
             assertThat(status(url, key, threeds)).isEqualTo("paid");
             assertThat(status(url, key, cancel)).isEqualTo("cancelled");
+            // Paid through Stripe; the merchant refunds part of it, and Stripe's Refunds API is asked with Kassa's refund id.
+            assertThat(status(url, key, stripeSession)).isEqualTo("paid");
+            HttpResponse<String> refund = HTTP.send(HttpRequest.newBuilder(URI.create(live.url() + "/gateway/refund.php"))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json").header("Idempotency-Key", "rf-B-STRIPE")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"session_id\": " + stripeSession + ", \"amount\": \"5.00\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refund.statusCode()).as(refund.body()).isEqualTo(200);
+            assertThat(JSON.readTree(refund.body()).get("refunded_amount").asText()).isEqualTo("5.00");
+            assertThat(stripe.requests).anyMatch(r -> r.startsWith("POST /v1/refunds "));
+            live.close();
             JsonNode payer = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(url + "/gateway/status.php?session_id=" + details))
                     .header("X-API-Key", demoKey).build(), HttpResponse.BodyHandlers.ofString()).body()).at("/session/payer");
             assertThat(payer.get("name").asText()).isEqualTo("Ngozi Okonkwo");
@@ -105,10 +125,24 @@ class HostedCheckoutBrowserTest {
             }
             assertThat(files).contains("card-2-paid.png", "decline-then-paypal-1-declined.png", "decline-then-paypal-3-paid.png",
                     "3ds-1-challenge.png", "abandon-2-expired.png", "cancel-2-shop.png",
-                    "details-1-missing-field.png", "details-3-dashboard.png");
+                    "details-1-missing-field.png", "details-3-dashboard.png", "stripe-2-stripe.png", "stripe-3-paid.png");
         } finally {
             receiver.stop(0);
         }
+    }
+
+    private static final String STRIPE_WEBHOOK_SECRET = "whsec_browser_test";
+
+    /** A gateway outside development mode, Stripe configured against the fake; its own views (another shared secret). */
+    private GatewayServer liveGateway(int kafkaPort, int port, String admin, FakeStripe stripe) throws Exception {
+        Path key = Files.writeString(dataDir.resolve("stripe.key"), "sk_test_browser\n");
+        Path whsec = Files.writeString(dataDir.resolve("stripe.whsec"), STRIPE_WEBHOOK_SECRET + "\n");
+        GatewayServer live = GatewayServer.start("localhost:" + kafkaPort, port, admin, "http://127.0.0.1:" + port, false, java.util.Map.of(
+                "kassa.gateway.stripe.secret-key-file", key.toString(), "kassa.gateway.stripe.webhook-secret-file", whsec.toString(),
+                "kassa.gateway.stripe.api-base", stripe.url(), "kassa.gateway.views-application-id", "kassa-browser-live-views"));
+        assertThat(live.awaitReady(Duration.ofSeconds(60))).isTrue();
+        stripe.sendEventsTo(live.url() + "/api/providers/stripe/webhook");
+        return live;
     }
 
     private static String merchant(String url, String admin, int ttl) throws Exception {

@@ -15,6 +15,7 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -124,6 +125,7 @@ public final class CheckoutPages {
         if (ownPage) {
             // The provider's own page takes the card (Stripe Checkout): one button starts the attempt and goes there.
             page.put("redirect", method.slug());
+            page.put("providerName", provider.substring(0, 1).toUpperCase(Locale.ROOT) + provider.substring(1));
             page.put("action", action("/pay/approve", query));
         } else if (method == Method.CARD) {
             page.put("card", true);

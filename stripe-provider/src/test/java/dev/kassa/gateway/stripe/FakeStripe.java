@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.stripe.Stripe;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,6 +16,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -24,6 +29,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * A local stand-in for the parts of Stripe's API the connector uses (tests run without the internet): Checkout
@@ -45,6 +52,8 @@ public final class FakeStripe implements AutoCloseable {
     public final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile String webhookUrl;
     private volatile String refuseNextRefund;
+    /** Stripe's hosted checkout page for buyers, over HTTPS (browsers' form-action policies allow https only); null: none. */
+    private volatile HttpsServer page;
 
     public FakeStripe(String webhookSecret) throws IOException {
         this.webhookSecret = webhookSecret;
@@ -55,6 +64,72 @@ public final class FakeStripe implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /**
+     * Serves Checkout Sessions' pages to buyers over HTTPS with a self-signed certificate made by {@code keytool} in
+     * {@code dir} (a browser test tells its browser to accept it): {@code GET /c/pay/{id}} shows the amount and a Pay
+     * button whose {@code POST} completes the session, sends its signed event to Kassa, and answers 303 to the
+     * session's success URL, as Stripe's page does.
+     */
+    public void serveCheckoutPages(Path dir) throws Exception {
+        Path store = dir.resolve("fake-stripe.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "fakestripe", "-keypass", "fakestripe",
+                "-alias", "fake", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-validity", "2")
+                .redirectErrorStream(true).start();
+        String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (keytool.waitFor() != 0) {
+            throw new IOException("keytool failed: " + out);
+        }
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(store)) {
+            keys.load(in, "fakestripe".toCharArray());
+        }
+        KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        managers.init(keys, "fakestripe".toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(managers.getKeyManagers(), null, null);
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        https.createContext("/c/pay/", this::checkoutPage);
+        https.start();
+        page = https;
+    }
+
+    private String pageBase() {
+        HttpsServer https = page;
+        return https == null ? url() : "https://127.0.0.1:" + https.getAddress().getPort();
+    }
+
+    private void checkoutPage(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String id = last(exchange.getRequestURI().getPath());
+            ObjectNode s = sessions.get(id);
+            if (s == null) {
+                exchange.sendResponseHeaders(404, -1);
+                return;
+            }
+            if (exchange.getRequestMethod().equals("POST")) {
+                try {
+                    send(complete(id, null, null));
+                } catch (Exception e) {
+                    throw new IOException("the fake could not send its event: " + e.getMessage(), e);
+                }
+                exchange.getResponseHeaders().set("Location", s.get("success_url").asText());
+                exchange.sendResponseHeaders(303, -1);
+                return;
+            }
+            String amount = new java.math.BigDecimal(s.get("amount_total").asLong()).movePointLeft(
+                    StripeAmounts.stripeDigits(s.get("currency").asText())).toPlainString();
+            byte[] html = ("<!doctype html><html lang=\"en\"><head><title>Fake Stripe Checkout</title></head><body><main>"
+                    + "<h1>Fake Stripe Checkout</h1><p id=\"stripe-amount\">" + amount + " " + s.get("currency").asText().toUpperCase()
+                    + "</p><form method=\"post\"><button type=\"submit\">Pay at Stripe</button></form></main></body></html>")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, html.length);
+            exchange.getResponseBody().write(html);
+        }
     }
 
     /** Where events go: Kassa's {@code /api/providers/stripe/webhook}. */
@@ -113,7 +188,7 @@ public final class FakeStripe implements AutoCloseable {
                 .put("currency", form.get("line_items[0][price_data][currency]"))
                 .put("expires_at", Long.parseLong(form.get("expires_at"))).put("livemode", false).put("mode", form.get("mode"))
                 .put("payment_status", "unpaid").put("status", "open").put("success_url", form.get("success_url"))
-                .put("url", url() + "/c/pay/" + id);
+                .put("url", pageBase() + "/c/pay/" + id);
         s.putNull("payment_intent");
         s.putArray("payment_method_types").add("card");
         ObjectNode metadata = s.putObject("metadata");
@@ -242,5 +317,8 @@ public final class FakeStripe implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        if (page != null) {
+            page.stop(0);
+        }
     }
 }
