@@ -67,7 +67,9 @@ public final class StripePayments implements PaymentConnector {
         } catch (IllegalArgumentException e) {
             return new Started(null, Catalogue.STRIPE.slug(), "amount_not_supported", e.getMessage());
         } catch (StripeException e) {
-            LOG.warn("Stripe did not make a Checkout Session for session {}: {} {}", session.getSessionId(), e.getStatusCode(), e.getCode());
+            // The exception's kind, status and code say what went wrong (no answer at all: ApiConnectionException, status 0).
+            LOG.warn("Stripe did not make a Checkout Session for session {}: {} (HTTP {}, code {})", session.getSessionId(),
+                    e.getClass().getSimpleName(), e.getStatusCode(), e.getCode());
             return new Started(null, Catalogue.STRIPE.slug(), "provider_error", "the card payment could not be started; try again in a moment");
         }
         CommandResult result;
