@@ -1,5 +1,6 @@
 package dev.kassa.aggregate.domain;
 
+import static dev.kassa.model.ErrorCode.MONEY_RECEIVED;
 import static dev.kassa.model.ErrorCode.REFUND_IN_PROGRESS;
 import static dev.kassa.model.ErrorCode.SECOND_PAYMENT;
 import static dev.kassa.model.ErrorCode.UNKNOWN_PROVIDER_STATUS;
@@ -135,8 +136,16 @@ final class ReportRules {
                 report.getFailureCode() != null ? report.getFailureCode() : report.getProviderStatus(), report.getFailureMessage()));
     }
 
-    /** A failure for a session in review moves it to failed, unless its refund is being executed. */
+    /**
+     * A failure for a session in review moves it to failed, unless the provider reported the money received (a stale or
+     * contradictory failure, such as Stripe's {@code checkout.session.expired} arriving after the payment: the money is
+     * still there, a person approves or refunds it) or its refund is being executed.
+     */
     static Decision failedInReview(Step step) {
+        if (step.state.getReviewMoneyReceived()) {
+            return new Rejected(MONEY_RECEIVED, "a failure (" + step.report().getProviderStatus() + ") was reported after the provider "
+                    + "reported this payment as received; recorded, the session stays in review for a person to approve or refund");
+        }
         if (SessionTransitions.reserved(step.state) > 0 && Mismatch.ofAttempt(step.state, step.report()) == null) {
             return new Rejected(REFUND_IN_PROGRESS, "a failure was reported while this session's refund is being executed; "
                     + "recorded, the session stays in review");

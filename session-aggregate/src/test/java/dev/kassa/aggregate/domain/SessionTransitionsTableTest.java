@@ -97,7 +97,7 @@ class SessionTransitionsTableTest {
     /**
      * The grid's REVIEW is the provider's own review (under_review): the provider holds the money, and a reject declines
      * it. A review opened by a payment report (here a payment after the buyer cancelled) is money received: a person
-     * approves or refunds it, and a reject is refused with {@code money_received}.
+     * approves or refunds it; a reject, and a failure the provider reports afterwards, are refused with {@code money_received}.
      */
     @Test
     void a_review_of_money_reported_received_is_approved_or_refunded_never_rejected() {
@@ -107,6 +107,7 @@ class SessionTransitionsTableTest {
         assertThat(paidAfterCancel.getReviewReason()).isEqualTo("paid_after_cancel");
         assertThat(paidAfterCancel.getReviewMoneyReceived()).isTrue();
         check(paidAfterCancel, "resolve_reject", "money_received");
+        check(paidAfterCancel, "report_failed", "money_received"); // a stale failure never drops money reported received
         check(paidAfterCancel, "resolve_approve", "PAID");
         check(paidAfterCancel, "resolve_refund", "REVIEW");
     }

@@ -6,8 +6,15 @@ import com.stripe.model.Event;
 import com.stripe.model.StripeObject;
 import com.stripe.model.checkout.Session;
 import com.stripe.net.Webhook;
+import dev.kassa.router.Catalogue;
+import dev.kassa.schemas.avro.ProviderReport;
+import dev.kassa.schemas.avro.ReportedStatus;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +43,24 @@ public final class StripeEvents {
     /** A report for the aggregate; {@code amountMinor} and {@code currency} only when Stripe said what it took. */
     public record Report(String eventId, String type, long sessionId, String attemptId, String checkoutSessionId, String status,
                          Long amountMinor, String currency, String paymentIntentId, String failureCode, String failureMessage) {
+
+        /**
+         * The aggregate's command payload: Stripe's word for the aggregate to normalize, the Checkout Session as the
+         * attempt's payment id, the payment intent as a reference (refunds use it), and what Stripe took.
+         */
+        public ProviderReport toProviderReport(byte[] payload, Instant reportedAt) {
+            String digest;
+            try {
+                digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every JDK", e);
+            }
+            return ProviderReport.newBuilder().setProvider(Catalogue.STRIPE.slug()).setProviderEventId(eventId).setProviderStatus(status)
+                    .setStatus(ReportedStatus.UNKNOWN).setAttemptId(attemptId).setProviderPaymentId(checkoutSessionId)
+                    .setReferences(paymentIntentId == null ? Map.of() : Map.of(StripePayments.PAYMENT_INTENT, paymentIntentId))
+                    .setAmountMinor(amountMinor).setCurrency(currency).setFailureCode(failureCode).setFailureMessage(failureMessage)
+                    .setPayloadSha256(digest).setReportedAt(reportedAt).build();
+        }
     }
 
     /** Why a callback is refused (400): its signature, or its shape. */

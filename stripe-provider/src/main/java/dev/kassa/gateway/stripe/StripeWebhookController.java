@@ -7,8 +7,6 @@ import dev.kassa.gateway.shared.SessionCommands;
 import dev.kassa.model.ErrorCode;
 import dev.kassa.router.Catalogue;
 import dev.kassa.schemas.avro.CommandResult;
-import dev.kassa.schemas.avro.ProviderReport;
-import dev.kassa.schemas.avro.ReportedStatus;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -22,11 +20,9 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -88,16 +84,8 @@ class StripeWebhookController {
             return HttpResponse.ok(answer);
         }
         StripeEvents.Report report = read.get();
-        Map<String, String> references = report.paymentIntentId() == null ? Map.of()
-                : Map.of(StripePayments.PAYMENT_INTENT, report.paymentIntentId());
         var command = commands.of("provider:" + slug + ":" + report.eventId(), report.sessionId(), 0, "provider:" + slug,
-                ProviderReport.newBuilder().setProvider(slug).setProviderEventId(report.eventId()).setProviderStatus(report.status())
-                        .setStatus(ReportedStatus.UNKNOWN) // the aggregate normalizes the word
-                        .setAttemptId(report.attemptId()).setProviderPaymentId(report.checkoutSessionId())
-                        .setReferences(references).setAmountMinor(report.amountMinor()).setCurrency(report.currency())
-                        .setFailureCode(report.failureCode()).setFailureMessage(report.failureMessage())
-                        .setPayloadSha256(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
-                        .setReportedAt(commands.now()).build());
+                report.toProviderReport(bytes, commands.now()));
         CommandResult result;
         try {
             result = commandBus.send(command, Duration.ofSeconds(10));
