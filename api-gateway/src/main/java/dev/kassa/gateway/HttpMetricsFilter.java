@@ -43,7 +43,7 @@ public class HttpMetricsFilter implements HttpServerFilter {
             "/gateway/session.php", "/gateway/me.php", "/gateway/status.php", "/gateway/session_status.php",
             "/gateway/cancel.php", "/gateway/refund.php", "/gateway/session_events.php", "/api/webhook.php",
             "/admin/merchants", "/admin/merchants/{id}", "/admin/sessions/{id}/history", "/admin/webhooks/redeliver",
-            "/admin/sessions/{id}/review", "/admin/sessions/lookup", "/admin/routing", "/admin/views/lookups/orders/{id}", "/health", "/metrics", "/pay.php", "/crypto.php", "/pay/card", "/pay/approve", "/pay/3ds", "/sandbox/sessions/{id}/pay",
+            "/admin/sessions/{id}/review", "/admin/sessions/lookup", "/admin/routing", "/admin/providers", "/admin/providers/stripe", "/admin/views/lookups/orders/{id}", "/health", "/metrics", "/pay.php", "/crypto.php", "/pay/card", "/pay/approve", "/pay/3ds", "/sandbox/sessions/{id}/pay",
             "/gateway/sessions.php", "/gateway/webhook_attempts.php", "/admin/merchants/{id}/users", "/admin/views/sessions/{id}",
             "/admin/views/timeline/{id}", "/admin/views/orders/{id}", "/admin/views/merchants/{id}/sessions", "/admin/views/merchants/{id}/days",
             "/dashboard", "/dashboard/login", "/dashboard/logout", "/dashboard/set-password", "/dashboard/payments",

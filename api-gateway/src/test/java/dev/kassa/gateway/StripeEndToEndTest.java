@@ -9,6 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kassa.gateway.stripe.FakeStripe;
 import dev.kassa.localkafka.KafkaCluster;
 import dev.kassa.localkafka.KafkaExtension;
+import dev.kassa.log.EventLogReplay;
+import dev.kassa.schemas.KafkaAccess;
+import dev.kassa.schemas.Topics;
+import org.apache.kafka.common.serialization.Serdes;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -48,18 +52,41 @@ class StripeEndToEndTest {
     static void start(KafkaCluster kafka) throws Exception {
         stack = GatewayStack.start(kafka, "stripe-e2e", ADMIN);
         stripe = new FakeStripe(WHSEC);
-        Path dir = Files.createTempDirectory("stripe-e2e");
-        Path key = Files.writeString(dir.resolve("stripe.key"), "sk_test_kassa_e2e\n");
-        Path whsec = Files.writeString(dir.resolve("stripe.whsec"), WHSEC + "\n");
+        Path keyring = Files.writeString(Files.createTempDirectory("stripe-e2e").resolve("keyring"),
+                "k1=" + java.util.Base64.getEncoder().encodeToString(new byte[32]).replace('A', 'Q') + "\n");
         live = GatewayServer.start(kafka.bootstrapServers(), 0, ADMIN, "http://localhost:8080", false, Map.of(
-                "kassa.gateway.stripe.secret-key-file", key.toString(), "kassa.gateway.stripe.webhook-secret-file", whsec.toString(),
-                "kassa.gateway.stripe.api-base", stripe.url()));
+                "kassa.gateway.stripe.api-base", stripe.url(), "kassa.gateway.secrets-keyring", keyring.toString()));
         assertThat(live.awaitReady(Duration.ofSeconds(60))).isTrue();
         stripe.sendEventsTo(live.url() + "/api/providers/stripe/webhook");
         HttpResponse<String> merchant = send("POST", "/admin/merchants", "Bearer " + ADMIN,
                 "{\"email\":\"stripe@shop.example\",\"domains\":[\"shop.example\"]}");
         assertThat(merchant.statusCode()).as(merchant.body()).isEqualTo(201);
         apiKey = JSON.readTree(merchant.body()).get("api_key").asText();
+
+        // No account yet: live mode has no provider, and says so.
+        long before = create("S-0", "10.00", "EUR");
+        assertThat(send("GET", "/pay.php?session=" + before, null, null).body()).doesNotContain("Continue to pay");
+        HttpResponse<String> wrong = send("PUT", "/admin/providers/stripe", "Bearer " + ADMIN,
+                "{\"secret_key\":\"pk_test_publishable\",\"webhook_secret\":\"" + WHSEC + "\"}");
+        assertThat(wrong.statusCode()).as(wrong.body()).isEqualTo(400);
+        assertThat(wrong.body()).contains("invalid_provider_account", "secret_key");
+        assertThat(send("PUT", "/admin/providers/acme", "Bearer " + ADMIN, "{}").statusCode()).isEqualTo(404);
+        // The operator adds the account through the operator API (kassa providers add stripe does the same).
+        HttpResponse<String> added = send("PUT", "/admin/providers/stripe", "Bearer " + ADMIN,
+                "{\"secret_key\":\"sk_test_kassa_e2e\",\"webhook_secret\":\"" + WHSEC + "\",\"currencies\":[\"EUR\",\"JPY\"]}");
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+        assertThat(added.body()).contains("\"sealed\":true").doesNotContain("sk_test", "whsec_");
+        assertThat(send("GET", "/admin/providers", "Bearer " + ADMIN, null).body()).contains("\"provider\":\"stripe\"")
+                .doesNotContain("sk_test", "whsec_");
+        EventLogReplay.readToEnd(KafkaAccess.of(kafka.bootstrapServers()), Topics.PROVIDER_ACCOUNTS.name(), Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer(), (k, v) -> assertThat(new String(v, StandardCharsets.ISO_8859_1))
+                        .as("the keys are sealed on the topic").doesNotContain("sk_test_kassa_e2e", WHSEC));
+    }
+
+    @Test
+    void a_currency_the_account_does_not_take_is_not_offered() throws Exception {
+        long session = create("S-GBP", "10.00", "GBP");
+        assertThat(send("GET", "/pay.php?session=" + session + "&method=card", null, null).body()).doesNotContain("Continue to pay");
     }
 
     @AfterAll

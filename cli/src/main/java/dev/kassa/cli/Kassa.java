@@ -13,7 +13,7 @@ import picocli.CommandLine;
 
 /** The {@code kassa} command. */
 @Command(name = "kassa", mixinStandardHelpOptions = true, version = "kassa 0.1.0-SNAPSHOT",
-        subcommands = {DevCommand.class, GatewayCommand.class, ReviewCommand.class, AggregateCommand.class, RelayCommand.class, RedeliverCommand.class, HistoryCommand.class, RoutingCommand.class, ReplayCommand.class, MerchantCommand.class, TopicsCommand.class, BenchCommand.class, ChaosCommand.class},
+        subcommands = {DevCommand.class, GatewayCommand.class, ReviewCommand.class, AggregateCommand.class, RelayCommand.class, RedeliverCommand.class, HistoryCommand.class, RoutingCommand.class, ProvidersCommand.class, ReplayCommand.class, MerchantCommand.class, TopicsCommand.class, BenchCommand.class, ChaosCommand.class},
         description = "Event-sourced checkout sessions on Apache Kafka.")
 public final class Kassa implements Runnable {
 

@@ -176,6 +176,20 @@ class DevEnvironmentTest {
                     .isZero();
             assertThat(nobody.toString()).contains("0 sessions found");
 
+            // kassa providers: an account added from key files is listed sealed, never with its keys, and removed.
+            Path sk = Files.writeString(dataDir.resolve("stripe.key"), "sk_test_devenv\n");
+            Path wh = Files.writeString(dataDir.resolve("stripe.whsec"), "whsec_devenv\n");
+            var added = new java.io.StringWriter();
+            assertThat(cli(added, "providers", "add", "stripe", "--gateway", env.gateway().url(), "--admin-token", token, "--secret-key-file",
+                    sk.toString(), "--webhook-secret-file", wh.toString(), "--currencies", "EUR,JPY")).as(added.toString()).isZero();
+            assertThat(added.toString()).contains("stripe: card, EUR, JPY; keys sealed with the keyring").doesNotContain("sk_test", "whsec_");
+            var listed = new java.io.StringWriter();
+            assertThat(cli(listed, "providers", "list", "--gateway", env.gateway().url(), "--admin-token", token)).isZero();
+            assertThat(listed.toString()).contains("stripe: card").doesNotContain("sk_test");
+            var removed = new java.io.StringWriter();
+            assertThat(cli(removed, "providers", "remove", "stripe", "--gateway", env.gateway().url(), "--admin-token", token)).isZero();
+            assertThat(removed.toString()).contains("Removed the account at stripe.");
+
             var cleared = new java.io.StringWriter();
             assertThat(cli(cleared, "routing", "clear", "--gateway", env.gateway().url(), "--admin-token", token)).isZero();
             assertThat(cleared.toString()).contains("version 0", "start-up flags");

@@ -36,12 +36,13 @@ public final class KafkaAcls {
         List<AclBinding> acls = new ArrayList<>();
         String gateway = accounts.gateway();
         writes(acls, gateway, Topics.SESSION_COMMANDS, Topics.MERCHANTS, Topics.ROUTING_DECISIONS, Topics.WEBHOOK_REDELIVERIES,
-                Topics.MERCHANT_USERS, Topics.PAYMENT_LINK_COMMANDS, Topics.PRODUCTS, Topics.ROUTING_SETTINGS);
+                Topics.MERCHANT_USERS, Topics.PAYMENT_LINK_COMMANDS, Topics.PRODUCTS, Topics.ROUTING_SETTINGS,
+                Topics.PROVIDER_ACCOUNTS);
         // Replicas (merchants, endpoint facts, state), command results, and a session's history (events, results,
         // attempts, routing decisions). The gateway's consumers are assigned partitions: no consumer group.
         reads(acls, gateway, Topics.MERCHANTS, Topics.WEBHOOK_ENDPOINT_STATUS, Topics.SESSION_STATE, Topics.COMMAND_RESULTS,
                 Topics.SESSION_EVENTS, Topics.WEBHOOK_ATTEMPTS, Topics.ROUTING_DECISIONS, Topics.MERCHANT_USERS, Topics.PAYMENT_LINKS,
-                Topics.PRODUCTS, Topics.PAYMENT_EVENTS, Topics.ROUTING_SETTINGS);
+                Topics.PRODUCTS, Topics.PAYMENT_EVENTS, Topics.ROUTING_SETTINGS, Topics.PROVIDER_ACCOUNTS);
         // The read side (session views) is a Kafka Streams application of the gateway's: its stores' changelogs and
         // the repartition by merchant are its own topics.
         streamsApplication(acls, gateway, accounts.gatewayViewsApplicationId());

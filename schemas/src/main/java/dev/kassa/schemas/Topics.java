@@ -7,6 +7,7 @@ import dev.kassa.schemas.avro.PaymentEvent;
 import dev.kassa.schemas.avro.PaymentLink;
 import dev.kassa.schemas.avro.PaymentLinkCommand;
 import dev.kassa.schemas.avro.Product;
+import dev.kassa.schemas.avro.ProviderAccount;
 import dev.kassa.schemas.avro.RedeliveryRequest;
 import dev.kassa.schemas.avro.RoutingDecision;
 import dev.kassa.schemas.avro.RoutingSettings;
@@ -135,6 +136,15 @@ public final class Topics {
             Map.of("cleanup.policy", COMPACT),
             "the operator's routing rules and provider health, changed live (PUT /admin/routing); the offset is the version");
 
+    /**
+     * The operator's accounts at live providers (keys sealed); key the provider's slug, compacted. Only the gateway's
+     * operator API writes it; every gateway reads it whole, so an account added is in use everywhere without a restart.
+     */
+    public static final Topic<String, ProviderAccount> PROVIDER_ACCOUNTS = new Topic<>(
+            "kassa.provider-accounts", Serdes.String(), new AvroSerde<>(ProviderAccount.class),
+            Map.of("cleanup.policy", COMPACT),
+            "the operator's accounts at live payment providers (Stripe): keys sealed with the keyring, methods, currencies");
+
     /** The key of the one live routing record. */
     public static final String ROUTING_SETTINGS_KEY = "current";
 
@@ -145,7 +155,7 @@ public final class Topics {
     public static List<Topic<?, ?>> all() {
         return List.of(SESSION_COMMANDS, SESSION_EVENTS, SESSION_STATE, COMMAND_RESULTS, MERCHANTS, WEBHOOK_ATTEMPTS,
                 WEBHOOK_REDELIVERIES, ROUTING_DECISIONS, WEBHOOK_ENDPOINT_STATUS, MERCHANT_USERS, PAYMENT_LINK_COMMANDS, PAYMENT_LINKS,
-                PRODUCTS, PAYMENT_EVENTS, ROUTING_SETTINGS);
+                PRODUCTS, PAYMENT_EVENTS, ROUTING_SETTINGS, PROVIDER_ACCOUNTS);
     }
 
     private static String ms(Duration duration) {

@@ -124,6 +124,7 @@ public enum ErrorCode {
     INVALID_UNHEALTHY(400, "`unhealthy` is not a list of provider slugs"),
     INVALID_EXPECTED_VERSION(400, "`expected_version` is not a whole number of at least 0"),
     ROUTING_VERSION_CONFLICT(409, "the routing settings changed since `expected_version`: read them again (GET /admin/routing) and decide"),
+    INVALID_PROVIDER_ACCOUNT(400, "a provider account's `secret_key`, `webhook_secret`, `methods` or `currencies` is missing or not of that provider (the message names which)"),
     NO_KEYRING(409, "resealing secrets needs a keyring: start the gateway with `--secrets-keyring FILE`"),
     // The server.
     UNAVAILABLE(503, "Kafka did not answer in time; retry (the same Idempotency-Key makes a retry safe)"),

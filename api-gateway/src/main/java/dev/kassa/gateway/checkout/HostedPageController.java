@@ -92,7 +92,7 @@ class HostedPageController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     HttpResponse<String> card(HttpRequest<?> request, @Body Map<String, String> form) throws InterruptedException {
-        SessionState session = connector == null ? null : session(form.get("session"));
+        SessionState session = connector == null || !connector.configured() ? null : session(form.get("session"));
         if (session == null) {
             throw new CheckoutNotFound();
         }
@@ -115,7 +115,7 @@ class HostedPageController {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     HttpResponse<String> approve(HttpRequest<?> request, @Body Map<String, String> form) throws InterruptedException {
-        SessionState session = connector == null ? null : session(form.get("session"));
+        SessionState session = connector == null || !connector.configured() ? null : session(form.get("session"));
         if (session == null) {
             throw new CheckoutNotFound();
         }
@@ -200,8 +200,8 @@ class HostedPageController {
             page.put("error", "Your last payment attempt did not go through" + (s.getLastError() == null ? "" : ": " + s.getLastError())
                     + ". Choose how to pay.");
         }
-        if (connector == null) {
-            return pages.session(HttpStatus.OK, CheckoutPages.noProvider(page, s)); // live mode without a live connector
+        if (connector == null || !connector.configured()) {
+            return pages.session(HttpStatus.OK, CheckoutPages.noProvider(page, s)); // live mode without a live provider's account
         }
         Merchant merchant = merchantDirectory.merchant(s.getMerchantId());
         String country = buyerCountry(request);

@@ -18,6 +18,27 @@ final class OperatorApi {
 
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "ProviderAccounts")
+    record ProviderAccounts(boolean ok, List<ProviderAccountView> accounts) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "ProviderAccount", description = "An account at a live provider; its keys are never answered")
+    record ProviderAccountView(String provider, List<String> methods,
+                               @Schema(description = "empty: every currency the connector takes") List<String> currencies,
+                               @Schema(description = "whether its keys are sealed with the keyring on the topic (false: no keyring)") boolean sealed,
+                               @JsonProperty("changed_by") String changedBy, @JsonProperty("changed_at") String changedAt) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "ProviderRemoved")
+    record ProviderRemoved(boolean ok, String provider, boolean removed) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     @Schema(name = "FoundSessions")
     record Found(boolean ok, @Schema(description = "newest first; at most 50; only sessions still in the views (docs/OPERATIONS.md)")
                  List<FoundSession> sessions) {

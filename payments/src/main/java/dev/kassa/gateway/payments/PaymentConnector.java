@@ -60,6 +60,11 @@ public interface PaymentConnector {
         return false;
     }
 
+    /** Whether it can take a payment now: a live connector is present before the operator adds its account. */
+    default boolean configured() {
+        return true;
+    }
+
     /** The provider's answer to a refund: accepted with its refund id, or refused with why. */
     public record RefundAnswer(boolean accepted, String providerRefundId, String message) {
     }

@@ -53,7 +53,7 @@ public final class Refunds {
 
     /** Refuses at once, before anything is reserved, when no connector could execute a refund. */
     public void requireConnector() {
-        if (connector == null) {
+        if (connector == null || !connector.configured()) {
             throw new ApiError(ErrorCode.NO_LIVE_PROVIDER, "refunds are executed by a payment provider, and no live "
                     + "provider connector is configured on this Kassa (only sandbox mode has one); nothing was refunded");
         }

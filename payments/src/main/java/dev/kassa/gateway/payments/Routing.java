@@ -8,6 +8,7 @@ import dev.kassa.router.Catalogue;
 import dev.kassa.router.Layer;
 import dev.kassa.router.MerchantPolicy;
 import dev.kassa.router.Method;
+import dev.kassa.router.Provider;
 import dev.kassa.router.RouteDecision;
 import dev.kassa.router.RouteRequest;
 import dev.kassa.router.Router;
@@ -23,8 +24,10 @@ import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -41,41 +44,45 @@ import java.util.UUID;
 @Singleton
 public final class Routing {
 
-    /**
-     * Sandbox mode routes among the sandbox's catalogue (it plays every provider); outside it, among the live providers
-     * configured (Stripe, when its key is), so a route never ends at a provider nothing can take a payment through.
-     */
-    private final Router router;
+    private final Router standard = Router.standard();
+    /** Outside sandbox mode: the live providers whose accounts are configured; null in sandbox mode. */
+    private final LiveProviders live;
     private final RoutingLog decisions;
     private final GatewaySettings settings;
     private final String countryHeader;
     /** The start-up flags' setting (version 0): in effect until an operator sets rules as data. */
     private final RoutingSetting flags;
-    private final RoutingSettingSource live;
+    private final RoutingSettingSource settingSource;
 
     private final SessionCommands commands;
 
     public Routing(RoutingLog decisions, GatewaySettings settings,
                    @Value("${kassa.gateway.country-header:CF-IPCountry}") String countryHeader,
             @Value("${kassa.gateway.unhealthy-providers:}") String unhealthy, @Value("${kassa.gateway.routing-rules:}") String rules,
-                   SessionCommands commands, RoutingSettingSource live,
-                   @Value("${kassa.gateway.stripe.secret-key-file:}") String stripeKeyFile) {
+                   SessionCommands commands, RoutingSettingSource settingSource, Optional<LiveProviders> live) {
         this.commands = commands;
-        this.router = !settings.development() && !stripeKeyFile.isBlank() ? new Router(Catalogue.LIVE) : Router.standard();
+        this.live = settings.development() ? null : live.orElse(null);
         this.decisions = decisions;
         this.settings = settings;
         this.countryHeader = countryHeader;
-        this.live = live;
+        this.settingSource = settingSource;
         this.flags = RoutingSetting.of(0, rules, Arrays.asList(unhealthy.split(",")), "flags", Instant.EPOCH, null);
     }
 
     /** The rules and provider health in effect now: the operator's latest setting, else the start-up flags. */
     public RoutingSetting setting() {
-        return live.current().orElse(flags);
+        return settingSource.current().orElse(flags);
     }
 
+    /**
+     * Sandbox mode routes among the sandbox's catalogue (it plays every provider); outside it, among the live providers
+     * whose accounts are configured (Stripe), read on every decision, so a route never ends at a provider nothing can
+     * take a payment through, and an account added is routed to at once. With none, the catalogue as before (the hosted
+     * page then says that no provider is configured).
+     */
     public Router router() {
-        return router;
+        List<Provider> providers = live == null ? List.of() : live.providers();
+        return providers.isEmpty() ? standard : new Router(providers);
     }
 
     /**
@@ -117,7 +124,7 @@ public final class Routing {
     /** Decides without recording, with this gateway's operator rules and provider health. */
     public RouteDecision route(Merchant merchant, String hint, long amountMinor, String currency, String buyerCountry) {
         RoutingSetting now = setting();
-        return router.route(new RouteRequest(hint, amountMinor, currency, buyerCountry, policy(merchant), now.rules(), now.unhealthy()));
+        return router().route(new RouteRequest(hint, amountMinor, currency, buyerCountry, policy(merchant), now.rules(), now.unhealthy()));
     }
 
     /** Decides and records. {@code buyerCountry} may be null (unknown, e.g. at session create). */
@@ -153,7 +160,7 @@ public final class Routing {
     /** What the hosted page offers this buyer, and {@code me.php} reports (with the merchant's own country). */
     public Map<Method, Router.MethodState> methods(Merchant merchant, long amountMinor, String currency, String buyerCountry) {
         RoutingSetting now = setting();
-        return router.methods(policy(merchant), now.rules(), now.unhealthy(), amountMinor, currency, buyerCountry);
+        return router().methods(policy(merchant), now.rules(), now.unhealthy(), amountMinor, currency, buyerCountry);
     }
 
     public Set<String> unhealthy() {

@@ -35,14 +35,14 @@ class RoutingTest {
 
     private Routing routing(String unhealthy) {
         return new Routing(recorded::add, settings(), "CF-IPCountry", unhealthy, "", new SessionCommands(Clock.fixed(NOW, ZoneOffset.UTC)),
-                Optional::empty, "");
+                Optional::empty, Optional.empty());
     }
 
     @Test
     void an_operators_live_setting_replaces_the_start_up_flags_at_once_and_its_version_is_recorded() {
         AtomicReference<RoutingSetting> live = new AtomicReference<>();
         Routing routing = new Routing(recorded::add, settings(), "CF-IPCountry", "", "off=wert",
-                new SessionCommands(Clock.fixed(NOW, ZoneOffset.UTC)), () -> Optional.ofNullable(live.get()), "");
+                new SessionCommands(Clock.fixed(NOW, ZoneOffset.UTC)), () -> Optional.ofNullable(live.get()), Optional.empty());
         String usual = routing.decide(merchant(false), 1, "card", 1_000, "EUR", "NL", null).chosen();
         assertThat(usual).isNotEqualTo("wert");
         assertThat(recorded.get(0).getInputs().getRulesVersion()).startsWith("config:");

@@ -38,18 +38,18 @@ import java.util.concurrent.TimeoutException;
 @Hidden
 @Controller("/api/providers/stripe")
 @ExecuteOn(TaskExecutors.BLOCKING)
-@Requires(beans = StripePayments.class)
+@Requires(property = "kassa.gateway.development", notEquals = "true")
 class StripeWebhookController {
 
     /** A Stripe event is a few kilobytes; anything far larger is not one, and is refused unread. */
     static final int MAX_BODY = 256 * 1024;
 
-    private final StripeSettings stripe;
+    private final StripeAccounts accounts;
     private final CommandBus commandBus;
     private final SessionCommands commands;
 
-    StripeWebhookController(StripeSettings stripe, CommandBus commandBus, SessionCommands commands) {
-        this.stripe = stripe;
+    StripeWebhookController(StripeAccounts accounts, CommandBus commandBus, SessionCommands commands) {
+        this.accounts = accounts;
         this.commandBus = commandBus;
         this.commands = commands;
     }
@@ -59,9 +59,10 @@ class StripeWebhookController {
     HttpResponse<Map<String, Object>> event(@Header(value = "Stripe-Signature", defaultValue = "") String signature,
                                             @Nullable @Body byte[] raw) throws Exception {
         String slug = Catalogue.STRIPE.slug();
-        if (stripe.webhookSecret() == null) {
+        String secret = accounts.current().map(StripeAccounts.Account::webhookSecret).orElse(null);
+        if (secret == null) {
             GatewayMetrics.callback(slug, "invalid_signature");
-            throw new ApiError(ErrorCode.INVALID_SIGNATURE, "no Stripe webhook secret is configured (--stripe-webhook-secret-file)");
+            throw new ApiError(ErrorCode.INVALID_SIGNATURE, "no Stripe account with a webhook secret is configured (kassa providers add stripe)");
         }
         byte[] bytes = raw == null ? new byte[0] : raw;
         if (bytes.length > MAX_BODY) {
@@ -70,7 +71,7 @@ class StripeWebhookController {
         }
         Optional<StripeEvents.Report> read;
         try {
-            read = StripeEvents.read(new String(bytes, StandardCharsets.UTF_8), signature, stripe.webhookSecret(),
+            read = StripeEvents.read(new String(bytes, StandardCharsets.UTF_8), signature, secret,
                     Clock.fixed(commands.now(), ZoneOffset.UTC));
         } catch (StripeEvents.Refused e) {
             GatewayMetrics.callback(slug, e.signature() ? "invalid_signature" : "invalid_callback");
