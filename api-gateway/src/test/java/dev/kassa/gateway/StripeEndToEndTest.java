@@ -83,6 +83,20 @@ class StripeEndToEndTest {
                         .as("the keys are sealed on the topic").doesNotContain("sk_test_kassa_e2e", WHSEC));
     }
 
+    /** A gateway whose keyring cannot open the account's keys takes no payment through it, and its page says so: never a 500. */
+    @Test
+    void a_gateway_that_cannot_open_the_accounts_keys_offers_no_provider(KafkaCluster kafka) throws Exception {
+        long session = create("S-KEYRING", "10.00", "EUR");
+        try (GatewayServer other = GatewayServer.start(kafka.bootstrapServers(), 0, ADMIN, "http://localhost:8080", false,
+                Map.of("kassa.gateway.stripe.api-base", stripe.url(), "kassa.gateway.views-application-id", "stripe-e2e-other-views"))) {
+            assertThat(other.awaitReady(Duration.ofSeconds(60))).isTrue();
+            HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(other.url() + "/pay.php?session=" + session)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+            assertThat(page.body()).contains("No payment provider is configured");
+        }
+    }
+
     @Test
     void a_currency_the_account_does_not_take_is_not_offered() throws Exception {
         long session = create("S-GBP", "10.00", "GBP");
@@ -90,7 +104,10 @@ class StripeEndToEndTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
+        // Other test classes share this broker: their live gateways (without this keyring) find no Stripe account.
+        HttpResponse<String> removed = send("DELETE", "/admin/providers/stripe", "Bearer " + ADMIN, null);
+        assertThat(removed.body()).contains("\"removed\":true");
         live.close();
         stack.close();
         stripe.close();
