@@ -141,7 +141,7 @@ class DevEnvironmentTest {
                         // The sandbox's attempt started and was paid: one provider's health over the last 15 minutes.
                         .containsPattern("kassa_provider_attempts\\{outcome=\"succeeded\",provider=\"[a-z]+\"} [1-9]")
                         .containsPattern("kassa_provider_success_ratio\\{provider=\"[a-z]+\"} 1\\.0")
-                        .containsPattern("kassa_provider_latency_seconds\\{provider=\"[a-z]+\",quantile=\"0\\.95\"} [0-9.]+")
+                        .containsPattern("kassa_provider_latency_seconds\\{percentile=\"95\",provider=\"[a-z]+\"} [0-9.]+")
                         .containsPattern("kafka_consumer_fetch_manager_records_lag_max\\{[^}]*service=\"aggregate\"")
                         .containsPattern("kafka_consumer_fetch_manager_records_lag_max\\{[^}]*service=\"relay\"");
             });

@@ -19,8 +19,9 @@ import java.util.function.ToDoubleFunction;
 /**
  * Each provider's health as the aggregate sees its attempts end, over the last 15 minutes, for operators and routing
  * decisions: {@code kassa_provider_attempts{provider,outcome}}, {@code kassa_provider_success_ratio{provider}} (NaN
- * when none ended) and {@code kassa_provider_latency_seconds{provider,quantile}} (start of the attempt to its outcome;
- * median and 95th percentile). One row per catalogue provider and {@code other}, so the series never grow; per
+ * when none ended) and {@code kassa_provider_latency_seconds{provider,percentile}} (start of the attempt to its outcome;
+ * the 50th and 95th percentile; a gauge, so the label is not Prometheus's reserved {@code quantile}). One row per
+ * catalogue provider and {@code other}, so the series never grow; per
  * aggregate instance (its partitions), so attempts add up across instances and ratios are per instance.
  */
 public final class ProviderHealthMeters {
@@ -43,9 +44,9 @@ public final class ProviderHealthMeters {
                     f -> f.failed(), 0);
             gauge("kassa.provider.success.ratio", provider, null, null, "Succeeded of ended attempts in the last 15 minutes (NaN: none ended)",
                     f -> f.successRate() == null ? Double.NaN : f.successRate(), Double.NaN);
-            gauge("kassa.provider.latency.seconds", provider, "quantile", "0.5", "From an attempt's start to its outcome, last 15 minutes",
+            gauge("kassa.provider.latency.seconds", provider, "percentile", "50", "From an attempt's start to its outcome, last 15 minutes",
                     f -> f.latencyP50Millis() == null ? Double.NaN : f.latencyP50Millis() / 1000.0, Double.NaN);
-            gauge("kassa.provider.latency.seconds", provider, "quantile", "0.95", "From an attempt's start to its outcome, last 15 minutes",
+            gauge("kassa.provider.latency.seconds", provider, "percentile", "95", "From an attempt's start to its outcome, last 15 minutes",
                     f -> f.latencyP95Millis() == null ? Double.NaN : f.latencyP95Millis() / 1000.0, Double.NaN);
         }
     }

@@ -17,7 +17,7 @@ public final class StripeAmounts {
     static final Set<String> ZERO_DECIMAL = Set.of("BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND",
             "VUV", "XAF", "XOF", "XPF");
     /** Stripe's three-decimal currencies: thousandths, rounded to tens by the card networks. */
-    static final Set<String> THREE_DECIMAL = Set.of("BHD", "JOD", "KWD", "OMR", "TND");
+    public static final Set<String> THREE_DECIMAL = Set.of("BHD", "JOD", "KWD", "OMR", "TND");
 
     private StripeAmounts() {
     }

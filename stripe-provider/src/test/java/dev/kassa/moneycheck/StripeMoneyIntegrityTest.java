@@ -1,4 +1,4 @@
-package dev.kassa.gateway.stripe;
+package dev.kassa.moneycheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kassa.aggregate.domain.Decision;
 import dev.kassa.aggregate.domain.Envelope;
 import dev.kassa.aggregate.domain.SessionTransitions;
+import dev.kassa.gateway.stripe.FakeStripe;
+import dev.kassa.gateway.stripe.StripeAmounts;
+import dev.kassa.gateway.stripe.StripeEvents;
 import dev.kassa.schemas.avro.CreateSession;
 import dev.kassa.schemas.avro.LatePaymentPolicy;
 import dev.kassa.schemas.avro.SessionCommand;
@@ -33,6 +36,9 @@ import net.jqwik.api.constraints.LongRange;
  * or a stale {@code expired} after the payment changes nothing (this property found that a stale failure turned a review
  * of money received into failed; the decider now refuses it with money_received). Over random amounts, currencies,
  * differences and orders of arrival.
+ *
+ * <p>Outside the gateway's packages on purpose: the gateway and the aggregate meet only on topics (ArchitectureTest);
+ * this test joins Stripe's mapping and the aggregate's decider in one place to check them together.
  */
 class StripeMoneyIntegrityTest {
 
