@@ -90,10 +90,13 @@ class StripeEndToEndTest {
         try (GatewayServer other = GatewayServer.start(kafka.bootstrapServers(), 0, ADMIN, "http://localhost:8080", false,
                 Map.of("kassa.gateway.stripe.api-base", stripe.url(), "kassa.gateway.views-application-id", "stripe-e2e-other-views"))) {
             assertThat(other.awaitReady(Duration.ofSeconds(60))).isTrue();
-            HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(other.url() + "/pay.php?session=" + session)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
-            assertThat(page.body()).contains("No payment provider is configured");
+            // Its views restore from the topics: the session shows up there in a moment; until then the page is a 404, never a 500.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(other.url() + "/pay.php?session=" + session)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+                assertThat(page.body()).contains("No payment provider is configured");
+            });
         }
     }
 
