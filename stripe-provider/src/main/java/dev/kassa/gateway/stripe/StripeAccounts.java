@@ -41,8 +41,11 @@ public final class StripeAccounts {
     private final SecretKeyring keyring;
     private final String apiBase;
     private final Account fromFiles;
-    private volatile Instant cachedAt;
-    private volatile Account cached;
+    /** The stored account last opened, by its change time; one reference, so a reader never pairs a time with another account. */
+    private record Opened(Instant changedAt, Account account) {
+    }
+
+    private volatile Opened opened;
 
     StripeAccounts(ProviderAccounts accounts, SecretKeyring keyring,
                    @Value("${kassa.gateway.stripe.secret-key-file:}") String secretKeyFile,
@@ -69,19 +72,22 @@ public final class StripeAccounts {
             return Optional.empty();
         }
         ProviderAccount a = stored.get();
-        if (!a.getChangedAt().equals(cachedAt)) {
+        Opened last = opened;
+        if (last == null || !a.getChangedAt().equals(last.changedAt())) {
+            Account account;
             try {
-                cached = account(keyring.open(binding("secret_key"), a.getSecretKey()), keyring.open(binding("webhook_secret"), a.getWebhookSecret()),
+                account = account(keyring.open(binding("secret_key"), a.getSecretKey()), keyring.open(binding("webhook_secret"), a.getWebhookSecret()),
                         new TreeSet<>(a.getCurrencies()));
             } catch (SecretKeyring.UnreadableSecret e) {
                 // Sealed with a key this gateway's keyring lacks: no payment goes to Stripe here (the page says no provider
                 // is configured, never a 500) until the keyring has it or the account is added again.
                 LOG.warn("the Stripe account's keys do not open with this gateway's keyring ({}); Stripe is not used here", e.getMessage());
-                cached = null;
+                account = null;
             }
-            cachedAt = a.getChangedAt();
+            last = new Opened(a.getChangedAt(), account);
+            opened = last;
         }
-        return Optional.ofNullable(cached);
+        return Optional.ofNullable(last.account());
     }
 
     private Account account(String secretKey, String webhookSecret, Set<String> currencies) {
